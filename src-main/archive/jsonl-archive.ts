@@ -1,0 +1,371 @@
+/**
+ * A JSON Lines archive on disk: the CLI's sink for the sync engine.
+ *
+ * FILE.jsonl        one line per message: {"GroupId": …, …every field as the API returned it}
+ *                   plus, only when needed, the archiver's own "_archive" key.
+ * FILE.jsonl.state.json   coverage per group (the resume point), written after the data it covers.
+ * FILE.jsonl.lock   held while a process writes the archive.
+ *
+ * Crash safety: a commit appends its new lines and fsyncs them, then replaces the state file
+ * (write temp, rename). A kill between the two leaves lines the state does not cover yet: they are
+ * pulled again on resume and recognised by (GroupId, MsgSeq), so nothing is duplicated. A kill
+ * mid-append leaves a torn last line, which open() cuts off. Changing an existing line (a message
+ * the server has since deleted or recalled) rewrites the whole file to a temp name and renames it
+ * over; until that rewrite is done the state does not claim the ranges involved.
+ */
+import { createReadStream, createWriteStream } from 'node:fs'
+import { open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { dirname, basename, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { once } from 'node:events'
+import { archiveKey, contentFingerprint, hasContent, mergeMessage, type ArchivedMessage } from '../shared/archive-record'
+import { applyBatchCoverage, emptyCoverage, type Coverage } from '../shared/coverage'
+import type { RawMessage } from '../shared/tim-types'
+import type { ArchiveSink, SyncBatch } from './engine'
+
+interface IndexEntry {
+  /** Fingerprint of the archived API fields. */
+  fp: string
+  /** Fingerprint of the server state last noted under _archive.server, if any. */
+  sfp?: string
+}
+
+export interface GroupState extends Coverage {
+  lastSyncAt?: string
+}
+
+interface StateFile {
+  format: 'tim-archive-state'
+  version: 1
+  /** Size of the archive file when this state was written: a shorter file means it was replaced. */
+  fileBytes: number
+  groups: Record<string, GroupState>
+}
+
+export class ArchiveLockedError extends Error {}
+
+function serverNoteKey(p: number, body: unknown): string {
+  return JSON.stringify([p, body ?? null])
+}
+
+export class JsonlArchive implements ArchiveSink {
+  private readonly index = new Map<string, Map<number, IndexEntry>>()
+  private groups: Record<string, GroupState> = {}
+  /** Coverage held back until pending line changes are rewritten into the file. */
+  private held: SyncBatch[] = []
+  private patches = new Map<string, Map<number, RawMessage>>()
+  private queue: { batch: SyncBatch; resolve: () => void; reject: (e: unknown) => void }[] = []
+  private flushing: Promise<void> | null = null
+  private bytes = 0
+  private closed = false
+  /** Lines appended by this process. */
+  appended = 0
+  /** Archived lines changed by rewrites (server-side deletions, recalls, upgrades). */
+  changed = 0
+
+  private constructor(
+    readonly path: string,
+    private fh: FileHandle,
+    private readonly lockPath: string
+  ) {}
+
+  get statePath(): string {
+    return `${this.path}.state.json`
+  }
+
+  /** Opens (or creates) an archive, taking its lock, repairing a torn tail and indexing it. */
+  static async open(path: string): Promise<JsonlArchive> {
+    const lockPath = `${path}.lock`
+    await acquireLock(lockPath)
+    try {
+      const fh = await open(path, 'a+')
+      const archive = new JsonlArchive(path, fh, lockPath)
+      await archive.load()
+      return archive
+    } catch (e) {
+      await unlink(lockPath).catch(() => {})
+      throw e
+    }
+  }
+
+  /** Coverage of a group as last committed (empty when the group is new to this archive). */
+  coverage(groupId: string): Coverage {
+    const g = this.groups[groupId]
+    return g ? { ranges: g.ranges.map((r) => [r[0], r[1]]), floor: g.floor, top: g.top } : emptyCoverage()
+  }
+
+  groupIds(): string[] {
+    return [...new Set([...Object.keys(this.groups), ...this.index.keys()])]
+  }
+
+  messageCount(groupId?: string): number {
+    if (groupId) return this.index.get(groupId)?.size ?? 0
+    let n = 0
+    for (const m of this.index.values()) n += m.size
+    return n
+  }
+
+  private async load(): Promise<void> {
+    const { size } = await this.fh.stat()
+    let end = size
+    if (size > 0) {
+      // Repair a torn last line: cut back to just after the last newline.
+      const chunk = 1 << 16
+      let pos = size
+      let cut = -1
+      while (pos > 0 && cut < 0) {
+        const from = Math.max(0, pos - chunk)
+        const buf = Buffer.alloc(pos - from)
+        await this.fh.read(buf, 0, buf.length, from)
+        const i = buf.lastIndexOf(0x0a)
+        if (i >= 0) cut = from + i + 1
+        pos = from
+      }
+      end = cut < 0 ? 0 : cut
+      if (end !== size) await this.fh.truncate(end)
+    }
+    this.bytes = end
+    let lineNo = 0
+    if (end > 0) {
+      const rl = createInterface({ input: createReadStream(this.path, { end: end - 1 }), crlfDelay: Infinity })
+      for await (const line of rl) {
+        lineNo++
+        if (!line) continue
+        let rec: ArchivedMessage
+        try {
+          rec = JSON.parse(line) as ArchivedMessage
+        } catch {
+          throw new Error(`${this.path}: line ${lineNo} is not valid JSON; the archive was edited or damaged. Nothing was changed.`)
+        }
+        if (typeof rec.GroupId !== 'string' || !Number.isSafeInteger(rec.MsgSeq)) {
+          throw new Error(`${this.path}: line ${lineNo} has no GroupId/MsgSeq; this is not a tim-archive file. Nothing was changed.`)
+        }
+        this.indexRecord(rec)
+      }
+    }
+    try {
+      const state = JSON.parse(await readFile(this.statePath, 'utf8')) as StateFile
+      if (state.format === 'tim-archive-state' && state.fileBytes <= end) this.groups = state.groups ?? {}
+      // Otherwise the archive file is shorter than the state claims: it was replaced, so the
+      // coverage cannot be trusted. Starting from empty coverage re-pulls and deduplicates.
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && !(e instanceof SyntaxError)) throw e
+    }
+  }
+
+  private indexRecord(rec: ArchivedMessage): void {
+    let g = this.index.get(rec.GroupId)
+    if (!g) this.index.set(rec.GroupId, (g = new Map()))
+    const entry: IndexEntry = { fp: contentFingerprint(rec) }
+    const server = rec[archiveKey]?.server
+    if (server) entry.sfp = serverNoteKey(server.IsPlaceMsg, server.MsgBody)
+    g.set(rec.MsgSeq, entry)
+  }
+
+  commit(batch: SyncBatch): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('archive is closed'))
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject })
+      if (!this.flushing) this.flushing = this.flushLoop().finally(() => (this.flushing = null))
+    })
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const items = this.queue.splice(0)
+      try {
+        await this.flush(items.map((i) => i.batch))
+        for (const i of items) i.resolve()
+      } catch (e) {
+        for (const i of items) i.reject(e)
+      }
+    }
+  }
+
+  private async flush(batches: SyncBatch[]): Promise<void> {
+    const lines: string[] = []
+    for (const batch of batches) {
+      let g = this.index.get(batch.groupId)
+      if (!g) this.index.set(batch.groupId, (g = new Map()))
+      let patched = false
+      for (const m of batch.messages) {
+        const have = g.get(m.MsgSeq)
+        if (!have) {
+          const rec = mergeMessage(undefined, m, batch.groupId).record
+          lines.push(JSON.stringify(rec))
+          g.set(m.MsgSeq, { fp: contentFingerprint(rec) })
+          continue
+        }
+        const fp = contentFingerprint(m)
+        if (fp === have.fp) continue
+        if (have.sfp !== undefined && have.sfp === serverNoteKey(m.IsPlaceMsg ?? 0, hasContent(m) ? m.MsgBody : undefined)) continue
+        let p = this.patches.get(batch.groupId)
+        if (!p) this.patches.set(batch.groupId, (p = new Map()))
+        p.set(m.MsgSeq, m)
+        patched = true
+      }
+      if (patched || this.held.some((h) => h.groupId === batch.groupId)) this.held.push(batch)
+      else this.groups[batch.groupId] = this.applyState(batch)
+    }
+    if (lines.length > 0) {
+      const text = lines.join('\n') + '\n'
+      await this.fh.appendFile(text, 'utf8')
+      await this.fh.datasync()
+      this.bytes += Buffer.byteLength(text)
+      this.appended += lines.length
+    }
+    await this.writeState()
+  }
+
+  private applyState(batch: SyncBatch): GroupState {
+    const prev = this.groups[batch.groupId] ?? { ...emptyCoverage() }
+    return { ...applyBatchCoverage(prev, batch), lastSyncAt: new Date().toISOString() }
+  }
+
+  private async writeState(): Promise<void> {
+    const state: StateFile = { format: 'tim-archive-state', version: 1, fileBytes: this.bytes, groups: this.groups }
+    await writeAtomic(this.statePath, JSON.stringify(state))
+  }
+
+  /** Number of archived messages waiting for a rewrite (server-side changes noted in a recheck). */
+  get pendingChanges(): number {
+    let n = 0
+    for (const p of this.patches.values()) n += p.size
+    return n
+  }
+
+  /**
+   * Writes pending changes to existing lines: the file is copied to a temp name with those lines
+   * merged (content kept, server state noted), then renamed over the original.
+   */
+  async applyPendingChanges(): Promise<void> {
+    await this.drain()
+    if (this.patches.size === 0 && this.held.length === 0) return
+    if (this.patches.size > 0) {
+      const patches = this.patches
+      const tmp = join(dirname(this.path), `.${basename(this.path)}.rewrite-${process.pid}.tmp`)
+      const out = createWriteStream(tmp, { flags: 'w' })
+      const seenAt = new Date()
+      let bytes = 0
+      let changed = 0
+      try {
+        const rl = createInterface({ input: createReadStream(this.path, { end: Math.max(0, this.bytes - 1) }), crlfDelay: Infinity })
+        if (this.bytes > 0) {
+          for await (const line of rl) {
+            if (!line) continue
+            let text = line
+            const rec = JSON.parse(line) as ArchivedMessage
+            const incoming = patches.get(rec.GroupId)?.get(rec.MsgSeq)
+            if (incoming) {
+              const merged = mergeMessage(rec, incoming, rec.GroupId, seenAt)
+              if (merged.outcome !== 'unchanged') {
+                text = JSON.stringify(merged.record)
+                changed++
+              }
+              this.indexRecord(merged.record)
+            }
+            const chunk = text + '\n'
+            bytes += Buffer.byteLength(chunk)
+            if (!out.write(chunk)) await once(out, 'drain')
+          }
+        }
+        out.end()
+        await once(out, 'finish')
+        const th = await open(tmp, 'r+')
+        await th.sync()
+        await th.close()
+        await this.fh.close()
+        await rename(tmp, this.path)
+        await fsyncDir(dirname(this.path))
+        this.fh = await open(this.path, 'a+')
+        this.bytes = bytes
+        this.changed += changed
+      } catch (e) {
+        out.destroy()
+        await unlink(tmp).catch(() => {})
+        throw e
+      }
+      this.patches = new Map()
+    }
+    for (const b of this.held.splice(0)) this.groups[b.groupId] = this.applyState(b)
+    await this.writeState()
+  }
+
+  private async drain(): Promise<void> {
+    while (this.flushing) await this.flushing
+  }
+
+  /** Applies pending changes, writes the state and releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    try {
+      await this.applyPendingChanges()
+    } finally {
+      this.closed = true
+      await this.fh.close().catch(() => {})
+      await unlink(this.lockPath).catch(() => {})
+    }
+  }
+
+  /** Releases the lock without applying pending changes (after a failure). */
+  async abandon(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.drain().catch(() => {})
+    await this.fh.close().catch(() => {})
+    await unlink(this.lockPath).catch(() => {})
+  }
+}
+
+/** Replaces a file atomically: write a temp file beside it, then rename over. */
+export async function writeAtomic(path: string, data: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+  await writeFile(tmp, data, 'utf8')
+  await rename(tmp, path)
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const dh = await open(dir, 'r')
+    await dh.sync().catch(() => {})
+    await dh.close()
+  } catch {
+    // Some platforms (Windows) cannot open directories; the rename is still atomic there.
+  }
+}
+
+async function acquireLock(lockPath: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(lockPath, 'wx')
+      await fh.writeFile(String(process.pid))
+      await fh.close()
+      return
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new ArchiveLockedError(`${lockPath.slice(0, -5)} is in use by another tim-archive process (pid ${pid}).`)
+      }
+      // The holder is gone (killed mid-run): take the lock over.
+      await unlink(lockPath).catch(() => {})
+    }
+  }
+  throw new ArchiveLockedError(`Could not lock ${lockPath.slice(0, -5)}.`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export async function fileExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false
+  )
+}

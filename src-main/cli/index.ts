@@ -1,0 +1,57 @@
+/**
+ * tim-archive: the headless command line. Runs on plain Node (no Electron).
+ */
+import { UsageError, refuseSecretsInArgv } from './env-creds'
+import { pullHelp, runPull } from './pull'
+import { runUsersig, usersigHelp } from './usersig'
+
+const help = `tim-archive — archive Tencent Cloud IM group history on your own machine
+
+Commands:
+  pull      pull group histories into a JSON Lines archive (resumable, incremental)
+  usersig   print a fresh UserSig for an identifier
+
+Run "tim-archive <command> --help" for details.
+
+${pullHelp}
+
+${usersigHelp}
+`
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    refuseSecretsInArgv(rest)
+    switch (command) {
+      case 'pull':
+        return await runPull(rest, env)
+      case 'usersig':
+        return runUsersig(rest, env)
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(help)
+        return command === undefined ? 2 : 0
+      default:
+        throw new UsageError(`Unknown command "${command}". Run "tim-archive --help".`)
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tim-archive: ${(e as Error).message}\n`)
+      return 2
+    }
+    process.stderr.write(`tim-archive: ${e instanceof Error ? e.message : String(e)}\n`)
+    return 1
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    process.stderr.write(`tim-archive: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exitCode = 1
+  }
+)

@@ -1,0 +1,74 @@
+import type { SyncProgress } from '../archive/engine'
+
+/**
+ * Progress on stderr: a live bar redrawn in place on a terminal, plain lines every few seconds
+ * when piped (logs, cron mail).
+ */
+export class ProgressReporter {
+  private readonly groups = new Map<string, SyncProgress>()
+  private last = 0
+  private drawn = false
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly total: number,
+    private readonly interval = out.isTTY ? 100 : 2000
+  ) {}
+
+  update(p: SyncProgress): void {
+    this.groups.set(p.groupId, p)
+    const now = Date.now()
+    if (now - this.last < this.interval && p.phase !== 'done') return
+    this.last = now
+    this.render()
+  }
+
+  private summary() {
+    let messages = 0
+    let done = 0
+    let total = 0
+    let rps = 0
+    let eta: number | null = 0
+    let finished = 0
+    for (const p of this.groups.values()) {
+      messages += p.messages
+      done += p.seqsDone
+      total += p.seqsTotal
+      rps = Math.max(rps, p.requestsPerSecond)
+      if (p.phase === 'done') finished++
+      else if (p.etaSeconds === null) eta = null
+      else if (eta !== null) eta = Math.max(eta, p.etaSeconds)
+    }
+    const pct = total > 0 ? Math.min(100, (done / total) * 100) : finished === this.total ? 100 : 0
+    return { messages, pct, rps, eta, finished }
+  }
+
+  private render(): void {
+    const s = this.summary()
+    const eta = s.eta === null ? '--:--' : formatDuration(s.eta)
+    const stats = `${s.messages.toLocaleString('en-US')} msgs  ${s.rps.toFixed(0)} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
+    if (this.out.isTTY) {
+      const width = 24
+      const filled = Math.round((s.pct / 100) * width)
+      const bar = '█'.repeat(filled) + '░'.repeat(width - filled)
+      this.out.write(`\r\x1b[2K${bar} ${s.pct.toFixed(1).padStart(5)}%  ${stats}`)
+      this.drawn = true
+    } else {
+      this.out.write(`progress: ${s.pct.toFixed(1)}%  ${stats}\n`)
+    }
+  }
+
+  /** Ends the live line so later output starts on a fresh line. */
+  finish(): void {
+    this.render()
+    if (this.drawn) this.out.write('\n')
+  }
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds)
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = s % 60
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`
+}

@@ -1,0 +1,93 @@
+/**
+ * npm run sim — the local Tencent IM REST simulator with the demo app.
+ *
+ * Flags: --port N (default 5080), --latency MS, --faults RATE (0..1; all kinds but stall unless
+ * --fault-kinds a,b), --fault-kinds err10002,html502,reset,truncated,stall, --rate N (req/s per
+ * command), --bench-messages N (size of the bench group, default 30000).
+ * Runs until SIGINT or SIGTERM.
+ */
+import { parseArgs } from 'node:util'
+import { allFaultKinds, Simulator, type FaultKind, type SimOptions } from './server'
+import { demoApp, demoCredentials, demoGroupIds } from './seed'
+
+const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [--fault-kinds a,b] [--rate N] [--bench-messages N]
+  --port N             TCP port on 127.0.0.1 (default 5080; 0 = any free port)
+  --latency MS         delay added before every answer (default 0)
+  --faults RATE        share of requests (0..1) that get an injected fault
+  --fault-kinds LIST   comma-separated, from: ${allFaultKinds.join(', ')} (default: all but stall)
+  --rate N             requests per second per command (default 200; get_appid_group_list is always 1/s)
+  --bench-messages N   messages in the bench group ${demoGroupIds.bench} (default 30000)`
+
+function num(name: string, v: string | undefined, check: (n: number) => boolean): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`Invalid --${name}: ${v}`)
+  return n
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      latency: { type: 'string' },
+      faults: { type: 'string' },
+      'fault-kinds': { type: 'string' },
+      rate: { type: 'string' },
+      'bench-messages': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    strict: true,
+    allowPositionals: false
+  })
+  if (values.help) {
+    console.log(usage)
+    return
+  }
+  const port = num('port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 5080
+  const latencyMs = num('latency', values.latency, (n) => n >= 0) ?? 0
+  const rateLimit = num('rate', values.rate, (n) => n > 0)
+  const benchMessages = num('bench-messages', values['bench-messages'], (n) => Number.isSafeInteger(n) && n >= 0)
+  const faultRate = num('faults', values.faults, (n) => n >= 0 && n <= 1)
+  let kinds: FaultKind[] = allFaultKinds.filter((k) => k !== 'stall')
+  if (values['fault-kinds'] !== undefined) {
+    kinds = values['fault-kinds'].split(',').map((s) => s.trim()).filter((s) => s !== '') as FaultKind[]
+    const bad = kinds.filter((k) => !allFaultKinds.includes(k))
+    if (bad.length > 0 || kinds.length === 0) throw new Error(`Invalid --fault-kinds: ${values['fault-kinds']}`)
+  }
+
+  const opts: SimOptions = { port, latencyMs, apps: [demoApp(benchMessages === undefined ? {} : { benchMessages })] }
+  if (rateLimit !== undefined) opts.rateLimit = rateLimit
+  if (faultRate !== undefined && faultRate > 0) opts.faults = { rate: faultRate, kinds }
+  const sim = new Simulator(opts)
+  const { url } = await sim.start()
+
+  const c = demoCredentials
+  console.log(`Tencent IM REST simulator listening on ${url}`)
+  console.log(`  SDKAppID    ${c.sdkAppId}`)
+  console.log(`  identifier  ${c.identifier} (admins: ${sim.apps.get(c.sdkAppId)?.admins.join(', ') ?? ''}; 'alice' is not an admin)`)
+  console.log(`  secret key  ${c.secretKey}`)
+  console.log(`  latency ${latencyMs} ms, rate ${rateLimit ?? 200} req/s per command` + (opts.faults ? `, faults ${opts.faults.rate} of ${kinds.join('/')}` : ''))
+  console.log('  groups:')
+  for (const g of sim.apps.get(c.sdkAppId)?.groups.values() ?? []) {
+    console.log(`    ${g.GroupId.padEnd(22)} ${g.Type.padEnd(10)} NextMsgSeq ${g.nextMsgSeq}${g.dismissed ? ' (dismissed)' : ''}`)
+  }
+  console.log('')
+  console.log('Paste into your shell:')
+  console.log(`TIM_ENDPOINT=${url} TIM_SDKAPPID=${c.sdkAppId} TIM_IDENTIFIER=${c.identifier} TIM_SECRET_KEY=${c.secretKey}`)
+  console.log('')
+  console.log('Ctrl-C to stop.')
+
+  await new Promise<void>((resolve) => {
+    const done = (): void => resolve()
+    process.once('SIGINT', done)
+    process.once('SIGTERM', done)
+  })
+  await sim.stop()
+  console.log('simulator stopped')
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e))
+  console.error(usage)
+  process.exit(2)
+})

@@ -1,0 +1,276 @@
+/**
+ * Client for the Tencent IM REST API (shared/reference/tencent-im-rest-api.md), built on ky.
+ *
+ * - Every attempt gets a fresh query string: sdkappid, identifier, a current UserSig, a fresh uint32
+ *   `random`, contenttype=json (§1.2).
+ * - Every attempt first takes a token from the SDKAppID's shared RateLimiter.
+ * - The API answers HTTP 200 with ErrorCode in the body, so retry decisions are made in an
+ *   afterResponse hook: transient codes (10002, 60007, 60008, 60011, 60018, 60019, 70169, 70202,
+ *   70500, …), unparseable bodies, HTTP 5xx, resets and timeouts are retried with exponential
+ *   backoff and full jitter. 70001 (UserSig expired) re-signs once, then retries. Anything else is
+ *   permanent and surfaces as a TimApiError naming the code and its meaning.
+ * - These calls only read, so retrying a POST is safe.
+ */
+import ky, { isForceRetryError, isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky'
+import { randomInt } from 'node:crypto'
+import { classifyCode } from '../shared/error-codes'
+import { resolveEndpoint } from '../shared/regions'
+import type {
+  ApiEnvelope,
+  GetAppidGroupListRequest,
+  GetAppidGroupListResponse,
+  GetGroupInfoRequest,
+  GetGroupInfoResponse,
+  GroupInfo,
+  GroupMsgGetSimpleRequest,
+  GroupMsgGetSimpleResponse
+} from '../shared/tim-types'
+import { TimApiError } from './errors'
+import { RateLimiter, limiterFor } from './rate-limiter'
+import { UserSigSource } from './usersig'
+
+export interface TimCredentials {
+  sdkAppId: number
+  identifier: string
+  /** Either the secret key (UserSigs are then made and renewed locally) or a ready UserSig. */
+  secretKey?: string
+  userSig?: string
+  region?: string
+  /** A custom base URL (e.g. http://127.0.0.1:5080 for the simulator); overrides region. */
+  endpoint?: string
+}
+
+export interface ClientOptions {
+  /** Requests/s for this SDKAppID, shared by every client of it in the process. Default 200. */
+  rate?: number
+  /** Per-attempt timeout. */
+  timeoutMs?: number
+  /** Retries after the first attempt. */
+  retries?: number
+  /** First backoff step and its cap, in ms (full jitter is applied). */
+  backoffMs?: number
+  backoffLimitMs?: number
+  /** Called on every retry, e.g. for progress statistics. */
+  onRetry?: (reason: string) => void
+}
+
+export interface ClientStats {
+  requests: number
+  retries: number
+  rateLimited: number
+}
+
+/** Codes that mean "slow down": the limiter holds everyone back briefly as well as retrying. */
+const frequencyCodes = new Set([60007, 60011, 60018, 60019, 10006])
+
+const groupService = 'v4/group_open_http_svc'
+
+export class TimClient {
+  readonly baseUrl: string
+  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0 }
+  private readonly sigs: UserSigSource
+  private readonly limiter: RateLimiter
+  /** get_appid_group_list is limited to 1 request/s (§6.1), separately from the 200/s APIs. */
+  private readonly listLimiter: RateLimiter
+  private readonly http: KyInstance
+  private readonly retries: number
+
+  constructor(
+    readonly creds: TimCredentials,
+    private readonly opts: ClientOptions = {}
+  ) {
+    if (!Number.isSafeInteger(creds.sdkAppId) || creds.sdkAppId <= 0) {
+      throw new Error('SDKAppID must be a positive integer')
+    }
+    if (!creds.identifier) throw new Error('The admin identifier is empty')
+    if (!creds.secretKey && !creds.userSig) throw new Error('Give either the secret key or a UserSig')
+    this.baseUrl = resolveEndpoint(creds)
+    this.sigs = new UserSigSource(
+      creds.secretKey
+        ? { sdkAppId: creds.sdkAppId, identifier: creds.identifier, secretKey: creds.secretKey }
+        : { sdkAppId: creds.sdkAppId, identifier: creds.identifier, userSig: creds.userSig! }
+    )
+    this.limiter = limiterFor(creds.sdkAppId, opts.rate)
+    this.listLimiter = listLimiterFor(creds.sdkAppId)
+    this.retries = opts.retries ?? 8
+    const base = opts.backoffMs ?? 250
+    this.http = ky.create({
+      prefix: this.baseUrl,
+      timeout: opts.timeoutMs ?? 20_000,
+      throwHttpErrors: true,
+      retry: {
+        limit: this.retries,
+        methods: ['post'],
+        // Any 5xx from a gateway is worth another try (§3.3); 408/429 too.
+        statusCodes: [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)],
+        afterStatusCodes: [],
+        retryOnTimeout: true,
+        delay: (attempt) => base * 2 ** (attempt - 1),
+        backoffLimit: opts.backoffLimitMs ?? 8_000,
+        jitter: true
+      }
+    })
+  }
+
+  /** Pull up to 20 messages with seq ≤ ReqMsgSeq (or the newest when it is omitted), newest first. */
+  groupMsgGetSimple(req: GroupMsgGetSimpleRequest, signal?: AbortSignal): Promise<GroupMsgGetSimpleResponse> {
+    return this.call<GroupMsgGetSimpleResponse>('group_msg_get_simple', req, this.limiter, signal)
+  }
+
+  /** Profiles of up to 50 groups. Per-item errors (10010, 10015) stay inside each GroupInfo item. */
+  getGroupInfo(req: GetGroupInfoRequest, signal?: AbortSignal): Promise<GetGroupInfoResponse> {
+    if (req.GroupIdList.length === 0 || req.GroupIdList.length > 50) {
+      throw new RangeError('get_group_info takes 1 to 50 group IDs per request')
+    }
+    return this.call<GetGroupInfoResponse>('get_group_info', req, this.limiter, signal)
+  }
+
+  /** One page of the app's group IDs. `Next` is 0 when the listing is finished. */
+  getAppidGroupList(req: GetAppidGroupListRequest = {}, signal?: AbortSignal): Promise<GetAppidGroupListResponse> {
+    return this.call<GetAppidGroupListResponse>('get_appid_group_list', req, this.listLimiter, signal)
+  }
+
+  /** Every group ID of the app, following the `Next` cursor (1 request/s). */
+  async listAllGroupIds(groupType?: string, signal?: AbortSignal): Promise<string[]> {
+    const ids: string[] = []
+    let next = 0
+    do {
+      const page = await this.getAppidGroupList({ Limit: 10000, Next: next, ...(groupType ? { GroupType: groupType } : {}) }, signal)
+      for (const g of page.GroupIdList ?? []) ids.push(g.GroupId)
+      next = page.Next ?? 0
+    } while (next !== 0)
+    return ids
+  }
+
+  /** Profiles for any number of groups, 50 per request. */
+  async getGroupInfos(groupIds: string[], signal?: AbortSignal): Promise<GroupInfo[]> {
+    const out: GroupInfo[] = []
+    for (let i = 0; i < groupIds.length; i += 50) {
+      const res = await this.getGroupInfo({ GroupIdList: groupIds.slice(i, i + 50) }, signal)
+      out.push(...(res.GroupInfo ?? []))
+    }
+    return out
+  }
+
+  private signedPath(command: string): string {
+    const q = new URLSearchParams({
+      sdkappid: String(this.creds.sdkAppId),
+      identifier: this.creds.identifier,
+      usersig: this.sigs.get(),
+      // A fresh uint32 on every attempt (§1.2): 0 … 4294967295.
+      random: String(randomInt(0, 2 ** 32 - 1)),
+      contenttype: 'json'
+    })
+    return `${groupService}/${command}?${q.toString()}`
+  }
+
+  private async call<T extends ApiEnvelope>(
+    command: string,
+    body: object,
+    limiter: RateLimiter,
+    signal?: AbortSignal
+  ): Promise<T> {
+    let parsed: T | undefined
+    let resigned = false
+    const stats = this.stats
+    const onRetry = this.opts.onRetry
+    const resign = (request: Request): Request => {
+      const url = new URL(request.url)
+      const fresh = new URL(this.signedPath(command), this.baseUrl + '/')
+      url.search = fresh.search
+      return new Request(url, request)
+    }
+    try {
+      await this.http.post(this.signedPath(command), {
+        json: body,
+        signal,
+        hooks: {
+          beforeRequest: [
+            async () => {
+              await limiter.take(signal)
+              stats.requests++
+            }
+          ],
+          beforeRetry: [
+            async ({ request, error }) => {
+              stats.retries++
+              onRetry?.(error.message)
+              await limiter.take(signal)
+              stats.requests++
+              return resign(request)
+            }
+          ],
+          afterResponse: [
+            async ({ response }) => {
+              if (!response.ok) return // HTTP errors go through ky's status-code retry.
+              let data: T
+              try {
+                data = JSON.parse(await response.text()) as T
+                if (typeof data !== 'object' || data === null || typeof data.ErrorCode !== 'number') {
+                  throw new Error('no ErrorCode in the response')
+                }
+              } catch (cause) {
+                // Truncated or garbled bodies (a proxy cut the connection) are transient.
+                return ky.retry({ code: 'BAD_BODY', cause: cause as Error })
+              }
+              const code = data.ErrorCode
+              if (code !== 0) {
+                const cls = classifyCode(code)
+                if (cls === 'retry') {
+                  if (frequencyCodes.has(code)) {
+                    stats.rateLimited++
+                    limiter.pause(100)
+                  }
+                  return ky.retry({ code: `TIM_${code}` })
+                }
+                if (cls === 'resign' && !resigned && this.sigs.canRenew) {
+                  // 70001: the UserSig expired. Sign again once, then retry (the beforeRetry
+                  // hook rebuilds the query with the new sig).
+                  resigned = true
+                  this.sigs.invalidate()
+                  return ky.retry({ code: `TIM_${code}`, delay: 0 })
+                }
+              }
+              parsed = data
+            }
+          ]
+        }
+      })
+    } catch (error) {
+      throw this.toApiError(command, error, signal)
+    }
+    const data = parsed!
+    if (data.ErrorCode !== 0) {
+      throw new TimApiError(command, data.ErrorCode, String(data.ErrorInfo ?? ''), false)
+    }
+    return data
+  }
+
+  private toApiError(command: string, error: unknown, signal?: AbortSignal): unknown {
+    if (signal?.aborted) return signal.reason ?? error
+    if (isForceRetryError(error)) {
+      const m = /^TIM_(\d+)$/.exec(error.code ?? '')
+      if (m) return new TimApiError(command, Number(m[1]), '', true, { cause: error })
+      return new TimApiError(command, 'BAD_BODY', String((error.cause as Error | undefined)?.message ?? ''), true, { cause: error })
+    }
+    if (isHTTPError(error)) {
+      return new TimApiError(command, 'HTTP', `status ${error.response.status}`, true, { cause: error })
+    }
+    if (isTimeoutError(error)) return new TimApiError(command, 'TIMEOUT', '', true, { cause: error })
+    if (isNetworkError(error) || error instanceof TypeError) {
+      const cause = (error as Error).cause as { code?: string; message?: string } | undefined
+      return new TimApiError(command, 'NETWORK', cause?.code ?? cause?.message ?? (error as Error).message, true, { cause: error })
+    }
+    return error
+  }
+}
+
+const listLimiters = new Map<number, RateLimiter>()
+function listLimiterFor(sdkAppId: number): RateLimiter {
+  let l = listLimiters.get(sdkAppId)
+  if (!l) {
+    l = new RateLimiter(1, 1)
+    listLimiters.set(sdkAppId, l)
+  }
+  return l
+}

@@ -1,0 +1,39 @@
+import { classifyCode, describeCode } from '../shared/error-codes'
+
+/**
+ * A failed call to the Tencent IM REST API, after any retries. `code` is the API's ErrorCode when
+ * the server answered, or a transport kind when it did not.
+ */
+export class TimApiError extends Error {
+  override readonly name = 'TimApiError'
+  constructor(
+    readonly command: string,
+    readonly code: number | 'HTTP' | 'NETWORK' | 'TIMEOUT' | 'BAD_BODY',
+    readonly serverInfo: string,
+    /** True when retries ran out on an error that is normally transient. */
+    readonly exhausted: boolean,
+    options?: { cause?: unknown }
+  ) {
+    super(TimApiError.describe(command, code, serverInfo, exhausted), options)
+  }
+
+  /** True for failures that retrying later might fix (as opposed to a wrong key or a dismissed group). */
+  get transient(): boolean {
+    return typeof this.code === 'string' || classifyCode(this.code) !== 'permanent'
+  }
+
+  static describe(command: string, code: TimApiError['code'], info: string, exhausted: boolean): string {
+    const what =
+      typeof code === 'number'
+        ? `error ${describeCode(code)}`
+        : code === 'HTTP'
+          ? `HTTP error (${info})`
+          : code === 'NETWORK'
+            ? `network error: could not reach the server (${info})`
+            : code === 'TIMEOUT'
+              ? 'timed out waiting for the server'
+              : `the server sent a body that is not valid JSON (${info})`
+    const tail = typeof code === 'number' && info ? `; server said: ${info}` : ''
+    return `${command}: ${what}${tail}${exhausted ? ' (gave up after retries)' : ''}`
+  }
+}

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { syncGroup } from '../../src-main/archive/engine'
+import { Semaphore } from '../../src-main/archive/semaphore'
+import { TimClient } from '../../src-main/tim/client'
+import { TimApiError } from '../../src-main/tim/errors'
+import { isComplete } from '../../src-main/shared/coverage'
+import { randomHistory, type RandomHistoryOptions } from '../../src-main/sim/seed'
+import type { SimGroup } from '../../src-main/sim/server'
+import { MemorySink, expectedPlaces, sortedEntries } from '../helpers/memory-sink'
+import { appWith, credsFor, freshAppId, group, startSim } from '../helpers/sim'
+
+const stops: (() => Promise<void>)[] = []
+afterEach(async () => {
+  while (stops.length) await stops.pop()!()
+})
+
+async function setup(groups: SimGroup[], opts: Parameters<typeof startSim>[0] = {}, clientOpts: ConstructorParameters<typeof TimClient>[1] = {}) {
+  const appId = freshAppId()
+  const { sim, url } = await startSim({ ...opts, apps: [appWith(appId, groups)] })
+  stops.push(() => sim.stop())
+  const client = new TimClient(credsFor(appId, url), { backoffMs: 1, backoffLimitMs: 50, ...clientOpts })
+  return { sim, client, appId }
+}
+
+function expectArchiveEquals(sink: MemorySink, g: SimGroup): void {
+  expect(sortedEntries(sink.places(g.GroupId))).toEqual(sortedEntries(expectedPlaces(g)))
+  expect(isComplete(sink.cov(g.GroupId))).toBe(true)
+}
+
+/** Small, varied histories: the shapes the issue names, plus random mixes. */
+const shapes: [string, RandomHistoryOptions][] = [
+  ['an empty group', { messages: 0 }],
+  ['a single message', { messages: 1 }],
+  ['exactly 20 messages', { messages: 20 }],
+  ['exactly 21 messages', { messages: 21 }],
+  ['seq holes', { messages: 700, holeRate: 0.3 }],
+  ['long runs of holes', { messages: 900, holeRate: 0.9 }],
+  ['deleted and recalled messages', { messages: 500, deleteRate: 0.2, recallRate: 0.2 }],
+  ['a history floor far above seq 1', { messages: 1200, startSeq: 7_802_000, floor: 7_802_400 }],
+  ['an expired bottom', { messages: 600, expiredBelow: 200 }],
+  ['responses cut short by size', { messages: 400, bigMessageRate: 0.5 }],
+  ['system messages with object bodies', { messages: 300, systemRate: 0.3 }],
+  ['everything at once', { messages: 2500, holeRate: 0.2, deleteRate: 0.05, recallRate: 0.05, bigMessageRate: 0.1, systemRate: 0.05, startSeq: 40_000, floor: 40_150 }]
+]
+
+describe('the sync engine archives exactly the server\'s history', () => {
+  it.each(shapes)('for %s', async (_name, opts) => {
+    const g = group('g', randomHistory(opts.messages * 7 + 1, opts))
+    const { client } = await setup([g], { maxResponseBytes: 40_000 })
+    const sink = new MemorySink()
+    const result = await syncGroup({ source: client, groupId: 'g', sink, concurrency: 8, windowSize: 100 })
+    expect(result.complete).toBe(true)
+    expectArchiveEquals(sink, g)
+  })
+
+  it('for 25 random histories (seeded)', async () => {
+    for (let seed = 1; seed <= 25; seed++) {
+      const r = randomHistory(seed, { messages: 1 })
+      void r
+      const rng = (n: number) => ((seed * 2654435761) >>> 0) % n
+      const opts: RandomHistoryOptions = {
+        messages: 20 + rng(1500),
+        holeRate: [0, 0.1, 0.5, 0.95][rng(4)],
+        deleteRate: [0, 0.1][seed % 2],
+        recallRate: [0, 0.1][(seed >> 1) % 2],
+        bigMessageRate: [0, 0.2][(seed >> 2) % 2],
+        startSeq: [1, 1000, 5_000_000][seed % 3]
+      }
+      if (seed % 4 === 0) opts.floor = (opts.startSeq ?? 1) + rng(opts.messages)
+      const g = group(`r${seed}`, randomHistory(seed, opts))
+      const { client } = await setup([g], { maxResponseBytes: 30_000 })
+      const sink = new MemorySink()
+      const res = await syncGroup({ source: client, groupId: g.GroupId, sink, concurrency: 6, windowSize: 60 })
+      expect(res.complete, `seed ${seed}`).toBe(true)
+      expect(sortedEntries(sink.places(g.GroupId)), `seed ${seed}`).toEqual(sortedEntries(expectedPlaces(g)))
+    }
+  })
+
+  it('under 15% injected faults of every kind', async () => {
+    const g = group('g', randomHistory(99, { messages: 1500, holeRate: 0.1, deleteRate: 0.05, recallRate: 0.05, bigMessageRate: 0.05 }))
+    const { client, sim } = await setup([g], { maxResponseBytes: 40_000, faults: { rate: 0.15, kinds: ['err10002', 'html502', 'reset', 'truncated', 'stall'], stallMs: 5000 } }, { timeoutMs: 400, retries: 20 })
+    const sink = new MemorySink()
+    const res = await syncGroup({ source: client, groupId: 'g', sink, concurrency: 12, windowSize: 100 })
+    expect(res.complete).toBe(true)
+    expect(sim.stats.faultsInjected).toBeGreaterThan(10)
+    expectArchiveEquals(sink, g)
+  })
+
+  it('adds only what is new on a later run', async () => {
+    const g = group('g', randomHistory(5, { messages: 300, holeRate: 0.1 }))
+    const { client, sim, appId } = await setup([g])
+    const sink = new MemorySink()
+    await syncGroup({ source: client, groupId: 'g', sink })
+    const added = sim.appendMessages(appId, 'g', Array.from({ length: 45 }, (_, i) => ({ from: 'bob', time: 1_800_000_000 + i, random: i, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `new ${i}` } }], state: 'normal' as const })))
+    expect(added).toHaveLength(45)
+    sim.resetStats()
+    const res = await syncGroup({ source: client, groupId: 'g', sink, coverage: sink.cov('g') })
+    expect(res.complete).toBe(true)
+    expectArchiveEquals(sink, g)
+    // The head request plus the 45 new seqs: a handful of requests, not a full walk.
+    expect(sim.stats.byCommand.group_msg_get_simple).toBeLessThanOrEqual(5)
+  })
+
+  it('resumes an interrupted first run from its coverage with nothing lost or repeated', async () => {
+    const g = group('g', randomHistory(8, { messages: 3000, holeRate: 0.2 }))
+    const { client } = await setup([g], { latencyMs: 5 })
+    const sink = new MemorySink()
+    const abort = new AbortController()
+    let batches = 0
+    const counting = { commit: async (b: Parameters<MemorySink['commit']>[0]) => { await sink.commit(b); if (++batches === 40) abort.abort(new Error('stop')) } }
+    await expect(syncGroup({ source: client, groupId: 'g', sink: counting, signal: abort.signal, concurrency: 8 })).rejects.toThrow()
+    expect(isComplete(sink.cov('g'))).toBe(false)
+    const res = await syncGroup({ source: client, groupId: 'g', sink, coverage: sink.cov('g'), concurrency: 8 })
+    expect(res.complete).toBe(true)
+    expectArchiveEquals(sink, g)
+  })
+
+  it('keeps content the server deletes or recalls later, and records it on --recheck', async () => {
+    const g = group('g', randomHistory(11, { messages: 200 }))
+    const { client, sim, appId } = await setup([g])
+    const sink = new MemorySink()
+    await syncGroup({ source: client, groupId: 'g', sink })
+    const before = sink.messages.get('g')!.get(50)!
+    sim.setState(appId, 'g', 50, 'deleted')
+    sim.setState(appId, 'g', 60, 'recalled')
+    sim.setState(appId, 'g', 70, 'expired')
+    // A normal incremental run does not walk archived history again…
+    await syncGroup({ source: client, groupId: 'g', sink, coverage: sink.cov('g') })
+    expect(sink.messages.get('g')!.get(50)!._archive).toBeUndefined()
+    // …a recheck does, and notes what the server now says without losing the content.
+    const res = await syncGroup({ source: client, groupId: 'g', sink, coverage: sink.cov('g'), recheck: true })
+    expect(res.complete).toBe(true)
+    const m50 = sink.messages.get('g')!.get(50)!
+    expect(m50.MsgBody).toEqual(before.MsgBody)
+    expect(m50.IsPlaceMsg).toBe(0)
+    expect(m50._archive?.server?.IsPlaceMsg).toBe(1)
+    expect(sink.messages.get('g')!.get(60)!._archive?.server?.IsPlaceMsg).toBe(2)
+    expect(sink.messages.get('g')!.get(70)!._archive?.server?.IsPlaceMsg).toBe(1)
+    expect(sink.messages.get('g')!.get(71)!._archive).toBeUndefined()
+  })
+
+  it('syncs several groups at once through one limiter, and one refusal does not stop the others', async () => {
+    const a = group('a', randomHistory(21, { messages: 400 }))
+    const b = group('b', randomHistory(22, { messages: 300, holeRate: 0.3 }))
+    const live = group('live', { messages: new Map(), nextMsgSeq: 1 }, 'AVChatRoom')
+    const { client } = await setup([a, b, live])
+    const sink = new MemorySink()
+    const slots = new Semaphore(8)
+    const results = await Promise.allSettled(['a', 'live', 'b'].map((id) => syncGroup({ source: client, groupId: id, sink, slots })))
+    expect(results[0]!.status).toBe('fulfilled')
+    expect(results[2]!.status).toBe('fulfilled')
+    expect(results[1]!.status).toBe('rejected')
+    const err = (results[1] as PromiseRejectedResult).reason as TimApiError
+    expect(err.code).toBe(10007)
+    expectArchiveEquals(sink, a)
+    expectArchiveEquals(sink, b)
+  })
+
+  it('reports progress with messages, request rate and an ETA', async () => {
+    const g = group('g', randomHistory(31, { messages: 2000 }))
+    const { client } = await setup([g], { latencyMs: 3 })
+    const events: { messages: number; etaSeconds: number | null; phase: string; seqsDone: number; seqsTotal: number }[] = []
+    await syncGroup({ source: client, groupId: 'g', sink: new MemorySink(), onProgress: (p) => events.push({ ...p }) })
+    const last = events.at(-1)!
+    expect(last.phase).toBe('done')
+    expect(last.messages).toBe(2000)
+    expect(events.some((e) => e.etaSeconds !== null && e.etaSeconds > 0)).toBe(true)
+    expect(last.seqsDone).toBe(last.seqsTotal)
+  })
+})
