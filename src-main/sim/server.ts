@@ -80,6 +80,14 @@ export interface SimOptions {
   rateLimit?: number
   /** Size budget of RspMsgList in group_msg_get_simple responses, bytes (default 1 000 000). */
   maxResponseBytes?: number
+  /**
+   * How ReqMsgNumber is read. 'range' (default, the reference's reading): the seqs
+   * [ReqMsgSeq − n + 1, ReqMsgSeq]. 'count': the n newest messages with seq ≤ ReqMsgSeq, skipping
+   * holes. Test-only switch, so the client is proven against both readings of the docs.
+   */
+  semantics?: 'range' | 'count'
+  /** Test-only: answer get_group_info with 10003 as a server without that command would. */
+  withoutGroupInfo?: boolean
   /** Unix-seconds clock for UserSig expiry (default real time). */
   now?: () => number
 }
@@ -172,6 +180,8 @@ export class Simulator {
   private faultRng = mulberry32(0x5eed)
   private readonly rateLimit: number
   private readonly maxResponseBytes: number
+  private readonly semantics: 'range' | 'count'
+  private readonly withoutGroupInfo: boolean
   private readonly now: (() => number) | undefined
   private readonly buckets = new Map<string, Bucket>()
   private server: Server | undefined
@@ -182,7 +192,7 @@ export class Simulator {
   private readonly services: Record<string, Record<string, Handler>> = {
     group_open_http_svc: {
       group_msg_get_simple: (app, body) => this.groupMsgGetSimple(app, body),
-      get_group_info: (app, body) => this.getGroupInfo(app, body),
+      get_group_info: (app, body) => (this.withoutGroupInfo ? fail(10003, "invalid command word") : this.getGroupInfo(app, body)),
       get_appid_group_list: (app, body) => this.getAppidGroupList(app, body)
     }
   }
@@ -198,6 +208,8 @@ export class Simulator {
     this.rateLimit = opts.rateLimit ?? 200
     if (!(this.rateLimit > 0) || !Number.isFinite(this.rateLimit)) throw new Error('rateLimit must be a positive number')
     this.maxResponseBytes = opts.maxResponseBytes ?? 1_000_000
+    this.semantics = opts.semantics ?? 'range'
+    this.withoutGroupInfo = opts.withoutGroupInfo ?? false
     if (!(this.maxResponseBytes > 0)) throw new Error('maxResponseBytes must be positive')
     this.now = opts.now
     for (const app of opts.apps ?? [demoApp()]) {
@@ -503,6 +515,30 @@ export class Simulator {
     return parsed as Body
   }
 
+  /** The 'count' reading: up to n (≤ 20) messages with seq ≤ ReqMsgSeq, newest first. */
+  private countPage(g: SimGroup, GroupId: string, n: number, reqSeq: number | undefined, withRecalled: boolean): Answer {
+    const newest = g.nextMsgSeq - 1
+    const top = reqSeq === undefined ? newest : Math.min(reqSeq, newest)
+    const want = Math.min(n, maxMsgsPerCall)
+    const list: Answer[] = []
+    let bytes = 2
+    let cut = n > maxMsgsPerCall
+    for (let seq = top; seq >= Math.max(1, g.historyFloor ?? 1) && list.length < want; seq--) {
+      const m = g.messages.get(seq)
+      if (!m) continue
+      const item = renderMessage(seq, m, withRecalled)
+      if (!item) continue
+      const b = Buffer.byteLength(JSON.stringify(item)) + (list.length > 0 ? 1 : 0)
+      if (list.length > 0 && bytes + b > this.maxResponseBytes) {
+        cut = true
+        break
+      }
+      list.push(item)
+      bytes += b
+    }
+    return ok({ GroupId, IsFinished: cut ? 0 : 1, RspMsgList: list })
+  }
+
   // -------------------------------------------------------------------------------------------
   // group_open_http_svc/group_msg_get_simple (§1, §8)
 
@@ -529,6 +565,7 @@ export class Simulator {
     }
 
     const withRecalled = WithRecalledMsg === 1
+    if (this.semantics === 'count') return this.countPage(g, GroupId, ReqMsgNumber, ReqMsgSeq as number | undefined, withRecalled)
     const newest = g.nextMsgSeq - 1
     const top = ReqMsgSeq === undefined ? newest : Math.min(ReqMsgSeq, newest)
     const bottom = Math.max(1, top - ReqMsgNumber + 1)

@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mulberry32, randomHistory } from '../../src-main/sim/seed'
+import { Simulator, type SimGroup } from '../../src-main/sim/server'
+import { decodeUserSig, verifyUserSig } from '../../src-main/tim/usersig'
+import { expectedPlaces, sortedEntries } from '../helpers/memory-sink'
+import { appWith, freshAppId, group } from '../helpers/sim'
+import { demoCredentials } from '../../src-main/sim/seed'
+
+const cli = resolve(__dirname, '../../out/main/cli.js')
+const bin = resolve(__dirname, '../../bin/tim-archive.cjs')
+
+let dir: string
+let sim: Simulator
+let url: string
+const appId = freshAppId()
+const big = group('big', randomHistory(4242, { messages: 6000, holeRate: 0.15, deleteRate: 0.03, recallRate: 0.03, bigMessageRate: 0.02 }))
+const small = group('small', randomHistory(7, { messages: 130 }))
+const live = group('live', { messages: new Map(), nextMsgSeq: 1 }, 'AVChatRoom')
+const gone = group('gone', { messages: new Map(), nextMsgSeq: 9, dismissed: true })
+const editable = group('editable', randomHistory(9, { messages: 80 }))
+
+beforeAll(async () => {
+  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
+  dir = await mkdtemp(join(tmpdir(), 'tim-cli-'))
+  sim = new Simulator({ apps: [appWith(appId, [big, small, live, gone, editable])], latencyMs: 4, maxResponseBytes: 40_000 })
+  url = (await sim.start()).url
+})
+afterAll(async () => {
+  await sim?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { PATH: process.env.PATH, TIM_SDKAPPID: String(appId), TIM_IDENTIFIER: demoCredentials.identifier, TIM_SECRET_KEY: demoCredentials.secretKey, TIM_ENDPOINT: url, ...extra }
+  for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k]
+  return e
+}
+
+function start(args: string[], e = env()): ChildProcess {
+  return spawn(process.execPath, [cli, ...args], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+async function run(args: string[], e = env()): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = start(args, e)
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d) => (stdout += d))
+  child.stderr!.on('data', (d) => (stderr += d))
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
+  return { code, stdout, stderr }
+}
+
+async function readArchive(path: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(path, 'utf8')
+  expect(text === '' || text.endsWith('\n')).toBe(true)
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+function placesOf(lines: Record<string, unknown>[], groupId: string): Map<number, number> {
+  const m = new Map<number, number>()
+  for (const l of lines) if (l.GroupId === groupId) m.set(l.MsgSeq as number, l.IsPlaceMsg as number)
+  return m
+}
+
+function expectNoDuplicates(lines: Record<string, unknown>[]): void {
+  const keys = lines.map((l) => `${l.GroupId}|${l.MsgSeq}`)
+  expect(new Set(keys).size).toBe(keys.length)
+}
+
+describe('tim-archive pull', () => {
+  it('archives several groups into one JSON Lines file, every field as the API returned it', async () => {
+    const out = join(dir, 'two.jsonl')
+    const r = await run(['pull', '--group', 'small', '--group', 'editable', '--out', out])
+    expect(r.stderr).not.toMatch(/FAILED/)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/small: complete, 130 messages archived/)
+    const lines = await readArchive(out)
+    expect(sortedEntries(placesOf(lines, 'small'))).toEqual(sortedEntries(expectedPlaces(small)))
+    const first = lines.find((l) => l.GroupId === 'small' && l.MsgSeq === 130)!
+    expect(Object.keys(first)[0]).toBe('GroupId')
+    expect(Object.keys(first).sort()).toEqual(['From_Account', 'GroupId', 'IsPlaceMsg', 'MsgBody', 'MsgPriority', 'MsgRandom', 'MsgSeq', 'MsgTimeStamp'].sort())
+    expect(first.MsgBody).toEqual(small.messages.get(130)!.body)
+    expect(existsSync(`${out}.state.json`)).toBe(true)
+    expect(existsSync(`${out}.lock`)).toBe(false)
+
+    // A later run adds only what is new.
+    sim.appendMessages(appId, 'small', [{ from: 'zoe', time: 1_800_000_000, random: 1, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'later' } }], state: 'normal' }])
+    const again = await run(['pull', '--group', 'small', '--out', out])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/: 1 new message;/)
+    const after = await readArchive(out)
+    expect(after.length).toBe(lines.length + 1)
+    expectNoDuplicates(after)
+  })
+
+  it('resumes exactly after being killed with SIGKILL at random moments', async () => {
+    const out = join(dir, 'killed.jsonl')
+    const rand = mulberry32(20261125)
+    for (let i = 0; i < 6; i++) {
+      const child = start(['pull', '--group', 'big', '--out', out, '--concurrency', '8'])
+      await new Promise((r) => setTimeout(r, 80 + rand() * 700))
+      child.kill('SIGKILL')
+      await new Promise((r) => child.on('close', r))
+      if (i === 2 && existsSync(out)) {
+        // As if the kill had landed mid-write: a torn last line.
+        await appendFile(out, '{"GroupId":"big","From_Account":"torn","MsgSeq":')
+      }
+    }
+    const partial = existsSync(out) ? (await readFile(out, 'utf8')).split('\n').filter(Boolean).length : 0
+    expect(partial).toBeLessThan(expectedPlaces(big).size)
+    const r = await run(['pull', '--group', 'big', '--out', out])
+    expect(r.stderr).not.toMatch(/FAILED/)
+    expect(r.code).toBe(0)
+    const lines = await readArchive(out)
+    expectNoDuplicates(lines)
+    expect(sortedEntries(placesOf(lines, 'big'))).toEqual(sortedEntries(expectedPlaces(big)))
+  }, 120_000)
+
+  it('--recheck records what the server deleted or recalled since, keeping the content', async () => {
+    const out = join(dir, 'recheck.jsonl')
+    expect((await run(['pull', '--group', 'editable', '--out', out])).code).toBe(0)
+    const before = await readArchive(out)
+    const original = before.find((l) => l.MsgSeq === 40)!
+    sim.setState(appId, 'editable', 40, 'deleted')
+    sim.setState(appId, 'editable', 41, 'recalled')
+    const plain = await run(['pull', '--group', 'editable', '--out', out])
+    expect(plain.code).toBe(0)
+    expect(await readArchive(out)).toEqual(before)
+    const r = await run(['pull', '--group', 'editable', '--out', out, '--recheck'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/2 updated with server-side changes/)
+    const after = await readArchive(out)
+    expect(after).toHaveLength(before.length)
+    const m40 = after.find((l) => l.MsgSeq === 40)! as Record<string, unknown> & { _archive: { server: { IsPlaceMsg: number } } }
+    expect(m40.MsgBody).toEqual(original.MsgBody)
+    expect(m40.IsPlaceMsg).toBe(0)
+    expect(m40._archive.server.IsPlaceMsg).toBe(1)
+    expect((after.find((l) => l.MsgSeq === 41) as { _archive: { server: { IsPlaceMsg: number } } })._archive.server.IsPlaceMsg).toBe(2)
+    // Same lines otherwise, same order: one line per message for life.
+    expect(after.map((l) => l.MsgSeq)).toEqual(before.map((l) => l.MsgSeq))
+    const again = await run(['pull', '--group', 'editable', '--out', out, '--recheck'])
+    expect(again.stdout).not.toMatch(/updated with server-side changes/)
+  })
+
+  it('fails one line per refused group, naming the code and its meaning, while the others finish', async () => {
+    const out = join(dir, 'mixed.jsonl')
+    const r = await run(['pull', '--group', 'live', '--group', 'small', '--group', 'gone', '--out', out])
+    expect(r.code).toBe(1)
+    const failures = r.stderr.split('\n').filter((l) => l.startsWith('FAILED'))
+    expect(failures).toHaveLength(2)
+    expect(failures.find((l) => l.includes('live'))).toMatch(/10007.*AVChatRoom/)
+    expect(failures.find((l) => l.includes('gone'))).toMatch(/10010.*dismissed/)
+    expect(r.stdout).toMatch(/small: complete/)
+  })
+
+  it('names a wrong secret key (70009) and exits non-zero without touching the archive', async () => {
+    const out = join(dir, 'two.jsonl')
+    const before = await readFile(out, 'utf8')
+    const r = await run(['pull', '--group', 'small', '--out', out], env({ TIM_SECRET_KEY: 'f'.repeat(64) }))
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/FAILED small: .*70009.*secret key is wrong/)
+    expect(await readFile(out, 'utf8')).toBe(before)
+  })
+
+  it('refuses secrets on the command line and explains missing credentials', async () => {
+    const r = await run(['pull', '--group', 'small', '--out', join(dir, 'x.jsonl'), '--secret-key=abc'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/never taken from the command line.*TIM_SECRET_KEY/)
+    const r2 = await run(['pull', '--group', 'small', '--out', join(dir, 'x.jsonl')], env({ TIM_SECRET_KEY: undefined }))
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toMatch(/TIM_SECRET_KEY.*TIM_USERSIG/)
+  })
+
+  it('refuses to touch a file that is not an archive', async () => {
+    const out = join(dir, 'notes.jsonl')
+    await writeFile(out, 'my notes\nmore notes\n')
+    const r = await run(['pull', '--group', 'small', '--out', out])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/line 1 is not valid JSON.*Nothing was changed/)
+    expect(await readFile(out, 'utf8')).toBe('my notes\nmore notes\n')
+  })
+
+  it('writes plain progress lines to stderr when piped', async () => {
+    const r = await run(['pull', '--group', 'small', '--out', join(dir, 'progress.jsonl')])
+    expect(r.stderr).toMatch(/^progress: 100\.0% .*msgs .*req\/s .*ETA .*groups 1\/1$/m)
+  })
+})
+
+describe('tim-archive usersig', () => {
+  it('prints on its last stdout line a UserSig that verifies for the identifier', async () => {
+    const r = await run(['usersig', '--identifier', 'ops_bot', '--expire', '3600'])
+    expect(r.code).toBe(0)
+    const last = r.stdout.trim().split('\n').at(-1)!
+    expect(decodeUserSig(last)).toMatchObject({ identifier: 'ops_bot', sdkAppId: appId, expire: 3600 })
+    expect(verifyUserSig(last, { sdkAppId: appId, identifier: 'ops_bot', keyFor: () => demoCredentials.secretKey }).ok).toBe(true)
+  })
+
+  it('works through the package bin, and rejects a bad --expire', async () => {
+    const child = spawn(process.execPath, [bin, 'usersig', '--identifier', 'x'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    expect(await new Promise((r) => child.on('close', r))).toBe(0)
+    expect(out.trim().split('\n').at(-1)).toMatch(/^[A-Za-z0-9*_-]+$/)
+    const bad = await run(['usersig', '--identifier', 'x', '--expire', 'soon'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--expire must be a positive number/)
+  })
+})
+
+export type { SimGroup }
