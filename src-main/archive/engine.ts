@@ -287,7 +287,10 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
         else {
           const floor = planner.lowestIssued()
           planner.stopAt(floor)
+          // The estimate counted the open gap down to seq 1; history starts higher.
+          seqsTotal -= floor - planner.openBottom()
           await commit({ messages: [], range: null, floor })
+          progress()
         }
       }
     }
@@ -434,6 +437,11 @@ class Planner {
 
   lowestIssued(): number {
     return this.lowest
+  }
+
+  /** The lowest seq of the open gap (where the walk would end without a floor). */
+  openBottom(): number {
+    return this.openLo
   }
 
   resume(): void {

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   }
   console.log('')
   console.log('Paste into your shell:')
-  console.log(`TIM_ENDPOINT=${url} TIM_SDKAPPID=${c.sdkAppId} TIM_IDENTIFIER=${c.identifier} TIM_SECRET_KEY=${c.secretKey}`)
+  console.log(`export TIM_ENDPOINT=${url} TIM_SDKAPPID=${c.sdkAppId} TIM_IDENTIFIER=${c.identifier} TIM_SECRET_KEY=${c.secretKey}`)
   console.log('')
   console.log('Ctrl-C to stop.')
 

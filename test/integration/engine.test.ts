@@ -175,6 +175,15 @@ describe('the sync engine archives exactly the server\'s history', () => {
     expectArchiveEquals(sink, b)
   })
 
+  it('ends its progress at 100% when history starts far above seq 1', async () => {
+    const g = group('g', randomHistory(32, { messages: 500, startSeq: 7_800_001 }))
+    const { client } = await setup([g])
+    let last: { seqsDone: number; seqsTotal: number } | undefined
+    await syncGroup({ source: client, groupId: 'g', sink: new MemorySink(), onProgress: (p) => (last = { ...p }) })
+    expect(last!.seqsTotal).toBeLessThan(10_000)
+    expect(last!.seqsDone).toBe(last!.seqsTotal)
+  })
+
   it('reports progress with messages, request rate and an ETA', async () => {
     const g = group('g', randomHistory(31, { messages: 2000 }))
     const { client } = await setup([g], { latencyMs: 3 })
