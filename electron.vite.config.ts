@@ -15,7 +15,8 @@ export default defineConfig({
           index: resolve('src-main/app/index.ts'),
           cli: resolve('src-main/cli/index.ts'),
           sim: resolve('src-main/sim/main.ts'),
-          'bench-sync': resolve('src-main/bench/bench-sync.ts')
+          'bench-sync': resolve('src-main/bench/bench-sync.ts'),
+          demo: resolve('src-main/demo/main.ts')
         }
       },
       // ky is ESM-only; bundling it keeps the CJS main/CLI bundles loadable on plain Node.

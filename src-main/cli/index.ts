@@ -3,6 +3,7 @@
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
 import { pullHelp, runPull } from './pull'
+import { runServe, serveHelp } from './serve'
 import { runUsersig, usersigHelp } from './usersig'
 
 const help = `tim-archive — archive Tencent Cloud IM group history on your own machine
@@ -10,12 +11,15 @@ const help = `tim-archive — archive Tencent Cloud IM group history on your own
 Commands:
   pull      pull group histories into a JSON Lines archive (resumable, incremental)
   usersig   print a fresh UserSig for an identifier
+  serve     run the app in your browser (http://127.0.0.1:5180)
 
 Run "tim-archive <command> --help" for details.
 
 ${pullHelp}
 
 ${usersigHelp}
+
+${serveHelp}
 `
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -27,6 +31,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await runPull(rest, env)
       case 'usersig':
         return runUsersig(rest, env)
+      case 'serve':
+        return await runServe(rest, env)
       case undefined:
       case 'help':
       case '--help':

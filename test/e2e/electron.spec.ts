@@ -32,14 +32,17 @@ test.describe('Electron shell', () => {
       await expect(win.locator('body')).toContainText('TIM Archive')
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
       expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
+      // The preload may reach only what contextBridge exposes: a narrow api object.
+      expect(await win.evaluate(() => Object.keys((globalThis as unknown as { api: object }).api).sort())).toEqual(['app', 'groups', 'sync', 'workspace'])
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const w = BrowserWindow.getAllWindows()[0]!
-        const p = w.webContents.getLastWebPreferences()
-        return p ? { sandbox: p.sandbox, contextIsolation: p.contextIsolation, nodeIntegration: p.nodeIntegration } : null
+        // Not in the public typings; present at runtime since Electron 9.
+        const p = (w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences()
+        return { sandbox: p.sandbox, contextIsolation: p.contextIsolation, nodeIntegration: p.nodeIntegration }
       })
       expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false })
       // window.open is denied and navigation away is blocked.
-      await win.evaluate(() => window.open('https://example.com'))
+      await win.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.com'))
       expect(app.windows()).toHaveLength(1)
     } finally {
       await app.close()

@@ -1,0 +1,108 @@
+/**
+ * npm run demo [-- --web]: the simulator plus the app, already connected with the demo
+ * credentials, so a newcomer can discover and sync the demo groups without a Tencent account.
+ *
+ *   --web        browser mode (tim-archive serve) instead of an Electron window
+ *   --port N     browser-mode port (default 5180; the archive lives in the browser under this origin)
+ *   --sim-port N simulator port (default 5080)
+ *   --latency MS simulated network latency (default 30)
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { AppService } from '../services/app-service'
+import { FileSecretStore } from '../services/secret-store'
+import { Simulator } from '../sim/server'
+import { demoApp, demoCredentials } from '../sim/seed'
+import { startWebServer } from '../web/server'
+
+function openBrowser(url: string): void {
+  if (process.env.BROWSER?.trim() === 'none') return
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]]
+  try {
+    const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' })
+    child.on('error', () => undefined)
+    child.unref()
+  } catch {
+    // The printed address is enough.
+  }
+}
+
+/** The Electron binary, or null where it could not be downloaded (e.g. no access to GitHub). */
+function electronBinary(): string | null {
+  try {
+    // electron's index.js returns the binary path, honouring ELECTRON_OVERRIDE_DIST_PATH.
+    const p = require('electron') as unknown
+    return typeof p === 'string' && existsSync(p) ? p : null
+  } catch {
+    return null
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      web: { type: 'boolean' },
+      port: { type: 'string', default: '5180' },
+      'sim-port': { type: 'string', default: '5080' },
+      latency: { type: 'string', default: '30' }
+    }
+  })
+  const electron = values.web ? null : electronBinary()
+  if (!values.web && !electron) {
+    process.stderr.write(
+      'No Electron binary is installed (its download comes from GitHub; set ELECTRON_OVERRIDE_DIST_PATH to an Electron folder if you have one).\n' +
+        'Run the same demo in your browser instead:  npm run demo -- --web\n'
+    )
+    return 1
+  }
+
+  const sim = new Simulator({ apps: [demoApp()], port: Number(values['sim-port']), latencyMs: Number(values.latency) })
+  const { url: simUrl } = await sim.start()
+  process.stdout.write(`Simulator of the Tencent IM REST API: ${simUrl} (SDKAppID ${demoCredentials.sdkAppId}, admin ${demoCredentials.identifier})\n`)
+  const demoConnect = { sdkAppId: demoCredentials.sdkAppId, identifier: demoCredentials.identifier, secretKey: demoCredentials.secretKey, region: 'custom', endpoint: simUrl }
+
+  const stop = new Promise<void>((done) => {
+    process.once('SIGINT', () => done())
+    process.once('SIGTERM', () => done())
+  })
+
+  if (electron) {
+    const child = spawn(electron, [join(__dirname, 'index.js')], {
+      stdio: 'inherit',
+      // Demo only: the public demo key, so the window starts connected to the simulator.
+      env: { ...process.env, TIM_ARCHIVE_DEMO_CONNECT: JSON.stringify(demoConnect) }
+    })
+    await Promise.race([stop, new Promise((r) => child.once('exit', r))])
+    child.kill()
+  } else {
+    const configDir = join(tmpdir(), 'tim-archive-demo')
+    const service = new AppService({
+      secretStore: new FileSecretStore(configDir),
+      configDir,
+      shell: 'web',
+      version: (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version,
+      locale: Intl.DateTimeFormat().resolvedOptions().locale
+    })
+    const connected = await service.workspace.connect(demoConnect)
+    if (!connected.ok) throw new Error(`Could not connect to the simulator: ${connected.error.message}`)
+    const server = await startWebServer({ service, port: Number(values.port), rendererDir: join(__dirname, '../renderer') })
+    process.stdout.write(`TIM Archive is running at ${server.url}\n`)
+    process.stdout.write('Open it, pick "Discover groups", add the demo groups and press Sync. Ctrl+C stops the demo.\n')
+    openBrowser(server.url)
+    await stop
+    await server.close()
+  }
+  await sim.stop()
+  return 0
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`demo: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.exitCode = 1
+  }
+)

@@ -1,0 +1,112 @@
+/**
+ * Electron transport of the contract: ipcMain handlers that check who is calling, validate the
+ * payload (shared/ipc/schemas.ts, via invokeChannel) and hand it to AppService; service events go
+ * to the window on the contract's event channels.
+ *
+ * Only type imports from electron: this module loads (and is tested) on plain Node.
+ */
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { channels } from '../shared/ipc/contract'
+import { invokeArgs, isInvokeChannel, type InvokeChannel } from '../shared/ipc/schemas'
+import { invokeChannel, type AppService } from '../services/app-service'
+
+export interface RegisterIpcOptions {
+  /** Whether a sender frame URL is our app. Default: `trustedRendererUrl()` for this build. */
+  isTrustedUrl?: (url: string) => boolean
+}
+
+/**
+ * Our renderer is either the built page (file:// of out/renderer/index.html) or, in development,
+ * the electron-vite dev server (ELECTRON_RENDERER_URL). Any other page, such as one a link managed
+ * to load, or a frame inside ours, must not reach main: it would get the secret-holding API.
+ */
+export function trustedRendererUrl(opts: { devUrl?: string; indexFile: string }): (url: string) => boolean {
+  const devOrigin = opts.devUrl ? new URL(opts.devUrl).origin : undefined
+  const indexFile = resolve(opts.indexFile)
+  return (url) => {
+    let u: URL
+    try {
+      u = new URL(url)
+    } catch {
+      return false
+    }
+    if (devOrigin !== undefined) return u.origin === devOrigin
+    if (u.protocol !== 'file:' || (u.host !== '' && u.host !== 'localhost')) return false
+    try {
+      return resolve(fileURLToPath(u)) === indexFile
+    } catch {
+      return false
+    }
+  }
+}
+
+function defaultTrust(): (url: string) => boolean {
+  // Built into out/main/index.js, next to out/renderer.
+  return trustedRendererUrl({ devUrl: process.env.ELECTRON_RENDERER_URL, indexFile: join(__dirname, '../renderer/index.html') })
+}
+
+/**
+ * Registers one handler per invoke channel and forwards service events to the window.
+ * Returns a function that removes both.
+ */
+export function registerIpc(
+  ipcMain: IpcMain,
+  service: AppService,
+  getWindow: () => BrowserWindow | null | undefined,
+  options: RegisterIpcOptions = {}
+): () => void {
+  const isTrustedUrl = options.isTrustedUrl ?? defaultTrust()
+
+  const isTrusted = (event: IpcMainInvokeEvent): boolean => {
+    const frame = event.senderFrame
+    // A destroyed or navigated-away frame has no say; subframes never do.
+    if (!frame || frame.parent !== null) return false
+    return isTrustedUrl(frame.url)
+  }
+
+  const handle = (channel: InvokeChannel) => {
+    ipcMain.handle(channel, async (event, ...args: unknown[]) => {
+      if (!isTrusted(event)) {
+        throw new Error(`Refused ${channel}: the caller is not the TIM Archive window`)
+      }
+      // Invalid payloads: Result channels answer { ok: false, code: 'INVALID' }, void ones throw.
+      return invokeChannel(service, channel, args)
+    })
+  }
+  const names = Object.keys(invokeArgs).filter(isInvokeChannel)
+  for (const channel of names) handle(channel)
+
+  const send = (channel: string, payload: unknown): boolean => {
+    const win = getWindow()
+    if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return false
+    win.webContents.send(channel, payload)
+    return true
+  }
+  const offs = [
+    service.on(channels.syncBatch, (e) => {
+      // Nobody could ever acknowledge this batch: stop instead of waiting forever.
+      if (!send(channels.syncBatch, e)) service.cancelAllRuns()
+    }),
+    service.on(channels.syncProgress, (e) => void send(channels.syncProgress, e)),
+    service.on(channels.syncDone, (e) => void send(channels.syncDone, e))
+  ]
+
+  return () => {
+    for (const c of names) ipcMain.removeHandler(c)
+    for (const off of offs) off()
+  }
+}
+
+/**
+ * Cancels the running sync when the page that would acknowledge its batches goes away: a reload
+ * (the new page knows nothing of the run), a renderer crash, or the window closing.
+ */
+export function cancelSyncWhenPageGoes(contents: WebContents, service: AppService): void {
+  contents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) service.cancelAllRuns()
+  })
+  contents.on('render-process-gone', () => service.cancelAllRuns())
+  contents.on('destroyed', () => service.cancelAllRuns())
+}

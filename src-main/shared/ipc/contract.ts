@@ -1,0 +1,169 @@
+/**
+ * The one contract between the renderer and its host. Electron implements it over IPC (preload →
+ * ipcMain), browser mode over loopback HTTP + Server-Sent Events (src-main/web). Renderer code goes
+ * through src-renderer/src/lib/ipc only and cannot tell the two apart. Types only.
+ *
+ * Expected failures (wrong key, unreachable server, dismissed group) come back as
+ * `{ ok: false, error }`; only bugs throw.
+ */
+import type { Coverage } from '../coverage'
+import type { GroupInfo, RawMessage } from '../tim-types'
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
+
+export interface AppError {
+  /**
+   * The API ErrorCode when the server answered, else a kind: NETWORK, TIMEOUT, HTTP, BAD_BODY,
+   * INVALID, NOT_CONNECTED, BUSY, CANCELLED, INTERNAL, STORE (the renderer acked a batch with an
+   * error), SECRET_STORE (the key could not be saved encrypted, e.g. no keyring).
+   */
+  code: number | string
+  /** A sentence an admin understands, naming the code and its cause. */
+  message: string
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  /** 'electron' or 'web': shown in About; behaviour must not depend on it. */
+  shell: 'electron' | 'web'
+  /** The system's preferred language (e.g. 'zh-CN'), to pick the UI language on first run. */
+  locale: string
+}
+
+/** What the user types on the Connect screen. The secret key only ever travels renderer → main. */
+export interface ConnectInput {
+  sdkAppId: number
+  identifier: string
+  secretKey: string
+  /** A region id from shared/regions.ts, or 'custom' with `endpoint`. */
+  region: string
+  endpoint?: string
+}
+
+/** A connected workspace as the renderer sees it: never the key, never a UserSig. */
+export interface WorkspaceInfo {
+  /** Stable id: `${sdkAppId}@${region or endpoint origin}`. */
+  id: string
+  sdkAppId: number
+  identifier: string
+  region: string
+  endpoint?: string
+  /** True when main holds a saved (encrypted) key for it. */
+  hasKey: boolean
+}
+
+/** A group profile from get_group_info, plus whether its history can be archived at all. */
+export interface GroupProfile {
+  groupId: string
+  name: string
+  type: string
+  /** False for AVChatRoom/BChatRoom (no roaming messages) or groups that do not exist. */
+  archivable: boolean
+  /** Why not, when not archivable. */
+  reason?: string
+  memberNum?: number
+  /** Newest seq (NextMsgSeq − 1) when known. */
+  newestSeq?: number
+  /** The raw get_group_info item, kept verbatim. */
+  info?: GroupInfo
+}
+
+export interface SyncTarget {
+  groupId: string
+  /** What the renderer's store already holds for the group. */
+  coverage: Coverage
+}
+
+export interface SyncStartInput {
+  workspaceId: string
+  groups: SyncTarget[]
+  recheck?: boolean
+}
+
+/** A batch for the renderer to commit (messages + the coverage they complete), then ack. */
+export interface SyncBatchEvent {
+  runId: string
+  batchId: number
+  groupId: string
+  messages: RawMessage[]
+  range: [number, number] | null
+  floor?: number
+  top?: number
+}
+
+export interface SyncProgressEvent {
+  runId: string
+  groupId: string
+  phase: 'head' | 'pulling' | 'probing' | 'done'
+  messages: number
+  requestsPerSecond: number
+  seqsDone: number
+  seqsTotal: number
+  etaSeconds: number | null
+}
+
+export interface SyncGroupDone {
+  groupId: string
+  complete: boolean
+  error?: AppError
+}
+
+export interface SyncDoneEvent {
+  runId: string
+  /**
+   * 'done' when the run ended by itself (some groups may still carry an error), 'cancelled' after
+   * cancel or pause (or when the page that acks batches went away), 'failed' when every group failed.
+   */
+  status: 'done' | 'cancelled' | 'failed'
+  groups: SyncGroupDone[]
+}
+
+export interface PreloadApi {
+  app: {
+    info(): Promise<AppInfo>
+  }
+  workspace: {
+    /** The saved workspace, if any (the key stays in main). */
+    current(): Promise<WorkspaceInfo | null>
+    /** Checks the credentials with one real request; saves nothing. */
+    test(input: ConnectInput): Promise<Result<{ groupCount: number }>>
+    /** Checks, then saves the workspace (key encrypted at rest in main). */
+    connect(input: ConnectInput): Promise<Result<WorkspaceInfo>>
+    /** Forgets the saved key and workspace. The archive in the renderer's store stays. */
+    forget(): Promise<void>
+  }
+  groups: {
+    /** Every group of the app (get_appid_group_list at 1 request/s, then get_group_info). */
+    discover(): Promise<Result<GroupProfile[]>>
+    /** Profiles for the given IDs (validates hand-typed IDs). */
+    lookup(groupIds: string[]): Promise<Result<GroupProfile[]>>
+  }
+  sync: {
+    start(input: SyncStartInput): Promise<Result<{ runId: string }>>
+    /** Stops the run; what was committed stays. Pause is a cancel the UI offers to resume. */
+    cancel(runId: string): Promise<void>
+    /** The renderer committed (or failed to commit) a batch; the engine waits for this. */
+    ack(runId: string, batchId: number, error?: string): Promise<void>
+    onBatch(listener: (e: SyncBatchEvent) => void): () => void
+    onProgress(listener: (e: SyncProgressEvent) => void): () => void
+    onDone(listener: (e: SyncDoneEvent) => void): () => void
+  }
+}
+
+/** Channel names, `domain:verb`. Events flow main → renderer. */
+export const channels = {
+  appInfo: 'app:info',
+  workspaceCurrent: 'workspace:current',
+  workspaceTest: 'workspace:test',
+  workspaceConnect: 'workspace:connect',
+  workspaceForget: 'workspace:forget',
+  groupsDiscover: 'groups:discover',
+  groupsLookup: 'groups:lookup',
+  syncStart: 'sync:start',
+  syncCancel: 'sync:cancel',
+  syncAck: 'sync:ack',
+  syncBatch: 'sync:batch',
+  syncProgress: 'sync:progress',
+  syncDone: 'sync:done'
+} as const

@@ -1,0 +1,186 @@
+/**
+ * valibot schemas for every payload that crosses from the renderer to the host. The renderer shows
+ * untrusted message content, so the host treats whatever it sends as hostile: both transports
+ * (Electron IPC and browser-mode HTTP) validate with these before anything reaches AppService.
+ *
+ * Pure module: no node:*, electron, dexie or svelte imports.
+ */
+import * as v from 'valibot'
+import { regions } from '../regions'
+import { channels } from './contract'
+
+/** uint32 seqs (tencent-im-rest-api.md §1.5): 1 … 4294967295. */
+const MAX_SEQ = 4294967295
+/** C0 and C1 control characters, DEL included. */
+const controlChars = /[\u0000-\u001f\u007f-\u009f]/
+/** Upper bounds that keep a hostile payload from costing the host much memory or CPU. */
+export const limits = {
+  groupsPerSync: 500,
+  groupsPerLookup: 1000,
+  rangesPerCoverage: 100_000,
+  ackError: 2000
+} as const
+
+function noControlChars(what: string) {
+  return v.check((s: string) => !controlChars.test(s), `${what} must not contain control characters`)
+}
+
+/** Hand-typed or stored group IDs: 1..48 characters, no control characters. */
+export const GroupIdSchema = v.pipe(
+  v.string('A group ID must be a string'),
+  v.minLength(1, 'A group ID must not be empty'),
+  v.maxLength(48, 'A group ID has at most 48 characters'),
+  noControlChars('A group ID')
+)
+
+const SeqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(MAX_SEQ))
+
+export const CoverageSchema = v.pipe(
+  v.strictObject({
+    ranges: v.pipe(
+      v.array(v.strictTuple([SeqSchema, SeqSchema])),
+      v.maxLength(limits.rangesPerCoverage, `A coverage has at most ${limits.rangesPerCoverage} ranges`)
+    ),
+    floor: v.nullable(SeqSchema),
+    top: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_SEQ))
+  }),
+  v.check((c) => {
+    let prevHi = 0
+    for (const [lo, hi] of c.ranges) {
+      if (lo > hi || lo <= prevHi) return false
+      prevHi = hi
+    }
+    return prevHi <= c.top
+  }, 'Coverage ranges must be ascending, disjoint, with lo ≤ hi ≤ top')
+)
+
+const regionIds = regions.map((r) => r.id)
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname === '[::1]'
+}
+
+/**
+ * A custom endpoint: https anywhere, http only on loopback (the simulator). Every request carries
+ * a UserSig in its query string, and plain http to another machine would hand it to anyone on the
+ * path.
+ */
+export const EndpointSchema = v.pipe(
+  v.string(),
+  v.maxLength(2048),
+  v.check((s) => {
+    try {
+      const u = new URL(s)
+      if (u.username || u.password || u.search || u.hash) return false
+      return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname))
+    } catch {
+      return false
+    }
+  }, 'The custom endpoint must be an https:// URL (http:// only for 127.0.0.1 or localhost), without query, fragment or credentials')
+)
+
+export const ConnectInputSchema = v.pipe(
+  v.strictObject({
+    sdkAppId: v.pipe(
+      v.number('The SDKAppID must be a number'),
+      v.safeInteger('The SDKAppID must be a whole number'),
+      v.minValue(1, 'The SDKAppID must be positive')
+    ),
+    identifier: v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'The admin identifier must not be empty'),
+      v.maxLength(64, 'The admin identifier has at most 64 characters'),
+      noControlChars('The admin identifier')
+    ),
+    // Pasted keys often carry a stray space or newline; keys themselves are hex.
+    secretKey: v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'The secret key must not be empty'),
+      v.maxLength(128, 'The secret key has at most 128 characters'),
+      v.regex(/^[\x21-\x7e]+$/, 'The secret key must be printable ASCII without spaces')
+    ),
+    region: v.picklist([...regionIds, 'custom'], `The region must be one of ${regionIds.join(', ')} or custom`),
+    endpoint: v.optional(EndpointSchema)
+  }),
+  v.check((c) => c.region !== 'custom' || c.endpoint !== undefined, 'A custom region needs an endpoint URL'),
+  v.check((c) => c.region === 'custom' || c.endpoint === undefined, 'An endpoint is only given with the custom region')
+)
+
+export const WorkspaceIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(256), noControlChars('The workspace id'))
+
+export const SyncStartInputSchema = v.strictObject({
+  workspaceId: WorkspaceIdSchema,
+  groups: v.pipe(
+    v.array(v.strictObject({ groupId: GroupIdSchema, coverage: CoverageSchema })),
+    v.minLength(1, 'Choose at least one group to sync'),
+    v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} groups per sync`),
+    v.check((gs) => new Set(gs.map((g) => g.groupId)).size === gs.length, 'A group appears twice in the sync')
+  ),
+  recheck: v.optional(v.boolean())
+})
+
+export const RunIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/))
+export const BatchIdSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
+export const AckErrorSchema = v.pipe(v.string(), v.maxLength(limits.ackError))
+
+export const GroupIdListSchema = v.pipe(
+  v.array(GroupIdSchema),
+  v.minLength(1, 'Give at least one group ID'),
+  v.maxLength(limits.groupsPerLookup, `At most ${limits.groupsPerLookup} group IDs at once`)
+)
+
+/**
+ * Argument tuples per invoke channel, exactly as the preload passes them to ipcRenderer.invoke
+ * and the web transport sends them as `{ args }`. A trailing optional argument may be absent,
+ * undefined, or null (JSON has no undefined).
+ */
+export const invokeArgs = {
+  [channels.appInfo]: v.strictTuple([]),
+  [channels.workspaceCurrent]: v.strictTuple([]),
+  [channels.workspaceTest]: v.strictTuple([ConnectInputSchema]),
+  [channels.workspaceConnect]: v.strictTuple([ConnectInputSchema]),
+  [channels.workspaceForget]: v.strictTuple([]),
+  [channels.groupsDiscover]: v.strictTuple([]),
+  [channels.groupsLookup]: v.strictTuple([GroupIdListSchema]),
+  [channels.syncStart]: v.strictTuple([SyncStartInputSchema]),
+  [channels.syncCancel]: v.strictTuple([RunIdSchema]),
+  [channels.syncAck]: v.strictTuple([RunIdSchema, BatchIdSchema, v.nullish(AckErrorSchema)])
+} as const
+
+export type InvokeChannel = keyof typeof invokeArgs
+
+/** Channels whose answer is a Result: invalid input comes back as `{ ok: false, code: 'INVALID' }`. */
+export const resultChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>([
+  channels.workspaceTest,
+  channels.workspaceConnect,
+  channels.groupsDiscover,
+  channels.groupsLookup,
+  channels.syncStart
+])
+
+/** Main → renderer event channels. */
+export const eventChannels = [channels.syncBatch, channels.syncProgress, channels.syncDone] as const
+export type EventChannel = (typeof eventChannels)[number]
+
+export function isInvokeChannel(name: string): name is InvokeChannel {
+  return Object.hasOwn(invokeArgs, name)
+}
+
+export type ParsedArgs<C extends InvokeChannel> = v.InferOutput<(typeof invokeArgs)[C]>
+
+/** Validates one call's arguments. The message names the first problems, never echoes values. */
+export function parseInvokeArgs<C extends InvokeChannel>(
+  channel: C,
+  args: unknown
+): { ok: true; args: ParsedArgs<C> } | { ok: false; message: string } {
+  const schema = invokeArgs[channel] as v.GenericSchema<unknown, ParsedArgs<C>>
+  const r = v.safeParse(schema, args, { abortPipeEarly: true })
+  if (r.success) return { ok: true, args: r.output }
+  const first = r.issues.slice(0, 3).map((i) => {
+    const path = v.getDotPath(i)
+    return path ? `${path}: ${i.message}` : i.message
+  })
+  return { ok: false, message: `Invalid ${channel} request: ${first.join('; ')}` }
+}

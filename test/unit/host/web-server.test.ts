@@ -1,0 +1,310 @@
+// Browser mode over real loopback HTTP and Server-Sent Events.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { request, type IncomingMessage } from 'node:http'
+import { networkInterfaces } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { AppService } from '../../../src-main/services/app-service'
+import { FileSecretStore } from '../../../src-main/services/secret-store'
+import { emptyCoverage } from '../../../src-main/shared/coverage'
+import type { Result, SyncBatchEvent, SyncDoneEvent, WorkspaceInfo } from '../../../src-main/shared/ipc/contract'
+import type { Simulator } from '../../../src-main/sim/server'
+import { demoCredentials, demoGroupIds } from '../../../src-main/sim/seed'
+import { contentSecurityPolicy, startWebServer, type WebServer } from '../../../src-main/web/server'
+import { cloneAppIds, connectInput, startDemoSim, tempDir, testClientOptions } from './helpers'
+
+let sim: Simulator
+let simUrl: string
+let server: WebServer
+let service: AppService
+let base: string
+let rendererDir: string
+const cleanups: (() => Promise<void>)[] = []
+const INDEX = '<!doctype html><html><head><title>TIM Archive</title></head><body><div id="app"></div></body></html>'
+
+beforeAll(async () => {
+  ;({ sim, url: simUrl } = await startDemoSim())
+  const dir = await tempDir('tim-web-')
+  cleanups.push(dir.remove)
+  rendererDir = join(dir.path, 'renderer')
+  await mkdir(join(rendererDir, 'assets'), { recursive: true })
+  await writeFile(join(rendererDir, 'index.html'), INDEX)
+  await writeFile(join(rendererDir, 'assets', 'index-abc123.js'), 'console.log("app")\n')
+  // Outside the served directory: must never be reachable.
+  await writeFile(join(dir.path, 'outside.txt'), 'TOP SECRET OUTSIDE')
+  await mkdir(join(dir.path, 'config'))
+  service = new AppService({
+    secretStore: new FileSecretStore(join(dir.path, 'config')),
+    configDir: join(dir.path, 'config'),
+    shell: 'web',
+    version: '0.1.0',
+    locale: 'en-US',
+    clientOptions: testClientOptions
+  })
+  server = await startWebServer({ service, rendererDir, heartbeatMs: 100 })
+  base = `http://127.0.0.1:${server.port}`
+})
+afterAll(async () => {
+  await server?.close()
+  await sim?.stop()
+  for (const c of cleanups) await c()
+})
+
+/** A raw HTTP request, so Host and path are sent exactly as given (fetch would normalize them). */
+function raw(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...opts.headers } }, (res) => {
+      const parts: Buffer[] = []
+      res.on('data', (c: Buffer) => parts.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') }))
+    })
+    req.on('error', reject)
+    req.end(opts.body)
+  })
+}
+
+async function api<T>(channel: string, args: unknown[], token = server.token): Promise<{ status: number; body: { result?: T; error?: { code: string; message: string } } }> {
+  const res = await fetch(`${base}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ args })
+  })
+  return { status: res.status, body: (await res.json()) as { result?: T } }
+}
+
+/** A minimal EventSource over node:http. */
+class Sse {
+  readonly events: { event: string; data: string }[] = []
+  comments = 0
+  private buf = ''
+  private res: IncomingMessage | undefined
+  private req: ReturnType<typeof request> | undefined
+  private waiters: (() => void)[] = []
+
+  static open(token = server.token): Promise<Sse> {
+    const s = new Sse()
+    return new Promise((resolve, reject) => {
+      s.req = request({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${encodeURIComponent(token)}` }, (res) => {
+        s.res = res
+        if (res.statusCode !== 200) return reject(new Error(`SSE status ${res.statusCode}`))
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => s.feed(chunk))
+        resolve(s)
+      })
+      s.req.on('error', reject)
+      s.req.end()
+    })
+  }
+
+  private feed(chunk: string): void {
+    this.buf += chunk
+    let i: number
+    while ((i = this.buf.indexOf('\n\n')) >= 0) {
+      const block = this.buf.slice(0, i)
+      this.buf = this.buf.slice(i + 2)
+      let event = 'message'
+      const data: string[] = []
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) this.comments++
+        else if (line.startsWith('event: ')) event = line.slice(7)
+        else if (line.startsWith('data: ')) data.push(line.slice(6))
+      }
+      if (data.length) this.events.push({ event, data: data.join('\n') })
+    }
+    for (const w of this.waiters.splice(0)) w()
+  }
+
+  async waitFor<T>(event: string, pred: (d: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const hit = this.events.find((e) => e.event === event && pred(JSON.parse(e.data) as T))
+      if (hit) return JSON.parse(hit.data) as T
+      if (Date.now() > deadline) throw new Error(`no ${event} event`)
+      await new Promise<void>((r) => {
+        this.waiters.push(r)
+        setTimeout(r, 50)
+      })
+    }
+  }
+
+  close(): void {
+    this.req?.destroy()
+    this.res?.destroy()
+  }
+}
+
+describe('the page', () => {
+  test('without the token, / is a 403 page that says where to find the address', async () => {
+    const r = await raw('/')
+    expect(r.status).toBe(403)
+    expect(r.body).toContain('tim-archive serve')
+    expect(r.body).not.toContain('id="app"')
+    expect((await raw('/?token=wrong')).status).toBe(403)
+    expect((await raw('/index.html')).status).toBe(403)
+  })
+
+  test('with the token, / serves the renderer with CSP, nosniff and no-referrer', async () => {
+    const r = await raw(`/?token=${server.token}`)
+    expect(r.status).toBe(200)
+    expect(r.body).toBe(INDEX)
+    expect(r.headers['content-type']).toMatch(/^text\/html/)
+    expect(r.headers['content-security-policy']).toBe(contentSecurityPolicy)
+    expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+    expect(r.headers['x-content-type-options']).toBe('nosniff')
+    expect(r.headers['referrer-policy']).toBe('no-referrer')
+    // A reload after the renderer strips ?token= works through an HttpOnly page cookie…
+    const cookie = String(r.headers['set-cookie']?.[0]).split(';')[0]!
+    expect(r.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(cookie).not.toContain(server.token)
+    expect((await raw('/', { headers: { Cookie: cookie } })).status).toBe(200)
+    // …which is not an API token.
+    const viaCookie = await api('app:info', [], cookie.split('=')[1])
+    expect(viaCookie.status).toBe(401)
+  })
+
+  test('assets are served; paths outside the renderer are not', async () => {
+    const js = await raw('/assets/index-abc123.js')
+    expect(js.status).toBe(200)
+    expect(js.headers['content-type']).toMatch(/^text\/javascript/)
+    expect(js.headers['x-content-type-options']).toBe('nosniff')
+    for (const p of ['/../outside.txt', '/assets/../../outside.txt', '/assets/..%2f..%2foutside.txt', '/%2e%2e/outside.txt', '/..%5coutside.txt', '/assets/%00x', '/nope.js']) {
+      const r = await raw(p)
+      expect(r.status, p).toBe(404)
+      expect(r.body, p).not.toContain('TOP SECRET')
+    }
+    expect((await raw('/assets/index-abc123.js', { method: 'POST' })).status).toBe(405)
+  })
+})
+
+describe('the API', () => {
+  test('works with the token', async () => {
+    const r = await api<{ shell: string }>('app:info', [])
+    expect(r.status).toBe(200)
+    expect(r.body.result).toEqual({ name: 'TIM Archive', version: '0.1.0', shell: 'web', locale: 'en-US' })
+    expect((await api('workspace:current', [])).body).toEqual({ result: null })
+  })
+
+  test('refuses a missing or wrong token (401), other methods (405), unknown channels (404)', async () => {
+    const h = { 'Content-Type': 'application/json' }
+    expect((await raw('/api/app:info', { method: 'POST', headers: h, body: '{"args":[]}' })).status).toBe(401)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...h, Authorization: 'Bearer nope' }, body: '{"args":[]}' })).status).toBe(401)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...h, Authorization: server.token }, body: '{"args":[]}' })).status).toBe(401)
+    expect((await raw('/api/app:info', { headers: { Authorization: `Bearer ${server.token}` } })).status).toBe(405)
+    expect((await raw('/api/sync:batch', { method: 'POST', headers: { ...h, Authorization: `Bearer ${server.token}` }, body: '{"args":[]}' })).status).toBe(404)
+    expect((await raw('/api/__proto__', { method: 'POST', headers: { ...h, Authorization: `Bearer ${server.token}` }, body: '{"args":[]}' })).status).toBe(404)
+  })
+
+  test('refuses a foreign Host header (DNS rebinding) and cross-origin requests', async () => {
+    const auth = { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }
+    const evil = await raw('/api/app:info', { method: 'POST', headers: { ...auth, Host: `evil.example:${server.port}` }, body: '{"args":[]}' })
+    expect(evil.status).toBe(403)
+    expect(evil.body).not.toContain('TIM Archive"')
+    expect((await raw(`/?token=${server.token}`, { headers: { Host: 'attacker.test' } })).status).toBe(403)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Host: `localhost:${server.port}` }, body: '{"args":[]}' })).status).toBe(200)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: 'http://evil.example' }, body: '{"args":[]}' })).status).toBe(403)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: 'http://127.0.0.1:1' }, body: '{"args":[]}' })).status).toBe(403)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, 'Sec-Fetch-Site': 'same-site' }, body: '{"args":[]}' })).status).toBe(403)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: base, 'Sec-Fetch-Site': 'same-origin' }, body: '{"args":[]}' })).status).toBe(200)
+  })
+
+  test('refuses bodies over 1 MB (413), non-JSON (415/400) and malformed payloads', async () => {
+    const auth = { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }
+    const big = JSON.stringify({ args: [['x'.repeat(1024 * 1024)]] })
+    expect((await raw('/api/groups:lookup', { method: 'POST', headers: auth, body: big })).status).toBe(413)
+    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: '{"args":[]}' })).status).toBe(415)
+    expect((await raw('/api/app:info', { method: 'POST', headers: auth, body: '{"args":' })).status).toBe(400)
+    expect((await raw('/api/app:info', { method: 'POST', headers: auth, body: '{"nope":1}' })).status).toBe(400)
+    const invalid = await api<Result<unknown>>('workspace:test', [{ sdkAppId: -1 }])
+    expect(invalid.status).toBe(200)
+    expect(invalid.body.result).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    const voidInvalid = await api('sync:ack', ['run', 'x'])
+    expect(voidInvalid.status).toBe(400)
+    expect(voidInvalid.body.error?.code).toBe('INVALID')
+  })
+
+  test('binds 127.0.0.1 only', async () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{43}$`))
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((n) => n && !n.internal)
+      .map((n) => (n!.family === 'IPv6' ? `[${n!.address.split('%')[0]}]` : n!.address))
+    for (const host of ['[::1]', ...others]) {
+      await expect(fetch(`http://${host}:${server.port}/api/app:info`, { method: 'POST' }), host).rejects.toThrow()
+    }
+  })
+})
+
+describe('events', () => {
+  test('SSE needs the token and sends heartbeats', async () => {
+    await expect(Sse.open('wrong')).rejects.toThrow(/401/)
+    const s = await Sse.open()
+    const start = s.comments
+    await new Promise((r) => setTimeout(r, 350))
+    expect(s.comments - start).toBeGreaterThanOrEqual(2)
+    s.close()
+  })
+
+  test('a sync run through HTTP + SSE: batches out, acks back, done', async () => {
+    const sse = await Sse.open()
+    const c = await api<Result<WorkspaceInfo>>('workspace:connect', [connectInput(simUrl, cloneAppIds[0])])
+    expect(c.body.result?.ok).toBe(true)
+    expect(JSON.stringify(c.body)).not.toContain(demoCredentials.secretKey)
+    const workspaceId = c.body.result!.ok ? c.body.result!.value.id : ''
+
+    // Ack every batch as it arrives, as the renderer does.
+    const acked = new Set<number>()
+    let stop = false
+    const acker = (async () => {
+      while (!stop) {
+        for (const e of sse.events) {
+          if (e.event !== 'sync:batch') continue
+          const b = JSON.parse(e.data) as SyncBatchEvent
+          if (acked.has(b.batchId)) continue
+          acked.add(b.batchId)
+          const r = await api('sync:ack', [b.runId, b.batchId])
+          expect(r.status).toBe(200)
+        }
+        await new Promise((r) => setTimeout(r, 5))
+      }
+    })()
+
+    const started = await api<Result<{ runId: string }>>('sync:start', [
+      { workspaceId, groups: [{ groupId: demoGroupIds.team, coverage: emptyCoverage() }, { groupId: demoGroupIds.custom, coverage: emptyCoverage() }] }
+    ])
+    expect(started.body.result?.ok).toBe(true)
+    const runId = started.body.result!.ok ? started.body.result!.value.runId : ''
+    const done = await sse.waitFor<SyncDoneEvent>('sync:done', (d) => d.runId === runId)
+    stop = true
+    await acker
+    expect(done.status).toBe('done')
+    expect(done.groups.every((g) => g.complete)).toBe(true)
+    const messages = sse.events
+      .filter((e) => e.event === 'sync:batch')
+      .map((e) => JSON.parse(e.data) as SyncBatchEvent)
+      .filter((b) => b.groupId === demoGroupIds.custom)
+      .flatMap((b) => b.messages.map((m) => m.MsgSeq))
+    expect(new Set(messages).size).toBe(25)
+    expect(sse.events.some((e) => e.event === 'sync:progress')).toBe(true)
+    expect(sse.events.map((e) => e.data).join('')).not.toContain(demoCredentials.secretKey)
+    sse.close()
+  })
+
+  test('when the page goes away mid-run the run is cancelled, and the next page hears so', async () => {
+    const first = await Sse.open()
+    const workspace = (await api<WorkspaceInfo>('workspace:current', [])).body.result!
+    const started = await api<Result<{ runId: string }>>('sync:start', [{ workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.bench, coverage: emptyCoverage() }] }])
+    const runId = started.body.result!.ok ? started.body.result!.value.runId : ''
+    await first.waitFor<SyncBatchEvent>('sync:batch', (b) => b.runId === runId)
+    first.close()
+    const next = await Sse.open()
+    const done = await next.waitFor<SyncDoneEvent>('sync:done', (d) => d.runId === runId)
+    expect(done.status).toBe('cancelled')
+    next.close()
+    // A new run can start right away.
+    const again = await api<Result<{ runId: string }>>('sync:start', [{ workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.empty, coverage: emptyCoverage() }] }])
+    expect(again.body.result?.ok).toBe(true)
+  })
+})
