@@ -16,9 +16,11 @@ afterEach(async () => {
 
 async function setup(groups: SimGroup[], opts: Parameters<typeof startSim>[0] = {}, clientOpts: ConstructorParameters<typeof TimClient>[1] = {}) {
   const appId = freshAppId()
-  const { sim, url } = await startSim({ ...opts, apps: [appWith(appId, groups)] })
+  // These tests are about what gets archived, not pacing: a high limit keeps them quick. The
+  // client's pacing against the real limit is covered in client.test.ts and bench:sync.
+  const { sim, url } = await startSim({ rateLimit: 5000, ...opts, apps: [appWith(appId, groups)] })
   stops.push(() => sim.stop())
-  const client = new TimClient(credsFor(appId, url), { backoffMs: 1, backoffLimitMs: 50, ...clientOpts })
+  const client = new TimClient(credsFor(appId, url), { backoffMs: 1, backoffLimitMs: 50, rate: 5000, ...clientOpts })
   return { sim, client, appId }
 }
 
