@@ -107,6 +107,8 @@ interface Window {
 }
 
 const pageSize = 20
+/** Batches handed to the sink and not yet durable, per group. */
+const maxPendingCommits = 32
 
 function validSeq(m: RawMessage): boolean {
   return Number.isSafeInteger(m.MsgSeq) && m.MsgSeq >= 1
@@ -166,12 +168,35 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
     }
   }
 
+  // Commits are pipelined: a worker hands its batch to the sink and goes on pulling, so a store
+  // that answers slowly (the renderer's IndexedDB behind IPC) does not idle the rate limit. At
+  // most `maxPendingCommits` are outstanding; a failed commit aborts the group. Durability is
+  // unchanged: each batch carries its own coverage, so only committed ranges are ever claimed.
+  const pending = new Set<Promise<void>>()
+  // Set from promise callbacks; the cast keeps TypeScript from narrowing it to null for good.
+  let commitFailure = null as { error: unknown } | null
   const commit = async (batch: Omit<SyncBatch, 'groupId'>) => {
+    if (commitFailure) throw commitFailure.error
     const full: SyncBatch = { groupId: o.groupId, ...batch }
-    await o.sink.commit(full)
     cov = applyBatchCoverage(cov, full)
     messages += batch.messages.length
     for (const m of batch.messages) if (m.MsgSeq < lowestSeen) lowestSeen = m.MsgSeq
+    const p: Promise<void> = o.sink.commit(full).then(
+      () => {
+        pending.delete(p)
+      },
+      (error: unknown) => {
+        pending.delete(p)
+        commitFailure ??= { error }
+        groupAbort.abort(error)
+      }
+    )
+    pending.add(p)
+    while (pending.size >= maxPendingCommits) await Promise.race(pending)
+  }
+  const settleCommits = async () => {
+    while (pending.size > 0) await Promise.race(pending)
+    if (commitFailure) throw commitFailure.error
   }
 
   try {
@@ -299,17 +324,21 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failure) {
       groupAbort.abort(failure.reason)
-      throw failure.reason
+      await settleCommits().catch(() => {})
+      throw commitFailure ? commitFailure.error : failure.reason
     }
+    await settleCommits()
     // Walked all the way down to seq 1 (or the known floor): history starts there.
     if (cov.floor === null && missingRanges(cov).length === 0) {
       await commit({ messages: [], range: null, floor: 1 })
+      await settleCommits()
     }
     phase = 'done'
     progress()
     return { groupId: o.groupId, coverage: cov, complete: isComplete(cov), messages, requests }
   } catch (error) {
     groupAbort.abort(error)
+    await settleCommits().catch(() => {})
     throw error
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort)
