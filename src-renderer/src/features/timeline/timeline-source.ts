@@ -1,0 +1,160 @@
+/**
+ * Paged reads of one group's messages for the timeline. Every function reads at most a page through
+ * the [gk+seq] primary key (or the [gk+time] index), never a whole group: a group may hold a million
+ * messages and opening it must cost one page.
+ *
+ * Pages come back in ascending seq order (oldest first), the order the timeline shows them, whatever
+ * direction the cursor walked.
+ */
+import Dexie from 'dexie'
+import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
+
+/** The newest `n` messages of a group. */
+export async function loadNewest(
+  gk: string,
+  n: number,
+  store: AppDB = appDb
+): Promise<MessageRow[]> {
+  if (n <= 0) return []
+  const rows = await store.messages
+    .where('[gk+seq]')
+    .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+    .reverse()
+    .limit(n)
+    .toArray()
+  return rows.reverse()
+}
+
+/** The oldest `n` messages of a group (Home, or a date before the archive begins). */
+export async function loadOldest(
+  gk: string,
+  n: number,
+  store: AppDB = appDb
+): Promise<MessageRow[]> {
+  if (n <= 0) return []
+  return store.messages
+    .where('[gk+seq]')
+    .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+    .limit(n)
+    .toArray()
+}
+
+/** Up to `n` messages with a seq below `beforeSeq`, the nearest ones. */
+export async function loadOlder(
+  gk: string,
+  beforeSeq: number,
+  n: number,
+  store: AppDB = appDb
+): Promise<MessageRow[]> {
+  if (n <= 0) return []
+  const rows = await store.messages
+    .where('[gk+seq]')
+    .between([gk, Dexie.minKey], [gk, beforeSeq], true, false)
+    .reverse()
+    .limit(n)
+    .toArray()
+  return rows.reverse()
+}
+
+/** Up to `n` messages with a seq above `afterSeq`, the nearest ones. */
+export async function loadNewer(
+  gk: string,
+  afterSeq: number,
+  n: number,
+  store: AppDB = appDb
+): Promise<MessageRow[]> {
+  if (n <= 0) return []
+  return store.messages
+    .where('[gk+seq]')
+    .between([gk, afterSeq], [gk, Dexie.maxKey], false, true)
+    .limit(n)
+    .toArray()
+}
+
+/** The messages with seqs from `fromSeq` to `toSeq` inclusive (re-reading a loaded window). */
+export async function loadRange(
+  gk: string,
+  fromSeq: number,
+  toSeq: number,
+  store: AppDB = appDb
+): Promise<MessageRow[]> {
+  if (toSeq < fromSeq) return []
+  return store.messages.where('[gk+seq]').between([gk, fromSeq], [gk, toSeq], true, true).toArray()
+}
+
+/**
+ * About `n` messages around `seq`: the message itself (or, in a hole, the nearest one before it)
+ * with about half the page on each side. Near either end of the group the page shifts so it still
+ * holds `n` messages when the group has them.
+ */
+export async function loadAround(
+  gk: string,
+  seq: number,
+  n: number,
+  store: AppDB = appDb
+): Promise<MessageRow[]> {
+  if (n <= 0) return []
+  const wantNewer = Math.floor(n / 2)
+  // Read up to n on each side so a short side can be made up from the other: at most 2n rows.
+  const [older, newer] = await Promise.all([
+    store.messages
+      .where('[gk+seq]')
+      .between([gk, Dexie.minKey], [gk, seq], true, true)
+      .reverse()
+      .limit(n)
+      .toArray(),
+    loadNewer(gk, seq, n, store)
+  ])
+  const takeNewer = Math.min(newer.length, Math.max(wantNewer, n - older.length))
+  const takeOlder = Math.min(older.length, n - takeNewer)
+  return [...older.slice(0, takeOlder).reverse(), ...newer.slice(0, takeNewer)]
+}
+
+/**
+ * The seq of the newest message sent at or before `unixTime` (seconds), or undefined when every
+ * message is newer. Messages without a time (0, as some placeholders may carry) are not considered:
+ * they would otherwise sort before the whole history.
+ */
+export async function seqAtOrBefore(
+  gk: string,
+  unixTime: number,
+  store: AppDB = appDb
+): Promise<number | undefined> {
+  if (!(unixTime >= 1)) return undefined
+  const keys = await store.messages
+    .where('[gk+time]')
+    .between([gk, 1], [gk, unixTime], true, true)
+    .reverse()
+    .limit(1)
+    .primaryKeys()
+  const key = keys[0]
+  return key ? key[1] : undefined
+}
+
+/** The newest archived seq of a group, or undefined when it has none. */
+export async function newestSeq(gk: string, store: AppDB = appDb): Promise<number | undefined> {
+  const keys = await store.messages
+    .where('[gk+seq]')
+    .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+    .reverse()
+    .limit(1)
+    .primaryKeys()
+  const key = keys[0]
+  return key ? key[1] : undefined
+}
+
+/** Index of `seq` in an ascending page, or of the nearest row before it; 0 when all are after. */
+export function indexAtOrBefore(rows: readonly MessageRow[], seq: number): number {
+  let lo = 0
+  let hi = rows.length - 1
+  let found = 0
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const row = rows[mid]!
+    if (row.seq <= seq) {
+      found = mid
+      lo = mid + 1
+    } else hi = mid - 1
+  }
+  return found
+}

@@ -1,0 +1,95 @@
+/**
+ * The offline store (IndexedDB through Dexie). Versioned: never edit a shipped version; add a new
+ * `version(n)` with a one-line comment and an upgrade when the schema changes.
+ *
+ * Keys: a group is identified across workspaces by its group key `gk` = `${workspaceId}|${groupId}`
+ * (imported archives use the workspace id 'imported'). Messages are keyed by [gk+seq].
+ */
+import Dexie, { type EntityTable } from 'dexie'
+import type { ArchivedMessage } from '@shared/archive-record'
+import type { Coverage } from '@shared/coverage'
+import type { GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
+
+export interface WorkspaceRow extends WorkspaceInfo {
+  addedAt: number
+}
+
+export interface GroupStats {
+  /** Archived messages (every seq stored, placeholders included). */
+  messages: number
+  /** Archived as deleted/expired placeholders (IsPlaceMsg 1). */
+  deleted: number
+  /** Archived as recalled placeholders (IsPlaceMsg 2). */
+  recalled: number
+  /** Archived with content that the server has since deleted, recalled or changed. */
+  removedLater: number
+  /** System messages. */
+  system: number
+  /** Oldest and newest message time (Unix s), 0 when none. */
+  firstTime: number
+  lastTime: number
+}
+
+export interface GroupRow {
+  /** `${workspaceId}|${groupId}` */
+  gk: string
+  workspaceId: string
+  groupId: string
+  profile: GroupProfile
+  addedAt: number
+  /** ms since epoch of the last sync that completed (or null). */
+  lastSyncAt: number | null
+  lastError: { code: number | string; message: string } | null
+  stats: GroupStats
+}
+
+export interface MessageRow {
+  gk: string
+  seq: number
+  /** MsgTimeStamp (Unix seconds), for date order and jump-to-date. */
+  time: number
+  from: string
+  /** The record exactly as archived: API fields + GroupId (+ _archive). */
+  raw: ArchivedMessage
+}
+
+export interface CoverageRow extends Coverage {
+  gk: string
+}
+
+export interface SettingRow {
+  key: string
+  value: unknown
+}
+
+export class AppDB extends Dexie {
+  workspaces!: EntityTable<WorkspaceRow, 'id'>
+  groups!: EntityTable<GroupRow, 'gk'>
+  messages!: Dexie.Table<MessageRow, [string, number]>
+  coverage!: EntityTable<CoverageRow, 'gk'>
+  settings!: EntityTable<SettingRow, 'key'>
+
+  constructor(name = 'tim-archive') {
+    super(name)
+    // v1: workspaces, groups (profile + stats), messages by [gk+seq] and [gk+time], coverage, settings.
+    this.version(1).stores({
+      workspaces: 'id',
+      groups: 'gk, workspaceId',
+      messages: '[gk+seq], [gk+time]',
+      coverage: 'gk',
+      settings: 'key'
+    })
+  }
+}
+
+export function groupKey(workspaceId: string, groupId: string): string {
+  return `${workspaceId}|${groupId}`
+}
+
+export const importedWorkspaceId = 'imported'
+
+export function emptyStats(): GroupStats {
+  return { messages: 0, deleted: 0, recalled: 0, removedLater: 0, system: 0, firstTime: 0, lastTime: 0 }
+}
+
+export const db = new AppDB()

@@ -1,0 +1,357 @@
+/**
+ * Writing to the archive. Every write is ONE Dexie read-write transaction over messages, coverage
+ * and groups: the messages, the coverage they complete and the group's statistics land together or
+ * not at all. Coverage is the sync checkpoint, so a half-written batch (messages without coverage,
+ * or coverage without messages) must never exist: a crash or a full disk aborts the whole batch and
+ * the next sync pulls it again.
+ *
+ * Merge rule (shared/archive-record.ts): archived content is never replaced by less. Only records
+ * whose merge outcome is 'new', 'upgraded' or 'server-changed' are written.
+ *
+ * Nothing here awaits anything but Dexie inside a transaction: awaiting IPC or fetch would let
+ * IndexedDB auto-commit the transaction half-way (Dexie docs, "Transaction scope").
+ */
+import { mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/archive-record'
+import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
+import type { GroupProfile } from '@shared/ipc/contract'
+import type { RawMessage } from '@shared/tim-types'
+import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type GroupStats, type MessageRow } from './app-db'
+
+/** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
+export interface BatchInput {
+  messages: RawMessage[]
+  range: SeqRange | null
+  floor?: number
+  top?: number
+}
+
+export interface CommitCounts {
+  new: number
+  upgraded: number
+  serverChanged: number
+  unchanged: number
+}
+
+export function zeroCounts(): CommitCounts {
+  return { new: 0, upgraded: 0, serverChanged: 0, unchanged: 0 }
+}
+
+export function addCounts(a: CommitCounts, b: CommitCounts): CommitCounts {
+  return {
+    new: a.new + b.new,
+    upgraded: a.upgraded + b.upgraded,
+    serverChanged: a.serverChanged + b.serverChanged,
+    unchanged: a.unchanged + b.unchanged
+  }
+}
+
+/**
+ * The archive could not be written; nothing of the failed write was kept. `reason` 'quota' means
+ * the disk or the browser's storage quota is full; the UI shows its own translation of it.
+ */
+export class ArchiveWriteError extends Error {
+  override name = 'ArchiveWriteError'
+  constructor(
+    readonly reason: 'quota' | 'other',
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+  }
+}
+
+function errorChain(e: unknown): { name?: string; message?: string }[] {
+  const out: { name?: string; message?: string }[] = []
+  let cur: unknown = e
+  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
+    out.push(cur as { name?: string; message?: string })
+    const c = cur as { inner?: unknown; cause?: unknown }
+    cur = c.inner ?? c.cause
+  }
+  return out
+}
+
+/** Dexie wraps IndexedDB's QuotaExceededError (sometimes inside an AbortError's `inner`). */
+export function isQuotaError(e: unknown): boolean {
+  return errorChain(e).some((x) => x.name === 'QuotaExceededError' || /quota/i.test(x.message ?? ''))
+}
+
+export function toWriteError(e: unknown): ArchiveWriteError {
+  if (e instanceof ArchiveWriteError) return e
+  if (isQuotaError(e)) {
+    return new ArchiveWriteError(
+      'quota',
+      'The archive could not be written: the disk or browser storage is full. Free some space, then sync again. Nothing from this batch was saved.',
+      { cause: e }
+    )
+  }
+  const chain = errorChain(e)
+  const detail = chain.map((x) => x.message).find((m) => m) ?? String(e)
+  return new ArchiveWriteError(
+    'other',
+    `The archive could not be written: ${detail}. Nothing from this batch was saved.`,
+    { cause: e }
+  )
+}
+
+type Merge = (
+  existing: ArchivedMessage | undefined,
+  incoming: RawMessage,
+  groupId: string,
+  seenAt: Date
+) => { record: ArchivedMessage; outcome: MergeOutcome }
+
+/** One group's part of a write. */
+export interface GroupWrite {
+  gk: string
+  workspaceId: string
+  groupId: string
+  messages: RawMessage[]
+  /** The coverage after this write, from the coverage before it. */
+  coverage: (before: Coverage) => Coverage
+  merge: Merge
+  /** Profile for a group row that does not exist yet. */
+  profileIfMissing: GroupProfile
+}
+
+interface Contribution {
+  deleted: number
+  recalled: number
+  removedLater: number
+  system: number
+}
+
+function contribution(m: ArchivedMessage): Contribution {
+  return {
+    deleted: m.IsPlaceMsg === 1 ? 1 : 0,
+    recalled: m.IsPlaceMsg === 2 ? 1 : 0,
+    removedLater: m._archive?.server ? 1 : 0,
+    system: m.IsSystemMsg === 1 ? 1 : 0
+  }
+}
+
+function applyToStats(stats: GroupStats, before: ArchivedMessage | undefined, after: ArchivedMessage): void {
+  if (before) {
+    const c = contribution(before)
+    stats.deleted -= c.deleted
+    stats.recalled -= c.recalled
+    stats.removedLater -= c.removedLater
+    stats.system -= c.system
+  } else {
+    stats.messages += 1
+  }
+  const c = contribution(after)
+  stats.deleted += c.deleted
+  stats.recalled += c.recalled
+  stats.removedLater += c.removedLater
+  stats.system += c.system
+  const time = Number(after.MsgTimeStamp)
+  if (Number.isFinite(time) && time > 0) {
+    stats.firstTime = stats.firstTime === 0 ? time : Math.min(stats.firstTime, time)
+    stats.lastTime = Math.max(stats.lastTime, time)
+  }
+}
+
+function toRow(gk: string, record: ArchivedMessage): MessageRow {
+  const time = Number(record.MsgTimeStamp)
+  return {
+    gk,
+    seq: record.MsgSeq,
+    time: Number.isFinite(time) ? time : 0,
+    from: typeof record.From_Account === 'string' ? record.From_Account : String(record.From_Account ?? ''),
+    raw: record
+  }
+}
+
+function validSeq(m: RawMessage): boolean {
+  return Number.isSafeInteger(m.MsgSeq) && m.MsgSeq >= 1
+}
+
+/**
+ * Writes several groups' messages and coverage in one transaction. Returns the merge counts.
+ * Throws ArchiveWriteError (and keeps nothing) when any part fails.
+ */
+export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb, now = new Date()): Promise<CommitCounts> {
+  try {
+    return await database.transaction('rw', [database.messages, database.coverage, database.groups], async () => {
+      const counts = zeroCounts()
+      const gks = writes.map((w) => w.gk)
+      const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
+      const keys: [string, number][] = []
+      for (const w of writes) for (const m of w.messages) if (validSeq(m)) keys.push([w.gk, m.MsgSeq])
+      const existing = await database.messages.bulkGet(keys)
+
+      const puts: MessageRow[] = []
+      const nextGroups: GroupRow[] = []
+      const nextCoverage: CoverageRow[] = []
+      let k = 0
+      writes.forEach((w, i) => {
+        const group: GroupRow = groupRows[i]
+          ? structuredClone(groupRows[i]!)
+          : {
+              gk: w.gk,
+              workspaceId: w.workspaceId,
+              groupId: w.groupId,
+              profile: w.profileIfMissing,
+              addedAt: now.getTime(),
+              lastSyncAt: null,
+              lastError: null,
+              stats: emptyStats()
+            }
+        // Current state per seq, so a seq repeated within one write merges with its own first copy.
+        const current = new Map<number, ArchivedMessage | undefined>()
+        const changed = new Map<number, ArchivedMessage>()
+        for (const m of w.messages) {
+          if (!validSeq(m)) continue
+          const stored = existing[k++]?.raw
+          if (!current.has(m.MsgSeq)) current.set(m.MsgSeq, stored)
+          const before = current.get(m.MsgSeq)
+          const { record, outcome } = w.merge(before, m, group.groupId, now)
+          if (outcome === 'unchanged') {
+            counts.unchanged++
+            continue
+          }
+          if (outcome === 'new') counts.new++
+          else if (outcome === 'upgraded') counts.upgraded++
+          else counts.serverChanged++
+          applyToStats(group.stats, before, record)
+          current.set(m.MsgSeq, record)
+          changed.set(m.MsgSeq, record)
+        }
+        for (const record of changed.values()) puts.push(toRow(w.gk, record))
+        const cov = coverageRows[i] ?? { gk: w.gk, ...emptyCoverage() }
+        const next = w.coverage({ ranges: cov.ranges, floor: cov.floor, top: cov.top })
+        nextCoverage.push({ gk: w.gk, ranges: next.ranges, floor: next.floor, top: next.top })
+        nextGroups.push(group)
+      })
+      if (puts.length) await database.messages.bulkPut(puts)
+      await database.coverage.bulkPut(nextCoverage)
+      await database.groups.bulkPut(nextGroups)
+      return counts
+    })
+  } catch (e) {
+    throw toWriteError(e)
+  }
+}
+
+/** The group id part of a group key (`workspaceId|groupId`; workspace ids contain no '|'). */
+export function groupIdOf(gk: string): string {
+  const i = gk.indexOf('|')
+  return i < 0 ? gk : gk.slice(i + 1)
+}
+
+export function workspaceIdOf(gk: string): string {
+  const i = gk.indexOf('|')
+  return i < 0 ? '' : gk.slice(0, i)
+}
+
+/**
+ * Commits one sync batch: its messages (merged, never replacing content by less), the coverage it
+ * completes and the group's statistics, in one transaction. Safe to repeat: committing the same
+ * batch twice changes nothing the second time.
+ */
+export function commitBatch(gk: string, batch: BatchInput, database: AppDB = appDb): Promise<CommitCounts> {
+  const groupId = groupIdOf(gk)
+  return writeGroups(
+    [
+      {
+        gk,
+        workspaceId: workspaceIdOf(gk),
+        groupId,
+        messages: batch.messages,
+        coverage: (before) => applyBatchCoverage(before, batch),
+        merge: mergeMessage,
+        profileIfMissing: { groupId, name: groupId, type: '', archivable: true }
+      }
+    ],
+    database
+  )
+}
+
+/**
+ * Commits several batches in one transaction (all or nothing). Batches of the same group are
+ * applied in the given order: their messages merge one after another and their coverage facts
+ * apply in turn, exactly as separate commits would.
+ */
+export function commitBatches(items: { gk: string; batch: BatchInput }[], database: AppDB = appDb): Promise<CommitCounts> {
+  const byGroup = new Map<string, BatchInput[]>()
+  for (const { gk, batch } of items) {
+    let list = byGroup.get(gk)
+    if (!list) byGroup.set(gk, (list = []))
+    list.push(batch)
+  }
+  const writes: GroupWrite[] = [...byGroup].map(([gk, batches]) => {
+    const groupId = groupIdOf(gk)
+    return {
+      gk,
+      workspaceId: workspaceIdOf(gk),
+      groupId,
+      messages: batches.flatMap((b) => b.messages),
+      coverage: (before) => batches.reduce((cov, b) => applyBatchCoverage(cov, b), before),
+      merge: mergeMessage,
+      profileIfMissing: { groupId, name: groupId, type: '', archivable: true }
+    }
+  })
+  return writeGroups(writes, database)
+}
+
+/**
+ * Group commit for sync batches. While one transaction is being written, the batches that arrive
+ * queue up and are then written together in the next one: with many requests in flight the store
+ * keeps up with the network instead of paying one IndexedDB commit per 20 messages. Every
+ * batch still lands whole or not at all; when a combined write fails, its batches are retried
+ * one by one so a single bad batch does not fail the others.
+ */
+export class BatchCommitter {
+  private queue: { gk: string; batch: BatchInput; resolve: () => void; reject: (e: unknown) => void }[] = []
+  private running = false
+
+  constructor(
+    private readonly database: AppDB = appDb,
+    /** Upper bound of messages per combined transaction. */
+    private readonly maxMessages = 2000
+  ) {}
+
+  /** Resolves once the batch is durable in the store; rejects with ArchiveWriteError. */
+  commit(gk: string, batch: BatchInput): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ gk, batch, resolve, reject })
+      void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return
+    this.running = true
+    try {
+      while (this.queue.length) {
+        let n = 0
+        let size = 0
+        while (n < this.queue.length && (n === 0 || size + this.queue[n]!.batch.messages.length <= this.maxMessages)) {
+          size += this.queue[n]!.batch.messages.length
+          n++
+        }
+        const items = this.queue.splice(0, n)
+        try {
+          await commitBatches(items, this.database)
+          for (const it of items) it.resolve()
+        } catch (e) {
+          if (items.length === 1) {
+            items[0]!.reject(e)
+            continue
+          }
+          for (const it of items) {
+            try {
+              await commitBatch(it.gk, it.batch, this.database)
+              it.resolve()
+            } catch (err) {
+              it.reject(err)
+            }
+          }
+        }
+      }
+    } finally {
+      this.running = false
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Groups and workspaces in the store: adding groups, recording sync outcomes, reading coverage.
+ */
+import { emptyCoverage, type Coverage } from '@shared/coverage'
+import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
+import { db as appDb, emptyStats, groupKey, type AppDB, type GroupRow } from './app-db'
+import { defaultRetentionDays, retentionKey } from './settings'
+
+/** Adds groups (or refreshes the profile of ones already listed). Returns the keys of the new ones. */
+export async function addGroups(
+  workspaceId: string,
+  profiles: GroupProfile[],
+  database: AppDB = appDb,
+  now = Date.now()
+): Promise<{ added: string[]; refreshed: string[] }> {
+  return database.transaction('rw', database.groups, async () => {
+    const gks = profiles.map((p) => groupKey(workspaceId, p.groupId))
+    const rows = await database.groups.bulkGet(gks)
+    const added: string[] = []
+    const refreshed: string[] = []
+    const puts: GroupRow[] = profiles.map((profile, i) => {
+      const gk = gks[i]!
+      const row = rows[i]
+      if (row) {
+        refreshed.push(gk)
+        return { ...row, profile }
+      }
+      added.push(gk)
+      return {
+        gk,
+        workspaceId,
+        groupId: profile.groupId,
+        profile,
+        addedAt: now,
+        lastSyncAt: null,
+        lastError: null,
+        stats: emptyStats()
+      }
+    })
+    await database.groups.bulkPut(puts)
+    return { added, refreshed }
+  })
+}
+
+/** What a sync run reported for one group: success sets lastSyncAt and clears the error. */
+export async function recordSyncOutcome(
+  gk: string,
+  outcome: { ok: true } | { ok: false; error: AppError },
+  database: AppDB = appDb,
+  now = Date.now()
+): Promise<void> {
+  await database.groups.update(
+    gk,
+    outcome.ok ? { lastSyncAt: now, lastError: null } : { lastError: { code: outcome.error.code, message: outcome.error.message } }
+  )
+}
+
+/** The coverage the store holds for a group (what a sync should start from). */
+export async function getCoverage(gk: string, database: AppDB = appDb): Promise<Coverage> {
+  const row = await database.coverage.get(gk)
+  return row ? { ranges: row.ranges, floor: row.floor, top: row.top } : emptyCoverage()
+}
+
+export async function saveWorkspace(info: WorkspaceInfo, database: AppDB = appDb, now = Date.now()): Promise<void> {
+  const existing = await database.workspaces.get(info.id)
+  await database.workspaces.put({ ...info, addedAt: existing?.addedAt ?? now })
+}
+
+/** A group as the UI lists it: its row, its coverage and its retention setting. */
+export interface GroupView {
+  row: GroupRow
+  coverage: Coverage
+  /** Days of history the server keeps for it (the admin's plan), for the "may expire unseen" warning. */
+  retentionDays: number
+}
+
+/**
+ * The groups of the given workspaces, each with its coverage and retention setting, the given
+ * workspaces' order first, then by name. Meant to run inside liveQuery (only Dexie calls).
+ */
+export async function listGroups(workspaceIds: string[], database: AppDB = appDb): Promise<GroupView[]> {
+  const rows = await database.groups.where('workspaceId').anyOf(workspaceIds).toArray()
+  const gks = rows.map((r) => r.gk)
+  const [covs, retention] = await Promise.all([
+    database.coverage.bulkGet(gks),
+    database.settings.bulkGet(gks.map(retentionKey))
+  ])
+  const views = rows.map((row, i) => {
+    const c = covs[i]
+    const days = retention[i]?.value
+    return {
+      row,
+      coverage: c ? { ranges: c.ranges, floor: c.floor, top: c.top } : emptyCoverage(),
+      retentionDays: typeof days === 'number' && days > 0 ? days : defaultRetentionDays
+    }
+  })
+  const order = (ws: string) => workspaceIds.indexOf(ws)
+  return views.sort(
+    (a, b) =>
+      order(a.row.workspaceId) - order(b.row.workspaceId) ||
+      a.row.profile.name.localeCompare(b.row.profile.name) ||
+      a.row.groupId.localeCompare(b.row.groupId)
+  )
+}

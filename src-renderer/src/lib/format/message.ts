@@ -1,0 +1,261 @@
+/**
+ * Reading archived messages for display. Everything in a record came from the server (or an
+ * imported file) and is untrusted: any field may be missing or of the wrong type, MsgBody may be an
+ * object on system messages (reference §7.1), and MsgTypes may be unknown (§7.9).
+ */
+import type { ArchivedMessage } from '@shared/archive-record'
+import type { MsgElement } from '@shared/tim-types'
+import type { timelineEn } from '@renderer/lib/i18n/timeline-messages'
+import { showControls, truncate } from './text'
+
+export type TimelineKey = keyof typeof timelineEn
+
+/** A key into the timeline's string table with its placeholders, localized at render time. */
+export interface Phrase {
+  key: TimelineKey
+  params?: Record<string, string | number>
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function isElement(v: unknown): v is MsgElement {
+  return isRecord(v) && typeof v['MsgType'] === 'string'
+}
+
+/** A string field, or undefined when absent or not a string. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
+/** A finite number field, or undefined. */
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
+}
+
+/** The MsgContent of an element as a record ({} when it is not one). */
+export function contentOf(el: MsgElement): Record<string, unknown> {
+  return isRecord(el.MsgContent) ? el.MsgContent : {}
+}
+
+/**
+ * The elements of a MsgBody. An array keeps its entries (non-elements too: they render as
+ * unsupported); a single object that is itself an element counts as a one-element body; any other
+ * object is not a list of elements and yields none (system messages summarize it instead).
+ */
+export function bodyElements(body: unknown): unknown[] {
+  if (Array.isArray(body)) return body
+  if (isElement(body)) return [body]
+  return []
+}
+
+/** True when the body holds anything to show. */
+export function bodyHasContent(body: unknown): boolean {
+  if (Array.isArray(body)) return body.length > 0
+  return isRecord(body) && Object.keys(body).length > 0
+}
+
+export type PlaceState = 'normal' | 'deleted' | 'recalled'
+
+/** IsPlaceMsg as the archive received it: 1 deleted/expired (a hole), 2 recalled. */
+export function placeState(m: Pick<ArchivedMessage, 'IsPlaceMsg'>): PlaceState {
+  return m.IsPlaceMsg === 1 ? 'deleted' : m.IsPlaceMsg === 2 ? 'recalled' : 'normal'
+}
+
+export type ServerNote = 'deleted' | 'recalled' | 'changed'
+
+/** What the server has said about archived content since (see archive-record.ts `_archive.server`). */
+export function serverNote(m: ArchivedMessage): ServerNote | undefined {
+  const s = m._archive?.server
+  if (!s) return undefined
+  if (s.IsPlaceMsg === 1) return 'deleted'
+  if (s.IsPlaceMsg === 2) return 'recalled'
+  return 'changed'
+}
+
+export function isSystemMessage(m: Pick<ArchivedMessage, 'IsSystemMsg' | 'MsgBody'>): boolean {
+  return m.IsSystemMsg === 1
+}
+
+/** A short, safe rendition of any value for a one-line summary (controls shown, length capped). */
+export function shortValue(v: unknown, max = 80): string {
+  let s: string
+  if (typeof v === 'string') s = v
+  else if (typeof v === 'number' || typeof v === 'boolean') s = String(v)
+  else if (v === null || v === undefined) s = ''
+  else s = JSON.stringify(v) ?? ''
+  const cut = truncate(s, max)
+  return showControls(cut.text, 'data') + (cut.truncated ? '…' : '')
+}
+
+function names(v: unknown, locale: string): string {
+  const list = (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .map((x) => shortValue(x, 40))
+    .filter((x) => x)
+  if (list.length > 10) {
+    const shown = list.slice(0, 10)
+    shown.push(`+${list.length - 10}`)
+    return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(shown)
+  }
+  return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(list)
+}
+
+/** `key: value` pairs of an object's scalar fields, for an event we do not know. */
+function fieldsSummary(o: Record<string, unknown>, skip: readonly string[] = []): string {
+  const parts: string[] = []
+  for (const [k, v] of Object.entries(o)) {
+    if (skip.includes(k) || v === '' || v === undefined || v === null) continue
+    parts.push(`${shortValue(k, 30)}: ${shortValue(v, 60)}`)
+    if (parts.length === 4) break
+  }
+  return parts.join(', ')
+}
+
+function rawList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]
+}
+
+/** The phrase with the operator when the event names one, else its operator-less variant. */
+function byOperator(
+  operator: string,
+  withOp: TimelineKey,
+  withoutOp: TimelineKey,
+  params: Record<string, string>
+): Phrase {
+  return operator ? { key: withOp, params: { operator, ...params } } : { key: withoutOp, params }
+}
+
+/**
+ * A readable summary of a group tip (TIMGroupTipElem content, or an object body carrying OpType).
+ * OpType names follow the group-tip events of the IM API; others are named as they come.
+ */
+function tipSummary(c: Record<string, unknown>, locale: string): Phrase {
+  const op = str(c['OpType']) ?? ''
+  const operatorRaw = c['Operator_Account']
+  const operator = shortValue(operatorRaw ?? '', 40)
+  const memberList = rawList(c['MemberAccount_List'] ?? c['Member_Account'])
+  const members = names(memberList, locale)
+  switch (op) {
+    case 'Create': {
+      const info = isRecord(c['GroupInfo']) ? c['GroupInfo'] : {}
+      const group = shortValue(c['GroupName'] ?? info['Name'] ?? '', 60)
+      return byOperator(operator, 'system.create', 'system.createNoOperator', { group })
+    }
+    case 'Join':
+      if (members && operator && !memberList.includes(operatorRaw))
+        return { key: 'system.added', params: { operator, members } }
+      return members || operator
+        ? { key: 'system.joined', params: { members: members || operator } }
+        : { key: 'system.joinedSomeone' }
+    case 'Quit':
+      return members || operator
+        ? { key: 'system.left', params: { members: operator || members } }
+        : { key: 'system.leftSomeone' }
+    case 'Kick':
+      return byOperator(operator, 'system.kicked', 'system.removed', { members })
+    case 'SetAdmin':
+      return byOperator(operator, 'system.setAdmin', 'system.setAdminNoOperator', { members })
+    case 'CancelAdmin':
+      return byOperator(operator, 'system.cancelAdmin', 'system.cancelAdminNoOperator', { members })
+    case 'ModifyGroupInfo': {
+      const changes = isRecord(c['GroupInfo']) ? fieldsSummary(c['GroupInfo']) : ''
+      return changes
+        ? byOperator(operator, 'system.modifyGroup', 'system.modifyGroupNoOperator', { changes })
+        : byOperator(operator, 'system.modifyGroupPlain', 'system.modifyGroupPlainNoOperator', {})
+    }
+    case 'ModifyMemberInfo':
+      return byOperator(operator, 'system.modifyMember', 'system.modifyMemberNoOperator', {
+        members
+      })
+    default: {
+      const fields = fieldsSummary(c, ['OpType'])
+      const name = shortValue(op, 40)
+      return fields
+        ? { key: 'system.eventFields', params: { op: name, fields } }
+        : { key: 'system.event', params: { op: name } }
+    }
+  }
+}
+
+function elementSummary(el: unknown, locale: string): Phrase {
+  if (!isElement(el))
+    return {
+      key: 'system.fields',
+      params: { fields: isRecord(el) ? fieldsSummary(el) : shortValue(el) }
+    }
+  const c = contentOf(el)
+  switch (el.MsgType) {
+    case 'TIMTextElem':
+      return { key: 'system.text', params: { text: shortValue(c['Text'], 200) } }
+    case 'TIMCustomElem': {
+      const desc = str(c['Desc'])
+      return desc
+        ? {
+            key: 'system.custom',
+            params: { desc: shortValue(desc, 80), data: shortValue(c['Data'], 120) }
+          }
+        : { key: 'system.text', params: { text: shortValue(c['Data'], 200) } }
+    }
+    case 'TIMGroupTipElem':
+    case 'TIMGroupSystemNoticeElem':
+      return tipSummary(c, locale)
+    default:
+      return { key: 'system.element', params: { type: shortValue(el.MsgType, 40) } }
+  }
+}
+
+/**
+ * A one-line summary of a system message body (IsSystemMsg 1): an object (a single element, or a
+ * bare event object), or an array of elements. Always returns at least one phrase.
+ */
+export function systemSummary(body: unknown, locale: string): Phrase[] {
+  if (Array.isArray(body)) {
+    const phrases = body.slice(0, 5).map((el) => elementSummary(el, locale))
+    if (body.length > 5) phrases.push({ key: 'system.more', params: { count: body.length - 5 } })
+    return phrases.length ? phrases : [{ key: 'system.empty' }]
+  }
+  if (isElement(body)) return [elementSummary(body, locale)]
+  if (isRecord(body)) {
+    if (typeof body['OpType'] === 'string') return [tipSummary(body, locale)]
+    const fields = fieldsSummary(body)
+    return [fields ? { key: 'system.fields', params: { fields } } : { key: 'system.empty' }]
+  }
+  return [{ key: 'system.empty' }]
+}
+
+/** A stable 0–359 hue for a sender, so the same sender keeps the same colour. */
+export function senderHue(from: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < from.length; i++) {
+    h ^= from.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) % 360
+}
+
+/**
+ * A numeric field through `format`; a field of another type (a malformed element) shown as it is;
+ * an absent one as ''.
+ */
+export function numericField(v: unknown, format: (n: number) => string): string {
+  const n = num(v)
+  if (n !== undefined) return format(n)
+  return v === undefined ? '' : shortValue(v)
+}
+
+/** ImageFormat codes of TIMImageElem (reference §4): JPG=1, GIF=2, PNG=3, BMP=4, other=255. */
+export function imageFormatName(code: unknown): string | undefined {
+  switch (code) {
+    case 1:
+      return 'JPG'
+    case 2:
+      return 'GIF'
+    case 3:
+      return 'PNG'
+    case 4:
+      return 'BMP'
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The group list (live from the store), the selection, the sidebar filter, and the actions that
+ * add groups (by ID or by discovery).
+ */
+import { liveQuery } from 'dexie'
+import type { AppError, GroupProfile, Result } from '@shared/ipc/contract'
+import { importedWorkspaceId } from '@renderer/lib/db/app-db'
+import { addGroups, listGroups, type GroupView } from '@renderer/lib/db/groups-repo'
+import { retentionKey, setSetting } from '@renderer/lib/db/settings'
+import { api } from '@renderer/lib/ipc/api'
+import { errorMessage } from './workspace.svelte'
+
+export interface AddByIdResult {
+  added: string[]
+  already: string[]
+  rejected: { groupId: string; reason: string }[]
+  error?: AppError
+}
+
+/** Splits what the admin typed into group IDs (spaces, commas, semicolons or new lines). */
+export function parseGroupIds(text: string): string[] {
+  return [...new Set(text.split(/[\s,;，；]+/).filter(Boolean))]
+}
+
+class GroupsState {
+  list = $state.raw<GroupView[]>([])
+  loaded = $state(false)
+  loadError = $state<string | null>(null)
+  selectedGk = $state<string | null>(null)
+  filter = $state('')
+
+  selected = $derived(this.list.find((g) => g.row.gk === this.selectedGk) ?? null)
+
+  filtered = $derived.by(() => {
+    const q = this.filter.trim().toLowerCase()
+    if (!q) return this.list
+    return this.list.filter(
+      (g) => g.row.groupId.toLowerCase().includes(q) || g.row.profile.name.toLowerCase().includes(q)
+    )
+  })
+
+  /**
+   * Follows the store for a workspace's groups plus imported ones. Call from an $effect that has
+   * already read `workspaceId` (reactive inputs are read before the liveQuery is built, or it
+   * would not re-run); returns the unsubscribe.
+   */
+  watch(workspaceId: string | null): () => void {
+    const ids = workspaceId ? [workspaceId, importedWorkspaceId] : [importedWorkspaceId]
+    const sub = liveQuery(() => listGroups(ids)).subscribe({
+      next: (list) => {
+        this.list = list
+        this.loaded = true
+        this.loadError = null
+        if (this.selectedGk && !list.some((g) => g.row.gk === this.selectedGk)) this.selectedGk = null
+      },
+      error: (e: unknown) => {
+        this.loadError = errorMessage(e)
+        this.loaded = true
+      }
+    })
+    return () => sub.unsubscribe()
+  }
+
+  select(gk: string | null): void {
+    this.selectedGk = gk
+  }
+
+  /** Validates IDs with the host; adds the archivable ones, reports the others with the reason. */
+  async addById(workspaceId: string, ids: string[]): Promise<AddByIdResult> {
+    const out: AddByIdResult = { added: [], already: [], rejected: [] }
+    const res = await api.groups.lookup(ids)
+    if (!res.ok) return { ...out, error: res.error }
+    const archivable = res.value.filter((p) => p.archivable)
+    for (const p of res.value) {
+      if (!p.archivable) out.rejected.push({ groupId: p.groupId, reason: p.reason ?? p.type })
+    }
+    // An ID the host did not answer for at all is reported too, rather than silently dropped.
+    for (const id of ids) {
+      if (!res.value.some((p) => p.groupId === id)) out.rejected.push({ groupId: id, reason: 'no such group' })
+    }
+    if (archivable.length) {
+      const { added, refreshed } = await addGroups(workspaceId, archivable)
+      out.added = added
+      out.already = refreshed
+      if (added[0]) this.selectedGk = added[0]
+    }
+    return out
+  }
+
+  discover(): Promise<Result<GroupProfile[]>> {
+    return api.groups.discover()
+  }
+
+  async addProfiles(workspaceId: string, profiles: GroupProfile[]): Promise<string[]> {
+    const { added } = await addGroups(
+      workspaceId,
+      profiles.filter((p) => p.archivable)
+    )
+    return added
+  }
+
+  async setRetention(gk: string, days: number): Promise<void> {
+    await setSetting(retentionKey(gk), days)
+  }
+}
+
+export const groups = new GroupsState()

@@ -1,0 +1,44 @@
+/** Importing a JSON Lines archive file: progress and the outcome, for the header's status line. */
+import { importJsonl, ImportLineError, type ImportProgress, type ImportResult } from '@renderer/lib/db/import-jsonl'
+import { ArchiveWriteError } from '@renderer/lib/db/archive-repo'
+import { errorMessage } from './workspace.svelte'
+import { groups } from './groups.svelte'
+
+export type ImportOutcome =
+  | { kind: 'done'; file: string; result: ImportResult }
+  | { kind: 'bad-line'; file: string; line: number; result: ImportResult }
+  | { kind: 'storage-full'; file: string }
+  | { kind: 'failed'; file: string; message: string }
+
+class ImportState {
+  running = $state(false)
+  file = $state('')
+  progress = $state<ImportProgress | null>(null)
+  outcome = $state<ImportOutcome | null>(null)
+
+  async run(file: File): Promise<void> {
+    if (this.running) return
+    this.running = true
+    this.file = file.name
+    this.outcome = null
+    this.progress = { bytesRead: 0, totalBytes: file.size, lines: 0, messages: 0 }
+    try {
+      const result = await importJsonl(file, (p) => (this.progress = p))
+      this.outcome = { kind: 'done', file: file.name, result }
+      const first = result.groups[0]
+      if (first && !groups.selectedGk) groups.select(first)
+    } catch (e) {
+      if (e instanceof ImportLineError) this.outcome = { kind: 'bad-line', file: file.name, line: e.line, result: e.imported }
+      else if (e instanceof ArchiveWriteError && e.reason === 'quota') this.outcome = { kind: 'storage-full', file: file.name }
+      else this.outcome = { kind: 'failed', file: file.name, message: errorMessage(e) }
+    } finally {
+      this.running = false
+    }
+  }
+
+  dismiss(): void {
+    this.outcome = null
+  }
+}
+
+export const importer = new ImportState()

@@ -1,0 +1,283 @@
+/**
+ * Sync runs as the UI sees them, and the renderer's half of the sync loop:
+ *   onBatch    → commitBatch (one transaction) → sync.ack(runId, batchId[, error])
+ *   onProgress → per-group progress, rate, ETA
+ *   onDone     → lastSyncAt / lastError per group, run status
+ * The engine waits for every ack, so a batch the store could not write is never counted as done.
+ *
+ * Pause is a cancel the UI offers to resume; resuming starts a new run from the store's coverage,
+ * which is exactly what is still missing.
+ */
+import type { AppError, SyncBatchEvent, SyncDoneEvent, SyncProgressEvent, SyncTarget } from '@shared/ipc/contract'
+import { groupKey } from '@renderer/lib/db/app-db'
+import { ArchiveWriteError, BatchCommitter, groupIdOf } from '@renderer/lib/db/archive-repo'
+import { getCoverage, recordSyncOutcome } from '@renderer/lib/db/groups-repo'
+import type { MessageKey } from '@renderer/lib/i18n/messages'
+import { api } from '@renderer/lib/ipc/api'
+import { errorMessage, workspace } from './workspace.svelte'
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'failed'
+
+export interface GroupProgress {
+  gk: string
+  groupId: string
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+  phase: SyncProgressEvent['phase'] | null
+  messages: number
+  seqsDone: number
+  seqsTotal: number
+  etaSeconds: number | null
+  error?: AppError
+}
+
+export interface SyncError {
+  groupId?: string
+  code?: number | string
+  message: string
+  /** A UI string to show instead of `message` (translated). */
+  key?: MessageKey
+}
+
+class SyncState {
+  runId = $state<string | null>(null)
+  status = $state<RunStatus>('idle')
+  /** Group keys of the current (or last) run, for Resume. */
+  targets = $state.raw<string[]>([])
+  recheck = $state(false)
+  progress = $state<Record<string, GroupProgress>>({})
+  errors = $state.raw<SyncError[]>([])
+  requestsPerSecond = $state(0)
+
+  private workspaceId: string | null = null
+  private intent: 'pause' | 'cancel' | null = null
+  /** Done events that arrived before sync.start answered with their runId. */
+  private early = new Map<string, SyncDoneEvent>()
+  private subscribed = false
+  private committer = new BatchCommitter()
+
+  active = $derived(
+    this.status === 'starting' || this.status === 'running' || this.status === 'pausing' || this.status === 'cancelling'
+  )
+
+  totals = $derived.by(() => {
+    let seqsDone = 0
+    let seqsTotal = 0
+    let messages = 0
+    let eta: number | null = null
+    let running = 0
+    for (const p of Object.values(this.progress)) {
+      seqsDone += p.seqsDone
+      seqsTotal += p.seqsTotal
+      messages += p.messages
+      if (p.state === 'running' || p.state === 'queued') {
+        running++
+        if (p.etaSeconds !== null) eta = Math.max(eta ?? 0, p.etaSeconds)
+      }
+    }
+    return { seqsDone, seqsTotal, messages, etaSeconds: running ? eta : null, groups: Object.keys(this.progress).length }
+  })
+
+  /** Subscribes to the host's sync events (once). Returns the unsubscribe. */
+  init(): () => void {
+    if (this.subscribed) return () => {}
+    this.subscribed = true
+    const offs = [
+      api.sync.onBatch((e) => void this.onBatch(e)),
+      api.sync.onProgress((e) => this.onProgress(e)),
+      api.sync.onDone((e) => void this.onDone(e))
+    ]
+    return () => {
+      for (const off of offs) off()
+      this.subscribed = false
+    }
+  }
+
+  /** Starts a run for the given group keys of the connected workspace. */
+  async start(gks: string[], opts: { recheck?: boolean } = {}): Promise<void> {
+    if (this.active) {
+      this.errors = [{ message: 'A sync is already running.', key: 'sync.busy' }]
+      return
+    }
+    const ws = workspace.info
+    if (!ws) {
+      this.errors = [{ message: 'Connect first.', key: 'sync.notConnected' }]
+      return
+    }
+    const mine = gks.filter((gk) => gk.startsWith(`${ws.id}|`))
+    if (!mine.length) {
+      this.errors = [{ message: 'No group here can be synced.', key: 'sync.nothing' }]
+      return
+    }
+    this.workspaceId = ws.id
+    this.targets = mine
+    this.recheck = !!opts.recheck
+    this.intent = null
+    this.runId = null
+    this.errors = []
+    this.requestsPerSecond = 0
+    this.status = 'starting'
+    const progress: Record<string, GroupProgress> = {}
+    for (const gk of mine) {
+      progress[gk] = { gk, groupId: groupIdOf(gk), state: 'queued', phase: null, messages: 0, seqsDone: 0, seqsTotal: 0, etaSeconds: null }
+    }
+    this.progress = progress
+    try {
+      // The store's coverage is the resume point: the engine pulls only what is missing.
+      const groups: SyncTarget[] = await Promise.all(
+        mine.map(async (gk) => ({ groupId: groupIdOf(gk), coverage: await getCoverage(gk) }))
+      )
+      const res = await api.sync.start({ workspaceId: ws.id, groups, ...(opts.recheck ? { recheck: true } : {}) })
+      if (!res.ok) {
+        this.status = 'failed'
+        this.errors = [{ code: res.error.code, message: res.error.message }]
+        return
+      }
+      this.runId = res.value.runId
+      const done = this.early.get(res.value.runId)
+      this.early.clear()
+      if (done) {
+        await this.onDone(done)
+        return
+      }
+      if (this.status === 'starting') this.status = 'running'
+      // Pause or Cancel pressed before the run had an id.
+      if (this.intent) await api.sync.cancel(res.value.runId)
+    } catch (e) {
+      this.status = 'failed'
+      this.errors = [{ message: errorMessage(e) }]
+    }
+  }
+
+  syncAll(gks: string[]): Promise<void> {
+    return this.start(gks)
+  }
+
+  async pause(): Promise<void> {
+    await this.stop('pause')
+  }
+
+  async cancel(): Promise<void> {
+    await this.stop('cancel')
+  }
+
+  /** Starts again from the store's coverage (what was committed before the pause stays). */
+  async resume(): Promise<void> {
+    await this.start(this.targets, { recheck: this.recheck })
+  }
+
+  dismiss(): void {
+    if (this.active) return
+    this.status = 'idle'
+    this.progress = {}
+    this.errors = []
+    this.runId = null
+  }
+
+  private async stop(intent: 'pause' | 'cancel'): Promise<void> {
+    if (!this.active) {
+      // Cancelling a paused run just forgets it.
+      if (intent === 'cancel' && this.status === 'paused') this.status = 'cancelled'
+      return
+    }
+    this.intent = intent
+    this.status = intent === 'pause' ? 'pausing' : 'cancelling'
+    if (this.runId) {
+      try {
+        await api.sync.cancel(this.runId)
+      } catch (e) {
+        this.errors = [...this.errors, { message: errorMessage(e) }]
+      }
+    }
+  }
+
+  private gkFor(groupId: string): string | null {
+    const ws = this.workspaceId ?? workspace.id
+    return ws ? groupKey(ws, groupId) : null
+  }
+
+  private isCurrent(runId: string): boolean {
+    return this.runId === runId || (this.runId === null && this.status === 'starting')
+  }
+
+  private async onBatch(e: SyncBatchEvent): Promise<void> {
+    const gk = this.gkFor(e.groupId)
+    let error: string | undefined
+    if (!gk) {
+      error = 'The app has no workspace open to store this batch in.'
+    } else {
+      try {
+        await this.committer.commit(gk, e)
+      } catch (err) {
+        error = errorMessage(err)
+        const quota = err instanceof ArchiveWriteError && err.reason === 'quota'
+        if (!this.errors.some((x) => x.groupId === e.groupId && x.message === error)) {
+          this.errors = [...this.errors, { groupId: e.groupId, message: error, ...(quota ? { key: 'storage.full' as const } : {}) }]
+        }
+      }
+    }
+    // Acknowledge outside the transaction (never await IPC inside one).
+    try {
+      await api.sync.ack(e.runId, e.batchId, error)
+    } catch (err) {
+      console.error('sync.ack failed', err)
+    }
+  }
+
+  private onProgress(e: SyncProgressEvent): void {
+    if (!this.isCurrent(e.runId)) return
+    const gk = this.gkFor(e.groupId)
+    if (!gk) return
+    this.requestsPerSecond = e.requestsPerSecond
+    const prev = this.progress[gk]
+    this.progress[gk] = {
+      gk,
+      groupId: e.groupId,
+      state: e.phase === 'done' ? 'done' : prev?.state === 'failed' ? 'failed' : 'running',
+      phase: e.phase,
+      messages: e.messages,
+      seqsDone: e.seqsDone,
+      seqsTotal: e.seqsTotal,
+      etaSeconds: e.etaSeconds
+    }
+    if (this.status === 'starting') this.status = 'running'
+  }
+
+  private async onDone(e: SyncDoneEvent): Promise<void> {
+    if (this.runId === null && this.status === 'starting') {
+      this.early.set(e.runId, e)
+      return
+    }
+    // Outcomes are facts about the store's groups whichever run reported them.
+    const groupErrors: SyncError[] = []
+    for (const g of e.groups) {
+      const gk = this.gkFor(g.groupId)
+      if (!gk) continue
+      const cancelled = g.error?.code === 'CANCELLED'
+      try {
+        if (g.error && !cancelled) await recordSyncOutcome(gk, { ok: false, error: g.error })
+        else if (!g.error && (e.status !== 'cancelled' || g.complete)) await recordSyncOutcome(gk, { ok: true })
+      } catch (err) {
+        console.error('could not record the sync outcome', err)
+      }
+      if (g.error && !cancelled) groupErrors.push({ groupId: g.groupId, code: g.error.code, message: g.error.message })
+      if (this.runId === e.runId && this.progress[gk]) {
+        const p = this.progress[gk]
+        p.state = g.error ? (cancelled ? 'cancelled' : 'failed') : g.complete || e.status === 'done' ? 'done' : 'cancelled'
+        if (g.error) p.error = g.error
+        p.etaSeconds = null
+      }
+    }
+    if (this.runId !== e.runId) return
+    this.requestsPerSecond = 0
+    if (groupErrors.length) {
+      const seen = new Set(this.errors.map((x) => `${x.groupId}\u0000${x.message}`))
+      this.errors = [...this.errors, ...groupErrors.filter((x) => !seen.has(`${x.groupId}\u0000${x.message}`))]
+    }
+    // A run that finished by itself before the cancel reached it is simply done.
+    this.status =
+      e.status === 'done' ? 'done' : this.intent === 'pause' ? 'paused' : this.intent === 'cancel' ? 'cancelled' : e.status
+    this.intent = null
+  }
+}
+
+export const sync = new SyncState()

@@ -1,0 +1,206 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { RawMessage } from '../../../src-main/shared/tim-types'
+import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
+import { ArchiveWriteError, BatchCommitter, commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
+import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
+
+const ws = '1400000000@china'
+const gk = groupKey(ws, 'g1')
+let n = 0
+const open: AppDB[] = []
+
+function freshDb(): AppDB {
+  const d = new AppDB(`commit-test-${++n}-${Date.now()}`)
+  open.push(d)
+  return d
+}
+
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.delete()
+})
+
+function msg(seq: number, over: Partial<RawMessage> = {}): RawMessage {
+  return {
+    From_Account: seq % 2 ? 'alice' : 'bob',
+    IsPlaceMsg: 0,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `message ${seq}` } }],
+    MsgRandom: seq * 7,
+    MsgSeq: seq,
+    MsgTimeStamp: 1_700_000_000 + seq,
+    MsgPriority: 1,
+    ...over
+  }
+}
+
+async function withGroup(d: AppDB) {
+  await addGroups(ws, [{ groupId: 'g1', name: 'Group one', type: 'Public', archivable: true }], d)
+}
+
+describe('committing a sync batch', () => {
+  it('stores the messages, the coverage they complete and the group statistics together', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const counts = await commitBatch(gk, { messages: [msg(3), msg(4), msg(5)], range: [3, 5], top: 5 }, d)
+    expect(counts).toEqual({ new: 3, upgraded: 0, serverChanged: 0, unchanged: 0 })
+    const rows = await d.messages.where('[gk+seq]').between([gk, 0], [gk, Infinity]).toArray()
+    expect(rows.map((r) => r.seq)).toEqual([3, 4, 5])
+    expect(rows[0]).toMatchObject({ gk, seq: 3, time: 1_700_000_003, from: 'alice' })
+    expect(rows[0]!.raw).toEqual({ GroupId: 'g1', ...msg(3) })
+    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[3, 5]], floor: null, top: 5 })
+    const g = await d.groups.get(gk)
+    expect(g!.profile.name).toBe('Group one')
+    expect(g!.stats).toEqual({
+      messages: 3,
+      deleted: 0,
+      recalled: 0,
+      removedLater: 0,
+      system: 0,
+      firstTime: 1_700_000_003,
+      lastTime: 1_700_000_005
+    })
+  })
+
+  it('counts deleted, recalled and system messages', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    await commitBatch(
+      gk,
+      {
+        messages: [msg(1, { IsPlaceMsg: 1, MsgBody: [] }), msg(2, { IsPlaceMsg: 2, MsgBody: [] }), msg(3, { IsSystemMsg: 1, MsgBody: {} })],
+        range: [1, 3],
+        floor: 1,
+        top: 3
+      },
+      d
+    )
+    const g = await d.groups.get(gk)
+    expect(g!.stats).toMatchObject({ messages: 3, deleted: 1, recalled: 1, system: 1, removedLater: 0 })
+    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[1, 3]], floor: 1, top: 3 })
+  })
+
+  it('never replaces archived content with a placeholder, and counts it as removed later', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    await commitBatch(gk, { messages: [msg(1), msg(2)], range: [1, 2], floor: 1, top: 2 }, d)
+    const counts = await commitBatch(gk, { messages: [msg(1, { IsPlaceMsg: 2, MsgBody: [] }), msg(2)], range: [1, 2] }, d)
+    expect(counts).toEqual({ new: 0, upgraded: 0, serverChanged: 1, unchanged: 1 })
+    const row = await d.messages.get([gk, 1])
+    expect(row!.raw.MsgBody).toEqual(msg(1).MsgBody)
+    expect(row!.raw._archive?.server?.IsPlaceMsg).toBe(2)
+    const g = await d.groups.get(gk)
+    expect(g!.stats).toMatchObject({ messages: 2, recalled: 0, removedLater: 1 })
+  })
+
+  it('takes content for an archived placeholder and fixes the counts', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    await commitBatch(gk, { messages: [msg(1, { IsPlaceMsg: 1, MsgBody: [] })], range: [1, 1] }, d)
+    expect((await d.groups.get(gk))!.stats).toMatchObject({ messages: 1, deleted: 1 })
+    const counts = await commitBatch(gk, { messages: [msg(1)], range: [1, 1] }, d)
+    expect(counts.upgraded).toBe(1)
+    expect((await d.messages.get([gk, 1]))!.raw.MsgBody).toEqual(msg(1).MsgBody)
+    expect((await d.groups.get(gk))!.stats).toMatchObject({ messages: 1, deleted: 0 })
+  })
+
+  it('changes nothing when the same batch is committed again', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const batch = { messages: [msg(10), msg(11), msg(11)], range: [10, 11] as [number, number], top: 11 }
+    await commitBatch(gk, batch, d)
+    const before = { g: await d.groups.get(gk), c: await d.coverage.get(gk), m: await d.messages.toArray() }
+    const counts = await commitBatch(gk, batch, d)
+    expect(counts).toEqual({ new: 0, upgraded: 0, serverChanged: 0, unchanged: 3 })
+    expect(await d.groups.get(gk)).toEqual(before.g)
+    expect(await d.coverage.get(gk)).toEqual(before.c)
+    expect(await d.messages.toArray()).toEqual(before.m)
+    expect(before.g!.stats.messages).toBe(2)
+  })
+
+  it('merges coverage of successive batches into one range', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    await commitBatch(gk, { messages: [msg(21)], range: [21, 40], top: 40 }, d)
+    await commitBatch(gk, { messages: [msg(1)], range: [1, 20], floor: 1 }, d)
+    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[1, 40]], floor: 1, top: 40 })
+  })
+
+  it('keeps nothing of a batch when one write fails, and says the storage is full', async () => {
+    const d = freshDb()
+    // The groups table is written last: failing it proves the messages and coverage written
+    // before it in the same transaction are rolled back.
+    let fail = false
+    d.use({
+      stack: 'dbcore',
+      name: 'fail-groups',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const t = down.table(name)
+          return {
+            ...t,
+            mutate: (req) =>
+              fail && name === 'groups' ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError')) : t.mutate(req)
+          }
+        }
+      })
+    })
+    await withGroup(d)
+    await commitBatch(gk, { messages: [msg(1)], range: [1, 1] }, d)
+    fail = true
+    const err = await commitBatch(gk, { messages: [msg(2), msg(3)], range: [2, 3], top: 3 }, d).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ArchiveWriteError)
+    expect((err as ArchiveWriteError).reason).toBe('quota')
+    expect((err as Error).message).toMatch(/^The archive could not be written: the disk or browser storage is full/)
+    fail = false
+    expect((await d.messages.toArray()).map((r) => r.seq)).toEqual([1])
+    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[1, 1]], floor: null, top: 1 })
+    expect((await d.groups.get(gk))!.stats.messages).toBe(1)
+  })
+
+  it('reports a write that cannot be stored at all, keeping nothing of the batch', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    // A function cannot be structured-cloned: IndexedDB refuses the put (DataCloneError).
+    const bad = msg(2, { Weird: () => 1 })
+    const err = await commitBatch(gk, { messages: [msg(1), bad], range: [1, 2] }, d).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ArchiveWriteError)
+    expect((err as Error).message).toMatch(/^The archive could not be written: /)
+    expect(await d.messages.count()).toBe(0)
+    expect(await d.coverage.get(gk)).toBeUndefined()
+  })
+})
+
+describe('committing many batches together', () => {
+  it('applies batches of one group in order, as separate commits would', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const counts = await commitBatches(
+      [
+        { gk, batch: { messages: [msg(41), msg(40)], range: [40, 41], top: 41 } },
+        { gk, batch: { messages: [msg(40, { IsPlaceMsg: 1, MsgBody: [] })], range: [40, 40] } },
+        { gk, batch: { messages: [msg(1)], range: [1, 39], floor: 1 } }
+      ],
+      d
+    )
+    expect(counts).toEqual({ new: 3, upgraded: 0, serverChanged: 1, unchanged: 0 })
+    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[1, 41]], floor: 1, top: 41 })
+    expect((await d.messages.get([gk, 40]))!.raw.MsgBody).toEqual(msg(40).MsgBody)
+    expect((await d.groups.get(gk))!.stats).toMatchObject({ messages: 3, removedLater: 1 })
+  })
+
+  it('queues batches that arrive during a write, and fails only the batch that cannot be stored', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const committer = new BatchCommitter(d)
+    const results = await Promise.allSettled([
+      committer.commit(gk, { messages: [msg(1)], range: [1, 1] }),
+      committer.commit(gk, { messages: [msg(2)], range: [2, 2] }),
+      committer.commit(gk, { messages: [msg(3, { Weird: () => 1 })], range: [3, 3] }),
+      committer.commit(gk, { messages: [msg(4)], range: [4, 4] })
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    expect((await d.messages.toArray()).map((r) => r.seq)).toEqual([1, 2, 4])
+    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[1, 2], [4, 4]], floor: null, top: 4 })
+  })
+})
