@@ -269,13 +269,10 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
       return found
     }
 
-    // Probes below an empty window, at doubling distances: does any history remain down there?
-    const probeBelow = async (lo: number): Promise<boolean> => {
-      const points: number[] = []
-      for (let d = 1; lo - d >= 1; d = d === 1 ? windowSize : d * 2) points.push(lo - d)
-      if (points.length === 0 || points[points.length - 1]! > pageSize) points.push(Math.min(pageSize, lo - 1))
-      const results = await Promise.all(
-        points.filter((p) => p >= 1).map(async (p) => {
+    /** Probes seqs [p-19, p] at each point; commits what it finds. One boolean per point. */
+    const probeAt = (points: number[]): Promise<boolean[]> =>
+      Promise.all(
+        points.map(async (p) => {
           const n = Math.min(pageSize, p)
           const res = await fetchPage({ ReqMsgSeq: p, ReqMsgNumber: n })
           const list = (res.RspMsgList ?? []).filter((m) => validSeq(m) && m.MsgSeq <= p)
@@ -287,7 +284,40 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
           return true
         })
       )
-      return results.some(Boolean)
+
+    /** Seqs below `from` at doubling distances, ending near seq 1. */
+    const doublingPoints = (from: number, first: number): number[] => {
+      const points: number[] = []
+      for (let d = first; from - d >= 1; d *= 2) points.push(from - d)
+      if (points.length === 0 || points[points.length - 1]! > pageSize) points.push(Math.min(pageSize, from - 1))
+      return points.filter((p) => p >= 1)
+    }
+
+    // Probes below an empty window, at doubling distances: does any history remain down there?
+    const probeBelow = async (lo: number): Promise<boolean> => {
+      const points = [lo - 1, ...doublingPoints(lo, windowSize)].filter((p, i, a) => p >= 1 && a.indexOf(p) === i)
+      return (await probeAt(points)).some(Boolean)
+    }
+
+    // For progress only: a huge open gap (history may start far above seq 1, as in a group whose
+    // seqs reached 7,800,000 long ago) would make the first ETA hours long. A few probes at
+    // doubling distances below the top estimate where history starts; the walk still decides.
+    const open = gaps.find((g) => g.open)
+    let estimatedFloor = open ? open.range[0] : 1
+    if (open && open.range[1] - open.range[0] + 1 > 50 * windowSize) {
+      const points = doublingPoints(open.range[1], windowSize)
+      const hits = await probeAt(points)
+      const lowestHit = hits.lastIndexOf(true)
+      estimatedFloor = lowestHit + 1 < points.length ? points[lowestHit + 1]! : open.range[0]
+      seqsTotal -= estimatedFloor - open.range[0]
+      progress()
+    }
+    planner.onOpenWindow = (w) => {
+      // The walk went below the estimate: grow it as it goes.
+      if (w.lo < estimatedFloor) {
+        seqsTotal += estimatedFloor - w.lo
+        estimatedFloor = w.lo
+      }
     }
 
     const worker = async () => {
@@ -312,8 +342,8 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
         else {
           const floor = planner.lowestIssued()
           planner.stopAt(floor)
-          // The estimate counted the open gap down to seq 1; history starts higher.
-          seqsTotal -= floor - planner.openBottom()
+          // The estimate may reach below where history really starts.
+          if (floor > estimatedFloor) seqsTotal -= floor - estimatedFloor
           await commit({ messages: [], range: null, floor })
           progress()
         }
@@ -383,6 +413,8 @@ class Planner {
   private readonly inFlight = new Set<Window>()
   private lowest = Infinity
   private waiters: (() => void)[] = []
+  /** Told about every window issued in the open gap. */
+  onOpenWindow: (w: Window) => void = () => {}
 
   constructor(gaps: { range: SeqRange; open: boolean }[], private readonly size: number) {
     for (const g of gaps) {
@@ -427,6 +459,7 @@ class Planner {
         this.openNextHi = w.lo - 1
         this.lowest = Math.min(this.lowest, w.lo)
         this.inFlight.add(w)
+        this.onOpenWindow(w)
         return w
       }
       const openLeft = this.openNextHi !== null && this.openNextHi >= this.openLo && !this.stopped
@@ -468,10 +501,6 @@ class Planner {
     return this.lowest
   }
 
-  /** The lowest seq of the open gap (where the walk would end without a floor). */
-  openBottom(): number {
-    return this.openLo
-  }
 
   resume(): void {
     this.suspect = null
