@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { expect, test } from '@playwright/test'
+import { cliPath, startServe, startSimulator } from './fixtures/processes'
+
+/**
+ * A reviewer who was sent an archive: `tim-archive pull` writes it on one machine; on another,
+ * with no connection at all, the app imports the file and reads it offline.
+ */
+test('I import a file written by tim-archive pull and read it without any connection', async ({ browser }) => {
+  const sim = await startSimulator()
+  const file = join(mkdtempSync(join(tmpdir(), 'tim-import-')), 'team.jsonl')
+  const pull = spawnSync(process.execPath, [cliPath, 'pull', '--group', '@TGS#1DEMOTEAM', '--out', file], {
+    env: { ...process.env, TIM_ENDPOINT: sim.url, TIM_SDKAPPID: '1400000001', TIM_IDENTIFIER: 'administrator', TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' },
+    encoding: 'utf8'
+  })
+  expect(pull.status, pull.stderr).toBe(0)
+  await sim.kill() // the reviewer's machine has no server at all
+
+  const serve = await startServe()
+  const context = await browser.newContext({ locale: 'en-US' })
+  const page = await context.newPage()
+  try {
+    await page.goto(serve.url)
+    await expect(page.getByRole('heading', { name: 'Connect to your Tencent Cloud IM app' })).toBeVisible()
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'or import an archive file' }).click()
+    await (await chooser).setFiles(file)
+    await expect(page.getByText(/Imported 595 messages into 1 groups? from team\.jsonl/)).toBeVisible({ timeout: 30_000 })
+    const group = page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name: /@TGS#1DEMOTEAM/ })
+    await expect(group).toContainText('595 messages')
+    await group.click()
+    const feed = page.getByRole('feed', { name: 'Messages' })
+    await expect(feed.locator('[data-row-seq="600"]')).toBeVisible()
+    await page.screenshot({ path: resolve(__dirname, '../../test-results/screenshots/11-imported.png') })
+    await page.reload()
+    await page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name: /@TGS#1DEMOTEAM/ }).click()
+    await expect(feed.locator('[data-row-seq="600"]')).toBeVisible()
+  } finally {
+    await context.close()
+    await serve.kill()
+  }
+})
