@@ -243,7 +243,17 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
       let cap = pageSize
       while (cursor >= w.lo) {
         const n = Math.min(cap, cursor - w.lo + 1)
-        const res = await fetchPage({ ReqMsgSeq: cursor, ReqMsgNumber: n })
+        let res: GroupMsgGetSimpleResponse
+        try {
+          res = await fetchPage({ ReqMsgSeq: cursor, ReqMsgNumber: n })
+        } catch (e) {
+          // 10018: the answer would exceed 1 MB (§1.8): ask for fewer messages.
+          if (e instanceof TimApiError && e.code === 10018 && n > 1) {
+            cap = Math.ceil(n / 2)
+            continue
+          }
+          throw e
+        }
         const list = (res.RspMsgList ?? []).filter((m) => validSeq(m) && m.MsgSeq <= cursor)
         const finished = res.IsFinished === undefined || res.IsFinished === 1
         let lo: number
@@ -274,7 +284,14 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
       Promise.all(
         points.map(async (p) => {
           const n = Math.min(pageSize, p)
-          const res = await fetchPage({ ReqMsgSeq: p, ReqMsgNumber: n })
+          let res: GroupMsgGetSimpleResponse
+          try {
+            res = await fetchPage({ ReqMsgSeq: p, ReqMsgNumber: n })
+          } catch (e) {
+            // Too large to answer (10018) means there are messages here; the walk will page them.
+            if (e instanceof TimApiError && e.code === 10018) return true
+            throw e
+          }
           const list = (res.RspMsgList ?? []).filter((m) => validSeq(m) && m.MsgSeq <= p)
           if (list.length === 0) return false
           const low = Math.min(...list.map((m) => m.MsgSeq))

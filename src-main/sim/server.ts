@@ -88,6 +88,8 @@ export interface SimOptions {
   semantics?: 'range' | 'count'
   /** Test-only: answer get_group_info with 10003 as a server without that command would. */
   withoutGroupInfo?: boolean
+  /** Test-only: refuse a page over maxResponseBytes with 10018 instead of cutting it short. */
+  oversizeAs10018?: boolean
   /** Unix-seconds clock for UserSig expiry (default real time). */
   now?: () => number
 }
@@ -182,6 +184,7 @@ export class Simulator {
   private readonly maxResponseBytes: number
   private readonly semantics: 'range' | 'count'
   private readonly withoutGroupInfo: boolean
+  private readonly oversizeAs10018: boolean
   private readonly now: (() => number) | undefined
   private readonly buckets = new Map<string, Bucket>()
   private server: Server | undefined
@@ -210,6 +213,7 @@ export class Simulator {
     this.maxResponseBytes = opts.maxResponseBytes ?? 1_000_000
     this.semantics = opts.semantics ?? 'range'
     this.withoutGroupInfo = opts.withoutGroupInfo ?? false
+    this.oversizeAs10018 = opts.oversizeAs10018 ?? false
     if (!(this.maxResponseBytes > 0)) throw new Error('maxResponseBytes must be positive')
     this.now = opts.now
     for (const app of opts.apps ?? [demoApp()]) {
@@ -590,6 +594,7 @@ export class Simulator {
       if (!item) continue
       const b = Buffer.byteLength(JSON.stringify(item)) + (list.length > 0 ? 1 : 0)
       if (list.length > 0 && bytes + b > this.maxResponseBytes) {
+        if (this.oversizeAs10018) return fail(10018, 'the response packet is larger than 1 MB: request fewer messages')
         cutBySize = true
         continue
       }

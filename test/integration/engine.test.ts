@@ -108,6 +108,15 @@ describe('the sync engine archives exactly the server\'s history', () => {
     expectArchiveEquals(sink, g)
   })
 
+  it('asks for fewer messages when the server refuses a page as too large (10018)', async () => {
+    const g = group('g', randomHistory(44, { messages: 300, bigMessageRate: 0.6 }))
+    const { client } = await setup([g], { maxResponseBytes: 40_000, oversizeAs10018: true })
+    const sink = new MemorySink()
+    const res = await syncGroup({ source: client, groupId: 'g', sink, concurrency: 4 })
+    expect(res.complete).toBe(true)
+    expectArchiveEquals(sink, g)
+  })
+
   it('adds only what is new on a later run', async () => {
     const g = group('g', randomHistory(5, { messages: 300, holeRate: 0.1 }))
     const { client, sim, appId } = await setup([g])
