@@ -1,0 +1,172 @@
+/**
+ * Index terms for an inverted index (one multiEntry `*terms` per message), and the terms a query
+ * word or phrase looks up, made by the same scanner so the two always agree.
+ *
+ * Text is normalized first (see normalize.ts) and then read as segments:
+ * - a **CJK run**: consecutive Han, Hiragana, Katakana or Hangul letters (`々`, `ー` and `〇`
+ *   included). Those scripts are written without spaces, so a run is indexed as overlapping
+ *   character bigrams: `数据同步` → `数据 据同 同步`. The run's last character is also indexed as a
+ *   unigram (`步`), and a run of one character is just that unigram. Extra unigrams cost one term
+ *   per run and guarantee that every character of the text begins at least one term, which is what
+ *   makes a one-character query a prefix lookup (below).
+ * - a **word chain**: letters, marks and digits of any other script (`release`, `v2`, `привет`,
+ *   `2024`), possibly joined by single apostrophes, hyphens, underscores or dots (`don't`,
+ *   `e-mail`, `snake_case`, `node.js`, `v1.2`). Each part is a term, and a chain of several parts
+ *   also gives its parts run together (`don't` → `don t dont`; `e-mail` → `e mail email`), so a word
+ *   typed without the punctuation still finds it. Anything else separates words: `@ / : ? = & #`,
+ *   so an email or URL is indexed as its parts (`alice@example.com` → `alice example com`,
+ *   `examplecom`).
+ * Punctuation, symbols and emoji give no terms (a quoted phrase still finds them: phrases are
+ * checked against the normalized text). Terms longer than MAX_TERM_LENGTH are cut to it (index
+ * and queries alike), so base64-like blobs do not bloat the index. Thai, Lao, Khmer and Myanmar,
+ * also written without spaces, are not segmented: a run of them is one word.
+ */
+import { normalize } from './normalize'
+
+/** Terms are cut to this many UTF-16 code units (never inside a surrogate pair). */
+export const MAX_TERM_LENGTH = 64
+
+// A CJK letter: a letter, mark or letter-number whose script (extensions) is Han, Hiragana,
+// Katakana or Hangul. Script_Extensions so that `ー` (Common, used by both kana) counts; the
+// letter lookahead keeps out CJK punctuation such as `、。「」・`, whose extensions include Han.
+const cjkChar = String.raw`(?:(?=[\p{L}\p{M}\p{Nl}])[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}])`
+const wordChar = String.raw`(?:(?!${cjkChar})[\p{L}\p{M}\p{N}])`
+// U+2019 is the typographic apostrophe; U+2010 the hyphen NFKC makes of U+2011.
+const joiner = String.raw`['\u2019\u2010_.\-]`
+const segmentPattern = new RegExp(`(${cjkChar}+)|(${wordChar}+(?:${joiner}${wordChar}+)*)`, 'gu')
+const joinerPattern = new RegExp(joiner, 'u')
+
+interface Part {
+  text: string
+  start: number
+  end: number
+}
+
+interface Segment {
+  cjk: boolean
+  start: number
+  end: number
+  /** CJK: one part per character. Word chain: one part per word between joiners. */
+  parts: Part[]
+}
+
+/** Cuts a term to MAX_TERM_LENGTH code units without splitting a surrogate pair. */
+function clip(term: string): string {
+  if (term.length <= MAX_TERM_LENGTH) return term
+  const code = term.charCodeAt(MAX_TERM_LENGTH - 1)
+  return term.slice(0, code >= 0xd800 && code <= 0xdbff ? MAX_TERM_LENGTH - 1 : MAX_TERM_LENGTH)
+}
+
+/** The segments of already-normalized text, with their offsets in it. */
+function scan(text: string): Segment[] {
+  const out: Segment[] = []
+  for (const m of text.matchAll(segmentPattern)) {
+    const start = m.index
+    const cjk = m[1] !== undefined
+    const parts: Part[] = []
+    let at = start
+    if (cjk) {
+      for (const ch of m[0]) {
+        parts.push({ text: ch, start: at, end: at + ch.length })
+        at += ch.length
+      }
+    } else {
+      for (const piece of m[0].split(joinerPattern)) {
+        parts.push({ text: piece, start: at, end: at + piece.length })
+        at += piece.length + 1
+      }
+    }
+    out.push({ cjk, start, end: start + m[0].length, parts })
+  }
+  return out
+}
+
+/** Index terms of text that is already normalized (skips normalizing twice in hot paths). */
+export function tokenizeNormalized(text: string): string[] {
+  const out = new Set<string>()
+  for (const seg of scan(text)) {
+    const parts = seg.parts
+    if (seg.cjk) {
+      for (let i = 0; i + 1 < parts.length; i++) out.add(parts[i]!.text + parts[i + 1]!.text)
+      out.add(parts[parts.length - 1]!.text)
+    } else {
+      for (const p of parts) out.add(clip(p.text))
+      if (parts.length > 1) out.add(clip(parts.map((p) => p.text).join('')))
+    }
+  }
+  return [...out]
+}
+
+/** The deduplicated index terms of any text (normalized first), in order of first appearance. */
+export function tokenize(text: string): string[] {
+  return tokenizeNormalized(normalize(text))
+}
+
+/**
+ * What a query word or phrase looks up. A match must hold every `terms` entry exactly, and for each
+ * `prefixes` entry at least one term starting with it (an index range lookup `[p, p + '\uffff')`).
+ * Both empty: the text has no word characters (`:)`, `😀`); callers then match it as a substring.
+ */
+export interface QueryTerms {
+  terms: string[]
+  prefixes: string[]
+}
+
+export interface QueryTermsOptions {
+  /** The word ended with `*`: its last word part is a prefix. */
+  prefix?: boolean
+  /**
+   * The text is a quoted phrase, matched as a substring of the normalized message text. Only terms
+   * any containing message must have are returned: a word touching an end of the phrase may be part
+   * of a longer word in the message (`"ello wor"` is in `hello world`), so the first word gives no
+   * term and the last one a prefix; words in between are exact.
+   */
+  phrase?: boolean
+}
+
+/**
+ * The lookups for one query word (or phrase, see the option), tokenized as the index is:
+ * - a Latin (or other spaced-script) word is its parts, all required: `e-mail` → `e` AND `mail`
+ *   (the run-together form is not required, so `e-mail` also finds `e - mail`; `email` finds `e-mail`
+ *   through the indexed `email`). With `prefix`, the last part is a prefix: `rel*` → prefix `rel`.
+ * - a CJK word of two or more characters is its bigrams, all required: `数据同步` → `数据`, `据同`,
+ *   `同步`. So it matches text where those bigrams occur, which is the word itself except in rare
+ *   coincidences; `数据已经同步` has no `据同` and does not match. A trailing `*` adds nothing
+ *   (bigrams already match inside longer runs).
+ * - a single CJK character is a prefix lookup of that character: every occurrence of `数` in the
+ *   index begins a bigram (`数据`) or is a run's last character, indexed as the unigram `数`.
+ * `text` is normalized here; the returned terms are normalized.
+ */
+export function queryTerms(text: string, options: QueryTermsOptions = {}): QueryTerms {
+  const norm = normalize(text)
+  const terms = new Set<string>()
+  const prefixes = new Set<string>()
+  const segments = scan(norm)
+  segments.forEach((seg, i) => {
+    const parts = seg.parts
+    if (seg.cjk) {
+      if (parts.length === 1) {
+        const p = parts[0]!
+        // In a phrase, a lone character with non-CJK text on both sides is a whole run: exact.
+        if (options.phrase && p.start > 0 && p.end < norm.length) terms.add(p.text)
+        else prefixes.add(p.text)
+      } else {
+        for (let j = 0; j + 1 < parts.length; j++) terms.add(parts[j]!.text + parts[j + 1]!.text)
+      }
+      return
+    }
+    const lastSegment = i === segments.length - 1
+    parts.forEach((p, j) => {
+      if (options.phrase) {
+        const boundedLeft = p.start > 0
+        const boundedRight = p.end < norm.length
+        if (boundedLeft && boundedRight) terms.add(clip(p.text))
+        else if (boundedLeft) prefixes.add(clip(p.text))
+        return
+      }
+      if (options.prefix && lastSegment && j === parts.length - 1) prefixes.add(clip(p.text))
+      else terms.add(clip(p.text))
+    })
+  })
+  return { terms: [...terms], prefixes: [...prefixes] }
+}

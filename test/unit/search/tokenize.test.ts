@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_TERM_LENGTH, queryTerms, tokenize } from '../../../src-main/shared/search/tokenize'
+
+const sorted = (a: string[]): string[] => [...a].sort()
+
+describe('index terms', () => {
+  it('splits spaced scripts into words of letters and digits, lowercased', () => {
+    expect(tokenize('Hello, World! v2 release 2024')).toEqual([
+      'hello',
+      'world',
+      'v2',
+      'release',
+      '2024'
+    ])
+    expect(tokenize('Привет мир')).toEqual(['привет', 'мир'])
+    expect(tokenize('Ｒｅｌｅａｓｅ')).toEqual(['release'])
+  })
+
+  it('indexes Chinese as overlapping bigrams plus the last character', () => {
+    expect(tokenize('数据同步')).toEqual(['数据', '据同', '同步', '步'])
+  })
+
+  it('indexes a lone CJK character as a unigram', () => {
+    expect(tokenize('好')).toEqual(['好'])
+    expect(tokenize('2024年5月')).toEqual(['2024', '年', '5', '月'])
+  })
+
+  it('indexes Japanese and Korean runs the same way', () => {
+    expect(tokenize('東京タワー')).toEqual(['東京', '京タ', 'タワ', 'ワー', 'ー'])
+    expect(tokenize('ｶﾀｶﾅ')).toEqual(['カタ', 'タカ', 'カナ', 'ナ'])
+    expect(tokenize('안녕하세요')).toEqual(['안녕', '녕하', '하세', '세요', '요'])
+  })
+
+  it('breaks CJK runs at punctuation and at other scripts', () => {
+    expect(sorted(tokenize('数据，同步release完成'))).toEqual(
+      sorted(['数据', '据', '同步', '步', 'release', '完成', '成'])
+    )
+  })
+
+  it('deduplicates', () => {
+    expect(tokenize('go go GO 哈哈哈哈')).toEqual(['go', '哈哈', '哈'])
+  })
+
+  it('indexes words joined by apostrophes, hyphens, underscores and dots as parts and run together', () => {
+    expect(tokenize("don't")).toEqual(['don', 't', 'dont'])
+    expect(tokenize('don’t')).toEqual(['don', 't', 'dont'])
+    expect(tokenize('e-mail')).toEqual(['e', 'mail', 'email'])
+    expect(tokenize('snake_case_name')).toEqual(['snake', 'case', 'name', 'snakecasename'])
+    expect(tokenize('node.js')).toEqual(['node', 'js', 'nodejs'])
+    // Two joiners in a row, or one at an end, only separate.
+    expect(tokenize('wait...what _x_')).toEqual(['wait', 'what', 'x'])
+  })
+
+  it('splits emails and URLs into their parts', () => {
+    expect(tokenize('alice@example.com')).toEqual(['alice', 'example', 'com', 'examplecom'])
+    const url = tokenize('https://github.com/tencent/tim-js?tab=readme#top')
+    for (const t of [
+      'https',
+      'github',
+      'com',
+      'tencent',
+      'tim',
+      'js',
+      'timjs',
+      'tab',
+      'readme',
+      'top'
+    ])
+      expect(url).toContain(t)
+  })
+
+  it('gives no terms for punctuation, symbols and emoji', () => {
+    expect(tokenize('!!! :) 😀 ❤️ —')).toEqual([])
+  })
+
+  it('ignores zero-width characters inside words', () => {
+    expect(tokenize('rel\u200bease')).toEqual(['release'])
+  })
+
+  it('cuts very long terms', () => {
+    const blob = 'a'.repeat(200)
+    expect(tokenize(blob)).toEqual(['a'.repeat(MAX_TERM_LENGTH)])
+    // Never inside a surrogate pair: U+10400 is a letter written as two code units.
+    const [t] = tokenize('a'.repeat(MAX_TERM_LENGTH - 1) + '\u{10400}'.repeat(3))
+    expect(t).toBe('a'.repeat(MAX_TERM_LENGTH - 1))
+  })
+})
+
+describe('query terms', () => {
+  it('looks up a word as its terms', () => {
+    expect(queryTerms('Release')).toEqual({ terms: ['release'], prefixes: [] })
+    expect(queryTerms('ＡＢＣ')).toEqual({ terms: ['abc'], prefixes: [] })
+  })
+
+  it('makes the last word part a prefix for word*', () => {
+    expect(queryTerms('rel', { prefix: true })).toEqual({ terms: [], prefixes: ['rel'] })
+    expect(queryTerms('e-ma', { prefix: true })).toEqual({ terms: ['e'], prefixes: ['ma'] })
+  })
+
+  it('requires every part of a joined word, not the run-together form', () => {
+    expect(queryTerms("don't")).toEqual({ terms: ['don', 't'], prefixes: [] })
+    expect(queryTerms('alice@example.com')).toEqual({
+      terms: ['alice', 'example', 'com'],
+      prefixes: []
+    })
+  })
+
+  it('looks up a CJK word of two or more characters as all its bigrams', () => {
+    expect(queryTerms('数据同步')).toEqual({ terms: ['数据', '据同', '同步'], prefixes: [] })
+    expect(queryTerms('数据')).toEqual({ terms: ['数据'], prefixes: [] })
+    expect(queryTerms('数据', { prefix: true })).toEqual({ terms: ['数据'], prefixes: [] })
+  })
+
+  it('looks up a single CJK character as a prefix', () => {
+    expect(queryTerms('数')).toEqual({ terms: [], prefixes: ['数'] })
+    // Every occurrence of a character begins an index term, so the prefix finds it anywhere.
+    for (const text of ['数据', '据数', '数', '同数据']) {
+      expect(tokenize(text).some((t) => t.startsWith('数'))).toBe(true)
+    }
+  })
+
+  it('mixes scripts in one word', () => {
+    expect(queryTerms('v2数据')).toEqual({ terms: ['v2', '数据'], prefixes: [] })
+  })
+
+  it('gives nothing to look up for a word without letters or digits', () => {
+    expect(queryTerms('😀')).toEqual({ terms: [], prefixes: [] })
+  })
+
+  it('keeps only terms a message containing the phrase must have', () => {
+    // "ello wor" is inside "hello world": the first word may be a word's end, the last its start.
+    expect(queryTerms('ello wor', { phrase: true })).toEqual({ terms: [], prefixes: ['wor'] })
+    expect(queryTerms('the big red fox', { phrase: true })).toEqual({
+      terms: ['big', 'red'],
+      prefixes: ['fox']
+    })
+    expect(queryTerms('数据同步 ok', { phrase: true })).toEqual({
+      terms: ['数据', '据同', '同步'],
+      prefixes: ['ok']
+    })
+    expect(queryTerms('a 数 b', { phrase: true })).toEqual({ terms: ['数'], prefixes: ['b'] })
+    expect(queryTerms('数', { phrase: true })).toEqual({ terms: [], prefixes: ['数'] })
+  })
+
+  it('phrase terms are always among the terms of text that contains the phrase', () => {
+    const texts = [
+      'Hello world, the big red fox jumped',
+      '数据同步 ok 完成',
+      'x a 数 b y',
+      "we don't e-mail"
+    ]
+    const phrases = [
+      'ello world, the b',
+      'big red fox',
+      '据同步 ok 完',
+      'a 数 b',
+      "e don't e-ma",
+      'red'
+    ]
+    for (const text of texts) {
+      const terms = new Set(tokenize(text))
+      for (const p of phrases) {
+        if (!text.toLowerCase().includes(p)) continue
+        const q = queryTerms(p, { phrase: true })
+        for (const t of q.terms) expect(terms.has(t), `${p} → ${t} in ${text}`).toBe(true)
+        for (const pre of q.prefixes)
+          expect(
+            [...terms].some((t) => t.startsWith(pre)),
+            `${p} → ${pre}* in ${text}`
+          ).toBe(true)
+      }
+    }
+  })
+})
