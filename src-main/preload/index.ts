@@ -36,10 +36,10 @@ const api: PreloadApi = {
   sync: {
     start: (input) => ipcRenderer.invoke(channels.syncStart, input),
     cancel: (runId) => ipcRenderer.invoke(channels.syncCancel, runId),
-    ack: (runId, batchId, error) =>
+    ack: (runId, batchIds, error) =>
       error === undefined
-        ? ipcRenderer.invoke(channels.syncAck, runId, batchId)
-        : ipcRenderer.invoke(channels.syncAck, runId, batchId, error),
+        ? ipcRenderer.invoke(channels.syncAck, runId, batchIds)
+        : ipcRenderer.invoke(channels.syncAck, runId, batchIds, error),
     onBatch: (listener) => subscribe(channels.syncBatch, listener),
     onProgress: (listener) => subscribe(channels.syncProgress, listener),
     onDone: (listener) => subscribe(channels.syncDone, listener)

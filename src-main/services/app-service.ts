@@ -72,7 +72,7 @@ export interface HostApi {
   sync: {
     start(input: SyncStartInput): Promise<Result<{ runId: string }>>
     cancel(runId: string): Promise<void>
-    ack(runId: string, batchId: number, error?: string): Promise<void>
+    ack(runId: string, batchIds: number[], error?: string): Promise<void>
   }
 }
 
@@ -194,7 +194,7 @@ export class AppService implements HostApi {
     this.sync = {
       start: (input) => this.start(input),
       cancel: async (runId) => this.cancel(runId),
-      ack: async (runId, batchId, error) => this.ack(runId, batchId, error)
+      ack: async (runId, batchIds, error) => this.ack(runId, batchIds, error)
     }
   }
 
@@ -456,8 +456,10 @@ export class AppService implements HostApi {
     if (this.run?.id === runId) this.run.cancel()
   }
 
-  private ack(runId: string, batchId: number, error?: string | null): void {
-    if (this.run?.id === runId) this.run.ack(batchId, error ?? undefined)
+  private ack(runId: string, batchIds: readonly number[], error?: string | null): void {
+    const run = this.run
+    if (run?.id !== runId) return
+    for (const batchId of batchIds) run.ack(batchId, error ?? undefined)
   }
 }
 
@@ -640,5 +642,5 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.groupsLookup]: (s, [ids]) => s.groups.lookup(ids),
   [channels.syncStart]: (s, [input]) => s.sync.start(input),
   [channels.syncCancel]: (s, [runId]) => s.sync.cancel(runId),
-  [channels.syncAck]: (s, [runId, batchId, error]) => s.sync.ack(runId, batchId, error ?? undefined)
+  [channels.syncAck]: (s, [runId, batchIds, error]) => s.sync.ack(runId, batchIds, error ?? undefined)
 }

@@ -81,7 +81,10 @@ export interface SyncStartInput {
   recheck?: boolean
 }
 
-/** A batch for the renderer to commit (messages + the coverage they complete), then ack. */
+/**
+ * A batch for the renderer to commit (messages + the coverage they complete), then ack. Batch ids
+ * are unique within a run.
+ */
 export interface SyncBatchEvent {
   runId: string
   batchId: number
@@ -143,13 +146,25 @@ export interface PreloadApi {
     start(input: SyncStartInput): Promise<Result<{ runId: string }>>
     /** Stops the run; what was committed stays. Pause is a cancel the UI offers to resume. */
     cancel(runId: string): Promise<void>
-    /** The renderer committed (or failed to commit) a batch; the engine waits for this. */
-    ack(runId: string, batchId: number, error?: string): Promise<void>
+    /**
+     * The renderer committed (or failed to commit) these batches of the run; the engine waits for
+     * this. One call acknowledges every batch the renderer wrote in one transaction, so the cost
+     * is per transaction rather than per batch: 1..maxAckBatchIds ids, each a non-negative safe
+     * integer. Without `error` every listed batch is durable in the store; with it, none of them
+     * was kept and `error` (at most maxAckErrorChars) applies to all of them. Ids that are unknown,
+     * already acknowledged, or of a run that is no longer current are ignored.
+     */
+    ack(runId: string, batchIds: number[], error?: string): Promise<void>
     onBatch(listener: (e: SyncBatchEvent) => void): () => void
     onProgress(listener: (e: SyncProgressEvent) => void): () => void
     onDone(listener: (e: SyncDoneEvent) => void): () => void
   }
 }
+
+/** The most batch ids one `sync.ack` call may carry; split longer lists over several calls. */
+export const maxAckBatchIds = 10_000
+/** The longest `error` a `sync.ack` call may carry. */
+export const maxAckErrorChars = 2000
 
 /** Channel names, `domain:verb`. Events flow main → renderer. */
 export const channels = {

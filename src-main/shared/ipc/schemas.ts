@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot'
 import { regions } from '../regions'
-import { channels } from './contract'
+import { channels, maxAckBatchIds, maxAckErrorChars } from './contract'
 
 /** uint32 seqs (tencent-im-rest-api.md §1.5): 1 … 4294967295. */
 const MAX_SEQ = 4294967295
@@ -18,7 +18,8 @@ export const limits = {
   groupsPerSync: 500,
   groupsPerLookup: 1000,
   rangesPerCoverage: 100_000,
-  ackError: 2000
+  ackError: maxAckErrorChars,
+  batchIdsPerAck: maxAckBatchIds
 } as const
 
 function noControlChars(what: string) {
@@ -123,6 +124,12 @@ export const SyncStartInputSchema = v.strictObject({
 
 export const RunIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/))
 export const BatchIdSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
+/** The batches one ack covers (all committed in one transaction, or all failed with one error). */
+export const BatchIdListSchema = v.pipe(
+  v.array(BatchIdSchema),
+  v.minLength(1, 'An ack names at least one batch'),
+  v.maxLength(limits.batchIdsPerAck, `An ack names at most ${limits.batchIdsPerAck} batches`)
+)
 export const AckErrorSchema = v.pipe(v.string(), v.maxLength(limits.ackError))
 
 export const GroupIdListSchema = v.pipe(
@@ -146,7 +153,7 @@ export const invokeArgs = {
   [channels.groupsLookup]: v.strictTuple([GroupIdListSchema]),
   [channels.syncStart]: v.strictTuple([SyncStartInputSchema]),
   [channels.syncCancel]: v.strictTuple([RunIdSchema]),
-  [channels.syncAck]: v.strictTuple([RunIdSchema, BatchIdSchema, v.nullish(AckErrorSchema)])
+  [channels.syncAck]: v.strictTuple([RunIdSchema, BatchIdListSchema, v.nullish(AckErrorSchema)])
 } as const
 
 export type InvokeChannel = keyof typeof invokeArgs

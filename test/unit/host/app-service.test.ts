@@ -164,23 +164,49 @@ describe('groups', () => {
 })
 
 describe('sync', () => {
-  /** Plays the renderer: commits each batch to coverage per group, then acks. */
+  /**
+   * Plays the renderer: commits the batches that arrived together, then acknowledges them with ONE
+   * ack per outcome (the committed ones together, the failed ones together with their error).
+   */
   function renderer(service: AppService, opts: { fail?: (e: SyncBatchEvent) => string | undefined } = {}) {
     const coverage = new Map<string, Coverage>()
     const seqs = new Map<string, Set<number>>()
-    const off = service.on('sync:batch', (e) => {
-      setImmediate(() => {
+    const acks: { runId: string; batchIds: number[]; error?: string }[] = []
+    let queued: SyncBatchEvent[] = []
+    const flush = () => {
+      const batch = queued
+      queued = []
+      const committed = new Map<string, number[]>()
+      const failed = new Map<string, { runId: string; error: string; ids: number[] }>()
+      for (const e of batch) {
         const error = opts.fail?.(e)
-        if (!error) {
-          coverage.set(e.groupId, applyBatchCoverage(coverage.get(e.groupId) ?? emptyCoverage(), e))
-          const s = seqs.get(e.groupId) ?? new Set()
-          for (const m of e.messages) s.add(m.MsgSeq)
-          seqs.set(e.groupId, s)
+        if (error) {
+          const key = `${e.runId}\u0000${error}`
+          const f = failed.get(key) ?? { runId: e.runId, error, ids: [] }
+          f.ids.push(e.batchId)
+          failed.set(key, f)
+          continue
         }
-        void service.sync.ack(e.runId, e.batchId, error)
-      })
+        coverage.set(e.groupId, applyBatchCoverage(coverage.get(e.groupId) ?? emptyCoverage(), e))
+        const s = seqs.get(e.groupId) ?? new Set()
+        for (const m of e.messages) s.add(m.MsgSeq)
+        seqs.set(e.groupId, s)
+        committed.set(e.runId, [...(committed.get(e.runId) ?? []), e.batchId])
+      }
+      for (const [runId, batchIds] of committed) {
+        acks.push({ runId, batchIds })
+        void service.sync.ack(runId, batchIds)
+      }
+      for (const { runId, error, ids } of failed.values()) {
+        acks.push({ runId, batchIds: ids, error })
+        void service.sync.ack(runId, ids, error)
+      }
+    }
+    const off = service.on('sync:batch', (e) => {
+      if (!queued.length) setImmediate(flush)
+      queued.push(e)
     })
-    return { coverage, seqs, off }
+    return { coverage, seqs, acks, off }
   }
 
   test('a run streams batches, waits for acks, and reports each group', async () => {
@@ -250,7 +276,7 @@ describe('sync', () => {
     const done = await log.wait('sync:done')
     expect(done).toEqual({ runId: first.value.runId, status: 'cancelled', groups: [{ groupId: demoGroupIds.bench, complete: false }] })
     // Late acks of a finished run are ignored.
-    await service.sync.ack(first.value.runId, 1)
+    await service.sync.ack(first.value.runId, [1, 2])
 
     // The next run starts normally.
     const third = await service.sync.start(input)
@@ -279,6 +305,74 @@ describe('sync', () => {
     expect(team.error?.code).toBe('STORE')
     expect(team.error?.message).toContain('QuotaExceededError: the disk is full')
     expect(done.groups.find((g) => g.groupId === demoGroupIds.custom)).toEqual({ groupId: demoGroupIds.custom, complete: true })
+    log.stop()
+    r.off()
+  })
+
+  test('one ack call acknowledges several batches; an error in it fails them all', async () => {
+    // A window of 4: the engine sends 4 batches, then waits until they are acknowledged.
+    const { service, workspaceId } = await connected(4, { maxUnackedBatches: 4 })
+    const log = new EventLog(service)
+    const started = await service.sync.start({ workspaceId, groups: [{ groupId: demoGroupIds.bench, coverage: emptyCoverage() }] })
+    expect(started.ok).toBe(true)
+    if (!started.ok) return
+    const runId = started.value.runId
+    const ids = (from: number, to: number) => log.of('sync:batch').map((b) => b.batchId).filter((id) => id >= from && id <= to)
+
+    await log.wait('sync:batch', (b) => b.batchId === 4)
+    await new Promise((r) => setTimeout(r, 150))
+    expect(log.of('sync:batch').map((b) => b.batchId)).toEqual([1, 2, 3, 4])
+
+    // Another run's id, unknown ids and repeated ids change nothing.
+    await service.sync.ack('some-other-run', [1, 2, 3, 4])
+    await service.sync.ack(runId, [99, 100])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(log.of('sync:batch')).toHaveLength(4)
+
+    // One call frees the whole window: the next four batches follow.
+    await service.sync.ack(runId, [1, 2, 3, 4, 4, 1])
+    await log.wait('sync:batch', (b) => b.batchId === 8)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(ids(5, 100)).toEqual([5, 6, 7, 8])
+
+    // Through the transports' entry point too (validated, then the same call).
+    await invokeChannel(service, channels.syncAck, [runId, [5, 6], null])
+    await log.wait('sync:batch', (b) => b.batchId === 10)
+
+    // An error applies to every id of the call: the group fails with STORE. (Batches already in
+    // flight still come and are failed the same way until the engine stops.)
+    let ended = false
+    const done = log.wait('sync:done', (d) => d.runId === runId).finally(() => (ended = true))
+    let from = 7
+    while (!ended) {
+      const fresh = ids(from, Infinity)
+      if (fresh.length) {
+        await service.sync.ack(runId, fresh, 'QuotaExceededError: the disk is full')
+        from = Math.max(...fresh) + 1
+      }
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(from).toBeGreaterThan(10)
+    const d = await done
+    expect(d.status).toBe('failed')
+    expect(d.groups).toHaveLength(1)
+    expect(d.groups[0]!.error?.code).toBe('STORE')
+    expect(d.groups[0]!.error?.message).toContain('QuotaExceededError: the disk is full')
+    log.stop()
+  })
+
+  test('grouped acks from the renderer acknowledge every batch exactly once', async () => {
+    const { service, workspaceId } = await connected(5)
+    const log = new EventLog(service)
+    const r = renderer(service)
+    const started = await service.sync.start({ workspaceId, groups: [{ groupId: demoGroupIds.team, coverage: emptyCoverage() }] })
+    expect(started.ok).toBe(true)
+    const done = await log.wait('sync:done')
+    expect(done.status).toBe('done')
+    const batchIds = log.of('sync:batch').map((b) => b.batchId)
+    const ackedIds = r.acks.flatMap((a) => a.batchIds)
+    expect([...ackedIds].sort((a, b) => a - b)).toEqual([...batchIds].sort((a, b) => a - b))
+    expect(r.acks.every((a) => a.error === undefined && a.batchIds.length >= 1)).toBe(true)
     log.stop()
     r.off()
   })

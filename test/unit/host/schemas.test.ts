@@ -96,16 +96,26 @@ describe('SyncStartInput', () => {
 })
 
 describe('the other calls', () => {
-  test('ack takes a run id, a batch id and an optional error of at most 2000 characters', () => {
-    expect(valid(channels.syncAck, ['run-1', 3])).toBe(true)
-    expect(valid(channels.syncAck, ['run-1', 3, undefined])).toBe(true)
-    expect(valid(channels.syncAck, ['run-1', 3, null])).toBe(true)
-    expect(valid(channels.syncAck, ['run-1', 3, 'QuotaExceededError'])).toBe(true)
-    expect(valid(channels.syncAck, ['run-1', 3, 'x'.repeat(2001)])).toBe(false)
-    expect(valid(channels.syncAck, ['run-1', -1])).toBe(false)
-    expect(valid(channels.syncAck, ['run/../1', 1])).toBe(false)
+  test('ack takes a run id, 1..10000 batch ids and an optional error of at most 2000 characters', () => {
+    expect(valid(channels.syncAck, ['run-1', [3]])).toBe(true)
+    expect(valid(channels.syncAck, ['run-1', [3, 4, 0, 9007199254740991]])).toBe(true)
+    expect(valid(channels.syncAck, ['run-1', [3], undefined])).toBe(true)
+    expect(valid(channels.syncAck, ['run-1', [3], null])).toBe(true)
+    expect(valid(channels.syncAck, ['run-1', [3, 5], 'QuotaExceededError'])).toBe(true)
+    expect(valid(channels.syncAck, ['run-1', Array.from({ length: 10_000 }, (_, i) => i)])).toBe(true)
+    expect(valid(channels.syncAck, ['run-1', [3], 'x'.repeat(2001)])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', []])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', Array.from({ length: 10_001 }, (_, i) => i)])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', [-1]])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', [1, 1.5]])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', [9007199254740992]])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', [1, '2']])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', [NaN]])).toBe(false)
+    // The old single-id form is refused.
+    expect(valid(channels.syncAck, ['run-1', 3])).toBe(false)
     expect(valid(channels.syncAck, ['run-1', '1'])).toBe(false)
-    expect(valid(channels.syncAck, ['run-1', 1, 'e', 'extra'])).toBe(false)
+    expect(valid(channels.syncAck, ['run/../1', [1]])).toBe(false)
+    expect(valid(channels.syncAck, ['run-1', [1], 'e', 'extra'])).toBe(false)
   })
 
   test('lookup takes 1..1000 well-formed group ids', () => {

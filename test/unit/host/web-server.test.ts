@@ -223,6 +223,10 @@ describe('the API', () => {
     const voidInvalid = await api('sync:ack', ['run', 'x'])
     expect(voidInvalid.status).toBe(400)
     expect(voidInvalid.body.error?.code).toBe('INVALID')
+    // The ack names a list of batch ids, not a single one.
+    expect((await api('sync:ack', ['run', 3])).status).toBe(400)
+    expect((await api('sync:ack', ['run', []])).status).toBe(400)
+    expect((await api('sync:ack', ['run', [3, 4]])).status).toBe(200)
   })
 
   test('binds 127.0.0.1 only', async () => {
@@ -254,17 +258,21 @@ describe('events', () => {
     expect(JSON.stringify(c.body)).not.toContain(demoCredentials.secretKey)
     const workspaceId = c.body.result!.ok ? c.body.result!.value.id : ''
 
-    // Ack every batch as it arrives, as the renderer does.
+    // Ack what has arrived, all of a run's new batches in one call, as the renderer does.
     const acked = new Set<number>()
     let stop = false
     const acker = (async () => {
       while (!stop) {
+        const fresh = new Map<string, number[]>()
         for (const e of sse.events) {
           if (e.event !== 'sync:batch') continue
           const b = JSON.parse(e.data) as SyncBatchEvent
           if (acked.has(b.batchId)) continue
           acked.add(b.batchId)
-          const r = await api('sync:ack', [b.runId, b.batchId])
+          fresh.set(b.runId, [...(fresh.get(b.runId) ?? []), b.batchId])
+        }
+        for (const [runId, batchIds] of fresh) {
+          const r = await api('sync:ack', [runId, batchIds])
           expect(r.status).toBe(200)
         }
         await new Promise((r) => setTimeout(r, 5))

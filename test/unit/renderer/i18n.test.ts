@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { en, zh } from '../../../src-renderer/src/lib/i18n/messages'
-import { localeFor, translate } from '../../../src-renderer/src/lib/i18n/translate'
+import { formatNumber, localeFor, translate } from '../../../src-renderer/src/lib/i18n/translate'
 import { regions } from '../../../src-main/shared/regions'
 
 describe('the UI strings', () => {
@@ -25,6 +25,15 @@ describe('the UI strings', () => {
     expect(translate('en', 'groups.messages', { count: 3042 })).toBe('3,042 messages')
     expect(translate('en', 'groups.messages', { count: 1 })).toBe('1 message')
     expect(translate('zh-CN', 'groups.messages', { count: 2 })).toBe('2 条消息')
+  })
+
+  it('format numbers with options, whichever option set was used before (cached formatters)', () => {
+    expect(formatNumber('en', 12.345, { maximumFractionDigits: 1 })).toBe('12.3')
+    expect(formatNumber('en', 12.345, { maximumFractionDigits: 2 })).toBe('12.35')
+    expect(formatNumber('en', 12.345, { maximumFractionDigits: 1 })).toBe('12.3')
+    expect(formatNumber('en', 1234.5)).toBe('1,234.5')
+    expect(formatNumber('zh-CN', 1234.5, { maximumFractionDigits: 0 })).toBe('1,235')
+    for (let i = 0; i < 100; i++) expect(formatNumber('en', 1, { minimumFractionDigits: i % 21 })).toBe(i % 21 ? `1.${'0'.repeat(i % 21)}` : '1')
   })
 
   it('choose Chinese for a zh system language and English otherwise', () => {

@@ -295,29 +295,53 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
   return writeGroups(writes, database)
 }
 
+/** What became of the batches of one combined write (see BatchCommitter). */
+export interface CommitOutcome<T> {
+  /** Durable in the store, in the order they were queued. */
+  committed: T[]
+  /** Not kept, each with why. */
+  failed: { tag: T; error: ArchiveWriteError }[]
+}
+
 /**
  * Group commit for sync batches. While one transaction is being written, the batches that arrive
  * queue up and are then written together in the next one: with many requests in flight the store
  * keeps up with the network instead of paying one IndexedDB commit per 20 messages. Every
  * batch still lands whole or not at all; when a combined write fails, its batches are retried
  * one by one so a single bad batch does not fail the others.
+ *
+ * `onSettled` hears once per combined write (after its transaction has committed, or after the
+ * one-by-one retries of a failed one), with the tags of every batch it settled: the caller
+ * acknowledges them all at once instead of paying one round-trip per batch. It runs outside any
+ * transaction, before the batches' own promises settle.
  */
-export class BatchCommitter {
-  private queue: { gk: string; batch: BatchInput; resolve: () => void; reject: (e: unknown) => void }[] = []
+export class BatchCommitter<T = void> {
+  private queue: { gk: string; batch: BatchInput; tag: T; resolve: () => void; reject: (e: unknown) => void }[] = []
   private running = false
 
   constructor(
     private readonly database: AppDB = appDb,
     /** Upper bound of messages per combined transaction. */
-    private readonly maxMessages = 2000
+    private readonly maxMessages = 2000,
+    private readonly onSettled?: (outcome: CommitOutcome<T>) => void
   ) {}
 
   /** Resolves once the batch is durable in the store; rejects with ArchiveWriteError. */
-  commit(gk: string, batch: BatchInput): Promise<void> {
+  commit(gk: string, batch: BatchInput, tag: T): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ gk, batch, resolve, reject })
+      this.queue.push({ gk, batch, tag, resolve, reject })
       void this.drain()
     })
+  }
+
+  private settled(outcome: CommitOutcome<T>): void {
+    if (!this.onSettled) return
+    try {
+      this.onSettled(outcome)
+    } catch (e) {
+      // A listener's bug must not stop the queue (its batches' promises still settle).
+      console.error('BatchCommitter: onSettled failed', e)
+    }
   }
 
   private async drain(): Promise<void> {
@@ -334,21 +358,31 @@ export class BatchCommitter {
         const items = this.queue.splice(0, n)
         try {
           await commitBatches(items, this.database)
-          for (const it of items) it.resolve()
         } catch (e) {
           if (items.length === 1) {
-            items[0]!.reject(e)
+            const error = toWriteError(e)
+            this.settled({ committed: [], failed: [{ tag: items[0]!.tag, error }] })
+            items[0]!.reject(error)
             continue
           }
+          const results: { ok: boolean; error?: ArchiveWriteError }[] = []
           for (const it of items) {
             try {
               await commitBatch(it.gk, it.batch, this.database)
-              it.resolve()
+              results.push({ ok: true })
             } catch (err) {
-              it.reject(err)
+              results.push({ ok: false, error: toWriteError(err) })
             }
           }
+          this.settled({
+            committed: items.filter((_, i) => results[i]!.ok).map((it) => it.tag),
+            failed: items.flatMap((it, i) => (results[i]!.ok ? [] : [{ tag: it.tag, error: results[i]!.error! }]))
+          })
+          items.forEach((it, i) => (results[i]!.ok ? it.resolve() : it.reject(results[i]!.error)))
+          continue
         }
+        this.settled({ committed: items.map((it) => it.tag), failed: [] })
+        for (const it of items) it.resolve()
       }
     } finally {
       this.running = false

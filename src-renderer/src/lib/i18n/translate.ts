@@ -6,12 +6,17 @@ import { tables, type Locale, type MessageKey } from './messages'
 
 export type Params = Record<string, string | number>
 
-const numberFormats = new Map<Locale, Intl.NumberFormat>()
+/** Formatters by locale and options: building an Intl.NumberFormat costs far more than using one. */
+const numberFormats = new Map<string, Intl.NumberFormat>()
 
 export function formatNumber(locale: Locale, n: number, options?: Intl.NumberFormatOptions): string {
-  if (options) return new Intl.NumberFormat(locale, options).format(n)
-  let f = numberFormats.get(locale)
-  if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale)))
+  const key = options ? `${locale}\u0000${JSON.stringify(options)}` : locale
+  let f = numberFormats.get(key)
+  if (!f) {
+    // The app uses a handful of option sets; the bound only guards against a caller that varies them.
+    if (numberFormats.size >= 64) numberFormats.clear()
+    numberFormats.set(key, (f = new Intl.NumberFormat(locale, options)))
+  }
   return f.format(n)
 }
 

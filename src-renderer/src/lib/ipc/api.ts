@@ -123,8 +123,8 @@ function createWebApi(): PreloadApi {
     sync: {
       start: (input) => call(channels.syncStart, input),
       cancel: (runId) => call(channels.syncCancel, runId),
-      ack: (runId, batchId, error) =>
-        error === undefined ? call(channels.syncAck, runId, batchId) : call(channels.syncAck, runId, batchId, error),
+      ack: (runId, batchIds, error) =>
+        error === undefined ? call(channels.syncAck, runId, batchIds) : call(channels.syncAck, runId, batchIds, error),
       onBatch: (l) => subscribe<SyncBatchEvent>(channels.syncBatch, l),
       onProgress: (l) => subscribe<SyncProgressEvent>(channels.syncProgress, l),
       onDone: (l) => subscribe<SyncDoneEvent>(channels.syncDone, l)

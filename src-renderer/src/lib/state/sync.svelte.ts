@@ -1,6 +1,7 @@
 /**
  * Sync runs as the UI sees them, and the renderer's half of the sync loop:
- *   onBatch    → commitBatch (one transaction) → sync.ack(runId, batchId[, error])
+ *   onBatch    → BatchAcker: queued batches are committed together in one transaction, then
+ *                ONE sync.ack(runId, [batchIds…]) names them all (one per error for failed ones)
  *   onProgress → per-group progress, rate, ETA
  *   onDone     → lastSyncAt / lastError per group, run status
  * The engine waits for every ack, so a batch the store could not write is never counted as done.
@@ -10,10 +11,11 @@
  */
 import type { AppError, SyncBatchEvent, SyncDoneEvent, SyncProgressEvent, SyncTarget } from '@shared/ipc/contract'
 import { groupKey } from '@renderer/lib/db/app-db'
-import { ArchiveWriteError, BatchCommitter, groupIdOf } from '@renderer/lib/db/archive-repo'
+import { groupIdOf } from '@renderer/lib/db/archive-repo'
 import { getCoverage, recordSyncOutcome } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/messages'
 import { api } from '@renderer/lib/ipc/api'
+import { BatchAcker, type BatchFailure } from './batch-acks'
 import { errorMessage, workspace } from './workspace.svelte'
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'failed'
@@ -53,7 +55,9 @@ class SyncState {
   /** Done events that arrived before sync.start answered with their runId. */
   private early = new Map<string, SyncDoneEvent>()
   private subscribed = false
-  private committer = new BatchCommitter()
+  private acker = new BatchAcker((runId, batchIds, error) => api.sync.ack(runId, batchIds, error), {
+    onFailed: (failures) => this.onStoreFailed(failures)
+  })
 
   active = $derived(
     this.status === 'starting' || this.status === 'running' || this.status === 'pausing' || this.status === 'cancelling'
@@ -82,7 +86,7 @@ class SyncState {
     if (this.subscribed) return () => {}
     this.subscribed = true
     const offs = [
-      api.sync.onBatch((e) => void this.onBatch(e)),
+      api.sync.onBatch((e) => this.onBatch(e)),
       api.sync.onProgress((e) => this.onProgress(e)),
       api.sync.onDone((e) => void this.onDone(e))
     ]
@@ -199,28 +203,22 @@ class SyncState {
     return this.runId === runId || (this.runId === null && this.status === 'starting')
   }
 
-  private async onBatch(e: SyncBatchEvent): Promise<void> {
-    const gk = this.gkFor(e.groupId)
-    let error: string | undefined
-    if (!gk) {
-      error = 'The app has no workspace open to store this batch in.'
-    } else {
-      try {
-        await this.committer.commit(gk, e)
-      } catch (err) {
-        error = errorMessage(err)
-        const quota = err instanceof ArchiveWriteError && err.reason === 'quota'
-        if (!this.errors.some((x) => x.groupId === e.groupId && x.message === error)) {
-          this.errors = [...this.errors, { groupId: e.groupId, message: error, ...(quota ? { key: 'storage.full' as const } : {}) }]
-        }
-      }
+  private onBatch(e: SyncBatchEvent): void {
+    // Committed with whatever else is queued; acknowledged per write, outside the transaction.
+    this.acker.receive(this.gkFor(e.groupId), e)
+  }
+
+  /** Batches the store could not write (already acked with the error): tell the admin once. */
+  private onStoreFailed(failures: BatchFailure[]): void {
+    const seen = new Set(this.errors.map((x) => `${x.groupId}\u0000${x.message}`))
+    const added: SyncError[] = []
+    for (const { event, error } of failures) {
+      const key = `${event.groupId}\u0000${error.message}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      added.push({ groupId: event.groupId, message: error.message, ...(error.reason === 'quota' ? { key: 'storage.full' as const } : {}) })
     }
-    // Acknowledge outside the transaction (never await IPC inside one).
-    try {
-      await api.sync.ack(e.runId, e.batchId, error)
-    } catch (err) {
-      console.error('sync.ack failed', err)
-    }
+    if (added.length) this.errors = [...this.errors, ...added]
   }
 
   private onProgress(e: SyncProgressEvent): void {
