@@ -19,6 +19,7 @@ import {
   type AppInfo,
   type ConnectInput,
   type GroupProfile,
+  type PreloadApi,
   type Result,
   type SyncBatchEvent,
   type SyncDoneEvent,
@@ -56,24 +57,12 @@ export interface HostEvents {
   'sync:done': SyncDoneEvent
 }
 
-/** The contract's invoke side, as the service implements it. */
-export interface HostApi {
-  app: { info(): Promise<AppInfo> }
-  workspace: {
-    current(): Promise<WorkspaceInfo | null>
-    test(input: ConnectInput): Promise<Result<{ groupCount: number }>>
-    connect(input: ConnectInput): Promise<Result<WorkspaceInfo>>
-    forget(): Promise<void>
-  }
-  groups: {
-    discover(): Promise<Result<GroupProfile[]>>
-    lookup(groupIds: string[]): Promise<Result<GroupProfile[]>>
-  }
-  sync: {
-    start(input: SyncStartInput): Promise<Result<{ runId: string }>>
-    cancel(runId: string): Promise<void>
-    ack(runId: string, batchIds: number[], error?: string): Promise<void>
-  }
+/**
+ * The contract's invoke side, as the service implements it: PreloadApi without the event
+ * subscriptions, which each transport wires to `on()` itself. Derived, so the two cannot drift.
+ */
+export type HostApi = Pick<PreloadApi, 'app' | 'workspace' | 'groups'> & {
+  sync: Omit<PreloadApi['sync'], 'onBatch' | 'onProgress' | 'onDone'>
 }
 
 interface StoredWorkspace {

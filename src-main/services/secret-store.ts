@@ -128,12 +128,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   remove(id: string): Promise<void> {
-    return this.queue.run(async () => {
-      const entries = await readEntries(this.dataPath, 'secrets')
-      if (!(id in entries)) return
-      delete entries[id]
-      await writeEntries(this.dataPath, entries)
-    })
+    return this.queue.run(() => removeEntry(this.dataPath, id))
   }
 
   private async getKey(create: true): Promise<Buffer>
@@ -223,11 +218,14 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   remove(id: string): Promise<void> {
-    return this.queue.run(async () => {
-      const entries = await readEntries(this.dataPath, 'secrets')
-      if (!(id in entries)) return
-      delete entries[id]
-      await writeEntries(this.dataPath, entries)
-    })
+    return this.queue.run(() => removeEntry(this.dataPath, id))
   }
+}
+
+/** Deletes one saved secret; both stores keep their ciphertexts in the same file layout. */
+async function removeEntry(dataPath: string, id: string): Promise<void> {
+  const entries = await readEntries(dataPath, 'secrets')
+  if (!(id in entries)) return
+  delete entries[id]
+  await writeEntries(dataPath, entries)
 }
