@@ -16,11 +16,14 @@ export default defineConfig({
           cli: resolve('src-main/cli/index.ts'),
           sim: resolve('src-main/sim/main.ts'),
           'bench-sync': resolve('src-main/bench/bench-sync.ts'),
+          'bench-timeline': resolve('src-main/bench/bench-timeline.ts'),
           demo: resolve('src-main/demo/main.ts')
         }
       },
       // ky is ESM-only; bundling it keeps the CJS main/CLI bundles loadable on plain Node.
-      externalizeDeps: { exclude: ['ky'] }
+      // playwright-core (a devDependency, used by bench-timeline only) must stay external: it
+      // locates its own files at run time and cannot be bundled.
+      externalizeDeps: { exclude: ['ky'], include: ['playwright-core'] }
     }
   },
   preload: {
