@@ -165,7 +165,8 @@ const appEn = {
 
   'import.title': 'Import',
   'import.progress': 'Importing {file}: {lines} lines, {percent}%',
-  'import.done': 'Imported {messages} messages into {groups} groups from {file}.',
+  'import.done': 'Imported {messages} messages into {count} groups from {file}.',
+  'import.done_one': 'Imported {messages} messages into 1 group from {file}.',
   'import.failed': 'Import of {file} stopped: {message}',
   'import.badLine':
     'line {line} is not a tim-archive record (a JSON object with GroupId and MsgSeq). Everything before it was imported.',
@@ -340,7 +341,8 @@ const appZh: Record<AppMessageKey, string> = {
 
   'import.title': '导入',
   'import.progress': '正在导入 {file}：{lines} 行，{percent}%',
-  'import.done': '已从 {file} 导入 {messages} 条消息，共 {groups} 个群组。',
+  'import.done': '已从 {file} 导入 {messages} 条消息，共 {count} 个群组。',
+  'import.done_one': '已从 {file} 导入 {messages} 条消息，共 1 个群组。',
   'import.failed': '{file} 的导入已停止：{message}',
   'import.badLine': '第 {line} 行不是 tim-archive 记录（含 GroupId 和 MsgSeq 的 JSON 对象）。此前的内容均已导入。',
 

@@ -49,6 +49,8 @@ class SyncState {
   progress = $state<Record<string, GroupProgress>>({})
   errors = $state.raw<SyncError[]>([])
   requestsPerSecond = $state(0)
+  /** Counts finished runs: views re-read what they show (a recheck rewrites old messages). */
+  finishedRuns = $state(0)
 
   private workspaceId: string | null = null
   private intent: 'pause' | 'cancel' | null = null
@@ -266,6 +268,7 @@ class SyncState {
       }
     }
     if (this.runId !== e.runId) return
+    this.finishedRuns++
     this.requestsPerSecond = 0
     if (groupErrors.length) {
       const seen = new Set(this.errors.map((x) => `${x.groupId}\u0000${x.message}`))
