@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppService } from '../services/app-service'
 import { FileSecretStore } from '../services/secret-store'
@@ -30,12 +30,19 @@ function openBrowser(url: string): void {
   }
 }
 
-/** The Electron binary, or null where it could not be downloaded (e.g. no access to GitHub). */
+/**
+ * The Electron binary, or null where none is installed (its download comes from GitHub). Looked
+ * up without require('electron'), which would try that download and print a stack trace.
+ */
 function electronBinary(): string | null {
+  const exe = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron'
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
+  if (override) return existsSync(join(override, exe)) ? join(override, exe) : null
   try {
-    // electron's index.js returns the binary path, honouring ELECTRON_OVERRIDE_DIST_PATH.
-    const p = require('electron') as unknown
-    return typeof p === 'string' && existsSync(p) ? p : null
+    const pkgDir = dirname(require.resolve('electron/package.json'))
+    const rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim()
+    const bin = join(pkgDir, 'dist', rel)
+    return existsSync(bin) ? bin : null
   } catch {
     return null
   }
