@@ -29,7 +29,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from 'playw
 import { AppService } from '../services/app-service'
 import { FileSecretStore } from '../services/secret-store'
 import { Simulator } from '../sim/server'
-import { demoApp, demoCredentials } from '../sim/seed'
+import { demoApp, demoCredentials, plainTexts } from '../sim/seed'
 import { startWebServer, type WebServer } from '../web/server'
 
 // ---------------------------------------------------------------------------------------------
@@ -524,43 +524,7 @@ async function scrollBack(a: { newestSeq: number; messages: number; step: number
 // ---------------------------------------------------------------------------------------------
 // Node side
 
-const texts = [
-  'Good morning everyone!',
-  '早上好，今天的站会改到十点。',
-  'The build is green again 🎉',
-  '我刚把新的设计稿上传到共享盘了，大家看看。',
-  'Can someone review PR #482? It touches the sync loop.',
-  '收到 👍',
-  'LGTM, merging.',
-  '下午三点在 3 号会议室开周会，别迟到哦 😄',
-  'Deploying to staging now, expect 5 min of downtime.',
-  '测试环境的数据库又满了，谁清理一下？',
-  'Lunch? 🍜🍣🥟',
-  '好的，我来跟进这个问题。',
-  'FYI: the VPN certificate expires on Friday.',
-  '这个 bug 只在 iOS 17.4 上复现，Android 没问题。',
-  'ok',
-  '👌',
-  '哈哈哈哈哈 😂😂😂',
-  'Release notes draft: https://docs.example.com/notes/v2.3?draft=1&lang=zh-CN',
-  '周末愉快！Have a nice weekend! 🌞',
-  'I will be out tomorrow, ping me on mobile if urgent.',
-  '客户反馈说导出的 Excel 打不开，能帮忙看下吗？',
-  'Thanks! 谢谢！',
-  'Ping @bob re: the 502 errors from the gateway',
-  '+1',
-  'Who broke main? 😅',
-  '数据已经同步完了，一共 12,345 条。',
-  'Meeting notes are in the wiki: https://wiki.example.com/display/TEAM/2024-05-06+Weekly',
-  '明天上线，记得冻结代码。',
-  '我觉得这个方案可以，不过要先和后端确认一下接口的返回格式，尤其是分页那部分。',
-  'The p95 latency went from 180 ms to 950 ms after the last deploy; rolling back.',
-  '麻烦把昨天的日志发我一份',
-  'Sure, sending it over now.',
-  '有人知道打印机怎么连吗？',
-  'See you at the offsite next week!',
-  '新版本的安装包已经放到内网下载页了。'
-]
+const texts = [...plainTexts]
 
 const senders = [
   'alice', 'bob', 'chen_wei', 'li_lei', 'zhang_san', 'wang.wu', 'liu_yang', 'zhao_min', 'sun_li', 'zhou_jie',

@@ -160,7 +160,8 @@ function video(rng: Rng, legacy = false): MsgElement {
 // ---------------------------------------------------------------------------------------------
 // Text pools
 
-const plainTexts: readonly string[] = [
+/** Everyday chat lines in Chinese, English and other scripts; also the bench:timeline corpus. */
+export const plainTexts: readonly string[] = [
   'Good morning everyone!',
   '早上好，今天的站会改到十点。',
   'The build is green again 🎉',

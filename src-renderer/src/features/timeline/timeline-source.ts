@@ -9,6 +9,13 @@
 import Dexie from 'dexie'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 
+type SeqBound = number | typeof Dexie.minKey | typeof Dexie.maxKey
+
+/** A group's messages with seqs between `lo` and `hi` (bounds included unless said otherwise). */
+function seqRange(store: AppDB, gk: string, lo: SeqBound, hi: SeqBound, includeLo = true, includeHi = true) {
+  return store.messages.where('[gk+seq]').between([gk, lo], [gk, hi], includeLo, includeHi)
+}
+
 /** The newest `n` messages of a group. */
 export async function loadNewest(
   gk: string,
@@ -16,9 +23,7 @@ export async function loadNewest(
   store: AppDB = appDb
 ): Promise<MessageRow[]> {
   if (n <= 0) return []
-  const rows = await store.messages
-    .where('[gk+seq]')
-    .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+  const rows = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey)
     .reverse()
     .limit(n)
     .toArray()
@@ -32,9 +37,7 @@ export async function loadOldest(
   store: AppDB = appDb
 ): Promise<MessageRow[]> {
   if (n <= 0) return []
-  return store.messages
-    .where('[gk+seq]')
-    .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+  return seqRange(store, gk, Dexie.minKey, Dexie.maxKey)
     .limit(n)
     .toArray()
 }
@@ -47,9 +50,7 @@ export async function loadOlder(
   store: AppDB = appDb
 ): Promise<MessageRow[]> {
   if (n <= 0) return []
-  const rows = await store.messages
-    .where('[gk+seq]')
-    .between([gk, Dexie.minKey], [gk, beforeSeq], true, false)
+  const rows = await seqRange(store, gk, Dexie.minKey, beforeSeq, true, false)
     .reverse()
     .limit(n)
     .toArray()
@@ -64,9 +65,7 @@ export async function loadNewer(
   store: AppDB = appDb
 ): Promise<MessageRow[]> {
   if (n <= 0) return []
-  return store.messages
-    .where('[gk+seq]')
-    .between([gk, afterSeq], [gk, Dexie.maxKey], false, true)
+  return seqRange(store, gk, afterSeq, Dexie.maxKey, false, true)
     .limit(n)
     .toArray()
 }
@@ -79,7 +78,7 @@ export async function loadRange(
   store: AppDB = appDb
 ): Promise<MessageRow[]> {
   if (toSeq < fromSeq) return []
-  return store.messages.where('[gk+seq]').between([gk, fromSeq], [gk, toSeq], true, true).toArray()
+  return seqRange(store, gk, fromSeq, toSeq).toArray()
 }
 
 /**
@@ -97,9 +96,7 @@ export async function loadAround(
   const wantNewer = Math.floor(n / 2)
   // Read up to n on each side so a short side can be made up from the other: at most 2n rows.
   const [older, newer] = await Promise.all([
-    store.messages
-      .where('[gk+seq]')
-      .between([gk, Dexie.minKey], [gk, seq], true, true)
+    seqRange(store, gk, Dexie.minKey, seq)
       .reverse()
       .limit(n)
       .toArray(),
@@ -133,9 +130,7 @@ export async function seqAtOrBefore(
 
 /** The newest archived seq of a group, or undefined when it has none. */
 export async function newestSeq(gk: string, store: AppDB = appDb): Promise<number | undefined> {
-  const keys = await store.messages
-    .where('[gk+seq]')
-    .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+  const keys = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey)
     .reverse()
     .limit(1)
     .primaryKeys()
