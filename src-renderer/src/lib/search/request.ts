@@ -1,0 +1,64 @@
+/**
+ * What a SearchRequest means, shared by the index and the scan: the parsed query with the UI's
+ * sender and date filters folded in, the groups in scope, and the reference predicate.
+ */
+import { compileQuery, isQueryError, parseQuery, type MatchContext, type Query, type QueryError } from '@shared/search/query'
+import { normalize } from '@shared/search/normalize'
+import type { ArchivedMessage } from '@shared/archive-record'
+import type { AppDB } from '@renderer/lib/db/app-db'
+import type { SearchRequest } from './types'
+
+export interface PreparedSearch {
+  query: Query
+  ctx: MatchContext
+  /** Group keys in scope (after `in:` is NOT applied: the matcher and the index apply it). */
+  gks: string[]
+  /** Group id → name, for `in:` by name. */
+  names: Map<string, string>
+  /** The UI's date range in epoch ms, [from, to). */
+  range: { from?: number; to?: number }
+  /** The UI's sender, normalized ('' when none). */
+  sender: string
+  /** Whether a message matches the whole request (the reference semantics). */
+  matches: (m: ArchivedMessage) => boolean
+}
+
+export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<PreparedSearch | QueryError> {
+  const query = parseQuery(req.query)
+  if (isQueryError(query)) return query
+  const groups = await db.groups.toArray()
+  const names = new Map<string, string>()
+  for (const g of groups) if (g.profile?.name) names.set(g.groupId, g.profile.name)
+  const inScope = req.gks ? new Set(req.gks) : undefined
+  const gks = groups.map((g) => g.gk).filter((gk) => !inScope || inScope.has(gk)).sort()
+  const ctx: MatchContext = {
+    groupName: (id) => names.get(id),
+    timeZoneOffsetMinutes: req.timeZoneOffsetMinutes ?? 0
+  }
+  const sender = req.sender ? normalize(req.sender) : ''
+  const range = { from: req.fromMs, to: req.toMs }
+  const base = compileQuery(query, ctx)
+  const matches = (m: ArchivedMessage): boolean => {
+    if (sender && (typeof m.From_Account !== 'string' || normalize(m.From_Account) !== sender)) return false
+    if (range.from !== undefined || range.to !== undefined) {
+      const ts = m.MsgTimeStamp
+      if (typeof ts !== 'number' || !Number.isFinite(ts)) return false
+      const ms = ts * 1000
+      if (range.from !== undefined && ms < range.from) return false
+      if (range.to !== undefined && ms >= range.to) return false
+    }
+    return base(m)
+  }
+  return { query, ctx, gks, names, range, sender, matches }
+}
+
+/** A match's place in the results: newest first (time, seq, group key, all descending). */
+export interface HitKey {
+  gk: string
+  seq: number
+  time: number
+}
+
+export function newestFirst(a: HitKey, b: HitKey): number {
+  return b.time - a.time || b.seq - a.seq || (a.gk < b.gk ? 1 : a.gk > b.gk ? -1 : 0)
+}
