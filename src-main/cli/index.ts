@@ -3,6 +3,7 @@
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
 import { pullHelp, runPull } from './pull'
+import { reportHelp, runReport } from './report'
 import { runServe, serveHelp } from './serve'
 import { runUsersig, usersigHelp } from './usersig'
 
@@ -10,12 +11,15 @@ const help = `tim-archive — archive Tencent Cloud IM group history on your own
 
 Commands:
   pull      pull group histories into a JSON Lines archive (resumable, incremental)
+  report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
   usersig   print a fresh UserSig for an identifier
   serve     run the app in your browser (http://127.0.0.1:5180)
 
 Run "tim-archive <command> --help" for details.
 
 ${pullHelp}
+
+${reportHelp}
 
 ${usersigHelp}
 
@@ -29,6 +33,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     switch (command) {
       case 'pull':
         return await runPull(rest, env)
+      case 'report':
+        return await runReport(rest)
       case 'usersig':
         return runUsersig(rest, env)
       case 'serve':

@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { writeAtomic } from '../archive/jsonl-archive'
+import type { ArchivedMessage } from '../shared/archive-record'
+import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
+import { renderJson, renderText } from '../shared/report/render'
+import { renderHtml } from '../shared/report/render-html'
+import { UsageError } from './env-creds'
+
+export const reportHelp = `tim-archive report --in FILE.jsonl [--format text|json|html] [--out PATH]
+
+Prints the health of a JSON Lines archive, per group and for the whole archive: seq coverage and
+holes, deleted / expired / recalled placeholders and their seq ranges, messages the server has
+removed since they were archived, system messages, first and last message time, last sync and
+errors. Reads FILE.state.json (written by pull) when it is there. Reads the archive as a stream, so
+any size works; it never changes the archive.
+  --in FILE          the archive written by tim-archive pull
+  --format F         text (default), json, or html (one self-contained file, light and dark)
+  --out PATH         write the report to PATH instead of stdout (the format follows a .json or
+                     .html extension unless --format is given)
+
+Exit status: 0 when the report was written (whatever the archive's health); 1 when the archive
+cannot be read; 2 for usage errors.`
+
+const formats = ['text', 'json', 'html'] as const
+type Format = (typeof formats)[number]
+
+export async function runReport(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      in: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    strict: true
+  })
+  if (values.help) {
+    process.stdout.write(reportHelp + '\n')
+    return 0
+  }
+  if (!values.in) throw new UsageError('Give --in FILE.jsonl, an archive written by tim-archive pull.')
+  let format: Format = 'text'
+  if (values.format !== undefined) {
+    if (!(formats as readonly string[]).includes(values.format)) {
+      throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${values.format}".`)
+    }
+    format = values.format as Format
+  } else if (values.out) {
+    const ext = extname(values.out).toLowerCase()
+    if (ext === '.json') format = 'json'
+    else if (ext === '.html' || ext === '.htm') format = 'html'
+  }
+  const health = await reportFile(resolve(values.in), (w) => process.stderr.write(`tim-archive report: ${w}\n`))
+  const text = format === 'json' ? renderJson(health) : format === 'html' ? renderHtml(health) : renderText(health)
+  if (values.out) {
+    const out = resolve(values.out)
+    await writeAtomic(out, text)
+    process.stderr.write(`${out}: ${format} report of ${health.totals.groups} groups, ${health.totals.messages} messages\n`)
+  } else {
+    process.stdout.write(text)
+  }
+  return 0
+}
+
+interface StateFile {
+  format?: string
+  fileBytes?: number
+  groups?: Record<string, GroupSyncState>
+}
+
+/** Reads an archive and its state file (when present) into a health report, streaming. */
+export async function reportFile(path: string, warn: (message: string) => void = () => {}): Promise<ArchiveHealth> {
+  const { size } = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(e.code === 'ENOENT' ? `${path}: no such file.` : `${path}: ${e.message}`)
+  })
+  const states = await readStates(`${path}.state.json`, size, warn)
+  const acc = new HealthAccumulator(states)
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
+  let lineNo = 0
+  let bad: number | null = null
+  for await (const line of rl) {
+    lineNo++
+    if (!line) continue
+    if (bad !== null) throw new Error(`${path}: line ${bad} is not valid JSON; the archive was edited or damaged.`)
+    let rec: ArchivedMessage
+    try {
+      rec = JSON.parse(line) as ArchivedMessage
+    } catch {
+      bad = lineNo
+      continue
+    }
+    if (typeof rec.GroupId !== 'string' || !Number.isSafeInteger(rec.MsgSeq)) {
+      throw new Error(`${path}: line ${lineNo} has no GroupId/MsgSeq; this is not a tim-archive file.`)
+    }
+    acc.add(rec)
+  }
+  // A kill mid-append leaves a torn last line; pull cuts it off on its next run.
+  if (bad !== null) warn(`line ${bad}, the last, is torn (an interrupted pull); it is left out. The next pull repairs it.`)
+  return acc.finish()
+}
+
+async function readStates(path: string, archiveBytes: number, warn: (message: string) => void): Promise<Record<string, GroupSyncState>> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      warn(`no sync state (${path}): coverage, holes and last sync are unknown; gaps between archived seqs are shown instead.`)
+      return {}
+    }
+    throw e
+  }
+  let state: StateFile
+  try {
+    state = JSON.parse(text) as StateFile
+  } catch {
+    warn(`${path} is not valid JSON: coverage is unknown.`)
+    return {}
+  }
+  if (state.format !== 'tim-archive-state' || typeof state.groups !== 'object' || state.groups === null) {
+    warn(`${path} is not a tim-archive state file: coverage is unknown.`)
+    return {}
+  }
+  if (typeof state.fileBytes === 'number' && state.fileBytes > archiveBytes) {
+    // The same rule as pull: a shorter archive than the state describes was replaced since.
+    warn(`${path} describes a longer archive than this one (it was replaced): coverage is unknown.`)
+    return {}
+  }
+  return state.groups
+}

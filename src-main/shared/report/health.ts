@@ -1,0 +1,230 @@
+/**
+ * The archive health report: for each group and for the whole archive, what is archived, what is
+ * missing, and what the server has deleted, recalled or let expire.
+ *
+ * It is computed in one streaming pass: `add(message)` for every archived message in any order,
+ * then `finish()`. Per group it keeps only compressed seq runs and counters, so a million messages
+ * never sit in memory. Pure code: the CLI and the app both use it.
+ *
+ * Words, as the report uses them:
+ * - archived: seqs with a line (a message or a placeholder) in the archive;
+ * - covered: seq ranges a sync proved complete (the sync state's coverage);
+ * - holes: covered seqs with no message: the server never returned one (a seq it skipped);
+ * - missing: seqs between the start of history and the newest seq that no sync has covered yet;
+ * - deleted / expired (IsPlaceMsg 1) and recalled (IsPlaceMsg 2): placeholders archived as such, the
+ *   content was already gone when it was first pulled. The API says 1 for deleted, expired and never
+ *   stored alike; retention expires the oldest messages, so a run of 1s at the very start of the
+ *   archived history is counted as expired and every other 1 as deleted;
+ * - removed later: archived with content, and a later recheck saw the server delete, recall or
+ *   change it (`_archive.server`): the archive keeps the content.
+ */
+import type { ArchivedMessage } from '../archive-record'
+import { isComplete, missingRanges, type Coverage, type SeqRange } from '../coverage'
+import { RunSet, countRuns, gapsBetween, subtractRuns } from './run-set'
+
+/** What a sync recorded about a group (the CLI's FILE.jsonl.state.json, or the app's store). */
+export interface GroupSyncState extends Coverage {
+  /** ISO 8601. */
+  lastSyncAt?: string
+  /** Failures of the last sync, when the host recorded them. */
+  errors?: { at?: string; code?: number; message: string }[]
+}
+
+export interface SeqRuns {
+  count: number
+  ranges: SeqRange[]
+}
+
+export interface GroupHealth {
+  groupId: string
+  /** Archived lines (messages and placeholders), distinct seqs. */
+  messages: number
+  /** Messages with content (IsPlaceMsg 0). */
+  withContent: number
+  system: number
+  firstSeq: number | null
+  lastSeq: number | null
+  /** Unix seconds of the oldest and newest archived message. */
+  firstTime: number | null
+  lastTime: number | null
+  archived: SeqRuns
+  coverage: {
+    /** False when no sync state is known: holes and missing are then unknown, gaps are shown. */
+    known: boolean
+    ranges: SeqRange[]
+    floor: number | null
+    top: number
+    complete: boolean
+    holes: SeqRuns
+    missing: SeqRuns
+    /** Without a sync state: seqs between the first and last archived that have no line. */
+    gaps: SeqRuns
+  }
+  deleted: SeqRuns
+  expired: SeqRuns
+  recalled: SeqRuns
+  removedLater: {
+    count: number
+    deleted: SeqRuns
+    recalled: SeqRuns
+    changed: SeqRuns
+  }
+  lastSyncAt: string | null
+  errors: { at?: string; code?: number; message: string }[]
+}
+
+export interface ArchiveHealth {
+  format: 'tim-archive-health'
+  version: 1
+  generatedAt: string
+  totals: {
+    groups: number
+    completeGroups: number
+    messages: number
+    withContent: number
+    system: number
+    holes: number
+    missing: number
+    gaps: number
+    deleted: number
+    expired: number
+    recalled: number
+    removedLater: number
+    firstTime: number | null
+    lastTime: number | null
+    lastSyncAt: string | null
+    errors: number
+  }
+  groups: GroupHealth[]
+}
+
+class GroupAccumulator {
+  readonly all = new RunSet()
+  readonly place1 = new RunSet()
+  readonly place2 = new RunSet()
+  readonly laterDeleted = new RunSet()
+  readonly laterRecalled = new RunSet()
+  readonly laterChanged = new RunSet()
+  readonly withContent = new RunSet()
+  readonly system = new RunSet()
+  firstTime: number | null = null
+  lastTime: number | null = null
+
+  add(m: ArchivedMessage): void {
+    const seq = m.MsgSeq
+    this.all.add(seq)
+    if (m.IsPlaceMsg === 1) this.place1.add(seq)
+    else if (m.IsPlaceMsg === 2) this.place2.add(seq)
+    else this.withContent.add(seq)
+    if (m.IsSystemMsg === 1) this.system.add(seq)
+    const server = m._archive?.server
+    if (server) {
+      if (server.IsPlaceMsg === 1) this.laterDeleted.add(seq)
+      else if (server.IsPlaceMsg === 2) this.laterRecalled.add(seq)
+      else this.laterChanged.add(seq)
+    }
+    const t = m.MsgTimeStamp
+    if (typeof t === 'number' && Number.isFinite(t)) {
+      if (this.firstTime === null || t < this.firstTime) this.firstTime = t
+      if (this.lastTime === null || t > this.lastTime) this.lastTime = t
+    }
+  }
+}
+
+const runs = (ranges: SeqRange[]): SeqRuns => ({ count: countRuns(ranges), ranges })
+
+export class HealthAccumulator {
+  private readonly groups = new Map<string, GroupAccumulator>()
+
+  /** `states`: the sync state per group, when known; groups there with no message are reported too. */
+  constructor(private readonly states: Record<string, GroupSyncState> = {}) {}
+
+  add(m: ArchivedMessage, groupId: string = m.GroupId): void {
+    if (!Number.isSafeInteger(m.MsgSeq)) return
+    let g = this.groups.get(groupId)
+    if (!g) this.groups.set(groupId, (g = new GroupAccumulator()))
+    g.add(m)
+  }
+
+  finish(now: Date = new Date()): ArchiveHealth {
+    const ids = [...new Set([...this.groups.keys(), ...Object.keys(this.states)])].sort()
+    const groups = ids.map((id) => groupHealth(id, this.groups.get(id) ?? new GroupAccumulator(), this.states[id]))
+    const sum = (f: (g: GroupHealth) => number): number => groups.reduce((n, g) => n + f(g), 0)
+    const times = groups.flatMap((g) => [g.firstTime, g.lastTime]).filter((t): t is number => t !== null)
+    const syncs = groups.map((g) => g.lastSyncAt).filter((s): s is string => s !== null).sort()
+    return {
+      format: 'tim-archive-health',
+      version: 1,
+      generatedAt: now.toISOString(),
+      totals: {
+        groups: groups.length,
+        completeGroups: groups.filter((g) => g.coverage.complete).length,
+        messages: sum((g) => g.messages),
+        withContent: sum((g) => g.withContent),
+        system: sum((g) => g.system),
+        holes: sum((g) => g.coverage.holes.count),
+        missing: sum((g) => g.coverage.missing.count),
+        gaps: sum((g) => g.coverage.gaps.count),
+        deleted: sum((g) => g.deleted.count),
+        expired: sum((g) => g.expired.count),
+        recalled: sum((g) => g.recalled.count),
+        removedLater: sum((g) => g.removedLater.count),
+        firstTime: times.length ? Math.min(...times) : null,
+        lastTime: times.length ? Math.max(...times) : null,
+        lastSyncAt: syncs.at(-1) ?? null,
+        errors: sum((g) => g.errors.length)
+      },
+      groups
+    }
+  }
+}
+
+function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState | undefined): GroupHealth {
+  const archived = g.all.ranges()
+  const place1 = g.place1.ranges()
+  // Retention expires the oldest messages first: a run of IsPlaceMsg 1 that starts at the first
+  // archived seq is what expired; any other IsPlaceMsg 1 was deleted (or never stored).
+  const first = archived[0]?.[0] ?? null
+  const lead = place1[0] && place1[0][0] === first ? place1[0] : null
+  const expired = lead ? [lead] : []
+  const deleted = lead ? place1.slice(1) : place1
+  const known = !!state && Array.isArray(state.ranges)
+  const covered = known ? state.ranges : []
+  const cov: Coverage = known ? { ranges: state.ranges, floor: state.floor ?? null, top: state.top ?? 0 } : { ranges: [], floor: null, top: 0 }
+  const missing = known ? missingRanges(cov).map((m) => m.range).reverse() : []
+  const laterDeleted = g.laterDeleted.ranges()
+  const laterRecalled = g.laterRecalled.ranges()
+  const laterChanged = g.laterChanged.ranges()
+  return {
+    groupId,
+    messages: countRuns(archived),
+    withContent: g.withContent.count(),
+    system: g.system.count(),
+    firstSeq: first,
+    lastSeq: archived.at(-1)?.[1] ?? null,
+    firstTime: g.firstTime,
+    lastTime: g.lastTime,
+    archived: runs(archived),
+    coverage: {
+      known,
+      ranges: covered,
+      floor: cov.floor,
+      top: cov.top,
+      complete: known && isComplete(cov),
+      holes: runs(known ? subtractRuns(covered, archived) : []),
+      missing: runs(missing),
+      gaps: runs(known ? [] : gapsBetween(archived))
+    },
+    deleted: runs(deleted),
+    expired: runs(expired),
+    recalled: runs(g.place2.ranges()),
+    removedLater: {
+      count: countRuns(laterDeleted) + countRuns(laterRecalled) + countRuns(laterChanged),
+      deleted: runs(laterDeleted),
+      recalled: runs(laterRecalled),
+      changed: runs(laterChanged)
+    },
+    lastSyncAt: state?.lastSyncAt ?? null,
+    errors: state?.errors ?? []
+  }
+}
