@@ -9,7 +9,10 @@
  * Words, as the report uses them:
  * - archived: seqs with a line (a message or a placeholder) in the archive;
  * - covered: seq ranges a sync proved complete (the sync state's coverage);
- * - holes: covered seqs with no message: the server never returned one (a seq it skipped);
+ * - holes: covered seqs with no message from the oldest archived message up: the server never
+ *   returned one (a seq it skipped);
+ * - purged: covered seqs below the oldest archived message: history the server no longer holds
+ *   (the sync found nothing there, e.g. a group whose seqs start near 7,800,000);
  * - missing: seqs between the start of history and the newest seq that no sync has covered yet;
  * - deleted / expired (IsPlaceMsg 1) and recalled (IsPlaceMsg 2): placeholders archived as such, the
  *   content was already gone when it was first pulled. The API says 1 for deleted, expired and never
@@ -56,6 +59,7 @@ export interface GroupHealth {
     top: number
     complete: boolean
     holes: SeqRuns
+    purged: SeqRuns
     missing: SeqRuns
     /** Without a sync state: seqs between the first and last archived that have no line. */
     gaps: SeqRuns
@@ -84,6 +88,7 @@ export interface ArchiveHealth {
     withContent: number
     system: number
     holes: number
+    purged: number
     missing: number
     gaps: number
     deleted: number
@@ -163,6 +168,7 @@ export class HealthAccumulator {
         withContent: sum((g) => g.withContent),
         system: sum((g) => g.system),
         holes: sum((g) => g.coverage.holes.count),
+        purged: sum((g) => g.coverage.purged.count),
         missing: sum((g) => g.coverage.missing.count),
         gaps: sum((g) => g.coverage.gaps.count),
         deleted: sum((g) => g.deleted.count),
@@ -192,6 +198,9 @@ function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState
   const covered = known ? state.ranges : []
   const cov: Coverage = known ? { ranges: state.ranges, floor: state.floor ?? null, top: state.top ?? 0 } : { ranges: [], floor: null, top: 0 }
   const missing = known ? missingRanges(cov).map((m) => m.range).reverse() : []
+  const noLine = known ? subtractRuns(covered, archived) : []
+  const holes = first === null ? [] : noLine.filter((r) => r[0] > first)
+  const purged = first === null ? noLine : noLine.filter((r) => r[0] < first)
   const laterDeleted = g.laterDeleted.ranges()
   const laterRecalled = g.laterRecalled.ranges()
   const laterChanged = g.laterChanged.ranges()
@@ -211,7 +220,8 @@ function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState
       floor: cov.floor,
       top: cov.top,
       complete: known && isComplete(cov),
-      holes: runs(known ? subtractRuns(covered, archived) : []),
+      holes: runs(holes),
+      purged: runs(purged),
       missing: runs(missing),
       gaps: runs(known ? [] : gapsBetween(archived))
     },

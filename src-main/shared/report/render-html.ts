@@ -40,6 +40,7 @@ function groupSection(g: GroupHealth, i: number): string {
   const state = c.known ? (c.complete ? 'ok' : 'warn') : 'muted'
   const rows = [
     c.known ? row('Holes (seqs the server never sent)', c.holes) : row('Seqs without a line (no sync state)', c.gaps),
+    c.known && c.purged.count ? row('Purged (below the oldest message the server holds)', c.purged) : '',
     c.known && c.missing.count ? row('Not pulled yet', c.missing) : '',
     row('Deleted (IsPlaceMsg 1)', g.deleted),
     row('Expired (oldest IsPlaceMsg 1 run)', g.expired),

@@ -39,9 +39,10 @@ export function coverageSummary(g: GroupHealth): string {
     if (g.messages === 0) return 'no sync state and no messages'
     return `no sync state: seq ${g.firstSeq}–${g.lastSeq} archived${c.gaps.count ? `, ${n(c.gaps.count)} seqs without a line` : ''}`
   }
-  if (c.top === 0) return c.floor === null ? 'not synced yet' : 'complete: the group has no messages'
-  const span = `seq ${c.floor ?? '?'}–${c.top}`
-  if (c.complete) return `complete: ${span}`
+  if (c.top === 0 || (g.messages === 0 && c.complete)) return c.floor === null ? 'not synced yet' : 'complete: the group has no messages'
+  const span = `seq ${g.firstSeq ?? c.floor ?? '?'}–${c.top}`
+  const purged = c.purged.count ? ` (history below seq ${g.firstSeq ?? c.top + 1} is gone from the server)` : ''
+  if (c.complete) return `complete: ${span}${purged}`
   return `incomplete: ${span}, ${n(c.missing.count)} seqs not pulled yet in ${c.missing.ranges.length} gap${c.missing.ranges.length === 1 ? '' : 's'}`
 }
 
@@ -54,6 +55,7 @@ export function renderText(h: ArchiveHealth): string {
   out.push(`  first / last message ${formatTime(t.firstTime)} / ${formatTime(t.lastTime)}`)
   out.push(`  last sync            ${formatIso(t.lastSyncAt)}`)
   out.push(`  holes (never sent)   ${n(t.holes)}`)
+  if (t.purged) out.push(`  purged (gone)        ${n(t.purged)} seqs below the oldest message the server still holds`)
   out.push(`  not pulled yet       ${n(t.missing)}`)
   out.push(`  deleted              ${n(t.deleted)}`)
   out.push(`  expired              ${n(t.expired)}`)
@@ -68,6 +70,7 @@ export function renderText(h: ArchiveHealth): string {
     out.push(`  system messages      ${n(g.system).padStart(9)}`)
     if (g.coverage.known) {
       out.push(runsLine('holes (never sent)', g.coverage.holes))
+      if (g.coverage.purged.count) out.push(runsLine('purged (gone)', g.coverage.purged))
       if (g.coverage.missing.count) out.push(runsLine('not pulled yet', g.coverage.missing))
     } else if (g.coverage.gaps.count) {
       out.push(runsLine('seqs without a line', g.coverage.gaps))
