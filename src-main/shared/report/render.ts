@@ -29,7 +29,7 @@ export function formatIso(iso: string | null): string {
 const n = (x: number): string => x.toLocaleString('en-US')
 
 function runsLine(label: string, r: SeqRuns): string {
-  return `  ${label.padEnd(20)} ${n(r.count).padStart(9)}   ${r.count ? formatRanges(r.ranges) : ''}`.trimEnd()
+  return `  ${label.padEnd(20)} ${n(r.count).padStart(9)}   ${r.ranges.length ? formatRanges(r.ranges) : ''}`.trimEnd()
 }
 
 /** One line on the coverage of a group: "complete: seq 1–600" or what is missing. */
