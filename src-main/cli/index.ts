@@ -2,6 +2,7 @@
  * tim-archive: the headless command line. Runs on plain Node (no Electron).
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
+import { exportHelp, runExportCommand } from './export'
 import { pullHelp, runPull } from './pull'
 import { reportHelp, runReport } from './report'
 import { runServe, serveHelp } from './serve'
@@ -11,6 +12,7 @@ const help = `tim-archive — archive Tencent Cloud IM group history on your own
 
 Commands:
   pull      pull group histories into a JSON Lines archive (resumable, incremental)
+  export    export an archive to HTML, JSON, JSON Lines, CSV, TXT or Markdown
   report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
   usersig   print a fresh UserSig for an identifier
   serve     run the app in your browser (http://127.0.0.1:5180)
@@ -18,6 +20,8 @@ Commands:
 Run "tim-archive <command> --help" for details.
 
 ${pullHelp}
+
+${exportHelp}
 
 ${reportHelp}
 
@@ -35,6 +39,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await runPull(rest, env)
       case 'report':
         return await runReport(rest)
+      case 'export':
+        return await runExportCommand(rest, env)
       case 'usersig':
         return runUsersig(rest, env)
       case 'serve':

@@ -1,0 +1,200 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { runExport } from '../export/exporter'
+import { scanJsonl } from '../export/jsonl-source'
+import { checkTimeZone, isoTime, monthKey } from '../export/model'
+import { exportFormats, parseSplit, type ExportFormat, type ExportMeta, type Split } from '../export/types'
+import type { ArchivedMessage } from '../shared/archive-record'
+import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
+import { UsageError } from './env-creds'
+import { formatDuration } from './progress'
+
+export const exportHelp = `tim-archive export --in FILE.jsonl --format FORMAT --out PATH [options]
+
+Exports messages of a JSON Lines archive (as written by pull) to a file, in order (each group by
+seq). The file appears only when complete: it is written under a temporary name and renamed.
+  --in FILE          the archive to read
+  --format F         html, json, jsonl, csv, txt or md
+  --out PATH         the file to write (with --split: a new or empty folder)
+  --group ID         only this group (repeat for several; the order given is the export's order)
+  --after DATE       only messages after DATE ends: YYYY-MM-DD, YYYY/MM/DD or YYYY-MM
+  --before DATE      only messages before DATE begins
+  --query Q          only messages matching Q, in the app's search language: words, "phrases",
+                     from:ID in:GROUP on:/before:/after:DATE has:image|file|link|… is:deleted|…, -not
+  --split S          several files: count:N messages, size:MB, or month (HTML adds an index.html)
+  --time-zone TZ     the IANA time zone for times and dates (default UTC), e.g. Asia/Shanghai
+
+Lines of the archive that are not records (a torn last line) are skipped and reported.
+Exit status: 0 when the export is written; 1 when it failed (nothing is left at PATH);
+2 for usage errors (a bad query names the problem and where it is).`
+
+function packageVersion(): string {
+  // out/main/cli.js → ../../package.json
+  try {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version?: unknown }
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
+/** A query error as a usage error that shows where: the text with a caret under the offset. */
+function queryClauses(label: string, q: string): Clause[] {
+  const r = parseQuery(q)
+  if (!isQueryError(r)) return r.clauses
+  throw new UsageError(`${label}: ${r.error} (at character ${r.at + 1})\n  ${q}\n  ${' '.repeat(r.at)}^`)
+}
+
+/** Minutes east of UTC of a time zone now (the query language reads dates at one fixed offset). */
+function offsetMinutes(tz: string): number {
+  const iso = isoTime(Math.floor(Date.now() / 1000), tz)
+  const m = /([+-])(\d\d):(\d\d)$/.exec(iso)
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0
+}
+
+export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      in: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      group: { type: 'string', multiple: true },
+      after: { type: 'string' },
+      before: { type: 'string' },
+      query: { type: 'string' },
+      split: { type: 'string' },
+      'time-zone': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    strict: true
+  })
+  if (values.help) {
+    process.stdout.write(exportHelp + '\n')
+    return 0
+  }
+  if (!values.in) throw new UsageError('Give --in FILE.jsonl, the archive to export.')
+  if (!values.format) throw new UsageError(`Give --format: one of ${exportFormats.join(', ')}.`)
+  if (!(exportFormats as readonly string[]).includes(values.format)) {
+    throw new UsageError(`--format ${values.format} is not a format: use one of ${exportFormats.join(', ')}.`)
+  }
+  const format = values.format as ExportFormat
+  if (!values.out) throw new UsageError('Give --out PATH, the file to write.')
+  const input = resolve(values.in)
+  if (!existsSync(input)) throw new UsageError(`--in ${values.in}: no such file.`)
+  const out = resolve(values.out)
+  const timeZone = values['time-zone'] ?? 'UTC'
+  try {
+    checkTimeZone(timeZone)
+  } catch {
+    throw new UsageError(`--time-zone ${timeZone} is not a time zone: use an IANA name such as UTC or Asia/Shanghai.`)
+  }
+  let split: Split | undefined
+  if (values.split !== undefined) {
+    const s = parseSplit(values.split)
+    if ('error' in s) throw new UsageError(`--split: ${s.error}`)
+    split = s
+  }
+  const clauses = [
+    ...queryClauses('--query', values.query ?? ''),
+    ...(values.after !== undefined ? queryClauses('--after', `after:${values.after}`) : []),
+    ...(values.before !== undefined ? queryClauses('--before', `before:${values.before}`) : [])
+  ]
+  const groups = [...new Set(values.group ?? [])]
+  const groupSet = new Set(groups)
+  const matches = compileQuery({ clauses }, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
+  const keep = (m: ArchivedMessage): boolean => (groupSet.size === 0 || groupSet.has(m.GroupId)) && matches(m)
+  const primaryKey =
+    split?.kind === 'month'
+      ? (m: ArchivedMessage): number => {
+          const k = monthKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, timeZone)
+          return k === 'undated' ? Number.MAX_SAFE_INTEGER : Number(k.replace('-', ''))
+        }
+      : undefined
+
+  const progress = new LineProgress(process.stderr)
+  const scan = await scanJsonl(input, {
+    keep,
+    groupOrder: groups,
+    ...(primaryKey ? { primaryKey } : {}),
+    onProgress: (read, total) => progress.update(`reading ${percent(read, total)}`, read / Math.max(1, total))
+  })
+  progress.done()
+  if (scan.badLineCount > 0) {
+    const shown = scan.badLines.join(', ') + (scan.badLineCount > scan.badLines.length ? ', …' : '')
+    process.stderr.write(`skipped ${scan.badLineCount} line(s) that are not records (line ${shown})\n`)
+  }
+
+  const meta: ExportMeta = {
+    app: 'tim-archive',
+    version: packageVersion(),
+    exportedAt: new Date().toISOString(),
+    query: values.query ?? '',
+    groups: scan.groups.map((groupId) => ({ groupId })),
+    timeZone,
+    count: scan.count
+  }
+  if (values.after !== undefined) meta.after = values.after
+  if (values.before !== undefined) meta.before = values.before
+
+  const abort = new AbortController()
+  const onSignal = () => abort.abort(new Error('interrupted'))
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const started = Date.now()
+  try {
+    const result = await runExport(scan.read(), {
+      format,
+      out,
+      meta,
+      signal: abort.signal,
+      ...(split ? { split } : {}),
+      onProgress: (p) => {
+        const secs = (Date.now() - started) / 1000
+        const rate = p.messages / Math.max(secs, 0.001)
+        const eta = rate > 0 ? formatDuration((scan.count - p.messages) / rate) : '--:--'
+        progress.update(
+          `writing ${p.messages.toLocaleString('en-US')}/${scan.count.toLocaleString('en-US')} msgs  ${Math.round(rate).toLocaleString('en-US')} msgs/s  ETA ${eta}`,
+          p.messages / Math.max(1, scan.count)
+        )
+      }
+    })
+    progress.done()
+    const where = split ? `${result.files.length} files in ${out}` : out
+    process.stderr.write(`exported ${result.messages.toLocaleString('en-US')} messages (${scan.records.toLocaleString('en-US')} in the archive) to ${where}\n`)
+    return 0
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+function percent(n: number, total: number): string {
+  return `${total > 0 ? ((n / total) * 100).toFixed(1) : '100.0'}%`
+}
+
+/** One status line redrawn in place on a terminal; plain lines every 2 s when piped. */
+class LineProgress {
+  private last = 0
+  private drawn = false
+  constructor(private readonly out: NodeJS.WriteStream) {}
+  update(text: string, fraction: number): void {
+    const now = Date.now()
+    if (now - this.last < (this.out.isTTY ? 100 : 2000)) return
+    this.last = now
+    if (this.out.isTTY) {
+      const width = 24
+      const filled = Math.max(0, Math.min(width, Math.round(fraction * width)))
+      this.out.write(`\r\x1b[2K${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${text}`)
+      this.drawn = true
+    } else {
+      this.out.write(`progress: ${text}\n`)
+    }
+  }
+  done(): void {
+    if (this.drawn) this.out.write('\n')
+    this.drawn = false
+    this.last = 0
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The plain writers: JSON, JSON Lines, CSV, TXT and Markdown. HTML is in html.ts.
+ * Each returns text per call and keeps only counters between calls.
+ */
+import { stringify } from 'csv-stringify/sync'
+import type { ArchivedMessage } from '../shared/archive-record'
+import { describe, docText, isoTime, stateLabel, partText, type MessageDoc, type Part } from './model'
+import { inertCell, mdBlock, mdCode, visibleControls } from './text-safety'
+import type { ExportMeta, ExportWriter } from './types'
+
+/** JSON Lines: exactly the lines `tim-archive pull` writes (JSON.stringify of the record). */
+export class JsonlWriter implements ExportWriter {
+  readonly format = 'jsonl' as const
+  begin(): string {
+    return ''
+  }
+  write(messages: readonly ArchivedMessage[]): string {
+    let out = ''
+    for (const m of messages) out += JSON.stringify(m) + '\n'
+    return out
+  }
+  end(): string {
+    return ''
+  }
+}
+
+/**
+ * JSON: `{"export": {…meta}, "messages": [ …records verbatim… ], "count": N}`, one record per line.
+ * Lossless: the records are written as archived. `count` comes after the messages because a
+ * stream does not know it up front (meta.count is there too when the caller knew it).
+ */
+export class JsonWriter implements ExportWriter {
+  readonly format = 'json' as const
+  private count = 0
+  begin(meta: ExportMeta): string {
+    this.count = 0
+    return `{"export":${JSON.stringify({ format: 'tim-archive-export', ...meta })},\n"messages":[`
+  }
+  write(messages: readonly ArchivedMessage[]): string {
+    let out = ''
+    for (const m of messages) {
+      out += (this.count++ === 0 ? '\n' : ',\n') + JSON.stringify(m)
+    }
+    return out
+  }
+  end(): string {
+    return `${this.count ? '\n' : ''}],\n"count":${this.count}}\n`
+  }
+}
+
+export const csvColumns = ['group', 'seq', 'time', 'sender', 'type', 'text', 'state', 'server'] as const
+
+/**
+ * CSV by RFC 4180 (csv-stringify does the quoting: quotes doubled, cells with commas, quotes or
+ * line breaks quoted; CRLF between records), with a UTF-8 BOM so Excel reads it as UTF-8, and
+ * every cell made inert (inertCell: no cell can start a formula).
+ */
+export class CsvWriter implements ExportWriter {
+  readonly format = 'csv' as const
+  constructor(private readonly timeZone: string) {}
+  private rows(rows: string[][]): string {
+    return stringify(rows, { record_delimiter: 'windows', cast: { string: inertCell } })
+  }
+  begin(): string {
+    return '\uFEFF' + this.rows([[...csvColumns]])
+  }
+  write(messages: readonly ArchivedMessage[]): string {
+    const rows: string[][] = []
+    for (const m of messages) {
+      const d = describe(m)
+      rows.push([
+        d.group,
+        d.seq === undefined ? '' : String(d.seq),
+        isoTime(d.time, this.timeZone),
+        d.from,
+        d.types.join(' '),
+        docText(d),
+        stateLabel(d.state),
+        d.serverNote ?? ''
+      ])
+    }
+    return rows.length ? this.rows(rows) : ''
+  }
+  end(): string {
+    return ''
+  }
+}
+
+function groupTitle(meta: ExportMeta, groupId: string): string {
+  const g = meta.groups.find((x) => x.groupId === groupId)
+  return g?.name && g.name !== groupId ? `${g.name} (${groupId})` : groupId
+}
+
+function metaLines(meta: ExportMeta): string[] {
+  const lines = [
+    `Groups: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ') || '(none)'}`,
+    `Query: ${meta.query || '(all messages)'}`
+  ]
+  if (meta.after || meta.before) lines.push(`Dates: ${meta.after ?? '…'} to ${meta.before ?? '…'}`)
+  lines.push(`Time zone: ${meta.timeZone}`, `Exported: ${meta.exportedAt} by ${meta.app} ${meta.version}`)
+  if (meta.part) lines.push(`Part ${meta.part.index}: ${meta.part.label}`)
+  return lines
+}
+
+/** Plain text: a header, then one block per message; invisible characters shown as escapes. */
+export class TxtWriter implements ExportWriter {
+  readonly format = 'txt' as const
+  private group: string | undefined
+  private meta!: ExportMeta
+  private count = 0
+  constructor(private readonly timeZone: string) {}
+  begin(meta: ExportMeta): string {
+    this.meta = meta
+    this.group = undefined
+    this.count = 0
+    return ['TIM Archive export', ...metaLines(meta).map(visibleControls), ''].join('\n') + '\n'
+  }
+  write(messages: readonly ArchivedMessage[]): string {
+    let out = ''
+    for (const m of messages) {
+      const d = describe(m)
+      this.count++
+      if (d.group !== this.group) {
+        this.group = d.group
+        out += `\n=== ${visibleControls(groupTitle(this.meta, d.group))} ===\n\n`
+      }
+      const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? ''].filter(Boolean)
+      const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(d.from) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
+      const body = visibleControls(docText(d))
+      out += body.includes('\n') ? `${head}\n    ${body.replace(/\n/g, '\n    ')}\n` : `${head} ${body}\n`
+    }
+    return out
+  }
+  end(): string {
+    return `\n${this.count} messages\n`
+  }
+}
+
+/**
+ * Markdown. Everything that came from a message (text, names, file names, URLs) is a code span or
+ * a fenced code block, so no content can become a link, an image, HTML or an autolink in any
+ * renderer; only the writer's own structure (headings, bullets) is Markdown.
+ */
+export class MarkdownWriter implements ExportWriter {
+  readonly format = 'md' as const
+  private group: string | undefined
+  private meta!: ExportMeta
+  private count = 0
+  constructor(private readonly timeZone: string) {}
+  begin(meta: ExportMeta): string {
+    this.meta = meta
+    this.group = undefined
+    this.count = 0
+    const lines = metaLines(meta).map((l) => {
+      const i = l.indexOf(': ')
+      return `- ${l.slice(0, i)}: ${mdCode(l.slice(i + 2))}`
+    })
+    return ['# TIM Archive export', '', ...lines, ''].join('\n') + '\n'
+  }
+  private parts(parts: Part[]): string {
+    const out: string[] = []
+    for (const p of parts) {
+      const text = p.kind === 'text' ? p.text : partText(p)
+      if (text === '') continue
+      out.push(text.includes('\n') ? mdBlock(text) : mdCode(text))
+    }
+    return out.join('\n\n')
+  }
+  private message(d: MessageDoc): string {
+    const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdCode(d.serverNote) : ''].filter(Boolean)
+    const head = `**${d.from === '' ? '(no sender)' : mdCode(d.from)}** · ${isoTime(d.time, this.timeZone) || 'no time'} · #${d.seq ?? '?'}${flags.length ? ' · ' + flags.join(' · ') : ''}`
+    const body = this.parts(d.parts) || (d.state === 'deleted' || d.state === 'recalled' ? `*(${d.state})*` : '')
+    return `${head}\n\n${body ? body + '\n\n' : ''}`
+  }
+  write(messages: readonly ArchivedMessage[]): string {
+    let out = ''
+    for (const m of messages) {
+      const d = describe(m)
+      this.count++
+      if (d.group !== this.group) {
+        this.group = d.group
+        out += `## ${mdCode(groupTitle(this.meta, d.group))}\n\n`
+      }
+      out += this.message(d)
+    }
+    return out
+  }
+  end(): string {
+    return `---\n\n${this.count} messages\n`
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * HTML: one self-contained page (or one per part plus an index), readable offline.
+ *
+ * Safety, each part load-bearing:
+ * - every piece of message content goes through escapeHtml (text nodes and quoted attributes
+ *   only; nothing from a message is ever placed in a tag name, an unquoted attribute, a URL
+ *   attribute other than a checked http(s) href, a style or a script);
+ * - a Content-Security-Policy meta tag with default-src 'none' and the page's own script and style
+ *   allowed by their SHA-256 hashes: were escaping ever wrong, an injected <script> or on*= handler
+ *   still would not run, and no image, font, frame or fetch can load (the page makes no network
+ *   request of any kind). Remove it and an escaping bug becomes script execution;
+ * - links from messages are anchors only for http(s) URLs, with rel="noopener noreferrer" and
+ *   referrer policy no-referrer; media (images, voice, video, files) are links, never fetched;
+ * - the script reads message data through textContent and attributes only (no innerHTML).
+ */
+import { createHash } from 'node:crypto'
+import type { ArchivedMessage } from '../shared/archive-record'
+import { describe, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
+import { escapeHtml, visibleControls } from './text-safety'
+import type { ExportMeta, ExportWriter } from './types'
+
+const css = `
+:root{color-scheme:light;--bg:#fff;--fg:#1d1f23;--muted:#646a73;--line:#e3e5e8;--card:#f6f7f9;--accent:#2563eb;--warn:#b45309}
+@media (prefers-color-scheme:dark){:root:not([data-theme=light]){color-scheme:dark;--bg:#16181c;--fg:#e6e8eb;--muted:#9aa1ab;--line:#2c3036;--card:#1f2227;--accent:#7aa2ff;--warn:#f0b45a}}
+:root[data-theme=dark]{color-scheme:dark;--bg:#16181c;--fg:#e6e8eb;--muted:#9aa1ab;--line:#2c3036;--card:#1f2227;--accent:#7aa2ff;--warn:#f0b45a}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif}
+header.bar{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);padding:10px 16px;z-index:1}
+h1{font-size:18px;margin:0 0 4px}
+.meta{color:var(--muted);font-size:13px;margin:0 0 8px;overflow-wrap:anywhere}
+.controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+.controls input,.controls select,.controls button{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
+.controls input[type=search]{flex:1 1 220px}
+#shown{color:var(--muted);font-size:13px}
+main{padding:8px 16px 40px;max-width:980px}
+h2.g{font-size:16px;margin:24px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+.m{padding:6px 0;border-bottom:1px solid var(--line)}
+[hidden]{display:none!important}
+.h{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline;font-size:13px;color:var(--muted)}
+.f{font-weight:600;color:var(--fg);unicode-bidi:isolate}
+.t{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:isolate}
+.e{display:inline-block;margin:2px 0;padding:2px 8px;border-radius:6px;background:var(--card);font-size:14px;overflow-wrap:anywhere;unicode-bidi:isolate}
+.d{display:block;color:var(--muted);font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap}
+.s{font-size:12px;padding:0 6px;border-radius:4px;background:var(--card);color:var(--warn)}
+.n{font-size:12px;color:var(--warn)}
+details.r{margin:4px 0;padding:4px 8px;border-left:3px solid var(--line)}
+details.r ol{margin:4px 0;padding-left:20px}
+a{color:var(--accent)}
+nav.parts{display:inline}nav.parts a{margin-right:12px}
+.foot{padding:8px 16px 24px;color:var(--muted)}
+table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left}
+`.trim()
+
+const script = `
+(function(){
+var d=document,root=d.documentElement,arts=d.getElementsByClassName('m');
+var q=d.getElementById('q'),fr=d.getElementById('from'),af=d.getElementById('after'),bf=d.getElementById('before'),shown=d.getElementById('shown');
+var texts=null,seen=Object.create(null),names=[],i;
+for(i=0;i<arts.length;i++){var f=arts[i].getAttribute('data-f')||'';if(f&&!seen[f]){seen[f]=1;names.push(f)}}
+names.sort();
+for(i=0;i<names.length;i++){var o=d.createElement('option');o.value=names[i];o.textContent=names[i];fr.appendChild(o)}
+function apply(){
+var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean),f=fr.value,a=af.value,b=bf.value,n=0,k;
+if(words.length&&!texts){texts=[];for(k=0;k<arts.length;k++)texts.push(arts[k].textContent.toLowerCase())}
+for(k=0;k<arts.length;k++){var el=arts[k],dd=el.getAttribute('data-d')||'',ok=true;
+if(f&&el.getAttribute('data-f')!==f)ok=false;else if(a&&(!dd||dd<a))ok=false;else if(b&&(!dd||dd>b))ok=false;
+else for(var w=0;w<words.length;w++){if(texts[k].indexOf(words[w])<0){ok=false;break}}
+el.hidden=!ok;if(ok)n++}
+shown.textContent=n+' of '+arts.length+' messages';
+}
+var timer;
+q.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(apply,150)});
+fr.addEventListener('change',apply);af.addEventListener('change',apply);bf.addEventListener('change',apply);
+d.getElementById('theme').addEventListener('click',function(){
+var t=root.getAttribute('data-theme'),dark=t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches;
+root.setAttribute('data-theme',dark?'light':'dark')});
+apply();
+})();
+`.trim()
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('base64')
+}
+
+const scriptHash = sha256(script)
+const styleHash = sha256(css)
+
+/** The page's policy: nothing loads, only this file's own script and style run. */
+export function contentSecurityPolicy(withScript: boolean): string {
+  return [
+    "default-src 'none'",
+    withScript ? `script-src 'sha256-${scriptHash}'` : "script-src 'none'",
+    `style-src 'sha256-${styleHash}'`,
+    "img-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join('; ')
+}
+
+/** Untrusted text for HTML: invisible characters shown, then escaped. */
+function h(s: string): string {
+  return escapeHtml(visibleControls(s))
+}
+
+function anchor(url: string, label: string): string {
+  return `<a href="${escapeHtml(url)}" rel="noopener noreferrer" target="_blank">${h(label)}</a>`
+}
+
+// http(s) URLs written in text, stopping at whitespace, controls, quotes and angle brackets.
+const textUrl = /\bhttps?:\/\/[^\s\u0000-\u001f\u007f-\u009f<>"'`]+/gi
+
+/** Message text with its http(s) URLs as safe anchors; everything else escaped text. */
+function linkify(text: string): string {
+  let out = ''
+  let last = 0
+  textUrl.lastIndex = 0
+  for (let m = textUrl.exec(text); m; m = textUrl.exec(text)) {
+    let url = m[0]
+    // Sentence punctuation after a URL is not part of it.
+    const trail = /[.,;:!?)\]}，。！？）]+$/.exec(url)
+    if (trail) url = url.slice(0, -trail[0].length)
+    const safe = safeHttpUrl(url)
+    if (!safe) continue
+    out += h(text.slice(last, m.index)) + anchor(safe, safe)
+    last = m.index + url.length
+    textUrl.lastIndex = last
+  }
+  return out + h(text.slice(last))
+}
+
+function partHtml(p: Part, tz: string): string {
+  switch (p.kind) {
+    case 'text':
+      return `<div class="t" dir="auto">${linkify(p.text)}</div>`
+    case 'media':
+      return `<div class="e" data-type="${escapeHtml(p.type)}">[${h(p.label)}]${p.url ? ' ' + anchor(p.url, 'open link') : ''}${p.data ? `<span class="d">${h(p.data)}</span>` : ''}</div>`
+    case 'relay': {
+      const items = p.items
+        .map((i) => `<li><span class="f">${h(i.from)}</span> <time>${h(isoTime(i.time, tz))}</time> ${i.parts.map((x) => partHtml(x, tz)).join('')}</li>`)
+        .join('')
+      return `<details class="r"><summary>Forwarded: ${h(p.title)}${p.count !== undefined ? ` (${p.count} messages)` : ''}</summary>${items ? `<ol>${items}</ol>` : ''}${p.note ? `<div class="d">${h(p.note)}</div>` : ''}</details>`
+    }
+  }
+}
+
+function messageHtml(d: MessageDoc, tz: string): string {
+  const iso = isoTime(d.time, tz)
+  const state = d.state !== 'normal' ? ` <span class="s">${d.state}</span>` : ''
+  const note = d.serverNote ? `<div class="n">${h(d.serverNote)}</div>` : ''
+  let body = d.parts.map((p) => partHtml(p, tz)).join('')
+  if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
+  return (
+    `<article class="m" data-f="${h(d.from)}" data-d="${iso.slice(0, 10)}">` +
+    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span><time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' '))}</time><span>#${d.seq ?? '?'}</span>${state}</div>` +
+    `${body}${note}</article>\n`
+  )
+}
+
+function groupTitle(meta: ExportMeta, groupId: string): string {
+  const g = meta.groups.find((x) => x.groupId === groupId)
+  return g?.name && g.name !== groupId ? `${g.name} (${groupId})` : groupId
+}
+
+function head(title: string, withScript: boolean): string {
+  return (
+    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(withScript)}">\n` +
+    '<meta name="referrer" content="no-referrer">\n' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+    `<title>${h(title)}</title>\n<style>${css}</style>\n</head>\n`
+  )
+}
+
+function metaLine(meta: ExportMeta): string {
+  const bits = [
+    `${meta.groups.length === 1 ? 'Group' : 'Groups'}: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ')}`,
+    meta.query ? `Query: ${meta.query}` : '',
+    meta.after || meta.before ? `Dates: ${meta.after ?? '…'} to ${meta.before ?? '…'}` : '',
+    `Times in ${meta.timeZone}`,
+    `Exported ${meta.exportedAt} by ${meta.app} ${meta.version}`
+  ].filter(Boolean)
+  return h(bits.join(' · '))
+}
+
+export interface HtmlNav {
+  index?: string
+  prev?: string
+  next?: string
+}
+
+export class HtmlWriter implements ExportWriter {
+  readonly format = 'html' as const
+  private meta!: ExportMeta
+  private group: string | undefined
+  private count = 0
+  constructor(
+    private readonly timeZone: string,
+    private readonly nav: () => HtmlNav = () => ({})
+  ) {}
+  begin(meta: ExportMeta): string {
+    this.meta = meta
+    this.group = undefined
+    this.count = 0
+    const title = meta.groups.length === 1 ? groupTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
+    const part = meta.part ? ` — part ${meta.part.index}: ${meta.part.label}` : ''
+    return (
+      head(title + part, true) +
+      '<body>\n<header class="bar">\n' +
+      `<h1>${h(title)}${h(part)}</h1>\n<p class="meta">${metaLine(meta)}</p>\n` +
+      '<div class="controls">' +
+      '<input type="search" id="q" placeholder="Search these messages" aria-label="Search">' +
+      '<select id="from" aria-label="Sender"><option value="">All senders</option></select>' +
+      '<label>From <input type="date" id="after" aria-label="From date"></label>' +
+      '<label>To <input type="date" id="before" aria-label="To date"></label>' +
+      '<button type="button" id="theme">Light / dark</button><span id="shown"></span></div>\n' +
+      '</header>\n<main id="log">\n'
+    )
+  }
+  write(messages: readonly ArchivedMessage[]): string {
+    let out = ''
+    for (const m of messages) {
+      const d = describe(m)
+      this.count++
+      if (d.group !== this.group) {
+        this.group = d.group
+        out += `<h2 class="g">${h(groupTitle(this.meta, d.group))}</h2>\n`
+      }
+      out += messageHtml(d, this.timeZone)
+    }
+    return out
+  }
+  end(): string {
+    const nav = this.nav()
+    const links = [
+      nav.prev ? anchorLocal(nav.prev, '← previous part') : '',
+      nav.index ? anchorLocal(nav.index, 'all parts') : '',
+      nav.next ? anchorLocal(nav.next, 'next part →') : ''
+    ].filter(Boolean)
+    return (
+      `</main>\n<footer class="foot">${this.count} messages${links.length ? `<nav class="parts"> · ${links.join(' ')}</nav>` : ''}</footer>\n` +
+      `<script>${script}</script>\n</body>\n</html>\n`
+    )
+  }
+}
+
+/** A link to a sibling file of the export (a name the exporter chose: no scheme, no slash). */
+function anchorLocal(name: string, label: string): string {
+  return `<a href="${escapeHtml(encodeURIComponent(name))}">${escapeHtml(label)}</a>`
+}
+
+export interface IndexEntry {
+  file: string
+  label: string
+  count: number
+  first?: number
+  last?: number
+}
+
+/** index.html of a partitioned HTML export: a table of the parts (no script at all). */
+export function htmlIndex(meta: ExportMeta, parts: readonly IndexEntry[]): string {
+  const title = meta.groups.length === 1 ? groupTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
+  const rows = parts
+    .map(
+      (p) =>
+        `<tr><td>${anchorLocal(p.file, p.label)}</td><td>${p.count}</td><td>${escapeHtml(isoTime(p.first, meta.timeZone))}</td><td>${escapeHtml(isoTime(p.last, meta.timeZone))}</td></tr>`
+    )
+    .join('\n')
+  const total = parts.reduce((n, p) => n + p.count, 0)
+  return (
+    head(title, false) +
+    `<body>\n<header class="bar"><h1>${h(title)}</h1><p class="meta">${metaLine(meta)}</p></header>\n<main>\n` +
+    `<table><thead><tr><th>Part</th><th>Messages</th><th>First</th><th>Last</th></tr></thead>\n<tbody>\n${rows}\n</tbody></table>\n` +
+    `<p>${total} messages in ${parts.length} parts</p>\n</main>\n</body>\n</html>\n`
+  )
+}

@@ -1,0 +1,310 @@
+/**
+ * What an export shows of one archived message, read defensively.
+ *
+ * Records are untrusted (whatever the server or an imported file held): any field may be missing
+ * or of another type, MsgBody is an object on some system messages, MsgTypes may be unknown.
+ * Nothing here throws on such input; it is the export counterpart of the timeline's
+ * format/message.ts and of search/extract-text.ts. English labels: exports are files for anyone.
+ */
+import type { ArchivedMessage } from '../shared/archive-record'
+
+export type Part =
+  /** Message text as the sender wrote it. */
+  | { kind: 'text'; text: string }
+  /** A non-text element: a label ("image 640×480 JPG"), maybe a link (http(s) only) and data. */
+  | { kind: 'media'; type: string; label: string; url?: string; data?: string }
+  /** A forwarded chat history. */
+  | { kind: 'relay'; title: string; count?: number; items: RelayEntry[]; note?: string }
+
+export interface RelayEntry {
+  from: string
+  time?: number
+  parts: Part[]
+}
+
+export type MessageState = 'normal' | 'deleted' | 'recalled' | 'system'
+
+export interface MessageDoc {
+  group: string
+  seq: number | undefined
+  /** Unix seconds, when the record has a usable one. */
+  time: number | undefined
+  from: string
+  state: MessageState
+  /** Element types in order ('TIMTextElem', …), for the CSV's type column. */
+  types: string[]
+  parts: Part[]
+  /** What the server has said since (`_archive.server`), in words. */
+  serverNote?: string
+}
+
+const maxRelayDepth = 8
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
+}
+
+/** Any value as short text: strings as they are, others as JSON. */
+export function asText(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (v === undefined || v === null) return ''
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  try {
+    return JSON.stringify(v) ?? ''
+  } catch {
+    return ''
+  }
+}
+
+/** Only http(s) URLs are ever offered as links: never javascript:, data:, file: or anything else. */
+export function safeHttpUrl(v: unknown): string | undefined {
+  const s = str(v)
+  if (!s || !/^https?:\/\//i.test(s)) return undefined
+  try {
+    const u = new URL(s)
+    return u.protocol === 'http:' || u.protocol === 'https:' ? s : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let v = n / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+const imageFormats: Record<number, string> = { 1: 'JPG', 2: 'GIF', 3: 'PNG', 4: 'BMP' }
+
+function labelled(type: string, label: string, url?: string, data?: string): Part {
+  const p: { kind: 'media'; type: string; label: string; url?: string; data?: string } = { kind: 'media', type, label }
+  if (url) p.url = url
+  if (data) p.data = data
+  return p
+}
+
+function tipText(c: Record<string, unknown>): string {
+  const op = asText(c['OpType']) || 'event'
+  const who = asText(c['Operator_Account'])
+  const members = c['MemberAccount_List'] ?? c['Member_Account']
+  const list = Array.isArray(members) ? members.map(asText).filter(Boolean).join(', ') : asText(members)
+  const fields = Object.entries(c)
+    .filter(([k, v]) => !['OpType', 'Operator_Account', 'MemberAccount_List', 'Member_Account'].includes(k) && v !== '' && v !== null && v !== undefined)
+    .slice(0, 6)
+    .map(([k, v]) => `${k}: ${asText(v)}`)
+  return [op, who && `by ${who}`, list && `members: ${list}`, ...fields].filter(Boolean).join('; ')
+}
+
+function elementParts(el: unknown, depth: number): Part[] {
+  if (!isRecord(el)) return [labelled('unknown', 'unsupported element', undefined, asText(el))]
+  const type = str(el['MsgType'])
+  const c = isRecord(el['MsgContent']) ? el['MsgContent'] : {}
+  if (type === undefined) {
+    // An object body that is not an element (a bare system event): its fields are the content.
+    return [labelled('event', typeof el['OpType'] === 'string' ? tipText(el) : 'event', undefined, typeof el['OpType'] === 'string' ? undefined : asText(el))]
+  }
+  switch (type) {
+    case 'TIMTextElem':
+      return [{ kind: 'text', text: asText(c['Text']) }]
+    case 'TIMFaceElem': {
+      const data = asText(c['Data'])
+      return [labelled(type, `face ${asText(c['Index'])}`.trim(), undefined, data || undefined)]
+    }
+    case 'TIMLocationElem': {
+      const lat = num(c['Latitude'])
+      const lon = num(c['Longitude'])
+      const where = lat !== undefined && lon !== undefined ? ` (${lat}, ${lon})` : ''
+      return [labelled(type, `location: ${asText(c['Desc'])}${where}`)]
+    }
+    case 'TIMCustomElem': {
+      const desc = asText(c['Desc'])
+      const extra = [c['Ext'], c['Sound']].map(asText).filter(Boolean)
+      const data = [asText(c['Data']), ...extra].filter(Boolean).join(' | ')
+      return [labelled(type, desc ? `custom: ${desc}` : 'custom data', undefined, data || undefined)]
+    }
+    case 'TIMImageElem': {
+      const infos = Array.isArray(c['ImageInfoArray']) ? c['ImageInfoArray'].filter(isRecord) : []
+      // Type 1 is the original; fall back to whatever is there.
+      const best = infos.find((i) => i['Type'] === 1) ?? infos[0]
+      const w = num(best?.['Width'])
+      const h = num(best?.['Height'])
+      const size = num(best?.['Size'])
+      const fmt = imageFormats[num(c['ImageFormat']) ?? -1]
+      const bits = [w && h ? `${w}×${h}` : '', fmt ?? '', size ? formatBytes(size) : ''].filter(Boolean)
+      return [labelled(type, `image${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(best?.['URL']))]
+    }
+    case 'TIMSoundElem': {
+      const sec = num(c['Second'])
+      return [labelled(type, `voice${sec !== undefined ? ` ${sec} s` : ''}`, safeHttpUrl(c['Url']))]
+    }
+    case 'TIMVideoFileElem': {
+      const sec = num(c['VideoSecond'])
+      const fmt = asText(c['VideoFormat'])
+      const bits = [sec !== undefined ? `${sec} s` : '', fmt].filter(Boolean)
+      return [labelled(type, `video${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(c['VideoUrl']))]
+    }
+    case 'TIMFileElem': {
+      const size = num(c['FileSize'])
+      return [labelled(type, `file: ${asText(c['FileName'])}${size !== undefined ? ` (${formatBytes(size)})` : ''}`, safeHttpUrl(c['Url']))]
+    }
+    case 'TIMRelayElem': {
+      const list = Array.isArray(c['MsgList']) ? c['MsgList'] : undefined
+      const items: RelayEntry[] = []
+      if (list && depth < maxRelayDepth) {
+        for (const item of list) {
+          if (!isRecord(item)) continue
+          const e: RelayEntry = { from: asText(item['From_Account']), parts: bodyParts(item['MsgBody'], depth + 1) }
+          const t = num(item['MsgTimeStamp'])
+          if (t !== undefined) e.time = t
+          items.push(e)
+        }
+      }
+      const relay: { kind: 'relay'; title: string; count?: number; items: RelayEntry[]; note?: string } = {
+        kind: 'relay',
+        title: asText(c['Title']) || 'Chat history',
+        items
+      }
+      const count = num(c['MsgNum'])
+      if (count !== undefined) relay.count = count
+      if (!list) {
+        const abstract = Array.isArray(c['AbstractList']) ? c['AbstractList'].map(asText).join('\n') : ''
+        relay.note = `not included in the archive (over 12 KB)${abstract ? `; summary:\n${abstract}` : ''}`
+      }
+      return [relay]
+    }
+    case 'TIMGroupTipElem':
+    case 'TIMGroupSystemNoticeElem':
+      return [labelled(type, tipText(c))]
+    default:
+      return [labelled(type, type, undefined, asText(c))]
+  }
+}
+
+function bodyParts(body: unknown, depth: number): Part[] {
+  if (Array.isArray(body)) return body.flatMap((el) => elementParts(el, depth))
+  if (isRecord(body) && Object.keys(body).length > 0) return elementParts(body, depth)
+  return []
+}
+
+function typesOf(body: unknown): string[] {
+  const els = Array.isArray(body) ? body : isRecord(body) ? [body] : []
+  return els.map((el) => (isRecord(el) && typeof el['MsgType'] === 'string' ? el['MsgType'] : 'object'))
+}
+
+export function describe(m: ArchivedMessage): MessageDoc {
+  const rec: Record<string, unknown> = isRecord(m) ? m : {}
+  const place = rec['IsPlaceMsg']
+  const state: MessageState =
+    place === 1 ? 'deleted' : place === 2 ? 'recalled' : rec['IsSystemMsg'] === 1 ? 'system' : 'normal'
+  const doc: MessageDoc = {
+    group: asText(rec['GroupId']),
+    seq: num(rec['MsgSeq']),
+    time: num(rec['MsgTimeStamp']),
+    from: asText(rec['From_Account']),
+    state,
+    types: typesOf(rec['MsgBody']),
+    parts: bodyParts(rec['MsgBody'], 0)
+  }
+  const archive = rec['_archive']
+  const server = isRecord(archive) && isRecord(archive['server']) ? archive['server'] : undefined
+  if (server) {
+    const p = server['IsPlaceMsg']
+    const when = asText(server['seenAt'])
+    const what = p === 1 ? 'deleted on the server (or expired)' : p === 2 ? 'recalled' : 'changed on the server'
+    doc.serverNote = `${what}${when ? ` (seen ${when})` : ''}; the archived content is shown`
+  }
+  return doc
+}
+
+/** A part as one line of plain text (`[image 640×480 JPG] https://…`). */
+export function partText(p: Part, indent = ''): string {
+  switch (p.kind) {
+    case 'text':
+      return p.text
+    case 'media':
+      return `[${p.label}]${p.data ? ' ' + p.data : ''}${p.url ? ' ' + p.url : ''}`
+    case 'relay': {
+      const head = `[forwarded: ${p.title}${p.count !== undefined ? `, ${p.count} messages` : ''}]`
+      const lines = p.items.map((i) => `${indent}  ${i.from}${i.time !== undefined ? ` (${isoTime(i.time, 'UTC')})` : ''}: ${i.parts.map((x) => partText(x, indent + '  ')).join(' ')}`)
+      if (p.note) lines.push(`${indent}  (${p.note.replace(/\n/g, `\n${indent}  `)})`)
+      return [head, ...lines].join('\n')
+    }
+  }
+}
+
+export function stateLabel(s: MessageState): string {
+  return s === 'normal' ? '' : s
+}
+
+/** The whole message as plain text: its parts, or what stands in for missing content. */
+export function docText(d: MessageDoc): string {
+  const text = d.parts.map((p) => partText(p)).join(' ')
+  if (text) return text
+  if (d.state === 'deleted') return '[deleted]'
+  if (d.state === 'recalled') return '[recalled]'
+  return ''
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** Throws a RangeError for a time zone Intl does not know: check options with this up front. */
+export function checkTimeZone(tz: string): void {
+  new Intl.DateTimeFormat('en-US', { timeZone: tz })
+}
+
+function zoneFormat(tz: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(tz)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset'
+    })
+    zoneFormats.set(tz, f)
+  }
+  return f
+}
+
+/**
+ * ISO 8601 of a Unix time in a time zone: `2024-05-06T12:00:00Z` in UTC,
+ * `2024-05-06T20:00:00+08:00` in Asia/Shanghai. '' for a time that is not a usable number.
+ */
+export function isoTime(sec: number | undefined, tz: string): string {
+  if (sec === undefined || !Number.isFinite(sec)) return ''
+  const ms = sec * 1000
+  if (Math.abs(ms) > 8.64e15) return ''
+  if (tz === 'UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const parts: Record<string, string> = {}
+  for (const p of zoneFormat(tz).formatToParts(new Date(ms))) parts[p.type] = p.value
+  const off = (parts['timeZoneName'] ?? 'GMT').replace(/^GMT/, '')
+  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}${off === '' ? 'Z' : off}`
+}
+
+/** `YYYY-MM` of a Unix time in a time zone (the month partition key); 'undated' without a time. */
+export function monthKey(sec: number | undefined, tz: string): string {
+  const iso = isoTime(sec, tz)
+  return iso ? iso.slice(0, 7) : 'undated'
+}

@@ -1,0 +1,75 @@
+/**
+ * Exports: one streaming writer per format, shared by the app and the CLI.
+ *
+ * A writer turns messages into text and never holds more than the chunk it is given:
+ * `begin(meta)` returns the preamble, `write(chunk)` the text of those messages, `end()` the
+ * postamble. The exporter (exporter.ts) puts that text into file sinks (file-sink.ts), rotates
+ * partitions and always writes the postamble of a finished part.
+ */
+import type { ArchivedMessage } from '../shared/archive-record'
+
+export const exportFormats = ['html', 'json', 'jsonl', 'csv', 'txt', 'md'] as const
+export type ExportFormat = (typeof exportFormats)[number]
+
+export const formatExtension: Record<ExportFormat, string> = {
+  html: 'html',
+  json: 'json',
+  jsonl: 'jsonl',
+  csv: 'csv',
+  txt: 'txt',
+  md: 'md'
+}
+
+export interface ExportGroup {
+  groupId: string
+  name?: string
+}
+
+/** What an export says about itself (the JSON export's `export` object; headers of the others). */
+export interface ExportMeta {
+  app: string
+  version: string
+  /** ISO 8601, UTC. */
+  exportedAt: string
+  /** The search query the messages matched ('' for all). */
+  query: string
+  groups: ExportGroup[]
+  /** Inclusive lower and exclusive upper bounds, ISO 8601, when a date range was asked for. */
+  after?: string
+  before?: string
+  /** The IANA time zone times are shown in ('UTC' by default in the CLI). */
+  timeZone: string
+  /** Set when the exporter knows the count up front (the CLI does: it indexes first). */
+  count?: number
+  /** Set on a partitioned export: this file's place among the parts. */
+  part?: { index: number; label: string }
+}
+
+export interface ExportWriter {
+  readonly format: ExportFormat
+  begin(meta: ExportMeta): string
+  write(messages: readonly ArchivedMessage[]): string
+  end(): string
+}
+
+/** How an export is cut into several files. */
+export type Split =
+  | { kind: 'count'; messages: number }
+  | { kind: 'size'; bytes: number }
+  | { kind: 'month' }
+
+/** Parses `count:N`, `size:MB` or `month`; a sentence for the user when it is none of them. */
+export function parseSplit(s: string): Split | { error: string } {
+  const m = /^(count|size):(\d+(?:\.\d+)?)$/i.exec(s.trim())
+  if (m) {
+    const n = Number(m[2])
+    if (m[1]!.toLowerCase() === 'count') {
+      if (!Number.isSafeInteger(n) || n < 1) return { error: `count:${m[2]} needs a whole number of messages of at least 1.` }
+      return { kind: 'count', messages: n }
+    }
+    if (!(n > 0)) return { error: `size:${m[2]} needs a size in MB above 0.` }
+    return { kind: 'size', bytes: Math.round(n * 1024 * 1024) }
+  }
+  if (/^month$/i.test(s.trim())) return { kind: 'month' }
+  return { error: `"${s}" is not a split: use count:N (messages per file), size:MB (megabytes per file) or month.` }
+}

@@ -1,0 +1,159 @@
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runExport } from '../../../src-main/export/exporter'
+import { scanJsonl } from '../../../src-main/export/jsonl-source'
+import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
+import { compileQuery, parseQuery, type Query } from '../../../src-main/shared/search/query'
+import { corpus, meta } from './corpus'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tim-export-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function* chunks(messages: readonly ArchivedMessage[], size = 7): AsyncGenerator<ArchivedMessage[]> {
+  for (let i = 0; i < messages.length; i += size) yield messages.slice(i, i + size)
+}
+
+function many(n: number): ArchivedMessage[] {
+  const t0 = Date.UTC(2024, 0, 1) / 1000
+  return Array.from({ length: n }, (_, i) => ({ GroupId: 'g', From_Account: 'a', IsPlaceMsg: 0, MsgRandom: i, MsgSeq: i + 1, MsgTimeStamp: t0 + i * 86400 * 3, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `message ${i + 1}` } }] }))
+}
+
+describe('exporting to a file', () => {
+  it('I get the whole file under the name I chose, and nothing else in the folder', async () => {
+    const sub = join(dir, 'single')
+    await mkdir(sub)
+    const out = join(sub, 'chat.jsonl')
+    const r = await runExport(chunks(corpus), { format: 'jsonl', out, meta })
+    expect(r.messages).toBe(corpus.length)
+    expect(await readFile(out, 'utf8')).toBe(corpus.map((m) => JSON.stringify(m) + '\n').join(''))
+    expect(await readdir(sub)).toEqual(['chat.jsonl'])
+  })
+
+  it('a cancelled export leaves no file, not even a partial one', async () => {
+    const sub = join(dir, 'cancel')
+    await mkdir(sub)
+    const abort = new AbortController()
+    const p = runExport(chunks(many(500), 10), {
+      format: 'html',
+      out: join(sub, 'chat.html'),
+      meta,
+      signal: abort.signal,
+      onProgress: (pr) => {
+        if (pr.messages >= 100) abort.abort(new Error('cancelled by the user'))
+      }
+    })
+    await expect(p).rejects.toThrow('cancelled by the user')
+    expect(await readdir(sub)).toEqual([])
+  })
+
+  it('a failing source leaves no file, and an existing file of that name is untouched', async () => {
+    const sub = join(dir, 'fail')
+    await mkdir(sub)
+    const out = join(sub, 'chat.csv')
+    await writeFile(out, 'the previous export')
+    async function* broken(): AsyncGenerator<ArchivedMessage[]> {
+      yield corpus.slice(0, 5)
+      throw new Error('store went away')
+    }
+    await expect(runExport(broken(), { format: 'csv', out, meta })).rejects.toThrow('store went away')
+    expect(await readdir(sub)).toEqual(['chat.csv'])
+    expect(await readFile(out, 'utf8')).toBe('the previous export')
+  })
+})
+
+describe('splitting an export', () => {
+  it('by count: parts of N messages, and an HTML index linking them', async () => {
+    const out = join(dir, 'by-count')
+    const r = await runExport(chunks(many(25)), { format: 'html', out, meta, split: { kind: 'count', messages: 10 } })
+    expect((await readdir(out)).sort()).toEqual(['index.html', 'part-0001.html', 'part-0002.html', 'part-0003.html'])
+    expect(r.files.map((f) => f.slice(out.length + 1))).toEqual(['part-0001.html', 'part-0002.html', 'part-0003.html', 'index.html'])
+    const index = await readFile(join(out, 'index.html'), 'utf8')
+    for (const p of ['part-0001.html', 'part-0002.html', 'part-0003.html']) expect(index).toContain(`href="${p}"`)
+    expect(index).not.toContain('<script')
+    const two = await readFile(join(out, 'part-0002.html'), 'utf8')
+    expect(two.match(/<article/g)?.length).toBe(10)
+    expect(two).toContain('href="part-0001.html"')
+    expect(two).toContain('href="part-0003.html"')
+    expect(two).toContain('message 11')
+  })
+
+  it('by month: one file per calendar month in the export time zone', async () => {
+    const out = join(dir, 'by-month')
+    await runExport(chunks(many(40)), { format: 'jsonl', out, meta, split: { kind: 'month' } })
+    const files = (await readdir(out)).sort()
+    expect(files).toEqual(['2024-01.jsonl', '2024-02.jsonl', '2024-03.jsonl', '2024-04.jsonl'])
+    const jan = (await readFile(join(out, '2024-01.jsonl'), 'utf8')).trim().split('\n')
+    expect(jan.length).toBe(11) // Jan 1, 4, …, 31
+    let total = 0
+    for (const f of files) total += (await readFile(join(out, f), 'utf8')).trim().split('\n').length
+    expect(total).toBe(40)
+  })
+
+  it('by size: every part but the last reaches the size, none holds much more', async () => {
+    const out = join(dir, 'by-size')
+    const limit = 2000
+    await runExport(chunks(many(100)), { format: 'csv', out, meta, split: { kind: 'size', bytes: limit } })
+    const files = (await readdir(out)).sort()
+    expect(files.length).toBeGreaterThan(2)
+    let rows = 0
+    for (const [i, f] of files.entries()) {
+      const text = await readFile(join(out, f), 'utf8')
+      const size = Buffer.byteLength(text)
+      if (i < files.length - 1) expect(size).toBeGreaterThanOrEqual(limit)
+      expect(size).toBeLessThan(limit + 200)
+      expect(text.startsWith('\uFEFFgroup,seq')).toBe(true)
+      rows += text.trim().split('\r\n').length - 1
+    }
+    expect(rows).toBe(100)
+  })
+
+  it('refuses to write a split export into a folder that has files in it', async () => {
+    const out = join(dir, 'busy')
+    await mkdir(out)
+    await writeFile(join(out, 'keep.txt'), 'mine')
+    await expect(runExport(chunks(many(5)), { format: 'txt', out, meta, split: { kind: 'count', messages: 2 } })).rejects.toThrow(/not empty/)
+    expect(await readdir(out)).toEqual(['keep.txt'])
+    expect((await readdir(dir)).filter((f) => f.includes('.partial'))).toEqual([])
+  })
+})
+
+describe('reading a pull file for export', () => {
+  const all = compileQuery({ clauses: [] })
+  it('gives each group in seq order, whatever order the lines are in, skipping torn lines', async () => {
+    const path = join(dir, 'unordered.jsonl')
+    const msgs = many(30)
+    const other = many(5).map((m) => ({ ...m, GroupId: 'h' }))
+    const shuffled = [...msgs.slice(20), ...other.slice(3), ...msgs.slice(0, 20).reverse(), ...other.slice(0, 3)]
+    await writeFile(path, shuffled.map((m) => JSON.stringify(m)).join('\n') + '\n{"GroupId":"g","MsgSe')
+    const scan = await scanJsonl(path, { keep: all, groupOrder: ['h'] })
+    expect(scan.count).toBe(35)
+    expect(scan.badLines).toEqual([36])
+    expect(scan.groups).toEqual(['h', 'g'])
+    const out: ArchivedMessage[] = []
+    for await (const c of scan.read(4)) out.push(...c)
+    expect(out.map((m) => `${m.GroupId}${m.MsgSeq}`)).toEqual([...other, ...msgs].map((m) => `${m.GroupId}${m.MsgSeq}`))
+    expect(out[0]).toEqual(other[0])
+  })
+
+  it('filters with the search language', async () => {
+    const path = join(dir, 'corpus.jsonl')
+    await writeFile(path, corpus.map((m) => JSON.stringify(m)).join('\r\n'))
+    const q = parseQuery('has:image OR from:zed') as Query
+    const byQuery = await scanJsonl(path, { keep: compileQuery(q) })
+    expect(byQuery.count).toBe(0) // every word must match: "OR" is a word here
+    const zed = await scanJsonl(path, { keep: compileQuery(parseQuery('from:zed') as Query) })
+    expect(zed.count).toBe(2)
+    expect(zed.groups).toEqual(['@TGS#2OTHER'])
+    const images = await scanJsonl(path, { keep: compileQuery(parseQuery('has:image') as Query) })
+    const got: ArchivedMessage[] = []
+    for await (const c of images.read()) got.push(...c)
+    expect(got.map((m) => m.MsgSeq)).toEqual([6])
+  })
+})
