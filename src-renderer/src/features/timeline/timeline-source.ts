@@ -128,6 +128,24 @@ export async function seqAtOrBefore(
   return key ? key[1] : undefined
 }
 
+/**
+ * The seq of the oldest message sent at or after `unixTime` (seconds), or undefined when every
+ * message is older: where "jump to date" lands for the start of a day.
+ */
+export async function seqAtOrAfter(
+  gk: string,
+  unixTime: number,
+  store: AppDB = appDb
+): Promise<number | undefined> {
+  const keys = await store.messages
+    .where('[gk+time]')
+    .between([gk, Math.max(1, unixTime)], [gk, Dexie.maxKey], true, true)
+    .limit(1)
+    .primaryKeys()
+  const key = keys[0]
+  return key ? key[1] : undefined
+}
+
 /** The newest archived seq of a group, or undefined when it has none. */
 export async function newestSeq(gk: string, store: AppDB = appDb): Promise<number | undefined> {
   const keys = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey)

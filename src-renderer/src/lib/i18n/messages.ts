@@ -4,6 +4,7 @@
  * Both tables must have exactly the same keys: zh is typed against en, and a unit test checks the
  * merged tables (timeline strings included).
  */
+import { searchEn, searchZh } from './search-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 
 const appEn = {
@@ -357,8 +358,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh }
 
 export type MessageKey = keyof typeof en
 

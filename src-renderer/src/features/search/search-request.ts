@@ -1,0 +1,48 @@
+/**
+ * From the search panel's fields to a SearchRequest: local calendar days to epoch ms, the scope
+ * to group keys. Pure, so it is tested without a DOM.
+ */
+import type { SearchRequest } from '@renderer/lib/search'
+
+export interface SearchFields {
+  query: string
+  /** 'group': only `groupGk` (when set); 'all': every group. */
+  scope: 'group' | 'all'
+  groupGk: string | null
+  /** `YYYY-MM-DD` from <input type="date">, local time; '' for none. */
+  fromDate: string
+  /** Inclusive: the whole day counts. */
+  toDate: string
+  sender: string
+}
+
+/** Epoch ms of 00:00 local time on a `YYYY-MM-DD` day, `days` later; undefined for ''. */
+export function localDayStart(day: string, days = 0): number | undefined {
+  const m = /^(\d{4,})-(\d{2})-(\d{2})$/.exec(day)
+  if (!m) return undefined
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days).getTime()
+}
+
+/** Whether the date range is backwards (from after to). */
+export function datesReversed(f: Pick<SearchFields, 'fromDate' | 'toDate'>): boolean {
+  return f.fromDate !== '' && f.toDate !== '' && f.fromDate > f.toDate
+}
+
+/**
+ * The request for the fields: dates as [start of the from-day, start of the day after the to-day)
+ * in local time; the sender trimmed; the query's own dates read in the local offset.
+ */
+export function toRequest(f: SearchFields, now = new Date()): SearchRequest {
+  const req: SearchRequest = {
+    query: f.query,
+    timeZoneOffsetMinutes: -now.getTimezoneOffset()
+  }
+  if (f.scope === 'group' && f.groupGk) req.gks = [f.groupGk]
+  const sender = f.sender.trim()
+  if (sender) req.sender = sender
+  const fromMs = localDayStart(f.fromDate)
+  const toMs = localDayStart(f.toDate, 1)
+  if (fromMs !== undefined) req.fromMs = fromMs
+  if (toMs !== undefined) req.toMs = toMs
+  return req
+}

@@ -1,0 +1,130 @@
+/**
+ * The search panel's state, kept while the panel is closed: the fields, and the current run's
+ * count and loaded pages. Each new search supersedes the one before (a generation counter drops
+ * answers that arrive late).
+ */
+import { search, type SearchHit, type SearchRun } from '@renderer/lib/search'
+import type { Query, QueryError } from '@shared/search/query'
+import { datesReversed, toRequest, type SearchFields } from './search-request'
+
+/** Results read per page (and per "load more"). */
+export const pageSize = 50
+
+class SearchState {
+  open = $state(false)
+  query = $state('')
+  scope = $state<'group' | 'all'>('all')
+  fromDate = $state('')
+  toDate = $state('')
+  sender = $state('')
+
+  /** 'idle': nothing searched yet (or cleared). */
+  phase = $state<'idle' | 'searching' | 'ready' | 'query-error' | 'failed'>('idle')
+  queryError = $state<QueryError | null>(null)
+  /** The query text the error's offset refers to. */
+  erroredQuery = $state('')
+  failure = $state('')
+  hits = $state.raw<SearchHit[]>([])
+  /** Exact number of matches; null while counting. */
+  total = $state<number | null>(null)
+  loadingMore = $state(false)
+  /** The parsed query of the shown results (snippets highlight its words and phrases). */
+  parsed = $state.raw<Query | null>(null)
+  private run: SearchRun | null = null
+  private generation = 0
+
+  hasMore = $derived(this.total === null ? this.hits.length % pageSize === 0 && this.hits.length > 0 : this.hits.length < this.total)
+  datesReversed = $derived(datesReversed(this))
+  hasFilters = $derived(this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== '' || this.scope === 'group')
+
+  fields(groupGk: string | null): SearchFields {
+    return {
+      query: this.query,
+      scope: this.scope,
+      groupGk,
+      fromDate: this.fromDate,
+      toDate: this.toDate,
+      sender: this.sender
+    }
+  }
+
+  /** Runs a search for the current fields; `groupGk` is the selected group ("this group"). */
+  async search(groupGk: string | null): Promise<void> {
+    const gen = ++this.generation
+    this.run = null
+    this.loadingMore = false
+    const hasFilter = this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== ''
+    if (!this.query.trim() && !hasFilter) {
+      // Nothing to search by: show what can be typed rather than every message.
+      this.phase = 'idle'
+      this.hits = []
+      this.total = null
+      return
+    }
+    if (this.datesReversed) return
+    this.phase = 'searching'
+    this.queryError = null
+    this.total = null
+    try {
+      const outcome = await search(toRequest(this.fields(groupGk)))
+      if (gen !== this.generation) return
+      if (!outcome.ok) {
+        this.queryError = outcome.error
+        this.erroredQuery = this.query
+        this.hits = []
+        this.phase = 'query-error'
+        return
+      }
+      const run = outcome.run
+      this.run = run
+      void run.count().then(
+        (n) => {
+          if (gen === this.generation) this.total = n
+        },
+        (e: unknown) => {
+          if (gen === this.generation) this.fail(e)
+        }
+      )
+      const first = await run.page(0, pageSize)
+      if (gen !== this.generation) return
+      this.hits = first
+      this.parsed = run.query
+      this.phase = 'ready'
+    } catch (e) {
+      if (gen === this.generation) this.fail(e)
+    }
+  }
+
+  /** Reads the next page of the current run. */
+  async more(): Promise<void> {
+    const run = this.run
+    if (!run || this.loadingMore || !this.hasMore || this.phase !== 'ready') return
+    const gen = this.generation
+    this.loadingMore = true
+    try {
+      const next = await run.page(this.hits.length, pageSize)
+      if (gen !== this.generation) return
+      this.hits = [...this.hits, ...next]
+      // A short page means the end, even before count() has answered.
+      if (next.length < pageSize && this.total === null) this.total = this.hits.length
+    } catch (e) {
+      if (gen === this.generation) this.fail(e)
+    } finally {
+      if (gen === this.generation) this.loadingMore = false
+    }
+  }
+
+  clearFilters(): void {
+    this.fromDate = ''
+    this.toDate = ''
+    this.sender = ''
+    this.scope = 'all'
+  }
+
+  private fail(e: unknown): void {
+    this.failure = e instanceof Error ? e.message : String(e)
+    this.phase = 'failed'
+  }
+}
+
+export const searchState = new SearchState()
