@@ -9,6 +9,8 @@ import Dexie, { type EntityTable } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { Coverage } from '@shared/coverage'
 import type { GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
+import type { IndexState, PostingRow } from '@renderer/lib/search/postings'
+import { indexArchive } from '@renderer/lib/search/reindex'
 
 export interface WorkspaceRow extends WorkspaceInfo {
   addedAt: number
@@ -41,6 +43,8 @@ export interface GroupRow {
   lastSyncAt: number | null
   lastError: { code: number | string; message: string } | null
   stats: GroupStats
+  /** The search index's bookkeeping for this group (absent before it has any postings). */
+  index?: IndexState
 }
 
 export interface MessageRow {
@@ -68,6 +72,7 @@ export class AppDB extends Dexie {
   messages!: Dexie.Table<MessageRow, [string, number]>
   coverage!: EntityTable<CoverageRow, 'gk'>
   settings!: EntityTable<SettingRow, 'key'>
+  postings!: Dexie.Table<PostingRow, [number, string, number]>
 
   constructor(name = 'tim-archive') {
     super(name)
@@ -79,6 +84,10 @@ export class AppDB extends Dexie {
       coverage: 'gk',
       settings: 'key'
     })
+    // v2: the search index (lib/search/postings.ts); the upgrade indexes every archived message.
+    this.version(2)
+      .stores({ postings: '[b+gk+c]' })
+      .upgrade((tx) => indexArchive(tx))
   }
 }
 

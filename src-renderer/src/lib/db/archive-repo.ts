@@ -15,6 +15,7 @@ import { mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/a
 import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
+import { emptyIndexState, GroupIndexDiff, writePostings } from '@renderer/lib/search/postings'
 import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type GroupStats, type MessageRow } from './app-db'
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
@@ -171,9 +172,20 @@ function validSeq(m: RawMessage): boolean {
  * Writes several groups' messages and coverage in one transaction. Returns the merge counts.
  * Throws ArchiveWriteError (and keeps nothing) when any part fails.
  */
-export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb, now = new Date()): Promise<CommitCounts> {
+export interface WriteOptions {
+  now?: Date
+  /**
+   * Keep the search index (lib/search/postings.ts) in step, in the same transaction. Default true;
+   * false only for bench:search's baseline of raw ingest (a store written so has no search).
+   */
+  index?: boolean
+}
+
+export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb, options: WriteOptions = {}): Promise<CommitCounts> {
+  const now = options.now ?? new Date()
+  const indexing = options.index ?? true
   try {
-    return await database.transaction('rw', [database.messages, database.coverage, database.groups], async () => {
+    return await database.transaction('rw', [database.messages, database.coverage, database.groups, database.postings], async () => {
       const counts = zeroCounts()
       const gks = writes.map((w) => w.gk)
       const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
@@ -184,6 +196,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
       const puts: MessageRow[] = []
       const nextGroups: GroupRow[] = []
       const nextCoverage: CoverageRow[] = []
+      const diffs: GroupIndexDiff[] = []
       let k = 0
       writes.forEach((w, i) => {
         const group: GroupRow = groupRows[i]
@@ -200,11 +213,15 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
             }
         // Current state per seq, so a seq repeated within one write merges with its own first copy.
         const current = new Map<number, ArchivedMessage | undefined>()
+        const stored = new Map<number, ArchivedMessage | undefined>()
         const changed = new Map<number, ArchivedMessage>()
         for (const m of w.messages) {
           if (!validSeq(m)) continue
-          const stored = existing[k++]?.raw
-          if (!current.has(m.MsgSeq)) current.set(m.MsgSeq, stored)
+          const storedRecord = existing[k++]?.raw
+          if (!current.has(m.MsgSeq)) {
+            current.set(m.MsgSeq, storedRecord)
+            stored.set(m.MsgSeq, storedRecord)
+          }
           const before = current.get(m.MsgSeq)
           const { record, outcome } = w.merge(before, m, group.groupId, now)
           if (outcome === 'unchanged') {
@@ -219,12 +236,22 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
           changed.set(m.MsgSeq, record)
         }
         for (const record of changed.values()) puts.push(toRow(w.gk, record))
+        if (indexing) {
+          // What the index holds changes from the record stored before this write to the final one.
+          const diff = new GroupIndexDiff()
+          for (const [seq, record] of changed) diff.record(seq, stored.get(seq), record)
+          diffs.push(diff)
+        }
         const cov = coverageRows[i] ?? { gk: w.gk, ...emptyCoverage() }
         const next = w.coverage({ ranges: cov.ranges, floor: cov.floor, top: cov.top })
         nextCoverage.push({ gk: w.gk, ranges: next.ranges, floor: next.floor, top: next.top })
         nextGroups.push(group)
       })
       if (puts.length) await database.messages.bulkPut(puts)
+      for (let i = 0; i < diffs.length; i++) {
+        const group = nextGroups[i]!
+        group.index = await writePostings(database, group.gk, group.index ?? emptyIndexState(), diffs[i]!)
+      }
       await database.coverage.bulkPut(nextCoverage)
       await database.groups.bulkPut(nextGroups)
       return counts
@@ -273,7 +300,11 @@ export function commitBatch(gk: string, batch: BatchInput, database: AppDB = app
  * applied in the given order: their messages merge one after another and their coverage facts
  * apply in turn, exactly as separate commits would.
  */
-export function commitBatches(items: { gk: string; batch: BatchInput }[], database: AppDB = appDb): Promise<CommitCounts> {
+export function commitBatches(
+  items: { gk: string; batch: BatchInput }[],
+  database: AppDB = appDb,
+  options: WriteOptions = {}
+): Promise<CommitCounts> {
   const byGroup = new Map<string, BatchInput[]>()
   for (const { gk, batch } of items) {
     let list = byGroup.get(gk)
@@ -292,7 +323,7 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
       profileIfMissing: { groupId, name: groupId, type: '', archivable: true }
     }
   })
-  return writeGroups(writes, database)
+  return writeGroups(writes, database, options)
 }
 
 /** What became of the batches of one combined write (see BatchCommitter). */

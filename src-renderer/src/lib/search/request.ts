@@ -52,7 +52,10 @@ export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<Prep
   return { query, ctx, gks, names, range, sender, matches }
 }
 
-/** A match's place in the results: newest first (time, seq, group key, all descending). */
+/**
+ * A match's place in the results: newest first (time, then group key, then seq, all descending;
+ * seqs of different groups are not comparable, so a tie in time goes by group first).
+ */
 export interface HitKey {
   gk: string
   seq: number
@@ -60,5 +63,5 @@ export interface HitKey {
 }
 
 export function newestFirst(a: HitKey, b: HitKey): number {
-  return b.time - a.time || b.seq - a.seq || (a.gk < b.gk ? 1 : a.gk > b.gk ? -1 : 0)
+  return b.time - a.time || (a.gk < b.gk ? 1 : a.gk > b.gk ? -1 : 0) || b.seq - a.seq
 }

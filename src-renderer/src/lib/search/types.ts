@@ -28,7 +28,7 @@ export interface SearchHit {
   row: MessageRow
 }
 
-/** One search's results: newest first (time, then seq, then group key, all descending). */
+/** One search's results: newest first (time, then group key, then seq, all descending). */
 export interface SearchRun {
   readonly query: Query
   /** Hits `offset` to `offset + limit` of the ordered results. */

@@ -1,0 +1,611 @@
+/**
+ * Search answered from the postings index (postings.ts). The result equals the scan's (scan.ts,
+ * the reference predicate over every message) — the tests hold the two to that — but reads only
+ * the buckets of the query's terms:
+ *
+ * 1. Every positive word, prefix, `from:`, `has:` and `is:` (and the UI's sender) is a lookup: the
+ *    seqs (with their times) of one term, or of every term starting with a prefix, per group.
+ *    Lookups are ANDed (repeated `from:` ORed); dates filter on the postings' times; negated
+ *    lookups are subtracted; `in:` narrows the groups before anything is read.
+ * 2. What the index cannot decide — quoted phrases and symbol-only words (substrings), their
+ *    negations, and a Latin prefix shorter than 3 letters when something else narrows the search —
+ *    is checked on the candidates with the reference predicate, a page at a time; the count then
+ *    checks them all.
+ * 3. A query with no lookup (only dates, or nothing) counts and pages through the messages'
+ *    [gk+time] index; with negations or phrases it reads that index's keys as the candidates.
+ * Results: newest first (time, seq, group key, descending), as SearchRun promises.
+ */
+import Dexie from 'dexie'
+import type { ArchivedMessage } from '@shared/archive-record'
+import { fromTerm, hasTerm, isTerm, bucketOf, prefixBuckets, BUCKETS } from '@shared/search/index-terms'
+import { normalize } from '@shared/search/normalize'
+import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
+import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
+import { groupIdOf } from '@renderer/lib/db/archive-repo'
+import { PENDING_BUCKET, type PostingRow } from './postings'
+import { newestFirst, prepareSearch, type PreparedSearch } from './request'
+import type { SearchHit, SearchOutcome, SearchRequest, SearchRun } from './types'
+
+// ---------------------------------------------------------------------------------------------
+// Sorted posting lists: seqs ascending and unique, with each seq's time.
+
+export interface List {
+  s: Float64Array
+  m: Uint32Array
+}
+
+const emptyList: List = { s: new Float64Array(0), m: new Uint32Array(0) }
+
+/** Sorts parallel arrays by seq and drops repeated seqs. */
+function sortList(s: Float64Array, m: Uint32Array): List {
+  let sorted = true
+  for (let i = 1; i < s.length; i++) {
+    if (s[i]! <= s[i - 1]!) {
+      sorted = false
+      break
+    }
+  }
+  if (sorted) return { s, m }
+  const n = s.length
+  let order: ArrayLike<number>
+  const shift = 2 ** 21
+  if (n < shift && s.every((x) => x < 2 ** 32)) {
+    // Native numeric sort of seq·2^21 + position (exact below 2^53), then unpack the position.
+    const keys = new Float64Array(n)
+    for (let i = 0; i < n; i++) keys[i] = s[i]! * shift + i
+    keys.sort()
+    const idx = new Uint32Array(n)
+    for (let i = 0; i < n; i++) idx[i] = keys[i]! % shift
+    order = idx
+  } else {
+    order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a]! - s[b]!)
+  }
+  const os = new Float64Array(n)
+  const om = new Uint32Array(n)
+  let k = 0
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!
+    if (k > 0 && os[k - 1] === s[j]) continue
+    os[k] = s[j]!
+    om[k] = m[j]!
+    k++
+  }
+  return { s: os.subarray(0, k), m: om.subarray(0, k) }
+}
+
+export function intersect(a: List, b: List): List {
+  const n = Math.min(a.s.length, b.s.length)
+  const s = new Float64Array(n)
+  const m = new Uint32Array(n)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.s.length && j < b.s.length) {
+    const x = a.s[i]!
+    const y = b.s[j]!
+    if (x === y) {
+      s[k] = x
+      m[k++] = a.m[i]!
+      i++
+      j++
+    } else if (x < y) i++
+    else j++
+  }
+  return { s: s.subarray(0, k), m: m.subarray(0, k) }
+}
+
+export function union(a: List, b: List): List {
+  if (a.s.length === 0) return b
+  if (b.s.length === 0) return a
+  const s = new Float64Array(a.s.length + b.s.length)
+  const m = new Uint32Array(s.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.s.length || j < b.s.length) {
+    const x = i < a.s.length ? a.s[i]! : Infinity
+    const y = j < b.s.length ? b.s[j]! : Infinity
+    if (x <= y) {
+      s[k] = x
+      m[k++] = a.m[i]!
+      i++
+      if (x === y) j++
+    } else {
+      s[k] = y
+      m[k++] = b.m[j]!
+      j++
+    }
+  }
+  return { s: s.subarray(0, k), m: m.subarray(0, k) }
+}
+
+export function subtract(a: List, b: List): List {
+  if (b.s.length === 0) return a
+  const s = new Float64Array(a.s.length)
+  const m = new Uint32Array(a.s.length)
+  let j = 0
+  let k = 0
+  for (let i = 0; i < a.s.length; i++) {
+    const x = a.s[i]!
+    while (j < b.s.length && b.s[j]! < x) j++
+    if (j < b.s.length && b.s[j] === x) continue
+    s[k] = x
+    m[k++] = a.m[i]!
+  }
+  return { s: s.subarray(0, k), m: m.subarray(0, k) }
+}
+
+function filterList(a: List, keep: (time: number) => boolean): List {
+  const s = new Float64Array(a.s.length)
+  const m = new Uint32Array(a.s.length)
+  let k = 0
+  for (let i = 0; i < a.s.length; i++) {
+    if (!keep(a.m[i]!)) continue
+    s[k] = a.s[i]!
+    m[k++] = a.m[i]!
+  }
+  return { s: s.subarray(0, k), m: m.subarray(0, k) }
+}
+
+/** Per group key. A group without an entry has no postings. */
+type Sets = Map<string, List>
+
+function andSets(a: Sets, b: Sets): Sets {
+  const out: Sets = new Map()
+  for (const [gk, list] of a) {
+    const other = b.get(gk)
+    if (!other) continue
+    const r = intersect(list, other)
+    if (r.s.length) out.set(gk, r)
+  }
+  return out
+}
+
+function orSets(a: Sets, b: Sets): Sets {
+  const out: Sets = new Map(a)
+  for (const [gk, list] of b) out.set(gk, union(out.get(gk) ?? emptyList, list))
+  return out
+}
+
+function minusSets(a: Sets, b: Sets): Sets {
+  const out: Sets = new Map()
+  for (const [gk, list] of a) {
+    const r = subtract(list, b.get(gk) ?? emptyList)
+    if (r.s.length) out.set(gk, r)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading postings rows
+
+/** Reads each bucket's rows at most once per search, for the groups in scope. */
+class RowReader {
+  private buckets = new Map<number, Promise<PostingRow[]>>()
+  private readonly inScope: Set<string>
+
+  constructor(
+    private readonly db: AppDB,
+    private readonly gks: string[],
+    private readonly allGroups: boolean
+  ) {
+    this.inScope = new Set(gks)
+  }
+
+  rows(b: number): Promise<PostingRow[]> {
+    let p = this.buckets.get(b)
+    if (!p) this.buckets.set(b, (p = this.read(b)))
+    return p
+  }
+
+  private async read(b: number): Promise<PostingRow[]> {
+    const table = this.db.postings
+    if (this.allGroups || this.gks.length > 16) {
+      const rows = await table.where('[b+gk+c]').between([b], [b + 1], true, false).toArray()
+      return this.allGroups ? rows : rows.filter((r) => this.inScope.has(r.gk))
+    }
+    const parts = await Promise.all(
+      this.gks.map((gk) => table.where('[b+gk+c]').between([b, gk], [b, gk, Dexie.maxKey], true, true).toArray())
+    )
+    return parts.flat()
+  }
+}
+
+interface Segment {
+  c: number
+  del: boolean
+  row: PostingRow
+  from: number
+  to: number
+}
+
+/** The ordinals of a row's terms equal to `term` (exact) or starting with it (prefix). */
+function termOrdinals(row: PostingRow, term: string, prefix: boolean): number[] {
+  const at = row.t.indexOf(prefix ? `\n${term}` : `\n${term}\n`)
+  if (at < 0) return []
+  // p is ascending: binary search for the ordinal whose '\n' is at `at`.
+  let lo = 0
+  let hi = row.p.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (row.p[mid]! < at) lo = mid + 1
+    else hi = mid
+  }
+  if (!prefix) return [lo]
+  const out: number[] = []
+  for (let i = lo; i < row.p.length && row.t.startsWith(term, row.p[i]! + 1); i++) out.push(i)
+  return out
+}
+
+/** One term's list from its segments (rows in chunk order; removals applied in turn). */
+function termList(segments: Segment[]): List {
+  if (!segments.some((g) => g.del)) {
+    let n = 0
+    for (const g of segments) n += g.to - g.from
+    const s = new Float64Array(n)
+    const m = new Uint32Array(n)
+    let k = 0
+    // In chunk order is close to seq order; sortList checks and sorts only when needed.
+    for (const g of segments.sort((a, b) => (a.row.s[a.from] ?? 0) - (b.row.s[b.from] ?? 0))) {
+      for (let i = g.from; i < g.to; i++) {
+        s[k] = g.row.s[i]!
+        m[k++] = g.row.m[i]!
+      }
+    }
+    return sortList(s, m)
+  }
+  const live = new Map<number, number>()
+  for (const g of segments.sort((a, b) => a.c - b.c)) {
+    for (let i = g.from; i < g.to; i++) {
+      if (g.del) live.delete(g.row.s[i]!)
+      else live.set(g.row.s[i]!, g.row.m[i]!)
+    }
+  }
+  const s = Float64Array.from(live.keys())
+  const m = Uint32Array.from(live.values())
+  return sortList(s, m)
+}
+
+/** The messages (per group) holding `term`, or any term starting with it when `prefix`. */
+async function lookup(reader: RowReader, term: string, prefix: boolean): Promise<Sets> {
+  const buckets = prefix ? prefixBuckets(term) : [bucketOf(term)]
+  const rows = (await Promise.all([...buckets, PENDING_BUCKET].map((b) => reader.rows(b)))).flat()
+  // gk → term → segments
+  const found = new Map<string, Map<string, Segment[]>>()
+  for (const row of rows) {
+    const ordinals = termOrdinals(row, term, prefix)
+    if (!ordinals.length) continue
+    let byTerm = found.get(row.gk)
+    if (!byTerm) found.set(row.gk, (byTerm = new Map()))
+    for (const i of ordinals) {
+      const key = prefix ? row.t.slice(row.p[i]! + 1, row.t.indexOf('\n', row.p[i]! + 1)) : term
+      let segs = byTerm.get(key)
+      if (!segs) byTerm.set(key, (segs = []))
+      segs.push({ c: row.c, del: row.del === 1, row, from: row.o[i]!, to: row.o[i + 1]! })
+    }
+  }
+  const out: Sets = new Map()
+  for (const [gk, byTerm] of found) {
+    let list = emptyList
+    for (const segs of byTerm.values()) list = union(list, termList(segs))
+    if (list.s.length) out.set(gk, list)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+interface Plan {
+  /** Lookups ANDed together; each entry is an OR of lookups. */
+  positive: { term: string; prefix: boolean }[][]
+  /** Subtracted: each entry is an AND of lookups (one negated clause). */
+  negative: { term: string; prefix: boolean }[][]
+  /** Time filters on the postings' times (Unix seconds; 0 = unknown). */
+  keepTime: ((time: number) => boolean)[]
+  /** Candidates must be checked with the reference predicate. */
+  verify: boolean
+}
+
+function shortLatinPrefix(p: string): boolean {
+  return prefixBuckets(p).length === BUCKETS
+}
+
+function timeTest(range: { from?: number; to?: number }): (time: number) => boolean {
+  return (time) =>
+    time > 0 && (range.from === undefined || time * 1000 >= range.from) && (range.to === undefined || time * 1000 < range.to)
+}
+
+function dateRangeOf(c: Clause, offsetMinutes: number): { from?: number; to?: number } {
+  return querySummary({ clauses: [{ ...c, negated: false }] }, { timeZoneOffsetMinutes: offsetMinutes }).range
+}
+
+function plan(summary: QuerySummary, prepared: PreparedSearch): Plan {
+  const positive: Plan['positive'] = []
+  const negative: Plan['negative'] = []
+  const keepTime: Plan['keepTime'] = []
+  let verify = summary.phrases.length > 0
+  for (const term of summary.terms) positive.push([{ term, prefix: false }])
+  const longPrefixes = summary.prefixes.filter((p) => !shortLatinPrefix(p))
+  const shortPrefixes = summary.prefixes.filter(shortLatinPrefix)
+  for (const p of longPrefixes) positive.push([{ term: p, prefix: true }])
+  if (summary.from.length) positive.push(summary.from.map((v) => ({ term: fromTerm(v), prefix: false })))
+  if (prepared.sender) positive.push([{ term: fromTerm(prepared.sender), prefix: false }])
+  for (const h of summary.has) positive.push([{ term: hasTerm(h), prefix: false }])
+  for (const i of summary.is) positive.push([{ term: isTerm(i), prefix: false }])
+  // A short Latin prefix reads every bucket: worth it only when nothing else narrows the search.
+  if (shortPrefixes.length) {
+    if (positive.length) verify = true
+    else for (const p of shortPrefixes) positive.push([{ term: p, prefix: true }])
+  }
+  const range = summary.range
+  if (range.from !== undefined || range.to !== undefined) keepTime.push(timeTest(range))
+  if (prepared.range.from !== undefined || prepared.range.to !== undefined) keepTime.push(timeTest(prepared.range))
+  const offset = prepared.ctx.timeZoneOffsetMinutes ?? 0
+  for (const c of summary.negated) {
+    switch (c.kind) {
+      case 'word':
+        if (c.terms.length === 0 && c.prefixes.length === 0) verify = true
+        else
+          negative.push([
+            ...c.terms.map((term) => ({ term, prefix: false })),
+            ...c.prefixes.map((term) => ({ term, prefix: true }))
+          ])
+        break
+      case 'phrase':
+        verify = true
+        break
+      case 'from':
+        negative.push([{ term: fromTerm(c.value), prefix: false }])
+        break
+      case 'has':
+        negative.push([{ term: hasTerm(c.value), prefix: false }])
+        break
+      case 'is':
+        negative.push([{ term: isTerm(c.value), prefix: false }])
+        break
+      case 'before':
+      case 'after':
+      case 'on': {
+        const inRange = timeTest(dateRangeOf(c, offset))
+        keepTime.push((time) => !inRange(time))
+        break
+      }
+      case 'in':
+        break // applied to the scope
+    }
+  }
+  return { positive, negative, keepTime, verify }
+}
+
+/** The groups a request may match: its scope, narrowed by `in:` clauses. */
+function scopeGroups(prepared: PreparedSearch, summary: QuerySummary): string[] {
+  const matchesGroup = (gk: string, value: string) => {
+    const id = groupIdOf(gk)
+    const name = prepared.names.get(id)
+    return normalize(id) === value || (name !== undefined && normalize(name) === value)
+  }
+  const excluded = summary.negated.filter((c) => c.kind === 'in').map((c) => (c as { value: string }).value)
+  return prepared.gks.filter(
+    (gk) =>
+      (summary.in.length === 0 || summary.in.some((v) => matchesGroup(gk, v))) &&
+      !excluded.some((v) => matchesGroup(gk, v))
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+/** Candidates in result order (newest first). */
+interface Ordered {
+  gk: string[]
+  seq: Float64Array
+  time: Uint32Array
+}
+
+function order(sets: Sets): Ordered {
+  const gks = [...sets.keys()].sort()
+  let n = 0
+  for (const gk of gks) n += sets.get(gk)!.s.length
+  const seq = new Float64Array(n)
+  const time = new Uint32Array(n)
+  const group = new Uint32Array(n)
+  let k = 0
+  gks.forEach((gk, g) => {
+    const list = sets.get(gk)!
+    seq.set(list.s, k)
+    time.set(list.m, k)
+    group.fill(g, k, k + list.s.length)
+    k += list.s.length
+  })
+  // Ascending (time, position): positions follow (group key, seq) ascending, so reading backwards
+  // gives time, then group key, then seq, all descending (request.ts newestFirst).
+  const shift = 2 ** 21
+  let idx: ArrayLike<number>
+  if (n < shift) {
+    const keys = new Float64Array(n)
+    for (let i = 0; i < n; i++) keys[i] = time[i]! * shift + i
+    keys.sort()
+    const out = new Uint32Array(n)
+    for (let i = 0; i < n; i++) out[n - 1 - i] = keys[i]! % shift
+    idx = out
+  } else {
+    idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => time[b]! - time[a]! || b - a)
+  }
+  const out: Ordered = { gk: new Array<string>(n), seq: new Float64Array(n), time: new Uint32Array(n) }
+  for (let i = 0; i < n; i++) {
+    const j = idx[i]!
+    out.gk[i] = gks[group[j]!]!
+    out.seq[i] = seq[j]!
+    out.time[i] = time[j]!
+  }
+  return out
+}
+
+async function rowsOf(db: AppDB, o: Ordered, from: number, to: number): Promise<(MessageRow | undefined)[]> {
+  const keys: [string, number][] = []
+  for (let i = from; i < to; i++) keys.push([o.gk[i]!, o.seq[i]!])
+  return db.messages.bulkGet(keys)
+}
+
+function hit(row: MessageRow): SearchHit {
+  return { gk: row.gk, seq: row.seq, time: row.time, row }
+}
+
+/** A run over ordered candidates; with `verify`, each is checked with the reference predicate. */
+function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Promise<Ordered>, verify: boolean): SearchRun {
+  if (!verify) {
+    return {
+      query: prepared.query,
+      count: async () => (await candidates()).seq.length,
+      page: async (offset, limit) => {
+        const o = await candidates()
+        const to = Math.min(o.seq.length, offset + limit)
+        if (offset >= to) return []
+        return (await rowsOf(db, o, offset, to)).flatMap((r) => (r ? [hit(r)] : []))
+      }
+    }
+  }
+  const verified: SearchHit[] = []
+  let checked = 0
+  let busy: Promise<void> = Promise.resolve()
+  const fill = (want: number) =>
+    (busy = busy.then(async () => {
+      const o = await candidates()
+      while (verified.length < want && checked < o.seq.length) {
+        const to = Math.min(o.seq.length, checked + Math.max(200, want - verified.length))
+        const rows = await rowsOf(db, o, checked, to)
+        for (const r of rows) if (r && prepared.matches(r.raw as ArchivedMessage)) verified.push(hit(r))
+        checked = to
+      }
+    }))
+  return {
+    query: prepared.query,
+    count: async () => {
+      await fill(Infinity)
+      return verified.length
+    },
+    page: async (offset, limit) => {
+      await fill(offset + limit)
+      return verified.slice(offset, offset + limit)
+    }
+  }
+}
+
+/** No lookups, no checks: count and page straight from the [gk+time] (or [gk+seq]) index. */
+function rangeRun(db: AppDB, prepared: PreparedSearch, gks: string[], keepTime: Plan['keepTime'], range: { from?: number; to?: number }): SearchRun {
+  const dated = keepTime.length > 0
+  const lo = Math.max(1, range.from === undefined ? 1 : Math.ceil(range.from / 1000))
+  const hi = range.to === undefined ? Dexie.maxKey : Math.ceil(range.to / 1000)
+  const collection = (gk: string) =>
+    dated
+      ? db.messages.where('[gk+time]').between([gk, lo], [gk, hi], true, false)
+      : db.messages.where('[gk+seq]').between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+  let counted: Promise<number> | undefined
+  if (typeof hi === 'number' && lo >= hi) return { query: prepared.query, count: async () => 0, page: async () => [] }
+  return {
+    query: prepared.query,
+    count: () => (counted ??= Promise.all(gks.map((gk) => collection(gk).count())).then((n) => n.reduce((a, b) => a + b, 0))),
+    page: async (offset, limit) => {
+      const per = await Promise.all(
+        gks.map((gk) =>
+          (dated ? collection(gk) : db.messages.where('[gk+time]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]))
+            .reverse()
+            .limit(offset + limit)
+            .toArray()
+        )
+      )
+      return per
+        .flat()
+        .sort(newestFirst)
+        .slice(offset, offset + limit)
+        .map(hit)
+    }
+  }
+}
+
+/** Every message in scope and range, as lists read from the [gk+time] index (keys only). */
+async function universe(db: AppDB, gks: string[], range: { from?: number; to?: number }): Promise<Sets> {
+  const lo = range.from === undefined ? Dexie.minKey : Math.ceil(range.from / 1000)
+  const hi = range.to === undefined ? Dexie.maxKey : Math.ceil(range.to / 1000)
+  const out: Sets = new Map()
+  if (typeof lo === 'number' && typeof hi === 'number' && lo >= hi) return out
+  await Promise.all(
+    gks.map(async (gk) => {
+      const c = () => db.messages.where('[gk+time]').between([gk, lo], [gk, hi], true, false)
+      const [keys, primary] = await Promise.all([c().keys(), c().primaryKeys()])
+      const s = new Float64Array(primary.length)
+      const m = new Uint32Array(primary.length)
+      primary.forEach((pk, i) => {
+        s[i] = (pk as unknown as [string, number])[1]
+        const t = (keys[i] as unknown as [string, number])[1]
+        m[i] = typeof t === 'number' && t > 0 && t < 2 ** 32 ? Math.floor(t) : 0
+      })
+      const list = sortList(s, m)
+      if (list.s.length) out.set(gk, list)
+    })
+  )
+  return out
+}
+
+export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promise<SearchOutcome> {
+  const prepared = await prepareSearch(req, db)
+  if ('error' in prepared) return { ok: false, error: prepared }
+  const summary = querySummary(prepared.query, prepared.ctx)
+  const gks = scopeGroups(prepared, summary)
+  const p = plan(summary, prepared)
+  const combined = { from: maxDefined(summary.range.from, prepared.range.from), to: minDefined(summary.range.to, prepared.range.to) }
+
+  if (p.positive.length === 0 && p.negative.length === 0 && !p.verify && p.keepTime.length <= 2 && !summary.negated.some(isDate)) {
+    return { ok: true, run: rangeRun(db, prepared, gks, p.keepTime, combined) }
+  }
+
+  let sets: Promise<Ordered> | undefined
+  const candidates = () =>
+    (sets ??= (async () => {
+      const reader = new RowReader(db, gks, gks.length === prepared.gks.length && req.gks === undefined)
+      let result: Sets
+      if (p.positive.length) {
+        const lists = await Promise.all(
+          p.positive.map(async (any) => (await Promise.all(any.map((l) => lookup(reader, l.term, l.prefix)))).reduce(orSets))
+        )
+        lists.sort((a, b) => size(a) - size(b))
+        result = lists.reduce(andSets)
+      } else {
+        result = await universe(db, gks, combined)
+      }
+      for (const keep of p.keepTime) {
+        const next: Sets = new Map()
+        for (const [gk, list] of result) {
+          const r = filterList(list, keep)
+          if (r.s.length) next.set(gk, r)
+        }
+        result = next
+      }
+      for (const all of p.negative) {
+        if (result.size === 0) break
+        const parts = await Promise.all(all.map((l) => lookup(reader, l.term, l.prefix)))
+        result = minusSets(result, parts.reduce(andSets))
+      }
+      return order(result)
+    })())
+  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify) }
+}
+
+function isDate(c: Clause): boolean {
+  return c.kind === 'before' || c.kind === 'after' || c.kind === 'on'
+}
+
+function size(s: Sets): number {
+  let n = 0
+  for (const l of s.values()) n += l.s.length
+  return n
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b)
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b)
+}

@@ -1,0 +1,45 @@
+/**
+ * Indexing what is already archived: the schema upgrade to v2 (app-db.ts) runs this inside its
+ * upgrade transaction, so an archive synced or imported before search existed becomes searchable
+ * on the first launch of the new version, all or nothing: if the upgrade fails, IndexedDB keeps
+ * the v1 database as it was.
+ */
+import Dexie, { type Transaction } from 'dexie'
+import type { ArchivedMessage } from '@shared/archive-record'
+import { emptyIndexState, GroupIndexDiff, writePostings, type IndexState, type PostingRow } from './postings'
+
+/** Messages read and indexed per step (one fold into bucket rows each). */
+const PAGE = 2000
+
+interface StoredGroup {
+  gk: string
+  index?: IndexState
+}
+interface StoredMessage {
+  gk: string
+  seq: number
+  raw: ArchivedMessage
+}
+
+export async function indexArchive(tx: Transaction): Promise<void> {
+  const groups = tx.table<StoredGroup, string>('groups')
+  const messages = tx.table<StoredMessage, [string, number]>('messages')
+  const store = { postings: tx.table<PostingRow, [number, string, number]>('postings') }
+  for (const group of await groups.toArray()) {
+    let state = group.index ?? emptyIndexState()
+    let after: number | typeof Dexie.minKey = Dexie.minKey
+    for (;;) {
+      const page = await messages
+        .where('[gk+seq]')
+        .between([group.gk, after], [group.gk, Dexie.maxKey], false, true)
+        .limit(PAGE)
+        .toArray()
+      if (page.length === 0) break
+      const diff = new GroupIndexDiff()
+      for (const row of page) diff.record(row.seq, undefined, row.raw)
+      state = await writePostings(store, group.gk, state, diff)
+      after = page[page.length - 1]!.seq
+    }
+    await groups.update(group.gk, { index: state })
+  }
+}
