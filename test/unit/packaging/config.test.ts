@@ -166,6 +166,10 @@ describe('installer configuration', () => {
   it('keeps the CLI bin, npm run dist and npm run icons working from the repository', () => {
     expect(pkg.bin['tim-archive']).toBe('bin/tim-archive.cjs')
     expect(tracked).toContain(pkg.bin['tim-archive'])
+    // The deb links the app's executable into /usr/bin: under the CLI's name it would shadow the
+    // CLI with a GUI launcher.
+    expect(cfg.executableName).toBeTruthy()
+    expect(Object.keys(pkg.bin)).not.toContain(cfg.executableName)
     expect(pkg.scripts.dist).toBe('node build/dist.mjs')
     expect(pkg.scripts.icons).toBe('node build/make-icons.mjs')
     for (const f of ['build/dist.mjs', 'build/make-icons.mjs']) expect(tracked).toContain(f)
