@@ -31,8 +31,8 @@ a { color: var(--accent); }
 `
 
 function row(label: string, r: SeqRuns): string {
-  const cls = r.count ? ' class="warn"' : ''
-  return `<tr><th>${escapeHtml(label)}</th><td class="num"${cls}>${n(r.count)}</td><td class="ranges">${r.count ? escapeHtml(formatRanges(r.ranges, maxRangesShown)) : ''}</td></tr>`
+  const cls = r.count ? 'num warn' : 'num'
+  return `<tr><th>${escapeHtml(label)}</th><td class="${cls}">${n(r.count)}</td><td class="ranges">${r.count ? escapeHtml(formatRanges(r.ranges, maxRangesShown)) : ''}</td></tr>`
 }
 
 function groupSection(g: GroupHealth, i: number): string {
