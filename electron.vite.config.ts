@@ -17,6 +17,7 @@ export default defineConfig({
           sim: resolve('src-main/sim/main.ts'),
           'bench-sync': resolve('src-main/bench/bench-sync.ts'),
           'bench-timeline': resolve('src-main/bench/bench-timeline.ts'),
+          'bench-export': resolve('src-main/bench/bench-export.ts'),
           demo: resolve('src-main/demo/main.ts')
         }
       },

@@ -42,10 +42,8 @@ export class FileSink {
     if (this.failed) throw this.failed
     if (s === '') return
     this.bytes += Buffer.byteLength(s)
-    if (!this.stream.write(s)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')])
-      if (this.failed) throw this.failed
-    }
+    // once() rejects if the stream emits 'error' while we wait.
+    if (!this.stream.write(s)) await once(this.stream, 'drain')
   }
 
   /** Flushes to disk and renames the temporary file to the final name. */

@@ -116,7 +116,12 @@ test('I can search and filter inside an exported HTML file, and switch light and
   await expect(page.locator('#shown')).toHaveText(`${onDay} of ${total} messages`)
   for (const d of await page.locator('article:visible').evaluateAll((as) => as.map((a) => a.getAttribute('data-d')))) expect(d).toBe(day)
 
-  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+  const bg = () =>
+    page.evaluate(() => {
+      // The node tsconfig has no DOM lib: the page's globals, typed as far as used here.
+      const g = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } }
+      return g.getComputedStyle(g.document.body).backgroundColor
+    })
   const before = await bg()
   await page.getByRole('button', { name: 'Light / dark' }).click()
   expect(await bg()).not.toBe(before)
