@@ -198,6 +198,9 @@ test('I open a result and the timeline shows that message in context, marked', a
   // Focus stayed on the results: the next one is one arrow away.
   await expect(first).toBeFocused()
   await shot('search-05-opened')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await shot('search-05-opened-dark')
+  await page.emulateMedia({ colorScheme: 'light' })
   const second = results().nth(1)
   if ((await results().count()) > 1) {
     await page.keyboard.press('ArrowDown')
@@ -246,8 +249,9 @@ test('the search panel in Chinese', async () => {
   await page.getByLabel('Language').selectOption('zh-CN')
   await searchFor('会议室 -from:bob')
   await expect(panel().getByText(/\d+ 条结果/)).toBeVisible()
-  await panel().getByText('查询语法').click()
   await shot('search-07-zh')
+  await panel().getByText('查询语法').click()
+  await shot('search-07-zh-help')
   await panel().getByText('查询语法').click()
   await page.getByLabel('语言').selectOption('en')
   await expect(panel().getByRole('heading', { name: 'Search' })).toBeVisible()
