@@ -11,6 +11,7 @@ import {
   loadOlder,
   loadRange,
   newestSeq,
+  seqAtOrAfter,
   seqAtOrBefore
 } from '../../../src-renderer/src/features/timeline/timeline-source'
 
@@ -218,6 +219,25 @@ describe('finding the message at a date', () => {
   it('reads the newest seq without reading the group', async () => {
     expect(await newestSeq(gk, db)).toBe(1000)
     expect(await newestSeq('ws|@TGS#none', db)).toBeUndefined()
+  })
+})
+
+describe('jump to date: the first message at or after a time', () => {
+  it('gives the oldest message sent at or after the time, the first of those in one second', async () => {
+    const m = all.find((r) => r.seq === 305)!
+    expect(await seqAtOrAfter(gk, m.time, db)).toBe(305)
+    expect(await seqAtOrAfter(gk, m.time - 30, db)).toBe(305)
+    // Seq 10 shares its second with seq 9.
+    expect(await seqAtOrAfter(gk, all.find((r) => r.seq === 10)!.time, db)).toBe(9)
+  })
+
+  it('lands on the oldest message before the archive, and on nothing after it', async () => {
+    expect(await seqAtOrAfter(gk, 0, db)).toBe(1)
+    expect(await seqAtOrAfter(gk, t0 - 86_400, db)).toBe(1)
+    // The other group's later message (t0 + 999,999) is not this group's.
+    expect(await seqAtOrAfter(gk, all[all.length - 1]!.time + 1, db)).toBeUndefined()
+    expect(await seqAtOrAfter(other, t0 + 6, db)).toBe(2000)
+    expect(await seqAtOrAfter('ws|@TGS#none', t0, db)).toBeUndefined()
   })
 })
 
