@@ -18,8 +18,10 @@
  *   when all its bigrams occur (`数据同步` matches 数据同步 but not 数据已经同步); one CJK
  *   character matches wherever it occurs. A word with no letters or digits (`:)`, `😀`) matches as
  *   a substring.
- * - `"a phrase"` — a contiguous substring of the normalized message text (whitespace runs count as
- *   one space): `"ello wor"` is in `Hello   World`. Use it for exact wording or punctuation.
+ * - `"a phrase"` — the words in this order, contiguous, in the normalized message text (whitespace
+ *   runs count as one space): `"red fox"` is in `The red   fox` and `red fox!` but not in `bored
+ *   foxes` (its ends are word boundaries, tokenize.ts containsPhrase). Use it for exact wording or
+ *   punctuation; in Chinese a phrase is simply contiguous text.
  * - `from:alice` — From_Account equals the value (case-insensitive). `in:g1` — GroupId equals the
  *   value, or the group's name does (via the context). Repeating `from:` (or `in:`) means any of
  *   them: `from:alice from:bob` is messages from either; all clauses combined with AND would make
@@ -44,7 +46,7 @@ import {
   type MessageView
 } from './extract-text'
 import { normalize } from './normalize'
-import { queryTerms, tokenizeNormalized } from './tokenize'
+import { containsPhrase, queryTerms, tokenizeNormalized } from './tokenize'
 
 export interface CalendarDate {
   year: number
@@ -353,8 +355,8 @@ function holds(c: Clause, l: Lazy, ctx: MatchContext, offset: number): boolean {
       if (c.terms.length === 0 && c.prefixes.length === 0) return l.view.text.includes(c.text)
       return hasTerms(l, c)
     case 'phrase':
-      // Its terms follow from the substring: they only serve an index to narrow candidates.
-      return l.view.text.includes(c.text)
+      // Its terms follow from the phrase: they only serve an index to narrow candidates.
+      return containsPhrase(l.view.text, c.text)
     case 'from':
       return typeof l.m.From_Account === 'string' && normalize(l.m.From_Account) === c.value
     case 'in': {
@@ -414,7 +416,8 @@ export function matches(m: ArchivedMessage, q: Query, ctx: MatchContext = {}): b
 /**
  * A query taken apart for an index: a message matches exactly when
  * - its index terms include every `terms` entry and, for every `prefixes` entry, one starting with it;
- * - its normalized text contains every `phrases` entry;
+ * - its normalized text contains every `phrases` entry (containsPhrase for phrases, a plain
+ *   substring for symbol-only words);
  * - From_Account (normalized) is one of `from` when `from` is not empty; likewise GroupId or group
  *   name for `in` (resolve names to ids with the group list);
  * - MsgTimeStamp × 1000 is in [range.from, range.to) (range.from ≥ range.to: no message can match);

@@ -97,6 +97,39 @@ export function tokenizeNormalized(text: string): string[] {
   return [...out]
 }
 
+const wordCharOnly = new RegExp(`^${wordChar}$`, 'u')
+
+/** Whether a code point is a letter, mark or digit of a spaced script (what a word chain is made of). */
+function isWordCodePoint(cp: number | undefined): boolean {
+  return cp !== undefined && wordCharOnly.test(String.fromCodePoint(cp))
+}
+
+function codePointBefore(text: string, i: number): number | undefined {
+  if (i <= 0) return undefined
+  const low = text.charCodeAt(i - 1)
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) return text.codePointAt(i - 2)
+  return low
+}
+
+/**
+ * Whether normalized `text` contains normalized `phrase` as a quoted phrase: a contiguous
+ * substring whose ends are word boundaries where the phrase starts or ends with a letter or digit
+ * of a spaced script. `"red fox"` is in `the red fox.` and `e-mail red fox` but not in `bored
+ * foxes`; `"数据"` is anywhere in a CJK run, which has no word boundaries; `"v2.3"` is in `v2.3!`.
+ */
+export function containsPhrase(text: string, phrase: string): boolean {
+  if (!phrase) return true
+  const checkStart = isWordCodePoint(phrase.codePointAt(0))
+  const checkEnd = isWordCodePoint(codePointBefore(phrase, phrase.length))
+  for (let i = text.indexOf(phrase); i >= 0; i = text.indexOf(phrase, i + 1)) {
+    const end = i + phrase.length
+    if (checkStart && isWordCodePoint(codePointBefore(text, i))) continue
+    if (checkEnd && end < text.length && isWordCodePoint(text.codePointAt(end))) continue
+    return true
+  }
+  return false
+}
+
 /** The deduplicated index terms of any text (normalized first), in order of first appearance. */
 export function tokenize(text: string): string[] {
   return tokenizeNormalized(normalize(text))
@@ -116,10 +149,10 @@ export interface QueryTermsOptions {
   /** The word ended with `*`: its last word part is a prefix. */
   prefix?: boolean
   /**
-   * The text is a quoted phrase, matched as a substring of the normalized message text. Only terms
-   * any containing message must have are returned: a word touching an end of the phrase may be part
-   * of a longer word in the message (`"ello wor"` is in `hello world`), so the first word gives no
-   * term and the last one a prefix; words in between are exact.
+   * The text is a quoted phrase (see containsPhrase). Only terms any containing message must have
+   * are returned: every word of a spaced script is whole (`"big red fox"` → big, red, fox); a CJK
+   * run gives its bigrams, and a lone CJK character at an end of the phrase a prefix (CJK text has
+   * no word boundaries, so it may continue a longer run).
    */
   phrase?: boolean
 }
@@ -157,11 +190,9 @@ export function queryTerms(text: string, options: QueryTermsOptions = {}): Query
     }
     const lastSegment = i === segments.length - 1
     parts.forEach((p, j) => {
+      // A phrase's Latin words are whole words (containsPhrase checks its ends), so all exact.
       if (options.phrase) {
-        const boundedLeft = p.start > 0
-        const boundedRight = p.end < norm.length
-        if (boundedLeft && boundedRight) terms.add(clip(p.text))
-        else if (boundedLeft) prefixes.add(clip(p.text))
+        terms.add(clip(p.text))
         return
       }
       if (options.prefix && lastSegment && j === parts.length - 1) prefixes.add(clip(p.text))

@@ -8,7 +8,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
-import { mulberry32 } from '../../../src-main/sim/seed'
 import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
@@ -19,6 +18,17 @@ import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
 import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
 
 const ws = '1400000000@china'
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
 let n = 0
 const open: AppDB[] = []
 afterEach(async () => {

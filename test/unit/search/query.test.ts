@@ -13,7 +13,7 @@ import {
   type QueryError,
   type QuerySummary
 } from '../../../src-main/shared/search/query'
-import { tokenize } from '../../../src-main/shared/search/tokenize'
+import { containsPhrase, tokenize } from '../../../src-main/shared/search/tokenize'
 import {
   custom,
   face,
@@ -71,7 +71,7 @@ describe('parsing queries', () => {
         terms: [],
         prefixes: ['rel']
       },
-      { kind: 'phrase', negated: false, at: 11, text: 'big news', terms: [], prefixes: ['news'] },
+      { kind: 'phrase', negated: false, at: 11, text: 'big news', terms: ['big', 'news'], prefixes: [] },
       { kind: 'from', negated: true, at: 22, value: 'bob' },
       { kind: 'has', negated: false, at: 32, value: 'image' }
     ])
@@ -255,8 +255,11 @@ describe('matching words and phrases', () => {
     expect(hits('"数据同步"', ms)).toEqual([0])
     expect(hits('"同步完"', ms)).toEqual([0, 1])
     expect(hits('"hello world again"', ms)).toEqual([2])
-    expect(hits('"ello wor"', ms)).toEqual([2])
     expect(hits('"world hello"', ms)).toEqual([])
+    // Its ends are word boundaries in spaced scripts; Chinese has none.
+    expect(hits('"ello wor"', ms)).toEqual([])
+    expect(hits('"hello world"', [textMsg('(hello world!)'), textMsg('othello worlds'), textMsg('say hello world')])).toEqual([0, 2])
+    expect(hits('"据同"', ms)).toEqual([0])
   })
 
   it('finds a single Chinese character anywhere in a run', () => {
@@ -296,7 +299,8 @@ describe('matching words and phrases', () => {
     expect(hits('release', ms)).toEqual([0, 2])
     expect(hits('release*', ms)).toEqual([0, 1, 2])
     expect(hits('rel*', ms)).toEqual([0, 1, 2])
-    expect(hits('"release"', ms)).toEqual([0, 1, 2, 3])
+    // A quoted word is a whole word too (its ends are word boundaries); `-` is not a letter.
+    expect(hits('"release"', ms)).toEqual([0, 2])
   })
 
   it('finds words however they were joined', () => {
@@ -537,8 +541,8 @@ describe('the query summary for an index', () => {
     )
     const s = querySummary(q, { timeZoneOffsetMinutes: 480 })
     expect(s).toEqual({
-      terms: ['数据', '据同', '同步', 'red'],
-      prefixes: ['rel', '同', 'fox'],
+      terms: ['数据', '据同', '同步', 'big', 'red', 'fox'],
+      prefixes: ['rel', '同'],
       phrases: ['big red fox', '😀'],
       from: ['alice', 'bob'],
       in: ['g1'],
@@ -622,7 +626,7 @@ describe('the query summary for an index', () => {
       if (!s.terms.every((t) => terms.has(t))) return false
       if (!s.prefixes.every((p) => [...terms].some((t) => t.startsWith(p)))) return false
       const textNorm = normalize(searchableText(m))
-      if (!s.phrases.every((p) => textNorm.includes(p))) return false
+      if (!s.phrases.every((p) => containsPhrase(textNorm, p))) return false
       if (s.from.length && !s.from.includes(normalize(m.From_Account))) return false
       const name = ctx.groupName?.(m.GroupId)
       if (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_TERM_LENGTH, queryTerms, tokenize } from '../../../src-main/shared/search/tokenize'
+import { containsPhrase, MAX_TERM_LENGTH, queryTerms, tokenize } from '../../../src-main/shared/search/tokenize'
 
 const sorted = (a: string[]): string[] => [...a].sort()
 
@@ -128,18 +128,32 @@ describe('query terms', () => {
   })
 
   it('keeps only terms a message containing the phrase must have', () => {
-    // "ello wor" is inside "hello world": the first word may be a word's end, the last its start.
-    expect(queryTerms('ello wor', { phrase: true })).toEqual({ terms: [], prefixes: ['wor'] })
+    // A phrase's spaced-script words are whole words (its ends are word boundaries): all exact.
+    expect(queryTerms('hello wor', { phrase: true })).toEqual({ terms: ['hello', 'wor'], prefixes: [] })
     expect(queryTerms('the big red fox', { phrase: true })).toEqual({
-      terms: ['big', 'red'],
-      prefixes: ['fox']
+      terms: ['the', 'big', 'red', 'fox'],
+      prefixes: []
     })
     expect(queryTerms('数据同步 ok', { phrase: true })).toEqual({
-      terms: ['数据', '据同', '同步'],
-      prefixes: ['ok']
+      terms: ['数据', '据同', '同步', 'ok'],
+      prefixes: []
     })
-    expect(queryTerms('a 数 b', { phrase: true })).toEqual({ terms: ['数'], prefixes: ['b'] })
+    // A lone CJK character is exact between other text, a prefix at an end (the run may go on).
+    expect(queryTerms('a 数 b', { phrase: true })).toEqual({ terms: ['a', '数', 'b'], prefixes: [] })
     expect(queryTerms('数', { phrase: true })).toEqual({ terms: [], prefixes: ['数'] })
+  })
+
+  it('a phrase matches where its words are whole and contiguous', () => {
+    expect(containsPhrase('the red fox.', 'red fox')).toBe(true)
+    expect(containsPhrase('bored foxes', 'red fox')).toBe(false)
+    expect(containsPhrase('e-mail red fox', 'mail red fox')).toBe(true)
+    expect(containsPhrase('email', 'mail')).toBe(false)
+    expect(containsPhrase('release v2.3!', 'v2.3')).toBe(true)
+    expect(containsPhrase('数据同步完成', '同步')).toBe(true)
+    expect(containsPhrase('ok数据', 'ok')).toBe(true)
+    expect(containsPhrase('okay ok', 'ok')).toBe(true)
+    expect(containsPhrase('𝐀ok', 'ok')).toBe(false)
+    expect(containsPhrase(':) hi', ':)')).toBe(true)
   })
 
   it('phrase terms are always among the terms of text that contains the phrase', () => {
@@ -149,18 +163,11 @@ describe('query terms', () => {
       'x a 数 b y',
       "we don't e-mail"
     ]
-    const phrases = [
-      'ello world, the b',
-      'big red fox',
-      '据同步 ok 完',
-      'a 数 b',
-      "e don't e-ma",
-      'red'
-    ]
+    const phrases = ['world, the big', 'big red fox', '据同步 ok 完', 'a 数 b', "don't e-mail", 'red']
     for (const text of texts) {
       const terms = new Set(tokenize(text))
       for (const p of phrases) {
-        if (!text.toLowerCase().includes(p)) continue
+        if (!containsPhrase(text.toLowerCase(), p)) continue
         const q = queryTerms(p, { phrase: true })
         for (const t of q.terms) expect(terms.has(t), `${p} → ${t} in ${text}`).toBe(true)
         for (const pre of q.prefixes)
