@@ -2,7 +2,7 @@
  * Electron main process: a thin shell around the engine. Everything it does is also reachable
  * without Electron (the CLI and browser mode share the same code).
  */
-import { app, BrowserWindow, ipcMain, safeStorage, screen, session, type Rectangle } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session, type Rectangle } from 'electron'
 import { randomBytes } from 'node:crypto'
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -159,7 +159,22 @@ if (!app.requestSingleInstanceLock()) {
       configDir,
       shell: 'electron',
       version: app.getVersion(),
-      locale: app.getPreferredSystemLanguages()[0] ?? app.getLocale()
+      locale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+      exports: {
+        // The native save dialog (a folder picker for a split export), over the app window.
+        chooseDestination: async (suggestedName, folder) => {
+          const win = mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined
+          const defaultPath = join(app.getPath('documents'), suggestedName)
+          if (folder) {
+            const options = { title: 'Export to a new or empty folder', defaultPath, properties: ['openDirectory', 'createDirectory', 'promptToCreate'] as ('openDirectory' | 'createDirectory' | 'promptToCreate')[] }
+            const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+            return r.canceled ? null : (r.filePaths[0] ?? null)
+          }
+          const options = { title: 'Export messages', defaultPath }
+          const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+          return r.canceled || !r.filePath ? null : r.filePath
+        }
+      }
     })
     if (demo) {
       const connected = await service.workspace.connect(JSON.parse(demo) as Parameters<typeof service.workspace.connect>[0])

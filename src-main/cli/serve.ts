@@ -4,8 +4,8 @@
  * the browser's IndexedDB, exactly as the Electron renderer does.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppService } from '../services/app-service'
@@ -101,7 +101,9 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: Se
     configDir,
     shell: 'web',
     version: packageVersion(),
-    locale
+    locale,
+    // Finished exports wait here for their download (one each, removed once sent).
+    exports: { downloadDir: mkdtempSync(join(tmpdir(), 'tim-archive-exports-')) }
   })
 
   let server: Awaited<ReturnType<typeof startWebServer>>

@@ -43,6 +43,12 @@ const api: PreloadApi = {
     onBatch: (listener) => subscribe(channels.syncBatch, listener),
     onProgress: (listener) => subscribe(channels.syncProgress, listener),
     onDone: (listener) => subscribe(channels.syncDone, listener)
+  },
+  export: {
+    start: (input) => ipcRenderer.invoke(channels.exportStart, input),
+    write: (exportId, messages) => ipcRenderer.invoke(channels.exportWrite, exportId, messages),
+    finish: (exportId) => ipcRenderer.invoke(channels.exportFinish, exportId),
+    cancel: (exportId) => ipcRenderer.invoke(channels.exportCancel, exportId)
   }
 }
 

@@ -29,10 +29,12 @@ import {
   type WorkspaceInfo
 } from '../shared/ipc/contract'
 import { GroupIdSchema, parseInvokeArgs, resultChannels, type InvokeChannel, type ParsedArgs } from '../shared/ipc/schemas'
+import type { ArchivedMessage } from '../shared/archive-record'
 import type { GroupInfo } from '../shared/tim-types'
 import { TimClient, type ClientOptions, type TimCredentials } from '../tim/client'
 import { TimApiError } from '../tim/errors'
 import { ensurePrivateDir, writeFileAtomic, type SecretStore } from './secret-store'
+import { ExportHost, type ExportHostOptions } from './export-host'
 
 export interface AppServiceOptions {
   secretStore: SecretStore
@@ -48,6 +50,8 @@ export interface AppServiceOptions {
   maxUnackedBatches?: number
   /** Minimum interval between progress events of one group, ms. Default 100 (≤ 10/s). */
   progressIntervalMs?: number
+  /** Electron: the save dialog; browser mode: where downloads wait (see export-host.ts). */
+  exports?: Omit<ExportHostOptions, 'version'>
 }
 
 /** Events the service emits, keyed by the contract's channel names. */
@@ -61,7 +65,7 @@ export interface HostEvents {
  * The contract's invoke side, as the service implements it: PreloadApi without the event
  * subscriptions, which each transport wires to `on()` itself. Derived, so the two cannot drift.
  */
-export type HostApi = Pick<PreloadApi, 'app' | 'workspace' | 'groups'> & {
+export type HostApi = Pick<PreloadApi, 'app' | 'workspace' | 'groups' | 'export'> & {
   sync: Omit<PreloadApi['sync'], 'onBatch' | 'onProgress' | 'onDone'>
 }
 
@@ -157,6 +161,8 @@ export class AppService implements HostApi {
   readonly workspace: HostApi['workspace']
   readonly groups: HostApi['groups']
   readonly sync: HostApi['sync']
+  /** Exports written by the host from chunks the renderer reads from its store (export-host.ts). */
+  readonly export: ExportHost
 
   private readonly listeners: { [K in keyof HostEvents]: Set<Listener<K>> } = {
     'sync:batch': new Set(),
@@ -185,6 +191,7 @@ export class AppService implements HostApi {
       cancel: async (runId) => this.cancel(runId),
       ack: async (runId, batchIds, error) => this.ack(runId, batchIds, error)
     }
+    this.export = new ExportHost({ version: opts.version, ...opts.exports })
   }
 
   info(): AppInfo {
@@ -631,5 +638,9 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.groupsLookup]: (s, [ids]) => s.groups.lookup(ids),
   [channels.syncStart]: (s, [input]) => s.sync.start(input),
   [channels.syncCancel]: (s, [runId]) => s.sync.cancel(runId),
-  [channels.syncAck]: (s, [runId, batchIds, error]) => s.sync.ack(runId, batchIds, error ?? undefined)
+  [channels.syncAck]: (s, [runId, batchIds, error]) => s.sync.ack(runId, batchIds, error ?? undefined),
+  [channels.exportStart]: (s, [input]) => s.export.start(input),
+  [channels.exportWrite]: (s, [id, messages]) => s.export.write(id, messages as ArchivedMessage[]),
+  [channels.exportFinish]: (s, [id]) => s.export.finish(id),
+  [channels.exportCancel]: (s, [id]) => s.export.cancel(id)
 }

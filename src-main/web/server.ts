@@ -13,6 +13,7 @@
  * with the same schemas as Electron IPC.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
@@ -238,6 +239,33 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   }
 
   // ------------------------------------------------------------------------------------------
+  // Export downloads: a finished export (export-host.ts) once, for the one-time key the page got
+  // from export:finish. A page navigation cannot carry the API token, so the key is the
+  // authorization: 192 random bits, valid for one download, for one file.
+
+  const serveDownload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.method !== 'GET') return sendError(res, 405, 'METHOD', 'Use GET', { Allow: 'GET' })
+    const id = url.pathname.slice('/download/'.length)
+    const d = service.export.takeDownload(id, url.searchParams.get('key') ?? '')
+    if (!d) return sendError(res, 404, 'NOT_FOUND', 'No such download (each one works once)')
+    const size = (await stat(d.path)).size
+    const ascii = d.name.replace(/[^\x20-\x7e]|["\\]/g, '_')
+    res.writeHead(200, {
+      ...securityHeaders,
+      'Cache-Control': 'no-store',
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(d.name)}`,
+      'Content-Length': size
+    })
+    const stream = createReadStream(d.path)
+    stream.pipe(res)
+    res.on('close', () => {
+      stream.destroy()
+      void d.done()
+    })
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Static files
 
   const serveIndex = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -302,6 +330,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
     if (url.pathname === '/api/events') return openEvents(req, res, url)
+    if (url.pathname.startsWith('/download/')) return serveDownload(req, res, url)
     if (url.pathname.startsWith('/api/')) {
       let channel: string
       try {
@@ -353,6 +382,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       clearInterval(heartbeat)
       for (const off of offs) off()
       service.cancelAllRuns()
+      await service.export.close()
       for (const c of clients) c.end()
       clients.clear()
       await new Promise<void>((done) => {

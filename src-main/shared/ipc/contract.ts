@@ -7,6 +7,7 @@
  * `{ ok: false, error }`; only bugs throw.
  */
 import type { Coverage } from '../coverage'
+import type { ArchivedMessage } from '../archive-record'
 import type { GroupInfo, RawMessage } from '../tim-types'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
@@ -122,6 +123,42 @@ export interface SyncDoneEvent {
   groups: SyncGroupDone[]
 }
 
+/** What the app exports (see src-main/export). */
+export type ExportFormatName = 'html' | 'json' | 'jsonl' | 'csv' | 'txt' | 'md'
+
+export interface ExportStartInput {
+  format: ExportFormatName
+  /** `count:N`, `size:MB` or `month`: several files in a folder (desktop only). */
+  split?: string
+  /** The search query the messages match ('' for all), for the export's metadata. */
+  query: string
+  groups: { groupId: string; name?: string }[]
+  /** The date range asked for (YYYY-MM-DD), for the metadata. */
+  after?: string
+  before?: string
+  /** IANA time zone times are written in (the app uses the system's). */
+  timeZone: string
+  /** How many messages will be sent, when known. */
+  count?: number
+  /** The file (or folder) name to suggest. */
+  suggestedName: string
+}
+
+export interface ExportStarted {
+  exportId: string
+  /** Where it is being written: the chosen path (desktop) or the file name (browser). */
+  destination: string
+}
+
+export interface ExportFinished {
+  messages: number
+  bytes: number
+  /** The files written (desktop: full paths; browser: the name of the download). */
+  files: string[]
+  /** Browser mode: a same-origin URL that downloads the file once. */
+  downloadUrl?: string
+}
+
 export interface PreloadApi {
   app: {
     info(): Promise<AppInfo>
@@ -159,7 +196,26 @@ export interface PreloadApi {
     onProgress(listener: (e: SyncProgressEvent) => void): () => void
     onDone(listener: (e: SyncDoneEvent) => void): () => void
   }
+  export: {
+    /**
+     * Asks where to save (the native dialog in Electron; CANCELLED when closed) and opens the
+     * export. Browser mode writes to a private temp folder and offers a download at the end.
+     */
+    start(input: ExportStartInput): Promise<Result<ExportStarted>>
+    /**
+     * Appends messages (records exactly as archived, in export order, at most
+     * maxExportChunkMessages). Answers when they are written: send the next chunk only then.
+     */
+    write(exportId: string, messages: ArchivedMessage[]): Promise<Result<{ messages: number; bytes: number }>>
+    /** Ends the export: the file appears under its name only now. */
+    finish(exportId: string): Promise<Result<ExportFinished>>
+    /** Drops the export: its temporary file is removed. */
+    cancel(exportId: string): Promise<void>
+  }
 }
+
+/** The most messages one `export.write` call may carry (and under 1 MB of JSON in browser mode). */
+export const maxExportChunkMessages = 5000
 
 /** The most batch ids one `sync.ack` call may carry; split longer lists over several calls. */
 export const maxAckBatchIds = 10_000
@@ -180,5 +236,9 @@ export const channels = {
   syncAck: 'sync:ack',
   syncBatch: 'sync:batch',
   syncProgress: 'sync:progress',
-  syncDone: 'sync:done'
+  syncDone: 'sync:done',
+  exportStart: 'export:start',
+  exportWrite: 'export:write',
+  exportFinish: 'export:finish',
+  exportCancel: 'export:cancel'
 } as const

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot'
 import { regions } from '../regions'
-import { channels, maxAckBatchIds, maxAckErrorChars } from './contract'
+import { channels, maxAckBatchIds, maxAckErrorChars, maxExportChunkMessages } from './contract'
 
 /** uint32 seqs (tencent-im-rest-api.md §1.5): 1 … 4294967295. */
 const MAX_SEQ = 4294967295
@@ -138,6 +138,44 @@ export const GroupIdListSchema = v.pipe(
   v.maxLength(limits.groupsPerLookup, `At most ${limits.groupsPerLookup} group IDs at once`)
 )
 
+export const ExportIdSchema = v.pipe(v.string(), v.uuid('An export id is a UUID'))
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const DateTextSchema = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}(-\d{2})?$/, 'A date is YYYY-MM-DD or YYYY-MM'))
+
+export const ExportStartInputSchema = v.strictObject({
+  format: v.picklist(['html', 'json', 'jsonl', 'csv', 'txt', 'md'], 'The format must be html, json, jsonl, csv, txt or md'),
+  split: v.optional(v.pipe(v.string(), v.maxLength(32))),
+  query: v.pipe(v.string(), v.maxLength(2000)),
+  groups: v.pipe(
+    v.array(v.strictObject({ groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
+    v.minLength(1, 'Choose at least one group to export'),
+    v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} groups per export`)
+  ),
+  after: v.optional(DateTextSchema),
+  before: v.optional(DateTextSchema),
+  timeZone: v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone, 'The time zone must be an IANA name such as UTC or Asia/Shanghai')),
+  count: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  suggestedName: v.pipe(v.string(), v.minLength(1), v.maxLength(200), noControlChars('The file name'))
+})
+
+/**
+ * A chunk of archived records. Only what ordering and naming need is checked (GroupId, MsgSeq):
+ * the writers read every other field defensively, as the search walker does.
+ */
+export const ExportChunkSchema = v.pipe(
+  v.array(v.looseObject({ GroupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), MsgSeq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)) })),
+  v.maxLength(maxExportChunkMessages, `At most ${maxExportChunkMessages} messages per export chunk`)
+)
+
 /**
  * Argument tuples per invoke channel, exactly as the preload passes them to ipcRenderer.invoke
  * and the web transport sends them as `{ args }`. A trailing optional argument may be absent,
@@ -153,7 +191,11 @@ export const invokeArgs = {
   [channels.groupsLookup]: v.strictTuple([GroupIdListSchema]),
   [channels.syncStart]: v.strictTuple([SyncStartInputSchema]),
   [channels.syncCancel]: v.strictTuple([RunIdSchema]),
-  [channels.syncAck]: v.strictTuple([RunIdSchema, BatchIdListSchema, v.nullish(AckErrorSchema)])
+  [channels.syncAck]: v.strictTuple([RunIdSchema, BatchIdListSchema, v.nullish(AckErrorSchema)]),
+  [channels.exportStart]: v.strictTuple([ExportStartInputSchema]),
+  [channels.exportWrite]: v.strictTuple([ExportIdSchema, ExportChunkSchema]),
+  [channels.exportFinish]: v.strictTuple([ExportIdSchema]),
+  [channels.exportCancel]: v.strictTuple([ExportIdSchema])
 } as const
 
 export type InvokeChannel = keyof typeof invokeArgs
@@ -164,7 +206,10 @@ export const resultChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>
   channels.workspaceConnect,
   channels.groupsDiscover,
   channels.groupsLookup,
-  channels.syncStart
+  channels.syncStart,
+  channels.exportStart,
+  channels.exportWrite,
+  channels.exportFinish
 ])
 
 /** Main → renderer event channels. */

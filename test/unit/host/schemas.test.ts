@@ -143,7 +143,7 @@ describe('the other calls', () => {
       const isEvent = name === channels.syncBatch || name === channels.syncProgress || name === channels.syncDone
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(10)
+    expect(Object.keys(invokeArgs)).toHaveLength(14)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

@@ -128,6 +128,12 @@ function createWebApi(): PreloadApi {
       onBatch: (l) => subscribe<SyncBatchEvent>(channels.syncBatch, l),
       onProgress: (l) => subscribe<SyncProgressEvent>(channels.syncProgress, l),
       onDone: (l) => subscribe<SyncDoneEvent>(channels.syncDone, l)
+    },
+    export: {
+      start: (input) => call(channels.exportStart, input),
+      write: (exportId, messages) => call(channels.exportWrite, exportId, messages),
+      finish: (exportId) => call(channels.exportFinish, exportId),
+      cancel: (exportId) => call(channels.exportCancel, exportId)
     }
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * The app's export path on the host: chunks in, a file out (Electron: where the save dialog
+ * said; browser mode: a one-time download over real loopback HTTP).
+ */
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AppService, invokeChannel } from '../../../src-main/services/app-service'
+import { ExportHost, safeFileName } from '../../../src-main/services/export-host'
+import { FileSecretStore } from '../../../src-main/services/secret-store'
+import { channels, type ExportFinished, type ExportStartInput, type ExportStarted, type Result } from '../../../src-main/shared/ipc/contract'
+import { startWebServer, type WebServer } from '../../../src-main/web/server'
+import { corpus } from './corpus'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tim-export-host-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const input: ExportStartInput = { format: 'jsonl', query: '', groups: [{ groupId: '@TGS#1DEMO', name: 'Demo' }], timeZone: 'UTC', suggestedName: 'demo.jsonl', count: corpus.length }
+
+function ok<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
+  return r.value
+}
+
+describe('exporting from the app (desktop)', () => {
+  it('the chunks the app sends become the file I chose, complete, only after finish', async () => {
+    const sub = join(dir, 'desktop')
+    await mkdir(sub)
+    const target = join(sub, 'chosen.jsonl')
+    const asked: [string, boolean][] = []
+    const host = new ExportHost({ version: 't', chooseDestination: async (name, folder) => (asked.push([name, folder]), target) })
+    const { exportId, destination } = ok(await host.start(input))
+    expect(destination).toBe(target)
+    expect(asked).toEqual([['demo.jsonl', false]])
+    for (let i = 0; i < corpus.length; i += 4) {
+      const w = ok(await host.write(exportId, corpus.slice(i, i + 4)))
+      expect(w.messages).toBe(Math.min(i + 4, corpus.length))
+      expect(await readdir(sub)).not.toContain('chosen.jsonl')
+    }
+    const done = ok(await host.finish(exportId))
+    expect(done.messages).toBe(corpus.length)
+    expect(done.files).toEqual([target])
+    expect(await readFile(target, 'utf8')).toBe(corpus.map((m) => JSON.stringify(m) + '\n').join(''))
+    expect(await readdir(sub)).toEqual(['chosen.jsonl'])
+  })
+
+  it('cancel leaves nothing behind; closing the save dialog is CANCELLED', async () => {
+    const sub = join(dir, 'desktop-cancel')
+    await mkdir(sub)
+    const host = new ExportHost({ version: 't', chooseDestination: async () => join(sub, 'x.html') })
+    const { exportId } = ok(await host.start({ ...input, format: 'html' }))
+    ok(await host.write(exportId, corpus.slice(0, 10)))
+    await host.cancel(exportId)
+    expect(await readdir(sub)).toEqual([])
+    expect(await host.write(exportId, corpus.slice(0, 1))).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    const closed = new ExportHost({ version: 't', chooseDestination: async () => null })
+    expect(await closed.start(input)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+  })
+
+  it('a split export goes to a folder the dialog picked', async () => {
+    const target = join(dir, 'split-out')
+    const host = new ExportHost({ version: 't', chooseDestination: async (_n, folder) => (folder ? target : null) })
+    const { exportId } = ok(await host.start({ ...input, format: 'html', split: 'count:10' }))
+    ok(await host.write(exportId, corpus))
+    const done = ok(await host.finish(exportId))
+    expect(done.files.length).toBe(5)
+    expect((await readdir(target)).sort()).toEqual(['index.html', 'part-0001.html', 'part-0002.html', 'part-0003.html', 'part-0004.html'])
+  })
+
+  it('the host checks what the page sends', async () => {
+    const service = new AppService({ secretStore: new FileSecretStore(join(dir, 'cfg')), configDir: join(dir, 'cfg'), shell: 'electron', version: '1', locale: 'en' })
+    const bad = await invokeChannel(service, channels.exportStart, [{ ...input, format: 'exe' }])
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    const zone = await invokeChannel(service, channels.exportStart, [{ ...input, timeZone: 'Mars/Olympus' }])
+    expect(zone).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining('time zone') } })
+    const chunk = await invokeChannel(service, channels.exportWrite, ['0b9a7a1e-2f0e-4c1a-9d8e-0c1d2e3f4a5b', [{ GroupId: 'g' }]])
+    expect(chunk).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    expect(safeFileName('../../etc/passwd', 'x')).toBe('_.._etc_passwd')
+    expect(safeFileName('a\u202Etxt.exe', 'x')).toBe('a_txt.exe')
+  })
+})
+
+describe('exporting from the app (browser mode)', () => {
+  let server: WebServer
+  let base: string
+  beforeAll(async () => {
+    const rendererDir = join(dir, 'renderer')
+    await mkdir(rendererDir, { recursive: true })
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>')
+    const service = new AppService({ secretStore: new FileSecretStore(join(dir, 'cfg2')), configDir: join(dir, 'cfg2'), shell: 'web', version: '1', locale: 'en', exports: { downloadDir: join(dir, 'downloads') } })
+    server = await startWebServer({ service, rendererDir })
+    base = `http://127.0.0.1:${server.port}`
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  async function api<T>(channel: string, args: unknown[]): Promise<T> {
+    const res = await fetch(`${base}/api/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: JSON.stringify({ args }) })
+    return ((await res.json()) as { result: T }).result
+  }
+
+  it('the finished file downloads once, with its name, and is then gone from the host', async () => {
+    const started = ok(await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, format: 'csv', suggestedName: '季度 chat.csv' }]))
+    expect(started.destination).toBe('季度 chat.csv')
+    ok(await api<Result<unknown>>(channels.exportWrite, [started.exportId, corpus]))
+    const done = ok(await api<Result<ExportFinished>>(channels.exportFinish, [started.exportId]))
+    expect(done.downloadUrl).toMatch(/^\/download\/[0-9a-f-]+\?key=[A-Za-z0-9_-]{32}$/)
+    const res = await fetch(base + done.downloadUrl)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="__ chat.csv"; filename*=UTF-8''${encodeURIComponent('季度 chat.csv')}`)
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer())
+    expect(text.startsWith('\uFEFFgroup,seq,time')).toBe(true)
+    expect(text).toContain("'=HYPERLINK(")
+    expect((await fetch(base + done.downloadUrl)).status).toBe(404)
+    expect((await fetch(`${base}/download/${started.exportId}?key=wrong`)).status).toBe(404)
+    // Removed once the response has been sent.
+    await expect.poll(() => readdir(join(dir, 'downloads'))).toEqual([])
+  })
+
+  it('a split export is refused with the reason', async () => {
+    const r = await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, split: 'month' }])
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining('folder') } })
+  })
+})
