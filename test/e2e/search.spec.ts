@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { demoApp, teamGroupId } from '../../src-main/sim/seed'
+import { demoApp, demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
 
 /**
@@ -19,10 +19,14 @@ const offsetMs = 8 * 3600_000
 test.describe.configure({ mode: 'serial' })
 
 // The simulator anchors the demo history at the start of the current UTC day, as this does.
-const team = demoApp({ benchMessages: 10, now: Math.floor(Date.now() / 86_400_000) * 86_400 }).groups.get(teamGroupId)!
-const seeded = [...team.messages.values()]
+// Two groups are archived: the team chat and the small on-call group (whose senders include admin2,
+// who never writes in the team chat).
+const oncallGroupId = demoGroupIds.custom
+const app = demoApp({ benchMessages: 10, now: Math.floor(Date.now() / 86_400_000) * 86_400 })
+const seeded = [teamGroupId, oncallGroupId].flatMap((id) => [...app.groups.get(id)!.messages.values()].map((m) => ({ ...m, groupId: id })))
 type Seeded = (typeof seeded)[number]
-const withContent = seeded.filter((m) => m.state === 'normal')
+const teamSeeded = seeded.filter((m) => m.groupId === teamGroupId)
+const key = (m: { groupId: string; seq: number }) => `${m.groupId}#${m.seq}`
 const bodyText = (m: Seeded) => JSON.stringify(m.body)
 const count = (pred: (m: Seeded) => boolean) => seeded.filter(pred).length
 const hasWord = (w: string) => (m: Seeded) => m.state === 'normal' && new RegExp(`\\b${w}\\b`, 'i').test(bodyText(m))
@@ -68,8 +72,8 @@ async function searchFor(q: string) {
   await queryBox().press('Enter')
 }
 
-/** Loads every page of results ("load more" until the end) and returns the result buttons' seqs. */
-async function allResultSeqs(): Promise<number[]> {
+/** Loads every page of results ("load more" until the end) and returns them as `groupId#seq`. */
+async function allResultKeys(): Promise<string[]> {
   const more = panel().getByRole('button', { name: 'Load more results' })
   const end = panel().getByText('End of the results.')
   // Scrolling to "load more" loads the next page by itself, so the button may vanish under a click.
@@ -80,7 +84,12 @@ async function allResultSeqs(): Promise<number[]> {
       return end.isVisible()
     })
     .toBe(true)
-  return results().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-hit-seq'))))
+  return results().evaluateAll((els) =>
+    els.map((e) => {
+      const gk = e.getAttribute('data-hit-gk') ?? ''
+      return `${gk.slice(gk.lastIndexOf('|') + 1)}#${e.getAttribute('data-hit-seq')}`
+    })
+  )
 }
 
 /** Start of a local (UTC+8) day as epoch ms, and its YYYY-MM-DD. */
@@ -100,12 +109,12 @@ test('I connect, add the team chat and sync it', async () => {
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   const sidebar = page.getByRole('complementary', { name: 'Groups' })
   await sidebar.getByRole('button', { name: 'Add group' }).click()
-  await page.getByLabel('Group IDs').fill(teamGroupId)
+  await page.getByLabel('Group IDs').fill(`${teamGroupId} ${oncallGroupId}`)
   await page.getByRole('button', { name: 'Add', exact: true }).click()
   await sidebar.getByRole('button', { name: /产品研发 Team/ }).click()
   await sidebar.getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
-  await expect(sidebar.getByRole('button', { name: /产品研发 Team/ })).toContainText(`${seeded.length} messages`)
+  await expect(sidebar.getByRole('button', { name: /产品研发 Team/ })).toContainText(`${teamSeeded.length} messages`)
 })
 
 test('the search panel opens with Ctrl+F and says what I can type', async () => {
@@ -131,10 +140,10 @@ test('I search an English word: the count and every hit match the seeded chat', 
   expect(expected).toBeGreaterThan(1)
   await searchFor('staging')
   await expect(panel().getByText(countText(expected))).toBeVisible()
-  const seqs = await allResultSeqs()
-  expect(seqs.sort((a, b) => a - b)).toEqual(seeded.filter(hasWord('staging')).map((m) => m.seq).sort((a, b) => a - b))
+  const keys = await allResultKeys()
+  expect(keys.sort()).toEqual(seeded.filter(hasWord('staging')).map(key).sort())
   // Newest first, each with the word marked.
-  const shown = await results().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-hit-seq'))))
+  const shown = await results().locator('time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')))
   expect(shown).toEqual([...shown].sort((a, b) => b - a))
   for (const mark of await results().locator('mark').allTextContents()) expect(mark.toLowerCase()).toBe('staging')
   expect(await results().first().locator('mark').count()).toBeGreaterThan(0)
@@ -210,6 +219,20 @@ test('I open a result and the timeline shows that message in context, marked', a
     await expect(feed().locator(`[data-search-target] [data-row-seq="${seq2}"]`)).toBeInViewport()
     await expect(feed().locator('[data-search-target]')).toHaveCount(1)
   }
+
+  // A result in another group selects that group and opens its timeline there.
+  const admin2 = seeded.filter((m) => m.from === 'admin2')
+  expect(admin2.length).toBeGreaterThan(0)
+  expect(admin2.every((m) => m.groupId === oncallGroupId)).toBe(true)
+  await searchFor('from:admin2')
+  await expect(panel().getByText(countText(admin2.length))).toBeVisible()
+  const newest = admin2.sort((a, b) => b.time - a.time || b.seq - a.seq)[0]!
+  await expect(results().first()).toHaveAttribute('data-hit-seq', String(newest.seq))
+  await results().first().click()
+  await expect(page.getByRole('heading', { level: 2, name: 'On-call 值班' })).toBeVisible()
+  await expect(feed().locator(`[data-search-target] [data-row-seq="${newest.seq}"]`)).toBeInViewport()
+  await shot('search-05c-other-group')
+  await page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name: /产品研发 Team/ }).click()
 })
 
 test('the date range narrows the results to exactly those days', async () => {
@@ -232,8 +255,8 @@ test('the date range narrows the results to exactly those days', async () => {
 
   await searchFor('')
   await expect(panel().getByText(countText(inRange))).toBeVisible()
-  const seqs = await allResultSeqs()
-  expect(seqs.length).toBe(inRange)
+  const keys = await allResultKeys()
+  expect(keys.sort()).toEqual(seeded.filter((m) => m.time * 1000 >= from.start && m.time * 1000 < end).map(key).sort())
   await shot('search-06-date-range')
 
   // Nothing on one empty far-future day: say so and offer to clear the filters.
@@ -259,9 +282,9 @@ test('the search panel in Chinese', async () => {
 
 test('I jump to a date in the timeline, and before and after the archive', async () => {
   await page.getByRole('button', { name: 'Close', exact: true }).click()
-  const times = seeded.map((m) => m.time).sort((a, b) => a - b)
+  const times = teamSeeded.map((m) => m.time).sort((a, b) => a - b)
   const day = localDay(times[Math.floor(times.length * 0.4)]!)
-  const firstOnDay = seeded.filter((m) => m.time * 1000 >= day.start).sort((a, b) => a.time - b.time || a.seq - b.seq)[0]!
+  const firstOnDay = teamSeeded.filter((m) => m.time * 1000 >= day.start).sort((a, b) => a.time - b.time || a.seq - b.seq)[0]!
   const jump = page.getByRole('form', { name: 'Jump to date' })
   await jump.getByLabel('Jump to date').fill(day.iso)
   await jump.getByLabel('Jump to date').press('Enter')
@@ -279,5 +302,5 @@ test('I jump to a date in the timeline, and before and after the archive', async
   await jump.getByLabel('Jump to date').fill('2099-12-31')
   await jump.getByRole('button', { name: 'Go' }).click()
   await expect(jump.getByRole('status')).toContainText('after the newest message')
-  await expect(feed().locator(`[data-row-seq="${Math.max(...seeded.map((m) => m.seq))}"]`)).toBeInViewport()
+  await expect(feed().locator(`[data-row-seq="${Math.max(...teamSeeded.map((m) => m.seq))}"]`)).toBeInViewport()
 })
