@@ -181,6 +181,16 @@ test('I search a Chinese word, a phrase, a sender, a feature and a negation', as
   )
 })
 
+test('message content in results is text, never markup', async () => {
+  await searchFor('alert')
+  const expected = count((m) => hasWord('alert')(m))
+  await expect(panel().getByText(countText(expected))).toBeVisible()
+  const list = panel().getByRole('list', { name: 'Search results' })
+  await expect(list.getByText('<script>alert(1)</script>', { exact: true })).toBeVisible()
+  await expect(list.locator('script, img, svg, iframe, a')).toHaveCount(0)
+  expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined()
+})
+
 test('a query error says what and where, with no results', async () => {
   // The parser points at the value it cannot read: "pdf", the 12th character.
   await searchFor('deploy has:pdf')
