@@ -4,6 +4,7 @@
  * Both tables must have exactly the same keys: zh is typed against en, and a unit test checks the
  * merged tables (timeline strings included).
  */
+import { exportEn, exportZh } from './export-messages'
 import { searchEn, searchZh } from './search-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 
@@ -358,8 +359,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh }
 
 export type MessageKey = keyof typeof en
 

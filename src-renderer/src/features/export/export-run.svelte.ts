@@ -1,0 +1,117 @@
+/**
+ * One export from the app: count, then stream the selection from the store to the host chunk by
+ * chunk (each write answered once written, so memory stays bounded), with progress, ETA and cancel.
+ */
+import type { ExportFinished, ExportFormatName } from '@shared/ipc/contract'
+import { api } from '@renderer/lib/ipc/api'
+import { compileSelection, countSelection, readSelection, selectionClauses, type ExportSelection } from './read-messages'
+
+export interface ExportOptions extends ExportSelection {
+  format: ExportFormatName
+  split?: string
+  groups: { groupId: string; name?: string }[]
+  suggestedName: string
+}
+
+export type ExportPhase = 'idle' | 'counting' | 'choosing' | 'writing' | 'done' | 'cancelled' | 'failed'
+
+export class ExportRun {
+  phase = $state<ExportPhase>('idle')
+  total = $state(0)
+  written = $state(0)
+  etaSeconds = $state<number | null>(null)
+  error = $state('')
+  result = $state.raw<ExportFinished | null>(null)
+  destination = $state('')
+  private abort: AbortController | null = null
+  private exportId: string | null = null
+
+  get active(): boolean {
+    return this.phase === 'counting' || this.phase === 'choosing' || this.phase === 'writing'
+  }
+
+  async start(o: ExportOptions): Promise<void> {
+    this.abort = new AbortController()
+    const signal = this.abort.signal
+    this.error = ''
+    this.result = null
+    this.written = 0
+    this.etaSeconds = null
+    const clauses = selectionClauses(o)
+    if ('error' in clauses) {
+      this.phase = 'failed'
+      this.error = clauses.at >= 0 ? `${clauses.error} (at character ${clauses.at + 1})` : clauses.error
+      return
+    }
+    const keep = compileSelection(clauses)
+    try {
+      this.phase = 'counting'
+      this.total = await countSelection(o, keep, signal)
+      if (signal.aborted) return this.stopped()
+      this.phase = 'choosing'
+      const input = {
+        format: o.format,
+        query: o.query,
+        groups: o.groups,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+        count: this.total,
+        suggestedName: o.suggestedName,
+        ...(o.split ? { split: o.split } : {}),
+        ...(o.from ? { after: o.from } : {}),
+        ...(o.to ? { before: o.to } : {})
+      }
+      const started = await api.export.start(input)
+      if (!started.ok) {
+        if (started.error.code === 'CANCELLED') return this.stopped()
+        throw new Error(started.error.message)
+      }
+      this.exportId = started.value.exportId
+      this.destination = started.value.destination
+      if (signal.aborted) return await this.cancel()
+      this.phase = 'writing'
+      const t0 = performance.now()
+      for await (const chunk of readSelection(o, keep, signal)) {
+        const w = await api.export.write(started.value.exportId, chunk)
+        if (!w.ok) throw new Error(w.error.message)
+        this.written = w.value.messages
+        const secs = (performance.now() - t0) / 1000
+        const rate = this.written / Math.max(secs, 0.001)
+        this.etaSeconds = rate > 0 ? Math.max(0, (this.total - this.written) / rate) : null
+      }
+      if (signal.aborted) return await this.cancel()
+      const done = await api.export.finish(started.value.exportId)
+      if (!done.ok) throw new Error(done.error.message)
+      this.exportId = null
+      this.result = done.value
+      this.phase = 'done'
+      // Browser mode: the host offers the file once; the browser saves it like any download.
+      if (done.value.downloadUrl) {
+        const a = document.createElement('a')
+        a.href = done.value.downloadUrl
+        a.download = done.value.files[0] ?? ''
+        document.body.append(a)
+        a.click()
+        a.remove()
+      }
+    } catch (e) {
+      if (this.exportId) await api.export.cancel(this.exportId).catch(() => undefined)
+      this.exportId = null
+      if (signal.aborted) return this.stopped()
+      this.phase = 'failed'
+      this.error = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  private stopped(): void {
+    this.phase = 'cancelled'
+  }
+
+  /** Stops the export; the host removes its temporary file. */
+  async cancel(): Promise<void> {
+    this.abort?.abort()
+    const id = this.exportId
+    this.exportId = null
+    if (id) await api.export.cancel(id)
+    this.phase = 'cancelled'
+  }
+}
