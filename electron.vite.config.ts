@@ -18,6 +18,7 @@ export default defineConfig({
           'bench-sync': resolve('src-main/bench/bench-sync.ts'),
           'bench-timeline': resolve('src-main/bench/bench-timeline.ts'),
           'bench-export': resolve('src-main/bench/bench-export.ts'),
+          'bench-search': resolve('src-main/bench/bench-search.ts'),
           demo: resolve('src-main/demo/main.ts')
         }
       },
@@ -40,6 +41,14 @@ export default defineConfig({
     root: 'src-renderer',
     plugins: [svelte()],
     resolve: { alias: { '@shared': shared, '@renderer': resolve('src-renderer/src') } },
-    build: { rollupOptions: { input: { index: resolve('src-renderer/index.html') } } }
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('src-renderer/index.html'),
+          // The in-page half of npm run bench:search (not loaded by the app).
+          'bench-search': resolve('src-renderer/bench-search.html')
+        }
+      }
+    }
   }
 })

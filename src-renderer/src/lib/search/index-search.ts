@@ -396,56 +396,116 @@ function scopeGroups(prepared: PreparedSearch, summary: QuerySummary): string[] 
 // ---------------------------------------------------------------------------------------------
 // Results
 
-/** Candidates in result order (newest first). */
-interface Ordered {
-  gk: string[]
-  seq: Float64Array
-  time: Uint32Array
-}
+const shift = 2 ** 21
 
-function order(sets: Sets): Ordered {
-  const gks = [...sets.keys()].sort()
-  let n = 0
-  for (const gk of gks) n += sets.get(gk)!.s.length
-  const seq = new Float64Array(n)
-  const time = new Uint32Array(n)
-  const group = new Uint32Array(n)
-  let k = 0
-  gks.forEach((gk, g) => {
-    const list = sets.get(gk)!
-    seq.set(list.s, k)
-    time.set(list.m, k)
-    group.fill(g, k, k + list.s.length)
-    k += list.s.length
-  })
-  // Ascending (time, position): positions follow (group key, seq) ascending, so reading backwards
-  // gives time, then group key, then seq, all descending (request.ts newestFirst).
-  const shift = 2 ** 21
-  let idx: ArrayLike<number>
-  if (n < shift) {
-    const keys = new Float64Array(n)
-    for (let i = 0; i < n; i++) keys[i] = time[i]! * shift + i
-    keys.sort()
+/**
+ * Candidates in result order (newest first). Positions follow (group key, seq) ascending, so the
+ * rank key time·2^21 + position, taken largest first, orders by time, then group key, then seq, all
+ * descending (request.ts newestFirst). An early page is a top-k selection in one pass over the
+ * keys; the full sort is made only when a page beyond the first few thousand is asked for.
+ */
+class Ranked {
+  readonly n: number
+  private readonly gks: string[]
+  private readonly group: Uint32Array
+  private readonly seq: Float64Array
+  private readonly time: Uint32Array
+  private full?: Uint32Array
+
+  constructor(sets: Sets) {
+    this.gks = [...sets.keys()].sort()
+    let n = 0
+    for (const gk of this.gks) n += sets.get(gk)!.s.length
+    this.n = n
+    this.seq = new Float64Array(n)
+    this.time = new Uint32Array(n)
+    this.group = new Uint32Array(n)
+    let k = 0
+    this.gks.forEach((gk, g) => {
+      const list = sets.get(gk)!
+      this.seq.set(list.s, k)
+      this.time.set(list.m, k)
+      this.group.fill(g, k, k + list.s.length)
+      k += list.s.length
+    })
+  }
+
+  /** Positions of results [from, to) in result order. */
+  positions(from: number, to: number): number[] {
+    to = Math.min(to, this.n)
+    if (from >= to) return []
+    if (!this.full && to <= 4096 && to * 4 < this.n && this.n < shift) return this.top(to).slice(from)
+    return Array.from(this.order().subarray(from, to))
+  }
+
+  key(position: number): [string, number] {
+    return [this.gks[this.group[position]!]!, this.seq[position]!]
+  }
+
+  /**
+   * The k first positions in result order: one pass keeping the k largest rank keys in a min-heap.
+   * Backwards, because times mostly grow with seq: the newest come first and the rest fail one
+   * comparison against the heap's smallest.
+   */
+  private top(k: number): number[] {
+    const heap = new Float64Array(k)
+    let size = 0
+    const down = (at: number) => {
+      for (;;) {
+        const l = 2 * at + 1
+        const r = l + 1
+        let m = at
+        if (l < size && heap[l]! < heap[m]!) m = l
+        if (r < size && heap[r]! < heap[m]!) m = r
+        if (m === at) return
+        const t = heap[at]!
+        heap[at] = heap[m]!
+        heap[m] = t
+        at = m
+      }
+    }
+    for (let i = this.n - 1; i >= 0; i--) {
+      const key = this.time[i]! * shift + i
+      if (size < k) {
+        let at = size++
+        heap[at] = key
+        while (at > 0) {
+          const parent = (at - 1) >> 1
+          if (heap[parent]! <= heap[at]!) break
+          const t = heap[at]!
+          heap[at] = heap[parent]!
+          heap[parent] = t
+          at = parent
+        }
+      } else if (key > heap[0]!) {
+        heap[0] = key
+        down(0)
+      }
+    }
+    return Array.from(heap.subarray(0, size))
+      .sort((a, b) => b - a)
+      .map((key) => key % shift)
+  }
+
+  private order(): Uint32Array {
+    if (this.full) return this.full
+    const n = this.n
     const out = new Uint32Array(n)
-    for (let i = 0; i < n; i++) out[n - 1 - i] = keys[i]! % shift
-    idx = out
-  } else {
-    idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => time[b]! - time[a]! || b - a)
+    if (n < shift) {
+      const keys = new Float64Array(n)
+      for (let i = 0; i < n; i++) keys[i] = this.time[i]! * shift + i
+      keys.sort()
+      for (let i = 0; i < n; i++) out[n - 1 - i] = keys[i]! % shift
+    } else {
+      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.time[b]! - this.time[a]! || b - a)
+      out.set(idx)
+    }
+    return (this.full = out)
   }
-  const out: Ordered = { gk: new Array<string>(n), seq: new Float64Array(n), time: new Uint32Array(n) }
-  for (let i = 0; i < n; i++) {
-    const j = idx[i]!
-    out.gk[i] = gks[group[j]!]!
-    out.seq[i] = seq[j]!
-    out.time[i] = time[j]!
-  }
-  return out
 }
 
-async function rowsOf(db: AppDB, o: Ordered, from: number, to: number): Promise<(MessageRow | undefined)[]> {
-  const keys: [string, number][] = []
-  for (let i = from; i < to; i++) keys.push([o.gk[i]!, o.seq[i]!])
-  return db.messages.bulkGet(keys)
+async function rowsOf(db: AppDB, r: Ranked, from: number, to: number): Promise<(MessageRow | undefined)[]> {
+  return db.messages.bulkGet(r.positions(from, to).map((p) => r.key(p)))
 }
 
 function hit(row: MessageRow): SearchHit {
@@ -453,14 +513,14 @@ function hit(row: MessageRow): SearchHit {
 }
 
 /** A run over ordered candidates; with `verify`, each is checked with the reference predicate. */
-function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Promise<Ordered>, verify: boolean): SearchRun {
+function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Promise<Ranked>, verify: boolean): SearchRun {
   if (!verify) {
     return {
       query: prepared.query,
-      count: async () => (await candidates()).seq.length,
+      count: async () => (await candidates()).n,
       page: async (offset, limit) => {
         const o = await candidates()
-        const to = Math.min(o.seq.length, offset + limit)
+        const to = Math.min(o.n, offset + limit)
         if (offset >= to) return []
         return (await rowsOf(db, o, offset, to)).flatMap((r) => (r ? [hit(r)] : []))
       }
@@ -472,8 +532,8 @@ function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Pro
   const fill = (want: number) =>
     (busy = busy.then(async () => {
       const o = await candidates()
-      while (verified.length < want && checked < o.seq.length) {
-        const to = Math.min(o.seq.length, checked + Math.max(200, want - verified.length))
+      while (verified.length < want && checked < o.n) {
+        const to = Math.min(o.n, checked + Math.max(200, want - verified.length))
         const rows = await rowsOf(db, o, checked, to)
         for (const r of rows) if (r && prepared.matches(r.raw as ArchivedMessage)) verified.push(hit(r))
         checked = to
@@ -560,7 +620,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
     return { ok: true, run: rangeRun(db, prepared, gks, p.keepTime, combined) }
   }
 
-  let sets: Promise<Ordered> | undefined
+  let sets: Promise<Ranked> | undefined
   const candidates = () =>
     (sets ??= (async () => {
       const reader = new RowReader(db, gks, gks.length === prepared.gks.length && req.gks === undefined)
@@ -587,7 +647,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
         const parts = await Promise.all(all.map((l) => lookup(reader, l.term, l.prefix)))
         result = minusSets(result, parts.reduce(andSets))
       }
-      return order(result)
+      return new Ranked(result)
     })())
   return { ok: true, run: candidateRun(db, prepared, candidates, p.verify) }
 }

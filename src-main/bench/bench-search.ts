@@ -1,0 +1,305 @@
+/**
+ * npm run bench:search — the app's search in Debian's Chromium over a store of 1,000,000 generated
+ * messages (Chinese and English, Zipf-distributed words, 200 senders, images and placeholders; one
+ * group of 80% and four of 5%), written through the app's own write path (commitBatches: messages,
+ * coverage, statistics and search index in one transaction per 2,000 messages).
+ *
+ * The page is out/renderer/bench-search.html (src-renderer/src/bench/search-bench.ts), served from
+ * a loopback server; IndexedDB lives in a temporary on-disk Chromium profile, as in the app.
+ *
+ * Reports, in one run:
+ * - ingest with the index and without it (a second store, written interleaved with the first for
+ *   the first --raw-messages messages, so both rates are measured at the same store size and load);
+ * - per query form: time to the first page of 50 (p50, p95 over --repeats searches), time to the
+ *   total count on its own (a fresh search asked for the count first), and the same query as a
+ *   full scan (the reference, once), whose count must equal the index's;
+ * - jump to date as the timeline does it (message at or before a time, then a page of 100 around it).
+ * The last line is one JSON object with the figures (worst query form for the query figures).
+ *
+ * Flags: --messages N (default 1000000), --raw-messages N (default 200000), --repeats N (default 10),
+ *        --no-scan (skip the scans; no ratio then), --profile DIR (keep the Chromium profile there
+ *        instead of a temporary one) with --reuse (query the store a previous run left in DIR: no
+ *        ingest figures then). Environment: CHROMIUM_PATH (default /usr/bin/chromium).
+ */
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { loadavg, tmpdir } from 'node:os'
+import { extname, join, normalize as normalizePath, sep } from 'node:path'
+import { parseArgs } from 'node:util'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+interface BenchGroup {
+  groupId: string
+  seed: number
+  messages: number
+  start: number
+  gap: number
+}
+interface QueryResult {
+  firstPageMs: number
+  count: number
+  countMs: number
+  first: string[]
+}
+interface Corpus {
+  english: string[]
+  chinese: string[]
+  senders: string[]
+}
+interface BenchApi {
+  corpus(): Corpus
+  reset(name: string, groups: BenchGroup[]): Promise<void>
+  ingest(name: string, g: BenchGroup, from: number, to: number, perTx: number, index: boolean): Promise<number>
+  query(name: string, query: string, kind: 'index' | 'scan'): Promise<QueryResult>
+  dateJump(name: string, groupId: string, times: number[]): Promise<number[]>
+  postingsRows(name: string): Promise<number>
+  drop(name: string): Promise<void>
+}
+/** The page's global, as the functions passed to page.evaluate see it. */
+type PageGlobal = { benchSearch: BenchApi; benchReady?: boolean }
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png'
+}
+
+/** Serves out/renderer on 127.0.0.1 (module scripts need http, not file://). */
+function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalizePath(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '')
+    const file = join(root, path)
+    if (!file.startsWith(root + sep)) {
+      res.writeHead(403).end()
+      return
+    }
+    stat(file).then(
+      (s) => {
+        if (!s.isFile()) throw new Error('not a file')
+        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+        createReadStream(file).pipe(res)
+      },
+      () => res.writeHead(404).end()
+    )
+  })
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address()
+      resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` })
+    })
+  )
+}
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN
+}
+const ms = (v: number) => `${v.toFixed(1)} ms`
+const fmt = (n: number) => n.toLocaleString('en-US')
+
+function day(unix: number): string {
+  return new Date(unix * 1000).toISOString().slice(0, 10)
+}
+
+/** The query mix: each form a user relies on, with words picked by frequency rank. */
+function queryForms(c: Corpus, groups: BenchGroup[]): { form: string; query: string }[] {
+  const big = groups[0]!
+  const t = (f: number) => big.start + Math.floor(big.messages * f * big.gap)
+  return [
+    { form: 'rare word', query: c.english[4000]! },
+    { form: 'common word', query: 'the' },
+    { form: 'Chinese word', query: c.chinese[40]! },
+    { form: 'rare Chinese word', query: c.chinese[5000]! },
+    { form: 'two words, mixed', query: `${c.english[60]} ${c.chinese[60]}` },
+    { form: 'phrase', query: `"${c.english[25]} ${c.english[16]}"` },
+    { form: 'prefix', query: `${c.english[300]!.slice(0, 4)}*` },
+    { form: 'from:', query: `from:${c.senders[30]}` },
+    { form: 'from: + word', query: `from:${c.senders[5]} ${c.english[20]}` },
+    { form: 'date-bounded', query: `${c.english[30]} after:${day(t(0.4))} before:${day(t(0.6))}` },
+    { form: 'negation', query: `${c.english[50]} -${c.english[17]}` },
+    { form: 'has:', query: 'has:image' }
+  ]
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string', default: '1000000' },
+      'raw-messages': { type: 'string', default: '200000' },
+      repeats: { type: 'string', default: '10' },
+      'no-scan': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      reuse: { type: 'boolean', default: false }
+    }
+  })
+  const total = Number(values.messages)
+  const rawTotal = Math.min(total, Number(values['raw-messages']))
+  const repeats = Number(values.repeats)
+  for (const [flag, v] of Object.entries({ messages: total, 'raw-messages': rawTotal, repeats })) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${flag} must be a positive integer`)
+  }
+  const executablePath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium'
+  const perTx = 2000
+  const chunk = 20_000
+  const start = 1_640_995_200 // 2022-01-01
+  const bigN = Math.round(total * 0.8)
+  const smallN = Math.floor((total - bigN) / 4)
+  const groups: BenchGroup[] = [
+    { groupId: '@TGS#BENCHSEARCH0', seed: 1, messages: bigN, start, gap: (2 * 365 * 86_400) / bigN },
+    ...[1, 2, 3, 4].map((i) => ({ groupId: `@TGS#BENCHSEARCH${i}`, seed: 1 + i, messages: i === 4 ? total - bigN - 3 * smallN : smallN, start, gap: (2 * 365 * 86_400) / Math.max(1, smallN) }))
+  ]
+
+  const root = join(__dirname, '../renderer')
+  const { server, url } = await serveStatic(root)
+  const profileDir = values.profile ?? (await mkdtemp(join(tmpdir(), 'tim-bench-search-profile-')))
+  if (values.reuse && !values.profile) throw new Error('--reuse needs --profile DIR (the store of an earlier run)')
+  let context: BrowserContext | undefined
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    })
+    const page: Page = context.pages()[0] ?? (await context.newPage())
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    await page.goto(`${url}/bench-search.html`)
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobal).benchReady === true, undefined, { timeout: 30_000 })
+    console.log(`bench:search  ${context.browser()?.version() ?? 'Chromium'} (${executablePath}); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+    console.log(`              ${fmt(total)} messages in ${groups.length} groups (${fmt(bigN)} + ${groups.slice(1).map((g) => fmt(g.messages)).join(' + ')}), ${perTx} per transaction`)
+
+    const indexed = 'bench-indexed'
+    const ingest = values.reuse ? undefined : await ingestAll(page, groups, total, rawTotal, perTx, chunk)
+    const ingestPerSec = ingest?.ingestPerSec ?? NaN
+    const rawIngestPerSec = ingest?.rawIngestPerSec ?? NaN
+    const corpus = await page.evaluate(() => (globalThis as unknown as PageGlobal).benchSearch.corpus())
+    const forms = queryForms(corpus, groups)
+    const first = new Map<string, number[]>()
+    const counts = new Map<string, number[]>()
+    const results = new Map<string, QueryResult>()
+    for (let r = 0; r < repeats; r++) {
+      for (const f of forms) {
+        const res = await page.evaluate(([n, q]) => (globalThis as unknown as PageGlobal).benchSearch.query(n, q, 'index'), [indexed, f.query] as const)
+        if (!first.has(f.form)) first.set(f.form, [])
+        if (!counts.has(f.form)) counts.set(f.form, [])
+        first.get(f.form)!.push(res.firstPageMs)
+        counts.get(f.form)!.push(res.countMs)
+        results.set(f.form, res)
+      }
+    }
+    console.log('queries       form                 matches    first page p50 / p95     count p95    scan        ratio')
+    let worstP50 = 0
+    let worstP95 = 0
+    let worstCount = 0
+    let minRatio = Infinity
+    let mismatches = 0
+    for (const f of forms) {
+      const p50 = quantile(first.get(f.form)!, 0.5)
+      const p95 = quantile(first.get(f.form)!, 0.95)
+      const c95 = quantile(counts.get(f.form)!, 0.95)
+      worstP50 = Math.max(worstP50, p50)
+      worstP95 = Math.max(worstP95, p95)
+      worstCount = Math.max(worstCount, c95)
+      const res = results.get(f.form)!
+      let scanText = '-'
+      let ratioText = '-'
+      if (!values['no-scan']) {
+        const scan = await page.evaluate(([n, q]) => (globalThis as unknown as PageGlobal).benchSearch.query(n, q, 'scan'), [indexed, f.query] as const)
+        const same = scan.count === res.count && scan.first.join() === res.first.join()
+        if (!same) {
+          mismatches++
+          console.log(`MISMATCH      ${f.form} (${f.query}): index ${res.count} matches, scan ${scan.count}`)
+        }
+        const ratio = scan.firstPageMs / p50
+        minRatio = Math.min(minRatio, ratio)
+        scanText = ms(scan.firstPageMs)
+        ratioText = `${ratio.toFixed(0)}×`
+      }
+      console.log(
+        `              ${f.form.padEnd(20)} ${fmt(res.count).padStart(8)}    ${ms(p50).padStart(9)} / ${ms(p95).padStart(9)}   ${ms(c95).padStart(9)}   ${scanText.padStart(10)}  ${ratioText.padStart(6)}   ${f.query}`
+      )
+    }
+
+    const big = groups[0]!
+    const times = Array.from({ length: 60 }, (_, i) => big.start + Math.floor(((i * 7919) % 1000) / 1000 * big.messages * big.gap))
+    const jumps = (await page.evaluate(([n, id, t]) => (globalThis as unknown as PageGlobal).benchSearch.dateJump(n, id, t), [indexed, big.groupId, times] as const)).slice(10)
+    const dateJumpMs = quantile(jumps, 0.95)
+    console.log(`date jump     p50 ${ms(quantile(jumps, 0.5))}, p95 ${ms(dateJumpMs)} (message at a date in the ${fmt(big.messages)} group, then 100 around it)`)
+    if (errors.length) console.log(`page errors: ${errors.join('; ')}`)
+    console.log(
+      JSON.stringify({
+        messages: total,
+        p50FirstPageMs: round(worstP50),
+        p95FirstPageMs: round(worstP95),
+        p95CountMs: round(worstCount),
+        scanRatio: values['no-scan'] ? null : round(minRatio),
+        dateJumpMs: round(dateJumpMs),
+        ingestPerSec: Number.isNaN(ingestPerSec) ? null : Math.round(ingestPerSec),
+        rawIngestPerSec: Number.isNaN(rawIngestPerSec) ? null : Math.round(rawIngestPerSec)
+      })
+    )
+    if (mismatches || errors.length) process.exitCode = 1
+  } finally {
+    await context?.close()
+    server.close()
+    if (!values.profile) await rm(profileDir, { recursive: true, force: true })
+  }
+}
+
+/** Writes the archive into the indexed store (and the first rawTotal into a store without the index). */
+async function ingestAll(page: Page, groups: BenchGroup[], total: number, rawTotal: number, perTx: number, chunk: number): Promise<{ ingestPerSec: number; rawIngestPerSec: number }> {
+  const indexed = 'bench-indexed'
+  const raw = 'bench-raw'
+  await page.evaluate(([n, g]) => (globalThis as unknown as PageGlobal).benchSearch.reset(n, g), [indexed, groups] as const)
+  await page.evaluate(([n, g]) => (globalThis as unknown as PageGlobal).benchSearch.reset(n, g), [raw, groups] as const)
+
+  // Ingest: chunks of 20k in group order; the first rawTotal messages go into both stores,
+  // alternating which goes first, so both rates are taken under the same conditions.
+  let done = 0
+  let indexedMs = 0
+  let indexedSameMs = 0
+  let rawMs = 0
+  let rawDone = 0
+  let k = 0
+  const ingestStart = performance.now()
+  for (const g of groups) {
+    for (let lo = 1; lo <= g.messages; lo += chunk) {
+      const hi = Math.min(g.messages, lo + chunk - 1)
+      const n = hi - lo + 1
+      const both = rawDone < rawTotal
+      const order: boolean[] = both ? (k++ % 2 ? [false, true] : [true, false]) : [true]
+      for (const withIndex of order) {
+        const took = await page.evaluate(([name, grp, a, b, p, ix]) => (globalThis as unknown as PageGlobal).benchSearch.ingest(name, grp, a, b, p, ix), [withIndex ? indexed : raw, g, lo, hi, perTx, withIndex] as const)
+        if (withIndex) {
+          indexedMs += took
+          if (both) indexedSameMs += took
+        } else rawMs += took
+      }
+      if (both) rawDone += n
+      done += n
+      if (done % 200_000 < chunk) process.stdout.write(`              ingested ${fmt(done)} (${((performance.now() - ingestStart) / 1000).toFixed(0)} s)\n`)
+    }
+  }
+  await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchSearch.drop(n), raw)
+  const ingestPerSec = rawDone / (indexedSameMs / 1000)
+  const rawIngestPerSec = rawDone / (rawMs / 1000)
+  const allIngestPerSec = total / (indexedMs / 1000)
+  const rows = await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchSearch.postingsRows(n), indexed)
+  console.log(`ingest        with the index ${fmt(Math.round(ingestPerSec))} msgs/s, without ${fmt(Math.round(rawIngestPerSec))} msgs/s (first ${fmt(rawDone)}, interleaved): ratio ${(ingestPerSec / rawIngestPerSec).toFixed(2)}`)
+  console.log(`              all ${fmt(total)} with the index: ${fmt(Math.round(allIngestPerSec))} msgs/s; ${fmt(rows)} postings rows`)
+
+  return { ingestPerSec, rawIngestPerSec }
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exit(1)
+})

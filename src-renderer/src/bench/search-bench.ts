@@ -1,0 +1,203 @@
+/**
+ * The in-page half of `npm run bench:search` (src-main/bench/bench-search.ts drives it through
+ * Chromium): generates a mixed Chinese/English archive, writes it through the app's own write path
+ * (commitBatches: messages, coverage, stats and the search index in one transaction each), and
+ * times the app's own search (lib/search) against the scan. Exposed as `window.benchSearch`.
+ */
+import { AppDB, groupKey } from '@renderer/lib/db/app-db'
+import { commitBatches } from '@renderer/lib/db/archive-repo'
+import { addGroups } from '@renderer/lib/db/groups-repo'
+import { indexSearch } from '@renderer/lib/search/index-search'
+import { scanSearch } from '@renderer/lib/search/scan'
+import { loadAround, seqAtOrBefore } from '@renderer/features/timeline/timeline-source'
+import type { RawMessage } from '@shared/tim-types'
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Zipf(1) sampler over ranks 0..n-1. */
+function zipf(n: number): (r: number) => number {
+  const cdf = new Float64Array(n)
+  let sum = 0
+  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1)
+  for (let i = 0; i < n; i++) cdf[i]! /= sum
+  return (r) => {
+    let lo = 0
+    let hi = n - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cdf[mid]! < r) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+}
+
+const common = ['the', 'and', 'to', 'of', 'we', 'you', 'is', 'for', 'on', 'this', 'release', 'deploy', 'server', 'meeting', 'build', 'test']
+const syllables = ['ka', 'lo', 'mi', 'ren', 'tor', 'vi', 'sen', 'dra', 'pel', 'quo', 'zan', 'bel', 'cor', 'dun', 'fi', 'gra', 'hal', 'jin', 'kes', 'lum', 'mor', 'nex', 'pra', 'ris', 'sul', 'tam', 'ung', 'ver', 'wex', 'yor']
+
+export interface Corpus {
+  english: string[]
+  chinese: string[]
+  senders: string[]
+}
+
+export function makeCorpus(seed = 42): Corpus {
+  const rand = mulberry32(seed)
+  const english = [...common]
+  const seen = new Set(english)
+  while (english.length < 6000) {
+    const k = 1 + Math.floor(rand() * 3)
+    let w = ''
+    for (let i = 0; i < k; i++) w += syllables[Math.floor(rand() * syllables.length)]
+    if (w.length >= 3 && !seen.has(w)) {
+      seen.add(w)
+      english.push(w)
+    }
+  }
+  const pickChar = zipf(2500)
+  const chinese: string[] = []
+  const cseen = new Set<string>()
+  while (chinese.length < 8000) {
+    const r = rand()
+    const k = r < 0.1 ? 1 : r < 0.8 ? 2 : 3
+    let w = ''
+    for (let i = 0; i < k; i++) w += String.fromCharCode(0x4e00 + pickChar(rand()) * 7)
+    if (!cseen.has(w)) {
+      cseen.add(w)
+      chinese.push(w)
+    }
+  }
+  const senders = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? `用户${i}` : `user_${i}`))
+  return { english, chinese, senders }
+}
+
+const pickEnglish = zipf(6000)
+const pickChinese = zipf(8000)
+const pickSender = zipf(200)
+
+/** Message `seq` of a group: a pure function of (corpus, group seed, seq). */
+export function benchMessage(c: Corpus, groupSeed: number, seq: number, time: number): RawMessage {
+  const rand = mulberry32(groupSeed * 1_000_003 + seq)
+  const r = rand()
+  const base = { From_Account: c.senders[pickSender(rand())]!, MsgSeq: seq, MsgRandom: seq, MsgTimeStamp: time, IsPlaceMsg: 0 }
+  if (r < 0.03) return { ...base, MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: { UUID: `img${seq}`, ImageFormat: 1, ImageInfoArray: [] } }] } as RawMessage
+  if (r < 0.04) return { ...base, IsPlaceMsg: 1, MsgBody: [] } as RawMessage
+  const words: string[] = []
+  const lang = rand()
+  const n = 3 + Math.floor(rand() * 10)
+  for (let i = 0; i < n; i++) {
+    const zh = lang < 0.55 || (lang < 0.65 && rand() < 0.5)
+    words.push(zh ? c.chinese[pickChinese(rand())]! : c.english[pickEnglish(rand())]!)
+  }
+  let text = ''
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!
+    const prevZh = i > 0 && words[i - 1]!.charCodeAt(0) >= 0x2e80
+    const zh = w.charCodeAt(0) >= 0x2e80
+    text += i === 0 ? w : prevZh && zh ? (rand() < 0.15 ? '，' : '') + w : ' ' + w
+  }
+  return { ...base, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] } as RawMessage
+}
+
+export interface BenchGroup {
+  groupId: string
+  seed: number
+  messages: number
+  /** Unix seconds of seq 1; messages are `gap` seconds apart on average. */
+  start: number
+  gap: number
+}
+
+const ws = '1400000001@china'
+const dbs = new Map<string, AppDB>()
+function database(name: string): AppDB {
+  let d = dbs.get(name)
+  if (!d) dbs.set(name, (d = new AppDB(name)))
+  return d
+}
+
+function timeOf(g: BenchGroup, seq: number): number {
+  return g.start + Math.floor(seq * g.gap)
+}
+
+const corpus = makeCorpus()
+
+const api = {
+  corpus: () => corpus,
+  async reset(name: string, groups: BenchGroup[]): Promise<void> {
+    const d = database(name)
+    await d.delete()
+    await d.open()
+    await addGroups(ws, groups.map((g) => ({ groupId: g.groupId, name: `Group ${g.groupId}`, type: 'Public', archivable: true })), d)
+  },
+  /** Writes seqs from..to (inclusive) of a group, `perTx` messages per transaction; returns ms. */
+  async ingest(name: string, g: BenchGroup, from: number, to: number, perTx: number, index: boolean): Promise<number> {
+    const d = database(name)
+    const gk = groupKey(ws, g.groupId)
+    let busy = 0
+    const t0 = performance.now()
+    for (let lo = from; lo <= to; lo += perTx) {
+      const hi = Math.min(to, lo + perTx - 1)
+      const items = []
+      for (let s = lo; s <= hi; s += 20) {
+        const messages: RawMessage[] = []
+        for (let q = s; q <= Math.min(hi, s + 19); q++) messages.push(benchMessage(corpus, g.seed, q, timeOf(g, q)))
+        items.push({ gk, batch: { messages, range: [s, Math.min(hi, s + 19)] as [number, number] } })
+      }
+      const b0 = performance.now()
+      await commitBatches(items, d, { index })
+      busy += performance.now() - b0
+    }
+    void t0
+    return busy
+  },
+  async query(name: string, query: string, kind: 'index' | 'scan', pageSize = 50): Promise<{ firstPageMs: number; count: number; countMs: number; first: string[] }> {
+    const d = database(name)
+    const t0 = performance.now()
+    const r = kind === 'index' ? await indexSearch({ query }, d) : await scanSearch({ query }, d)
+    if (!r.ok) throw new Error(r.error.error)
+    const page = await r.run.page(0, pageSize)
+    const firstPageMs = performance.now() - t0
+    const count = await r.run.count()
+    const first = page.map((h) => `${h.gk}#${h.seq}`)
+    // Time to the count on its own: a fresh search asked for the count first.
+    const t1 = performance.now()
+    const again = kind === 'index' ? await indexSearch({ query }, d) : await scanSearch({ query }, d)
+    if (!again.ok) throw new Error(again.error.error)
+    await again.run.count()
+    const countMs = performance.now() - t1
+    return { firstPageMs, count, countMs, first }
+  },
+  /** Jump to date as the timeline does it: the message at or before the time, and a page around it. */
+  async dateJump(name: string, groupId: string, times: number[]): Promise<number[]> {
+    const d = database(name)
+    const gk = groupKey(ws, groupId)
+    const out: number[] = []
+    for (const t of times) {
+      const t0 = performance.now()
+      const seq = await seqAtOrBefore(gk, t, d)
+      if (seq !== undefined) await loadAround(gk, seq, 100, d)
+      out.push(performance.now() - t0)
+    }
+    return out
+  },
+  async postingsRows(name: string): Promise<number> {
+    return database(name).postings.count()
+  },
+  async drop(name: string): Promise<void> {
+    await database(name).delete()
+    dbs.delete(name)
+  }
+}
+
+;(globalThis as unknown as { benchSearch: typeof api }).benchSearch = api
+;(globalThis as unknown as { benchReady: boolean }).benchReady = true
