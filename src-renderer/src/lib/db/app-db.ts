@@ -11,6 +11,7 @@ import type { Coverage } from '@shared/coverage'
 import type { GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
 import type { IndexState, PostingRow } from '@renderer/lib/search/postings'
 import { indexArchive } from '@renderer/lib/search/reindex'
+import { buildActivity, type ActivityKey, type ActivityRow } from './activity'
 
 export interface WorkspaceRow extends WorkspaceInfo {
   addedAt: number
@@ -73,6 +74,7 @@ export class AppDB extends Dexie {
   coverage!: EntityTable<CoverageRow, 'gk'>
   settings!: EntityTable<SettingRow, 'key'>
   postings!: Dexie.Table<PostingRow, [number, string, number]>
+  activity!: Dexie.Table<ActivityRow, ActivityKey>
 
   constructor(name = 'tim-archive') {
     super(name)
@@ -88,6 +90,10 @@ export class AppDB extends Dexie {
     this.version(2)
       .stores({ postings: '[b+gk+c]' })
       .upgrade((tx) => indexArchive(tx))
+    // v3: the charts' activity counts per hour and sender (db/activity.ts); the upgrade builds them.
+    this.version(3)
+      .stores({ activity: '[gk+kind+key]' })
+      .upgrade((tx) => buildActivity(tx))
   }
 }
 

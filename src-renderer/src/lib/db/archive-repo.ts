@@ -16,6 +16,7 @@ import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from 
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
 import { emptyIndexState, GroupIndexDiff, writePostings } from '@renderer/lib/search/postings'
+import { ActivityDiff, writeActivity } from './activity'
 import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type GroupStats, type MessageRow } from './app-db'
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
@@ -185,7 +186,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
   const now = options.now ?? new Date()
   const indexing = options.index ?? true
   try {
-    return await database.transaction('rw', [database.messages, database.coverage, database.groups, database.postings], async () => {
+    return await database.transaction('rw', [database.messages, database.coverage, database.groups, database.postings, database.activity], async () => {
       const counts = zeroCounts()
       const gks = writes.map((w) => w.gk)
       const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
@@ -197,6 +198,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
       const nextGroups: GroupRow[] = []
       const nextCoverage: CoverageRow[] = []
       const diffs: GroupIndexDiff[] = []
+      const activity: ActivityDiff[] = []
       let k = 0
       writes.forEach((w, i) => {
         const group: GroupRow = groupRows[i]
@@ -236,6 +238,10 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
           changed.set(m.MsgSeq, record)
         }
         for (const record of changed.values()) puts.push(toRow(w.gk, record))
+        // Chart counts (db/activity.ts): a seq counts once, when it is first stored with content.
+        const counted = new ActivityDiff()
+        for (const [seq, record] of changed) counted.record(stored.get(seq), record)
+        activity.push(counted)
         if (indexing) {
           // What the index holds changes from the record stored before this write to the final one.
           const diff = new GroupIndexDiff()
@@ -248,6 +254,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
         nextGroups.push(group)
       })
       if (puts.length) await database.messages.bulkPut(puts)
+      for (let i = 0; i < activity.length; i++) await writeActivity(database, writes[i]!.gk, activity[i]!)
       for (let i = 0; i < diffs.length; i++) {
         const group = nextGroups[i]!
         group.index = await writePostings(database, group.gk, group.index ?? emptyIndexState(), diffs[i]!)

@@ -1,0 +1,145 @@
+/**
+ * Activity aggregates for the charts (features/charts): per group, message counts per UTC hour
+ * since the epoch (kind 'h', key: hour number) and per sender (kind 's', key: From_Account), kept
+ * by the store as messages are written, so a chart reads a few thousand small rows instead of every
+ * message. Stored in the `activity` table (schema v3, app-db.ts), keyed [gk+kind+key].
+ *
+ * What counts: a message is counted once per seq, when it is first stored WITH CONTENT and is not
+ * a system message, i.e. the chat's own messages. A placeholder (IsPlaceMsg 1 deleted/expired,
+ * 2 recalled) archived without its content does not count: the archive never saw the message, and
+ * the real API does not promise its time or sender. When such a placeholder is later replaced by
+ * the content (merge outcome 'upgraded'), it counts then. Archived content is never replaced by
+ * less (shared/archive-record.ts), so a counted message stays counted: when the server later
+ * deletes or recalls it, the archive keeps it and so do the charts. Hence the rule reduces to the
+ * transition "stored record before this write was not countable → final record is" per seq, which
+ * also makes a repeated commit count nothing twice.
+ *
+ * Cost at ingest: one bulkGet + one bulkPut per group per write transaction, one row per (hour,
+ * group) and per (sender, group) touched (a 2000-message write typically touches a few dozen).
+ */
+import Dexie, { type Table, type Transaction } from 'dexie'
+import { hasContent, type ArchivedMessage } from '@shared/archive-record'
+
+export type ActivityKind = 'h' | 's'
+
+export interface ActivityRow {
+  gk: string
+  kind: ActivityKind
+  /** 'h': UTC hour since the epoch (Unix seconds / 3600, floored); 's': From_Account. */
+  key: number | string
+  /** Messages counted. */
+  n: number
+}
+
+export type ActivityKey = [string, ActivityKind, number | string]
+
+/** The part of the database the aggregates need (the app's AppDB, or an upgrade transaction's tables). */
+export interface ActivityStore {
+  activity: Table<ActivityRow, ActivityKey>
+}
+
+/** True when the record counts as a message in the charts (see the header). */
+export function countable(m: ArchivedMessage | undefined): m is ArchivedMessage {
+  return !!m && m.IsSystemMsg !== 1 && hasContent(m)
+}
+
+function hourOf(m: ArchivedMessage): number | null {
+  const time = Number(m.MsgTimeStamp)
+  return Number.isFinite(time) && time > 0 ? Math.floor(time / 3600) : null
+}
+
+function senderOf(m: ArchivedMessage): string {
+  const from = m.From_Account as unknown
+  return typeof from === 'string' ? from : from === undefined || from === null ? '' : String(from)
+}
+
+/** Increments for one group, collected during a write. */
+export class ActivityDiff {
+  readonly hours = new Map<number, number>()
+  readonly senders = new Map<string, number>()
+
+  /** One seq's change: the record stored before the write (if any) and the one stored after it. */
+  record(before: ArchivedMessage | undefined, after: ArchivedMessage): void {
+    if (countable(before) || !countable(after)) return
+    this.add(after)
+  }
+
+  /** Counts a message (used when building the aggregates from what is already stored). */
+  add(m: ArchivedMessage): void {
+    const hour = hourOf(m)
+    if (hour !== null) this.hours.set(hour, (this.hours.get(hour) ?? 0) + 1)
+    const from = senderOf(m)
+    if (from) this.senders.set(from, (this.senders.get(from) ?? 0) + 1)
+  }
+
+  get empty(): boolean {
+    return this.hours.size === 0 && this.senders.size === 0
+  }
+}
+
+/**
+ * Adds a group's increments to its rows: one bulkGet and one bulkPut. Runs inside the caller's
+ * read-write transaction (which must include the activity table).
+ */
+export async function writeActivity(store: ActivityStore, gk: string, diff: ActivityDiff): Promise<void> {
+  if (diff.empty) return
+  const keys: ActivityKey[] = []
+  const adds: number[] = []
+  for (const [hour, n] of diff.hours) {
+    keys.push([gk, 'h', hour])
+    adds.push(n)
+  }
+  for (const [from, n] of diff.senders) {
+    keys.push([gk, 's', from])
+    adds.push(n)
+  }
+  const rows = await store.activity.bulkGet(keys)
+  await store.activity.bulkPut(
+    keys.map(([, kind, key], i) => ({ gk, kind, key, n: (rows[i]?.n ?? 0) + adds[i]! }))
+  )
+}
+
+/** Messages read per step when building the aggregates from the stored messages. */
+const PAGE = 2000
+
+/**
+ * Builds every group's aggregates from the messages already archived: the schema upgrade to v3
+ * (app-db.ts) runs this inside its upgrade transaction, so an archive from before the charts gets
+ * them on the first launch of the new version, all or nothing. Pages through each group's messages
+ * by seq (as lib/search/reindex.ts does for the search index).
+ */
+export async function buildActivity(tx: Transaction): Promise<void> {
+  const groups = tx.table<{ gk: string }, string>('groups')
+  const messages = tx.table<{ gk: string; seq: number; raw: ArchivedMessage }, [string, number]>('messages')
+  const store: ActivityStore = { activity: tx.table<ActivityRow, ActivityKey>('activity') }
+  for (const gk of (await groups.toCollection().primaryKeys()) as string[]) {
+    const diff = new ActivityDiff()
+    let after: number | typeof Dexie.minKey = Dexie.minKey
+    for (;;) {
+      const page = await messages
+        .where('[gk+seq]')
+        .between([gk, after], [gk, Dexie.maxKey], false, true)
+        .limit(PAGE)
+        .toArray()
+      if (page.length === 0) break
+      for (const row of page) if (countable(row.raw)) diff.add(row.raw)
+      after = page[page.length - 1]!.seq
+    }
+    // The increments of a whole group stay small (one entry per hour and sender), so one write.
+    await writeActivity(store, gk, diff)
+  }
+}
+
+/** A group's hourly rows ('h'), in hour order: one range read. */
+export async function readHours(store: ActivityStore, gk: string): Promise<{ hour: number; n: number }[]> {
+  const rows = await store.activity.where('[gk+kind+key]').between([gk, 'h', Dexie.minKey], [gk, 'h', Dexie.maxKey]).toArray()
+  return rows.map((r) => ({ hour: r.key as number, n: r.n }))
+}
+
+/** A group's per-sender rows ('s'), busiest first (ties by account). */
+export async function readSenders(store: ActivityStore, gk: string): Promise<{ from: string; n: number }[]> {
+  const rows = await store.activity.where('[gk+kind+key]').between([gk, 's', Dexie.minKey], [gk, 's', Dexie.maxKey]).toArray()
+  return rows
+    .map((r) => ({ from: String(r.key), n: r.n }))
+    .sort((a, b) => b.n - a.n || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))
+}
