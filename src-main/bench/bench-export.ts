@@ -2,24 +2,28 @@
  * npm run bench:export — 1,000,000 generated messages exported to JSON Lines, CSV and HTML with
  * the real writers and file sinks (temp file, fsync, rename), against a baseline in the same run:
  * the same messages as raw JSON.stringify lines written to a plain stream (no escaping, no
- * formatting, no temp file). Each run is a fresh child process, so its peak RSS (maxRSS) and JS heap
+ * formatting, no temp file; fsynced at the end like an export). Each run is a fresh child process, so its peak RSS (maxRSS) and JS heap
  * high-water are its own.
  *
  * The messages come from the simulator's text pool (sim/seed.ts plainTexts) with its seeded PRNG:
  * mostly text, some faces, images, files, system tips, deleted and recalled placeholders, over
  * three groups; the same messages in every run.
  *
+ * `cli-html` is tim-archive export's whole path on a pull file of the same messages, written out of
+ * order as a pull writes it: index pass, sort, ordered read, HTML.
+ *
  * Flags: --messages N (default 1000000), --chunk N (messages per write, default 1000).
  * Prints figures, then one JSON line.
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
+import { scanJsonl } from '../export/jsonl-source'
 import type { ExportFormat, ExportMeta } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { Rng, plainTexts } from '../sim/seed'
@@ -96,6 +100,51 @@ async function child(name: string, n: number, chunk: number, dir: string): Promi
     }
     ws.end()
     await once(ws, 'close')
+    // The same durability as an export (which fsyncs before its rename): like for like.
+    const fh = await open(join(dir, 'baseline.jsonl'), 'r+')
+    await fh.sync()
+    await fh.close()
+  } else if (name === 'cli-html') {
+    // tim-archive export's path: a pull file out of order (windows of 200 seqs, newest window
+    // first, as concurrent pulls append them), indexed, sorted, read back in order, written.
+    // Writing the input is not timed.
+    const input = join(dir, 'pulled.jsonl')
+    const ws = createWriteStream(input)
+    let window: ArchivedMessage[] = []
+    const windows: string[] = []
+    const flushWindows = async (): Promise<void> => {
+      const s = windows.reverse().join('')
+      windows.length = 0
+      if (!ws.write(s)) await once(ws, 'drain')
+    }
+    for (const c of generate(n, chunk)) {
+      for (const m of c) {
+        window.push(m)
+        if (window.length === 200) {
+          windows.push(window.map((x) => JSON.stringify(x) + '\n').join(''))
+          window = []
+          if (windows.length === 50) await flushWindows()
+        }
+      }
+    }
+    if (window.length) windows.push(window.map((x) => JSON.stringify(x) + '\n').join(''))
+    await flushWindows()
+    ws.end()
+    await once(ws, 'close')
+    const t1 = performance.now()
+    const scan = await scanJsonl(input, { keep: () => true })
+    sample()
+    async function* source(): AsyncGenerator<ArchivedMessage[]> {
+      for await (const c of scan.read(chunk)) {
+        yield c
+        sample()
+      }
+    }
+    const meta: ExportMeta = { app: 'tim-archive', version: 'bench', exportedAt: new Date().toISOString(), query: '', groups: scan.groups.map((groupId) => ({ groupId })), timeZone: 'UTC', count: scan.count }
+    const r = await runExport(source(), { format: 'html', out: join(dir, 'bench.cli-html'), meta })
+    const seconds = (performance.now() - t1) / 1000
+    await rm(input, { force: true })
+    return { name, messages: r.messages, seconds, msgsPerSec: r.messages / seconds, bytes: r.bytes, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, peakHeapMB: peakHeap / 2 ** 20 }
   } else {
     const format = name as ExportFormat
     const meta: ExportMeta = { app: 'tim-archive', version: 'bench', exportedAt: new Date().toISOString(), query: '', groups: groups.map((groupId) => ({ groupId })), timeZone: 'UTC', count: n }
@@ -147,7 +196,7 @@ async function main(): Promise<void> {
   const results: RunFigures[] = []
   try {
     // The baseline runs first and last: the faster of the two is the one compared against.
-    for (const name of ['generate', 'baseline', 'jsonl', 'csv', 'html', 'baseline']) {
+    for (const name of ['generate', 'baseline', 'jsonl', 'csv', 'html', 'cli-html', 'baseline']) {
       const r = await runChild(name, n, chunk, dir)
       results.push(r)
       console.log(`${name.padEnd(9)} ${r.seconds.toFixed(2).padStart(7)} s  ${fmt(r.msgsPerSec).padStart(9)} msgs/s  ${(r.bytes / 2 ** 20).toFixed(0).padStart(5)} MB written  peak RSS ${r.peakRssMB.toFixed(0)} MB  heap high-water ${r.peakHeapMB.toFixed(0)} MB`)
