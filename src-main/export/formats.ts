@@ -74,7 +74,7 @@ export class CsvWriter implements ExportWriter {
         isoTime(d.time, this.timeZone),
         d.from,
         d.types.join(' '),
-        docText(d),
+        docText(d, this.timeZone),
         stateLabel(d.state),
         d.serverNote ?? ''
       ])
@@ -126,7 +126,7 @@ export class TxtWriter implements ExportWriter {
       }
       const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? ''].filter(Boolean)
       const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(d.from) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
-      const body = visibleControls(docText(d))
+      const body = visibleControls(docText(d, this.timeZone))
       out += body.includes('\n') ? `${head}\n    ${body.replace(/\n/g, '\n    ')}\n` : `${head} ${body}\n`
     }
     return out
@@ -160,7 +160,7 @@ export class MarkdownWriter implements ExportWriter {
   private parts(parts: Part[]): string {
     const out: string[] = []
     for (const p of parts) {
-      const text = p.kind === 'text' ? p.text : partText(p)
+      const text = p.kind === 'text' ? p.text : partText(p, '', this.timeZone)
       if (text === '') continue
       out.push(text.includes('\n') ? mdBlock(text) : mdCode(text))
     }

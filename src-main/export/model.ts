@@ -231,7 +231,7 @@ export function describe(m: ArchivedMessage): MessageDoc {
 }
 
 /** A part as one line of plain text (`[image 640×480 JPG] https://…`). */
-export function partText(p: Part, indent = ''): string {
+export function partText(p: Part, indent = '', tz = 'UTC'): string {
   switch (p.kind) {
     case 'text':
       return p.text
@@ -239,7 +239,7 @@ export function partText(p: Part, indent = ''): string {
       return `[${p.label}]${p.data ? ' ' + p.data : ''}${p.url ? ' ' + p.url : ''}`
     case 'relay': {
       const head = `[forwarded: ${p.title}${p.count !== undefined ? `, ${p.count} messages` : ''}]`
-      const lines = p.items.map((i) => `${indent}  ${i.from}${i.time !== undefined ? ` (${isoTime(i.time, 'UTC')})` : ''}: ${i.parts.map((x) => partText(x, indent + '  ')).join(' ')}`)
+      const lines = p.items.map((i) => `${indent}  ${i.from}${i.time !== undefined ? ` (${isoTime(i.time, tz)})` : ''}: ${i.parts.map((x) => partText(x, indent + '  ', tz)).join(' ')}`)
       if (p.note) lines.push(`${indent}  (${p.note.replace(/\n/g, `\n${indent}  `)})`)
       return [head, ...lines].join('\n')
     }
@@ -251,8 +251,8 @@ export function stateLabel(s: MessageState): string {
 }
 
 /** The whole message as plain text: its parts, or what stands in for missing content. */
-export function docText(d: MessageDoc): string {
-  const text = d.parts.map((p) => partText(p)).join(' ')
+export function docText(d: MessageDoc, tz = 'UTC'): string {
+  const text = d.parts.map((p) => partText(p, '', tz)).join(' ')
   if (text) return text
   if (d.state === 'deleted') return '[deleted]'
   if (d.state === 'recalled') return '[recalled]'

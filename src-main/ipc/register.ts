@@ -104,9 +104,15 @@ export function registerIpc(
  * (the new page knows nothing of the run), a renderer crash, or the window closing.
  */
 export function cancelSyncWhenPageGoes(contents: WebContents, service: AppService): void {
+  // Exports in progress are fed by the page too: without it they would only wait for their idle
+  // timeout, holding a temporary file.
+  const stop = () => {
+    service.cancelAllRuns()
+    void service.export.close()
+  }
   contents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) service.cancelAllRuns()
+    if (details.isMainFrame && !details.isSameDocument) stop()
   })
-  contents.on('render-process-gone', () => service.cancelAllRuns())
-  contents.on('destroyed', () => service.cancelAllRuns())
+  contents.on('render-process-gone', stop)
+  contents.on('destroyed', stop)
 }

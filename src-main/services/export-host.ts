@@ -14,7 +14,7 @@
  * One write in flight per export. An export nobody writes to for `idleMs` is cancelled (the page
  * went away).
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runExport, type ExportResult } from '../export/exporter'
@@ -246,7 +246,7 @@ export class ExportHost {
   /** Browser mode: the finished file for its one-time key (then forgotten). */
   takeDownload(id: string, key: string): Download | undefined {
     const d = this.downloads.get(id)
-    if (!d || d.key.length !== key.length || d.key !== key) return undefined
+    if (!d || d.key.length !== key.length || !timingSafeEqual(Buffer.from(d.key), Buffer.from(key))) return undefined
     this.downloads.delete(id)
     return { path: d.path, name: d.name, done: () => rm(d.dir, { recursive: true, force: true }) }
   }
