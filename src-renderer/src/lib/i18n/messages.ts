@@ -4,6 +4,7 @@
  * Both tables must have exactly the same keys: zh is typed against en, and a unit test checks the
  * merged tables (timeline strings included).
  */
+import { chartsEn, chartsZh } from './chart-messages'
 import { exportEn, exportZh } from './export-messages'
 import { searchEn, searchZh } from './search-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
@@ -359,8 +360,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh }
 
 export type MessageKey = keyof typeof en
 
