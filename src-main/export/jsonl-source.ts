@@ -149,14 +149,14 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
   const sq = seqs.data
   const of = offsets.data
   order.sort((a, b) => k[a]! - k[b]! || gr[a]! - gr[b]! || sq[a]! - sq[b]! || of[a]! - of[b]!)
-  const kept: number[] = []
+  let kept = 0
   for (let i = 0; i < n; i++) {
     const a = order[i]!
     const b = i + 1 < n ? order[i + 1]! : -1
     if (b !== -1 && gr[a] === gr[b] && sq[a] === sq[b]) continue
-    kept.push(a)
+    order[kept++] = a // in place: kept never passes i
   }
-  const sorted = Uint32Array.from(kept)
+  const sorted = order.subarray(0, kept)
   const names = [...groupIndex.entries()].filter(([, i]) => present.has(i)).sort((a, b) => a[1] - b[1]).map(([id]) => id)
 
   return {
