@@ -10,7 +10,8 @@
  *   word found through its run-together form (`email` in `e-mail`) highlights the whole chain;
  * - a CJK word: each occurrence of the word's run (`数据同步`); when the run itself is not in the
  *   text (the bigrams occur apart), each of its bigrams;
- * - a phrase, and a word without letters or digits (`:)`, `😀`): each substring occurrence.
+ * - a phrase: each occurrence where it matches (whole words at its ends); a word without letters
+ *   or digits (`:)`, `😀`): each substring occurrence.
  * Comparison is as search compares (normalize(): case, full-/half-width, invisible characters,
  * whitespace runs), and hits are mapped back to the original text.
  *
@@ -22,7 +23,7 @@
  */
 import { normalize } from './normalize'
 import type { Clause, Query } from './query'
-import { MAX_TERM_LENGTH } from './tokenize'
+import { MAX_TERM_LENGTH, phraseAt } from './tokenize'
 
 export interface SnippetSegment {
   text: string
@@ -135,7 +136,8 @@ function occurrences(haystack: string, needle: string, out: Range[]): boolean {
 function clauseRanges(c: Clause, norm: string, segments: Segment[], out: Range[]): void {
   if (c.negated) return
   if (c.kind === 'phrase') {
-    occurrences(norm, c.text, out)
+    // Only where it matches: whole words at its ends (tokenize.ts containsPhrase).
+    for (let i = phraseAt(norm, c.text); i >= 0; i = phraseAt(norm, c.text, i + c.text.length)) out.push([i, i + c.text.length])
     return
   }
   if (c.kind !== 'word') return

@@ -118,16 +118,21 @@ function codePointBefore(text: string, i: number): number | undefined {
  * foxes`; `"数据"` is anywhere in a CJK run, which has no word boundaries; `"v2.3"` is in `v2.3!`.
  */
 export function containsPhrase(text: string, phrase: string): boolean {
-  if (!phrase) return true
+  return phraseAt(text, phrase) >= 0
+}
+
+/** Where the first occurrence of a quoted phrase (see containsPhrase) at or after `from` starts, or -1. */
+export function phraseAt(text: string, phrase: string, from = 0): number {
+  if (!phrase) return from <= text.length ? from : -1
   const checkStart = isWordCodePoint(phrase.codePointAt(0))
   const checkEnd = isWordCodePoint(codePointBefore(phrase, phrase.length))
-  for (let i = text.indexOf(phrase); i >= 0; i = text.indexOf(phrase, i + 1)) {
+  for (let i = text.indexOf(phrase, from); i >= 0; i = text.indexOf(phrase, i + 1)) {
     const end = i + phrase.length
     if (checkStart && isWordCodePoint(codePointBefore(text, i))) continue
     if (checkEnd && end < text.length && isWordCodePoint(text.codePointAt(end))) continue
-    return true
+    return i
   }
-  return false
+  return -1
 }
 
 /** The deduplicated index terms of any text (normalized first), in order of first appearance. */

@@ -39,9 +39,10 @@ describe('a search result snippet', () => {
     expect(hits(s)).toEqual(['bug', '复现', 'Android'])
   })
 
-  it('marks a phrase as a substring, across line breaks and whitespace runs', () => {
-    const s = snippet('Hello   World\nand hello\nworld again', q('"ello wor"'))
-    expect(hits(s)).toEqual(['ello Wor', 'ello wor'])
+  it('marks a phrase where it matches, across line breaks and whitespace runs', () => {
+    const s = snippet('Hello   World\nand othello worlds, hello\nworld again', q('"hello world"'))
+    // Not inside "othello worlds": a phrase's ends are word boundaries.
+    expect(hits(s)).toEqual(['Hello World', 'hello world'])
     // Line breaks between the message's pieces are shown as spaces.
     expect(shown(s)).toBe('Hello World and hello world again')
   })
