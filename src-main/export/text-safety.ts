@@ -30,7 +30,8 @@ export function escapeHtml(s: string): string {
  * price of the guarantee: `-1+2` reads `'-1+2`.
  */
 export function inertCell(s: string): string {
-  return /^[\s]*[=+\-@\t\r]/.test(s) || /^[\t\r]/.test(s) ? `'${s}` : s
+  // \s* backtracks, so a leading tab or CR alone matches too.
+  return /^\s*[=+\-@\t\r]/.test(s) ? `'${s}` : s
 }
 
 /**
