@@ -44,7 +44,7 @@ describe('a search result snippet', () => {
     // Not inside "othello worlds": a phrase's ends are word boundaries.
     expect(hits(s)).toEqual(['Hello World', 'hello world'])
     // Line breaks between the message's pieces are shown as spaces.
-    expect(shown(s)).toBe('Hello World and othello worlds, hello…')
+    expect(shown(s)).toBe('Hello World and othello worlds, hello world again')
   })
 
   it('marks a phrase with punctuation, and a symbol-only word', () => {
