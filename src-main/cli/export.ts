@@ -121,6 +121,8 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     onProgress: (read, total) => progress.update(`reading ${percent(read, total)}`, read / Math.max(1, total))
   })
   progress.done()
+  const missing = groups.filter((g) => !scan.groups.includes(g))
+  if (missing.length) process.stderr.write(`no matching messages of ${missing.join(', ')} in ${values.in}\n`)
   if (scan.badLineCount > 0) {
     const shown = scan.badLines.join(', ') + (scan.badLineCount > scan.badLines.length ? ', …' : '')
     process.stderr.write(`skipped ${scan.badLineCount} line(s) that are not records (line ${shown})\n`)

@@ -89,6 +89,9 @@ describe('tim-archive export', () => {
     expect(expected.length).toBeGreaterThan(5)
     expect(lines.length).toBe(expected.length)
     for (const m of lines) expect(m.From_Account).toBe('alice')
+    const none = await run(['export', '--in', archive, '--format', 'txt', '--out', join(dir, 'none.txt'), '--group', '@TGS#NOPE'])
+    expect(none.code).toBe(0)
+    expect(none.stderr).toContain(`no matching messages of @TGS#NOPE in ${archive}`)
   })
 
   it('every format is written, and the hostile seed texts stay inert', async () => {
