@@ -7,10 +7,12 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cancelSyncWhenPageGoes, registerIpc } from '../ipc/register'
+import { channels } from '../shared/ipc/contract'
 import { AppService } from '../services/app-service'
 import { FileSecretStore, SafeStorageSecretStore, type SecretStore } from '../services/secret-store'
 import { contentSecurityPolicy } from '../web/server'
 import { harden } from '../windows/harden'
+import { createTray, type AppTray } from './tray'
 
 interface WindowState {
   x: number
@@ -67,6 +69,10 @@ function saveWindowState(win: BrowserWindow): void {
   }
 }
 
+/** Set when the user really quits (tray Quit, Cmd+Q, the OS), so 'close' stops hiding the window. */
+let quitting = false
+let appTray: AppTray | null = null
+
 function createWindow(service: AppService): BrowserWindow {
   const saved = loadWindowState()
   const win = new BrowserWindow({
@@ -99,9 +105,15 @@ function createWindow(service: AppService): BrowserWindow {
   }
   win.on('resize', saveSoon)
   win.on('move', saveSoon)
-  win.on('close', () => {
+  win.on('close', (e) => {
     clearTimeout(timer)
     saveWindowState(win)
+    // Scheduled sync is on: keep running in the tray instead of closing (the schedule lives in
+    // the page, so the page must stay loaded).
+    if (!quitting && appTray?.keepRunning()) {
+      e.preventDefault()
+      win.hide()
+    }
   })
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void win.loadFile(join(__dirname, '../renderer/index.html'))
@@ -144,6 +156,7 @@ if (!app.requestSingleInstanceLock()) {
     const win = mainWindow ?? BrowserWindow.getAllWindows()[0]
     if (win) {
       if (win.isMinimized()) win.restore()
+      win.show()
       win.focus()
     }
   })
@@ -186,11 +199,34 @@ if (!app.requestSingleInstanceLock()) {
       mainWindow.on('closed', () => {
         mainWindow = null
       })
+      return mainWindow
     }
     open()
+    const current = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null)
+    try {
+      appTray = createTray({
+        openWindow: () => {
+          const win = current() ?? open()
+          if (win.isMinimized()) win.restore()
+          win.show()
+          win.focus()
+          return win
+        },
+        currentWindow: current,
+        quit: () => app.quit()
+      })
+      service.on(channels.appSetStatus, (status) => appTray?.setStatus(status))
+    } catch (e) {
+      // Some Linux desktops have no tray: the app works without it (closing the window quits).
+      console.error('tim-archive: no tray icon', e)
+    }
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) open()
+      else current()?.show()
     })
+  })
+  app.on('before-quit', () => {
+    quitting = true
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()

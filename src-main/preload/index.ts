@@ -21,7 +21,9 @@ function subscribe<T>(channel: string, listener: (e: T) => void): () => void {
 
 const api: PreloadApi = {
   app: {
-    info: () => ipcRenderer.invoke(channels.appInfo)
+    info: () => ipcRenderer.invoke(channels.appInfo),
+    setStatus: (status) => ipcRenderer.invoke(channels.appSetStatus, status),
+    onCommand: (listener) => subscribe(channels.appCommand, listener)
   },
   workspace: {
     current: () => ipcRenderer.invoke(channels.workspaceCurrent),

@@ -17,6 +17,7 @@ import {
   channels,
   type AppError,
   type AppInfo,
+  type AppStatus,
   type ConnectInput,
   type GroupProfile,
   type PreloadApi,
@@ -59,13 +60,16 @@ export interface HostEvents {
   'sync:batch': SyncBatchEvent
   'sync:progress': SyncProgressEvent
   'sync:done': SyncDoneEvent
+  /** The renderer's status for the tray (Electron shell only listens). */
+  'app:setStatus': AppStatus
 }
 
 /**
  * The contract's invoke side, as the service implements it: PreloadApi without the event
  * subscriptions, which each transport wires to `on()` itself. Derived, so the two cannot drift.
  */
-export type HostApi = Pick<PreloadApi, 'app' | 'workspace' | 'groups' | 'export'> & {
+export type HostApi = Pick<PreloadApi, 'workspace' | 'groups' | 'export'> & {
+  app: Omit<PreloadApi['app'], 'onCommand'>
   sync: Omit<PreloadApi['sync'], 'onBatch' | 'onProgress' | 'onDone'>
 }
 
@@ -167,15 +171,24 @@ export class AppService implements HostApi {
   private readonly listeners: { [K in keyof HostEvents]: Set<Listener<K>> } = {
     'sync:batch': new Set(),
     'sync:progress': new Set(),
-    'sync:done': new Set()
+    'sync:done': new Set(),
+    'app:setStatus': new Set()
   }
   private readonly workspacePath: string
   private cached: { key: string; client: TimClient } | undefined
   private run: Run | undefined
+  /** The renderer's latest status (for the tray). */
+  status: AppStatus | null = null
 
   constructor(private readonly opts: AppServiceOptions) {
     this.workspacePath = join(opts.configDir, 'workspace.json')
-    this.app = { info: async () => this.info() }
+    this.app = {
+      info: async () => this.info(),
+      setStatus: async (status) => {
+        this.status = status
+        this.emit(channels.appSetStatus, status)
+      }
+    }
     this.workspace = {
       current: () => this.current(),
       test: (input) => this.test(input),
@@ -630,6 +643,7 @@ export async function invokeChannel(service: AppService, channel: InvokeChannel,
 
 const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => unknown } = {
   [channels.appInfo]: (s) => s.app.info(),
+  [channels.appSetStatus]: (s, [status]) => s.app.setStatus(status),
   [channels.workspaceCurrent]: (s) => s.workspace.current(),
   [channels.workspaceTest]: (s, [input]) => s.workspace.test(input),
   [channels.workspaceConnect]: (s, [input]) => s.workspace.connect(input),

@@ -159,9 +159,30 @@ export interface ExportFinished {
   downloadUrl?: string
 }
 
+/**
+ * The renderer's sync status for the desktop shell's tray (menu bar) icon, in the UI language.
+ * Browser mode has no tray and only keeps the latest one.
+ */
+export interface AppStatus {
+  /** One line for the tray's tooltip and menu: "Syncing… 42%", "Next sync at 14:05". */
+  line: string
+  syncing: boolean
+  /** Scheduled sync is on: closing the window keeps the app running in the tray. */
+  keepRunning: boolean
+  /** The tray menu's labels. */
+  labels: { syncNow: string; open: string; quit: string }
+}
+
+/** What the shell asks the renderer to do (the tray's "Sync now"). */
+export type AppCommand = 'sync-now'
+
 export interface PreloadApi {
   app: {
     info(): Promise<AppInfo>
+    /** Tells the shell the sync status (for the tray); validated in main. */
+    setStatus(status: AppStatus): Promise<void>
+    /** Commands from the shell (the tray menu). Browser mode sends none. */
+    onCommand(listener: (command: AppCommand) => void): () => void
   }
   workspace: {
     /** The saved workspace, if any (the key stays in main). */
@@ -225,6 +246,8 @@ export const maxAckErrorChars = 2000
 /** Channel names, `domain:verb`. Events flow main → renderer. */
 export const channels = {
   appInfo: 'app:info',
+  appSetStatus: 'app:setStatus',
+  appCommand: 'app:command',
   workspaceCurrent: 'workspace:current',
   workspaceTest: 'workspace:test',
   workspaceConnect: 'workspace:connect',

@@ -176,6 +176,16 @@ export const ExportChunkSchema = v.pipe(
   v.maxLength(maxExportChunkMessages, `At most ${maxExportChunkMessages} messages per export chunk`)
 )
 
+const StatusTextSchema = v.pipe(v.string(), v.maxLength(200))
+
+/** The renderer's status for the tray: short texts only (they end up in a native menu). */
+export const AppStatusSchema = v.strictObject({
+  line: StatusTextSchema,
+  syncing: v.boolean(),
+  keepRunning: v.boolean(),
+  labels: v.strictObject({ syncNow: StatusTextSchema, open: StatusTextSchema, quit: StatusTextSchema })
+})
+
 /**
  * Argument tuples per invoke channel, exactly as the preload passes them to ipcRenderer.invoke
  * and the web transport sends them as `{ args }`. A trailing optional argument may be absent,
@@ -183,6 +193,7 @@ export const ExportChunkSchema = v.pipe(
  */
 export const invokeArgs = {
   [channels.appInfo]: v.strictTuple([]),
+  [channels.appSetStatus]: v.strictTuple([AppStatusSchema]),
   [channels.workspaceCurrent]: v.strictTuple([]),
   [channels.workspaceTest]: v.strictTuple([ConnectInputSchema]),
   [channels.workspaceConnect]: v.strictTuple([ConnectInputSchema]),
@@ -213,7 +224,7 @@ export const resultChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>
 ])
 
 /** Main → renderer event channels. */
-export const eventChannels = [channels.syncBatch, channels.syncProgress, channels.syncDone] as const
+export const eventChannels = [channels.syncBatch, channels.syncProgress, channels.syncDone, channels.appCommand] as const
 export type EventChannel = (typeof eventChannels)[number]
 
 export function isInvokeChannel(name: string): name is InvokeChannel {

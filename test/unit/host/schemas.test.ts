@@ -132,6 +132,16 @@ describe('the other calls', () => {
     expect(valid(channels.groupsDiscover, 'x')).toBe(false)
   })
 
+  test('the tray status is short texts and flags, nothing else', () => {
+    const status = { line: 'Next sync at 14:05', syncing: false, keepRunning: true, labels: { syncNow: 'Sync now', open: 'Open', quit: 'Quit' } }
+    expect(valid(channels.appSetStatus, [status])).toBe(true)
+    expect(valid(channels.appSetStatus, [{ ...status, line: 'x'.repeat(201) }])).toBe(false)
+    expect(valid(channels.appSetStatus, [{ ...status, extra: 1 }])).toBe(false)
+    expect(valid(channels.appSetStatus, [{ ...status, syncing: 'yes' }])).toBe(false)
+    expect(valid(channels.appSetStatus, [{ ...status, labels: { syncNow: 'Sync now', open: 'Open' } }])).toBe(false)
+    expect(valid(channels.appSetStatus, [])).toBe(false)
+  })
+
   test('cancel takes a run id', () => {
     expect(valid(channels.syncCancel, ['0b6f7d1e-8f3a-4c55-9d2e-1a2b3c4d5e6f'])).toBe(true)
     expect(valid(channels.syncCancel, [])).toBe(false)
@@ -140,10 +150,10 @@ describe('the other calls', () => {
 
   test('every invoke channel of the contract has a schema, and event channels do not', () => {
     for (const name of Object.values(channels)) {
-      const isEvent = name === channels.syncBatch || name === channels.syncProgress || name === channels.syncDone
+      const isEvent = name === channels.syncBatch || name === channels.syncProgress || name === channels.syncDone || name === channels.appCommand
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(14)
+    expect(Object.keys(invokeArgs)).toHaveLength(15)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

@@ -163,6 +163,19 @@ describe('installer configuration', () => {
     expect(Buffer.from(fresh).equals(readFileSync(join(root, 'build/icons/48x48.png'))), 'run `npm run icons` after editing build/icon.svg').toBe(true)
   })
 
+  it('ships the tray icon the desktop shell loads (16 px and a 32 px @2x) outside the asar', () => {
+    const extra = cfg.extraResources as { from: string; to: string }[]
+    expect(extra).toEqual(
+      expect.arrayContaining([
+        { from: 'build/icons/16x16.png', to: 'tray/tray.png' },
+        { from: 'build/icons/32x32.png', to: 'tray/tray@2x.png' }
+      ])
+    )
+    for (const e of extra) expect(tracked, `${e.from} is committed`).toContain(e.from)
+    // src-main/app/tray.ts reads it from process.resourcesPath/tray/tray.png when packaged.
+    expect(readFileSync(join(root, 'src-main/app/tray.ts'), 'utf8')).toContain("join(process.resourcesPath, 'tray', 'tray.png')")
+  })
+
   it('keeps the CLI bin, npm run dist and npm run icons working from the repository', () => {
     expect(pkg.bin['tim-archive']).toBe('bin/tim-archive.cjs')
     expect(tracked).toContain(pkg.bin['tim-archive'])

@@ -109,7 +109,12 @@ function createWebApi(): PreloadApi {
   }
 
   return {
-    app: { info: () => call(channels.appInfo) },
+    app: {
+      info: () => call(channels.appInfo),
+      setStatus: (status) => call(channels.appSetStatus, status),
+      // Browser mode has no tray: nothing sends commands.
+      onCommand: () => () => {}
+    },
     workspace: {
       current: () => call(channels.workspaceCurrent),
       test: (input) => call(channels.workspaceTest, input),
