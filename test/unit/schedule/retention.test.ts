@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retentionWarning, unpulledGaps, type RetentionInput } from '@renderer/lib/schedule/retention'
+import { retentionWarning, unpulledGaps, type RetentionInput } from '../../../src-renderer/src/lib/schedule/retention'
 
 const day = 86_400_000
 const now = Date.UTC(2026, 10, 25, 12, 0)

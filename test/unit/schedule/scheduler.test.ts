@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decide, delayUntilCheck, isScheduleHours, nextRunAt } from '@renderer/lib/schedule/scheduler'
+import { decide, delayUntilCheck, isScheduleHours, nextRunAt } from '../../../src-renderer/src/lib/schedule/scheduler'
 
 const h = 3_600_000
 const t0 = Date.UTC(2026, 10, 25, 9, 0)

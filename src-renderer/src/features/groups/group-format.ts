@@ -3,6 +3,7 @@ import { isComplete, missingRanges } from '@shared/coverage'
 import { importedWorkspaceId, type GroupStats } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
 import { fmtRelative, t } from '@renderer/lib/i18n/i18n.svelte'
+import { retentionWarning, type RetentionWarning } from '@renderer/lib/schedule/retention'
 
 export function isImported(g: GroupView): boolean {
   return g.row.workspaceId === importedWorkspaceId
@@ -37,14 +38,31 @@ export function lastSyncedText(g: GroupView, now: number): string {
   return g.row.lastSyncAt ? t('groups.lastSynced', { when: fmtRelative(g.row.lastSyncAt, now) }) : t('groups.neverSynced')
 }
 
-/**
- * Not synced for longer than the server keeps history: messages may have expired unseen.
- * 'never' for a group that was never synced, 'stale' when the last sync is too old.
- */
-export function retentionRisk(g: GroupView, now: number): 'never' | 'stale' | null {
-  if (isImported(g)) return null
-  if (g.row.lastSyncAt === null) return 'never'
-  return now - g.row.lastSyncAt > g.retentionDays * 86_400_000 ? 'stale' : null
+/** Whether the group's oldest unarchived messages are close to the cloud's retention window. */
+export function retentionOf(g: GroupView, now: number): RetentionWarning | null {
+  return retentionWarning(
+    {
+      retentionDays: g.retentionDays,
+      lastSyncAt: g.row.lastSyncAt,
+      addedAt: g.row.addedAt,
+      coverage: g.coverage,
+      firstTime: g.row.stats.firstTime,
+      imported: isImported(g)
+    },
+    now
+  )
+}
+
+/** The warning as a sentence: "Messages older than 7 days are deleted by Tencent Cloud; last synced 6 days ago. Sync now." */
+export function retentionText(w: RetentionWarning, now: number): string {
+  const when = w.lastSyncAt !== null ? fmtRelative(w.lastSyncAt, now) : ''
+  return t(`retention.${w.kind}`, { days: w.retentionDays, when })
+}
+
+/** The warning in a few words, for the sidebar. */
+export function retentionShort(w: RetentionWarning): string {
+  if (w.kind === 'soon') return w.daysLeft ? t('retention.short.soon', { count: w.daysLeft }) : t('retention.short.soonToday')
+  return t(`retention.short.${w.kind}`)
 }
 
 /** Never synced and nothing archived: the timeline would be empty. */

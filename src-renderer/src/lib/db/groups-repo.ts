@@ -4,7 +4,7 @@
 import { emptyCoverage, type Coverage } from '@shared/coverage'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
 import { db as appDb, emptyStats, groupKey, type AppDB, type GroupRow } from './app-db'
-import { defaultRetentionDays, retentionKey } from './settings'
+import { defaultRetentionDays, retentionKey, workspaceRetentionKey } from './settings'
 
 /** Adds groups (or refreshes the profile of ones already listed). Returns the keys of the new ones. */
 export async function addGroups(
@@ -81,17 +81,20 @@ export interface GroupView {
 export async function listGroups(workspaceIds: string[], database: AppDB = appDb): Promise<GroupView[]> {
   const rows = await database.groups.where('workspaceId').anyOf(workspaceIds).toArray()
   const gks = rows.map((r) => r.gk)
-  const [covs, retention] = await Promise.all([
+  const [covs, retention, planRows] = await Promise.all([
     database.coverage.bulkGet(gks),
-    database.settings.bulkGet(gks.map(retentionKey))
+    database.settings.bulkGet(gks.map(retentionKey)),
+    database.settings.bulkGet(workspaceIds.map(workspaceRetentionKey))
   ])
+  const days = (v: unknown): number | null => (typeof v === 'number' && v > 0 ? v : null)
+  // A group's own setting wins; else its workspace's plan; else the free plan's 7 days.
+  const plan = new Map(workspaceIds.map((ws, i) => [ws, days(planRows[i]?.value)]))
   const views = rows.map((row, i) => {
     const c = covs[i]
-    const days = retention[i]?.value
     return {
       row,
       coverage: c ? { ranges: c.ranges, floor: c.floor, top: c.top } : emptyCoverage(),
-      retentionDays: typeof days === 'number' && days > 0 ? days : defaultRetentionDays
+      retentionDays: days(retention[i]?.value) ?? plan.get(row.workspaceId) ?? defaultRetentionDays
     }
   })
   const order = (ws: string) => workspaceIds.indexOf(ws)

@@ -7,11 +7,21 @@ import { db as appDb, type AppDB } from './app-db'
 export const settingKeys = {
   locale: 'ui.locale',
   persistence: 'storage.persistence',
-  retentionPrefix: 'group.retentionDays:'
+  retentionPrefix: 'group.retentionDays:',
+  /** The workspace's plan: the retention of its groups that have no setting of their own. */
+  workspaceRetentionPrefix: 'workspace.retentionDays:',
+  /** Scheduled sync (lib/schedule/scheduler.ts): hours between runs (0 = off), last start, last result. */
+  scheduleHours: 'schedule.everyHours',
+  scheduleLastRunAt: 'schedule.lastRunAt',
+  scheduleLastResult: 'schedule.lastResult'
 } as const
 
 export function retentionKey(gk: string): string {
   return settingKeys.retentionPrefix + gk
+}
+
+export function workspaceRetentionKey(workspaceId: string): string {
+  return settingKeys.workspaceRetentionPrefix + workspaceId
 }
 
 /** Retention choices in days: 7 is the free plan's roaming period, the default. */

@@ -7,6 +7,7 @@
 import { chartsEn, chartsZh } from './chart-messages'
 import { exportEn, exportZh } from './export-messages'
 import { searchEn, searchZh } from './search-messages'
+import { shipEn, shipZh } from './ship-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 
 const appEn = {
@@ -360,8 +361,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh }
 
 export type MessageKey = keyof typeof en
 

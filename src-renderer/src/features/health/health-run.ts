@@ -1,0 +1,104 @@
+/**
+ * The health report for groups in the store: their messages stream from IndexedDB a page at a
+ * time through the [gk+seq] primary key (never a whole group at once: a group may hold a million
+ * messages) into the same HealthAccumulator the CLI uses, with the coverage and the group rows
+ * (last sync, last error) as the sync state. Cancellable between pages.
+ */
+import Dexie from 'dexie'
+import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '@shared/report/health'
+import { db as appDb, importedWorkspaceId, type AppDB } from '@renderer/lib/db/app-db'
+import type { GroupView } from '@renderer/lib/db/groups-repo'
+
+export interface HealthProgress {
+  /** Messages read so far, and the total the group rows announce. */
+  done: number
+  total: number
+}
+
+export class HealthCancelled extends Error {
+  override readonly name = 'HealthCancelled'
+  constructor() {
+    super('The health report was cancelled')
+  }
+}
+
+/**
+ * The name each group has in the report: its group ID, unless the same ID is listed twice (an
+ * imported copy of a connected group), when the imported one says so.
+ */
+export function reportIds(groups: readonly GroupView[]): Map<string, string> {
+  const seen = new Map<string, number>()
+  for (const g of groups) seen.set(g.row.groupId, (seen.get(g.row.groupId) ?? 0) + 1)
+  return new Map(
+    groups.map((g) => [
+      g.row.gk,
+      (seen.get(g.row.groupId) ?? 0) > 1 && g.row.workspaceId === importedWorkspaceId ? `${g.row.groupId} (imported)` : g.row.groupId
+    ])
+  )
+}
+
+/** What the store knows of a group's syncs, in the report's terms. */
+export function syncStateOf(g: GroupView): GroupSyncState {
+  const e = g.row.lastError
+  return {
+    ranges: g.coverage.ranges,
+    floor: g.coverage.floor,
+    top: g.coverage.top,
+    ...(g.row.lastSyncAt !== null ? { lastSyncAt: new Date(g.row.lastSyncAt).toISOString() } : {}),
+    ...(e ? { errors: [typeof e.code === 'number' ? { code: e.code, message: e.message } : { message: `${e.code}: ${e.message}` }] } : {})
+  }
+}
+
+export async function computeHealth(
+  groups: readonly GroupView[],
+  opts: { pageSize?: number; signal?: AbortSignal; onProgress?: (p: HealthProgress) => void; now?: Date } = {},
+  store: AppDB = appDb
+): Promise<ArchiveHealth> {
+  const pageSize = opts.pageSize ?? 2000
+  const ids = reportIds(groups)
+  const states: Record<string, GroupSyncState> = {}
+  // Imported archives carry no sync state: the report shows their gaps instead of holes.
+  for (const g of groups) if (g.row.workspaceId !== importedWorkspaceId) states[ids.get(g.row.gk)!] = syncStateOf(g)
+  const acc = new HealthAccumulator(states)
+  const total = groups.reduce((n, g) => n + g.row.stats.messages, 0)
+  let done = 0
+  opts.onProgress?.({ done, total })
+  for (const g of groups) {
+    const id = ids.get(g.row.gk)!
+    let after: number | typeof Dexie.minKey = Dexie.minKey
+    for (;;) {
+      if (opts.signal?.aborted) throw new HealthCancelled()
+      const page = await store.messages
+        .where('[gk+seq]')
+        .between([g.row.gk, after], [g.row.gk, Dexie.maxKey], false, true)
+        .limit(pageSize)
+        .toArray()
+      for (const row of page) acc.add(row.raw, id)
+      done += page.length
+      opts.onProgress?.({ done, total: Math.max(total, done) })
+      if (page.length < pageSize) break
+      after = page[page.length - 1]!.seq
+    }
+  }
+  if (opts.signal?.aborted) throw new HealthCancelled()
+  return acc.finish(opts.now)
+}
+
+/** A file name for the report: `health-<what>-<YYYY-MM-DD>.<ext>`, safe on every platform. */
+export function reportFileName(what: string, ext: 'html' | 'json', now = new Date()): string {
+  const safe = what.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'archive'
+  return `health-${safe}-${now.toISOString().slice(0, 10)}.${ext}`
+}
+
+/** Saves text as a download (browser mode: the browser's download; Electron: its save handling). */
+export function download(text: string, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  a.rel = 'noopener'
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
