@@ -107,6 +107,9 @@ export interface QueryError {
   error: string
   /** Offset in the query string where the problem is. */
   at: number
+  /** What is wrong, for a UI that says it in another language; `params` fill its message. */
+  code: 'unclosed-quote' | 'empty-value' | 'bad-date' | 'bad-has' | 'bad-is'
+  params: Record<string, string>
 }
 
 export function isQueryError(r: Query | QueryError): r is QueryError {
@@ -159,7 +162,7 @@ export function parseQuery(q: string): Query | QueryError {
     for (let j = open + 1; j < s.length; j++) {
       if (quotes.has(s[j]!)) return [s.slice(open + 1, j), j + 1]
     }
-    return { error: 'This quote is never closed: add a closing " to end the phrase.', at: open }
+    return { error: 'This quote is never closed: add a closing " to end the phrase.', at: open, code: 'unclosed-quote', params: {} }
   }
   const wordEnd = (from: number): number => {
     let j = from
@@ -229,7 +232,7 @@ function keyed(
   valueAt: number
 ): Clause | QueryError {
   const value = normalize(raw)
-  if (!value) return { error: `${key}: needs a value right after the colon.`, at }
+  if (!value) return { error: `${key}: needs a value right after the colon.`, at, code: 'empty-value', params: { key } }
   switch (key) {
     case 'from':
     case 'in':
@@ -241,7 +244,9 @@ function keyed(
       if (!date) {
         return {
           error: `"${raw}" is not a date: write it as YYYY-MM-DD, YYYY/MM/DD or YYYY-MM, for example ${key}:2024-05-01.`,
-          at: valueAt
+          at: valueAt,
+          code: 'bad-date',
+          params: { key, value: raw }
         }
       }
       return { kind: key, negated, at, date }
@@ -250,7 +255,9 @@ function keyed(
       if (!(hasValues as readonly string[]).includes(value)) {
         return {
           error: `has:${raw} is not something a message can have; use one of ${listOf(hasValues)}.`,
-          at: valueAt
+          at: valueAt,
+          code: 'bad-has',
+          params: { value: raw, values: listOf(hasValues) }
         }
       }
       return { kind: 'has', negated, at, value: value as HasFeature }
@@ -258,7 +265,9 @@ function keyed(
       if (!(isValues as readonly string[]).includes(value)) {
         return {
           error: `is:${raw} is not a message state; use one of ${listOf(isValues)}.`,
-          at: valueAt
+          at: valueAt,
+          code: 'bad-is',
+          params: { value: raw, values: listOf(isValues) }
         }
       }
       return { kind: 'is', negated, at, value: value as IsFeature }

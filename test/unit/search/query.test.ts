@@ -188,7 +188,7 @@ describe('query errors', () => {
   })
 
   it('points at a quote that is never closed', () => {
-    expect(fails('hello "world')).toEqual({ error: expect.stringMatching(/never closed/), at: 6 })
+    expect(fails('hello "world')).toEqual({ error: expect.stringMatching(/never closed/), at: 6, code: 'unclosed-quote', params: {} })
     expect(fails('a -"b')).toMatchObject({ at: 3 })
     expect(fails('from:"Alice')).toMatchObject({ at: 5 })
   })
@@ -206,6 +206,7 @@ describe('query errors', () => {
       const e = fails(q)
       expect(e.at, q).toBe(at)
       expect(e.error).toMatch(/is not a date.*YYYY-MM-DD/)
+      expect(e.code).toBe('bad-date')
     }
     // A leap day is a date.
     expect(parse('on:2024-02-29').clauses).toHaveLength(1)
@@ -214,18 +215,24 @@ describe('query errors', () => {
   it('names the allowed values of has: and is:', () => {
     expect(fails('has:pictures')).toEqual({
       error: expect.stringContaining('image, file, sound, video, location, custom, link'),
-      at: 4
+      at: 4,
+      code: 'bad-has',
+      params: { value: 'pictures', values: expect.stringContaining('image, file') }
     })
     expect(fails('a -is:spam')).toEqual({
       error: expect.stringContaining('deleted, recalled, system'),
-      at: 6
+      at: 6,
+      code: 'bad-is',
+      params: { value: 'spam', values: expect.stringContaining('deleted, recalled') }
     })
   })
 
   it('asks for a value after a key', () => {
     expect(fails('hello from: bob')).toEqual({
       error: 'from: needs a value right after the colon.',
-      at: 6
+      at: 6,
+      code: 'empty-value',
+      params: { key: 'from' }
     })
     expect(fails('in:""')).toMatchObject({ at: 0 })
   })

@@ -34,7 +34,7 @@ export function selectionClauses(sel: ExportSelection): Clause[] | QueryError {
   ] as const) {
     if (!text) continue
     const q = parseQuery(text)
-    if (isQueryError(q)) return label ? { error: q.error, at: -1 } : q
+    if (isQueryError(q)) return label ? { ...q, at: -1 } : q
     parts.push(...q.clauses)
   }
   return parts
