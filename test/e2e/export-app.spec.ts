@@ -38,7 +38,7 @@ async function importAndOpen(page: Page): Promise<void> {
 }
 
 async function exportWith(page: Page, choose: (dialog: ReturnType<Page['getByRole']>) => Promise<void>): Promise<string> {
-  await page.getByRole('button', { name: 'Export…' }).click()
+  await page.getByRole('button', { name: 'Export…', exact: true }).click()
   const dialog = page.getByRole('dialog', { name: 'Export messages' })
   await expect(dialog).toBeVisible()
   await choose(dialog)
@@ -73,15 +73,22 @@ test('round trip: a pulled archive imported into the app exports as the same JSO
     )
     expect(exported.map(canon).sort()).toEqual(original.map(canon).sort())
 
-    // A search scope: only what matches, as a CSV that no spreadsheet would run.
+    // The current search results: the dialog starts from the search panel's search.
+    await page.getByRole('feed', { name: 'Messages' }).focus()
+    await page.keyboard.press('Control+f')
+    const box = page.getByRole('searchbox', { name: /Search messages/ })
+    await box.fill('from:fatima')
+    await box.press('Enter')
     const csv = await exportWith(page, async (d) => {
+      await expect(d.getByLabel('Matching a search')).toBeChecked()
+      await expect(d.getByRole('searchbox', { name: 'Search' })).toHaveValue('from:fatima')
       await d.getByLabel('Format').selectOption('csv')
-      await d.getByLabel('Matching a search').check()
-      await d.getByRole('searchbox', { name: 'Search' }).fill('from:fatima')
     })
     const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean).slice(1)
     expect(rows.length).toBeGreaterThan(3)
     for (const r of rows) expect(r.split(',')[3]).toBe('fatima')
+    // Exactly the search's results.
+    await expect(page.getByRole('complementary', { name: 'Search' }).getByText(`${rows.length} results`, { exact: true })).toBeVisible()
   } finally {
     await context.close()
     await serve.kill()
