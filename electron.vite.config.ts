@@ -19,6 +19,7 @@ export default defineConfig({
           'bench-timeline': resolve('src-main/bench/bench-timeline.ts'),
           'bench-export': resolve('src-main/bench/bench-export.ts'),
           'bench-search': resolve('src-main/bench/bench-search.ts'),
+          'bench-charts': resolve('src-main/bench/bench-charts.ts'),
           demo: resolve('src-main/demo/main.ts')
         }
       },
@@ -46,7 +47,9 @@ export default defineConfig({
         input: {
           index: resolve('src-renderer/index.html'),
           // The in-page half of npm run bench:search (not loaded by the app).
-          'bench-search': resolve('src-renderer/bench-search.html')
+          'bench-search': resolve('src-renderer/bench-search.html'),
+          // The in-page half of npm run bench:charts (not loaded by the app).
+          'bench-charts': resolve('src-renderer/bench-charts.html')
         }
       }
     }

@@ -72,6 +72,12 @@ describe('activity aggregates kept by the store', () => {
     await withGroups(d)
     await commitBatch(gk, { messages: range(1, 7), range: [1, 7], top: 7 }, d)
     expect(await snapshot(d)).toEqual({ hours: { 0: 3, 1: 3, 2: 1 }, senders: { alice: 4, bob: 3 } })
+    // Stored as one row per UTC day (its 24 hours inside; 22:00–00:59 spans two days) and per sender.
+    expect(await d.activity.where('[gk+kind+key]').between([gk, 'd', 0], [gk, 'd', Infinity]).toArray()).toEqual([
+      { gk, kind: 'd', key: Math.floor(h0 / 24), n: 6, h: [...new Array(22).fill(0), 3, 3] },
+      { gk, kind: 'd', key: Math.floor(h0 / 24) + 1, n: 1, h: [1, ...new Array(23).fill(0)] }
+    ])
+    expect(await d.activity.count()).toBe(4)
     // A later batch adds to the same rows.
     await commitBatch(gk, { messages: range(8, 9), range: [8, 9], top: 9 }, d)
     expect(await snapshot(d)).toEqual({ hours: { 0: 3, 1: 3, 2: 3 }, senders: { alice: 5, bob: 4 } })

@@ -90,7 +90,7 @@ export class AppDB extends Dexie {
     this.version(2)
       .stores({ postings: '[b+gk+c]' })
       .upgrade((tx) => indexArchive(tx))
-    // v3: the charts' activity counts per hour and sender (db/activity.ts); the upgrade builds them.
+    // v3: the charts' activity counts per day (by hour) and sender (db/activity.ts); the upgrade builds them.
     this.version(3)
       .stores({ activity: '[gk+kind+key]' })
       .upgrade((tx) => buildActivity(tx))

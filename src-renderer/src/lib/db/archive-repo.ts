@@ -180,6 +180,8 @@ export interface WriteOptions {
    * false only for bench:search's baseline of raw ingest (a store written so has no search).
    */
   index?: boolean
+  /** Keep the charts' counts (db/activity.ts) in step. Default true; false only for bench:charts' baseline. */
+  activity?: boolean
 }
 
 export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb, options: WriteOptions = {}): Promise<CommitCounts> {
@@ -254,7 +256,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
         nextGroups.push(group)
       })
       if (puts.length) await database.messages.bulkPut(puts)
-      for (let i = 0; i < activity.length; i++) await writeActivity(database, writes[i]!.gk, activity[i]!)
+      if (options.activity ?? true) for (let i = 0; i < activity.length; i++) await writeActivity(database, writes[i]!.gk, activity[i]!)
       for (let i = 0; i < diffs.length; i++) {
         const group = nextGroups[i]!
         group.index = await writePostings(database, group.gk, group.index ?? emptyIndexState(), diffs[i]!)
