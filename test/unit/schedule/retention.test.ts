@@ -17,6 +17,9 @@ describe('retention warning', () => {
   it('warns two days before messages sent since the last sync start expiring', () => {
     expect(retentionWarning(group({ lastSyncAt: now - 4.9 * day }), now)).toBeNull()
     expect(retentionWarning(group({ lastSyncAt: now - 6 * day }), now)).toMatchObject({ kind: 'soon', daysLeft: 1, retentionDays: 7 })
+    // Rounded up: 23 hours left is "within 1 day", 36 hours "within 2 days".
+    expect(retentionWarning(group({ lastSyncAt: now - 6 * day - 3_600_000 }), now)).toMatchObject({ kind: 'soon', daysLeft: 1 })
+    expect(retentionWarning(group({ lastSyncAt: now - 5.5 * day }), now)).toMatchObject({ kind: 'soon', daysLeft: 2 })
   })
 
   it('says messages may already be lost once the last sync is older than the retention', () => {

@@ -31,7 +31,7 @@ export interface RetentionWarning {
   kind: 'expired' | 'soon' | 'gaps' | 'never'
   retentionDays: number
   lastSyncAt: number | null
-  /** Whole days until the oldest unarchived messages expire (0 when already due), if known. */
+  /** Days until the oldest unarchived messages expire, rounded up (0 when already due), if known. */
   daysLeft: number | null
   /** Gaps in the coverage below the newest archived seq. */
   gaps: number
@@ -63,11 +63,11 @@ export function retentionWarning(
     return now - g.addedAt > graceMs ? { ...base, kind: 'never', daysLeft: null } : null
   }
   const expiresAt = g.lastSyncAt + retentionMs
-  const daysLeft = Math.max(0, Math.floor((expiresAt - now) / dayMs))
+  const daysLeft = Math.max(0, Math.ceil((expiresAt - now) / dayMs))
   if (now >= expiresAt) return { ...base, kind: 'expired', daysLeft: 0 }
   if (now >= expiresAt - marginMs) return { ...base, kind: 'soon', daysLeft }
   if (gaps > 0 && g.firstTime > 0 && now >= g.firstTime * 1000 + retentionMs - marginMs) {
-    return { ...base, kind: 'gaps', daysLeft: Math.max(0, Math.floor((g.firstTime * 1000 + retentionMs - now) / dayMs)) }
+    return { ...base, kind: 'gaps', daysLeft: Math.max(0, Math.ceil((g.firstTime * 1000 + retentionMs - now) / dayMs)) }
   }
   return null
 }
