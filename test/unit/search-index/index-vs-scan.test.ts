@@ -12,7 +12,7 @@ import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { indexSearch } from '../../../src-renderer/src/lib/search/index-search'
-import { PENDING_BUCKET } from '../../../src-renderer/src/lib/search/postings'
+import { PENDING_BUCKET, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
 import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
@@ -174,7 +174,14 @@ const queries: string[] = [
 ]
 
 describe('the search index answers as the scan does', () => {
-  it('for every query form, over sync-shaped writes with rewrites', async () => {
+  const defaults = { ...postingsTuning }
+  afterEach(() => Object.assign(postingsTuning, defaults))
+
+  it.each([
+    ['as the app writes it (pending rows and a few folds)', defaults],
+    ['with many folds and merges of folded rows', { foldMessages: 60, compactFolds: 3 }]
+  ])('for every query form, over sync-shaped writes with rewrites, %s', async (_, tuning) => {
+    Object.assign(postingsTuning, tuning)
     const d = freshDb()
     const gks = await buildArchive(d, 7, 2600)
     // Both kinds of rows exist: folded bucket rows and pending ones.

@@ -18,7 +18,7 @@
  *
  * Small writes (a sync commits whatever arrived while the last transaction ran, sometimes a few
  * dozen messages) would write many tiny rows per bucket. They go instead to one **pending** row
- * (b = PENDING_BUCKET, every term) per write; when a group's pending rows hold FOLD_MESSAGES
+ * (b = PENDING_BUCKET, every term) per write; when a group's pending rows hold foldMessages
  * messages, the write that crosses the line folds them, with its own postings, into bucket rows and
  * deletes them — still inside that one transaction. Search reads pending rows as well.
  */
@@ -27,8 +27,16 @@ import type { ArchivedMessage } from '@shared/archive-record'
 import { BUCKETS, bucketOf, indexTerms, indexTime } from '@shared/search/index-terms'
 
 export const PENDING_BUCKET = BUCKETS
-/** Pending messages (per group) that trigger a fold into bucket rows. */
-export const FOLD_MESSAGES = 1000
+
+/**
+ * - foldMessages: pending messages (per group) that trigger a fold into bucket rows;
+ * - compactFolds: after this many folds, each bucket's rows from them are merged into one row
+ *   (per group), so a bucket holds few, larger rows (a row ~8 folds of 2,000 messages stays under
+ *   the 64 KB above which Chromium stores a value as a separate blob). Reads cost per row, and the
+ *   merged row keeps each term once.
+ * Tests lower them to exercise folds and merges on small archives.
+ */
+export const postingsTuning = { foldMessages: 1000, compactFolds: 8 }
 
 export interface PostingRow {
   b: number
@@ -42,14 +50,19 @@ export interface PostingRow {
   m: Uint32Array
 }
 
-/** Per group, in its GroupRow: chunk numbers used so far and messages in pending rows. */
+/**
+ * Per group, in its GroupRow: chunk numbers used so far, messages in pending rows, folds since the
+ * last merge, and the last chunk number merged (bucket rows above it are the fresh ones).
+ */
 export interface IndexState {
   chunks: number
   pending: number
+  folds?: number
+  mergedTo?: number
 }
 
 export function emptyIndexState(): IndexState {
-  return { chunks: 0, pending: 0 }
+  return { chunks: 0, pending: 0, folds: 0, mergedTo: 0 }
 }
 
 interface Postings {
@@ -155,6 +168,22 @@ export function rowTerms(row: PostingRow): string[] {
   return row.t.slice(1, -1).split('\n')
 }
 
+/** Additions only: each (term, seq) is added once, so the rows' postings simply concatenate. */
+function concatRows(rows: PostingRow[]): PostingsBuilder {
+  const out = new PostingsBuilder()
+  for (const row of rows) {
+    rowTerms(row).forEach((term, i) => {
+      let p = out.map.get(term)
+      if (!p) out.map.set(term, (p = { s: [], m: [] }))
+      for (let k = row.o[i]!; k < row.o[i + 1]!; k++) {
+        p.s.push(row.s[k]!)
+        p.m.push(row.m[k]!)
+      }
+    })
+  }
+  return out
+}
+
 /** Bucket rows for a set of postings: one row per bucket that has any. */
 function bucketRows(gk: string, c: number, del: 0 | 1, postings: PostingsBuilder): PostingRow[] {
   const byBucket = new Map<number, [string, Postings][]>()
@@ -168,10 +197,10 @@ function bucketRows(gk: string, c: number, del: 0 | 1, postings: PostingsBuilder
 }
 
 /**
- * The net effect of pending rows (in chunk order) followed by a new diff: for every (term, seq),
+ * The net effect of rows (applied in chunk order) followed by a diff: for every (term, seq),
  * whether it ends added or removed.
  */
-function netPostings(pending: PostingRow[], diff: GroupIndexDiff): { adds: PostingsBuilder; dels: PostingsBuilder } {
+function netPostings(pending: PostingRow[], diff?: GroupIndexDiff): { adds: PostingsBuilder; dels: PostingsBuilder } {
   const state = new Map<string, Map<number, { del: boolean; time: number }>>()
   const apply = (term: string, seq: number, time: number, del: boolean) => {
     let bySeq = state.get(term)
@@ -183,8 +212,10 @@ function netPostings(pending: PostingRow[], diff: GroupIndexDiff): { adds: Posti
       for (let k = row.o[i]!; k < row.o[i + 1]!; k++) apply(term, row.s[k]!, row.m[k]!, row.del === 1)
     })
   }
-  for (const [term, p] of diff.dels.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, true))
-  for (const [term, p] of diff.adds.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, false))
+  if (diff) {
+    for (const [term, p] of diff.dels.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, true))
+    for (const [term, p] of diff.adds.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, false))
+  }
   const adds = new PostingsBuilder()
   const dels = new PostingsBuilder()
   for (const [term, bySeq] of state) {
@@ -215,7 +246,7 @@ export async function writePostings(
 ): Promise<IndexState> {
   if (diff.messages === 0 && diff.adds.size === 0 && diff.dels.size === 0) return state
   let c = state.chunks
-  if (state.pending + diff.messages < FOLD_MESSAGES) {
+  if (state.pending + diff.messages < postingsTuning.foldMessages) {
     const rows: PostingRow[] = []
     if (diff.adds.size) rows.push(buildRow(PENDING_BUCKET, gk, ++c, 0, [...diff.adds.map]))
     if (diff.dels.size) rows.push(buildRow(PENDING_BUCKET, gk, ++c, 1, [...diff.dels.map]))
@@ -232,5 +263,32 @@ export async function writePostings(
   if (dels.size) rows.push(...bucketRows(gk, ++c, 1, dels))
   if (adds.size) rows.push(...bucketRows(gk, ++c, 0, adds))
   await store.postings.bulkPut(rows)
-  return { chunks: c, pending: 0 }
+  const next: IndexState = { chunks: c, pending: 0, folds: (state.folds ?? 0) + 1, mergedTo: state.mergedTo ?? 0 }
+  if (next.folds! < postingsTuning.compactFolds) return next
+  await mergeFresh(store, gk, next.mergedTo!)
+  return { ...next, folds: 0, mergedTo: c }
+}
+
+/**
+ * Merges, bucket by bucket, the group's rows written after chunk `after` into one row (two when it
+ * holds removals: removals first, then additions, both inside the merged chunks' number range, so
+ * they still apply after every older row and before every newer one).
+ */
+async function mergeFresh(store: PostingsStore, gk: string, after: number): Promise<void> {
+  const buckets = Array.from({ length: BUCKETS }, (_, b) => b)
+  const fresh = await Promise.all(
+    buckets.map((b) => store.postings.where('[b+gk+c]').between([b, gk, after], [b, gk, Dexie.maxKey], false, true).toArray())
+  )
+  const deletes: [number, string, number][] = []
+  const puts: PostingRow[] = []
+  fresh.forEach((rows, b) => {
+    if (rows.length < 2) return
+    rows.sort((x, y) => x.c - y.c)
+    const { adds, dels } = rows.some((r) => r.del) ? netPostings(rows) : { adds: concatRows(rows), dels: new PostingsBuilder() }
+    for (const r of rows) deletes.push([r.b, r.gk, r.c])
+    if (dels.size) puts.push(buildRow(b, gk, rows[0]!.c, 1, [...dels.map]))
+    if (adds.size) puts.push(buildRow(b, gk, rows[rows.length - 1]!.c, 0, [...adds.map]))
+  })
+  await store.postings.bulkDelete(deletes)
+  await store.postings.bulkPut(puts)
 }
