@@ -71,54 +71,41 @@ const teamItem = () => sidebar().getByRole('button', { name: /产品研发 Team/
 const report = () => page.getByRole('dialog', { name: /^(Health report|健康报告)/ })
 const row = (kind: string) => report().locator(`section[data-group="${teamGroupId}"] tr[data-kind="${kind}"]`)
 
+// The page scripts are strings, as this file is typechecked without the DOM library.
+
 /** Sets a group row's lastSyncAt in the app's IndexedDB (as if the last sync were that long ago). */
 async function setLastSync(groupId: string, ms: number) {
-  await page.evaluate(
-    ([gid, at]) =>
-      new Promise<void>((res, rej) => {
-        const open = indexedDB.open('tim-archive')
-        open.onerror = () => rej(open.error)
-        open.onsuccess = () => {
-          const db = open.result
-          const tx = db.transaction('groups', 'readwrite')
-          const store = tx.objectStore('groups')
-          const cursor = store.openCursor()
-          cursor.onsuccess = () => {
-            const c = cursor.result
-            if (!c) return
-            const value = c.value as { groupId: string; lastSyncAt: number | null }
-            if (value.groupId === gid) c.update({ ...value, lastSyncAt: at })
-            c.continue()
-          }
-          tx.oncomplete = () => {
-            db.close()
-            res()
-          }
-          tx.onerror = () => rej(tx.error)
-        }
-      }),
-    [groupId, ms] as const
-  )
+  await page.evaluate(`new Promise((res, rej) => {
+    const open = indexedDB.open('tim-archive')
+    open.onerror = () => rej(open.error)
+    open.onsuccess = () => {
+      const db = open.result
+      const tx = db.transaction('groups', 'readwrite')
+      const cursor = tx.objectStore('groups').openCursor()
+      cursor.onsuccess = () => {
+        const c = cursor.result
+        if (!c) return
+        if (c.value.groupId === ${JSON.stringify(groupId)}) c.update({ ...c.value, lastSyncAt: ${ms} })
+        c.continue()
+      }
+      tx.oncomplete = () => { db.close(); res() }
+      tx.onerror = () => rej(tx.error)
+    }
+  })`)
 }
 
-/** The oldest lastSyncAt among the workspace's groups, from the app's IndexedDB. */
+/** The oldest lastSyncAt among the groups, from the app's IndexedDB. */
 async function oldestLastSync(): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((res, rej) => {
-        const open = indexedDB.open('tim-archive')
-        open.onerror = () => rej(open.error)
-        open.onsuccess = () => {
-          const db = open.result
-          const all = db.transaction('groups').objectStore('groups').getAll()
-          all.onsuccess = () => {
-            db.close()
-            res(Math.min(...(all.result as { lastSyncAt: number }[]).map((g) => g.lastSyncAt)))
-          }
-          all.onerror = () => rej(all.error)
-        }
-      })
-  )
+  return (await page.evaluate(`new Promise((res, rej) => {
+    const open = indexedDB.open('tim-archive')
+    open.onerror = () => rej(open.error)
+    open.onsuccess = () => {
+      const db = open.result
+      const all = db.transaction('groups').objectStore('groups').getAll()
+      all.onsuccess = () => { db.close(); res(Math.min(...all.result.map((g) => g.lastSyncAt))) }
+      all.onerror = () => rej(all.error)
+    }
+  })`)) as number
 }
 
 test('I connect with the demo, add the team chat and another group, and sync', async () => {

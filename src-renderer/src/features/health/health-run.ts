@@ -86,7 +86,7 @@ export async function computeHealth(
 
 /** A file name for the report: `health-<what>-<YYYY-MM-DD>.<ext>`, safe on every platform. */
 export function reportFileName(what: string, ext: 'html' | 'json', now = new Date()): string {
-  const safe = what.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'archive'
+  const safe = what.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'archive'
   return `health-${safe}-${now.toISOString().slice(0, 10)}.${ext}`
 }
 

@@ -1,0 +1,89 @@
+// The app's health report reads a group's messages a page at a time and can be cancelled.
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppDB, emptyStats, type MessageRow } from '../../../src-renderer/src/lib/db/app-db'
+import type { GroupView } from '../../../src-renderer/src/lib/db/groups-repo'
+import { computeHealth, HealthCancelled, reportFileName, type HealthProgress } from '../../../src-renderer/src/features/health/health-run'
+
+const ws = '1400000001@custom'
+const groupId = '@TGS#1TEAM'
+const gk = `${ws}|${groupId}`
+const holes = new Set([57, 58, 233])
+
+function row(seq: number): MessageRow {
+  const place = seq === 25 ? 1 : seq === 42 ? 2 : 0
+  return {
+    gk,
+    seq,
+    time: 1_715_000_000 + seq,
+    from: 'alice',
+    raw: { GroupId: groupId, From_Account: 'alice', IsPlaceMsg: place, MsgBody: [], MsgRandom: seq, MsgSeq: seq, MsgTimeStamp: 1_715_000_000 + seq }
+  }
+}
+
+function view(messages: number, over: Partial<GroupView['row']> = {}): GroupView {
+  return {
+    row: {
+      gk,
+      workspaceId: ws,
+      groupId,
+      profile: { groupId, name: 'Team', type: 'Public', archivable: true },
+      addedAt: 0,
+      lastSyncAt: Date.UTC(2026, 10, 25, 9),
+      lastError: null,
+      stats: { ...emptyStats(), messages },
+      ...over
+    },
+    coverage: { ranges: [[1, 300]], floor: 1, top: 300 },
+    retentionDays: 7
+  }
+}
+
+let db: AppDB
+beforeEach(async () => {
+  db = new AppDB(`health-${Math.random()}`)
+  const rows = Array.from({ length: 300 }, (_, i) => i + 1).filter((s) => !holes.has(s)).map(row)
+  await db.messages.bulkPut(rows)
+  // Another group's messages must not leak in.
+  await db.messages.bulkPut([{ ...row(1), gk: `${ws}|@TGS#2OTHER`, raw: { ...row(1).raw, GroupId: '@TGS#2OTHER' } }])
+})
+afterEach(async () => {
+  db.close()
+  await db.delete()
+})
+
+describe('the health report in the app', () => {
+  it('reads a group in pages and reports its holes, deleted and recalled messages, last sync and error', async () => {
+    const seen: HealthProgress[] = []
+    const g = view(297, { lastError: { code: 10007, message: 'operation not permitted' } })
+    const h = await computeHealth([g], { pageSize: 50, onProgress: (p) => seen.push({ ...p }) }, db)
+    const t = h.groups[0]!
+    expect(h.groups).toHaveLength(1)
+    expect(t.messages).toBe(297)
+    expect(t.coverage).toMatchObject({ known: true, complete: true })
+    expect(t.coverage.holes.ranges).toEqual([[57, 58], [233, 233]])
+    expect(t.deleted.ranges).toEqual([[25, 25]])
+    expect(t.recalled.ranges).toEqual([[42, 42]])
+    expect(t.lastSyncAt).toBe('2026-11-25T09:00:00.000Z')
+    expect(t.errors).toEqual([{ code: 10007, message: 'operation not permitted' }])
+    // One progress report per page of at most 50, never the whole group at once.
+    expect(seen.map((p) => p.done)).toEqual([0, 50, 100, 150, 200, 250, 297])
+    expect(seen.every((p) => p.total === 297)).toBe(true)
+  })
+
+  it('stops at the next page when cancelled', async () => {
+    const controller = new AbortController()
+    const seen: number[] = []
+    const run = computeHealth([view(297)], { pageSize: 50, signal: controller.signal, onProgress: (p) => {
+      seen.push(p.done)
+      if (p.done >= 100) controller.abort()
+    } }, db)
+    await expect(run).rejects.toBeInstanceOf(HealthCancelled)
+    expect(seen).toEqual([0, 50, 100])
+  })
+
+  it('names the exported file after the group and the day, safe on every platform', () => {
+    expect(reportFileName('@TGS#1DEMOTEAM', 'json', new Date('2026-11-25T10:00:00Z'))).toBe('health-TGS-1DEMOTEAM-2026-11-25.json')
+    expect(reportFileName('../产品 Team', 'html', new Date('2026-11-25T10:00:00Z'))).toBe('health-产品-Team-2026-11-25.html')
+  })
+})
