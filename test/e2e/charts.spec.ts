@@ -143,6 +143,27 @@ test('the heatmap and the ranges work from the keyboard', async () => {
   await expect(charts().getByRole('button', { name: 'All', exact: true })).toHaveAttribute('aria-pressed', 'false')
   await shot('charts-02-light-en-30-days')
   await charts().getByRole('button', { name: 'All', exact: true }).click()
+  await expect(charts().getByRole('button', { name: 'All', exact: true })).toHaveAttribute('aria-pressed', 'true')
+})
+
+test('the day chart zooms by dragging, resets by double-click, and shows the day under the pointer', async () => {
+  const over = charts().getByTestId('day-chart').locator('.u-over')
+  const box = (await over.boundingBox())!
+  const y = box.y + box.height / 2
+  // Pointing at the chart shows that day's count in the legend.
+  await page.mouse.move(box.x + box.width * 0.5, y)
+  const legend = charts().getByTestId('day-chart').locator('.u-legend .u-series')
+  await expect(legend.nth(1).locator('.u-value')).toHaveText(/^\d+$/)
+  await expect(legend.nth(0).locator('.u-value')).toHaveText(/\d{4}/)
+  // Drag across a fifth of it: zoomed to a range no button names.
+  await page.mouse.move(box.x + box.width * 0.4, y)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 })
+  await page.mouse.up()
+  const pressed = () => charts().getByRole('group', { name: 'Range' }).getByRole('button', { pressed: true })
+  await expect(pressed()).toHaveCount(0)
+  await over.dblclick({ position: { x: box.width / 2, y: box.height / 2 } })
+  await expect(pressed()).toHaveText('All')
 })
 
 test('dark mode and Chinese', async () => {
