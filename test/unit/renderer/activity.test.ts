@@ -194,4 +194,17 @@ describe('activity aggregates kept by the store', () => {
     await commitBatch(gk, { messages: [msg(4501), msg(4500)], range: [4500, 4501], top: 4501 }, d)
     expect((await readSenders(d, gk)).map((s) => s.n)).toEqual([2251, 2206])
   })
+
+  it('an archive from before search (v1) gets both upgrades, in order', async () => {
+    const name = `activity-upgrade-v1-${Date.now()}`
+    const v1 = new Dexie(name)
+    v1.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
+    await v1.table('groups').put({ gk, workspaceId: ws, groupId: 'g1', profile: { groupId: 'g1', name: 'g1', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 3 } })
+    await v1.table('messages').bulkPut(range(1, 3).map((m) => ({ gk, seq: m.MsgSeq, time: m.MsgTimeStamp, from: m.From_Account, raw: { GroupId: 'g1', ...m } })))
+    v1.close()
+    const d = new AppDB(name)
+    open.push(d)
+    expect(await snapshot(d)).toEqual({ hours: { 0: 3 }, senders: { alice: 2, bob: 1 } })
+    expect(await d.postings.count()).toBeGreaterThan(0)
+  })
 })
