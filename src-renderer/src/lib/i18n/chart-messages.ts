@@ -3,6 +3,7 @@
  * ./messages.ts; both tables must have the same keys (checked by a unit test).
  */
 export const chartsEn = {
+  'charts.view': 'View',
   'charts.open': 'Charts',
   'charts.openHint': 'Activity charts for this group: messages per day, by weekday and hour, top senders',
   'charts.close': 'Timeline',
@@ -56,6 +57,7 @@ export const chartsEn = {
 }
 
 export const chartsZh: Record<keyof typeof chartsEn, string> = {
+  'charts.view': '视图',
   'charts.open': '图表',
   'charts.openHint': '本群的活跃度图表：每日消息数、按星期和小时的分布、发言最多的成员',
   'charts.close': '时间线',
