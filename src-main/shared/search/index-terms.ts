@@ -9,8 +9,9 @@
  *
  * Buckets: terms are spread over BUCKETS buckets by a hash of a **bucket key** chosen so that every
  * prefix lookup the query language makes lands in one bucket:
- * - a term starting with a CJK (or any code point ≥ U+2E80) character: that first character. A
- *   one-character query (`数`) is a prefix lookup over the bigrams starting with it;
+ * - a term starting with a CJK (or any code point ≥ U+2E80) character: the whole term. CJK terms
+ *   are bigrams and unigrams, never looked up by prefix (tokenize.ts), so they spread evenly: a
+ *   common first character (`的`, `我`) does not make one bucket hold a large share of the index;
  * - any other text term: its first 3 code units (the whole term when shorter). `rel*` reads one
  *   bucket; a Latin prefix shorter than 3 (`re*`) must read every bucket (prefixBuckets says so);
  * - a feature term: the whole term.
@@ -60,8 +61,7 @@ export function indexTerms(m: ArchivedMessage): string[] {
 function bucketKey(term: string): string | undefined {
   const c = term.charCodeAt(0)
   if (c === 1) return term
-  if (c >= 0xd800 && c <= 0xdbff) return term.slice(0, 2)
-  if (c >= 0x2e80) return term.slice(0, 1)
+  if (c >= 0x2e80) return undefined
   return term.length >= 3 ? term.slice(0, 3) : undefined
 }
 
@@ -80,9 +80,12 @@ export function bucketOf(term: string): number {
   return hash(bucketKey(term) ?? term) % BUCKETS
 }
 
-/** The buckets that can hold terms starting with `prefix`: one, or all of them for a short Latin prefix. */
+/**
+ * The buckets that can hold terms starting with `prefix`: one, or all of them for a Latin prefix
+ * shorter than 3 or a prefix in another script (which queries do not make: see tokenize.ts).
+ */
 export function prefixBuckets(prefix: string): number[] {
-  const key = bucketKey(prefix)
+  const key = prefix.charCodeAt(0) === 1 ? undefined : bucketKey(prefix)
   if (key !== undefined) return [hash(key) % BUCKETS]
   return Array.from({ length: BUCKETS }, (_, b) => b)
 }

@@ -5,10 +5,9 @@
  * Text is normalized first (see normalize.ts) and then read as segments:
  * - a **CJK run**: consecutive Han, Hiragana, Katakana or Hangul letters (`々`, `ー` and `〇`
  *   included). Those scripts are written without spaces, so a run is indexed as overlapping
- *   character bigrams: `数据同步` → `数据 据同 同步`. The run's last character is also indexed as a
- *   unigram (`步`), and a run of one character is just that unigram. Extra unigrams cost one term
- *   per run and guarantee that every character of the text begins at least one term, which is what
- *   makes a one-character query a prefix lookup (below).
+ *   character bigrams, and every character also as a unigram: `数据同步` → `数据 据同 同步 数 据 同
+ *   步`. The unigrams make a one-character query an exact lookup, so no CJK lookup is a prefix
+ *   and the index can spread CJK terms evenly over its buckets (index-terms.ts).
  * - a **word chain**: letters, marks and digits of any other script (`release`, `v2`, `привет`,
  *   `2024`), possibly joined by single apostrophes, hyphens, underscores or dots (`don't`,
  *   `e-mail`, `snake_case`, `node.js`, `v1.2`). Each part is a term, and a chain of several parts
@@ -88,7 +87,7 @@ export function tokenizeNormalized(text: string): string[] {
     const parts = seg.parts
     if (seg.cjk) {
       for (let i = 0; i + 1 < parts.length; i++) out.add(parts[i]!.text + parts[i + 1]!.text)
-      out.add(parts[parts.length - 1]!.text)
+      for (const p of parts) out.add(p.text)
     } else {
       for (const p of parts) out.add(clip(p.text))
       if (parts.length > 1) out.add(clip(parts.map((p) => p.text).join('')))
@@ -156,8 +155,7 @@ export interface QueryTermsOptions {
   /**
    * The text is a quoted phrase (see containsPhrase). Only terms any containing message must have
    * are returned: every word of a spaced script is whole (`"big red fox"` → big, red, fox); a CJK
-   * run gives its bigrams, and a lone CJK character at an end of the phrase a prefix (CJK text has
-   * no word boundaries, so it may continue a longer run).
+   * run gives its bigrams, a lone CJK character its unigram.
    */
   phrase?: boolean
 }
@@ -171,8 +169,7 @@ export interface QueryTermsOptions {
  *   `同步`. So it matches text where those bigrams occur, which is the word itself except in rare
  *   coincidences; `数据已经同步` has no `据同` and does not match. A trailing `*` adds nothing
  *   (bigrams already match inside longer runs).
- * - a single CJK character is a prefix lookup of that character: every occurrence of `数` in the
- *   index begins a bigram (`数据`) or is a run's last character, indexed as the unigram `数`.
+ * - a single CJK character is its unigram: every CJK character of a text is indexed as one.
  * `text` is normalized here; the returned terms are normalized.
  */
 export function queryTerms(text: string, options: QueryTermsOptions = {}): QueryTerms {
@@ -184,10 +181,7 @@ export function queryTerms(text: string, options: QueryTermsOptions = {}): Query
     const parts = seg.parts
     if (seg.cjk) {
       if (parts.length === 1) {
-        const p = parts[0]!
-        // In a phrase, a lone character with non-CJK text on both sides is a whole run: exact.
-        if (options.phrase && p.start > 0 && p.end < norm.length) terms.add(p.text)
-        else prefixes.add(p.text)
+        terms.add(parts[0]!.text)
       } else {
         for (let j = 0; j + 1 < parts.length; j++) terms.add(parts[j]!.text + parts[j + 1]!.text)
       }

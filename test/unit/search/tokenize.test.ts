@@ -16,8 +16,8 @@ describe('index terms', () => {
     expect(tokenize('Ｒｅｌｅａｓｅ')).toEqual(['release'])
   })
 
-  it('indexes Chinese as overlapping bigrams plus the last character', () => {
-    expect(tokenize('数据同步')).toEqual(['数据', '据同', '同步', '步'])
+  it('indexes Chinese as overlapping bigrams plus every character', () => {
+    expect(tokenize('数据同步')).toEqual(['数据', '据同', '同步', '数', '据', '同', '步'])
   })
 
   it('indexes a lone CJK character as a unigram', () => {
@@ -26,14 +26,14 @@ describe('index terms', () => {
   })
 
   it('indexes Japanese and Korean runs the same way', () => {
-    expect(tokenize('東京タワー')).toEqual(['東京', '京タ', 'タワ', 'ワー', 'ー'])
-    expect(tokenize('ｶﾀｶﾅ')).toEqual(['カタ', 'タカ', 'カナ', 'ナ'])
-    expect(tokenize('안녕하세요')).toEqual(['안녕', '녕하', '하세', '세요', '요'])
+    expect(tokenize('東京タワー')).toEqual(['東京', '京タ', 'タワ', 'ワー', '東', '京', 'タ', 'ワ', 'ー'])
+    expect(tokenize('ｶﾀｶﾅ')).toEqual(['カタ', 'タカ', 'カナ', 'カ', 'タ', 'ナ'])
+    expect(tokenize('안녕하세요')).toEqual(['안녕', '녕하', '하세', '세요', '안', '녕', '하', '세', '요'])
   })
 
   it('breaks CJK runs at punctuation and at other scripts', () => {
     expect(sorted(tokenize('数据，同步release完成'))).toEqual(
-      sorted(['数据', '据', '同步', '步', 'release', '完成', '成'])
+      sorted(['数据', '数', '据', '同步', '同', '步', 'release', '完成', '完', '成'])
     )
   })
 
@@ -111,11 +111,11 @@ describe('query terms', () => {
     expect(queryTerms('数据', { prefix: true })).toEqual({ terms: ['数据'], prefixes: [] })
   })
 
-  it('looks up a single CJK character as a prefix', () => {
-    expect(queryTerms('数')).toEqual({ terms: [], prefixes: ['数'] })
-    // Every occurrence of a character begins an index term, so the prefix finds it anywhere.
+  it('looks up a single CJK character as its unigram', () => {
+    expect(queryTerms('数')).toEqual({ terms: ['数'], prefixes: [] })
+    // Every character of a CJK run is indexed, so the unigram finds it anywhere.
     for (const text of ['数据', '据数', '数', '同数据']) {
-      expect(tokenize(text).some((t) => t.startsWith('数'))).toBe(true)
+      expect(tokenize(text)).toContain('数')
     }
   })
 
@@ -140,7 +140,7 @@ describe('query terms', () => {
     })
     // A lone CJK character is exact between other text, a prefix at an end (the run may go on).
     expect(queryTerms('a 数 b', { phrase: true })).toEqual({ terms: ['a', '数', 'b'], prefixes: [] })
-    expect(queryTerms('数', { phrase: true })).toEqual({ terms: [], prefixes: ['数'] })
+    expect(queryTerms('数', { phrase: true })).toEqual({ terms: ['数'], prefixes: [] })
   })
 
   it('a phrase matches where its words are whole and contiguous', () => {
