@@ -176,6 +176,12 @@ test('the whole-archive report covers both groups', async () => {
   await expect(report().locator('section[data-group]')).toHaveCount(2)
   await expect(report().locator(`section[data-group="${demoGroupIds.custom}"] [data-fact="coverage"]`)).toContainText('complete')
   await shot('health-02-archive-report')
+  // Scrolled to the end, Export and Close are still at hand.
+  const last = report().locator(`section[data-group="${demoGroupIds.custom}"] tr[data-kind="removed-later"]`)
+  await last.scrollIntoViewIfNeeded()
+  await expect(last).toBeInViewport()
+  await expect(report().getByRole('button', { name: 'Close' })).toBeInViewport()
+  await shot('health-02b-archive-report-scrolled')
   await report().getByRole('button', { name: 'Close' }).click()
   await expect(report()).toHaveCount(0)
 })
