@@ -39,7 +39,6 @@ export function createTray(opts: {
   quit: () => void
 }): AppTray {
   const image = nativeImage.createFromPath(trayIconPath())
-  if (process.platform === 'darwin') image.setTemplateImage(false)
   const tray = new Tray(image)
   let status = initial
 

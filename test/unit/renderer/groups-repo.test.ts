@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { AppDB, groupKey, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatch } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups, getCoverage, listGroups, recordSyncOutcome } from '../../../src-renderer/src/lib/db/groups-repo'
-import { retentionKey, setSetting } from '../../../src-renderer/src/lib/db/settings'
+import { retentionKey, setSetting, workspaceRetentionKey } from '../../../src-renderer/src/lib/db/settings'
 
 let n = 0
 const open: AppDB[] = []
@@ -33,6 +33,18 @@ describe('the group list', () => {
     expect(list.map((g) => g.row.groupId)).toEqual(['a', 'b', 'x'])
     expect(list[0]!.coverage).toEqual({ ranges: [], floor: 1, top: 0 })
     expect(list.map((g) => g.retentionDays)).toEqual([7, 30, 7])
+  })
+
+  it('a group without a retention of its own follows its workspace’s plan', async () => {
+    const d = freshDb()
+    await addGroups(ws, [
+      { groupId: 'a', name: 'Alpha', type: 'Work', archivable: true },
+      { groupId: 'b', name: 'Beta', type: 'Public', archivable: true }
+    ], d)
+    await setSetting(workspaceRetentionKey(ws), 90, d)
+    await setSetting(retentionKey(groupKey(ws, 'b')), 30, d)
+    const list = await listGroups([ws, importedWorkspaceId], d)
+    expect(list.map((g) => [g.row.groupId, g.retentionDays])).toEqual([['a', 90], ['b', 30]])
   })
 
   it('re-adding a group refreshes its profile and keeps its archive state', async () => {

@@ -61,7 +61,7 @@ export function retentionText(w: RetentionWarning, now: number): string {
 
 /** The warning in a few words, for the sidebar. */
 export function retentionShort(w: RetentionWarning): string {
-  if (w.kind === 'soon') return w.daysLeft ? t('retention.short.soon', { count: w.daysLeft }) : t('retention.short.soonToday')
+  if (w.kind === 'soon') return t('retention.short.soon', { count: Math.max(1, w.daysLeft ?? 1) })
   return t(`retention.short.${w.kind}`)
 }
 
