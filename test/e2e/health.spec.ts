@@ -182,6 +182,13 @@ test('the whole-archive report covers both groups', async () => {
   await expect(last).toBeInViewport()
   await expect(report().getByRole('button', { name: 'Close' })).toBeInViewport()
   await shot('health-02b-archive-report-scrolled')
+  // Dark, and a narrow window: still readable (looked at in the screenshot).
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.setViewportSize({ width: 820, height: 700 })
+  await expect(report().getByRole('button', { name: 'Close' })).toBeInViewport()
+  await shot('health-02c-archive-report-dark-narrow')
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize({ width: 1280, height: 800 })
   await report().getByRole('button', { name: 'Close' }).click()
   await expect(report()).toHaveCount(0)
 })
