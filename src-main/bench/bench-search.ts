@@ -41,6 +41,8 @@ interface QueryResult {
   count: number
   countMs: number
   first: string[]
+  /** What the index search read: postings rows, postings in them, ms spent awaiting the reads. */
+  read: { rows: number; postings: number; readMs: number }
 }
 interface Corpus {
   english: string[]
@@ -191,7 +193,7 @@ async function main(): Promise<void> {
         results.set(f.form, res)
       }
     }
-    console.log('queries       form                 matches    first page p50 / p95     count p95    scan        ratio')
+    console.log('queries       form                 matches    first page p50 / p95     count p95    scan        ratio   rows/postings read')
     let worstP50 = 0
     let worstP95 = 0
     let worstCount = 0
@@ -220,7 +222,7 @@ async function main(): Promise<void> {
         ratioText = `${ratio.toFixed(0)}×`
       }
       console.log(
-        `              ${f.form.padEnd(20)} ${fmt(res.count).padStart(8)}    ${ms(p50).padStart(9)} / ${ms(p95).padStart(9)}   ${ms(c95).padStart(9)}   ${scanText.padStart(10)}  ${ratioText.padStart(6)}   ${f.query}`
+        `              ${f.form.padEnd(20)} ${fmt(res.count).padStart(8)}    ${ms(p50).padStart(9)} / ${ms(p95).padStart(9)}   ${ms(c95).padStart(9)}   ${scanText.padStart(10)}  ${ratioText.padStart(6)}   ${fmt(res.read.rows)}/${fmt(res.read.postings)}   ${f.query}`
       )
     }
 

@@ -7,21 +7,21 @@
  * `\u0001f:alice` (sender, normalized), `\u0001h:image`, `\u0001i:recalled`. Text terms are letters
  * and digits only, so they can never collide with a feature term.
  *
- * Buckets: terms are spread over BUCKETS buckets by a hash of a **bucket key** chosen so that every
- * prefix lookup the query language makes lands in one bucket:
- * - a term starting with a CJK (or any code point ≥ U+2E80) character: the whole term. CJK terms
- *   are bigrams and unigrams, never looked up by prefix (tokenize.ts), so they spread evenly: a
- *   common first character (`的`, `我`) does not make one bucket hold a large share of the index;
- * - any other text term: its first 3 code units (the whole term when shorter). `rel*` reads one
- *   bucket; a Latin prefix shorter than 3 (`re*`) must read every bucket (prefixBuckets says so);
- * - a feature term: the whole term.
+ * Buckets: a lookup reads every row of its term's bucket, so terms are spread over BUCKETS buckets
+ * as evenly as the prefix lookups the query language makes allow:
+ * - CJK terms (bigrams and unigrams, first code point ≥ U+2E80) and feature terms: a hash of the
+ *   whole term. They are never looked up by prefix (tokenize.ts);
+ * - any other text term: a hash of its first 3 code units picks a group of SPREAD buckets, a hash of
+ *   the whole term one bucket in it. `rel*` reads the SPREAD buckets of `rel`; an exact word reads
+ *   one bucket, so words sharing a common start (`the`, `they`, `them`) do not all land in one;
+ *   a Latin prefix shorter than 3 (`re*`) must read every bucket (prefixBuckets says so).
  */
 import type { ArchivedMessage } from '../archive-record'
 import { messageView, type HasFeature, type IsFeature } from './extract-text'
 import { normalize } from './normalize'
 import { tokenizeNormalized } from './tokenize'
 
-export const BUCKETS = 64
+export const BUCKETS = 256
 
 const feature = '\u0001'
 
@@ -58,10 +58,13 @@ export function indexTerms(m: ArchivedMessage): string[] {
   return terms
 }
 
-function bucketKey(term: string): string | undefined {
+/** Buckets per 3-letter start of a spaced-script word. */
+const SPREAD = 4
+
+/** The 3-code-unit start that places a spaced-script word, or undefined for other terms. */
+function prefixKey(term: string): string | undefined {
   const c = term.charCodeAt(0)
-  if (c === 1) return term
-  if (c >= 0x2e80) return undefined
+  if (c === 1 || c >= 0x2e80) return undefined
   return term.length >= 3 ? term.slice(0, 3) : undefined
 }
 
@@ -77,15 +80,18 @@ function hash(s: string): number {
 
 /** The bucket of an index term. */
 export function bucketOf(term: string): number {
-  return hash(bucketKey(term) ?? term) % BUCKETS
+  const key = prefixKey(term)
+  if (key === undefined) return hash(term) % BUCKETS
+  return ((hash(key) % (BUCKETS / SPREAD)) * SPREAD + (hash(term) % SPREAD)) % BUCKETS
 }
 
 /**
- * The buckets that can hold terms starting with `prefix`: one, or all of them for a Latin prefix
- * shorter than 3 or a prefix in another script (which queries do not make: see tokenize.ts).
+ * The buckets that can hold terms starting with `prefix`: the SPREAD buckets of its first 3 code
+ * units, or every bucket for a shorter prefix or one in another script (which queries do not make).
  */
 export function prefixBuckets(prefix: string): number[] {
-  const key = prefix.charCodeAt(0) === 1 ? undefined : bucketKey(prefix)
-  if (key !== undefined) return [hash(key) % BUCKETS]
-  return Array.from({ length: BUCKETS }, (_, b) => b)
+  const key = prefixKey(prefix)
+  if (key === undefined) return Array.from({ length: BUCKETS }, (_, b) => b)
+  const first = (hash(key) % (BUCKETS / SPREAD)) * SPREAD
+  return Array.from({ length: SPREAD }, (_, i) => first + i)
 }

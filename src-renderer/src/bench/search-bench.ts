@@ -7,7 +7,7 @@
 import { AppDB, groupKey } from '@renderer/lib/db/app-db'
 import { commitBatches } from '@renderer/lib/db/archive-repo'
 import { addGroups } from '@renderer/lib/db/groups-repo'
-import { indexSearch } from '@renderer/lib/search/index-search'
+import { indexSearch, lastSearchStats } from '@renderer/lib/search/index-search'
 import { scanSearch } from '@renderer/lib/search/scan'
 import { loadAround, seqAtOrBefore } from '@renderer/features/timeline/timeline-source'
 import type { RawMessage } from '@shared/tim-types'
@@ -160,7 +160,12 @@ const api = {
     void t0
     return busy
   },
-  async query(name: string, query: string, kind: 'index' | 'scan', pageSize = 50): Promise<{ firstPageMs: number; count: number; countMs: number; first: string[] }> {
+  async query(
+    name: string,
+    query: string,
+    kind: 'index' | 'scan',
+    pageSize = 50
+  ): Promise<{ firstPageMs: number; count: number; countMs: number; first: string[]; read: typeof lastSearchStats }> {
     const d = database(name)
     const t0 = performance.now()
     const r = kind === 'index' ? await indexSearch({ query }, d) : await scanSearch({ query }, d)
@@ -169,13 +174,14 @@ const api = {
     const firstPageMs = performance.now() - t0
     const count = await r.run.count()
     const first = page.map((h) => `${h.gk}#${h.seq}`)
+    const read = { ...lastSearchStats }
     // Time to the count on its own: a fresh search asked for the count first.
     const t1 = performance.now()
     const again = kind === 'index' ? await indexSearch({ query }, d) : await scanSearch({ query }, d)
     if (!again.ok) throw new Error(again.error.error)
     await again.run.count()
     const countMs = performance.now() - t1
-    return { firstPageMs, count, countMs, first }
+    return { firstPageMs, count, countMs, first, read }
   },
   /** Jump to date as the timeline does it: the message at or before the time, and a page around it. */
   async dateJump(name: string, groupId: string, times: number[]): Promise<number[]> {

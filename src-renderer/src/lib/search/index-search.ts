@@ -179,6 +179,9 @@ function minusSets(a: Sets, b: Sets): Sets {
 // ---------------------------------------------------------------------------------------------
 // Reading postings rows
 
+/** What the last search read, for bench:search's report. */
+export const lastSearchStats = { rows: 0, postings: 0, readMs: 0 }
+
 /** Reads each bucket's rows at most once per search, for the groups in scope. */
 class RowReader {
   private buckets = new Map<number, Promise<PostingRow[]>>()
@@ -199,6 +202,15 @@ class RowReader {
   }
 
   private async read(b: number): Promise<PostingRow[]> {
+    const t0 = performance.now()
+    const rows = await this.readRows(b)
+    lastSearchStats.readMs += performance.now() - t0
+    lastSearchStats.rows += rows.length
+    for (const r of rows) lastSearchStats.postings += r.s.length
+    return rows
+  }
+
+  private async readRows(b: number): Promise<PostingRow[]> {
     const table = this.db.postings
     if (this.allGroups || this.gks.length > 16) {
       const rows = await table.where('[b+gk+c]').between([b], [b + 1], true, false).toArray()
@@ -623,6 +635,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
   let sets: Promise<Ranked> | undefined
   const candidates = () =>
     (sets ??= (async () => {
+      Object.assign(lastSearchStats, { rows: 0, postings: 0, readMs: 0 })
       const reader = new RowReader(db, gks, gks.length === prepared.gks.length && req.gks === undefined)
       let result: Sets
       if (p.positive.length) {

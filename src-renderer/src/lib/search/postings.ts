@@ -31,12 +31,12 @@ export const PENDING_BUCKET = BUCKETS
 /**
  * - foldMessages: pending messages (per group) that trigger a fold into bucket rows;
  * - compactFolds: after this many folds, each bucket's rows from them are merged into one row
- *   (per group), so a bucket holds few, larger rows (a row ~8 folds of 2,000 messages stays under
- *   the 64 KB above which Chromium stores a value as a separate blob). Reads cost per row, and the
+ *   (per group), so a bucket holds few, larger rows (16 folds of 2,000 messages make a row of about
+ *   20 KB, under the 64 KB above which Chromium stores a value as a separate blob). Reads cost per row, and the
  *   merged row keeps each term once.
  * Tests lower them to exercise folds and merges on small archives.
  */
-export const postingsTuning = { foldMessages: 1000, compactFolds: 8 }
+export const postingsTuning = { foldMessages: 1000, compactFolds: 16 }
 
 export interface PostingRow {
   b: number
