@@ -88,7 +88,7 @@ export class AppDB extends Dexie {
     })
     // v2: the search index (lib/search/postings.ts); the upgrade indexes every archived message.
     this.version(2)
-      .stores({ postings: '[b+gk+c]' })
+      .stores({ postings: '[b+gk+c], [b+gk+mt]' })
       .upgrade((tx) => indexArchive(tx))
     // v3: the charts' activity counts per day (by hour) and sender (db/activity.ts); the upgrade builds them.
     this.version(3)

@@ -182,8 +182,13 @@ function minusSets(a: Sets, b: Sets): Sets {
 /** What the last search read, for bench:search's report. */
 export const lastSearchStats = { rows: 0, postings: 0, readMs: 0 }
 
+/** Where lookups get a bucket's rows from (all of them, or the newest ones read so far). */
+interface Rows {
+  rows(b: number): Promise<PostingRow[]>
+}
+
 /** Reads each bucket's rows at most once per search, for the groups in scope. */
-class RowReader {
+class RowReader implements Rows {
   private buckets = new Map<number, Promise<PostingRow[]>>()
   private readonly inScope: Set<string>
 
@@ -279,7 +284,7 @@ function termList(segments: Segment[]): List {
 }
 
 /** The messages (per group) holding `term`, or any term starting with it when `prefix`. */
-async function lookup(reader: RowReader, term: string, prefix: boolean): Promise<Sets> {
+async function lookup(reader: Rows, term: string, prefix: boolean): Promise<Sets> {
   const buckets = prefix ? prefixBuckets(term) : [bucketOf(term)]
   const rows = (await Promise.all([...buckets, PENDING_BUCKET].map((b) => reader.rows(b)))).flat()
   // gk → term → segments
@@ -525,13 +530,21 @@ function hit(row: MessageRow): SearchHit {
 }
 
 /** A run over ordered candidates; with `verify`, each is checked with the reference predicate. */
-function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Promise<Ranked>, verify: boolean): SearchRun {
+function candidateRun(
+  db: AppDB,
+  prepared: PreparedSearch,
+  candidates: () => Promise<Ranked>,
+  verify: boolean,
+  newest?: (k: number) => Promise<Ranked>
+): SearchRun {
   if (!verify) {
+    let all: Ranked | undefined
     return {
       query: prepared.query,
-      count: async () => (await candidates()).n,
+      count: async () => (all ??= await candidates()).n,
       page: async (offset, limit) => {
-        const o = await candidates()
+        // An early page, before anything needed every row: only the newest rows are read.
+        const o = all ?? (newest && offset + limit <= 500 ? await newest(offset + limit) : (all = await candidates()))
         const to = Math.min(o.n, offset + limit)
         if (offset >= to) return []
         return (await rowsOf(db, o, offset, to)).flatMap((r) => (r ? [hit(r)] : []))
@@ -632,37 +645,142 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
     return { ok: true, run: rangeRun(db, prepared, gks, p.keepTime, combined) }
   }
 
+  const evaluate = async (reader: Rows): Promise<Sets> => {
+    let result: Sets
+    if (p.positive.length) {
+      const lists = await Promise.all(
+        p.positive.map(async (any) => (await Promise.all(any.map((l) => lookup(reader, l.term, l.prefix)))).reduce(orSets))
+      )
+      lists.sort((a, b) => size(a) - size(b))
+      result = lists.reduce(andSets)
+    } else {
+      result = await universe(db, gks, combined)
+    }
+    result = filterSets(result, p.keepTime)
+    for (const all of p.negative) {
+      if (result.size === 0) break
+      const parts = await Promise.all(all.map((l) => lookup(reader, l.term, l.prefix)))
+      result = minusSets(result, parts.reduce(andSets))
+    }
+    return result
+  }
+  const allGroups = gks.length === prepared.gks.length && req.gks === undefined
   let sets: Promise<Ranked> | undefined
   const candidates = () =>
     (sets ??= (async () => {
       Object.assign(lastSearchStats, { rows: 0, postings: 0, readMs: 0 })
-      const reader = new RowReader(db, gks, gks.length === prepared.gks.length && req.gks === undefined)
-      let result: Sets
-      if (p.positive.length) {
-        const lists = await Promise.all(
-          p.positive.map(async (any) => (await Promise.all(any.map((l) => lookup(reader, l.term, l.prefix)))).reduce(orSets))
-        )
-        lists.sort((a, b) => size(a) - size(b))
-        result = lists.reduce(andSets)
-      } else {
-        result = await universe(db, gks, combined)
-      }
-      for (const keep of p.keepTime) {
-        const next: Sets = new Map()
-        for (const [gk, list] of result) {
-          const r = filterList(list, keep)
-          if (r.s.length) next.set(gk, r)
-        }
-        result = next
-      }
-      for (const all of p.negative) {
-        if (result.size === 0) break
-        const parts = await Promise.all(all.map((l) => lookup(reader, l.term, l.prefix)))
-        result = minusSets(result, parts.reduce(andSets))
-      }
-      return new Ranked(result)
+      // One read-only transaction: a write that folds or merges rows meanwhile cannot make one read
+      // see postings before the move and another after it.
+      return new Ranked(await db.transaction('r', [db.postings, db.messages], () => evaluate(new RowReader(db, gks, allGroups))))
     })())
-  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify) }
+  const buckets = lookupBuckets(p)
+  const newest =
+    p.positive.length && !p.verify && buckets && gks.length <= 64
+      ? async (k: number) => {
+          Object.assign(lastSearchStats, { rows: 0, postings: 0, readMs: 0 })
+          return newestHits(db, gks, buckets, evaluate, k)
+        }
+      : undefined
+  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify, newest) }
+}
+
+function filterSets(sets: Sets, keep: Plan['keepTime']): Sets {
+  let result = sets
+  for (const k of keep) {
+    const next: Sets = new Map()
+    for (const [gk, list] of result) {
+      const r = filterList(list, k)
+      if (r.s.length) next.set(gk, r)
+    }
+    result = next
+  }
+  return result
+}
+
+/** The buckets a plan's lookups read, or undefined when one reads them all (a short prefix). */
+function lookupBuckets(p: Plan): number[] | undefined {
+  const out = new Set<number>()
+  for (const l of [...p.positive.flat(), ...p.negative.flat()]) {
+    const bs = l.prefix ? prefixBuckets(l.term) : [bucketOf(l.term)]
+    if (bs.length === BUCKETS) return undefined
+    for (const b of bs) out.add(b)
+  }
+  return [...out]
+}
+
+/**
+ * The newest rows of each (bucket, group), by the newest message time in a row (`mt`, index
+ * [b+gk+mt]), read a few at a time. Every posting of a message sent after `complete()` is in the
+ * rows read so far — its add and its removals alike, since a row's mt is at least the time of every
+ * posting in it — so a search evaluated on them is exact for messages newer than that.
+ */
+class SlicedReader implements Rows {
+  private readonly cursors: { b: number; gk: string; rows: PostingRow[]; done: boolean }[] = []
+  private pending?: Promise<PostingRow[]>
+
+  constructor(
+    private readonly db: AppDB,
+    gks: string[],
+    buckets: number[]
+  ) {
+    for (const b of buckets) for (const gk of gks) this.cursors.push({ b, gk, rows: [], done: false })
+  }
+
+  /** Reads up to n more rows per cursor that is not exhausted. */
+  async advance(n: number): Promise<void> {
+    const t0 = performance.now()
+    await Promise.all(
+      this.cursors
+        .filter((c) => !c.done)
+        .map(async (c) => {
+          const more = await this.db.postings
+            .where('[b+gk+mt]')
+            .between([c.b, c.gk, Dexie.minKey], [c.b, c.gk, Dexie.maxKey])
+            .reverse()
+            .offset(c.rows.length)
+            .limit(n)
+            .toArray()
+          c.rows.push(...more)
+          lastSearchStats.rows += more.length
+          for (const r of more) lastSearchStats.postings += r.s.length
+          if (more.length < n) c.done = true
+        })
+    )
+    lastSearchStats.readMs += performance.now() - t0
+  }
+
+  /** Messages sent after this time (Unix s) are complete in what was read; -1: everything is. */
+  complete(): number {
+    let t = -1
+    for (const c of this.cursors) if (!c.done) t = Math.max(t, c.rows[c.rows.length - 1]?.mt ?? Infinity)
+    return t
+  }
+
+  async rows(b: number): Promise<PostingRow[]> {
+    this.pending ??= this.db.postings.where('[b+gk+c]').between([PENDING_BUCKET], [PENDING_BUCKET + 1], true, false).toArray()
+    const gks = new Set(this.cursors.map((c) => c.gk))
+    const pending = (await this.pending).filter((r) => gks.has(r.gk))
+    return [...this.cursors.filter((c) => c.b === b).flatMap((c) => c.rows), ...pending]
+  }
+}
+
+/**
+ * The first k results, reading the newest rows first and doubling until k results are newer than
+ * what the rows read so far leave open (or everything is read). Exact (see SlicedReader).
+ */
+async function newestHits(db: AppDB, gks: string[], buckets: number[], evaluate: (r: Rows) => Promise<Sets>, k: number): Promise<Ranked> {
+  // One read-only transaction for every round: the rows read stay one consistent snapshot.
+  return db.transaction('r', [db.postings, db.messages], async () => {
+    const reader = new SlicedReader(db, gks, buckets)
+    for (let n = 2; ; n *= 4) {
+      await reader.advance(n)
+      const after = reader.complete()
+      const sets = await evaluate(reader)
+      if (after < 0) return new Ranked(sets)
+      const newer = filterSets(sets, [(time) => time > after])
+      if (size(newer) >= k) return new Ranked(newer)
+    }
+  })
 }
 
 function isDate(c: Clause): boolean {

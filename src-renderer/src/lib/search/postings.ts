@@ -42,6 +42,8 @@ export interface PostingRow {
   b: number
   gk: string
   c: number
+  /** The newest message time among the row's postings (index [b+gk+mt]: newest rows first). */
+  mt: number
   del: 0 | 1
   t: string
   p: Uint32Array
@@ -150,10 +152,13 @@ export function buildRow(b: number, gk: string, c: number, del: 0 | 1, entries: 
     }
   })
   o[entries.length] = seqs.length
+  let mt = 0
+  for (const t of times) if (t > mt) mt = t
   return {
     b,
     gk,
     c,
+    mt,
     del,
     t: `\n${entries.map((e) => e[0]).join('\n')}\n`,
     p,
