@@ -105,7 +105,8 @@ describe('installer configuration', () => {
       // stays out, and so do the benchmarks, the demo and the simulator.
       const leaked = tracked.filter((f) => f !== 'package.json' && shipped(f))
       expect(leaked, platform).toEqual([])
-      for (const f of ['out/main/bench-sync.js', 'out/main/bench-timeline.js', 'out/main/demo.js', 'out/main/sim.js']) expect(shipped(f), f).toBe(false)
+      for (const f of ['out/main/bench-sync.js', 'out/main/bench-timeline.js', 'out/main/demo.js', 'out/main/sim.js', 'out/renderer/bench-search.html', 'out/renderer/bench-charts.html']) expect(shipped(f), f).toBe(false)
+      for (const f of readdirSync(join(root, 'out/renderer/assets'))) if (/bench/.test(f)) expect(shipped(`out/renderer/assets/${f}`), f).toBe(false)
       expect(strays.filter(shipped), platform).toEqual([])
     }
   })
@@ -129,7 +130,12 @@ describe('installer configuration', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(3)
-    expect(built.filter((f) => f.startsWith('out/renderer/') && !f.endsWith('.map')).every(shipped)).toBe(true)
+    // The renderer ships whole, except the benchmarks' pages and their entry chunks.
+    const renderer = built.filter((f) => f.startsWith('out/renderer/') && !f.endsWith('.map'))
+    expect(renderer.filter((f) => !/bench/.test(f)).filter((f) => !shipped(f))).toEqual([])
+    const assets = [...readFileSync(join(root, 'out/renderer/index.html'), 'utf8').matchAll(/"(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => m[1]!)
+    expect(assets.length).toBeGreaterThan(1)
+    for (const asset of assets) expect(shipped(`out/renderer/${asset}`), asset).toBe(true)
     // electron-builder copies the production dependencies only: whatever the shipped code requires
     // (Electron itself aside) must be one, and no dev tool may be.
     packages.delete('electron')
