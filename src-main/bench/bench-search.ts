@@ -56,6 +56,7 @@ interface BenchApi {
   query(name: string, query: string, kind: 'index' | 'scan'): Promise<QueryResult>
   dateJump(name: string, groupId: string, times: number[]): Promise<number[]>
   postingsRows(name: string): Promise<number>
+  indexWriteStats(): { termsMs: number; writeMs: number; mergeMs: number; merges: number }
   drop(name: string): Promise<void>
 }
 /** The page's global, as the functions passed to page.evaluate see it. */
@@ -71,7 +72,7 @@ const types: Record<string, string> = {
 }
 
 /** Serves out/renderer on 127.0.0.1 (module scripts need http, not file://). */
-function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+function serveStatic(root: string, port = 0): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = normalizePath(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '')
     const file = join(root, path)
@@ -89,7 +90,7 @@ function serveStatic(root: string): Promise<{ server: Server; url: string }> {
     )
   })
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const addr = server.address()
       resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` })
     })
@@ -156,7 +157,8 @@ async function main(): Promise<void> {
   ]
 
   const root = join(__dirname, '../renderer')
-  const { server, url } = await serveStatic(root)
+  // IndexedDB belongs to the page's origin: a kept profile is found again only on the same port.
+  const { server, url } = await serveStatic(root, values.profile ? 47_913 : 0)
   const profileDir = values.profile ?? (await mkdtemp(join(tmpdir(), 'tim-bench-search-profile-')))
   if (values.reuse && !values.profile) throw new Error('--reuse needs --profile DIR (the store of an earlier run)')
   let context: BrowserContext | undefined
@@ -176,8 +178,14 @@ async function main(): Promise<void> {
 
     const indexed = 'bench-indexed'
     const ingest = values.reuse ? undefined : await ingestAll(page, groups, total, rawTotal, perTx, chunk)
+    // The figures below measure the index only: a fresh page, no heap left from the ingest.
+    await page.reload()
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobal).benchReady === true, undefined, { timeout: 30_000 })
     const ingestPerSec = ingest?.ingestPerSec ?? NaN
     const rawIngestPerSec = ingest?.rawIngestPerSec ?? NaN
+    if (values.reuse && (await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchSearch.postingsRows(n), indexed)) === 0) {
+      throw new Error(`--reuse: no search index in ${profileDir} (run once with --profile ${profileDir} and without --reuse)`)
+    }
     const corpus = await page.evaluate(() => (globalThis as unknown as PageGlobal).benchSearch.corpus())
     const forms = queryForms(corpus, groups)
     const first = new Map<string, number[]>()
@@ -293,6 +301,8 @@ async function ingestAll(page: Page, groups: BenchGroup[], total: number, rawTot
   const rows = await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchSearch.postingsRows(n), indexed)
   console.log(`ingest        with the index ${fmt(Math.round(ingestPerSec))} msgs/s, without ${fmt(Math.round(rawIngestPerSec))} msgs/s (first ${fmt(rawDone)}, interleaved): ratio ${(ingestPerSec / rawIngestPerSec).toFixed(2)}`)
   console.log(`              all ${fmt(total)} with the index: ${fmt(Math.round(allIngestPerSec))} msgs/s; ${fmt(rows)} postings rows`)
+  const w = await page.evaluate(() => (globalThis as unknown as PageGlobal).benchSearch.indexWriteStats())
+  console.log(`              indexing time: terms ${(w.termsMs / 1000).toFixed(1)} s, postings writes ${(w.writeMs / 1000).toFixed(1)} s (of which ${w.merges} merges ${(w.mergeMs / 1000).toFixed(1)} s), of ${(indexedMs / 1000).toFixed(1)} s writing with the index`)
 
   return { ingestPerSec, rawIngestPerSec }
 }

@@ -9,6 +9,7 @@ import { commitBatches } from '@renderer/lib/db/archive-repo'
 import { addGroups } from '@renderer/lib/db/groups-repo'
 import { indexSearch, lastSearchStats } from '@renderer/lib/search/index-search'
 import { scanSearch } from '@renderer/lib/search/scan'
+import { indexWriteStats } from '@renderer/lib/search/postings'
 import { loadAround, seqAtOrBefore } from '@renderer/features/timeline/timeline-source'
 import type { RawMessage } from '@shared/tim-types'
 
@@ -174,7 +175,7 @@ const api = {
     const firstPageMs = performance.now() - t0
     const count = await r.run.count()
     const first = page.map((h) => `${h.gk}#${h.seq}`)
-    const read = { ...lastSearchStats }
+    const read = { ...lastSearchStats } // what the count read (it reads every row of the terms' buckets)
     // Time to the count on its own: a fresh search asked for the count first.
     const t1 = performance.now()
     const again = kind === 'index' ? await indexSearch({ query }, d) : await scanSearch({ query }, d)
@@ -196,6 +197,7 @@ const api = {
     }
     return out
   },
+  indexWriteStats: () => ({ ...indexWriteStats }),
   async postingsRows(name: string): Promise<number> {
     return database(name).postings.count()
   },
