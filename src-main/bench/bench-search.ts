@@ -21,13 +21,12 @@
  *        instead of a temporary one) with --reuse (query the store a previous run left in DIR: no
  *        ingest figures then). Environment: CHROMIUM_PATH (default /usr/bin/chromium).
  */
-import { createReadStream } from 'node:fs'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
-import { extname, join, normalize as normalizePath, sep } from 'node:path'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { chromiumPath, fmt, launchChromium, ms, quantile, round, serveStatic } from './bench-page'
 
 interface BenchGroup {
   groupId: string
@@ -62,47 +61,6 @@ interface BenchApi {
 /** The page's global, as the functions passed to page.evaluate see it. */
 type PageGlobal = { benchSearch: BenchApi; benchReady?: boolean }
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png'
-}
-
-/** Serves out/renderer on 127.0.0.1 (module scripts need http, not file://). */
-function serveStatic(root: string, port = 0): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalizePath(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '')
-    const file = join(root, path)
-    if (!file.startsWith(root + sep)) {
-      res.writeHead(403).end()
-      return
-    }
-    stat(file).then(
-      (s) => {
-        if (!s.isFile()) throw new Error('not a file')
-        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
-        createReadStream(file).pipe(res)
-      },
-      () => res.writeHead(404).end()
-    )
-  })
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () => {
-      const addr = server.address()
-      resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` })
-    })
-  )
-}
-
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN
-}
-const ms = (v: number) => `${v.toFixed(1)} ms`
-const fmt = (n: number) => n.toLocaleString('en-US')
 
 function day(unix: number): string {
   return new Date(unix * 1000).toISOString().slice(0, 10)
@@ -145,7 +103,7 @@ async function main(): Promise<void> {
   for (const [flag, v] of Object.entries({ messages: total, 'raw-messages': rawTotal, repeats })) {
     if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${flag} must be a positive integer`)
   }
-  const executablePath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium'
+  const executablePath = chromiumPath()
   const perTx = 2000
   const chunk = 20_000
   const start = 1_640_995_200 // 2022-01-01
@@ -163,11 +121,7 @@ async function main(): Promise<void> {
   if (values.reuse && !values.profile) throw new Error('--reuse needs --profile DIR (the store of an earlier run)')
   let context: BrowserContext | undefined
   try {
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-    })
+    context = await launchChromium(profileDir)
     const page: Page = context.pages()[0] ?? (await context.newPage())
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
@@ -307,9 +261,6 @@ async function ingestAll(page: Page, groups: BenchGroup[], total: number, rawTot
   return { ingestPerSec, rawIngestPerSec }
 }
 
-function round(v: number): number {
-  return Math.round(v * 10) / 10
-}
 
 main().catch((e) => {
   console.error(e instanceof Error ? e.message : e)

@@ -5,6 +5,9 @@
  */
 import type { MsgElement } from '../shared/tim-types'
 import type { MsgState, SimApp, SimGroup, SimMessage } from './server'
+import { mulberry32 } from '../shared/random'
+
+export { mulberry32 }
 
 /** Credentials of the demo app. The secret key is a fixed, public, test-only value. */
 export const demoCredentials = {
@@ -34,17 +37,6 @@ export const systemSender = '@TIM#SYSTEM'
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
-/** mulberry32: a small, fast, seeded 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export class Rng {
   private readonly next: () => number

@@ -12,17 +12,8 @@ import { scanSearch } from '@renderer/lib/search/scan'
 import { indexWriteStats } from '@renderer/lib/search/postings'
 import { loadAround, seqAtOrBefore } from '@renderer/features/timeline/timeline-source'
 import type { RawMessage } from '@shared/tim-types'
+import { mulberry32 } from '@shared/random'
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Zipf(1) sampler over ranks 0..n-1. */
 function zipf(n: number): (r: number) => number {

@@ -16,19 +16,10 @@ import { PENDING_BUCKET, postingsTuning } from '../../../src-renderer/src/lib/se
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
 import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
+import { mulberry32 } from '../../../src-main/shared/random'
 
 const ws = '1400000000@china'
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 let n = 0
 const open: AppDB[] = []
 afterEach(async () => {
