@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { startServe, startSimulator } from './fixtures/processes'
+import { fillConnect as fillAppConnect } from './fixtures/app-page'
 
 /**
  * The app as a user meets it: browser mode (`tim-archive serve`) in Debian's Chromium, against
@@ -48,13 +49,7 @@ const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`
 const sidebar = () => page.getByRole('complementary', { name: 'Groups' })
 const sidebarGroup = (name: string | RegExp) => page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name })
 
-async function fillConnect(key: string) {
-  await page.getByLabel('Region (data center)').selectOption({ label: 'Custom endpoint' })
-  await page.getByLabel('Endpoint URL').fill(sim.url)
-  await page.getByLabel('SDKAppID').fill(demo.sdkAppId)
-  await page.getByLabel('Admin identifier').fill(demo.identifier)
-  await page.getByLabel('Secret key', { exact: true }).fill(key)
-}
+const fillConnect = (key: string) => fillAppConnect(page, sim.url, key)
 
 test('I connect: a wrong key is explained, the right one connects', async () => {
   await page.goto(serve.url)

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { demoApp, demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
+import { connectAndAdd } from './fixtures/app-page'
 
 /**
  * The charts as a user meets them: browser mode in Debian's Chromium against the simulator, the
@@ -12,7 +13,6 @@ import { startServe, startSimulator } from './fixtures/processes'
  */
 const shots = resolve(__dirname, '../../test-results/screenshots')
 mkdirSync(shots, { recursive: true })
-const demo = { sdkAppId: '1400000001', identifier: 'administrator', secretKey: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' }
 // China's time zone: local days are UTC+8, with no daylight saving time.
 const timezoneId = 'Asia/Shanghai'
 const offsetSec = 8 * 3600
@@ -72,15 +72,7 @@ test('I connect, add the team chat and an empty group, and sync them', async () 
   expect(counted.length).toBeGreaterThan(400)
   expect(counted.length).toBeLessThan(team.length)
   await page.goto(serve.url)
-  await page.getByLabel('Region (data center)').selectOption({ label: 'Custom endpoint' })
-  await page.getByLabel('Endpoint URL').fill(sim.url)
-  await page.getByLabel('SDKAppID').fill(demo.sdkAppId)
-  await page.getByLabel('Admin identifier').fill(demo.identifier)
-  await page.getByLabel('Secret key', { exact: true }).fill(demo.secretKey)
-  await page.getByRole('button', { name: 'Connect', exact: true }).click()
-  await sidebar().getByRole('button', { name: 'Add group' }).click()
-  await page.getByLabel('Group IDs').fill(`${teamGroupId} ${demoGroupIds.empty}`)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await connectAndAdd(page, sim.url, [teamGroupId, demoGroupIds.empty])
   await sidebar().getByRole('button', { name: /产品研发 Team/ }).click()
   await sidebar().getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { benchGroupId, demoCredentials } from '../../src-main/sim/seed'
+import { benchGroupId } from '../../src-main/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
+import { connectAndAdd } from './fixtures/app-page'
 
 /**
  * The health report on a larger archive than the demo chat: the simulator's bench group of 20,000
@@ -32,16 +33,8 @@ test.afterAll(async () => {
 
 test('the health report of a 20,000-message group: complete, no holes, every message counted', async () => {
   await page.goto(serve.url)
-  await page.getByLabel('Region (data center)').selectOption({ label: 'Custom endpoint' })
-  await page.getByLabel('Endpoint URL').fill(sim.url)
-  await page.getByLabel('SDKAppID').fill(String(demoCredentials.sdkAppId))
-  await page.getByLabel('Admin identifier').fill(demoCredentials.identifier)
-  await page.getByLabel('Secret key', { exact: true }).fill(demoCredentials.secretKey)
-  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await connectAndAdd(page, sim.url, [benchGroupId])
   const sidebar = page.getByRole('complementary', { name: 'Groups' })
-  await sidebar.getByRole('button', { name: 'Add group' }).click()
-  await page.getByLabel('Group IDs').fill(benchGroupId)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
   await sidebar.getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 110_000 })
 

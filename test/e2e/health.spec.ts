@@ -5,6 +5,7 @@ import type { SeqRange } from '../../src-main/shared/coverage'
 import type { ArchiveHealth } from '../../src-main/shared/report/health'
 import { demoApp, demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
+import { connectAndAdd } from './fixtures/app-page'
 
 /**
  * The health report, scheduled sync and the retention warning as a user meets them: browser mode
@@ -13,7 +14,6 @@ import { startServe, startSimulator } from './fixtures/processes'
  */
 const shots = resolve(__dirname, '../../test-results/screenshots')
 mkdirSync(shots, { recursive: true })
-const demo = { sdkAppId: '1400000001', identifier: 'administrator', secretKey: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' }
 const day = 86_400_000
 
 test.describe.configure({ mode: 'serial' })
@@ -112,15 +112,7 @@ test('I connect with the demo, add the team chat and another group, and sync', a
   expect(deleted.length).toBeGreaterThan(0)
   expect(recalled.length).toBeGreaterThan(0)
   await page.goto(serve.url)
-  await page.getByLabel('Region (data center)').selectOption({ label: 'Custom endpoint' })
-  await page.getByLabel('Endpoint URL').fill(sim.url)
-  await page.getByLabel('SDKAppID').fill(demo.sdkAppId)
-  await page.getByLabel('Admin identifier').fill(demo.identifier)
-  await page.getByLabel('Secret key', { exact: true }).fill(demo.secretKey)
-  await page.getByRole('button', { name: 'Connect', exact: true }).click()
-  await sidebar().getByRole('button', { name: 'Add group' }).click()
-  await page.getByLabel('Group IDs').fill(`${teamGroupId} ${demoGroupIds.custom}`)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await connectAndAdd(page, sim.url, [teamGroupId, demoGroupIds.custom])
   await teamItem().click()
   await sidebar().getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })

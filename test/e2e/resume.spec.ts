@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { freePort, startServe, startSimulator } from './fixtures/processes'
+import { connectAndAdd } from './fixtures/app-page'
 
 /**
  * A sync killed mid-way resumes exactly: the host process (`tim-archive serve`) is SIGKILLed
@@ -18,16 +19,8 @@ test('a sync killed mid-way (SIGKILL of the host) resumes exactly', async ({ bro
   const page = await context.newPage()
   try {
     await page.goto(serve.url)
-    await page.getByLabel('Region (data center)').selectOption({ label: 'Custom endpoint' })
-    await page.getByLabel('Endpoint URL').fill(sim.url)
-    await page.getByLabel('SDKAppID').fill('1400000001')
-    await page.getByLabel('Admin identifier').fill('administrator')
-    await page.getByLabel('Secret key', { exact: true }).fill('194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24')
-    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    await connectAndAdd(page, sim.url, ['@TGS#6BENCH'])
     const sidebar = page.getByRole('complementary', { name: 'Groups' })
-    await sidebar.getByRole('button', { name: 'Add group' }).click()
-    await page.getByLabel('Group IDs').fill('@TGS#6BENCH')
-    await page.getByRole('button', { name: 'Add', exact: true }).click()
     const bench = sidebar.getByRole('button', { name: /Bench/ })
     await expect(bench).toBeVisible()
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { demoApp, demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
+import { connectAndAdd } from './fixtures/app-page'
 
 /**
  * Search and jump to date as a user meets them: browser mode in Debian's Chromium against the
@@ -11,7 +12,6 @@ import { startServe, startSimulator } from './fixtures/processes'
  */
 const shots = resolve(__dirname, '../../test-results/screenshots')
 mkdirSync(shots, { recursive: true })
-const demo = { sdkAppId: '1400000001', identifier: 'administrator', secretKey: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' }
 // The browser runs in China's time zone: local days are UTC+8, with no daylight saving time.
 const timezoneId = 'Asia/Shanghai'
 const offsetMs = 8 * 3600_000
@@ -101,16 +101,8 @@ function localDay(unixSec: number): { start: number; iso: string } {
 
 test('I connect, add the team chat and sync it', async () => {
   await page.goto(serve.url)
-  await page.getByLabel('Region (data center)').selectOption({ label: 'Custom endpoint' })
-  await page.getByLabel('Endpoint URL').fill(sim.url)
-  await page.getByLabel('SDKAppID').fill(demo.sdkAppId)
-  await page.getByLabel('Admin identifier').fill(demo.identifier)
-  await page.getByLabel('Secret key', { exact: true }).fill(demo.secretKey)
-  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await connectAndAdd(page, sim.url, [teamGroupId, oncallGroupId])
   const sidebar = page.getByRole('complementary', { name: 'Groups' })
-  await sidebar.getByRole('button', { name: 'Add group' }).click()
-  await page.getByLabel('Group IDs').fill(`${teamGroupId} ${oncallGroupId}`)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
   await sidebar.getByRole('button', { name: /产品研发 Team/ }).click()
   await sidebar.getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
