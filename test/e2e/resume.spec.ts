@@ -12,7 +12,10 @@ const shots = resolve(__dirname, '../../test-results/screenshots')
 const messages = 16000
 
 test('a sync killed mid-way (SIGKILL of the host) resumes exactly', async ({ browser }) => {
-  const sim = await startSimulator({ latencyMs: 15, benchMessages: messages })
+  // 150 ms per answer with 16 requests in flight: the whole pull takes about 7 s, so a kill once
+  // 1,500 messages are in (under 1 s, polled every 50 ms) always lands mid-way. At 15 ms the pull
+  // once finished between two of expect.poll's default 1 s polls, and the test failed in CI.
+  const sim = await startSimulator({ latencyMs: 150, benchMessages: messages })
   const port = await freePort()
   let serve = await startServe({ port })
   const context = await browser.newContext({ locale: 'en-US' })
@@ -27,7 +30,7 @@ test('a sync killed mid-way (SIGKILL of the host) resumes exactly', async ({ bro
     await sidebar.getByRole('button', { name: 'Sync all' }).click()
     // Let part of the history arrive, then kill the host without warning.
     const archived = async () => Number(((await bench.textContent()) ?? '').match(/([\d,]+) messages/)?.[1]?.replace(/,/g, '') ?? 0)
-    await expect.poll(archived, { timeout: 60_000 }).toBeGreaterThan(1500)
+    await expect.poll(archived, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(1500)
     await serve.kill('SIGKILL')
     const partial = await archived()
     expect(partial).toBeLessThan(messages)
