@@ -80,17 +80,40 @@ function scan(text: string): Segment[] {
   return out
 }
 
-/** Index terms of text that is already normalized (skips normalizing twice in hot paths). */
+const surrogate = /[\ud800-\udfff]/
+/** The segment pattern for tokenizeNormalized's exec loop (its own instance: exec moves lastIndex). */
+const segmentExec = new RegExp(segmentPattern.source, 'gu')
+
+/**
+ * Index terms of text that is already normalized (skips normalizing twice in hot paths): the terms
+ * `scan` describes, made without its per-character objects, since every message written goes
+ * through here. A CJK run gives its bigrams, then its unigrams; a word chain its parts, then (for
+ * several) the parts run together.
+ */
 export function tokenizeNormalized(text: string): string[] {
   const out = new Set<string>()
-  for (const seg of scan(text)) {
-    const parts = seg.parts
-    if (seg.cjk) {
-      for (let i = 0; i + 1 < parts.length; i++) out.add(parts[i]!.text + parts[i + 1]!.text)
-      for (const p of parts) out.add(p.text)
+  segmentExec.lastIndex = 0
+  for (let m = segmentExec.exec(text); m; m = segmentExec.exec(text)) {
+    const run = m[1]
+    if (run !== undefined) {
+      if (!surrogate.test(run)) {
+        // One code unit per character (nearly all CJK text): slices, no concatenation.
+        for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2))
+        for (let i = 0; i < run.length; i++) out.add(run[i]!)
+        continue
+      }
+      let prev: string | undefined
+      for (const ch of run) {
+        if (prev !== undefined) out.add(prev + ch)
+        prev = ch
+      }
+      for (const ch of run) out.add(ch)
+    } else if (!joinerPattern.test(m[0])) {
+      out.add(clip(m[0]))
     } else {
-      for (const p of parts) out.add(clip(p.text))
-      if (parts.length > 1) out.add(clip(parts.map((p) => p.text).join('')))
+      const parts = m[0].split(joinerPattern)
+      for (const p of parts) out.add(clip(p))
+      out.add(clip(parts.join('')))
     }
   }
   return [...out]
