@@ -1,5 +1,5 @@
 /**
- * What the inverted index stores for a message, and in which bucket each term lives. Pure, shared by
+ * What the inverted index stores for a message, and where each term lives in it. Pure, shared by
  * the store (src-renderer/src/lib/search/postings.ts) and its tests.
  *
  * A message's index terms are its text terms (tokenize.ts) plus one **feature term** per field the
@@ -7,21 +7,21 @@
  * `\u0001f:alice` (sender, normalized), `\u0001h:image`, `\u0001i:recalled`. Text terms are letters
  * and digits only, so they can never collide with a feature term.
  *
- * Buckets: a lookup reads every row of its term's bucket, so terms are spread over BUCKETS buckets
- * as evenly as the prefix lookups the query language makes allow:
- * - CJK terms (bigrams and unigrams, first code point ≥ U+2E80) and feature terms: a hash of the
- *   whole term. They are never looked up by prefix (tokenize.ts);
- * - any other text term: a hash of its first 3 code units picks a group of SPREAD buckets, a hash of
- *   the whole term one bucket in it. `rel*` reads the SPREAD buckets of `rel`; an exact word reads
- *   one bucket, so words sharing a common start (`the`, `they`, `them`) do not all land in one;
- *   a Latin prefix shorter than 3 (`re*`) must read every bucket (prefixBuckets says so).
+ * Positions: every term has a 32-bit position, and each level of the index cuts the position
+ * space into 2^bits buckets by its top bits (postings.ts), so a lookup reads one bucket per level
+ * and a bucket's share of the index halves with every bit. The position is a well-mixed hash of
+ * the whole term, except that a spaced-script word of 3 or more letters takes its top PREFIX_BITS
+ * from its first 3 code units: every word starting with `rel` lies in one span of 1/256 of the
+ * space, which a prefix lookup (`rel*`, `rele*`) reads at every level, while exact words sharing a
+ * start (`the`, `they`, `them`) still spread over that span's finer buckets. CJK terms (bigrams
+ * and unigrams, first code point ≥ U+2E80) and feature terms are never looked up by prefix
+ * (tokenize.ts), so they hash whole; a Latin prefix shorter than 3 spans everything (prefixSpan
+ * says so).
  */
 import type { ArchivedMessage } from '../archive-record'
 import { messageView, type HasFeature, type IsFeature } from './extract-text'
 import { normalize } from './normalize'
 import { tokenizeNormalized } from './tokenize'
-
-export const BUCKETS = 256
 
 const feature = '\u0001'
 
@@ -58,8 +58,9 @@ export function indexTerms(m: ArchivedMessage): string[] {
   return terms
 }
 
-/** Buckets per 3-letter start of a spaced-script word. */
-const SPREAD = 4
+/** The top bits of a spaced-script word's position that come from its first 3 code units. */
+export const PREFIX_BITS = 8
+const SPACE = 2 ** 32
 
 /** The 3-code-unit start that places a spaced-script word, or undefined for other terms. */
 function prefixKey(term: string): string | undefined {
@@ -68,30 +69,43 @@ function prefixKey(term: string): string | undefined {
   return term.length >= 3 ? term.slice(0, 3) : undefined
 }
 
-/** FNV-1a over UTF-16 code units. */
+/** FNV-1a over UTF-16 code units, then murmur3's finalizer, so that every bit is well mixed. */
 function hash(s: string): number {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
   return h >>> 0
 }
 
-/** The bucket of an index term. */
-export function bucketOf(term: string): number {
+const lowMask = 2 ** (32 - PREFIX_BITS) - 1
+
+/** The position of an index term: an integer in [0, 2^32). */
+export function termPosition(term: string): number {
   const key = prefixKey(term)
-  if (key === undefined) return hash(term) % BUCKETS
-  return ((hash(key) % (BUCKETS / SPREAD)) * SPREAD + (hash(term) % SPREAD)) % BUCKETS
+  if (key === undefined) return hash(term)
+  return (hash(key) >>> (32 - PREFIX_BITS)) * (lowMask + 1) + (hash(term) & lowMask)
 }
 
 /**
- * The buckets that can hold terms starting with `prefix`: the SPREAD buckets of its first 3 code
- * units, or every bucket for a shorter prefix or one in another script (which queries do not make).
+ * The positions [lo, hi) of every term that can start with `prefix`: the span of its first 3 code
+ * units, or the whole space for a shorter prefix or one in another script (which queries do not make).
  */
-export function prefixBuckets(prefix: string): number[] {
+export function prefixSpan(prefix: string): { lo: number; hi: number } {
   const key = prefixKey(prefix)
-  if (key === undefined) return Array.from({ length: BUCKETS }, (_, b) => b)
-  const first = (hash(key) % (BUCKETS / SPREAD)) * SPREAD
-  return Array.from({ length: SPREAD }, (_, i) => first + i)
+  if (key === undefined) return { lo: 0, hi: SPACE }
+  const lo = (hash(key) >>> (32 - PREFIX_BITS)) * (lowMask + 1)
+  return { lo, hi: lo + lowMask + 1 }
+}
+
+/** Whether a prefix lookup must read the whole index (a Latin prefix shorter than 3). */
+export function spansEverything(prefix: string): boolean {
+  const { lo, hi } = prefixSpan(prefix)
+  return lo === 0 && hi === SPACE
 }

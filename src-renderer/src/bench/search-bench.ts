@@ -188,6 +188,10 @@ const api = {
     }
     return out
   },
+  /** Opens the store as the app has it open before any search (it lists the groups at start). */
+  async open(name: string): Promise<void> {
+    await database(name).groups.toArray()
+  },
   indexWriteStats: () => ({ ...indexWriteStats }),
   async postingsRows(name: string): Promise<number> {
     return database(name).postings.count()

@@ -1,8 +1,8 @@
 /**
  * The index must answer exactly what the reference predicate (the scan) answers: same count, same
  * hits in the same order, for every query form, over archives written the way the app writes them
- * (sync batches of every size, so pending rows and folds both happen; rewrites that add and remove
- * terms; several groups; imported rows). fake-indexeddb here for speed; the real IndexedDB is
+ * (sync batches of every size, so level-0 rows, folds and merges all happen; rewrites that add and
+ * remove terms; several groups; imported rows). fake-indexeddb here for speed; the real IndexedDB is
  * exercised by bench:search (which checks the counts against the scan too) and the e2e tests.
  */
 import 'fake-indexeddb/auto'
@@ -12,7 +12,7 @@ import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { indexSearch } from '../../../src-renderer/src/lib/search/index-search'
-import { PENDING_BUCKET, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
+import { LEVELS, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
 import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
@@ -168,17 +168,19 @@ describe('the search index answers as the scan does', () => {
   const defaults = { ...postingsTuning }
   afterEach(() => Object.assign(postingsTuning, defaults))
 
+  const levelOf = (b: number) => LEVELS.findIndex((l) => b >= l.base && b < l.base + 2 ** l.bits)
   it.each([
-    ['as the app writes it (pending rows and a few folds)', defaults],
-    ['with many folds and merges of folded rows', { foldMessages: 60, compactFolds: 3 }]
-  ])('for every query form, over sync-shaped writes with rewrites, %s', async (_, tuning) => {
+    ['as the app writes it (level-0 rows and a few folds)', defaults, [0, 1]],
+    ['with many folds, merges down every level, and rows cut into parts', { foldMessages: 60, fanout: 2, rowPostings: 40 }, [0, 1, 2, 3]]
+  ])('for every query form, over sync-shaped writes with rewrites, %s', async (_, tuning, levels) => {
     Object.assign(postingsTuning, tuning)
     const d = freshDb()
     const gks = await buildArchive(d, 7, 2600)
-    // Both kinds of rows exist: folded bucket rows and pending ones.
+    // Rows exist at each level this tuning reaches, and only in the levels' buckets.
     const keys = await d.postings.toCollection().primaryKeys()
-    expect(keys.some((k) => k[0] === PENDING_BUCKET)).toBe(true)
-    expect(keys.some((k) => k[0] < PENDING_BUCKET)).toBe(true)
+    const seen = new Set(keys.map((k) => levelOf(k[0])))
+    expect([...seen].sort()).toEqual(levels)
+    if (tuning.rowPostings < 100) expect(keys.some((k) => !Number.isInteger(k[2]))).toBe(true)
     const requests: SearchRequest[] = [
       ...queries.map((query) => ({ query })),
       { query: 'release', gks: [gks[0]!] },
@@ -218,7 +220,7 @@ describe('the search index answers as the scan does', () => {
     }
   }, 180_000)
 
-  it('finds what a group held before search existed: the v2 upgrade indexes it', async () => {
+  it('finds what a group held before search existed: the upgrade indexes it', async () => {
     // Write a v1 database by hand (no postings table), then open it with the current schema.
     const name = `index-upgrade-${Date.now()}`
     const { default: Dexie } = await import('dexie')
@@ -246,6 +248,36 @@ describe('the search index answers as the scan does', () => {
     const from = await indexSearch({ query: 'from:bob hello' }, d)
     if (!from.ok) throw new Error('query failed')
     expect(await from.run.count()).toBe(1250 - 25)
+  })
+
+  it('rebuilds an index written in the old layout (v3) when the app upgrades to v4', async () => {
+    const name = `index-upgrade-v3-${Date.now()}`
+    const { default: Dexie } = await import('dexie')
+    const v3 = new Dexie(name)
+    v3.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
+    v3.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
+    v3.version(3).stores({ activity: '[gk+kind+key]' })
+    const gk = groupKey(ws, 'old')
+    await v3.table('groups').put({ gk, workspaceId: ws, groupId: 'old', profile: { groupId: 'old', name: 'Old', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 3 }, index: { chunks: 9, pending: 0, folds: 2, mergedTo: 0 } })
+    await v3.table('messages').bulkPut(
+      [1, 2, 3].map((seq) => ({ gk, seq, time: t0 + seq, from: 'alice', raw: { GroupId: 'old', From_Account: 'alice', MsgSeq: seq, MsgTimeStamp: t0 + seq, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: seq === 2 ? 'quarterly numbers' : 'hello' } }] } }))
+    )
+    // A row as v2/v3 wrote them: bucket 17 of 256, typed arrays, a stale term.
+    await v3.table('postings').put({ b: 17, gk, c: 3, mt: t0, del: 0, t: '\nstale\n', p: new Uint32Array([0]), o: new Uint32Array([0, 1]), s: new Uint32Array([1]), m: new Uint32Array([t0]) })
+    v3.close()
+    const d = new AppDB(name)
+    open.push(d)
+    const r = await indexSearch({ query: 'quarterly' }, d)
+    if (!r.ok) throw new Error('query failed')
+    expect((await r.run.page(0, 10)).map((h) => h.seq)).toEqual([2])
+    const stale = await indexSearch({ query: 'stale' }, d)
+    if (!stale.ok) throw new Error('query failed')
+    expect(await stale.run.count()).toBe(0)
+    const rows = await d.postings.toArray()
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.every((row) => row.d instanceof Uint8Array)).toBe(true)
+    expect((await d.groups.get(gk))?.index).toMatchObject({ pending: 3, runs: [1, 0, 0, 0] })
+    expect(await d.messages.count()).toBe(3)
   })
 
   it('reports a query error instead of searching', async () => {

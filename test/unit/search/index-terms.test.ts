@@ -1,31 +1,58 @@
 import { describe, expect, it } from 'vitest'
-import { BUCKETS, bucketOf, fromTerm, hasTerm, indexTerms, isTerm, prefixBuckets } from '../../../src-main/shared/search/index-terms'
+import { fromTerm, hasTerm, indexTerms, isTerm, prefixSpan, spansEverything, termPosition } from '../../../src-main/shared/search/index-terms'
+import { bucketAt, LEVELS, levelSpans } from '../../../src-renderer/src/lib/search/postings'
 import { tokenize } from '../../../src-main/shared/search/tokenize'
 
-describe('index terms and buckets', () => {
-  it('every term starting with a prefix is in one of the prefix’s buckets', () => {
+const inSpan = (p: number, s: { lo: number; hi: number }) => p >= s.lo && p < s.hi
+
+describe('index terms and their positions', () => {
+  it('every term starting with a prefix lies in the prefix’s span, at every level', () => {
     const words = tokenize('release relax relay reload rel re r the they them then there theme v2 v2.3 привет приветствие')
     for (const word of words) {
       for (let n = 1; n <= word.length; n++) {
         const p = word.slice(0, n)
-        expect(prefixBuckets(p), `${word} under ${p}*`).toContain(bucketOf(word))
+        const span = prefixSpan(p)
+        expect(inSpan(termPosition(word), span), `${word} under ${p}*`).toBe(true)
+        levelSpans(span).forEach(([lo, hi], level) => {
+          const b = bucketAt(level, termPosition(word))
+          expect(b >= lo && b < hi, `${word} under ${p}* at level ${level}`).toBe(true)
+        })
       }
     }
   })
 
-  it('reads a few buckets for a prefix of 3 or more, all of them for a shorter one', () => {
-    expect(prefixBuckets('rel').length).toBeLessThan(BUCKETS / 16)
-    expect(prefixBuckets('re')).toHaveLength(BUCKETS)
-    // Words sharing a start spread over that start's buckets instead of filling one.
-    const the = new Set(['the', 'they', 'them', 'then', 'there', 'these', 'their', 'thee'].map(bucketOf))
-    expect(the.size).toBeGreaterThan(1)
+  it('a prefix of 3 or more spans 1/256 of the index, a shorter one all of it', () => {
+    const rel = prefixSpan('rel')
+    expect(rel.hi - rel.lo).toBe(2 ** 24)
+    expect(prefixSpan('relea')).toEqual(rel)
+    expect(spansEverything('rel')).toBe(false)
+    expect(spansEverything('re')).toBe(true)
+    expect(prefixSpan('re')).toEqual({ lo: 0, hi: 2 ** 32 })
+    // An exact term is one bucket per level; the levels' buckets do not overlap.
+    const spans = levelSpans({ lo: termPosition('release'), hi: termPosition('release') + 1 })
+    expect(spans.map(([lo, hi]) => hi - lo)).toEqual(LEVELS.map(() => 1))
+    LEVELS.forEach((l, i) => {
+      expect(spans[i]![0]).toBeGreaterThanOrEqual(l.base)
+      expect(spans[i]![0]).toBeLessThan(l.base + 2 ** l.bits)
+      if (i > 0) expect(l.base).toBe(LEVELS[i - 1]!.base + 2 ** LEVELS[i - 1]!.bits)
+    })
+  })
+
+  it('words sharing a start spread over the finer buckets of their span', () => {
+    const the = ['the', 'they', 'them', 'then', 'there', 'these', 'their', 'thee', 'theory', 'therapy', 'thesis', 'theft', 'theme', 'thermal', 'theatre', 'thereby']
+    const deepest = LEVELS.length - 1
+    // The span of `the` holds 2^(bits − PREFIX_BITS) buckets of the deepest level.
+    expect(new Set(the.map((w) => bucketAt(deepest, termPosition(w)))).size).toBeGreaterThanOrEqual(5)
   })
 
   it('spreads CJK terms evenly, whatever their first character', () => {
     const terms = tokenize('的确的话的时候我的目的是的士的哥有的是别的东西')
-    const buckets = new Set(terms.filter((t) => t.startsWith('的')).map(bucketOf))
-    expect(buckets.size).toBeGreaterThan(3)
-    for (const t of terms) expect(bucketOf(t)).toBeLessThan(BUCKETS)
+    const buckets = new Set(terms.filter((t) => t.startsWith('的')).map((t) => bucketAt(2, termPosition(t))))
+    expect(buckets.size).toBeGreaterThan(5)
+    for (const t of terms) {
+      expect(termPosition(t)).toBeGreaterThanOrEqual(0)
+      expect(termPosition(t)).toBeLessThan(2 ** 32)
+    }
   })
 
   it('gives a message its sender, element kinds and states as feature terms', () => {

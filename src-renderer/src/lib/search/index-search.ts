@@ -1,7 +1,7 @@
 /**
  * Search answered from the postings index (postings.ts). The result equals the scan's (scan.ts,
  * the reference predicate over every message) — the tests hold the two to that — but reads only
- * the buckets of the query's terms:
+ * the buckets of the query's terms (one per level of the index, a few KB each):
  *
  * 1. Every positive word, prefix, `from:`, `has:` and `is:` (and the UI's sender) is a lookup: the
  *    seqs (with their times) of one term, or of every term starting with a prefix, per group.
@@ -17,12 +17,12 @@
  */
 import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
-import { fromTerm, hasTerm, isTerm, bucketOf, prefixBuckets, BUCKETS } from '@shared/search/index-terms'
+import { fromTerm, hasTerm, isTerm, prefixSpan, spansEverything, termPosition } from '@shared/search/index-terms'
 import { normalize } from '@shared/search/normalize'
 import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
-import { PENDING_BUCKET, type PostingRow } from './postings'
+import { findTerms, levelSpans, termPostings, type PostingRow } from './postings'
 import { newestFirst, prepareSearch, type PreparedSearch } from './request'
 import type { SearchHit, SearchOutcome, SearchRequest, SearchRun } from './types'
 
@@ -179,17 +179,15 @@ function minusSets(a: Sets, b: Sets): Sets {
 // ---------------------------------------------------------------------------------------------
 // Reading postings rows
 
-/** What the last search read, for bench:search's report. */
-export const lastSearchStats = { rows: 0, postings: 0, readMs: 0 }
+/** What the last search read, for bench:search's report (bytes: of encoded postings). */
+export const lastSearchStats = { rows: 0, bytes: 0, readMs: 0 }
 
-/** Where lookups get a bucket's rows from (all of them, or the newest ones read so far). */
-interface Rows {
-  rows(b: number): Promise<PostingRow[]>
-}
-
-/** Reads each bucket's rows at most once per search, for the groups in scope. */
-class RowReader implements Rows {
-  private buckets = new Map<number, Promise<PostingRow[]>>()
+/**
+ * Reads each bucket span's rows at most once per search, for the groups in scope: one range per
+ * level for all groups, or one per (bucket, group) when a few groups are asked for.
+ */
+class RowReader {
+  private spans = new Map<string, Promise<PostingRow[]>>()
   private readonly inScope: Set<string>
 
   constructor(
@@ -200,82 +198,67 @@ class RowReader implements Rows {
     this.inScope = new Set(gks)
   }
 
-  rows(b: number): Promise<PostingRow[]> {
-    let p = this.buckets.get(b)
-    if (!p) this.buckets.set(b, (p = this.read(b)))
+  /** The rows of buckets [lo, hi). */
+  rows(lo: number, hi: number): Promise<PostingRow[]> {
+    const key = `${lo}:${hi}`
+    let p = this.spans.get(key)
+    if (!p) this.spans.set(key, (p = this.read(lo, hi)))
     return p
   }
 
-  private async read(b: number): Promise<PostingRow[]> {
+  private async read(lo: number, hi: number): Promise<PostingRow[]> {
     const t0 = performance.now()
-    const rows = await this.readRows(b)
+    const rows = await this.readRows(lo, hi)
     lastSearchStats.readMs += performance.now() - t0
     lastSearchStats.rows += rows.length
-    for (const r of rows) lastSearchStats.postings += r.s.length
+    for (const r of rows) lastSearchStats.bytes += r.d.length
     return rows
   }
 
-  private async readRows(b: number): Promise<PostingRow[]> {
+  private async readRows(lo: number, hi: number): Promise<PostingRow[]> {
     const table = this.db.postings
-    if (this.allGroups || this.gks.length > 16) {
-      const rows = await table.where('[b+gk+c]').between([b], [b + 1], true, false).toArray()
+    if (this.allGroups || (hi - lo) * this.gks.length > 64) {
+      const rows = await table.where('[b+gk+c]').between([lo], [hi], true, false).toArray()
       return this.allGroups ? rows : rows.filter((r) => this.inScope.has(r.gk))
     }
-    const parts = await Promise.all(
-      this.gks.map((gk) => table.where('[b+gk+c]').between([b, gk], [b, gk, Dexie.maxKey], true, true).toArray())
-    )
-    return parts.flat()
+    const ranges: Promise<PostingRow[]>[] = []
+    for (let b = lo; b < hi; b++) {
+      for (const gk of this.gks) ranges.push(table.where('[b+gk+c]').between([b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]).toArray())
+    }
+    return (await Promise.all(ranges)).flat()
   }
 }
 
+/** One row's postings of one term. */
 interface Segment {
   c: number
   del: boolean
-  row: PostingRow
-  from: number
-  to: number
-}
-
-/** The ordinals of a row's terms equal to `term` (exact) or starting with it (prefix). */
-function termOrdinals(row: PostingRow, term: string, prefix: boolean): number[] {
-  const at = row.t.indexOf(prefix ? `\n${term}` : `\n${term}\n`)
-  if (at < 0) return []
-  // p is ascending: binary search for the ordinal whose '\n' is at `at`.
-  let lo = 0
-  let hi = row.p.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (row.p[mid]! < at) lo = mid + 1
-    else hi = mid
-  }
-  if (!prefix) return [lo]
-  const out: number[] = []
-  for (let i = lo; i < row.p.length && row.t.startsWith(term, row.p[i]! + 1); i++) out.push(i)
-  return out
+  list: { s: Float64Array; m: Uint32Array }
 }
 
 /** One term's list from its segments (rows in chunk order; removals applied in turn). */
 function termList(segments: Segment[]): List {
   if (!segments.some((g) => g.del)) {
+    if (segments.length === 1) return sortList(segments[0]!.list.s, segments[0]!.list.m)
     let n = 0
-    for (const g of segments) n += g.to - g.from
+    for (const g of segments) n += g.list.s.length
     const s = new Float64Array(n)
     const m = new Uint32Array(n)
     let k = 0
-    // In chunk order is close to seq order; sortList checks and sorts only when needed.
-    for (const g of segments.sort((a, b) => (a.row.s[a.from] ?? 0) - (b.row.s[b.from] ?? 0))) {
-      for (let i = g.from; i < g.to; i++) {
-        s[k] = g.row.s[i]!
-        m[k++] = g.row.m[i]!
-      }
+    // By first seq, so runs covering separate seq ranges come out in order; sortList checks and
+    // sorts only when needed.
+    for (const g of segments.sort((a, b) => (a.list.s[0] ?? 0) - (b.list.s[0] ?? 0))) {
+      s.set(g.list.s, k)
+      m.set(g.list.m, k)
+      k += g.list.s.length
     }
     return sortList(s, m)
   }
   const live = new Map<number, number>()
   for (const g of segments.sort((a, b) => a.c - b.c)) {
-    for (let i = g.from; i < g.to; i++) {
-      if (g.del) live.delete(g.row.s[i]!)
-      else live.set(g.row.s[i]!, g.row.m[i]!)
+    for (let i = 0; i < g.list.s.length; i++) {
+      if (g.del) live.delete(g.list.s[i]!)
+      else live.set(g.list.s[i]!, g.list.m[i]!)
     }
   }
   const s = Float64Array.from(live.keys())
@@ -284,21 +267,21 @@ function termList(segments: Segment[]): List {
 }
 
 /** The messages (per group) holding `term`, or any term starting with it when `prefix`. */
-async function lookup(reader: Rows, term: string, prefix: boolean): Promise<Sets> {
-  const buckets = prefix ? prefixBuckets(term) : [bucketOf(term)]
-  const rows = (await Promise.all([...buckets, PENDING_BUCKET].map((b) => reader.rows(b)))).flat()
+async function lookup(reader: RowReader, term: string, prefix: boolean): Promise<Sets> {
+  const position = prefix ? undefined : termPosition(term)
+  const spans = levelSpans(position === undefined ? prefixSpan(term) : { lo: position, hi: position + 1 })
+  const rows = (await Promise.all(spans.map(([lo, hi]) => reader.rows(lo, hi)))).flat()
   // gk → term → segments
   const found = new Map<string, Map<string, Segment[]>>()
   for (const row of rows) {
-    const ordinals = termOrdinals(row, term, prefix)
-    if (!ordinals.length) continue
+    const terms = findTerms(row, term, prefix)
+    if (!terms.length) continue
     let byTerm = found.get(row.gk)
     if (!byTerm) found.set(row.gk, (byTerm = new Map()))
-    for (const i of ordinals) {
-      const key = prefix ? row.t.slice(row.p[i]! + 1, row.t.indexOf('\n', row.p[i]! + 1)) : term
+    for (const { i, term: key } of terms) {
       let segs = byTerm.get(key)
       if (!segs) byTerm.set(key, (segs = []))
-      segs.push({ c: row.c, del: row.del === 1, row, from: row.o[i]!, to: row.o[i + 1]! })
+      segs.push({ c: row.c, del: row.del === 1, list: termPostings(row, i) })
     }
   }
   const out: Sets = new Map()
@@ -324,10 +307,6 @@ interface Plan {
   verify: boolean
 }
 
-function shortLatinPrefix(p: string): boolean {
-  return prefixBuckets(p).length === BUCKETS
-}
-
 function timeTest(range: { from?: number; to?: number }): (time: number) => boolean {
   return (time) =>
     time > 0 && (range.from === undefined || time * 1000 >= range.from) && (range.to === undefined || time * 1000 < range.to)
@@ -343,8 +322,8 @@ function plan(summary: QuerySummary, prepared: PreparedSearch): Plan {
   const keepTime: Plan['keepTime'] = []
   let verify = summary.phrases.length > 0
   for (const term of summary.terms) positive.push([{ term, prefix: false }])
-  const longPrefixes = summary.prefixes.filter((p) => !shortLatinPrefix(p))
-  const shortPrefixes = summary.prefixes.filter(shortLatinPrefix)
+  const longPrefixes = summary.prefixes.filter((p) => !spansEverything(p))
+  const shortPrefixes = summary.prefixes.filter(spansEverything)
   for (const p of longPrefixes) positive.push([{ term: p, prefix: true }])
   if (summary.from.length) positive.push(summary.from.map((v) => ({ term: fromTerm(v), prefix: false })))
   if (prepared.sender) positive.push([{ term: fromTerm(prepared.sender), prefix: false }])
@@ -534,8 +513,7 @@ function candidateRun(
   db: AppDB,
   prepared: PreparedSearch,
   candidates: () => Promise<Ranked>,
-  verify: boolean,
-  newest?: (k: number) => Promise<Ranked>
+  verify: boolean
 ): SearchRun {
   if (!verify) {
     let all: Ranked | undefined
@@ -543,8 +521,7 @@ function candidateRun(
       query: prepared.query,
       count: async () => (all ??= await candidates()).n,
       page: async (offset, limit) => {
-        // An early page, before anything needed every row: only the newest rows are read.
-        const o = all ?? (newest && offset + limit <= 500 ? await newest(offset + limit) : (all = await candidates()))
+        const o = (all ??= await candidates())
         const to = Math.min(o.n, offset + limit)
         if (offset >= to) return []
         return (await rowsOf(db, o, offset, to)).flatMap((r) => (r ? [hit(r)] : []))
@@ -645,7 +622,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
     return { ok: true, run: rangeRun(db, prepared, gks, p.keepTime, combined) }
   }
 
-  const evaluate = async (reader: Rows): Promise<Sets> => {
+  const evaluate = async (reader: RowReader): Promise<Sets> => {
     let result: Sets
     if (p.positive.length) {
       const lists = await Promise.all(
@@ -668,20 +645,12 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
   let sets: Promise<Ranked> | undefined
   const candidates = () =>
     (sets ??= (async () => {
-      Object.assign(lastSearchStats, { rows: 0, postings: 0, readMs: 0 })
+      Object.assign(lastSearchStats, { rows: 0, bytes: 0, readMs: 0 })
       // One read-only transaction: a write that folds or merges rows meanwhile cannot make one read
       // see postings before the move and another after it.
       return new Ranked(await db.transaction('r', [db.postings, db.messages], () => evaluate(new RowReader(db, gks, allGroups))))
     })())
-  const buckets = lookupBuckets(p)
-  const newest =
-    p.positive.length && !p.verify && buckets && gks.length <= 64
-      ? async (k: number) => {
-          Object.assign(lastSearchStats, { rows: 0, postings: 0, readMs: 0 })
-          return newestHits(db, gks, buckets, evaluate, k)
-        }
-      : undefined
-  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify, newest) }
+  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify) }
 }
 
 function filterSets(sets: Sets, keep: Plan['keepTime']): Sets {
@@ -695,92 +664,6 @@ function filterSets(sets: Sets, keep: Plan['keepTime']): Sets {
     result = next
   }
   return result
-}
-
-/** The buckets a plan's lookups read, or undefined when one reads them all (a short prefix). */
-function lookupBuckets(p: Plan): number[] | undefined {
-  const out = new Set<number>()
-  for (const l of [...p.positive.flat(), ...p.negative.flat()]) {
-    const bs = l.prefix ? prefixBuckets(l.term) : [bucketOf(l.term)]
-    if (bs.length === BUCKETS) return undefined
-    for (const b of bs) out.add(b)
-  }
-  return [...out]
-}
-
-/**
- * The newest rows of each (bucket, group), by the newest message time in a row (`mt`, index
- * [b+gk+mt]), read a few at a time. Every posting of a message sent after `complete()` is in the
- * rows read so far — its add and its removals alike, since a row's mt is at least the time of every
- * posting in it — so a search evaluated on them is exact for messages newer than that.
- */
-class SlicedReader implements Rows {
-  private readonly cursors: { b: number; gk: string; rows: PostingRow[]; done: boolean }[] = []
-  private pending?: Promise<PostingRow[]>
-
-  constructor(
-    private readonly db: AppDB,
-    gks: string[],
-    buckets: number[]
-  ) {
-    for (const b of buckets) for (const gk of gks) this.cursors.push({ b, gk, rows: [], done: false })
-  }
-
-  /** Reads up to n more rows per cursor that is not exhausted. */
-  async advance(n: number): Promise<void> {
-    const t0 = performance.now()
-    await Promise.all(
-      this.cursors
-        .filter((c) => !c.done)
-        .map(async (c) => {
-          const more = await this.db.postings
-            .where('[b+gk+mt]')
-            .between([c.b, c.gk, Dexie.minKey], [c.b, c.gk, Dexie.maxKey])
-            .reverse()
-            .offset(c.rows.length)
-            .limit(n)
-            .toArray()
-          c.rows.push(...more)
-          lastSearchStats.rows += more.length
-          for (const r of more) lastSearchStats.postings += r.s.length
-          if (more.length < n) c.done = true
-        })
-    )
-    lastSearchStats.readMs += performance.now() - t0
-  }
-
-  /** Messages sent after this time (Unix s) are complete in what was read; -1: everything is. */
-  complete(): number {
-    let t = -1
-    for (const c of this.cursors) if (!c.done) t = Math.max(t, c.rows[c.rows.length - 1]?.mt ?? Infinity)
-    return t
-  }
-
-  async rows(b: number): Promise<PostingRow[]> {
-    this.pending ??= this.db.postings.where('[b+gk+c]').between([PENDING_BUCKET], [PENDING_BUCKET + 1], true, false).toArray()
-    const gks = new Set(this.cursors.map((c) => c.gk))
-    const pending = (await this.pending).filter((r) => gks.has(r.gk))
-    return [...this.cursors.filter((c) => c.b === b).flatMap((c) => c.rows), ...pending]
-  }
-}
-
-/**
- * The first k results, reading the newest rows first and doubling until k results are newer than
- * what the rows read so far leave open (or everything is read). Exact (see SlicedReader).
- */
-async function newestHits(db: AppDB, gks: string[], buckets: number[], evaluate: (r: Rows) => Promise<Sets>, k: number): Promise<Ranked> {
-  // One read-only transaction for every round: the rows read stay one consistent snapshot.
-  return db.transaction('r', [db.postings, db.messages], async () => {
-    const reader = new SlicedReader(db, gks, buckets)
-    for (let n = 2; ; n *= 4) {
-      await reader.advance(n)
-      const after = reader.complete()
-      const sets = await evaluate(reader)
-      if (after < 0) return new Ranked(sets)
-      const newer = filterSets(sets, [(time) => time > after])
-      if (size(newer) >= k) return new Ranked(newer)
-    }
-  })
 }
 
 function isDate(c: Clause): boolean {

@@ -2,72 +2,102 @@
  * The search index: packed postings rows in the `postings` table, written in the same transaction
  * as the messages they describe (archive-repo.ts writeGroups), so the index is never out of step.
  *
- * Why this shape (measured in Chromium before choosing; see the README's Search section): IndexedDB
- * pays about the same for a put whatever its size, so ingest speed is decided by rows per
- * transaction. A multiEntry index over every term writes one index entry per term per message and
- * collapses ingest to about a third; a row per term is worse. Here a transaction writes at most
- * BUCKETS rows per group, each packing many terms:
+ * Why this shape (measured in Chromium before choosing; README, "How search stays fast"): an
+ * IndexedDB put costs about 75 µs whatever its size up to tens of KB, while reading costs by the
+ * byte (10–20 µs per KB). A multiEntry index over every term writes one entry per term per message
+ * and collapses ingest; a row per term is worse. Here a write puts a few hundred rows at most,
+ * each packing many terms, and a lookup reads one bucket per level: a few KB per level.
  *
- *   key [b, gk, c]   b: bucket of the terms (index-terms.ts), gk: group, c: chunk number (per group,
- *                    increasing with every write, so rows apply in the order they were written)
+ * The index of a group is a small log-structured merge tree (LEVELS):
+ * - level 0 holds small writes (a sync commits whatever arrived while the last transaction ran,
+ *   sometimes a few dozen messages): one run per write, cut into 16 buckets;
+ * - when level 0 holds foldMessages messages, the write that crosses the line folds them, with
+ *   its own postings, into one level-1 run (128 buckets), and deletes them; a write that big on
+ *   its own goes straight to level 1;
+ * - when a level holds `fanout` runs, they merge into one run of the next level, which has 8×
+ *   the buckets: a bucket of any level holds a few hundred postings per run, and a lookup reads
+ *   at most fanout rows per level, plus the runs of the last level (one per 8³ folds).
+ * All of it happens inside the write's one transaction.
+ *
+ *   key [b, gk, c]   b: bucket, LEVELS[l].base + the top LEVELS[l].bits of the terms' position
+ *                    (index-terms.ts termPosition), gk: group, c: chunk number (per group, one
+ *                    integer per write, so rows apply in the order they were written; a run's
+ *                    rows beyond rowPostings postings are parts c + k / 2^20)
  *   t  '\n' + the row's terms, sorted, joined by '\n' + '\n'   (one string: one structured-clone item)
- *   p  where each term's leading '\n' is in t                   (term ordinal from an indexOf hit)
- *   o  term i's postings are [o[i], o[i+1])
- *   s  seqs (ascending within a term), m  their MsgTimeStamps (0 when unknown)
+ *   d  every term's postings: seqs (ascending within a term) and their MsgTimeStamps (0 when
+ *      unknown), delta-coded varints (postings-codec.ts)
+ *   o  term i's postings are d[o[i], o[i+1])
  *   del 1: these postings are removals (a rewrite took terms away), applied in chunk order
  *
- * Small writes (a sync commits whatever arrived while the last transaction ran, sometimes a few
- * dozen messages) would write many tiny rows per bucket. They go instead to one **pending** row
- * (b = PENDING_BUCKET, every term) per write; when a group's pending rows hold foldMessages
- * messages, the write that crosses the line folds them, with its own postings, into bucket rows and
- * deletes them — still inside that one transaction. Search reads pending rows as well.
+ * A merged run keeps the order: its removals take the lowest chunk number it merged and its
+ * additions the highest (a merge nets each (term, seq) to one or the other), and the runs of one
+ * level are always newer than those of the next.
  */
 import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
-import { BUCKETS, bucketOf, indexTerms, indexTime } from '@shared/search/index-terms'
+import { indexTerms, indexTime, termPosition } from '@shared/search/index-terms'
+import { ByteWriter, decodePostings } from './postings-codec'
 
-export const PENDING_BUCKET = BUCKETS
+export interface Level {
+  /** The first bucket number of the level. */
+  base: number
+  /** Buckets: 2^bits, by the top bits of a term's position. */
+  bits: number
+}
+
+/** Level 0: small writes; 1: folds; 2 and 3: merges of `fanout` runs of the level above. */
+export const LEVELS: readonly Level[] = [
+  { base: 0, bits: 4 },
+  { base: 16, bits: 5 },
+  { base: 48, bits: 8 },
+  { base: 304, bits: 11 }
+]
+
+/** The bucket of a position at a level. */
+export function bucketAt(level: number, position: number): number {
+  const l = LEVELS[level]!
+  return l.base + (position >>> (32 - l.bits))
+}
+
+/** The buckets [lo, hi) of each level holding positions [lo, hi). */
+export function levelSpans(span: { lo: number; hi: number }): [number, number][] {
+  return LEVELS.map((_, level) => [bucketAt(level, span.lo), bucketAt(level, span.hi - 1) + 1])
+}
 
 /**
- * - foldMessages: pending messages (per group) that trigger a fold into bucket rows;
- * - compactFolds: after this many folds, each bucket's rows from them are merged into one row
- *   (per group), so a bucket holds few, larger rows (32 folds of 2,000 messages make a row of about
- *   40 KB, under the 64 KB above which Chromium stores a value as a separate blob). Reads cost per row, and the
- *   merged row keeps each term once.
- * Tests lower them to exercise folds and merges on small archives.
+ * - foldMessages: level-0 messages (per group) that make the next write fold them into level 1;
+ * - fanout: runs of a level that merge into one run of the next;
+ * - rowPostings: postings per row at most; a run's bucket with more is cut into parts (rows over
+ *   64 KB are stored by Chromium as separate blob files, which are much slower to read).
+ * Tests lower them to exercise folds, merges and parts on small archives.
  */
-export const postingsTuning = { foldMessages: 1000, compactFolds: 32 }
+export const postingsTuning = { foldMessages: 1000, fanout: 8, rowPostings: 4096 }
 
 /** Where indexing time goes (ms, summed since load), for bench:search's report. */
-export const indexWriteStats = { termsMs: 0, writeMs: 0, mergeMs: 0, merges: 0 }
+export const indexWriteStats = { termsMs: 0, writeMs: 0, mergeMs: 0, merges: 0, mergeMsByLevel: LEVELS.map(() => 0), mergesByLevel: LEVELS.map(() => 0) }
 
 export interface PostingRow {
   b: number
   gk: string
   c: number
-  /** The newest message time among the row's postings (index [b+gk+mt]: newest rows first). */
-  mt: number
   del: 0 | 1
   t: string
-  p: Uint32Array
   o: Uint32Array
-  s: Uint32Array | Float64Array
-  m: Uint32Array
+  d: Uint8Array
 }
 
 /**
- * Per group, in its GroupRow: chunk numbers used so far, messages in pending rows, folds since the
- * last merge, and the last chunk number merged (bucket rows above it are the fresh ones).
+ * Per group, in its GroupRow: chunk numbers used so far, messages in level 0, and the runs each
+ * level holds (runs[0]: level-0 writes).
  */
 export interface IndexState {
   chunks: number
   pending: number
-  folds?: number
-  mergedTo?: number
+  runs: number[]
 }
 
 export function emptyIndexState(): IndexState {
-  return { chunks: 0, pending: 0, folds: 0, mergedTo: 0 }
+  return { chunks: 0, pending: 0, runs: LEVELS.map(() => 0) }
 }
 
 interface Postings {
@@ -132,53 +162,115 @@ export class GroupIndexDiff {
   }
 }
 
-function seqArray(values: number[]): Uint32Array | Float64Array {
-  for (const v of values) if (v > 0xffffffff) return Float64Array.from(values)
-  return Uint32Array.from(values)
+/** Postings s[from, to) with their times m[from, to), ascending by seq. */
+interface Slice {
+  s: ArrayLike<number>
+  m: ArrayLike<number>
+  from: number
+  to: number
 }
 
-/** One row from (term, postings) entries. Sorts terms, and each term's postings by seq. */
-export function buildRow(b: number, gk: string, c: number, del: 0 | 1, entries: [string, Postings][]): PostingRow {
-  entries.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
-  const p = new Uint32Array(entries.length)
-  const o = new Uint32Array(entries.length + 1)
-  const seqs: number[] = []
-  const times: number[] = []
-  let pos = 0
-  entries.forEach(([term, postings], i) => {
-    p[i] = pos
-    pos += term.length + 1
-    o[i] = seqs.length
-    let sorted = true
-    for (let k = 1; k < postings.s.length && sorted; k++) sorted = postings.s[k - 1]! < postings.s[k]!
-    if (sorted) {
-      for (let k = 0; k < postings.s.length; k++) {
-        seqs.push(postings.s[k]!)
-        times.push(postings.m[k]!)
-      }
-    } else {
-      const order = postings.s.map((_, k) => k).sort((x, y) => postings.s[x]! - postings.s[y]!)
-      for (const k of order) {
-        seqs.push(postings.s[k]!)
-        times.push(postings.m[k]!)
-      }
-    }
-  })
-  o[entries.length] = seqs.length
-  let mt = 0
-  for (const t of times) if (t > mt) mt = t
-  return {
-    b,
-    gk,
-    c,
-    mt,
-    del,
-    t: `\n${entries.map((e) => e[0]).join('\n')}\n`,
-    p,
-    o,
-    s: seqArray(seqs),
-    m: Uint32Array.from(times)
+/** A run's postings at one level, being gathered: bucket → term → slices. */
+class Gather {
+  readonly buckets = new Map<number, Map<string, Slice[]>>()
+
+  constructor(readonly level: number) {}
+
+  add(term: string, slice: Slice): void {
+    const b = bucketAt(this.level, termPosition(term))
+    let terms = this.buckets.get(b)
+    if (!terms) this.buckets.set(b, (terms = new Map()))
+    const slices = terms.get(term)
+    if (slices) slices.push(slice)
+    else terms.set(term, [slice])
   }
+
+  addAll(postings: PostingsBuilder): this {
+    for (const [term, p] of postings.map) this.add(term, { s: p.s, m: p.m, from: 0, to: p.s.length })
+    return this
+  }
+
+  /** Every term of a row, with its postings. */
+  addRow(row: PostingRow): this {
+    const r = decodeRow(row)
+    r.terms.forEach((term, i) => this.add(term, { s: r.s, m: r.m, from: r.o[i]!, to: r.o[i + 1]! }))
+    return this
+  }
+
+  /** The run's rows: one per bucket, cut into parts of at most rowPostings postings. */
+  rows(gk: string, c: number, del: 0 | 1): PostingRow[] {
+    const out: PostingRow[] = []
+    for (const [b, terms] of this.buckets) {
+      const names = [...terms.keys()].sort()
+      let total = 0
+      for (const slices of terms.values()) for (const x of slices) total += x.to - x.from
+      const s = new Float64Array(total)
+      const m = new Uint32Array(total)
+      const o = new Uint32Array(names.length + 1)
+      let k = 0
+      names.forEach((term, i) => {
+        o[i] = k
+        const slices = terms.get(term)!
+        if (slices.length > 1) slices.sort((x, y) => x.s[x.from]! - y.s[y.from]!)
+        for (const x of slices) {
+          for (let j = x.from; j < x.to; j++) {
+            s[k] = x.s[j]!
+            m[k++] = x.m[j]!
+          }
+        }
+        sortRange(s, m, o[i]!, k)
+      })
+      o[names.length] = k
+      cutParts(out, b, gk, c, del, names, o, s, m)
+    }
+    return out
+  }
+}
+
+/** Sorts postings [from, to) by seq, when they are not in order already. */
+function sortRange(s: Float64Array, m: Uint32Array, from: number, to: number): void {
+  let sorted = true
+  for (let j = from + 1; j < to && sorted; j++) sorted = s[j - 1]! < s[j]!
+  if (sorted) return
+  const order = Array.from({ length: to - from }, (_, j) => from + j).sort((x, y) => s[x]! - s[y]!)
+  const ss = order.map((j) => s[j]!)
+  const mm = order.map((j) => m[j]!)
+  s.set(ss, from)
+  m.set(mm, from)
+}
+
+/** Parts of one run's bucket: c + part / 2^20 (a bucket never needs 2^20 parts). */
+const PART = 2 ** -20
+
+/** Rows of at most rowPostings postings from one bucket's sorted terms (a term may span parts). */
+function cutParts(out: PostingRow[], b: number, gk: string, c: number, del: 0 | 1, names: string[], o: Uint32Array, s: Float64Array, m: Uint32Array): void {
+  const max = postingsTuning.rowPostings
+  const total = o[names.length]!
+  let i = 0
+  for (let start = 0, part = 0; start < total; start += max, part++) {
+    const end = Math.min(total, start + max)
+    while (o[i + 1]! <= start) i++
+    const terms: string[] = []
+    const offsets: number[] = []
+    for (let t = i; t < names.length && o[t]! < end; t++) {
+      terms.push(names[t]!)
+      offsets.push(Math.max(o[t]!, start) - start)
+    }
+    offsets.push(end - start)
+    out.push(makeRow(b, gk, c + part * PART, del, terms, Uint32Array.from(offsets), s.subarray(start, end), m.subarray(start, end)))
+  }
+}
+
+/** A row of terms (sorted) whose postings are s[o[i], o[i+1]), m likewise. */
+function makeRow(b: number, gk: string, c: number, del: 0 | 1, terms: string[], o: Uint32Array, s: Float64Array, m: Uint32Array): PostingRow {
+  const w = new ByteWriter(s.length * 5 + 16)
+  const offsets = new Uint32Array(terms.length + 1)
+  for (let i = 0; i < terms.length; i++) {
+    offsets[i] = w.length
+    w.postings(s, m, o[i]!, o[i + 1]!)
+  }
+  offsets[terms.length] = w.length
+  return { b, gk, c, del, t: `\n${terms.join('\n')}\n`, o: offsets, d: w.bytes() }
 }
 
 /** The terms of a row, in order. */
@@ -186,48 +278,69 @@ export function rowTerms(row: PostingRow): string[] {
   return row.t.slice(1, -1).split('\n')
 }
 
-/** Additions only: each (term, seq) is added once, so the rows' postings simply concatenate. */
-function concatRows(rows: PostingRow[]): PostingsBuilder {
-  const out = new PostingsBuilder()
-  for (const row of rows) {
-    rowTerms(row).forEach((term, i) => {
-      let p = out.map.get(term)
-      if (!p) out.map.set(term, (p = { s: [], m: [] }))
-      for (let k = row.o[i]!; k < row.o[i + 1]!; k++) {
-        p.s.push(row.s[k]!)
-        p.m.push(row.m[k]!)
-      }
-    })
+/** Term i's postings. */
+export function termPostings(row: PostingRow, i: number): { s: Float64Array; m: Uint32Array } {
+  const bound = (row.o[i + 1]! - row.o[i]!) >> 1
+  const s = new Float64Array(bound)
+  const m = new Uint32Array(bound)
+  const n = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, 0)
+  return { s: s.subarray(0, n), m: m.subarray(0, n) }
+}
+
+/** A whole row: its terms, and every term's postings at s[o[i], o[i+1]) and m likewise. */
+export function decodeRow(row: PostingRow): { terms: string[]; o: Uint32Array; s: Float64Array; m: Uint32Array } {
+  const terms = rowTerms(row)
+  const bound = row.d.length >> 1
+  const s = new Float64Array(bound)
+  const m = new Uint32Array(bound)
+  const o = new Uint32Array(terms.length + 1)
+  let k = 0
+  for (let i = 0; i < terms.length; i++) {
+    o[i] = k
+    k = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, k)
+  }
+  o[terms.length] = k
+  return { terms, o, s, m }
+}
+
+/** The row's terms equal to `term` (exact) or starting with it (prefix), with their ordinals. */
+export function findTerms(row: PostingRow, term: string, prefix: boolean): { i: number; term: string }[] {
+  const t = row.t
+  const at = t.indexOf(prefix ? `\n${term}` : `\n${term}\n`)
+  if (at < 0) return []
+  // The ordinal of the term whose leading '\n' is at `at`: the '\n's before it.
+  let i = 0
+  for (let j = t.indexOf('\n'); j < at; j = t.indexOf('\n', j + 1)) i++
+  if (!prefix) return [{ i, term }]
+  const out: { i: number; term: string }[] = []
+  for (let j = at; j + 1 < t.length && t.startsWith(term, j + 1); ) {
+    const end = t.indexOf('\n', j + 1)
+    out.push({ i: i++, term: t.slice(j + 1, end) })
+    j = end
   }
   return out
 }
 
-/** Bucket rows for a set of postings: one row per bucket that has any. */
-function bucketRows(gk: string, c: number, del: 0 | 1, postings: PostingsBuilder): PostingRow[] {
-  const byBucket = new Map<number, [string, Postings][]>()
-  for (const entry of postings.map) {
-    const b = bucketOf(entry[0])
-    let list = byBucket.get(b)
-    if (!list) byBucket.set(b, (list = []))
-    list.push(entry)
-  }
-  return [...byBucket].map(([b, entries]) => buildRow(b, gk, c, del, entries))
+/** A run's rows at a level, from postings collected in memory. */
+function levelRows(level: number, gk: string, c: number, del: 0 | 1, postings: PostingsBuilder): PostingRow[] {
+  return new Gather(level).addAll(postings).rows(gk, c, del)
 }
 
 /**
  * The net effect of rows (applied in chunk order) followed by a diff: for every (term, seq),
  * whether it ends added or removed.
  */
-function netPostings(pending: PostingRow[], diff?: GroupIndexDiff): { adds: PostingsBuilder; dels: PostingsBuilder } {
+function netPostings(rows: PostingRow[], diff?: GroupIndexDiff): { adds: PostingsBuilder; dels: PostingsBuilder } {
   const state = new Map<string, Map<number, { del: boolean; time: number }>>()
   const apply = (term: string, seq: number, time: number, del: boolean) => {
     let bySeq = state.get(term)
     if (!bySeq) state.set(term, (bySeq = new Map()))
     bySeq.set(seq, { del, time })
   }
-  for (const row of [...pending].sort((a, b) => a.c - b.c)) {
-    rowTerms(row).forEach((term, i) => {
-      for (let k = row.o[i]!; k < row.o[i + 1]!; k++) apply(term, row.s[k]!, row.m[k]!, row.del === 1)
+  for (const row of [...rows].sort((a, b) => a.c - b.c)) {
+    const r = decodeRow(row)
+    r.terms.forEach((term, i) => {
+      for (let k = r.o[i]!; k < r.o[i + 1]!; k++) apply(term, r.s[k]!, r.m[k]!, row.del === 1)
     })
   }
   if (diff) {
@@ -247,21 +360,33 @@ export interface PostingsStore {
   postings: Dexie.Table<PostingRow, [number, string, number]>
 }
 
-export function pendingRange(store: PostingsStore, gk: string) {
-  return store.postings.where('[b+gk+c]').between([PENDING_BUCKET, gk, Dexie.minKey], [PENDING_BUCKET, gk, Dexie.maxKey])
+/** One group's rows of one bucket, in chunk order. */
+function bucketRange(store: PostingsStore, b: number, gk: string) {
+  return store.postings.where('[b+gk+c]').between([b, gk, Dexie.minKey], [b, gk, Dexie.maxKey])
 }
+
+/**
+ * Deletes key ranges of the postings table in the current transaction. Collection.delete() counts
+ * each range first (as costly again in Chromium); DBCore's deleteRange is the delete alone.
+ */
+function deleteRanges(store: PostingsStore, ranges: [unknown[], unknown[]][]): Promise<unknown> {
+  const trans = Dexie.currentTransaction
+  if (!trans) throw new Error('deleteRanges: not in a transaction')
+  const core = store.postings.core
+  return Dexie.Promise.all(
+    ranges.map(([lower, upper]) => Dexie.Promise.resolve(core.mutate({ trans: trans.idbtrans as never, type: 'deleteRange', range: { type: 2, lower, upper } })))
+  )
+}
+
+/** Buckets per read batch of a merge: bounds the rows a merge holds in memory at once. */
+const MERGE_BATCH = 256
 
 /**
  * Writes one group's index changes. Call inside the transaction that writes the messages (it must
  * include the postings table); returns the group's next index state, which the caller stores in the
  * group row in the same transaction.
  */
-export async function writePostings(
-  store: PostingsStore,
-  gk: string,
-  state: IndexState,
-  diff: GroupIndexDiff
-): Promise<IndexState> {
+export async function writePostings(store: PostingsStore, gk: string, state: IndexState, diff: GroupIndexDiff): Promise<IndexState> {
   if (diff.messages === 0 && diff.adds.size === 0 && diff.dels.size === 0) return state
   const t0 = performance.now()
   try {
@@ -273,55 +398,74 @@ export async function writePostings(
 
 async function writeDiff(store: PostingsStore, gk: string, state: IndexState, diff: GroupIndexDiff): Promise<IndexState> {
   let c = state.chunks
+  const runs = LEVELS.map((_, l) => state.runs?.[l] ?? 0)
   if (state.pending + diff.messages < postingsTuning.foldMessages) {
     const rows: PostingRow[] = []
-    if (diff.adds.size) rows.push(buildRow(PENDING_BUCKET, gk, ++c, 0, [...diff.adds.map]))
-    if (diff.dels.size) rows.push(buildRow(PENDING_BUCKET, gk, ++c, 1, [...diff.dels.map]))
+    if (diff.adds.size) rows.push(...levelRows(0, gk, ++c, 0, diff.adds))
+    if (diff.dels.size) rows.push(...levelRows(0, gk, ++c, 1, diff.dels))
     await store.postings.bulkPut(rows)
-    return { chunks: c, pending: state.pending + diff.messages }
+    runs[0]!++
+    return { chunks: c, pending: state.pending + diff.messages, runs }
   }
   let { adds, dels } = diff
-  if (state.pending > 0) {
-    const pending = await pendingRange(store, gk).toArray()
-    ;({ adds, dels } = netPostings(pending, diff))
-    await store.postings.bulkDelete(pending.map((r) => [r.b, r.gk, r.c] as [number, string, number]))
+  if (runs[0]! > 0 || state.pending > 0) {
+    const buckets = Array.from({ length: 2 ** LEVELS[0]!.bits }, (_, j) => LEVELS[0]!.base + j)
+    const level0 = (await Promise.all(buckets.map((b) => bucketRange(store, b, gk).toArray()))).flat()
+    ;({ adds, dels } = netPostings(level0, diff))
+    await Promise.all(buckets.map((b) => bucketRange(store, b, gk).delete()))
   }
   const rows: PostingRow[] = []
-  if (dels.size) rows.push(...bucketRows(gk, ++c, 1, dels))
-  if (adds.size) rows.push(...bucketRows(gk, ++c, 0, adds))
+  if (dels.size) rows.push(...levelRows(1, gk, ++c, 1, dels))
+  if (adds.size) rows.push(...levelRows(1, gk, ++c, 0, adds))
   await store.postings.bulkPut(rows)
-  const next: IndexState = { chunks: c, pending: 0, folds: (state.folds ?? 0) + 1, mergedTo: state.mergedTo ?? 0 }
-  if (next.folds! < postingsTuning.compactFolds) return next
-  const t0 = performance.now()
-  await mergeFresh(store, gk, next.mergedTo!)
-  indexWriteStats.mergeMs += performance.now() - t0
-  indexWriteStats.merges++
-  return { ...next, folds: 0, mergedTo: c }
-}
-
-function freshRange(store: PostingsStore, b: number, gk: string, after: number) {
-  return store.postings.where('[b+gk+c]').between([b, gk, after], [b, gk, Dexie.maxKey], false, true)
+  runs[0] = 0
+  runs[1]!++
+  for (let l = 1; l + 1 < LEVELS.length && runs[l]! >= postingsTuning.fanout; l++) {
+    const t1 = performance.now()
+    await mergeLevel(store, gk, l)
+    indexWriteStats.mergeMs += performance.now() - t1
+    indexWriteStats.merges++
+    indexWriteStats.mergeMsByLevel[l + 1]! += performance.now() - t1
+    indexWriteStats.mergesByLevel[l + 1]!++
+    runs[l] = 0
+    runs[l + 1]!++
+  }
+  return { chunks: c, pending: 0, runs }
 }
 
 /**
- * Merges, bucket by bucket, the group's rows written after chunk `after` into one row (two when it
- * holds removals: removals first, then additions, both inside the merged chunks' number range, so
- * they still apply after every older row and before every newer one).
+ * Merges every run of a level (for one group) into one run of the next, bucket by bucket: each
+ * bucket's rows are netted (removals first, at the lowest chunk number merged; additions at the
+ * highest), cut into the next level's 8 buckets under it, and replaced.
  */
-async function mergeFresh(store: PostingsStore, gk: string, after: number): Promise<void> {
-  const buckets = Array.from({ length: BUCKETS }, (_, b) => b)
-  const fresh = await Promise.all(buckets.map((b) => freshRange(store, b, gk, after).toArray()))
-  const merged: number[] = []
-  const puts: PostingRow[] = []
-  fresh.forEach((rows, b) => {
-    if (rows.length < 2) return
-    rows.sort((x, y) => x.c - y.c)
-    const { adds, dels } = rows.some((r) => r.del) ? netPostings(rows) : { adds: concatRows(rows), dels: new PostingsBuilder() }
-    merged.push(b)
-    if (dels.size) puts.push(buildRow(b, gk, rows[0]!.c, 1, [...dels.map]))
-    if (adds.size) puts.push(buildRow(b, gk, rows[rows.length - 1]!.c, 0, [...adds.map]))
-  })
-  // One range delete per bucket (the rows just read), not one delete per row.
-  await Promise.all(merged.map((b) => freshRange(store, b, gk, after).delete()))
-  await store.postings.bulkPut(puts)
+async function mergeLevel(store: PostingsStore, gk: string, level: number): Promise<void> {
+  const from = LEVELS[level]!
+  const n = 2 ** from.bits
+  // Each batch's deletes and puts are issued without waiting: IndexedDB runs a transaction's
+  // requests in order, so the next batch reads after them while this thread builds its rows.
+  const writes: Promise<unknown>[] = []
+  for (let j0 = 0; j0 < n; j0 += MERGE_BATCH) {
+    const buckets = Array.from({ length: Math.min(MERGE_BATCH, n - j0) }, (_, j) => from.base + j0 + j)
+    const read = await Promise.all(buckets.map((b) => bucketRange(store, b, gk).toArray()))
+    const puts: PostingRow[] = []
+    const merged: number[] = []
+    read.forEach((rows, i) => {
+      if (rows.length === 0) return
+      merged.push(buckets[i]!)
+      const lo = Math.floor(rows[0]!.c)
+      const hi = Math.floor(rows[rows.length - 1]!.c)
+      if (!rows.some((r) => r.del)) {
+        // Additions only: each (term, seq) is added once, so the rows' postings simply concatenate.
+        const gather = new Gather(level + 1)
+        for (const row of rows) gather.addRow(row)
+        puts.push(...gather.rows(gk, hi, 0))
+        return
+      }
+      const { adds, dels } = netPostings(rows)
+      if (dels.size) puts.push(...levelRows(level + 1, gk, lo, 1, dels))
+      if (adds.size) puts.push(...levelRows(level + 1, gk, hi, 0, adds))
+    })
+    writes.push(deleteRanges(store, merged.map((b) => [[b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]])), store.postings.bulkPut(puts))
+  }
+  await Promise.all(writes)
 }

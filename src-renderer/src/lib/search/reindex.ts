@@ -1,8 +1,8 @@
 /**
- * Indexing what is already archived: the schema upgrade to v2 (app-db.ts) runs this inside its
- * upgrade transaction, so an archive synced or imported before search existed becomes searchable
- * on the first launch of the new version, all or nothing: if the upgrade fails, IndexedDB keeps
- * the v1 database as it was.
+ * Indexing what is already archived: the schema upgrade to v4 (app-db.ts) runs this inside its
+ * upgrade transaction, so an archive synced or imported before search existed (or indexed in an
+ * older layout) becomes searchable on the first launch of the new version, all or nothing: if the
+ * upgrade fails, IndexedDB keeps the database as it was.
  */
 import Dexie, { type Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
@@ -21,12 +21,14 @@ interface StoredMessage {
   raw: ArchivedMessage
 }
 
-export async function indexArchive(tx: Transaction): Promise<void> {
+/** `rebuild`: drop every postings row and each group's index state first, and index from scratch. */
+export async function indexArchive(tx: Transaction, options: { rebuild?: boolean } = {}): Promise<void> {
   const groups = tx.table<StoredGroup, string>('groups')
   const messages = tx.table<StoredMessage, [string, number]>('messages')
   const store = { postings: tx.table<PostingRow, [number, string, number]>('postings') }
+  if (options.rebuild) await store.postings.clear()
   for (const group of await groups.toArray()) {
-    let state = group.index ?? emptyIndexState()
+    let state = (!options.rebuild && group.index) || emptyIndexState()
     let after: number | typeof Dexie.minKey = Dexie.minKey
     for (;;) {
       const page = await messages

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { ByteWriter, decodePostings } from '../../../src-renderer/src/lib/search/postings-codec'
+
+function roundTrip(s: number[], m: number[]): { s: number[]; m: number[]; bytes: number } {
+  const w = new ByteWriter(4)
+  w.postings(s, m, 0, s.length)
+  const d = w.bytes()
+  const os = new Float64Array(d.length >> 1)
+  const om = new Uint32Array(d.length >> 1)
+  const n = decodePostings(d, 0, d.length, os, om, 0)
+  return { s: [...os.subarray(0, n)], m: [...om.subarray(0, n)], bytes: d.length }
+}
+
+describe('postings codec', () => {
+  it('keeps seqs and times exactly, whichever way times move', () => {
+    const s = [1, 2, 3, 130, 20_000, 2 ** 31 + 5, 2 ** 40, Number.MAX_SAFE_INTEGER]
+    const m = [1_700_000_000, 1_699_999_000, 0, 2 ** 32 - 1, 0, 5, 1_700_000_000, 1]
+    expect(roundTrip(s, m)).toMatchObject({ s, m })
+  })
+
+  it('takes two bytes for a posting close to the one before it', () => {
+    const s = Array.from({ length: 1000 }, (_, i) => 1_000_000 + i)
+    const m = Array.from({ length: 1000 }, (_, i) => 1_700_000_000 + i * 30)
+    const r = roundTrip(s, m)
+    expect(r.s).toEqual(s)
+    expect(r.m).toEqual(m)
+    expect(r.bytes).toBeLessThan(1000 * 2 + 16)
+  })
+
+  it('decodes a range of a larger buffer, after other postings', () => {
+    const w = new ByteWriter()
+    w.postings([5, 9], [100, 90], 0, 2)
+    const from = w.length
+    w.postings([7, 8, 1000], [1, 2, 3], 0, 3)
+    const d = w.bytes()
+    const s = new Float64Array(10)
+    const m = new Uint32Array(10)
+    expect(decodePostings(d, from, d.length, s, m, 4)).toBe(7)
+    expect([...s.subarray(4, 7)]).toEqual([7, 8, 1000])
+    expect([...m.subarray(4, 7)]).toEqual([1, 2, 3])
+  })
+})
