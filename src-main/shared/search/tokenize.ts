@@ -83,38 +83,66 @@ function scan(text: string): Segment[] {
 const surrogate = /[\ud800-\udfff]/
 /** The segment pattern for tokenizeNormalized's exec loop (its own instance: exec moves lastIndex). */
 const segmentExec = new RegExp(segmentPattern.source, 'gu')
-
 /**
- * Index terms of text that is already normalized (skips normalizing twice in hot paths): the terms
- * `scan` describes, made without its per-character objects, since every message written goes
- * through here. A CJK run gives its bigrams, then its unigrams; a word chain its parts, then (for
- * several) the parts run together.
+ * A run of letters, marks and digits of any script, joined as word chains are: every segment lies
+ * inside one, and a run with no CJK letter is exactly one word chain. Much cheaper to match than
+ * segmentPattern, whose every character tests the CJK scripts.
  */
-export function tokenizeNormalized(text: string): string[] {
-  const out = new Set<string>()
+const letterRun = new RegExp(`[\\p{L}\\p{M}\\p{N}]+(?:${joiner}[\\p{L}\\p{M}\\p{N}]+)*`, 'gu')
+/**
+ * The code units a CJK letter can contain: U+0305 and U+0323 (combining marks whose script
+ * extensions include Han) and everything from U+1100 (Hangul Jamo) up, surrogates included.
+ * tokenize.test.ts checks every code point against cjkChar.
+ */
+export const mayHoldCjk = /[\u0305\u0323\u1100-\uffff]/
+/** A single CJK letter (the tokenizer's definition), for tests. */
+export const cjkLetter = new RegExp(`^${cjkChar}$`, 'u')
+
+function addWordChain(word: string, out: Set<string>): void {
+  if (!joinerPattern.test(word)) {
+    out.add(clip(word))
+    return
+  }
+  const parts = word.split(joinerPattern)
+  for (const p of parts) out.add(clip(p))
+  out.add(clip(parts.join('')))
+}
+
+/** The terms of the segments of `text` (segmentPattern's reading of it). */
+function addSegments(text: string, out: Set<string>): void {
   segmentExec.lastIndex = 0
   for (let m = segmentExec.exec(text); m; m = segmentExec.exec(text)) {
     const run = m[1]
-    if (run !== undefined) {
-      if (!surrogate.test(run)) {
-        // One code unit per character (nearly all CJK text): slices, no concatenation.
-        for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2))
-        for (let i = 0; i < run.length; i++) out.add(run[i]!)
-        continue
-      }
+    if (run === undefined) {
+      addWordChain(m[0], out)
+    } else if (!surrogate.test(run)) {
+      // One code unit per character (nearly all CJK text): slices, no concatenation.
+      for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2))
+      for (let i = 0; i < run.length; i++) out.add(run[i]!)
+    } else {
       let prev: string | undefined
       for (const ch of run) {
         if (prev !== undefined) out.add(prev + ch)
         prev = ch
       }
       for (const ch of run) out.add(ch)
-    } else if (!joinerPattern.test(m[0])) {
-      out.add(clip(m[0]))
-    } else {
-      const parts = m[0].split(joinerPattern)
-      for (const p of parts) out.add(clip(p))
-      out.add(clip(parts.join('')))
     }
+  }
+}
+
+/**
+ * Index terms of text that is already normalized (skips normalizing twice in hot paths): the terms
+ * `scan` describes, made without its per-character objects, since every message written goes
+ * through here. A CJK run gives its bigrams, then its unigrams; a word chain its parts, then (for
+ * several) the parts run together. Runs of letters are found first; only one that may hold a CJK
+ * letter is read again for its segments.
+ */
+export function tokenizeNormalized(text: string): string[] {
+  const out = new Set<string>()
+  letterRun.lastIndex = 0
+  for (let m = letterRun.exec(text); m; m = letterRun.exec(text)) {
+    if (mayHoldCjk.test(m[0])) addSegments(m[0], out)
+    else addWordChain(m[0], out)
   }
   return [...out]
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { containsPhrase, MAX_TERM_LENGTH, queryTerms, tokenize } from '../../../src-main/shared/search/tokenize'
+import { cjkLetter, containsPhrase, MAX_TERM_LENGTH, mayHoldCjk, queryTerms, tokenize } from '../../../src-main/shared/search/tokenize'
 
 const sorted = (a: string[]): string[] => [...a].sort()
 
@@ -177,5 +177,22 @@ describe('query terms', () => {
           ).toBe(true)
       }
     }
+  })
+})
+
+describe('the tokenizer’s fast path', () => {
+  it('reads again for segments every run that could hold a CJK letter (checked over every code point)', () => {
+    const missed: string[] = []
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const ch = String.fromCodePoint(cp)
+      if (cjkLetter.test(ch) && !mayHoldCjk.test(ch)) missed.push(cp.toString(16))
+    }
+    expect(missed).toEqual([])
+  })
+
+  it('splits letters of both kinds where they touch, as the segments do', () => {
+    expect(tokenize('abc数据def')).toEqual(['abc', '数据', '数', '据', 'def'])
+    expect(tokenize('e-mail数据-v2')).toEqual(['e', 'mail', 'email', '数据', '数', '据', 'v2'])
   })
 })
