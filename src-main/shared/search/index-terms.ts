@@ -21,7 +21,7 @@
 import type { ArchivedMessage } from '../archive-record'
 import { messageView, type HasFeature, type IsFeature } from './extract-text'
 import { normalize } from './normalize'
-import { tokenizeNormalized } from './tokenize'
+import { cjkLetter, mayHoldCjk, tokenizeWithPositions } from './tokenize'
 
 const feature = '\u0001'
 
@@ -48,14 +48,32 @@ export function indexTime(m: ArchivedMessage): number {
   return typeof ts === 'number' && Number.isFinite(ts) && ts > 0 && ts < 0x1_0000_0000 ? Math.floor(ts) : 0
 }
 
-/** The deduplicated index terms of a message: its text terms, then its feature terms. */
-export function indexTerms(m: ArchivedMessage): string[] {
+/**
+ * The deduplicated index terms of a message (its text terms, then its feature terms), and where its
+ * spaced-script word parts stand (tokenize.ts tokenizeWithPositions), for quoted phrases.
+ */
+export function indexEntries(m: ArchivedMessage): { terms: string[]; positions: Map<string, number[]> } {
   const view = messageView(m)
-  const terms = tokenizeNormalized(view.text)
+  const { terms, positions } = tokenizeWithPositions(view.text)
   if (typeof m.From_Account === 'string' && normalize(m.From_Account)) terms.push(fromTerm(m.From_Account))
   for (const h of view.features.has) terms.push(hasTerm(h))
   for (const i of view.features.is) terms.push(isTerm(i))
-  return terms
+  return { terms, positions }
+}
+
+/** The deduplicated index terms of a message: its text terms, then its feature terms. */
+export function indexTerms(m: ArchivedMessage): string[] {
+  return indexEntries(m).terms
+}
+
+/**
+ * Whether the index keeps positions with a term's postings: spaced-script words (every message's
+ * entry for one has its positions, or none when only the run-together form of a chain made it).
+ * CJK terms and feature terms have none.
+ */
+export function hasPositions(term: string): boolean {
+  if (term.charCodeAt(0) === 1) return false
+  return !mayHoldCjk.test(term[0]!) || !cjkLetter.test(String.fromCodePoint(term.codePointAt(0)!))
 }
 
 /** The top bits of a spaced-script word's position that come from its first 3 code units. */

@@ -98,35 +98,73 @@ export const mayHoldCjk = /[\u0305\u0323\u1100-\uffff]/
 /** A single CJK letter (the tokenizer's definition), for tests. */
 export const cjkLetter = new RegExp(`^${cjkChar}$`, 'u')
 
-function addWordChain(word: string, out: Set<string>): void {
-  if (!joinerPattern.test(word)) {
-    out.add(clip(word))
-    return
-  }
-  const parts = word.split(joinerPattern)
-  for (const p of parts) out.add(clip(p))
-  out.add(clip(parts.join('')))
-}
+/**
+ * What tokenizing collects: the terms, and (when asked) where each word part stands. Positions
+ * count the text's word parts, and each CJK run as one, so the parts of a quoted phrase stand at
+ * the same distances from each other in every text that contains it. Only spaced-script parts get
+ * positions (the run-together form of a chain has none of its own); CJK phrases are told apart by
+ * their bigrams.
+ */
+class Tokens {
+  readonly terms = new Set<string>()
+  pos = 0
 
-/** The terms of the segments of `text` (segmentPattern's reading of it). */
-function addSegments(text: string, out: Set<string>): void {
-  segmentExec.lastIndex = 0
-  for (let m = segmentExec.exec(text); m; m = segmentExec.exec(text)) {
-    const run = m[1]
-    if (run === undefined) {
-      addWordChain(m[0], out)
-    } else if (!surrogate.test(run)) {
-      // One code unit per character (nearly all CJK text): slices, no concatenation.
-      for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2))
-      for (let i = 0; i < run.length; i++) out.add(run[i]!)
-    } else {
-      let prev: string | undefined
-      for (const ch of run) {
-        if (prev !== undefined) out.add(prev + ch)
-        prev = ch
-      }
-      for (const ch of run) out.add(ch)
+  constructor(readonly positions?: Map<string, number[]>) {}
+
+  part(term: string): void {
+    this.terms.add(term)
+    if (this.positions) {
+      const list = this.positions.get(term)
+      if (list) list.push(this.pos)
+      else this.positions.set(term, [this.pos])
     }
+    this.pos++
+  }
+
+  wordChain(word: string): void {
+    if (!joinerPattern.test(word)) {
+      this.part(clip(word))
+      return
+    }
+    const parts = word.split(joinerPattern)
+    for (const p of parts) this.part(clip(p))
+    this.terms.add(clip(parts.join('')))
+  }
+
+  /** The terms of the segments of `text` (segmentPattern's reading of it). */
+  segments(text: string): void {
+    const out = this.terms
+    segmentExec.lastIndex = 0
+    for (let m = segmentExec.exec(text); m; m = segmentExec.exec(text)) {
+      const run = m[1]
+      if (run === undefined) {
+        this.wordChain(m[0])
+        continue
+      }
+      if (!surrogate.test(run)) {
+        // One code unit per character (nearly all CJK text): slices, no concatenation.
+        for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2))
+        for (let i = 0; i < run.length; i++) out.add(run[i]!)
+      } else {
+        let prev: string | undefined
+        for (const ch of run) {
+          if (prev !== undefined) out.add(prev + ch)
+          prev = ch
+        }
+        for (const ch of run) out.add(ch)
+      }
+      this.pos++
+    }
+  }
+
+  /** Runs of letters are found first; only one that may hold a CJK letter is read for segments. */
+  text(text: string): this {
+    letterRun.lastIndex = 0
+    for (let m = letterRun.exec(text); m; m = letterRun.exec(text)) {
+      if (mayHoldCjk.test(m[0])) this.segments(m[0])
+      else this.wordChain(m[0])
+    }
+    return this
   }
 }
 
@@ -134,17 +172,26 @@ function addSegments(text: string, out: Set<string>): void {
  * Index terms of text that is already normalized (skips normalizing twice in hot paths): the terms
  * `scan` describes, made without its per-character objects, since every message written goes
  * through here. A CJK run gives its bigrams, then its unigrams; a word chain its parts, then (for
- * several) the parts run together. Runs of letters are found first; only one that may hold a CJK
- * letter is read again for its segments.
+ * several) the parts run together.
  */
 export function tokenizeNormalized(text: string): string[] {
-  const out = new Set<string>()
-  letterRun.lastIndex = 0
-  for (let m = letterRun.exec(text); m; m = letterRun.exec(text)) {
-    if (mayHoldCjk.test(m[0])) addSegments(m[0], out)
-    else addWordChain(m[0], out)
-  }
-  return [...out]
+  return [...new Tokens().text(text).terms]
+}
+
+/** tokenizeNormalized's terms, and the positions of the spaced-script word parts among them. */
+export function tokenizeWithPositions(text: string): { terms: string[]; positions: Map<string, number[]> } {
+  const t = new Tokens(new Map()).text(text)
+  return { terms: [...t.terms], positions: t.positions! }
+}
+
+/**
+ * The word parts of a quoted phrase with their positions (tokenizeWithPositions of the normalized
+ * phrase), in order: a text containing the phrase has them at the same distances from each other.
+ */
+export function phraseParts(phrase: string): { term: string; pos: number }[] {
+  const parts: { term: string; pos: number }[] = []
+  for (const [term, list] of tokenizeWithPositions(normalize(phrase)).positions) for (const pos of list) parts.push({ term, pos })
+  return parts.sort((a, b) => a.pos - b.pos)
 }
 
 const wordCharOnly = new RegExp(`^${wordChar}$`, 'u')

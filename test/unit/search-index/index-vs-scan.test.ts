@@ -69,6 +69,12 @@ function message(rand: () => number, seq: number): RawMessage {
   return { ...base, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text(rand) } }] } as RawMessage
 }
 
+/** The text of a text message. */
+function body(m: RawMessage): string | undefined {
+  const e = (m.MsgBody as { MsgType: string; MsgContent: { Text?: string } }[])[0]
+  return e?.MsgType === 'TIMTextElem' ? e.MsgContent.Text : undefined
+}
+
 /** Writes messages for 3 groups as the app does: batches of random sizes, then rewrites. */
 async function buildArchive(d: AppDB, seed: number, count: number): Promise<string[]> {
   const rand = mulberry32(seed)
@@ -102,6 +108,7 @@ async function buildArchive(d: AppDB, seed: number, count: number): Promise<stri
       if (m.IsPlaceMsg && r < 0.5) rewrites.push({ ...m, IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text(rand) } }] } as RawMessage)
       else if (!m.IsPlaceMsg && r < 0.05) rewrites.push({ ...m, IsPlaceMsg: 2, MsgBody: [] } as RawMessage)
       else if (!m.IsPlaceMsg && r < 0.08) rewrites.push({ ...m, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'edited 会议纪要' } }] } as RawMessage)
+      else if (!m.IsPlaceMsg && r < 0.12 && body(m)) rewrites.push({ ...m, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: body(m)!.split(' ').reverse().join(' ') } }] } as RawMessage)
     }
     for (let i = 0; i < rewrites.length; i += 7) await commitBatches([{ gk, batch: { messages: rewrites.slice(i, i + 7), range: null } }], d)
     // The server agrees with the archive again for some: their notes (and the notes' terms) go.
@@ -129,6 +136,19 @@ const queries: string[] = [
   '数',
   '我们 release',
   '"release 数据"',
+  '"release deploy"',
+  '"deploy release"',
+  '"the budget"',
+  '"meeting lunch report"',
+  '"e-mail server"',
+  '"mail server"',
+  '"node.js the"',
+  '"数据同步 release"',
+  "\"don't relax\"",
+  '"report report"',
+  '"edited 会议纪要"',
+  '-"release deploy" deploy',
+  '"release deploy" from:alice',
   '"lax"',
   '"同步"',
   '😀',

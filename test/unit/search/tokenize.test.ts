@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cjkLetter, containsPhrase, MAX_TERM_LENGTH, mayHoldCjk, queryTerms, tokenize } from '../../../src-main/shared/search/tokenize'
+import { cjkLetter, containsPhrase, MAX_TERM_LENGTH, mayHoldCjk, phraseParts, queryTerms, tokenize, tokenizeWithPositions } from '../../../src-main/shared/search/tokenize'
 
 const sorted = (a: string[]): string[] => [...a].sort()
 
@@ -194,5 +194,42 @@ describe('the tokenizer’s fast path', () => {
   it('splits letters of both kinds where they touch, as the segments do', () => {
     expect(tokenize('abc数据def')).toEqual(['abc', '数据', '数', '据', 'def'])
     expect(tokenize('e-mail数据-v2')).toEqual(['e', 'mail', 'email', '数据', '数', '据', 'v2'])
+  })
+})
+
+describe('word positions, for quoted phrases', () => {
+  const at = (text: string) => Object.fromEntries(tokenizeWithPositions(text).positions)
+
+  it('numbers the word parts in order; a repeated word has each of its places', () => {
+    expect(at('the red fox saw the end')).toEqual({ the: [0, 4], red: [1], fox: [2], saw: [3], end: [5] })
+  })
+
+  it('gives each part of a chain its place; the run-together form has none of its own', () => {
+    const t = tokenizeWithPositions('e-mail server')
+    expect(t.terms).toContain('email')
+    expect(Object.fromEntries(t.positions)).toEqual({ e: [0], mail: [1], server: [2] })
+  })
+
+  it('counts a CJK run as one place and gives its terms none', () => {
+    expect(at('发布 release 数据同步 deploy')).toEqual({ release: [1], deploy: [3] })
+    expect(at('abc数据def')).toEqual({ abc: [0], def: [2] })
+  })
+
+  it('a phrase’s parts stand at the same distances in a text that contains it', () => {
+    const cases: [string, string][] = [
+      ['we ship the red fox today', 'red fox'],
+      ['see my e-mail server logs', 'mail server'],
+      ['大数据 release now', '数据 release'],
+      ['ok, "build is green" now', 'build is green'],
+      ['deploy deploy release', 'deploy release']
+    ]
+    for (const [text, phrase] of cases) {
+      expect(containsPhrase(text, phrase), `${phrase} in ${text}`).toBe(true)
+      const pos = tokenizeWithPositions(text).positions
+      const parts = phraseParts(phrase)
+      const ok = (pos.get(parts[0]!.term) ?? []).some((p0) => parts.every((p) => pos.get(p.term)?.includes(p0 + p.pos - parts[0]!.pos)))
+      expect(ok, `${phrase} in ${text}`).toBe(true)
+    }
+    expect(phraseParts('Red  FOX')).toEqual([{ term: 'red', pos: 0 }, { term: 'fox', pos: 1 }])
   })
 })

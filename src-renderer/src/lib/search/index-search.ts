@@ -19,6 +19,7 @@ import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { fromTerm, hasTerm, isTerm, prefixSpan, spansEverything, termPosition } from '@shared/search/index-terms'
 import { normalize } from '@shared/search/normalize'
+import { phraseParts } from '@shared/search/tokenize'
 import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
@@ -281,7 +282,7 @@ async function lookup(reader: RowReader, term: string, prefix: boolean): Promise
     for (const { i, term: key } of terms) {
       let segs = byTerm.get(key)
       if (!segs) byTerm.set(key, (segs = []))
-      segs.push({ c: row.c, del: row.del === 1, list: termPostings(row, i) })
+      segs.push({ c: row.c, del: row.del === 1, list: termPostings(row, i, key) })
     }
   }
   const out: Sets = new Map()
@@ -289,6 +290,61 @@ async function lookup(reader: RowReader, term: string, prefix: boolean): Promise
     let list = emptyList
     for (const segs of byTerm.values()) list = union(list, termList(segs))
     if (list.s.length) out.set(gk, list)
+  }
+  return out
+}
+
+/** Where `term` stands in each message holding it, per group (latest writes win, removals apply). */
+async function positionsOf(reader: RowReader, term: string): Promise<Map<string, Map<number, number[]>>> {
+  const position = termPosition(term)
+  const rows = (await Promise.all(levelSpans({ lo: position, hi: position + 1 }).map(([lo, hi]) => reader.rows(lo, hi)))).flat()
+  const out = new Map<string, Map<number, number[]>>()
+  for (const row of [...rows].sort((a, b) => a.c - b.c)) {
+    const found = findTerms(row, term, false)
+    if (!found.length) continue
+    let bySeq = out.get(row.gk)
+    if (!bySeq) out.set(row.gk, (bySeq = new Map()))
+    const p = termPostings(row, found[0]!.i, term, true)
+    for (let k = 0; k < p.s.length; k++) {
+      if (row.del) bySeq.delete(p.s[k]!)
+      else bySeq.set(p.s[k]!, p.x?.[k] ?? [])
+    }
+  }
+  return out
+}
+
+/**
+ * Keeps the candidates where a phrase's word parts stand at the phrase's distances from each other
+ * (tokenize.ts phraseParts): a message containing the phrase always does, so nothing is lost, and
+ * most messages that merely hold its words are dropped before their text is read.
+ */
+async function filterPhrase(reader: RowReader, sets: Sets, parts: { term: string; pos: number }[]): Promise<Sets> {
+  const terms = [...new Set(parts.map((p) => p.term))]
+  const at = new Map(await Promise.all(terms.map(async (t) => [t, await positionsOf(reader, t)] as const)))
+  const out: Sets = new Map()
+  for (const [gk, list] of sets) {
+    const maps = parts.map((p) => at.get(p.term)!.get(gk))
+    if (maps.some((m) => !m)) continue
+    const keep = new Uint8Array(list.s.length)
+    let n = 0
+    for (let k = 0; k < list.s.length; k++) {
+      const seq = list.s[k]!
+      const lists = maps.map((m) => new Set(m!.get(seq) ?? []))
+      const first = maps[0]!.get(seq) ?? []
+      if (first.some((p0) => parts.every((part, j) => lists[j]!.has(p0 + part.pos - parts[0]!.pos)))) {
+        keep[k] = 1
+        n++
+      }
+    }
+    if (n === 0) continue
+    const s = new Float64Array(n)
+    const m = new Uint32Array(n)
+    for (let k = 0, j = 0; k < list.s.length; k++) {
+      if (!keep[k]) continue
+      s[j] = list.s[k]!
+      m[j++] = list.m[k]!
+    }
+    out.set(gk, { s, m })
   }
   return out
 }
@@ -305,6 +361,8 @@ interface Plan {
   keepTime: ((time: number) => boolean)[]
   /** Candidates must be checked with the reference predicate. */
   verify: boolean
+  /** Quoted phrases of two or more word parts: candidates are narrowed by the parts' positions first. */
+  phrases: { term: string; pos: number }[][]
 }
 
 function timeTest(range: { from?: number; to?: number }): (time: number) => boolean {
@@ -371,7 +429,8 @@ function plan(summary: QuerySummary, prepared: PreparedSearch): Plan {
         break // applied to the scope
     }
   }
-  return { positive, negative, keepTime, verify }
+  const phrases = summary.phrases.map(phraseParts).filter((parts) => parts.length >= 2)
+  return { positive, negative, keepTime, verify, phrases }
 }
 
 /** The groups a request may match: its scope, narrowed by `in:` clauses. */
@@ -634,6 +693,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
       result = await universe(db, gks, combined)
     }
     result = filterSets(result, p.keepTime)
+    for (const parts of p.phrases) if (result.size) result = await filterPhrase(reader, result, parts)
     for (const all of p.negative) {
       if (result.size === 0) break
       const parts = await Promise.all(all.map((l) => lookup(reader, l.term, l.prefix)))

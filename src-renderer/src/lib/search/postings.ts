@@ -35,8 +35,8 @@
  */
 import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
-import { indexTerms, indexTime, termPosition } from '@shared/search/index-terms'
-import { ByteWriter, decodePostings } from './postings-codec'
+import { hasPositions, indexEntries, indexTime, termPosition } from '@shared/search/index-terms'
+import { ByteWriter, decodePostings, type Positions } from './postings-codec'
 
 export interface Level {
   /** The first bucket number of the level. */
@@ -103,17 +103,20 @@ export function emptyIndexState(): IndexState {
 interface Postings {
   s: number[]
   m: number[]
+  /** Positions per posting (terms that keep them; index-terms.ts hasPositions). */
+  x: Positions[]
 }
 
 /** term → seqs and times, collected for one group in one write. */
 export class PostingsBuilder {
   readonly map = new Map<string, Postings>()
 
-  add(term: string, seq: number, time: number): void {
+  add(term: string, seq: number, time: number, positions?: Positions): void {
     let p = this.map.get(term)
-    if (!p) this.map.set(term, (p = { s: [], m: [] }))
+    if (!p) this.map.set(term, (p = { s: [], m: [], x: [] }))
     p.s.push(seq)
     p.m.push(time)
+    p.x.push(positions)
   }
 
   get size(): number {
@@ -135,26 +138,35 @@ export class GroupIndexDiff {
     indexWriteStats.termsMs += performance.now() - t0
   }
 
+  /**
+   * A term kept whose positions moved (the same words in another order) is removed and added
+   * again: a write's removals apply before its additions (writeDiff).
+   */
   private recordTerms(seq: number, before: ArchivedMessage | undefined, after: ArchivedMessage): void {
     const time = indexTime(after)
-    const next = indexTerms(after)
+    const next = indexEntries(after)
     if (!before) {
-      for (const term of next) this.adds.add(term, seq, time)
+      for (const term of next.terms) this.adds.add(term, seq, time, next.positions.get(term))
       this.messages++
       return
     }
-    const prev = new Set(indexTerms(before))
-    const nextSet = new Set(next)
+    const prev = indexEntries(before)
+    const prevSet = new Set(prev.terms)
+    const nextSet = new Set(next.terms)
+    const beforeTime = indexTime(before)
     let changed = false
-    for (const term of next) {
-      if (!prev.has(term)) {
-        this.adds.add(term, seq, time)
-        changed = true
+    for (const term of next.terms) {
+      const positions = next.positions.get(term)
+      if (prevSet.has(term)) {
+        if (samePositions(prev.positions.get(term), positions)) continue
+        this.dels.add(term, seq, beforeTime)
       }
+      this.adds.add(term, seq, time, positions)
+      changed = true
     }
-    for (const term of prev) {
+    for (const term of prev.terms) {
       if (!nextSet.has(term)) {
-        this.dels.add(term, seq, indexTime(before))
+        this.dels.add(term, seq, beforeTime)
         changed = true
       }
     }
@@ -162,10 +174,18 @@ export class GroupIndexDiff {
   }
 }
 
-/** Postings s[from, to) with their times m[from, to), ascending by seq. */
+function samePositions(a: Positions, b: Positions): boolean {
+  if (a === b) return true
+  if (!a || !b || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Postings s[from, to) with their times m[from, to) and positions x[from, to), ascending by seq. */
 interface Slice {
   s: ArrayLike<number>
   m: ArrayLike<number>
+  x: ArrayLike<Positions>
   from: number
   to: number
 }
@@ -186,14 +206,14 @@ class Gather {
   }
 
   addAll(postings: PostingsBuilder): this {
-    for (const [term, p] of postings.map) this.add(term, { s: p.s, m: p.m, from: 0, to: p.s.length })
+    for (const [term, p] of postings.map) this.add(term, { s: p.s, m: p.m, x: p.x, from: 0, to: p.s.length })
     return this
   }
 
   /** Every term of a row, with its postings. */
   addRow(row: PostingRow): this {
     const r = decodeRow(row)
-    r.terms.forEach((term, i) => this.add(term, { s: r.s, m: r.m, from: r.o[i]!, to: r.o[i + 1]! }))
+    r.terms.forEach((term, i) => this.add(term, { s: r.s, m: r.m, x: r.x, from: r.o[i]!, to: r.o[i + 1]! }))
     return this
   }
 
@@ -203,47 +223,62 @@ class Gather {
     for (const [b, terms] of this.buckets) {
       const names = [...terms.keys()].sort()
       let total = 0
-      for (const slices of terms.values()) for (const x of slices) total += x.to - x.from
+      for (const slices of terms.values()) for (const g of slices) total += g.to - g.from
       const s = new Float64Array(total)
       const m = new Uint32Array(total)
+      const x: Positions[] = new Array(total)
       const o = new Uint32Array(names.length + 1)
       let k = 0
       names.forEach((term, i) => {
         o[i] = k
         const slices = terms.get(term)!
-        if (slices.length > 1) slices.sort((x, y) => x.s[x.from]! - y.s[y.from]!)
-        for (const x of slices) {
-          for (let j = x.from; j < x.to; j++) {
-            s[k] = x.s[j]!
-            m[k++] = x.m[j]!
+        if (slices.length > 1) slices.sort((g, h) => g.s[g.from]! - h.s[h.from]!)
+        for (const g of slices) {
+          for (let j = g.from; j < g.to; j++) {
+            s[k] = g.s[j]!
+            m[k] = g.m[j]!
+            x[k++] = g.x[j]
           }
         }
-        sortRange(s, m, o[i]!, k)
+        sortRange(s, m, x, o[i]!, k)
       })
       o[names.length] = k
-      cutParts(out, b, gk, c, del, names, o, s, m)
+      cutParts(out, b, gk, c, del, names, o, s, m, x)
     }
     return out
   }
 }
 
 /** Sorts postings [from, to) by seq, when they are not in order already. */
-function sortRange(s: Float64Array, m: Uint32Array, from: number, to: number): void {
+function sortRange(s: Float64Array, m: Uint32Array, x: Positions[], from: number, to: number): void {
   let sorted = true
   for (let j = from + 1; j < to && sorted; j++) sorted = s[j - 1]! < s[j]!
   if (sorted) return
-  const order = Array.from({ length: to - from }, (_, j) => from + j).sort((x, y) => s[x]! - s[y]!)
+  const order = Array.from({ length: to - from }, (_, j) => from + j).sort((a, b) => s[a]! - s[b]!)
   const ss = order.map((j) => s[j]!)
   const mm = order.map((j) => m[j]!)
+  const xx = order.map((j) => x[j])
   s.set(ss, from)
   m.set(mm, from)
+  for (let j = 0; j < xx.length; j++) x[from + j] = xx[j]
 }
 
 /** Parts of one run's bucket: c + part / 2^20 (a bucket never needs 2^20 parts). */
 const PART = 2 ** -20
 
 /** Rows of at most rowPostings postings from one bucket's sorted terms (a term may span parts). */
-function cutParts(out: PostingRow[], b: number, gk: string, c: number, del: 0 | 1, names: string[], o: Uint32Array, s: Float64Array, m: Uint32Array): void {
+function cutParts(
+  out: PostingRow[],
+  b: number,
+  gk: string,
+  c: number,
+  del: 0 | 1,
+  names: string[],
+  o: Uint32Array,
+  s: Float64Array,
+  m: Uint32Array,
+  x: Positions[]
+): void {
   const max = postingsTuning.rowPostings
   const total = o[names.length]!
   let i = 0
@@ -257,17 +292,17 @@ function cutParts(out: PostingRow[], b: number, gk: string, c: number, del: 0 | 
       offsets.push(Math.max(o[t]!, start) - start)
     }
     offsets.push(end - start)
-    out.push(makeRow(b, gk, c + part * PART, del, terms, Uint32Array.from(offsets), s.subarray(start, end), m.subarray(start, end)))
+    out.push(makeRow(b, gk, c + part * PART, del, terms, offsets, s.subarray(start, end), m.subarray(start, end), x.slice(start, end)))
   }
 }
 
-/** A row of terms (sorted) whose postings are s[o[i], o[i+1]), m likewise. */
-function makeRow(b: number, gk: string, c: number, del: 0 | 1, terms: string[], o: Uint32Array, s: Float64Array, m: Uint32Array): PostingRow {
-  const w = new ByteWriter(s.length * 5 + 16)
+/** A row of terms (sorted) whose postings are s[o[i], o[i+1]), m and x likewise. */
+function makeRow(b: number, gk: string, c: number, del: 0 | 1, terms: string[], o: number[], s: Float64Array, m: Uint32Array, x: Positions[]): PostingRow {
+  const w = new ByteWriter(s.length * 6 + 16)
   const offsets = new Uint32Array(terms.length + 1)
   for (let i = 0; i < terms.length; i++) {
     offsets[i] = w.length
-    w.postings(s, m, o[i]!, o[i + 1]!)
+    w.postings(s, m, o[i]!, o[i + 1]!, hasPositions(terms[i]!) ? x : undefined)
   }
   offsets[terms.length] = w.length
   return { b, gk, c, del, t: `\n${terms.join('\n')}\n`, o: offsets, d: w.bytes() }
@@ -278,29 +313,34 @@ export function rowTerms(row: PostingRow): string[] {
   return row.t.slice(1, -1).split('\n')
 }
 
-/** Term i's postings. */
-export function termPostings(row: PostingRow, i: number): { s: Float64Array; m: Uint32Array } {
+/** The postings of `term`, term i of a row; with `withPositions`, their positions too (if it keeps them). */
+export function termPostings(row: PostingRow, i: number, term: string, withPositions = false): { s: Float64Array; m: Uint32Array; x?: Positions[] } {
   const bound = (row.o[i + 1]! - row.o[i]!) >> 1
   const s = new Float64Array(bound)
   const m = new Uint32Array(bound)
-  const n = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, 0)
-  return { s: s.subarray(0, n), m: m.subarray(0, n) }
+  const keeps = hasPositions(term)
+  const x: Positions[] | undefined = withPositions && keeps ? new Array(bound) : undefined
+  const n = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, 0, keeps, x)
+  if (x) x.length = n
+  return { s: s.subarray(0, n), m: m.subarray(0, n), x }
 }
 
-/** A whole row: its terms, and every term's postings at s[o[i], o[i+1]) and m likewise. */
-export function decodeRow(row: PostingRow): { terms: string[]; o: Uint32Array; s: Float64Array; m: Uint32Array } {
+/** A whole row: its terms, and every term's postings at s[o[i], o[i+1]), m and x likewise. */
+export function decodeRow(row: PostingRow): { terms: string[]; o: Uint32Array; s: Float64Array; m: Uint32Array; x: Positions[] } {
   const terms = rowTerms(row)
   const bound = row.d.length >> 1
   const s = new Float64Array(bound)
   const m = new Uint32Array(bound)
+  const x: Positions[] = new Array(bound)
   const o = new Uint32Array(terms.length + 1)
   let k = 0
   for (let i = 0; i < terms.length; i++) {
     o[i] = k
-    k = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, k)
+    k = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, k, hasPositions(terms[i]!), x)
   }
   o[terms.length] = k
-  return { terms, o, s, m }
+  x.length = k
+  return { terms, o, s, m, x }
 }
 
 /** The row's terms equal to `term` (exact) or starting with it (prefix), with their ordinals. */
@@ -331,26 +371,27 @@ function levelRows(level: number, gk: string, c: number, del: 0 | 1, postings: P
  * whether it ends added or removed.
  */
 function netPostings(rows: PostingRow[], diff?: GroupIndexDiff): { adds: PostingsBuilder; dels: PostingsBuilder } {
-  const state = new Map<string, Map<number, { del: boolean; time: number }>>()
-  const apply = (term: string, seq: number, time: number, del: boolean) => {
+  const state = new Map<string, Map<number, { del: boolean; time: number; x: Positions }>>()
+  const apply = (term: string, seq: number, time: number, del: boolean, x: Positions) => {
     let bySeq = state.get(term)
     if (!bySeq) state.set(term, (bySeq = new Map()))
-    bySeq.set(seq, { del, time })
+    bySeq.set(seq, { del, time, x })
   }
   for (const row of [...rows].sort((a, b) => a.c - b.c)) {
     const r = decodeRow(row)
     r.terms.forEach((term, i) => {
-      for (let k = r.o[i]!; k < r.o[i + 1]!; k++) apply(term, r.s[k]!, r.m[k]!, row.del === 1)
+      for (let k = r.o[i]!; k < r.o[i + 1]!; k++) apply(term, r.s[k]!, r.m[k]!, row.del === 1, r.x[k])
     })
   }
   if (diff) {
-    for (const [term, p] of diff.dels.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, true))
-    for (const [term, p] of diff.adds.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, false))
+    // Removals before additions, as writeDiff orders them.
+    for (const [term, p] of diff.dels.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, true, undefined))
+    for (const [term, p] of diff.adds.map) p.s.forEach((seq, k) => apply(term, seq, p.m[k]!, false, p.x[k]))
   }
   const adds = new PostingsBuilder()
   const dels = new PostingsBuilder()
   for (const [term, bySeq] of state) {
-    for (const [seq, { del, time }] of bySeq) (del ? dels : adds).add(term, seq, time)
+    for (const [seq, { del, time, x }] of bySeq) (del ? dels : adds).add(term, seq, time, del ? undefined : x)
   }
   return { adds, dels }
 }
@@ -401,8 +442,9 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
   const runs = LEVELS.map((_, l) => state.runs?.[l] ?? 0)
   if (state.pending + diff.messages < postingsTuning.foldMessages) {
     const rows: PostingRow[] = []
-    if (diff.adds.size) rows.push(...levelRows(0, gk, ++c, 0, diff.adds))
+    // Removals first: a term whose positions moved is removed and added again (GroupIndexDiff).
     if (diff.dels.size) rows.push(...levelRows(0, gk, ++c, 1, diff.dels))
+    if (diff.adds.size) rows.push(...levelRows(0, gk, ++c, 0, diff.adds))
     await store.postings.bulkPut(rows)
     runs[0]!++
     return { chunks: c, pending: state.pending + diff.messages, runs }
