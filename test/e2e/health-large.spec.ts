@@ -6,8 +6,9 @@ import { startServe, startSimulator } from './fixtures/processes'
 import { connectAndAdd } from './fixtures/app-page'
 
 /**
- * The health report on a larger archive than the demo chat: the simulator's bench group of 20,000
- * messages, synced through the app into the real IndexedDB, then reported page by page.
+ * The health report and the charts on a larger archive than the demo chat: the simulator's bench
+ * group of 20,000 messages, synced through the app into the real IndexedDB, then reported page by
+ * page and charted from the counts kept with the messages.
  */
 const shots = resolve(__dirname, '../../test-results/screenshots')
 mkdirSync(shots, { recursive: true })
@@ -47,4 +48,23 @@ test('the health report of a 20,000-message group: complete, no holes, every mes
     await expect(group.locator(`tr[data-kind="${kind}"] td`).first(), kind).toHaveText('0')
   }
   await page.screenshot({ path: join(shots, 'health-07-large-group.png') })
+})
+
+test('the charts of the same group count every one of its 20,000 messages', async () => {
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog', { name: /^Health report/ })).toHaveCount(0)
+  await page.getByRole('button', { name: 'Charts', exact: true }).click()
+  const charts = page.getByTestId('charts')
+  await expect(charts.getByTestId('charts-summary')).toHaveAttribute('data-total', String(messages))
+  const cells = charts.getByRole('gridcell')
+  await expect(cells).toHaveCount(7 * 24)
+  const values = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
+  expect(values.reduce((a, b) => a + b, 0)).toBe(messages)
+  const senders = await charts.getByRole('list', { name: 'Top senders' }).getByRole('listitem').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
+  // Senders beyond the top ones are summed under "others" (absent when every sender is listed).
+  const othersRow = charts.locator('.others')
+  const others = (await othersRow.count()) ? Number(await othersRow.getAttribute('data-count')) : 0
+  expect(senders.reduce((a, b) => a + b, 0) + others).toBe(messages)
+  await expect(charts.getByTestId('day-chart').locator('canvas')).toHaveCount(1)
+  await page.screenshot({ path: join(shots, 'charts-08-large-group.png') })
 })
