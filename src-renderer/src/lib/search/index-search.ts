@@ -10,9 +10,12 @@
  * 2. What the index cannot decide — quoted phrases and symbol-only words (substrings), their
  *    negations, and a Latin prefix shorter than 3 letters when something else narrows the search —
  *    is checked on the candidates with the reference predicate, a page at a time; the count then
- *    checks them all.
+ *    checks them all. A phrase of two or more words first keeps only the candidates where its
+ *    words stand at the phrase's distances (the index keeps word positions), so few are read.
  * 3. A query with no lookup (only dates, or nothing) counts and pages through the messages'
  *    [gk+time] index; with negations or phrases it reads that index's keys as the candidates.
+ * 4. A query of one term (and dates) gets its first page from the term's rows newest first
+ *    (newestOfTerm), decoding only as many as the page needs; its count reads them all.
  * Results: newest first (time, seq, group key, descending), as SearchRun promises.
  */
 import Dexie from 'dexie'
@@ -294,18 +297,20 @@ async function lookup(reader: RowReader, term: string, prefix: boolean): Promise
   return out
 }
 
-/** Where `term` stands in each message holding it, per group (latest writes win, removals apply). */
-async function positionsOf(reader: RowReader, term: string): Promise<Map<string, Map<number, number[]>>> {
+/** Where `term` stands in the candidates holding it, per group (latest writes win, removals apply). */
+async function positionsOf(reader: RowReader, term: string, candidates: Map<string, Set<number>>): Promise<Map<string, Map<number, number[]>>> {
   const position = termPosition(term)
   const rows = (await Promise.all(levelSpans({ lo: position, hi: position + 1 }).map(([lo, hi]) => reader.rows(lo, hi)))).flat()
   const out = new Map<string, Map<number, number[]>>()
   for (const row of [...rows].sort((a, b) => a.c - b.c)) {
-    const found = findTerms(row, term, false)
+    const wanted = candidates.get(row.gk)
+    const found = wanted ? findTerms(row, term, false) : []
     if (!found.length) continue
     let bySeq = out.get(row.gk)
     if (!bySeq) out.set(row.gk, (bySeq = new Map()))
     const p = termPostings(row, found[0]!.i, term, true)
     for (let k = 0; k < p.s.length; k++) {
+      if (!wanted!.has(p.s[k]!)) continue
       if (row.del) bySeq.delete(p.s[k]!)
       else bySeq.set(p.s[k]!, p.x?.[k] ?? [])
     }
@@ -320,7 +325,8 @@ async function positionsOf(reader: RowReader, term: string): Promise<Map<string,
  */
 async function filterPhrase(reader: RowReader, sets: Sets, parts: { term: string; pos: number }[]): Promise<Sets> {
   const terms = [...new Set(parts.map((p) => p.term))]
-  const at = new Map(await Promise.all(terms.map(async (t) => [t, await positionsOf(reader, t)] as const)))
+  const candidates = new Map([...sets].map(([gk, list]) => [gk, new Set(list.s)] as const))
+  const at = new Map(await Promise.all(terms.map(async (t) => [t, await positionsOf(reader, t, candidates)] as const)))
   const out: Sets = new Map()
   for (const [gk, list] of sets) {
     const maps = parts.map((p) => at.get(p.term)!.get(gk))
@@ -572,7 +578,8 @@ function candidateRun(
   db: AppDB,
   prepared: PreparedSearch,
   candidates: () => Promise<Ranked>,
-  verify: boolean
+  verify: boolean,
+  newest?: (k: number) => Promise<Ranked | undefined>
 ): SearchRun {
   if (!verify) {
     let all: Ranked | undefined
@@ -580,7 +587,9 @@ function candidateRun(
       query: prepared.query,
       count: async () => (all ??= await candidates()).n,
       page: async (offset, limit) => {
-        const o = (all ??= await candidates())
+        // An early page, before anything needed every posting: only the newest rows are decoded.
+        const early = !all && newest && offset + limit <= 500 ? await newest(offset + limit) : undefined
+        const o = early ?? (all ??= await candidates())
         const to = Math.min(o.n, offset + limit)
         if (offset >= to) return []
         return (await rowsOf(db, o, offset, to)).flatMap((r) => (r ? [hit(r)] : []))
@@ -710,7 +719,66 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
       // see postings before the move and another after it.
       return new Ranked(await db.transaction('r', [db.postings, db.messages], () => evaluate(new RowReader(db, gks, allGroups))))
     })())
-  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify) }
+  const single = p.positive.length === 1 && p.positive[0]!.length === 1 && !p.positive[0]![0]!.prefix ? p.positive[0]![0]!.term : undefined
+  const newest =
+    single !== undefined && p.negative.length === 0 && !p.verify && p.phrases.length === 0
+      ? (k: number) => {
+          Object.assign(lastSearchStats, { rows: 0, bytes: 0, readMs: 0 })
+          return db.transaction('r', [db.postings, db.messages], () => newestOfTerm(new RowReader(db, gks, allGroups), single, p.keepTime, k))
+        }
+      : undefined
+  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify, newest) }
+}
+
+/**
+ * The first k results of a query that is one term (and dates): the term's segments newest row
+ * first (by mt), decoded until k results are newer than every row left, which cannot hold a newer
+ * posting. Undefined when a removal row is among them (removals must then apply in chunk order
+ * over every row): the full evaluation answers.
+ */
+async function newestOfTerm(reader: RowReader, term: string, keep: Plan['keepTime'], k: number): Promise<Ranked | undefined> {
+  const position = termPosition(term)
+  const rows = (await Promise.all(levelSpans({ lo: position, hi: position + 1 }).map(([lo, hi]) => reader.rows(lo, hi)))).flat()
+  const segments: { row: PostingRow; i: number }[] = []
+  for (const row of rows) {
+    const found = findTerms(row, term, false)
+    if (!found.length) continue
+    if (row.del) return undefined
+    segments.push({ row, i: found[0]!.i })
+  }
+  segments.sort((a, b) => b.row.mt - a.row.mt)
+  // gk → seq → [time, chunk]: a seq found twice keeps its newest chunk's time.
+  const found = new Map<string, Map<number, [number, number]>>()
+  const newerThan = (t: number) => {
+    let n = 0
+    for (const bySeq of found.values()) for (const [time] of bySeq.values()) if (time > t) n++
+    return n
+  }
+  let total = 0
+  let left = -1
+  for (let j = 0; j < segments.length; j++) {
+    const { row, i } = segments[j]!
+    const p = termPostings(row, i, term)
+    let bySeq = found.get(row.gk)
+    if (!bySeq) found.set(row.gk, (bySeq = new Map()))
+    for (let q = 0; q < p.s.length; q++) {
+      const time = p.m[q]!
+      if (!keep.every((f) => f(time))) continue
+      const had = bySeq.get(p.s[q]!)
+      if (had && had[1] > row.c) continue
+      if (!had) total++
+      bySeq.set(p.s[q]!, [time, row.c])
+    }
+    left = segments[j + 1]?.row.mt ?? -1
+    if (left >= 0 && total >= k && newerThan(left) >= k) break
+  }
+  const sets: Sets = new Map()
+  for (const [gk, bySeq] of found) {
+    const entries = [...bySeq].filter(([, [time]]) => time > left).sort((a, b) => a[0] - b[0])
+    if (!entries.length) continue
+    sets.set(gk, { s: Float64Array.from(entries, (e) => e[0]), m: Uint32Array.from(entries, (e) => e[1][0]) })
+  }
+  return new Ranked(sets)
 }
 
 function filterSets(sets: Sets, keep: Plan['keepTime']): Sets {

@@ -100,35 +100,56 @@ export function decodePostings(
   let seq = 0
   let time = 0
   let i = from
-  let v = 0
-  const next = () => {
-    v = 0
-    let mul = 1
-    let byte: number
-    do {
-      byte = d[i++]!
-      v += (byte & 0x7f) * mul
-      mul *= 0x80
-    } while (byte & 0x80)
-    return v
-  }
+  // Varints inline, with a fast path for one byte (most of them): this loop decodes every
+  // posting a search reads.
   while (i < to) {
-    seq += next()
-    const z = next()
-    time += z % 2 === 0 ? z / 2 : -(z + 1) / 2
+    let b = d[i++]!
+    let v = b & 0x7f
+    for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+      b = d[i++]!
+      v += (b & 0x7f) * mul
+    }
+    seq += v
+    b = d[i++]!
+    v = b & 0x7f
+    for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+      b = d[i++]!
+      v += (b & 0x7f) * mul
+    }
+    time += v % 2 === 0 ? v / 2 : -(v + 1) / 2
     s[k] = seq
     m[k] = time
     if (positions) {
-      const first = next()
-      let p: Positions
-      if (first !== 0) {
-        p = [(first >> 1) - 1]
-        if (first & 1) {
-          const more = next()
-          for (let j = 0; j < more; j++) p.push(p[j]! + next())
-        }
+      b = d[i++]!
+      v = b & 0x7f
+      for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+        b = d[i++]!
+        v += (b & 0x7f) * mul
       }
-      if (x) x[k] = p
+      if (v & 1) {
+        // More than one: the count of the others, then their distances.
+        b = d[i++]!
+        let more = b & 0x7f
+        for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+          b = d[i++]!
+          more += (b & 0x7f) * mul
+        }
+        let p = (v >> 1) - 1
+        const list: number[] | undefined = x ? [p] : undefined
+        for (let j = 0; j < more; j++) {
+          b = d[i++]!
+          let dv = b & 0x7f
+          for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+            b = d[i++]!
+            dv += (b & 0x7f) * mul
+          }
+          p += dv
+          list?.push(p)
+        }
+        if (x) x[k] = list
+      } else if (x) {
+        x[k] = v === 0 ? undefined : [(v >> 1) - 1]
+      }
     }
     k++
   }

@@ -3,20 +3,21 @@
  * as the messages they describe (archive-repo.ts writeGroups), so the index is never out of step.
  *
  * Why this shape (measured in Chromium before choosing; README, "How search stays fast"): an
- * IndexedDB put costs about 75 µs whatever its size up to tens of KB, while reading costs by the
- * byte (10–20 µs per KB). A multiEntry index over every term writes one entry per term per message
- * and collapses ingest; a row per term is worse. Here a write puts a few hundred rows at most,
- * each packing many terms, and a lookup reads one bucket per level: a few KB per level.
+ * IndexedDB put costs 75–180 µs whatever its size up to tens of KB, while reading costs by the
+ * byte (10–50 µs per KB). A multiEntry index over every term writes one entry per term per message
+ * and collapses ingest; a row per term is worse. Here a write puts a few dozen rows (a merge a few
+ * hundred to a few thousand), each packing many terms, and a lookup reads one bucket per level.
  *
  * The index of a group is a small log-structured merge tree (LEVELS):
  * - level 0 holds small writes (a sync commits whatever arrived while the last transaction ran,
  *   sometimes a few dozen messages): one run per write, cut into 16 buckets;
  * - when level 0 holds foldMessages messages, the write that crosses the line folds them, with
- *   its own postings, into one level-1 run (128 buckets), and deletes them; a write that big on
+ *   its own postings, into one level-1 run (32 buckets), and deletes them; a write that big on
  *   its own goes straight to level 1;
  * - when a level holds `fanout` runs, they merge into one run of the next level, which has 8×
- *   the buckets: a bucket of any level holds a few hundred postings per run, and a lookup reads
- *   at most fanout rows per level, plus the runs of the last level (one per 8³ folds).
+ *   the buckets (256, then 2,048): a bucket of any level holds about a thousand postings per
+ *   run, and a lookup reads at most fanout − 1 rows per level, plus the runs of the last level
+ *   (one per 8² folds).
  * All of it happens inside the write's one transaction.
  *
  *   key [b, gk, c]   b: bucket, LEVELS[l].base + the top LEVELS[l].bits of the terms' position
@@ -24,10 +25,12 @@
  *                    integer per write, so rows apply in the order they were written; a run's
  *                    rows beyond rowPostings postings are parts c + k / 2^20)
  *   t  '\n' + the row's terms, sorted, joined by '\n' + '\n'   (one string: one structured-clone item)
- *   d  every term's postings: seqs (ascending within a term) and their MsgTimeStamps (0 when
- *      unknown), delta-coded varints (postings-codec.ts)
+ *   d  every term's postings: seqs (ascending within a term), their MsgTimeStamps (0 when
+ *      unknown) and, for spaced-script words, where the word stands in the message (quoted
+ *      phrases); delta-coded varints (postings-codec.ts)
  *   o  term i's postings are d[o[i], o[i+1])
  *   del 1: these postings are removals (a rewrite took terms away), applied in chunk order
+ *   mt the newest time among the row's postings
  *
  * A merged run keeps the order: its removals take the lowest chunk number it merged and its
  * additions the highest (a merge nets each (term, seq) to one or the other), and the runs of one
@@ -81,6 +84,8 @@ export interface PostingRow {
   gk: string
   c: number
   del: 0 | 1
+  /** The newest MsgTimeStamp among the row's postings (a search's first page reads newest first). */
+  mt: number
   t: string
   o: Uint32Array
   d: Uint8Array
@@ -305,7 +310,9 @@ function makeRow(b: number, gk: string, c: number, del: 0 | 1, terms: string[], 
     w.postings(s, m, o[i]!, o[i + 1]!, hasPositions(terms[i]!) ? x : undefined)
   }
   offsets[terms.length] = w.length
-  return { b, gk, c, del, t: `\n${terms.join('\n')}\n`, o: offsets, d: w.bytes() }
+  let mt = 0
+  for (let j = 0; j < m.length; j++) if (m[j]! > mt) mt = m[j]!
+  return { b, gk, c, del, mt, t: `\n${terms.join('\n')}\n`, o: offsets, d: w.bytes() }
 }
 
 /** The terms of a row, in order. */
@@ -454,7 +461,7 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
     const buckets = Array.from({ length: 2 ** LEVELS[0]!.bits }, (_, j) => LEVELS[0]!.base + j)
     const level0 = (await Promise.all(buckets.map((b) => bucketRange(store, b, gk).toArray()))).flat()
     ;({ adds, dels } = netPostings(level0, diff))
-    await Promise.all(buckets.map((b) => bucketRange(store, b, gk).delete()))
+    await deleteRanges(store, buckets.map((b) => [[b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]]))
   }
   const rows: PostingRow[] = []
   if (dels.size) rows.push(...levelRows(1, gk, ++c, 1, dels))
