@@ -188,7 +188,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
   const now = options.now ?? new Date()
   const indexing = options.index ?? true
   try {
-    return await database.transaction('rw', [database.messages, database.coverage, database.groups, database.postings, database.activity], async () => {
+    return await database.transaction('rw', [database.messages, database.coverage, database.groups, database.postings, database.activity], async (tx) => {
       const counts = zeroCounts()
       const gks = writes.map((w) => w.gk)
       const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
@@ -259,7 +259,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
       if (options.activity ?? true) for (let i = 0; i < activity.length; i++) await writeActivity(database, writes[i]!.gk, activity[i]!)
       for (let i = 0; i < diffs.length; i++) {
         const group = nextGroups[i]!
-        group.index = await writePostings(database, group.gk, group.index ?? emptyIndexState(), diffs[i]!)
+        group.index = await writePostings({ postings: database.postings, tx }, group.gk, group.index ?? emptyIndexState(), diffs[i]!)
       }
       await database.coverage.bulkPut(nextCoverage)
       await database.groups.bulkPut(nextGroups)

@@ -36,7 +36,7 @@
  * additions the highest (a merge nets each (term, seq) to one or the other), and the runs of one
  * level are always newer than those of the next.
  */
-import Dexie from 'dexie'
+import Dexie, { type Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { hasPositions, indexEntries, indexTime, termPosition } from '@shared/search/index-terms'
 import { ByteWriter, decodePostings, type Positions } from './postings-codec'
@@ -403,9 +403,13 @@ function netPostings(rows: PostingRow[], diff?: GroupIndexDiff): { adds: Posting
   return { adds, dels }
 }
 
-/** The part of the store the index writes: the `postings` table inside the caller's transaction. */
+/**
+ * The part of the store the index writes: the `postings` table, and the caller's transaction it is
+ * written in (named, not found through Dexie's zone: an upgrade transaction has none).
+ */
 export interface PostingsStore {
   postings: Dexie.Table<PostingRow, [number, string, number]>
+  tx: Transaction
 }
 
 /** One group's rows of one bucket, in chunk order. */
@@ -414,15 +418,22 @@ function bucketRange(store: PostingsStore, b: number, gk: string) {
 }
 
 /**
- * Deletes key ranges of the postings table in the current transaction. Collection.delete() counts
- * each range first (as costly again in Chromium); DBCore's deleteRange is the delete alone.
+ * Deletes key ranges of the postings table in the caller's transaction with IndexedDB's own
+ * delete(range). Collection.delete() counts each range first (as costly again in Chromium), and
+ * Dexie's DBCore needs the transaction's zone, which an upgrade transaction does not keep across
+ * awaits. Nothing observes the postings table live, so Dexie need not hear of these deletes.
  */
 function deleteRanges(store: PostingsStore, ranges: [unknown[], unknown[]][]): Promise<unknown> {
-  const trans = Dexie.currentTransaction
-  if (!trans) throw new Error('deleteRanges: not in a transaction')
-  const core = store.postings.core
+  const os = store.tx.idbtrans.objectStore(store.postings.name)
   return Dexie.Promise.all(
-    ranges.map(([lower, upper]) => Dexie.Promise.resolve(core.mutate({ trans: trans.idbtrans as never, type: 'deleteRange', range: { type: 2, lower, upper } })))
+    ranges.map(
+      ([lower, upper]) =>
+        new Dexie.Promise((resolve, reject) => {
+          const req = os.delete(Dexie.dependencies.IDBKeyRange.bound(lower, upper))
+          req.onsuccess = () => resolve(undefined)
+          req.onerror = () => reject(req.error)
+        })
+    )
   )
 }
 
