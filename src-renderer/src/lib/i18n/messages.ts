@@ -13,6 +13,7 @@ import { timelineEn, timelineZh } from './timeline-messages'
 const appEn = {
   'app.name': 'TIM Archive',
   'app.loading': 'Opening the archive…',
+  'app.reindexing': 'This version of the app indexes your archive for search once: {done} of {total} messages so far.',
   'app.skipToMain': 'Skip to the main content',
   'app.hostError': 'The app could not reach its host: {message}',
 
@@ -193,6 +194,7 @@ export type AppMessageKey = keyof typeof appEn
 const appZh: Record<AppMessageKey, string> = {
   'app.name': 'TIM Archive',
   'app.loading': '正在打开归档…',
+  'app.reindexing': '此版本的应用需要为归档重新建立一次搜索索引：已处理 {done} / {total} 条消息。',
   'app.skipToMain': '跳到主要内容',
   'app.hostError': '应用无法连接到宿主程序：{message}',
 
