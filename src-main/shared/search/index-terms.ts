@@ -21,7 +21,7 @@
 import type { ArchivedMessage } from '../archive-record'
 import { messageView, type HasFeature, type IsFeature } from './extract-text'
 import { normalize } from './normalize'
-import { cjkLetter, mayHoldCjk, tokenizeWithPositions } from './tokenize'
+import { isCjkCodePoint, tokenizeWithPositions, type Positions } from './tokenize'
 
 const feature = '\u0001'
 
@@ -49,15 +49,17 @@ export function indexTime(m: ArchivedMessage): number {
 }
 
 /**
- * The deduplicated index terms of a message (its text terms, then its feature terms), and where its
- * spaced-script word parts stand (tokenize.ts tokenizeWithPositions), for quoted phrases.
+ * The deduplicated index terms of a message (its text terms, then its feature terms), and where
+ * each one's spaced-script word parts stand (tokenize.ts tokenizeWithPositions, by the same index),
+ * for quoted phrases.
  */
-export function indexEntries(m: ArchivedMessage): { terms: string[]; positions: Map<string, number[]> } {
+export function indexEntries(m: ArchivedMessage): { terms: string[]; positions: Positions[] } {
   const view = messageView(m)
   const { terms, positions } = tokenizeWithPositions(view.text)
   if (typeof m.From_Account === 'string' && normalize(m.From_Account)) terms.push(fromTerm(m.From_Account))
   for (const h of view.features.has) terms.push(hasTerm(h))
   for (const i of view.features.is) terms.push(isTerm(i))
+  positions.length = terms.length
   return { terms, positions }
 }
 
@@ -72,8 +74,7 @@ export function indexTerms(m: ArchivedMessage): string[] {
  * CJK terms and feature terms have none.
  */
 export function hasPositions(term: string): boolean {
-  if (term.charCodeAt(0) === 1) return false
-  return !mayHoldCjk.test(term[0]!) || !cjkLetter.test(String.fromCodePoint(term.codePointAt(0)!))
+  return term.charCodeAt(0) !== 1 && !isCjkCodePoint(term.codePointAt(0)!)
 }
 
 /** The top bits of a spaced-script word's position that come from its first 3 code units. */

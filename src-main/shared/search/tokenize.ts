@@ -81,8 +81,6 @@ function scan(text: string): Segment[] {
 }
 
 const surrogate = /[\ud800-\udfff]/
-/** The segment pattern for tokenizeNormalized's exec loop (its own instance: exec moves lastIndex). */
-const segmentExec = new RegExp(segmentPattern.source, 'gu')
 /**
  * A run of letters, marks and digits of any script, joined as word chains are: every segment lies
  * inside one, and a run with no CJK letter is exactly one word chain. Much cheaper to match than
@@ -95,8 +93,22 @@ const letterRun = new RegExp(`[\\p{L}\\p{M}\\p{N}]+(?:${joiner}[\\p{L}\\p{M}\\p{
  * tokenize.test.ts checks every code point against cjkChar.
  */
 export const mayHoldCjk = /[\u0305\u0323\u1100-\uffff]/
-/** A single CJK letter (the tokenizer's definition), for tests. */
+/** A single CJK letter (the tokenizer's definition). */
 export const cjkLetter = new RegExp(`^${cjkChar}$`, 'u')
+/** letterRun's twin for the runs inside one (exec moves lastIndex). */
+const innerLetterRun = new RegExp(letterRun.source, 'gu')
+
+/** Per BMP code point: 0 not yet asked, 1 a CJK letter, 2 not. Filled as text is read. */
+const cjkBmp = new Uint8Array(0x10000)
+
+/** Whether a code point is a CJK letter (cjkChar), answered from a table after the first time. */
+export function isCjkCodePoint(cp: number): boolean {
+  if (cp < 0x1100) return cp === 0x305 || cp === 0x323
+  if (cp > 0xffff) return cjkLetter.test(String.fromCodePoint(cp))
+  let v = cjkBmp[cp]!
+  if (v === 0) cjkBmp[cp] = v = cjkLetter.test(String.fromCharCode(cp)) ? 1 : 2
+  return v === 1
+}
 
 /**
  * What tokenizing collects: the terms, and (when asked) where each word part stands. Positions
@@ -106,17 +118,37 @@ export const cjkLetter = new RegExp(`^${cjkChar}$`, 'u')
  * their bigrams.
  */
 class Tokens {
-  readonly terms = new Set<string>()
+  /** Each term's ordinal in `list`. */
+  private readonly seen = new Map<string, number>()
+  /** The terms, in order of first appearance. */
+  readonly list: string[] = []
+  /** When asked: where each term's word parts stand, by ordinal. */
+  readonly at: Positions[] | undefined
   pos = 0
 
-  constructor(readonly positions?: Map<string, number[]>) {}
+  constructor(withPositions = false) {
+    this.at = withPositions ? [] : undefined
+  }
+
+  add(term: string): void {
+    if (this.seen.has(term)) return
+    this.seen.set(term, this.list.length)
+    this.list.push(term)
+    this.at?.push(undefined)
+  }
 
   part(term: string): void {
-    this.terms.add(term)
-    if (this.positions) {
-      const list = this.positions.get(term)
-      if (list) list.push(this.pos)
-      else this.positions.set(term, [this.pos])
+    const at = this.at
+    const i = this.seen.get(term)
+    if (i === undefined) {
+      this.seen.set(term, this.list.length)
+      this.list.push(term)
+      at?.push(this.pos)
+    } else if (at) {
+      const p = at[i]
+      if (p === undefined) at[i] = this.pos
+      else if (typeof p === 'number') at[i] = [p, this.pos]
+      else p.push(this.pos)
     }
     this.pos++
   }
@@ -128,33 +160,44 @@ class Tokens {
     }
     const parts = word.split(joinerPattern)
     for (const p of parts) this.part(clip(p))
-    this.terms.add(clip(parts.join('')))
+    this.add(clip(parts.join('')))
   }
 
-  /** The terms of the segments of `text` (segmentPattern's reading of it). */
+  /**
+   * The terms of the segments of a run of letters (segmentPattern's reading of it): its stretches
+   * of CJK letters are CJK runs; what lies between them holds word chains only.
+   */
   segments(text: string): void {
-    const out = this.terms
-    segmentExec.lastIndex = 0
-    for (let m = segmentExec.exec(text); m; m = segmentExec.exec(text)) {
-      const run = m[1]
-      if (run === undefined) {
-        this.wordChain(m[0])
-        continue
-      }
-      if (!surrogate.test(run)) {
-        // One code unit per character (nearly all CJK text): slices, no concatenation.
-        for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2))
-        for (let i = 0; i < run.length; i++) out.add(run[i]!)
+    for (let i = 0; i < text.length; ) {
+      const start = i
+      const cjk = isCjkCodePoint(text.codePointAt(i)!)
+      do i += text.codePointAt(i)! > 0xffff ? 2 : 1
+      while (i < text.length && isCjkCodePoint(text.codePointAt(i)!) === cjk)
+      if (cjk) {
+        this.cjkRun(text.slice(start, i))
       } else {
-        let prev: string | undefined
-        for (const ch of run) {
-          if (prev !== undefined) out.add(prev + ch)
-          prev = ch
-        }
-        for (const ch of run) out.add(ch)
+        const between = text.slice(start, i)
+        innerLetterRun.lastIndex = 0
+        for (let m = innerLetterRun.exec(between); m; m = innerLetterRun.exec(between)) this.wordChain(m[0])
       }
-      this.pos++
     }
+  }
+
+  /** A CJK run: its bigrams, then its unigrams; one position. */
+  cjkRun(run: string): void {
+    if (!surrogate.test(run)) {
+      // One code unit per character (nearly all CJK text): slices, no concatenation.
+      for (let i = 0; i + 1 < run.length; i++) this.add(run.slice(i, i + 2))
+      for (let i = 0; i < run.length; i++) this.add(run[i]!)
+    } else {
+      let prev: string | undefined
+      for (const ch of run) {
+        if (prev !== undefined) this.add(prev + ch)
+        prev = ch
+      }
+      for (const ch of run) this.add(ch)
+    }
+    this.pos++
   }
 
   /** Runs of letters are found first; only one that may hold a CJK letter is read for segments. */
@@ -175,13 +218,24 @@ class Tokens {
  * several) the parts run together.
  */
 export function tokenizeNormalized(text: string): string[] {
-  return [...new Tokens().text(text).terms]
+  return new Tokens().text(text).list
 }
 
-/** tokenizeNormalized's terms, and the positions of the spaced-script word parts among them. */
-export function tokenizeWithPositions(text: string): { terms: string[]; positions: Map<string, number[]> } {
-  const t = new Tokens(new Map()).text(text)
-  return { terms: [...t.terms], positions: t.positions! }
+/**
+ * Where a term's word parts stand in a text: one position as a number (nearly always), several
+ * in order, or undefined (no part of its own: a CJK term, or only the run-together form of a chain).
+ */
+export type Positions = number | number[] | undefined
+
+/** The positions as a list. */
+export function positionList(p: Positions): number[] {
+  return p === undefined ? [] : typeof p === 'number' ? [p] : p
+}
+
+/** tokenizeNormalized's terms, and (by the same index) the positions of each one's word parts. */
+export function tokenizeWithPositions(text: string): { terms: string[]; positions: Positions[] } {
+  const t = new Tokens(true).text(text)
+  return { terms: t.list, positions: t.at! }
 }
 
 /**
@@ -190,7 +244,10 @@ export function tokenizeWithPositions(text: string): { terms: string[]; position
  */
 export function phraseParts(phrase: string): { term: string; pos: number }[] {
   const parts: { term: string; pos: number }[] = []
-  for (const [term, list] of tokenizeWithPositions(normalize(phrase)).positions) for (const pos of list) parts.push({ term, pos })
+  const { terms, positions } = tokenizeWithPositions(normalize(phrase))
+  terms.forEach((term, i) => {
+    for (const pos of positionList(positions[i])) parts.push({ term, pos })
+  })
   return parts.sort((a, b) => a.pos - b.pos)
 }
 

@@ -22,7 +22,7 @@ import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { fromTerm, hasTerm, isTerm, prefixSpan, spansEverything, termPosition } from '@shared/search/index-terms'
 import { normalize } from '@shared/search/normalize'
-import { phraseParts } from '@shared/search/tokenize'
+import { phraseParts, positionList } from '@shared/search/tokenize'
 import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
@@ -312,7 +312,7 @@ async function positionsOf(reader: RowReader, term: string, candidates: Map<stri
     for (let k = 0; k < p.s.length; k++) {
       if (!wanted!.has(p.s[k]!)) continue
       if (row.del) bySeq.delete(p.s[k]!)
-      else bySeq.set(p.s[k]!, p.x?.[k] ?? [])
+      else bySeq.set(p.s[k]!, positionList(p.x?.[k]))
     }
   }
   return out

@@ -11,8 +11,9 @@
  * once within its first 63 words.
  */
 
-/** Positions of one posting (ascending), or undefined for none. */
-export type Positions = number[] | undefined
+import type { Positions } from '@shared/search/tokenize'
+
+export type { Positions }
 
 /** Appends varints to a growing byte buffer. */
 export class ByteWriter {
@@ -66,6 +67,10 @@ export class ByteWriter {
   }
 
   private positions(p: Positions): void {
+    if (typeof p === 'number') {
+      this.varint((p + 1) * 2)
+      return
+    }
     if (!p || p.length === 0) {
       this.varint(0)
       return
@@ -148,7 +153,7 @@ export function decodePostings(
         }
         if (x) x[k] = list
       } else if (x) {
-        x[k] = v === 0 ? undefined : [(v >> 1) - 1]
+        x[k] = v === 0 ? undefined : (v >> 1) - 1
       }
     }
     k++

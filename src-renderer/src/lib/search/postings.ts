@@ -15,9 +15,9 @@
  *   its own postings, into one level-1 run (32 buckets), and deletes them; a write that big on
  *   its own goes straight to level 1;
  * - when a level holds `fanout` runs, they merge into one run of the next level, which has 8×
- *   the buckets (256, then 2,048): a bucket of any level holds about a thousand postings per
- *   run, and a lookup reads at most fanout − 1 rows per level, plus the runs of the last level
- *   (one per 8² folds).
+ *   the buckets (256, then 2,048): a bucket of any level holds a thousand to a few thousand
+ *   postings per run, and a lookup reads at most fanout − 1 rows per level, plus the runs of the
+ *   last level (one per 8² folds).
  * All of it happens inside the write's one transaction.
  *
  *   key [b, gk, c]   b: bucket, LEVELS[l].base + the top LEVELS[l].bits of the terms' position
@@ -39,6 +39,7 @@
 import Dexie, { type Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { hasPositions, indexEntries, indexTime, termPosition } from '@shared/search/index-terms'
+import { positionList } from '@shared/search/tokenize'
 import { ByteWriter, decodePostings, type Positions } from './postings-codec'
 
 export interface Level {
@@ -151,24 +152,25 @@ export class GroupIndexDiff {
     const time = indexTime(after)
     const next = indexEntries(after)
     if (!before) {
-      for (const term of next.terms) this.adds.add(term, seq, time, next.positions.get(term))
+      next.terms.forEach((term, i) => this.adds.add(term, seq, time, next.positions[i]))
       this.messages++
       return
     }
     const prev = indexEntries(before)
-    const prevSet = new Set(prev.terms)
+    const prevAt = new Map(prev.terms.map((term, i) => [term, i]))
     const nextSet = new Set(next.terms)
     const beforeTime = indexTime(before)
     let changed = false
-    for (const term of next.terms) {
-      const positions = next.positions.get(term)
-      if (prevSet.has(term)) {
-        if (samePositions(prev.positions.get(term), positions)) continue
+    next.terms.forEach((term, i) => {
+      const positions = next.positions[i]
+      const j = prevAt.get(term)
+      if (j !== undefined) {
+        if (samePositions(prev.positions[j], positions)) return
         this.dels.add(term, seq, beforeTime)
       }
       this.adds.add(term, seq, time, positions)
       changed = true
-    }
+    })
     for (const term of prev.terms) {
       if (!nextSet.has(term)) {
         this.dels.add(term, seq, beforeTime)
@@ -180,10 +182,9 @@ export class GroupIndexDiff {
 }
 
 function samePositions(a: Positions, b: Positions): boolean {
-  if (a === b) return true
-  if (!a || !b || a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
+  const x = positionList(a)
+  const y = positionList(b)
+  return x.length === y.length && x.every((p, i) => p === y[i])
 }
 
 /** Postings s[from, to) with their times m[from, to) and positions x[from, to), ascending by seq. */
