@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
 import { scanJsonl } from '../export/jsonl-source'
-import { checkTimeZone, isoTime, monthKey } from '../export/model'
+import { checkTimeZone, isoTime, periodKey } from '../export/model'
 import { exportFormats, parseSplit, type ExportFormat, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
@@ -22,7 +22,8 @@ seq). The file appears only when complete: it is written under a temporary name 
   --before DATE      only messages before DATE begins
   --query Q          only messages matching Q, in the app's search language: words, "phrases",
                      from:ID in:GROUP on:/before:/after:DATE has:image|file|link|… is:deleted|…, -not
-  --split S          several files: count:N messages, size:MB, or month (HTML adds an index.html)
+  --split S          several files: count:N messages, size:MB, or one per year, month or day
+                     (HTML adds an index.html)
   --time-zone TZ     the IANA time zone for times and dates (default UTC), e.g. Asia/Shanghai
 
 Lines of the archive that are not records (a torn last line) are skipped and reported.
@@ -105,13 +106,14 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
   const groupSet = new Set(groups)
   const matches = compileQuery({ clauses }, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
   const keep = (m: ArchivedMessage): boolean => (groupSet.size === 0 || groupSet.has(m.GroupId)) && matches(m)
-  const primaryKey =
-    split?.kind === 'month'
-      ? (m: ArchivedMessage): number => {
-          const k = monthKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, timeZone)
-          return k === 'undated' ? Number.MAX_SAFE_INTEGER : Number(k.replace('-', ''))
-        }
-      : undefined
+  // A period split puts every group's messages of one period in one file: read in period order.
+  const period = split && split.kind !== 'count' && split.kind !== 'size' ? split.kind : undefined
+  const primaryKey = period
+    ? (m: ArchivedMessage): number => {
+        const k = periodKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, timeZone, period)
+        return k === 'undated' ? Number.MAX_SAFE_INTEGER : Number(k.replace(/-/g, ''))
+      }
+    : undefined
 
   const progress = new LineProgress(process.stderr)
   const scan = await scanJsonl(input, {

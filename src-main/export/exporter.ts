@@ -1,6 +1,6 @@
 /**
  * The exporter: streams chunks of messages through a format's writer into file sinks, rotating
- * partitions (by message count, size or month) and always closing a part with its postamble.
+ * partitions (by message count, size, year, month or day) and always closing a part with its postamble.
  * Memory is bounded by one chunk plus a small output buffer, whatever the number of messages.
  */
 import { join } from 'node:path'
@@ -8,7 +8,7 @@ import type { ArchivedMessage } from '../shared/archive-record'
 import { FileSink, TempDir } from './file-sink'
 import { JsonWriter, JsonlWriter, CsvWriter, MarkdownWriter, TxtWriter } from './formats'
 import { HtmlWriter, htmlIndex, type HtmlNav, type IndexEntry } from './html'
-import { monthKey } from './model'
+import { periodKey } from './model'
 import { formatExtension, type ExportFormat, type ExportMeta, type ExportWriter, type Split } from './types'
 
 export function createWriter(format: ExportFormat, timeZone: string, nav?: () => HtmlNav): ExportWriter {
@@ -112,7 +112,9 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
     return name
   }
   const labelFor = (m: ArchivedMessage, n: number): string =>
-    split.kind === 'month' ? monthKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, tz) : `part-${String(n).padStart(4, '0')}`
+    split.kind === 'count' || split.kind === 'size'
+      ? `part-${String(n).padStart(4, '0')}`
+      : periodKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, tz, split.kind)
 
   const open = async (label: string, file: string): Promise<OpenPart> => {
     used.add(file)

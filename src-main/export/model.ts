@@ -303,8 +303,11 @@ export function isoTime(sec: number | undefined, tz: string): string {
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}${off === '' ? 'Z' : off}`
 }
 
-/** `YYYY-MM` of a Unix time in a time zone (the month partition key); 'undated' without a time. */
-export function monthKey(sec: number | undefined, tz: string): string {
+/**
+ * The partition key of a Unix time in a time zone: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` for a year,
+ * month or day split; 'undated' without a time.
+ */
+export function periodKey(sec: number | undefined, tz: string, period: 'year' | 'month' | 'day'): string {
   const iso = isoTime(sec, tz)
-  return iso ? iso.slice(0, 7) : 'undated'
+  return iso ? iso.slice(0, period === 'year' ? 4 : period === 'month' ? 7 : 10) : 'undated'
 }

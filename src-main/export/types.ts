@@ -56,9 +56,13 @@ export interface ExportWriter {
 export type Split =
   | { kind: 'count'; messages: number }
   | { kind: 'size'; bytes: number }
-  | { kind: 'month' }
+  | { kind: Period }
 
-/** Parses `count:N`, `size:MB` or `month`; a sentence for the user when it is none of them. */
+/** The calendar periods an export can be cut by, one file per period (in the export's time zone). */
+export const splitPeriods = ['year', 'month', 'day'] as const
+export type Period = (typeof splitPeriods)[number]
+
+/** Parses `count:N`, `size:MB`, `year`, `month` or `day`; a sentence for the user when it is none of them. */
 export function parseSplit(s: string): Split | { error: string } {
   const m = /^(count|size):(\d+(?:\.\d+)?)$/i.exec(s.trim())
   if (m) {
@@ -70,6 +74,7 @@ export function parseSplit(s: string): Split | { error: string } {
     if (!(n > 0)) return { error: `size:${m[2]} needs a size in MB above 0.` }
     return { kind: 'size', bytes: Math.round(n * 1024 * 1024) }
   }
-  if (/^month$/i.test(s.trim())) return { kind: 'month' }
-  return { error: `"${s}" is not a split: use count:N (messages per file), size:MB (megabytes per file) or month.` }
+  const period = splitPeriods.find((p) => p === s.trim().toLowerCase())
+  if (period) return { kind: period }
+  return { error: `"${s}" is not a split: use count:N (messages per file), size:MB (megabytes per file), year, month or day.` }
 }

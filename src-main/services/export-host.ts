@@ -9,6 +9,8 @@
  *                         disk): the renderer sends the next one only then, so memory stays
  *                         bounded on both sides whatever the size
  *   finish(id)          → the postamble, fsync, rename; browser mode gets a one-time download URL
+ *                         (a split export's folder is packed into one .zip first: a browser
+ *                         downloads files, not folders)
  *   cancel(id)          → the temporary file is removed; nothing appears under the final name
  *
  * One write in flight per export. An export nobody writes to for `idleMs` is cancelled (the page
@@ -18,6 +20,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runExport, type ExportResult } from '../export/exporter'
+import { zipFiles } from '../export/zip'
 import { parseSplit, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import type { AppError, ExportFinished, ExportStartInput, ExportStarted, Result } from '../shared/ipc/contract'
@@ -99,6 +102,8 @@ interface Job {
   name: string
   /** Browser mode: the folder the file is written in. */
   webDir?: string
+  /** Browser mode, split export: the folder of parts (job.name) goes into this .zip. */
+  zipName?: string
   timer?: NodeJS.Timeout
 }
 
@@ -134,9 +139,7 @@ export class ExportHost {
       if (!chosen) return fail('CANCELLED', 'No destination was chosen.')
       out = chosen
     } else {
-      // A browser downloads one file: a split export (a folder of files) is for the desktop app
-      // and the CLI.
-      if (split) return fail('INVALID', 'A split export writes a folder of files, which a browser cannot download: export one file here, or use the desktop app or tim-archive export.')
+      // A browser downloads one file: a split export's folder of parts is zipped at the end.
       if (!this.opts.downloadDir) return fail('INTERNAL', 'No download folder is configured.')
       webDir = join(this.opts.downloadDir, id)
       await mkdir(webDir, { recursive: true, mode: 0o700 })
@@ -157,6 +160,7 @@ export class ExportHost {
     const abort = new AbortController()
     const job: Job = { id, queue, abort, failure: undefined, writing: false, messages: 0, bytes: 0, name: suggested, done: Promise.resolve({ messages: 0, bytes: 0, files: [] }) }
     if (webDir) job.webDir = webDir
+    if (webDir && split) job.zipName = `${suggested}.zip`
     job.done = runExport(queue, {
       format: input.format,
       out,
@@ -209,6 +213,8 @@ export class ExportHost {
     const job = this.jobs.get(id)
     if (!job) return fail('INVALID', 'No such export (it finished, was cancelled, or timed out).')
     if (job.writing) return fail('BUSY', 'A chunk of this export is still being written.')
+    // Finishing (the postamble, fsync, a zip) may take a while: it is not the page going away.
+    clearTimeout(job.timer)
     job.queue.end()
     let result: ExportResult
     try {
@@ -216,15 +222,27 @@ export class ExportHost {
     } catch {
       return this.failed(job)
     }
-    clearTimeout(job.timer)
-    this.jobs.delete(id)
     const value: ExportFinished = { messages: result.messages, bytes: result.bytes, files: result.files }
     if (job.webDir) {
+      let path = result.files[0]!
+      let name = job.name
+      if (job.zipName) {
+        try {
+          path = join(job.webDir, job.zipName)
+          value.bytes = await zipFiles(result.files, job.name, path, job.abort.signal)
+          name = job.zipName
+        } catch (e) {
+          job.failure = e instanceof Error ? e : new Error(String(e))
+          return this.failed(job)
+        }
+      }
       const key = randomBytes(24).toString('base64url')
-      this.downloads.set(id, { key, path: result.files[0]!, name: job.name, dir: job.webDir })
-      value.files = [job.name]
+      this.downloads.set(id, { key, path, name, dir: job.webDir })
+      value.files = [name]
       value.downloadUrl = `/download/${id}?key=${key}`
     }
+    clearTimeout(job.timer)
+    this.jobs.delete(id)
     return { ok: true, value }
   }
 

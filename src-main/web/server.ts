@@ -253,7 +253,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     res.writeHead(200, {
       ...securityHeaders,
       'Cache-Control': 'no-store',
-      'Content-Type': 'application/octet-stream',
+      'Content-Type': d.name.endsWith('.zip') ? 'application/zip' : 'application/octet-stream',
       'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(d.name)}`,
       'Content-Length': size
     })

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { fromBufferPromise } from 'yauzl'
 import { cliPath, startServe, startSimulator } from './fixtures/processes'
 
 /**
@@ -89,6 +90,26 @@ test('round trip: a pulled archive imported into the app exports as the same JSO
     for (const r of rows) expect(r.split(',')[3]).toBe('fatima')
     // Exactly the search's results.
     await expect(page.getByRole('complementary', { name: 'Search' }).getByText(`${rows.length} results`, { exact: true })).toBeVisible()
+
+    // A split export: a browser downloads one .zip holding the folder of parts and its index.
+    const zipFile = await exportWith(page, async (d) => {
+      await d.getByLabel('This group').check()
+      await d.getByLabel('Format').selectOption('html')
+      await d.getByLabel('Files').selectOption({ label: 'A file per number of messages' })
+      await d.getByLabel('Messages per file').fill('250')
+      await expect(d.getByText('The files download together as one .zip')).toBeVisible()
+    })
+    expect(zipFile).toMatch(/@TGS#1DEMOTEAM \d{4}-\d{2}-\d{2}\.zip$/)
+    const zip = await fromBufferPromise(readFileSync(zipFile), { lazyEntries: true })
+    const parts = new Map<string, string>()
+    for await (const entry of zip.eachEntry()) {
+      const chunks: Buffer[] = []
+      for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer)
+      parts.set(entry.fileName.split('/').pop()!, Buffer.concat(chunks).toString('utf8'))
+    }
+    expect([...parts.keys()]).toEqual(['part-0001.html', 'part-0002.html', 'part-0003.html', 'index.html'])
+    expect(['part-0001.html', 'part-0002.html', 'part-0003.html'].map((f) => parts.get(f)!.match(/<article/g)?.length)).toEqual([250, 250, 95])
+    expect(parts.get('index.html')).toContain('href="part-0003.html"')
   } finally {
     await context.close()
     await serve.kill()

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fromBufferPromise } from 'yauzl'
 import { AppService, invokeChannel } from '../../../src-main/services/app-service'
 import { ExportHost, safeFileName } from '../../../src-main/services/export-host'
 import { FileSecretStore } from '../../../src-main/services/secret-store'
@@ -125,8 +126,49 @@ describe('exporting from the app (browser mode)', () => {
     await expect.poll(() => readdir(join(dir, 'downloads'))).toEqual([])
   })
 
-  it('a split export is refused with the reason', async () => {
-    const r = await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, split: 'month' }])
-    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining('folder') } })
+  it('a split export downloads as one .zip holding its folder of parts', async () => {
+    const started = ok(await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, format: 'html', split: 'count:10', suggestedName: '季度 chat' }]))
+    for (let i = 0; i < corpus.length; i += 7) ok(await api<Result<unknown>>(channels.exportWrite, [started.exportId, corpus.slice(i, i + 7)]))
+    const done = ok(await api<Result<ExportFinished>>(channels.exportFinish, [started.exportId]))
+    expect(done.files).toEqual(['季度 chat.zip'])
+    const res = await fetch(base + done.downloadUrl!)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/zip')
+    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('季度 chat.zip')}`)
+    const zip = Buffer.from(await res.arrayBuffer())
+    expect(zip.length).toBe(done.bytes)
+    const entries = await unzip(zip)
+    expect([...entries.keys()]).toEqual(['季度 chat/part-0001.html', '季度 chat/part-0002.html', '季度 chat/part-0003.html', '季度 chat/part-0004.html', '季度 chat/index.html'])
+    // Each part is a whole page, and together they hold every message once.
+    const pages = [...entries.values()]
+    for (const page of pages) expect(page).toMatch(/^<!doctype html>[\s\S]*<\/html>\s*$/i)
+    expect(pages.slice(0, 4).map((p) => p.match(/<article/g)?.length)).toEqual([10, 10, 10, corpus.length - 30])
+    expect(pages[4]).toContain('href="part-0004.html"')
+    await expect.poll(() => readdir(join(dir, 'downloads'))).toEqual([])
+  })
+
+  it('a cancelled split export leaves no folder and no zip on the host', async () => {
+    const started = ok(await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, format: 'txt', split: 'month', suggestedName: 'by month' }]))
+    ok(await api<Result<unknown>>(channels.exportWrite, [started.exportId, corpus]))
+    await api<unknown>(channels.exportCancel, [started.exportId])
+    expect(await api<Result<unknown>>(channels.exportFinish, [started.exportId])).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    expect(await readdir(join(dir, 'downloads'))).toEqual([])
+  })
+
+  it('a split the host cannot parse is refused with the reason', async () => {
+    const r = await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, split: 'weekly' }])
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining('count:N') } })
   })
 })
+
+/** The entries of a zip, name → text, in the zip's order. */
+async function unzip(buffer: Buffer): Promise<Map<string, string>> {
+  const zip = await fromBufferPromise(buffer, { lazyEntries: true })
+  const out = new Map<string, string>()
+  for await (const entry of zip.eachEntry()) {
+    const chunks: Buffer[] = []
+    for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer)
+    out.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
+  }
+  return out
+}

@@ -96,6 +96,21 @@ describe('splitting an export', () => {
     expect(total).toBe(40)
   })
 
+  it('by year and by day: one file per calendar year or day, named by it', async () => {
+    const byYear = join(dir, 'by-year')
+    const t0 = Date.UTC(2023, 11, 31, 12) / 1000
+    const span = (n: number, step: number): ArchivedMessage[] => many(n).map((m, i) => ({ ...m, MsgTimeStamp: t0 + i * step }))
+    await runExport(chunks(span(4, 43_200)), { format: 'txt', out: byYear, meta, split: { kind: 'year' } })
+    expect((await readdir(byYear)).sort()).toEqual(['2023.txt', '2024.txt'])
+    expect((await readFile(join(byYear, '2023.txt'), 'utf8')).match(/message \d+/g)).toEqual(['message 1'])
+    expect((await readFile(join(byYear, '2024.txt'), 'utf8')).match(/message \d+/g)).toEqual(['message 2', 'message 3', 'message 4'])
+    const byDay = join(dir, 'by-day')
+    await runExport(chunks(span(5, 43_200)), { format: 'jsonl', out: byDay, meta: { ...meta, timeZone: 'Asia/Shanghai' }, split: { kind: 'day' } })
+    // In Shanghai (UTC+8) 00:00 and 12:00 UTC are 08:00 and 20:00 of the same day: two per day.
+    expect((await readdir(byDay)).sort()).toEqual(['2023-12-31.jsonl', '2024-01-01.jsonl', '2024-01-02.jsonl'])
+    expect((await readFile(join(byDay, '2024-01-01.jsonl'), 'utf8')).trim().split('\n').length).toBe(2)
+  })
+
   it('by size: every part but the last reaches the size, none holds much more', async () => {
     const out = join(dir, 'by-size')
     const limit = 2000

@@ -154,10 +154,12 @@ group('Times and malformed records', () => {
 })
 
 group('--split values', () => {
-  it('reads count:N, size:MB and month, and explains anything else', () => {
+  it('reads count:N, size:MB, year, month and day, and explains anything else', () => {
     expect(parseSplit('count:5000')).toEqual({ kind: 'count', messages: 5000 })
     expect(parseSplit('size:1.5')).toEqual({ kind: 'size', bytes: 1572864 })
     expect(parseSplit('month')).toEqual({ kind: 'month' })
+    expect(parseSplit('Year')).toEqual({ kind: 'year' })
+    expect(parseSplit(' day ')).toEqual({ kind: 'day' })
     expect(parseSplit('count:0')).toHaveProperty('error')
     expect(parseSplit('weekly')).toMatchObject({ error: expect.stringContaining('count:N') })
   })

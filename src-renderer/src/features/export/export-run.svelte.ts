@@ -13,7 +13,7 @@ export interface ExportOptions extends ExportSelection {
   suggestedName: string
 }
 
-export type ExportPhase = 'idle' | 'counting' | 'choosing' | 'writing' | 'done' | 'cancelled' | 'failed'
+export type ExportPhase = 'idle' | 'counting' | 'choosing' | 'writing' | 'finishing' | 'done' | 'cancelled' | 'failed'
 
 export class ExportRun {
   phase = $state<ExportPhase>('idle')
@@ -27,7 +27,7 @@ export class ExportRun {
   private exportId: string | null = null
 
   get active(): boolean {
-    return this.phase === 'counting' || this.phase === 'choosing' || this.phase === 'writing'
+    return this.phase === 'counting' || this.phase === 'choosing' || this.phase === 'writing' || this.phase === 'finishing'
   }
 
   async start(o: ExportOptions): Promise<void> {
@@ -79,6 +79,7 @@ export class ExportRun {
         this.etaSeconds = rate > 0 ? Math.max(0, (this.total - this.written) / rate) : null
       }
       if (signal.aborted) return await this.cancel()
+      this.phase = 'finishing'
       const done = await api.export.finish(started.value.exportId)
       if (!done.ok) throw new Error(done.error.message)
       this.exportId = null
