@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
 import { scanJsonl } from '../export/jsonl-source'
 import { checkTimeZone, isoTime, periodKey } from '../export/model'
-import { exportFormats, parseSplit, type ExportFormat, type ExportMeta, type Split } from '../export/types'
+import { exportFormats, parseSplit, splitPeriod, type ExportFormat, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
 import { UsageError } from './env-creds'
@@ -107,7 +107,7 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
   const matches = compileQuery({ clauses }, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
   const keep = (m: ArchivedMessage): boolean => (groupSet.size === 0 || groupSet.has(m.GroupId)) && matches(m)
   // A period split puts every group's messages of one period in one file: read in period order.
-  const period = split && split.kind !== 'count' && split.kind !== 'size' ? split.kind : undefined
+  const period = splitPeriod(split)
   const primaryKey = period
     ? (m: ArchivedMessage): number => {
         const k = periodKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, timeZone, period)

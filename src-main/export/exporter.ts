@@ -9,7 +9,7 @@ import { FileSink, TempDir } from './file-sink'
 import { JsonWriter, JsonlWriter, CsvWriter, MarkdownWriter, TxtWriter } from './formats'
 import { HtmlWriter, htmlIndex, type HtmlNav, type IndexEntry } from './html'
 import { periodKey } from './model'
-import { formatExtension, type ExportFormat, type ExportMeta, type ExportWriter, type Split } from './types'
+import { formatExtension, splitPeriod, type ExportFormat, type ExportMeta, type ExportWriter, type Split } from './types'
 
 export function createWriter(format: ExportFormat, timeZone: string, nav?: () => HtmlNav): ExportWriter {
   switch (format) {
@@ -111,10 +111,9 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
     for (let i = 2; used.has(name) || name === 'index.html'; i++) name = `${label}-${i}.${ext}`
     return name
   }
+  const period = splitPeriod(split)
   const labelFor = (m: ArchivedMessage, n: number): string =>
-    split.kind === 'count' || split.kind === 'size'
-      ? `part-${String(n).padStart(4, '0')}`
-      : periodKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, tz, split.kind)
+    period ? periodKey(typeof m.MsgTimeStamp === 'number' ? m.MsgTimeStamp : undefined, tz, period) : `part-${String(n).padStart(4, '0')}`
 
   const open = async (label: string, file: string): Promise<OpenPart> => {
     used.add(file)

@@ -62,6 +62,11 @@ export type Split =
 export const splitPeriods = ['year', 'month', 'day'] as const
 export type Period = (typeof splitPeriods)[number]
 
+/** The period a split cuts by, or undefined for a split by count or size. */
+export function splitPeriod(split: Split | undefined): Period | undefined {
+  return split && split.kind !== 'count' && split.kind !== 'size' ? split.kind : undefined
+}
+
 /** Parses `count:N`, `size:MB`, `year`, `month` or `day`; a sentence for the user when it is none of them. */
 export function parseSplit(s: string): Split | { error: string } {
   const m = /^(count|size):(\d+(?:\.\d+)?)$/i.exec(s.trim())

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { fromBufferPromise } from 'yauzl'
+import { unzip } from '../helpers/unzip'
 import { cliPath, startServe, startSimulator } from './fixtures/processes'
 
 /**
@@ -100,13 +100,7 @@ test('round trip: a pulled archive imported into the app exports as the same JSO
       await expect(d.getByText('The files download together as one .zip')).toBeVisible()
     })
     expect(zipFile).toMatch(/@TGS#1DEMOTEAM \d{4}-\d{2}-\d{2}\.zip$/)
-    const zip = await fromBufferPromise(readFileSync(zipFile), { lazyEntries: true })
-    const parts = new Map<string, string>()
-    for await (const entry of zip.eachEntry()) {
-      const chunks: Buffer[] = []
-      for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer)
-      parts.set(entry.fileName.split('/').pop()!, Buffer.concat(chunks).toString('utf8'))
-    }
+    const parts = new Map([...(await unzip(readFileSync(zipFile)))].map(([name, text]) => [name.split('/').pop()!, text]))
     expect([...parts.keys()]).toEqual(['part-0001.html', 'part-0002.html', 'part-0003.html', 'index.html'])
     expect(['part-0001.html', 'part-0002.html', 'part-0003.html'].map((f) => parts.get(f)!.match(/<article/g)?.length)).toEqual([250, 250, 95])
     expect(parts.get('index.html')).toContain('href="part-0003.html"')

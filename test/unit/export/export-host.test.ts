@@ -6,13 +6,13 @@ import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fromBufferPromise } from 'yauzl'
 import { AppService, invokeChannel } from '../../../src-main/services/app-service'
 import { ExportHost, safeFileName } from '../../../src-main/services/export-host'
 import { FileSecretStore } from '../../../src-main/services/secret-store'
 import { channels, type ExportFinished, type ExportStartInput, type ExportStarted, type Result } from '../../../src-main/shared/ipc/contract'
 import { startWebServer, type WebServer } from '../../../src-main/web/server'
 import { corpus } from './corpus'
+import { unzip } from '../../helpers/unzip'
 
 let dir: string
 beforeAll(async () => {
@@ -160,15 +160,3 @@ describe('exporting from the app (browser mode)', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining('count:N') } })
   })
 })
-
-/** The entries of a zip, name → text, in the zip's order. */
-async function unzip(buffer: Buffer): Promise<Map<string, string>> {
-  const zip = await fromBufferPromise(buffer, { lazyEntries: true })
-  const out = new Map<string, string>()
-  for await (const entry of zip.eachEntry()) {
-    const chunks: Buffer[] = []
-    for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer)
-    out.set(entry.fileName, Buffer.concat(chunks).toString('utf8'))
-  }
-  return out
-}
