@@ -22,7 +22,7 @@
  *        p95 is then the 19th of 20, not simply the slowest),
  *        --no-scan (skip the scans; no ratio then), --profile DIR (keep the Chromium profile there
  *        instead of a temporary one) with --reuse (query the store a previous run left in DIR: no
- *        ingest figures then). Environment: CHROMIUM_PATH (default /usr/bin/chromium).
+ *        ingest figures then), --samples (print every run's times, in ms, under each form). Environment: CHROMIUM_PATH (default /usr/bin/chromium).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
@@ -98,7 +98,8 @@ async function main(): Promise<void> {
       repeats: { type: 'string', default: '20' },
       'no-scan': { type: 'boolean', default: false },
       profile: { type: 'string' },
-      reuse: { type: 'boolean', default: false }
+      reuse: { type: 'boolean', default: false },
+      samples: { type: 'boolean', default: false }
     }
   })
   const total = Number(values.messages)
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
       const res = results.get(f.form)!
       let scanText = '-'
       let ratioText = '-'
+      if (values.samples) console.log(`                each run: first page ${first.get(f.form)!.map((x) => x.toFixed(0)).join(' ')} | count ${counts.get(f.form)!.map((x) => x.toFixed(0)).join(' ')}`)
       if (!values['no-scan']) {
         const scan = await page.evaluate(([n, q]) => (globalThis as unknown as PageGlobal).benchSearch.query(n, q, 'scan'), [indexed, f.query] as const)
         const same = scan.count === res.count && scan.first.join() === res.first.join()

@@ -15,18 +15,22 @@
  * 3. A query with no lookup (only dates, or nothing) counts and pages through the messages'
  *    [gk+time] index; with negations or phrases it reads that index's keys as the candidates.
  * 4. A query of one term (and dates) gets its first page from the term's rows newest first
- *    (newestOfTerm), decoding only as many as the page needs; its count reads them all.
+ *    (newestOfTerm), decoding only as many as the page needs; its count counts the term's postings
+ *    without building the list (countOfTerm), unless a seq may be in two runs.
+ * Postings are decoded into buffers kept across searches (scratch): fresh memory costs more here
+ * than decoding does.
  * Results: newest first (time, seq, group key, descending), as SearchRun promises.
  */
 import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
-import { fromTerm, hasTerm, isTerm, prefixSpan, spansEverything, termPosition } from '@shared/search/index-terms'
+import { fromTerm, hasPositions, hasTerm, isTerm, prefixSpan, spansEverything, termPosition } from '@shared/search/index-terms'
 import { normalize } from '@shared/search/normalize'
 import { phraseParts, positionList } from '@shared/search/tokenize'
 import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
 import { findTerms, levelSpans, termPostings, type PostingRow } from './postings'
+import { decodePostings } from './postings-codec'
 import { newestFirst, prepareSearch, type PreparedSearch } from './request'
 import type { SearchHit, SearchOutcome, SearchRequest, SearchRun } from './types'
 
@@ -233,48 +237,95 @@ class RowReader {
   }
 }
 
-/** One row's postings of one term. */
-interface Segment {
-  c: number
-  del: boolean
-  list: { s: Float64Array; m: Uint32Array }
+/**
+ * Decode buffers kept across searches. In this machine's Chromium a search's time follows the
+ * fresh memory it touches more than the work it does (new pages are faulted in one by one, and
+ * freed ones swept and handed back), so postings are decoded here and only results are copied
+ * out, at their exact size. Safe to share: every use fills and empties them without an await.
+ */
+const scratch = { s: new Float64Array(1 << 15), m: new Uint32Array(1 << 15) }
+
+/** The decode buffers, with room for n postings. */
+function scratchFor(n: number): { s: Float64Array; m: Uint32Array } {
+  if (scratch.s.length < n) {
+    const size = Math.max(n, scratch.s.length * 2)
+    scratch.s = new Float64Array(size)
+    scratch.m = new Uint32Array(size)
+  }
+  return scratch
 }
 
-/** One term's list from its segments (rows in chunk order; removals applied in turn). */
-function termList(segments: Segment[]): List {
-  if (!segments.some((g) => g.del)) {
-    if (segments.length === 1) return sortList(segments[0]!.list.s, segments[0]!.list.m)
+/** One row's postings of one term (term i of the row), not yet decoded. */
+interface Segment {
+  row: PostingRow
+  i: number
+}
+
+/** Room for a segment's postings: every posting takes two bytes at least. */
+function segmentBound(g: Segment): number {
+  return (g.row.o[g.i + 1]! - g.row.o[g.i]!) >> 1
+}
+
+/** The segment's first seq (its first varint), to order segments before decoding them. */
+function firstSeq(g: Segment): number {
+  const d = g.row.d
+  let i = g.row.o[g.i]!
+  if (i >= g.row.o[g.i + 1]!) return 0
+  let b = d[i++]!
+  let v = b & 0x7f
+  for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+    b = d[i++]!
+    v += (b & 0x7f) * mul
+  }
+  return v
+}
+
+/** Decodes a segment into s and m from index k; returns the index after its last posting. */
+function decodeSegment(g: Segment, term: string, s: Float64Array, m: Uint32Array, k: number): number {
+  return decodePostings(g.row.d, g.row.o[g.i]!, g.row.o[g.i + 1]!, s, m, k, hasPositions(term))
+}
+
+/** Whether s[0, n) ascends strictly. */
+function ascending(s: Float64Array, n: number): boolean {
+  for (let i = 1; i < n; i++) if (s[i]! <= s[i - 1]!) return false
+  return true
+}
+
+/** One term's list from its segments (removals applied in chunk order). */
+function termList(term: string, segments: Segment[]): List {
+  if (!segments.some((g) => g.row.del)) {
+    let bound = 0
+    for (const g of segments) bound += segmentBound(g)
+    const { s, m } = scratchFor(bound)
     let n = 0
-    for (const g of segments) n += g.list.s.length
-    const s = new Float64Array(n)
-    const m = new Uint32Array(n)
-    let k = 0
-    // By first seq, so runs covering separate seq ranges come out in order; sortList checks and
-    // sorts only when needed.
-    for (const g of segments.sort((a, b) => (a.list.s[0] ?? 0) - (b.list.s[0] ?? 0))) {
-      s.set(g.list.s, k)
-      m.set(g.list.m, k)
-      k += g.list.s.length
-    }
-    return sortList(s, m)
+    // By first seq, so runs covering separate seq ranges come out in order; sorted only when not.
+    const ordered = segments.map((g) => ({ g, first: firstSeq(g) })).sort((a, b) => a.first - b.first)
+    for (const { g } of ordered) n = decodeSegment(g, term, s, m, n)
+    if (ascending(s, n)) return { s: s.slice(0, n), m: m.slice(0, n) }
+    return sortList(s.slice(0, n), m.slice(0, n))
   }
   const live = new Map<number, number>()
-  for (const g of segments.sort((a, b) => a.c - b.c)) {
-    for (let i = 0; i < g.list.s.length; i++) {
-      if (g.del) live.delete(g.list.s[i]!)
-      else live.set(g.list.s[i]!, g.list.m[i]!)
+  for (const g of segments.sort((a, b) => a.row.c - b.row.c)) {
+    const { s, m } = scratchFor(segmentBound(g))
+    const n = decodeSegment(g, term, s, m, 0)
+    for (let i = 0; i < n; i++) {
+      if (g.row.del) live.delete(s[i]!)
+      else live.set(s[i]!, m[i]!)
     }
   }
-  const s = Float64Array.from(live.keys())
-  const m = Uint32Array.from(live.values())
-  return sortList(s, m)
+  return sortList(Float64Array.from(live.keys()), Uint32Array.from(live.values()))
+}
+
+/** The rows of every level's bucket holding `term` (or, with `prefix`, every term starting with it). */
+async function termRows(reader: RowReader, term: string, prefix: boolean): Promise<PostingRow[]> {
+  const position = prefix ? undefined : termPosition(term)
+  const spans = levelSpans(position === undefined ? prefixSpan(term) : { lo: position, hi: position + 1 })
+  return (await Promise.all(spans.map(([lo, hi]) => reader.rows(lo, hi)))).flat()
 }
 
 /** The messages (per group) holding `term`, or any term starting with it when `prefix`. */
 async function lookup(reader: RowReader, term: string, prefix: boolean): Promise<Sets> {
-  const position = prefix ? undefined : termPosition(term)
-  const spans = levelSpans(position === undefined ? prefixSpan(term) : { lo: position, hi: position + 1 })
-  const rows = (await Promise.all(spans.map(([lo, hi]) => reader.rows(lo, hi)))).flat()
+  const rows = await termRows(reader, term, prefix)
   // gk → term → segments
   const found = new Map<string, Map<string, Segment[]>>()
   for (const row of rows) {
@@ -285,22 +336,55 @@ async function lookup(reader: RowReader, term: string, prefix: boolean): Promise
     for (const { i, term: key } of terms) {
       let segs = byTerm.get(key)
       if (!segs) byTerm.set(key, (segs = []))
-      segs.push({ c: row.c, del: row.del === 1, list: termPostings(row, i, key) })
+      segs.push({ row, i })
     }
   }
   const out: Sets = new Map()
   for (const [gk, byTerm] of found) {
     let list = emptyList
-    for (const segs of byTerm.values()) list = union(list, termList(segs))
+    for (const [key, segs] of byTerm) list = union(list, termList(key, segs))
     if (list.s.length) out.set(gk, list)
   }
   return out
 }
 
+/**
+ * How many messages hold `term` (with times that `keep` accepts), without building the list.
+ * Undefined when a removal row is among its rows, or when a seq may be counted twice (a term
+ * removed and added again can leave it in two runs; their seq ranges then overlap): the full
+ * evaluation answers then.
+ */
+async function countOfTerm(reader: RowReader, term: string, keep: Plan['keepTime']): Promise<number | undefined> {
+  const byGroup = new Map<string, Segment[]>()
+  for (const row of await termRows(reader, term, false)) {
+    const found = findTerms(row, term, false)
+    if (!found.length) continue
+    if (row.del) return undefined
+    const segs = byGroup.get(row.gk)
+    if (segs) segs.push({ row, i: found[0]!.i })
+    else byGroup.set(row.gk, [{ row, i: found[0]!.i }])
+  }
+  let total = 0
+  for (const segments of byGroup.values()) {
+    const spans: [number, number][] = []
+    for (const g of segments) {
+      const { s, m } = scratchFor(segmentBound(g))
+      const n = decodeSegment(g, term, s, m, 0)
+      if (n === 0) continue
+      if (!ascending(s, n)) return undefined
+      spans.push([s[0]!, s[n - 1]!])
+      if (keep.length === 0) total += n
+      else for (let k = 0; k < n; k++) if (keep.every((f) => f(m[k]!))) total++
+    }
+    spans.sort((a, b) => a[0] - b[0])
+    for (let j = 1; j < spans.length; j++) if (spans[j]![0] <= spans[j - 1]![1]) return undefined
+  }
+  return total
+}
+
 /** Where `term` stands in the candidates holding it, per group (latest writes win, removals apply). */
 async function positionsOf(reader: RowReader, term: string, candidates: Map<string, Set<number>>): Promise<Map<string, Map<number, number[]>>> {
-  const position = termPosition(term)
-  const rows = (await Promise.all(levelSpans({ lo: position, hi: position + 1 }).map(([lo, hi]) => reader.rows(lo, hi)))).flat()
+  const rows = await termRows(reader, term, false)
   const out = new Map<string, Map<number, number[]>>()
   for (const row of [...rows].sort((a, b) => a.c - b.c)) {
     const wanted = candidates.get(row.gk)
@@ -468,26 +552,30 @@ const shift = 2 ** 21
 class Ranked {
   readonly n: number
   private readonly gks: string[]
-  private readonly group: Uint32Array
+  /** Where each group's results start among the positions (gks order), and n at the end. */
+  private readonly starts: number[]
   private readonly seq: Float64Array
   private readonly time: Uint32Array
   private full?: Uint32Array
 
   constructor(sets: Sets) {
     this.gks = [...sets.keys()].sort()
-    let n = 0
-    for (const gk of this.gks) n += sets.get(gk)!.s.length
-    this.n = n
+    this.starts = [0]
+    for (const gk of this.gks) this.starts.push(this.starts[this.starts.length - 1]! + sets.get(gk)!.s.length)
+    const n = (this.n = this.starts[this.gks.length]!)
+    if (this.gks.length === 1) {
+      // One group: its list is the ranking, as is (neither changes it).
+      const list = sets.get(this.gks[0]!)!
+      this.seq = list.s
+      this.time = list.m
+      return
+    }
     this.seq = new Float64Array(n)
     this.time = new Uint32Array(n)
-    this.group = new Uint32Array(n)
-    let k = 0
     this.gks.forEach((gk, g) => {
       const list = sets.get(gk)!
-      this.seq.set(list.s, k)
-      this.time.set(list.m, k)
-      this.group.fill(g, k, k + list.s.length)
-      k += list.s.length
+      this.seq.set(list.s, this.starts[g]!)
+      this.time.set(list.m, this.starts[g]!)
     })
   }
 
@@ -500,7 +588,16 @@ class Ranked {
   }
 
   key(position: number): [string, number] {
-    return [this.gks[this.group[position]!]!, this.seq[position]!]
+    // The last group starting at or before the position.
+    let lo = 0
+    let hi = this.gks.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (this.starts[mid]! <= position) lo = mid
+      else hi = mid - 1
+    }
+    const g = lo
+    return [this.gks[g]!, this.seq[position]!]
   }
 
   /**
@@ -573,19 +670,27 @@ function hit(row: MessageRow): SearchHit {
   return { gk: row.gk, seq: row.seq, time: row.time, row }
 }
 
+/**
+ * Answers without every candidate, for a query of one term: `newest(k)`, its k newest results;
+ * `count()`, how many there are. Either may give up (undefined): the full evaluation answers then.
+ */
+interface Shortcuts {
+  newest(k: number): Promise<Ranked | undefined>
+  count(): Promise<number | undefined>
+}
+
 /** A run over ordered candidates; with `verify`, each is checked with the reference predicate. */
-function candidateRun(
-  db: AppDB,
-  prepared: PreparedSearch,
-  candidates: () => Promise<Ranked>,
-  verify: boolean,
-  newest?: (k: number) => Promise<Ranked | undefined>
-): SearchRun {
+function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Promise<Ranked>, verify: boolean, shortcuts?: Shortcuts): SearchRun {
   if (!verify) {
     let all: Ranked | undefined
+    let counted: Promise<number> | undefined
+    const newest = shortcuts?.newest
     return {
       query: prepared.query,
-      count: async () => (all ??= await candidates()).n,
+      count: () =>
+        all
+          ? Promise.resolve(all.n)
+          : (counted ??= (async () => (await shortcuts?.count()) ?? (all ??= await candidates()).n)()),
       page: async (offset, limit) => {
         // An early page, before anything needed every posting: only the newest rows are decoded.
         const early = !all && newest && offset + limit <= 500 ? await newest(offset + limit) : undefined
@@ -720,14 +825,18 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
       return new Ranked(await db.transaction('r', [db.postings, db.messages], () => evaluate(new RowReader(db, gks, allGroups))))
     })())
   const single = p.positive.length === 1 && p.positive[0]!.length === 1 && !p.positive[0]![0]!.prefix ? p.positive[0]![0]!.term : undefined
-  const newest =
+  const shortcut = <T>(answer: (reader: RowReader, term: string) => Promise<T>) => {
+    Object.assign(lastSearchStats, { rows: 0, bytes: 0, readMs: 0 })
+    return db.transaction('r', [db.postings, db.messages], () => answer(new RowReader(db, gks, allGroups), single!))
+  }
+  const shortcuts: Shortcuts | undefined =
     single !== undefined && p.negative.length === 0 && !p.verify && p.phrases.length === 0
-      ? (k: number) => {
-          Object.assign(lastSearchStats, { rows: 0, bytes: 0, readMs: 0 })
-          return db.transaction('r', [db.postings, db.messages], () => newestOfTerm(new RowReader(db, gks, allGroups), single, p.keepTime, k))
+      ? {
+          newest: (k) => shortcut((reader, term) => newestOfTerm(reader, term, p.keepTime, k)),
+          count: () => shortcut((reader, term) => countOfTerm(reader, term, p.keepTime))
         }
       : undefined
-  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify, newest) }
+  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify, shortcuts) }
 }
 
 /**
@@ -737,9 +846,8 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
  * over every row): the full evaluation answers.
  */
 async function newestOfTerm(reader: RowReader, term: string, keep: Plan['keepTime'], k: number): Promise<Ranked | undefined> {
-  const position = termPosition(term)
-  const rows = (await Promise.all(levelSpans({ lo: position, hi: position + 1 }).map(([lo, hi]) => reader.rows(lo, hi)))).flat()
-  const segments: { row: PostingRow; i: number }[] = []
+  const rows = await termRows(reader, term, false)
+  const segments: Segment[] = []
   for (const row of rows) {
     const found = findTerms(row, term, false)
     if (!found.length) continue
@@ -757,17 +865,19 @@ async function newestOfTerm(reader: RowReader, term: string, keep: Plan['keepTim
   let total = 0
   let left = -1
   for (let j = 0; j < segments.length; j++) {
-    const { row, i } = segments[j]!
-    const p = termPostings(row, i, term)
+    const g = segments[j]!
+    const row = g.row
+    const { s, m } = scratchFor(segmentBound(g))
+    const n = decodeSegment(g, term, s, m, 0)
     let bySeq = found.get(row.gk)
     if (!bySeq) found.set(row.gk, (bySeq = new Map()))
-    for (let q = 0; q < p.s.length; q++) {
-      const time = p.m[q]!
+    for (let q = 0; q < n; q++) {
+      const time = m[q]!
       if (!keep.every((f) => f(time))) continue
-      const had = bySeq.get(p.s[q]!)
+      const had = bySeq.get(s[q]!)
       if (had && had[1] > row.c) continue
       if (!had) total++
-      bySeq.set(p.s[q]!, [time, row.c])
+      bySeq.set(s[q]!, [time, row.c])
     }
     left = segments[j + 1]?.row.mt ?? -1
     if (left >= 0 && total >= k && newerThan(left) >= k) break
