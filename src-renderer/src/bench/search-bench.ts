@@ -157,13 +157,14 @@ const api = {
     query: string,
     kind: 'index' | 'scan',
     pageSize = 50
-  ): Promise<{ firstPageMs: number; count: number; countMs: number; first: string[]; read: typeof lastSearchStats }> {
+  ): Promise<{ firstPageMs: number; count: number; countMs: number; first: string[]; pageRead: typeof lastSearchStats; read: typeof lastSearchStats }> {
     const d = database(name)
     const t0 = performance.now()
     const r = kind === 'index' ? await indexSearch({ query }, d) : await scanSearch({ query }, d)
     if (!r.ok) throw new Error(r.error.error)
     const page = await r.run.page(0, pageSize)
     const firstPageMs = performance.now() - t0
+    const pageRead = { ...lastSearchStats } // what the first page read (the newest levels, when they settle it)
     const count = await r.run.count()
     const first = page.map((h) => `${h.gk}#${h.seq}`)
     const read = { ...lastSearchStats } // what the count read (it reads every row of the terms' buckets)
@@ -173,7 +174,7 @@ const api = {
     if (!again.ok) throw new Error(again.error.error)
     await again.run.count()
     const countMs = performance.now() - t1
-    return { firstPageMs, count, countMs, first, read }
+    return { firstPageMs, count, countMs, first, pageRead, read }
   },
   /** Jump to date as the timeline does it: the message at or before the time, and a page around it. */
   async dateJump(name: string, groupId: string, times: number[]): Promise<number[]> {

@@ -11,8 +11,9 @@ import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
-import { indexSearch } from '../../../src-renderer/src/lib/search/index-search'
-import { LEVELS, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
+import { indexSearch, lastSearchStats } from '../../../src-renderer/src/lib/search/index-search'
+import { bucketAt, LEVELS, postingsTuning, type PostingRow } from '../../../src-renderer/src/lib/search/postings'
+import { termPosition } from '../../../src-main/shared/search/index-terms'
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
 import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
@@ -240,6 +241,47 @@ describe('the search index answers as the scan does', () => {
     }
   }, 180_000)
 
+  it('takes a first page from the newest levels when they settle it, and it is the scan\'s first page', async () => {
+    Object.assign(postingsTuning, { foldMessages: 60, fanout: 2, rowPostings: 40 })
+    const d = freshDb()
+    // Synced as a steady trickle, so older levels hold older messages (rewrites, as the other
+    // tests write them, bring old times into new levels: the pages stay right, but settle later).
+    const rand = mulberry32(11)
+    const gks = ['g1', 'g2', 'g3']
+    await addGroups(ws, gks.map((id) => ({ groupId: id, name: id, type: 'Public', archivable: true })), d)
+    for (let seq = 1; seq <= 2400; ) {
+      const items = gks.map((id) => ({ gk: groupKey(ws, id), batch: { messages: Array.from({ length: 20 }, () => message(rand, seq++)), range: null } }))
+      await commitBatches(items, d)
+    }
+    // Then a write of new messages with old ones that the server has since recalled or deleted:
+    // the newest level holds old times too, which must not outrank newer results not yet read.
+    const stored = await d.messages.toArray()
+    const items = gks.map((id, g) => {
+      const gk = groupKey(ws, id)
+      const old = stored.filter((r) => r.gk === gk).slice(0, 12).map((r) => ({ ...r.raw, IsPlaceMsg: 1 + (r.seq % 2), MsgBody: [] }) as unknown as RawMessage)
+      return { gk, batch: { messages: [...old, ...Array.from({ length: 5 }, (_, i) => message(rand, 2401 + g * 5 + i))], range: null } }
+    })
+    await commitBatches(items, d)
+    const rows = await d.messages.toArray()
+    const settled: string[] = []
+    for (const query of ['the', 'rel*', 'release 会议', '-lunch', 'has:link', 'is:deleted', 'is:recalled', 'from:alice', '"数据同步"', '会议 -from:bob']) {
+      const prepared = await prepareSearch({ query }, d)
+      if ('error' in prepared) throw new Error(prepared.error)
+      const expected = rows.filter((r) => prepared.matches(r.raw)).sort(newestFirst).map((h) => `${h.gk}#${h.seq}`)
+      const first = await indexSearch({ query }, d)
+      if (!first.ok) throw new Error('query failed')
+      expect((await first.run.page(0, 10)).map((h) => `${h.gk}#${h.seq}`), query).toEqual(expected.slice(0, 10))
+      const pageRows = lastSearchStats.rows
+      // Beyond 500 results the first page evaluates every level.
+      const whole = await indexSearch({ query }, d)
+      if (!whole.ok) throw new Error('query failed')
+      expect((await whole.run.page(0, 5000)).length, query).toBe(expected.length)
+      if (pageRows < lastSearchStats.rows) settled.push(query)
+    }
+    // Common terms are settled by the newest levels, without reading the older ones.
+    expect(settled).toEqual(expect.arrayContaining(['the', 'rel*', '-lunch', 'from:alice']))
+  }, 60_000)
+
   it('finds what a group held before search existed: the upgrade indexes it', async () => {
     // Folds and a merge happen inside the upgrade transaction (which has no Dexie zone to find it by).
     Object.assign(postingsTuning, { foldMessages: 60, fanout: 2 })
@@ -272,7 +314,7 @@ describe('the search index answers as the scan does', () => {
     expect(await from.run.count()).toBe(1250 - 25)
   })
 
-  it('rebuilds an index written in the old layout (v3) when the app upgrades to v4', async () => {
+  it('rebuilds an index written in the oldest layout (v3) when the app upgrades', async () => {
     const name = `index-upgrade-v3-${Date.now()}`
     const { default: Dexie } = await import('dexie')
     const v3 = new Dexie(name)
@@ -300,6 +342,37 @@ describe('the search index answers as the scan does', () => {
     expect(rows.every((row) => row.d instanceof Uint8Array)).toBe(true)
     expect((await d.groups.get(gk))?.index).toMatchObject({ pending: 3, runs: [1, 0, 0, 0] })
     expect(await d.messages.count()).toBe(3)
+  })
+
+  it('rebuilds an index written in the v4 layout (half the buckets) when the app upgrades to v5', async () => {
+    const name = `index-upgrade-v4-${Date.now()}`
+    const { default: Dexie } = await import('dexie')
+    const v4 = new Dexie(name)
+    v4.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
+    v4.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
+    v4.version(3).stores({ activity: '[gk+kind+key]' })
+    v4.version(4).stores({ postings: '[b+gk+c]' })
+    const gk = groupKey(ws, 'v4')
+    await v4.table('groups').put({ gk, workspaceId: ws, groupId: 'v4', profile: { groupId: 'v4', name: 'V4', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 2 }, index: { chunks: 4, pending: 2, runs: [2, 0, 0, 0] } })
+    await v4.table('messages').bulkPut(
+      [1, 2].map((seq) => ({ gk, seq, time: t0 + seq, from: 'alice', raw: { GroupId: 'v4', From_Account: 'alice', MsgSeq: seq, MsgTimeStamp: t0 + seq, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: seq === 2 ? 'budget review' : 'hello' } }] } }))
+    )
+    // Rows the v4 layout left where v5 looks a term up (its bucket at each level): the upgrade
+    // must drop them, or "stale" would find message 1.
+    const stale: PostingRow[] = LEVELS.map((_, level) => ({ b: bucketAt(level, termPosition('stale')), gk, c: 2, del: 0, mt: t0 + 1, t: '\nstale\n', o: new Uint32Array([0, 2]), d: new Uint8Array([1, 2]) }))
+    await v4.table('postings').bulkPut(stale)
+    v4.close()
+    const d = new AppDB(name)
+    open.push(d)
+    const r = await indexSearch({ query: 'budget' }, d)
+    if (!r.ok) throw new Error('query failed')
+    expect((await r.run.page(0, 10)).map((h) => h.seq)).toEqual([2])
+    const gone = await indexSearch({ query: 'stale' }, d)
+    if (!gone.ok) throw new Error('query failed')
+    expect(await gone.run.count()).toBe(0)
+    expect((await d.postings.toArray()).some((row) => row.t.includes('\nstale\n'))).toBe(false)
+    expect((await d.groups.get(gk))?.index).toMatchObject({ pending: 2, runs: [1, 0, 0, 0] })
+    expect(await d.messages.count()).toBe(2)
   })
 
   it('reports a query error instead of searching', async () => {

@@ -94,17 +94,17 @@ export async function loadAround(
 ): Promise<MessageRow[]> {
   if (n <= 0) return []
   const wantNewer = Math.floor(n / 2)
-  // Read up to n on each side so a short side can be made up from the other: at most 2n rows.
-  const [older, newer] = await Promise.all([
-    seqRange(store, gk, Dexie.minKey, seq)
-      .reverse()
-      .limit(n)
-      .toArray(),
-    loadNewer(gk, seq, n, store)
-  ])
-  const takeNewer = Math.min(newer.length, Math.max(wantNewer, n - older.length))
-  const takeOlder = Math.min(older.length, n - takeNewer)
-  return [...older.slice(0, takeOlder).reverse(), ...newer.slice(0, takeNewer)]
+  const wantOlder = n - wantNewer
+  // Half on each side (the message itself among the older); a side cut short by the end of the
+  // history is made up from the other in a second read, so only n rows are read.
+  const older = (before: SeqBound, limit: number, includeHi: boolean) => seqRange(store, gk, Dexie.minKey, before, true, includeHi).reverse().limit(limit).toArray()
+  let [old, fresh] = await Promise.all([older(seq, wantOlder, true), loadNewer(gk, seq, wantNewer, store)])
+  if (old.length < wantOlder && fresh.length === wantNewer) {
+    fresh = fresh.concat(await loadNewer(gk, fresh[fresh.length - 1]!.seq, n - old.length - fresh.length, store))
+  } else if (fresh.length < wantNewer && old.length === wantOlder && old.length > 0) {
+    old = old.concat(await older(old[old.length - 1]!.seq, n - old.length - fresh.length, false))
+  }
+  return [...old.reverse(), ...fresh]
 }
 
 /**

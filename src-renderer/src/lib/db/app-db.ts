@@ -87,17 +87,21 @@ export class AppDB extends Dexie {
       settings: 'key'
     })
     // v2: the search index (lib/search/postings.ts). Its upgrade used to index every archived
-    // message; v4's rebuilds the index in the current layout, so v2's is left to it (an archive
-    // upgraded from v1 is indexed once, not twice).
+    // message, as v4's did; v5's rebuilds the index in the current layout, so theirs is left to it
+    // (an archive upgraded from any older version is indexed once, not twice).
     this.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
     // v3: the charts' activity counts per day (by hour) and sender (db/activity.ts); the upgrade builds them.
     this.version(3)
       .stores({ activity: '[gk+kind+key]' })
       .upgrade((tx) => buildActivity(tx))
     // v4: the search index as a leveled merge tree of hash buckets (postings.ts), without the
-    // [b+gk+mt] index; the upgrade drops the old rows and indexes every archived message again.
-    this.version(4)
-      .stores({ postings: '[b+gk+c]' })
+    // [b+gk+mt] index.
+    this.version(4).stores({ postings: '[b+gk+c]' })
+    // v5: the index's levels have twice the buckets (postings.ts LEVELS), and each group's index
+    // state keeps every level's newest time (IndexState.mt); the upgrade drops the old rows and
+    // indexes every archived message again in the current layout.
+    this.version(5)
+      .stores({})
       .upgrade((tx) => indexArchive(tx, { rebuild: true }))
   }
 }

@@ -14,9 +14,12 @@
  *    words stand at the phrase's distances (the index keeps word positions), so few are read.
  * 3. A query with no lookup (only dates, or nothing) counts and pages through the messages'
  *    [gk+time] index; with negations or phrases it reads that index's keys as the candidates.
- * 4. A query of one term (and dates) gets its first page from the term's rows newest first
- *    (newestOfTerm), decoding only as many as the page needs; its count counts the term's postings
- *    without building the list (countOfTerm), unless a seq may be in two runs.
+ * 4. A first page reads the index's levels newest first (firstResults): each level records the
+ *    newest time among its postings, and every posting carries its message's time, so a message
+ *    newer than every unread level has all its postings in the levels read. Once the levels read
+ *    give a page of results newer than that, the page is certain and the older levels (the big
+ *    ones) are never read. A query of one term counts the term's postings without building the
+ *    list (countOfTerm), unless a seq may be in two runs.
  * Postings are decoded into buffers kept across searches (scratch): fresh memory costs more here
  * than decoding does.
  * Results: newest first (time, seq, group key, descending), as SearchRun promises.
@@ -29,8 +32,8 @@ import { phraseParts, positionList } from '@shared/search/tokenize'
 import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
-import { findTerms, levelSpans, termPostings, type PostingRow } from './postings'
-import { decodePostings } from './postings-codec'
+import { findTerms, levelSpans, LEVELS, type PostingRow } from './postings'
+import { decodePostings, type Positions } from './postings-codec'
 import { newestFirst, prepareSearch, type PreparedSearch } from './request'
 import type { SearchHit, SearchOutcome, SearchRequest, SearchRun } from './types'
 
@@ -197,6 +200,8 @@ export const lastSearchStats = { rows: 0, bytes: 0, readMs: 0 }
 class RowReader {
   private spans = new Map<string, Promise<PostingRow[]>>()
   private readonly inScope: Set<string>
+  /** Lookups read levels [0, levels): the newest runs. */
+  levels = LEVELS.length
 
   constructor(
     private readonly db: AppDB,
@@ -319,7 +324,7 @@ function termList(term: string, segments: Segment[]): List {
 /** The rows of every level's bucket holding `term` (or, with `prefix`, every term starting with it). */
 async function termRows(reader: RowReader, term: string, prefix: boolean): Promise<PostingRow[]> {
   const position = prefix ? undefined : termPosition(term)
-  const spans = levelSpans(position === undefined ? prefixSpan(term) : { lo: position, hi: position + 1 })
+  const spans = levelSpans(position === undefined ? prefixSpan(term) : { lo: position, hi: position + 1 }).slice(0, reader.levels)
   return (await Promise.all(spans.map(([lo, hi]) => reader.rows(lo, hi)))).flat()
 }
 
@@ -382,23 +387,36 @@ async function countOfTerm(reader: RowReader, term: string, keep: Plan['keepTime
   return total
 }
 
-/** Where `term` stands in the candidates holding it, per group (latest writes win, removals apply). */
-async function positionsOf(reader: RowReader, term: string, candidates: Map<string, Set<number>>): Promise<Map<string, Map<number, number[]>>> {
+/** Positions decoded with the scratch buffers (decodePostings fills it; nothing reads past n). */
+const scratchPositions: Positions[] = []
+
+/**
+ * Where `term` stands in the candidates holding it, per group (latest writes win, removals apply).
+ * `candidates`: per group, seqs ascending (a List's), walked beside each segment's ascending seqs.
+ */
+async function positionsOf(reader: RowReader, term: string, candidates: Map<string, Float64Array>): Promise<Map<string, Map<number, number[]>>> {
   const rows = await termRows(reader, term, false)
   const out = new Map<string, Map<number, number[]>>()
+  const keeps = hasPositions(term)
   for (const row of [...rows].sort((a, b) => a.c - b.c)) {
     const wanted = candidates.get(row.gk)
     const found = wanted ? findTerms(row, term, false) : []
     if (!found.length) continue
     let bySeq = out.get(row.gk)
     if (!bySeq) out.set(row.gk, (bySeq = new Map()))
-    const p = termPostings(row, found[0]!.i, term, true)
-    for (let k = 0; k < p.s.length; k++) {
-      if (!wanted!.has(p.s[k]!)) continue
-      if (row.del) bySeq.delete(p.s[k]!)
-      else bySeq.set(p.s[k]!, positionList(p.x?.[k]))
+    const i = found[0]!.i
+    const { s, m } = scratchFor(segmentBound({ row, i }))
+    const n = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, 0, keeps, keeps ? scratchPositions : undefined)
+    for (let k = 0, w = 0; k < n; k++) {
+      const seq = s[k]!
+      while (w < wanted!.length && wanted![w]! < seq) w++
+      if (w === wanted!.length) break
+      if (wanted![w] !== seq) continue
+      if (row.del) bySeq.delete(seq)
+      else bySeq.set(seq, positionList(keeps ? scratchPositions[k] : undefined))
     }
   }
+  scratchPositions.length = 0
   return out
 }
 
@@ -409,7 +427,7 @@ async function positionsOf(reader: RowReader, term: string, candidates: Map<stri
  */
 async function filterPhrase(reader: RowReader, sets: Sets, parts: { term: string; pos: number }[]): Promise<Sets> {
   const terms = [...new Set(parts.map((p) => p.term))]
-  const candidates = new Map([...sets].map(([gk, list]) => [gk, new Set(list.s)] as const))
+  const candidates = new Map([...sets].map(([gk, list]) => [gk, list.s] as const))
   const at = new Map(await Promise.all(terms.map(async (t) => [t, await positionsOf(reader, t, candidates)] as const)))
   const out: Sets = new Map()
   for (const [gk, list] of sets) {
@@ -419,9 +437,8 @@ async function filterPhrase(reader: RowReader, sets: Sets, parts: { term: string
     let n = 0
     for (let k = 0; k < list.s.length; k++) {
       const seq = list.s[k]!
-      const lists = maps.map((m) => new Set(m!.get(seq) ?? []))
-      const first = maps[0]!.get(seq) ?? []
-      if (first.some((p0) => parts.every((part, j) => lists[j]!.has(p0 + part.pos - parts[0]!.pos)))) {
+      const lists = maps.map((m) => m!.get(seq) ?? [])
+      if (lists[0]!.some((p0) => parts.every((part, j) => lists[j]!.includes(p0 + part.pos - parts[0]!.pos)))) {
         keep[k] = 1
         n++
       }
@@ -671,29 +688,33 @@ function hit(row: MessageRow): SearchHit {
 }
 
 /**
- * Answers without every candidate, for a query of one term: `newest(k)`, its k newest results;
- * `count()`, how many there are. Either may give up (undefined): the full evaluation answers then.
+ * How a run gets its candidates: `all()`, every one; `first(k)`, the k first, or every one when
+ * the newest levels cannot settle them (`complete`); `count()`, how many there are without
+ * building them (undefined: it cannot tell, and `all()` answers).
  */
-interface Shortcuts {
-  newest(k: number): Promise<Ranked | undefined>
+interface Candidates {
+  all(): Promise<Ranked>
+  first(k: number): Promise<{ ranked: Ranked; complete: boolean }>
   count(): Promise<number | undefined>
 }
 
 /** A run over ordered candidates; with `verify`, each is checked with the reference predicate. */
-function candidateRun(db: AppDB, prepared: PreparedSearch, candidates: () => Promise<Ranked>, verify: boolean, shortcuts?: Shortcuts): SearchRun {
+function candidateRun(db: AppDB, prepared: PreparedSearch, source: Candidates, verify: boolean): SearchRun {
+  const candidates = source.all
   if (!verify) {
     let all: Ranked | undefined
     let counted: Promise<number> | undefined
-    const newest = shortcuts?.newest
     return {
       query: prepared.query,
-      count: () =>
-        all
-          ? Promise.resolve(all.n)
-          : (counted ??= (async () => (await shortcuts?.count()) ?? (all ??= await candidates()).n)()),
+      count: () => (all ? Promise.resolve(all.n) : (counted ??= (async () => (await source.count()) ?? (all ??= await candidates()).n)())),
       page: async (offset, limit) => {
-        // An early page, before anything needed every posting: only the newest rows are decoded.
-        const early = !all && newest && offset + limit <= 500 ? await newest(offset + limit) : undefined
+        // An early page, before anything needed every candidate: the newest levels may settle it.
+        let early: Ranked | undefined
+        if (!all && offset + limit <= 500) {
+          const first = await source.first(offset + limit)
+          if (first.complete) all = first.ranked
+          else early = first.ranked
+        }
         const o = early ?? (all ??= await candidates())
         const to = Math.min(o.n, offset + limit)
         if (offset >= to) return []
@@ -795,7 +816,8 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
     return { ok: true, run: rangeRun(db, prepared, gks, p.keepTime, combined) }
   }
 
-  const evaluate = async (reader: RowReader): Promise<Sets> => {
+  /** The results, or with `newerThan` (epoch s) at least those newer than that. */
+  const evaluate = async (reader: RowReader, newerThan?: number): Promise<Sets> => {
     let result: Sets
     if (p.positive.length) {
       const lists = await Promise.all(
@@ -804,7 +826,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
       lists.sort((a, b) => size(a) - size(b))
       result = lists.reduce(andSets)
     } else {
-      result = await universe(db, gks, combined)
+      result = await universe(db, gks, newerThan === undefined ? combined : { ...combined, from: maxDefined(combined.from, (newerThan + 1) * 1000) })
     }
     result = filterSets(result, p.keepTime)
     for (const parts of p.phrases) if (result.size) result = await filterPhrase(reader, result, parts)
@@ -816,79 +838,54 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
     return result
   }
   const allGroups = gks.length === prepared.gks.length && req.gks === undefined
-  let sets: Promise<Ranked> | undefined
-  const candidates = () =>
-    (sets ??= (async () => {
-      Object.assign(lastSearchStats, { rows: 0, bytes: 0, readMs: 0 })
-      // One read-only transaction: a write that folds or merges rows meanwhile cannot make one read
-      // see postings before the move and another after it.
-      return new Ranked(await db.transaction('r', [db.postings, db.messages], () => evaluate(new RowReader(db, gks, allGroups))))
-    })())
-  const single = p.positive.length === 1 && p.positive[0]!.length === 1 && !p.positive[0]![0]!.prefix ? p.positive[0]![0]!.term : undefined
-  const shortcut = <T>(answer: (reader: RowReader, term: string) => Promise<T>) => {
+  // Each answer reads in one read-only transaction: a write that folds or merges rows meanwhile
+  // cannot make one read see postings before the move and another after it.
+  const reading = <T>(answer: (reader: RowReader) => Promise<T>) => {
     Object.assign(lastSearchStats, { rows: 0, bytes: 0, readMs: 0 })
-    return db.transaction('r', [db.postings, db.messages], () => answer(new RowReader(db, gks, allGroups), single!))
+    return db.transaction('r', [db.postings, db.messages, db.groups], () => answer(new RowReader(db, gks, allGroups)))
   }
-  const shortcuts: Shortcuts | undefined =
-    single !== undefined && p.negative.length === 0 && !p.verify && p.phrases.length === 0
-      ? {
-          newest: (k) => shortcut((reader, term) => newestOfTerm(reader, term, p.keepTime, k)),
-          count: () => shortcut((reader, term) => countOfTerm(reader, term, p.keepTime))
-        }
-      : undefined
-  return { ok: true, run: candidateRun(db, prepared, candidates, p.verify, shortcuts) }
+  let sets: Promise<Ranked> | undefined
+  const all = () => (sets ??= reading(async (reader) => new Ranked(await evaluate(reader))))
+  const first = (k: number) =>
+    sets
+      ? sets.then((ranked) => ({ ranked, complete: true }))
+      : reading((reader) => firstResults(db, gks, reader, evaluate, k)).then((first) => {
+          if (first.complete) sets ??= Promise.resolve(first.ranked)
+          return first
+        })
+  const single = p.positive.length === 1 && p.positive[0]!.length === 1 && !p.positive[0]![0]!.prefix ? p.positive[0]![0]!.term : undefined
+  const count = async () =>
+    single !== undefined && p.negative.length === 0 && !p.verify && p.phrases.length === 0 ? reading((reader) => countOfTerm(reader, single, p.keepTime)) : undefined
+  return { ok: true, run: candidateRun(db, prepared, { all, first, count }, p.verify) }
 }
 
 /**
- * The first k results of a query that is one term (and dates): the term's segments newest row
- * first (by mt), decoded until k results are newer than every row left, which cannot hold a newer
- * posting. Undefined when a removal row is among them (removals must then apply in chunk order
- * over every row): the full evaluation answers.
+ * The first k results, from the newest levels when they settle them (not complete), else every
+ * result (complete). Levels are read newest first; after each, `older` is the newest time any
+ * unread level holds (IndexState.mt, over the groups in scope). A message newer than that has every
+ * posting (its additions and removals alike) in the levels read, so the query evaluated over those
+ * levels gives exactly the results newer than `older`; once they are k, they are the first k.
+ * One async function from start to end: Dexie keeps the transaction across its awaits.
  */
-async function newestOfTerm(reader: RowReader, term: string, keep: Plan['keepTime'], k: number): Promise<Ranked | undefined> {
-  const rows = await termRows(reader, term, false)
-  const segments: Segment[] = []
-  for (const row of rows) {
-    const found = findTerms(row, term, false)
-    if (!found.length) continue
-    if (row.del) return undefined
-    segments.push({ row, i: found[0]!.i })
+async function firstResults(db: AppDB, gks: string[], reader: RowReader, evaluate: (reader: RowReader, newerThan?: number) => Promise<Sets>, k: number): Promise<{ ranked: Ranked; complete: boolean }> {
+  const newest = LEVELS.map(() => 0)
+  for (const group of await db.groups.bulkGet(gks)) {
+    const index = group?.index
+    if (!index) continue
+    // A state from before the times were kept: any level may hold anything.
+    LEVELS.forEach((_, l) => (newest[l] = Math.max(newest[l]!, index.mt ? (index.mt[l] ?? 0) : Infinity)))
   }
-  segments.sort((a, b) => b.row.mt - a.row.mt)
-  // gk → seq → [time, chunk]: a seq found twice keeps its newest chunk's time.
-  const found = new Map<string, Map<number, [number, number]>>()
-  const newerThan = (t: number) => {
-    let n = 0
-    for (const bySeq of found.values()) for (const [time] of bySeq.values()) if (time > t) n++
-    return n
+  for (let levels = 1; levels < LEVELS.length; levels++) {
+    const older = Math.max(...newest.slice(levels))
+    if (older === Infinity) break
+    // Worth evaluating only when the levels read may hold something newer than the rest.
+    if (Math.max(...newest.slice(0, levels)) <= older) continue
+    reader.levels = levels
+    const found = filterSets(await evaluate(reader, older), [(time) => time > older])
+    if (size(found) >= k) return { ranked: new Ranked(found), complete: false }
   }
-  let total = 0
-  let left = -1
-  for (let j = 0; j < segments.length; j++) {
-    const g = segments[j]!
-    const row = g.row
-    const { s, m } = scratchFor(segmentBound(g))
-    const n = decodeSegment(g, term, s, m, 0)
-    let bySeq = found.get(row.gk)
-    if (!bySeq) found.set(row.gk, (bySeq = new Map()))
-    for (let q = 0; q < n; q++) {
-      const time = m[q]!
-      if (!keep.every((f) => f(time))) continue
-      const had = bySeq.get(s[q]!)
-      if (had && had[1] > row.c) continue
-      if (!had) total++
-      bySeq.set(s[q]!, [time, row.c])
-    }
-    left = segments[j + 1]?.row.mt ?? -1
-    if (left >= 0 && total >= k && newerThan(left) >= k) break
-  }
-  const sets: Sets = new Map()
-  for (const [gk, bySeq] of found) {
-    const entries = [...bySeq].filter(([, [time]]) => time > left).sort((a, b) => a[0] - b[0])
-    if (!entries.length) continue
-    sets.set(gk, { s: Float64Array.from(entries, (e) => e[0]), m: Uint32Array.from(entries, (e) => e[1][0]) })
-  }
-  return new Ranked(sets)
+  reader.levels = LEVELS.length
+  return { ranked: new Ranked(await evaluate(reader)), complete: true }
 }
 
 function filterSets(sets: Sets, keep: Plan['keepTime']): Sets {

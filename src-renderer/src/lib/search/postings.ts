@@ -12,12 +12,12 @@
  * - level 0 holds small writes (a sync commits whatever arrived while the last transaction ran,
  *   sometimes a few dozen messages): one run per write, cut into 16 buckets;
  * - when level 0 holds foldMessages messages, the write that crosses the line folds them, with
- *   its own postings, into one level-1 run (16 buckets), and deletes them; a write that big on
+ *   its own postings, into one level-1 run (32 buckets), and deletes them; a write that big on
  *   its own goes straight to level 1;
  * - when a level holds `fanout` runs, they merge into one run of the next level, which has 8×
- *   the buckets (128, then 1,024): a bucket of any level holds a thousand to a few thousand
- *   postings per run, and a lookup reads at most fanout − 1 rows per level, plus the runs of the
- *   last level (one per 8² folds).
+ *   the buckets (256, then 2,048): a bucket of any level holds several hundred postings per run,
+ *   and a lookup reads at most fanout − 1 rows per level, plus the runs of the last level (one
+ *   per 8² folds).
  * All of it happens inside the write's one transaction.
  *
  *   key [b, gk, c]   b: bucket, LEVELS[l].base + the top LEVELS[l].bits of the terms' position
@@ -50,15 +50,17 @@ export interface Level {
 }
 
 /**
- * Level 0: small writes; 1: folds; 2 and 3: merges of `fanout` runs of the level above. Fewer
- * buckets make ingest cheaper (a put costs per row) and lookups read more: bench:search measured
- * 32/256/2,048 buckets against these, 0.78 against 0.80–0.82 of the raw ingest rate.
+ * Level 0: small writes; 1: folds; 2 and 3: merges of `fanout` runs of the level above. More
+ * buckets make rows smaller, and a lookup reads one row per run: bench:search measured 32/256/2,048
+ * buckets against 16/128/1,024 on 1,000,000 messages, a rare word's lookup reading 236 KB instead
+ * of 491 KB, and ingest at 0.76 of the raw rate either way (a put costs per row, but a run's rows
+ * are few beside the messages it indexes).
  */
 export const LEVELS: readonly Level[] = [
   { base: 0, bits: 4 },
-  { base: 16, bits: 4 },
-  { base: 32, bits: 7 },
-  { base: 160, bits: 10 }
+  { base: 16, bits: 5 },
+  { base: 48, bits: 8 },
+  { base: 304, bits: 11 }
 ]
 
 /** The bucket of a position at a level. */
@@ -97,17 +99,28 @@ export interface PostingRow {
 }
 
 /**
- * Per group, in its GroupRow: chunk numbers used so far, messages in level 0, and the runs each
- * level holds (runs[0]: level-0 writes).
+ * Per group, in its GroupRow: chunk numbers used so far, messages in level 0, the runs each level
+ * holds (runs[0]: level-0 writes) and, per level, the newest time among its postings (0: none).
+ * A search's first page reads the levels newest first and stops once no unread level can hold a
+ * newer result (index-search.ts). `mt` is absent from states written before it: unknown, so
+ * every level is read.
  */
 export interface IndexState {
   chunks: number
   pending: number
   runs: number[]
+  mt?: number[]
 }
 
 export function emptyIndexState(): IndexState {
-  return { chunks: 0, pending: 0, runs: LEVELS.map(() => 0) }
+  return { chunks: 0, pending: 0, runs: LEVELS.map(() => 0), mt: LEVELS.map(() => 0) }
+}
+
+/** The newest time among postings. */
+function newestTime(...postings: PostingsBuilder[]): number {
+  let t = 0
+  for (const b of postings) for (const p of b.map.values()) for (const m of p.m) if (m > t) t = m
+  return t
 }
 
 interface Postings {
@@ -169,7 +182,10 @@ export class GroupIndexDiff {
       const positions = next.positions[i]
       const j = prevAt.get(term)
       if (j !== undefined) {
-        if (samePositions(prev.positions[j], positions)) return
+        // A posting carries its message's time (a first page skips levels by it, after: and
+        // before: filter by it). The archive keeps a message's first time, but should a time
+        // ever change, every term is written again under the new one.
+        if (beforeTime === time && samePositions(prev.positions[j], positions)) return
         this.dels.add(term, seq, beforeTime)
       }
       this.adds.add(term, seq, time, positions)
@@ -325,18 +341,6 @@ export function rowTerms(row: PostingRow): string[] {
   return row.t.slice(1, -1).split('\n')
 }
 
-/** The postings of `term`, term i of a row; with `withPositions`, their positions too (if it keeps them). */
-export function termPostings(row: PostingRow, i: number, term: string, withPositions = false): { s: Float64Array; m: Uint32Array; x?: Positions[] } {
-  const bound = (row.o[i + 1]! - row.o[i]!) >> 1
-  const s = new Float64Array(bound)
-  const m = new Uint32Array(bound)
-  const keeps = hasPositions(term)
-  const x: Positions[] | undefined = withPositions && keeps ? new Array(bound) : undefined
-  const n = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, 0, keeps, x)
-  if (x) x.length = n
-  return { s: s.subarray(0, n), m: m.subarray(0, n), x }
-}
-
 /** A whole row: its terms, and every term's postings at s[o[i], o[i+1]), m and x likewise. */
 export function decodeRow(row: PostingRow): { terms: string[]; o: Uint32Array; s: Float64Array; m: Uint32Array; x: Positions[] } {
   const terms = rowTerms(row)
@@ -463,6 +467,8 @@ export async function writePostings(store: PostingsStore, gk: string, state: Ind
 async function writeDiff(store: PostingsStore, gk: string, state: IndexState, diff: GroupIndexDiff): Promise<IndexState> {
   let c = state.chunks
   const runs = LEVELS.map((_, l) => state.runs?.[l] ?? 0)
+  const mt = state.mt ? LEVELS.map((_, l) => state.mt![l] ?? 0) : undefined
+  const withTimes = (next: IndexState): IndexState => (mt ? { ...next, mt } : next)
   if (state.pending + diff.messages < postingsTuning.foldMessages) {
     const rows: PostingRow[] = []
     // Removals first: a term whose positions moved is removed and added again (GroupIndexDiff).
@@ -470,7 +476,8 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
     if (diff.adds.size) rows.push(...levelRows(0, gk, ++c, 0, diff.adds))
     await store.postings.bulkPut(rows)
     runs[0]!++
-    return { chunks: c, pending: state.pending + diff.messages, runs }
+    if (mt) mt[0] = Math.max(mt[0]!, newestTime(diff.adds, diff.dels))
+    return withTimes({ chunks: c, pending: state.pending + diff.messages, runs })
   }
   let { adds, dels } = diff
   if (runs[0]! > 0 || state.pending > 0) {
@@ -485,6 +492,10 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
   await store.postings.bulkPut(rows)
   runs[0] = 0
   runs[1]!++
+  if (mt) {
+    mt[1] = Math.max(mt[1]!, newestTime(adds, dels))
+    mt[0] = 0
+  }
   for (let l = 1; l + 1 < LEVELS.length && runs[l]! >= postingsTuning.fanout; l++) {
     const t1 = performance.now()
     await mergeLevel(store, gk, l)
@@ -494,8 +505,12 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
     indexWriteStats.mergesByLevel[l + 1]!++
     runs[l] = 0
     runs[l + 1]!++
+    if (mt) {
+      mt[l + 1] = Math.max(mt[l + 1]!, mt[l]!)
+      mt[l] = 0
+    }
   }
-  return { chunks: c, pending: 0, runs }
+  return withTimes({ chunks: c, pending: 0, runs })
 }
 
 /**
