@@ -12,7 +12,7 @@ import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { indexSearch, lastSearchStats } from '../../../src-renderer/src/lib/search/index-search'
-import { bucketAt, LEVELS, postingsTuning, type PostingRow } from '../../../src-renderer/src/lib/search/postings'
+import { bucketAt, LEVELS, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
 import { termPosition } from '../../../src-main/shared/search/index-terms'
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
@@ -339,7 +339,7 @@ describe('the search index answers as the scan does', () => {
     expect(await stale.run.count()).toBe(0)
     const rows = await d.postings.toArray()
     expect(rows.length).toBeGreaterThan(0)
-    expect(rows.every((row) => row.d instanceof Uint8Array)).toBe(true)
+    expect(rows.every((row) => typeof row.d === 'string' && typeof row.o === 'string')).toBe(true)
     expect((await d.groups.get(gk))?.index).toMatchObject({ pending: 3, runs: [1, 0, 0, 0] })
     expect(await d.messages.count()).toBe(3)
   })
@@ -357,9 +357,9 @@ describe('the search index answers as the scan does', () => {
     await v4.table('messages').bulkPut(
       [1, 2].map((seq) => ({ gk, seq, time: t0 + seq, from: 'alice', raw: { GroupId: 'v4', From_Account: 'alice', MsgSeq: seq, MsgTimeStamp: t0 + seq, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: seq === 2 ? 'budget review' : 'hello' } }] } }))
     )
-    // Rows the v4 layout left where v5 looks a term up (its bucket at each level): the upgrade
-    // must drop them, or "stale" would find message 1.
-    const stale: PostingRow[] = LEVELS.map((_, level) => ({ b: bucketAt(level, termPosition('stale')), gk, c: 2, del: 0, mt: t0 + 1, t: '\nstale\n', o: new Uint32Array([0, 2]), d: new Uint8Array([1, 2]) }))
+    // Rows the v4 layout left (typed arrays, not strings) where v5 looks a term up (its bucket at
+    // each level): the upgrade must drop them, or "stale" would find message 1, or fail to read.
+    const stale = LEVELS.map((_, level) => ({ b: bucketAt(level, termPosition('stale')), gk, c: 2, del: 0, mt: t0 + 1, t: '\nstale\n', o: new Uint32Array([0, 2]), d: new Uint8Array([1, 2]) }))
     await v4.table('postings').bulkPut(stale)
     v4.close()
     const d = new AppDB(name)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { ByteWriter, decodePostings } from '../../../src-renderer/src/lib/search/postings-codec'
+import { ByteWriter, decodePostings, offsetAt, offsetsText } from '../../../src-renderer/src/lib/search/postings-codec'
 
 function roundTrip(s: number[], m: number[]): { s: number[]; m: number[]; bytes: number } {
   const w = new ByteWriter(4)
   w.postings(s, m, 0, s.length)
-  const d = w.bytes()
+  const d = w.text()
   const os = new Float64Array(d.length >> 1)
   const om = new Uint32Array(d.length >> 1)
   const n = decodePostings(d, 0, d.length, os, om, 0)
@@ -16,6 +16,21 @@ describe('postings codec', () => {
     const s = [1, 2, 3, 130, 20_000, 2 ** 31 + 5, 2 ** 40, Number.MAX_SAFE_INTEGER]
     const m = [1_700_000_000, 1_699_999_000, 0, 2 ** 32 - 1, 0, 5, 1_700_000_000, 1]
     expect(roundTrip(s, m)).toMatchObject({ s, m })
+  })
+
+  it('keeps its bytes as a one-byte string, however many, and offsets up to 2^32 two characters each', () => {
+    const s = Array.from({ length: 20_000 }, (_, i) => i * 300_000)
+    const m = s.map((_, i) => (i * 7919) % 2 ** 32)
+    const w = new ByteWriter()
+    w.postings(s, m, 0, s.length)
+    const d = w.text()
+    expect(d.length).toBe(w.length)
+    expect([...d].every((c) => c.charCodeAt(0) < 256)).toBe(true)
+    expect(roundTrip(s, m)).toMatchObject({ s, m })
+    const o = [0, 1, 65_535, 65_536, 1_000_000, 2 ** 32 - 1]
+    const text = offsetsText(o)
+    expect(text.length).toBe(o.length * 2)
+    expect(o.map((_, i) => offsetAt(text, i))).toEqual(o)
   })
 
   it('takes two bytes for a posting close to the one before it', () => {
@@ -32,7 +47,7 @@ describe('postings codec', () => {
     w.postings([5, 9], [100, 90], 0, 2)
     const from = w.length
     w.postings([7, 8, 1000], [1, 2, 3], 0, 3)
-    const d = w.bytes()
+    const d = w.text()
     const s = new Float64Array(10)
     const m = new Uint32Array(10)
     expect(decodePostings(d, from, d.length, s, m, 4)).toBe(7)
@@ -48,7 +63,7 @@ describe('postings codec with positions', () => {
     const x = [undefined, 0, [2, 5, 9], [62, 63, 64], 70_000]
     const w = new ByteWriter(2)
     w.postings(s, m, 0, s.length, x)
-    const d = w.bytes()
+    const d = w.text()
     const os = new Float64Array(d.length >> 1)
     const om = new Uint32Array(d.length >> 1)
     const ox: (number | number[] | undefined)[] = []

@@ -97,9 +97,10 @@ export class AppDB extends Dexie {
     // v4: the search index as a leveled merge tree of hash buckets (postings.ts), without the
     // [b+gk+mt] index.
     this.version(4).stores({ postings: '[b+gk+c]' })
-    // v5: the index's levels have twice the buckets (postings.ts LEVELS), and each group's index
-    // state keeps every level's newest time (IndexState.mt); the upgrade drops the old rows and
-    // indexes every archived message again in the current layout.
+    // v5: the index's levels have twice the buckets (postings.ts LEVELS), rows keep their bytes in
+    // strings (postings-codec.ts Bytes), and each group's index state keeps every level's newest
+    // time (IndexState.mt); the upgrade drops the old rows and indexes every archived message
+    // again in the current layout.
     this.version(5)
       .stores({})
       .upgrade((tx) => indexArchive(tx, { rebuild: true }))

@@ -33,7 +33,7 @@ import { querySummary, type Clause, type QuerySummary } from '@shared/search/que
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
 import { findTerms, levelSpans, LEVELS, type PostingRow } from './postings'
-import { decodePostings, type Positions } from './postings-codec'
+import { decodePostings, offsetAt, type Positions } from './postings-codec'
 import { newestFirst, prepareSearch, type PreparedSearch } from './request'
 import type { SearchHit, SearchOutcome, SearchRequest, SearchRun } from './types'
 
@@ -268,18 +268,18 @@ interface Segment {
 
 /** Room for a segment's postings: every posting takes two bytes at least. */
 function segmentBound(g: Segment): number {
-  return (g.row.o[g.i + 1]! - g.row.o[g.i]!) >> 1
+  return (offsetAt(g.row.o, g.i + 1) - offsetAt(g.row.o, g.i)) >> 1
 }
 
 /** The segment's first seq (its first varint), to order segments before decoding them. */
 function firstSeq(g: Segment): number {
   const d = g.row.d
-  let i = g.row.o[g.i]!
-  if (i >= g.row.o[g.i + 1]!) return 0
-  let b = d[i++]!
+  let i = offsetAt(g.row.o, g.i)
+  if (i >= offsetAt(g.row.o, g.i + 1)) return 0
+  let b = d.charCodeAt(i++)
   let v = b & 0x7f
   for (let mul = 0x80; b & 0x80; mul *= 0x80) {
-    b = d[i++]!
+    b = d.charCodeAt(i++)
     v += (b & 0x7f) * mul
   }
   return v
@@ -287,7 +287,7 @@ function firstSeq(g: Segment): number {
 
 /** Decodes a segment into s and m from index k; returns the index after its last posting. */
 function decodeSegment(g: Segment, term: string, s: Float64Array, m: Uint32Array, k: number): number {
-  return decodePostings(g.row.d, g.row.o[g.i]!, g.row.o[g.i + 1]!, s, m, k, hasPositions(term))
+  return decodePostings(g.row.d, offsetAt(g.row.o, g.i), offsetAt(g.row.o, g.i + 1), s, m, k, hasPositions(term))
 }
 
 /** Whether s[0, n) ascends strictly. */
@@ -406,7 +406,7 @@ async function positionsOf(reader: RowReader, term: string, candidates: Map<stri
     if (!bySeq) out.set(row.gk, (bySeq = new Map()))
     const i = found[0]!.i
     const { s, m } = scratchFor(segmentBound({ row, i }))
-    const n = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, 0, keeps, keeps ? scratchPositions : undefined)
+    const n = decodePostings(row.d, offsetAt(row.o, i), offsetAt(row.o, i + 1), s, m, 0, keeps, keeps ? scratchPositions : undefined)
     for (let k = 0, w = 0; k < n; k++) {
       const seq = s[k]!
       while (w < wanted!.length && wanted![w]! < seq) w++

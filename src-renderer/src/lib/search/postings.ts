@@ -27,8 +27,8 @@
  *   t  '\n' + the row's terms, sorted, joined by '\n' + '\n'   (one string: one structured-clone item)
  *   d  every term's postings: seqs (ascending within a term), their MsgTimeStamps (0 when
  *      unknown) and, for spaced-script words, where the word stands in the message (quoted
- *      phrases); delta-coded varints (postings-codec.ts)
- *   o  term i's postings are d[o[i], o[i+1])
+ *      phrases); delta-coded varints (postings-codec.ts), one byte per character of a string
+ *   o  term i's postings are d[o(i), o(i+1)): offsets, two characters each (codec offsetAt)
  *   del 1: these postings are removals (a rewrite took terms away), applied in chunk order
  *   mt the newest time among the row's postings
  *
@@ -40,7 +40,7 @@ import Dexie, { type Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { hasPositions, indexEntries, indexTime, termPosition } from '@shared/search/index-terms'
 import { positionList } from '@shared/search/tokenize'
-import { ByteWriter, decodePostings, type Positions } from './postings-codec'
+import { ByteWriter, decodePostings, offsetAt, offsetsText, type Bytes, type Offsets, type Positions } from './postings-codec'
 
 export interface Level {
   /** The first bucket number of the level. */
@@ -94,8 +94,8 @@ export interface PostingRow {
   /** The newest MsgTimeStamp among the row's postings (a search's first page reads newest first). */
   mt: number
   t: string
-  o: Uint32Array
-  d: Uint8Array
+  o: Offsets
+  d: Bytes
 }
 
 /**
@@ -325,7 +325,7 @@ function cutParts(
 /** A row of terms (sorted) whose postings are s[o[i], o[i+1]), m and x likewise. */
 function makeRow(b: number, gk: string, c: number, del: 0 | 1, terms: string[], o: number[], s: Float64Array, m: Uint32Array, x: Positions[]): PostingRow {
   const w = new ByteWriter(s.length * 6 + 16)
-  const offsets = new Uint32Array(terms.length + 1)
+  const offsets = new Array<number>(terms.length + 1)
   for (let i = 0; i < terms.length; i++) {
     offsets[i] = w.length
     w.postings(s, m, o[i]!, o[i + 1]!, hasPositions(terms[i]!) ? x : undefined)
@@ -333,7 +333,7 @@ function makeRow(b: number, gk: string, c: number, del: 0 | 1, terms: string[], 
   offsets[terms.length] = w.length
   let mt = 0
   for (let j = 0; j < m.length; j++) if (m[j]! > mt) mt = m[j]!
-  return { b, gk, c, del, mt, t: `\n${terms.join('\n')}\n`, o: offsets, d: w.bytes() }
+  return { b, gk, c, del, mt, t: `\n${terms.join('\n')}\n`, o: offsetsText(offsets), d: w.text() }
 }
 
 /** The terms of a row, in order. */
@@ -352,7 +352,7 @@ export function decodeRow(row: PostingRow): { terms: string[]; o: Uint32Array; s
   let k = 0
   for (let i = 0; i < terms.length; i++) {
     o[i] = k
-    k = decodePostings(row.d, row.o[i]!, row.o[i + 1]!, s, m, k, hasPositions(terms[i]!), x)
+    k = decodePostings(row.d, offsetAt(row.o, i), offsetAt(row.o, i + 1), s, m, k, hasPositions(terms[i]!), x)
   }
   o[terms.length] = k
   x.length = k
