@@ -7,6 +7,7 @@
  */
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
+import Dexie from 'dexie'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
@@ -185,6 +186,24 @@ const queries: string[] = [
   'nothingmatchesthis'
 ]
 
+/**
+ * A database as an older version of the app left it: its schema up to `version` (3 or 4), and one
+ * group with that version's index state and a text message per entry of `texts` (seq 1, 2, …).
+ */
+async function olderArchive(name: string, version: 3 | 4, groupId: string, index: object, texts: string[]): Promise<{ db: Dexie; gk: string }> {
+  const db = new Dexie(name)
+  db.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
+  db.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
+  db.version(3).stores({ activity: '[gk+kind+key]' })
+  if (version === 4) db.version(4).stores({ postings: '[b+gk+c]' })
+  const gk = groupKey(ws, groupId)
+  await db.table('groups').put({ gk, workspaceId: ws, groupId, profile: { groupId, name: groupId, type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: texts.length }, index })
+  await db.table('messages').bulkPut(
+    texts.map((text, i) => ({ gk, seq: i + 1, time: t0 + i + 1, from: 'alice', raw: { GroupId: groupId, From_Account: 'alice', MsgSeq: i + 1, MsgTimeStamp: t0 + i + 1, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] } }))
+  )
+  return { db, gk }
+}
+
 describe('the search index answers as the scan does', () => {
   const defaults = { ...postingsTuning }
   afterEach(() => Object.assign(postingsTuning, defaults))
@@ -316,16 +335,7 @@ describe('the search index answers as the scan does', () => {
 
   it('rebuilds an index written in the oldest layout (v3) when the app upgrades', async () => {
     const name = `index-upgrade-v3-${Date.now()}`
-    const { default: Dexie } = await import('dexie')
-    const v3 = new Dexie(name)
-    v3.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
-    v3.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
-    v3.version(3).stores({ activity: '[gk+kind+key]' })
-    const gk = groupKey(ws, 'old')
-    await v3.table('groups').put({ gk, workspaceId: ws, groupId: 'old', profile: { groupId: 'old', name: 'Old', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 3 }, index: { chunks: 9, pending: 0, folds: 2, mergedTo: 0 } })
-    await v3.table('messages').bulkPut(
-      [1, 2, 3].map((seq) => ({ gk, seq, time: t0 + seq, from: 'alice', raw: { GroupId: 'old', From_Account: 'alice', MsgSeq: seq, MsgTimeStamp: t0 + seq, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: seq === 2 ? 'quarterly numbers' : 'hello' } }] } }))
-    )
+    const { db: v3, gk } = await olderArchive(name, 3, 'old', { chunks: 9, pending: 0, folds: 2, mergedTo: 0 }, ['hello', 'quarterly numbers', 'hello'])
     // A row as v2/v3 wrote them: bucket 17 of 256, typed arrays, a stale term.
     await v3.table('postings').put({ b: 17, gk, c: 3, mt: t0, del: 0, t: '\nstale\n', p: new Uint32Array([0]), o: new Uint32Array([0, 1]), s: new Uint32Array([1]), m: new Uint32Array([t0]) })
     v3.close()
@@ -346,17 +356,7 @@ describe('the search index answers as the scan does', () => {
 
   it('rebuilds an index written in the v4 layout (half the buckets) when the app upgrades to v5', async () => {
     const name = `index-upgrade-v4-${Date.now()}`
-    const { default: Dexie } = await import('dexie')
-    const v4 = new Dexie(name)
-    v4.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
-    v4.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
-    v4.version(3).stores({ activity: '[gk+kind+key]' })
-    v4.version(4).stores({ postings: '[b+gk+c]' })
-    const gk = groupKey(ws, 'v4')
-    await v4.table('groups').put({ gk, workspaceId: ws, groupId: 'v4', profile: { groupId: 'v4', name: 'V4', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 2 }, index: { chunks: 4, pending: 2, runs: [2, 0, 0, 0] } })
-    await v4.table('messages').bulkPut(
-      [1, 2].map((seq) => ({ gk, seq, time: t0 + seq, from: 'alice', raw: { GroupId: 'v4', From_Account: 'alice', MsgSeq: seq, MsgTimeStamp: t0 + seq, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: seq === 2 ? 'budget review' : 'hello' } }] } }))
-    )
+    const { db: v4, gk } = await olderArchive(name, 4, 'v4', { chunks: 4, pending: 2, runs: [2, 0, 0, 0] }, ['hello', 'budget review'])
     // Rows the v4 layout left (typed arrays, not strings) where v5 looks a term up (its bucket at
     // each level): the upgrade must drop them, or "stale" would find message 1, or fail to read.
     const stale = LEVELS.map((_, level) => ({ b: bucketAt(level, termPosition('stale')), gk, c: 2, del: 0, mt: t0 + 1, t: '\nstale\n', o: new Uint32Array([0, 2]), d: new Uint8Array([1, 2]) }))

@@ -95,16 +95,16 @@ export async function loadAround(
   if (n <= 0) return []
   const wantNewer = Math.floor(n / 2)
   const wantOlder = n - wantNewer
-  // Half on each side (the message itself among the older); a side cut short by the end of the
-  // history is made up from the other in a second read, so only n rows are read.
-  const older = (before: SeqBound, limit: number, includeHi: boolean) => seqRange(store, gk, Dexie.minKey, before, true, includeHi).reverse().limit(limit).toArray()
-  let [old, fresh] = await Promise.all([older(seq, wantOlder, true), loadNewer(gk, seq, wantNewer, store)])
-  if (old.length < wantOlder && fresh.length === wantNewer) {
-    fresh = fresh.concat(await loadNewer(gk, fresh[fresh.length - 1]!.seq, n - old.length - fresh.length, store))
-  } else if (fresh.length < wantNewer && old.length === wantOlder && old.length > 0) {
-    old = old.concat(await older(old[old.length - 1]!.seq, n - old.length - fresh.length, false))
+  // Half on each side (the message itself among the older: seqs are integers, so "at or before
+  // seq" is "below seq + 1"); a side cut short by the end of the history is made up from the other
+  // in a second read, so only n rows are read.
+  const [older, newer] = await Promise.all([loadOlder(gk, seq + 1, wantOlder, store), loadNewer(gk, seq, wantNewer, store)])
+  if (older.length < wantOlder && newer.length === wantNewer) {
+    newer.push(...(await loadNewer(gk, newer[newer.length - 1]!.seq, n - older.length - newer.length, store)))
+  } else if (newer.length < wantNewer && older.length === wantOlder) {
+    older.unshift(...(await loadOlder(gk, older[0]!.seq, n - older.length - newer.length, store)))
   }
-  return [...old.reverse(), ...fresh]
+  return [...older, ...newer]
 }
 
 /**

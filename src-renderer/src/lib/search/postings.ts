@@ -91,7 +91,7 @@ export interface PostingRow {
   gk: string
   c: number
   del: 0 | 1
-  /** The newest MsgTimeStamp among the row's postings (a search's first page reads newest first). */
+  /** The newest MsgTimeStamp among the row's postings (what IndexState.mt keeps per level). */
   mt: number
   t: string
   o: Offsets
@@ -116,10 +116,10 @@ export function emptyIndexState(): IndexState {
   return { chunks: 0, pending: 0, runs: LEVELS.map(() => 0), mt: LEVELS.map(() => 0) }
 }
 
-/** The newest time among postings. */
-function newestTime(...postings: PostingsBuilder[]): number {
-  let t = 0
-  for (const b of postings) for (const p of b.map.values()) for (const m of p.m) if (m > t) t = m
+/** The newest time among rows' postings (each row keeps its own: mt). */
+function newestOf(rows: PostingRow[], since: number): number {
+  let t = since
+  for (const row of rows) if (row.mt > t) t = row.mt
   return t
 }
 
@@ -476,7 +476,7 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
     if (diff.adds.size) rows.push(...levelRows(0, gk, ++c, 0, diff.adds))
     await store.postings.bulkPut(rows)
     runs[0]!++
-    if (mt) mt[0] = Math.max(mt[0]!, newestTime(diff.adds, diff.dels))
+    if (mt) mt[0] = newestOf(rows, mt[0]!)
     return withTimes({ chunks: c, pending: state.pending + diff.messages, runs })
   }
   let { adds, dels } = diff
@@ -493,7 +493,7 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
   runs[0] = 0
   runs[1]!++
   if (mt) {
-    mt[1] = Math.max(mt[1]!, newestTime(adds, dels))
+    mt[1] = newestOf(rows, mt[1]!)
     mt[0] = 0
   }
   for (let l = 1; l + 1 < LEVELS.length && runs[l]! >= postingsTuning.fanout; l++) {
