@@ -14,6 +14,7 @@ import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { indexSearch, lastSearchStats } from '../../../src-renderer/src/lib/search/index-search'
 import { bucketAt, LEVELS, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
+import { offsetsText } from '../../../src-renderer/src/lib/search/postings-codec'
 import { termPosition } from '../../../src-main/shared/search/index-terms'
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
@@ -77,8 +78,12 @@ function body(m: RawMessage): string | undefined {
   return e?.MsgType === 'TIMTextElem' ? e.MsgContent.Text : undefined
 }
 
-/** Writes messages for 3 groups as the app does: batches of random sizes, then rewrites. */
-async function buildArchive(d: AppDB, seed: number, count: number): Promise<string[]> {
+/**
+ * Writes messages for 3 groups as the app does: batches of random sizes, then rewrites. `order`:
+ * the batches oldest first (forward), newest first (backward, as a first sync pulls history), or
+ * every odd seq before every even one (interleaved: runs whose seqs of a term interleave).
+ */
+async function buildArchive(d: AppDB, seed: number, count: number, order: 'forward' | 'backward' | 'interleaved' = 'forward'): Promise<string[]> {
   const rand = mulberry32(seed)
   const ids = ['g1', 'g2', 'g3']
   await addGroups(ws, ids.map((id, i) => ({ groupId: id, name: `Team ${i + 1}`, type: 'Public', archivable: true })), d)
@@ -86,6 +91,7 @@ async function buildArchive(d: AppDB, seed: number, count: number): Promise<stri
   const all = new Map<string, RawMessage[]>()
   for (const gk of gks) all.set(gk, [])
   let seq = 1
+  const commits: Parameters<typeof commitBatches>[0][] = []
   while (seq <= count) {
     const size = [1, 5, 20, 200, 1500][Math.floor(rand() * 5)]!
     const items = []
@@ -99,8 +105,17 @@ async function buildArchive(d: AppDB, seed: number, count: number): Promise<stri
       }
       items.push({ gk, batch: { messages, range: null } })
     }
-    await commitBatches(items, d)
+    commits.push(items)
   }
+  const only = (keep: (seq: number) => boolean) =>
+    commits.map((items) => items.map(({ gk, batch }) => ({ gk, batch: { ...batch, messages: batch.messages.filter((m) => keep(m.MsgSeq)) } })).filter((i) => i.batch.messages.length))
+  const ordered =
+    order === 'backward'
+      ? commits.reverse().map((items) => items.reverse().map(({ gk, batch }) => ({ gk, batch: { ...batch, messages: [...batch.messages].reverse() } })))
+      : order === 'interleaved'
+        ? [...only((seq) => seq % 2 === 1), ...only((seq) => seq % 2 === 0)]
+        : commits
+  for (const items of ordered) if (items.length) await commitBatches(items, d)
   // Rewrites: placeholders gain content (terms added, is:deleted removed); content gets a server
   // note (recalled/deleted, or a changed body whose text is searchable); a note is dropped again.
   for (const gk of gks) {
@@ -190,12 +205,13 @@ const queries: string[] = [
  * A database as an older version of the app left it: its schema up to `version` (3 or 4), and one
  * group with that version's index state and a text message per entry of `texts` (seq 1, 2, …).
  */
-async function olderArchive(name: string, version: 3 | 4, groupId: string, index: object, texts: string[]): Promise<{ db: Dexie; gk: string }> {
+async function olderArchive(name: string, version: 3 | 4 | 5, groupId: string, index: object, texts: string[]): Promise<{ db: Dexie; gk: string }> {
   const db = new Dexie(name)
   db.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
   db.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
   db.version(3).stores({ activity: '[gk+kind+key]' })
-  if (version === 4) db.version(4).stores({ postings: '[b+gk+c]' })
+  if (version >= 4) db.version(4).stores({ postings: '[b+gk+c]' })
+  if (version >= 5) db.version(5).stores({})
   const gk = groupKey(ws, groupId)
   await db.table('groups').put({ gk, workspaceId: ws, groupId, profile: { groupId, name: groupId, type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: texts.length }, index })
   await db.table('messages').bulkPut(
@@ -211,11 +227,13 @@ describe('the search index answers as the scan does', () => {
   const levelOf = (b: number) => LEVELS.findIndex((l) => b >= l.base && b < l.base + 2 ** l.bits)
   it.each([
     ['as the app writes it (level-0 rows and a few folds)', defaults, [0, 1]],
-    ['with many folds, merges down every level, and rows cut into parts', { foldMessages: 60, fanout: 2, rowPostings: 40 }, [0, 1, 2, 3]]
-  ])('for every query form, over sync-shaped writes with rewrites, %s', async (_, tuning, levels) => {
+    ['with many folds, merges down every level, and rows cut into parts', { foldMessages: 60, fanout: 2, rowPostings: 40 }, [0, 1, 2, 3]],
+    ['with merges of history written newest first', { foldMessages: 60, fanout: 2, rowPostings: 400 }, [0, 1, 2, 3], 'backward'],
+    ['with merges of runs whose seqs interleave', { foldMessages: 60, fanout: 2, rowPostings: 400 }, [0, 1, 2, 3], 'interleaved']
+  ] as const)('for every query form, over sync-shaped writes with rewrites, %s', async (_, tuning, levels, order?: 'backward' | 'interleaved') => {
     Object.assign(postingsTuning, tuning)
     const d = freshDb()
-    const gks = await buildArchive(d, 7, 2600)
+    const gks = await buildArchive(d, 7, 2600, order)
     // Rows exist at each level this tuning reaches, and only in the levels' buckets.
     const keys = await d.postings.toCollection().primaryKeys()
     const seen = new Set(keys.map((k) => levelOf(k[0])))
@@ -354,14 +372,17 @@ describe('the search index answers as the scan does', () => {
     expect(await d.messages.count()).toBe(3)
   })
 
-  it('rebuilds an index written in the v4 layout (half the buckets) when the app upgrades to v5', async () => {
-    const name = `index-upgrade-v4-${Date.now()}`
-    const { db: v4, gk } = await olderArchive(name, 4, 'v4', { chunks: 4, pending: 2, runs: [2, 0, 0, 0] }, ['hello', 'budget review'])
-    // Rows the v4 layout left (typed arrays, not strings) where v5 looks a term up (its bucket at
-    // each level): the upgrade must drop them, or "stale" would find message 1, or fail to read.
-    const stale = LEVELS.map((_, level) => ({ b: bucketAt(level, termPosition('stale')), gk, c: 2, del: 0, mt: t0 + 1, t: '\nstale\n', o: new Uint32Array([0, 2]), d: new Uint8Array([1, 2]) }))
-    await v4.table('postings').bulkPut(stale)
-    v4.close()
+  it.each([4, 5] as const)('rebuilds an index written in the v%i layout (fewer buckets) when the app upgrades to v6', async (version) => {
+    const name = `index-upgrade-v${version}-${Date.now()}`
+    const { db: old, gk } = await olderArchive(name, version, 'old', { chunks: 4, pending: 2, runs: [2, 0, 0, 0] }, ['hello', 'budget review'])
+    // Rows the older layout left (v4: typed arrays; v5: strings) where v6 looks a term up (its
+    // bucket at each level): the upgrade must drop them, or "stale" would find message 1, or fail to read.
+    const stale = LEVELS.map((_, level) => {
+      const row = { b: bucketAt(level, termPosition('stale')), gk, c: 2, del: 0, mt: t0 + 1, t: '\nstale\n' }
+      return version === 4 ? { ...row, o: new Uint32Array([0, 2]), d: new Uint8Array([1, 2]) } : { ...row, o: offsetsText([0, 2]), d: '\u0001\u0002' }
+    })
+    await old.table('postings').bulkPut(stale)
+    old.close()
     const d = new AppDB(name)
     open.push(d)
     const r = await indexSearch({ query: 'budget' }, d)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ByteWriter, decodePostings, offsetAt, offsetsText } from '../../../src-renderer/src/lib/search/postings-codec'
+import { ByteWriter, decodePostings, offsetAt, offsetsText, spliceSegments, walkPostings, type PostingsSegment } from '../../../src-renderer/src/lib/search/postings-codec'
 
 function roundTrip(s: number[], m: number[]): { s: number[]; m: number[]; bytes: number } {
   const w = new ByteWriter(4)
@@ -81,5 +81,40 @@ describe('postings codec with positions', () => {
     const w = new ByteWriter()
     w.postings([1], [1], 0, 1, [62])
     expect(w.length).toBe(3)
+  })
+})
+
+describe('joining postings written apart (a merge of runs)', () => {
+  const encode = (s: number[], m: number[], x?: (number | number[] | undefined)[]) => {
+    const w = new ByteWriter(2)
+    w.postings(s, m, 0, s.length, x)
+    return w.text()
+  }
+
+  it('walks a term’s postings to their count, first and last seq and time, and newest time, positions skipped', () => {
+    const s = [3, 4, 9, 10, 500]
+    const m = [10, 200, 30, 40, 50]
+    const x = [undefined, 0, [2, 5, 9, 300], [62, 63, 64], 70_000]
+    const d = 'junk' + encode(s, m, x)
+    const span = walkPostings(d, 4, d.length, true)
+    expect(span).toMatchObject({ count: 5, firstSeq: 3, firstTime: 10, lastSeq: 500, lastTime: 50, maxTime: 200 })
+    expect(walkPostings(encode(s, m), 0, encode(s, m).length, false)).toMatchObject({ count: 5, lastSeq: 500, maxTime: 200 })
+  })
+
+  it('gives the bytes of encoding them all at once, for runs whose seqs follow each other', () => {
+    const runs = [
+      { s: [1, 2, 300], m: [1_700_000_000, 1_700_000_500, 1_699_000_000], x: [0, [1, 7], 200] },
+      { s: [301], m: [5], x: [undefined] },
+      { s: [2 ** 40, 2 ** 40 + 1], m: [1_700_000_100, 2 ** 32 - 1], x: [[0, 1, 2], 3] }
+    ]
+    const segment = (r: (typeof runs)[number]): PostingsSegment => {
+      const d = 'ab' + encode(r.s, r.m, r.x) + 'cd'
+      return { d, from: 2, to: d.length - 2, span: walkPostings(d, 2, d.length - 2, true) }
+    }
+    const segments = [runs[0]!, runs[1]!, runs[2]!].map(segment)
+    const out: string[] = []
+    spliceSegments(segments, out)
+    const all = (k: 's' | 'm' | 'x') => runs.flatMap((r) => r[k] as unknown[])
+    expect(out.join('')).toBe(encode(all('s') as number[], all('m') as number[], all('x') as (number | number[] | undefined)[]))
   })
 })

@@ -87,7 +87,7 @@ export class AppDB extends Dexie {
       settings: 'key'
     })
     // v2: the search index (lib/search/postings.ts). Its upgrade used to index every archived
-    // message, as v4's did; v5's rebuilds the index in the current layout, so theirs is left to it
+    // message, as v4's did; v6's rebuilds the index in the current layout, so theirs is left to it
     // (an archive upgraded from any older version is indexed once, not twice).
     this.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
     // v3: the charts' activity counts per day (by hour) and sender (db/activity.ts); the upgrade builds them.
@@ -97,11 +97,13 @@ export class AppDB extends Dexie {
     // v4: the search index as a leveled merge tree of hash buckets (postings.ts), without the
     // [b+gk+mt] index.
     this.version(4).stores({ postings: '[b+gk+c]' })
-    // v5: the index's levels have twice the buckets (postings.ts LEVELS), rows keep their bytes in
-    // strings (postings-codec.ts Bytes), and each group's index state keeps every level's newest
-    // time (IndexState.mt); the upgrade drops the old rows and indexes every archived message
-    // again in the current layout.
-    this.version(5)
+    // v5: the index's levels had twice the buckets, rows kept their bytes in strings
+    // (postings-codec.ts Bytes), and each group's index state kept every level's newest time
+    // (IndexState.mt). Its upgrade rebuilt the index, as v6's does, so theirs is left to it.
+    this.version(5).stores({})
+    // v6: level 2 of the index has 1,024 buckets instead of 256 (postings.ts LEVELS); the upgrade
+    // drops the old rows and indexes every archived message again in the current layout.
+    this.version(6)
       .stores({})
       .upgrade((tx) => indexArchive(tx, { rebuild: true }))
   }

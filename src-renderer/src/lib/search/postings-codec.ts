@@ -196,3 +196,102 @@ export function decodePostings(
   }
   return k
 }
+
+/** What walkPostings learns of one term's postings in a row, without decoding them into arrays. */
+export interface PostingsSpan {
+  count: number
+  firstSeq: number
+  firstTime: number
+  lastSeq: number
+  lastTime: number
+  maxTime: number
+  /** Where the bytes after the first posting's seq and time start (its positions, or the next posting). */
+  rest: number
+}
+
+/** Where readVarint stopped: the index after the varint it read. */
+let after = 0
+
+/** The varint at d[i]; sets `after`. */
+function readVarint(d: Bytes, i: number): number {
+  let b = d.charCodeAt(i++)
+  let v = b & 0x7f
+  for (let mul = 0x80; b & 0x80; mul *= 0x80) {
+    b = d.charCodeAt(i++)
+    v += (b & 0x7f) * mul
+  }
+  after = i
+  return v
+}
+
+/** Walks the postings in d[from, to) (at least one), as decodePostings reads them. */
+export function walkPostings(d: Bytes, from: number, to: number, positions: boolean): PostingsSpan {
+  let seq = 0
+  let time = 0
+  let maxTime = 0
+  let count = 0
+  let firstSeq = 0
+  let firstTime = 0
+  let rest = from
+  let i = from
+  while (i < to) {
+    seq += readVarint(d, i)
+    const v = readVarint(d, after)
+    time += v % 2 === 0 ? v / 2 : -(v + 1) / 2
+    i = after
+    if (count === 0) {
+      firstSeq = seq
+      firstTime = time
+      rest = i
+    }
+    if (time > maxTime) maxTime = time
+    count++
+    if (positions) {
+      const p = readVarint(d, i)
+      i = after
+      if (p & 1) {
+        let more = readVarint(d, i)
+        i = after
+        // Skip the distances: each varint ends at a byte under 0x80.
+        for (; more > 0; i++) if (d.charCodeAt(i) < 0x80) more--
+      }
+    }
+  }
+  return { count, firstSeq, firstTime, lastSeq: seq, lastTime: time, maxTime, rest }
+}
+
+/** One term's postings d[from, to) in a row, walked. */
+export interface PostingsSegment {
+  d: Bytes
+  from: number
+  to: number
+  span: PostingsSpan
+}
+
+/** A posting's seq and time varints, as the distances from (seq, time) before it. */
+function headText(dSeq: number, dTime: number): Bytes {
+  const bytes: number[] = []
+  for (const value of [dSeq, dTime >= 0 ? dTime * 2 : -dTime * 2 - 1]) {
+    let v = value
+    while (v >= 0x80) {
+      bytes.push(v % 0x80 | 0x80)
+      v = Math.floor(v / 0x80)
+    }
+    bytes.push(v)
+  }
+  return String.fromCharCode(...bytes)
+}
+
+/**
+ * One term's postings from segments in ascending seq order, each starting above the last seq of
+ * the one before: the bytes an encoding of all of them would write, made by joining the segments
+ * and writing each one's first seq and time again as distances from the segment before.
+ */
+export function spliceSegments(segments: readonly PostingsSegment[], out: Bytes[]): void {
+  let prev: PostingsSpan | undefined
+  for (const g of segments) {
+    if (!prev) out.push(g.d.slice(g.from, g.to))
+    else out.push(headText(g.span.firstSeq - prev.lastSeq, g.span.firstTime - prev.lastTime), g.d.slice(g.span.rest, g.to))
+    prev = g.span
+  }
+}

@@ -40,7 +40,18 @@ import Dexie, { type Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { hasPositions, indexEntries, indexTime, termPosition } from '@shared/search/index-terms'
 import { positionList } from '@shared/search/tokenize'
-import { ByteWriter, decodePostings, offsetAt, offsetsText, type Bytes, type Offsets, type Positions } from './postings-codec'
+import {
+  ByteWriter,
+  decodePostings,
+  offsetAt,
+  offsetsText,
+  spliceSegments,
+  walkPostings,
+  type Bytes,
+  type Offsets,
+  type PostingsSegment,
+  type Positions
+} from './postings-codec'
 
 export interface Level {
   /** The first bucket number of the level. */
@@ -59,8 +70,8 @@ export interface Level {
 export const LEVELS: readonly Level[] = [
   { base: 0, bits: 4 },
   { base: 16, bits: 5 },
-  { base: 48, bits: 8 },
-  { base: 304, bits: 11 }
+  { base: 48, bits: 10 },
+  { base: 1072, bits: 11 }
 ]
 
 /** The bucket of a position at a level. */
@@ -233,13 +244,6 @@ class Gather {
 
   addAll(postings: PostingsBuilder): this {
     for (const [term, p] of postings.map) this.add(term, { s: p.s, m: p.m, x: p.x, from: 0, to: p.s.length })
-    return this
-  }
-
-  /** Every term of a row, with its postings. */
-  addRow(row: PostingRow): this {
-    const r = decodeRow(row)
-    r.terms.forEach((term, i) => this.add(term, { s: r.s, m: r.m, x: r.x, from: r.o[i]!, to: r.o[i + 1]! }))
     return this
   }
 
@@ -514,6 +518,83 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
 }
 
 /**
+ * The rows, at `level`, of one run made of additions-only rows (of the level above, in chunk
+ * order). A merge mostly joins runs written one after another, whose seqs of a term follow each
+ * other: each term's bytes are then joined as they are (codec spliceSegments), which bench:search
+ * measured at a fraction of decoding every posting and encoding it again. A bucket where a term's
+ * seqs from two runs interleave (history written out of order), or too big for one row, is decoded
+ * and encoded again (Gather): the same rows either way.
+ */
+function mergeAdditions(level: number, gk: string, c: number, rows: PostingRow[]): PostingRow[] {
+  const buckets = new Map<number, Map<string, PostingsSegment[]>>()
+  for (const row of rows) {
+    const terms = rowTerms(row)
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i]!
+      const from = offsetAt(row.o, i)
+      const to = offsetAt(row.o, i + 1)
+      if (from === to) continue
+      const b = bucketAt(level, termPosition(term))
+      let byTerm = buckets.get(b)
+      if (!byTerm) buckets.set(b, (byTerm = new Map()))
+      const segment = { d: row.d, from, to, span: walkPostings(row.d, from, to, hasPositions(term)) }
+      const segments = byTerm.get(term)
+      if (segments) segments.push(segment)
+      else byTerm.set(term, [segment])
+    }
+  }
+  const out: PostingRow[] = []
+  for (const [b, terms] of buckets) {
+    const row = spliceRow(b, gk, c, terms)
+    if (row) out.push(row)
+    else out.push(...encodeAgain(level, gk, c, terms))
+  }
+  return out
+}
+
+/** One row of a bucket's terms by joining their segments, or undefined when that cannot be done. */
+function spliceRow(b: number, gk: string, c: number, terms: Map<string, PostingsSegment[]>): PostingRow | undefined {
+  let total = 0
+  for (const segments of terms.values()) for (const g of segments) total += g.span.count
+  if (total > postingsTuning.rowPostings) return undefined
+  const names = [...terms.keys()].sort()
+  const pieces: Bytes[] = []
+  const offsets = new Array<number>(names.length + 1)
+  let length = 0
+  let mt = 0
+  for (let i = 0; i < names.length; i++) {
+    offsets[i] = length
+    const segments = terms.get(names[i]!)!
+    if (segments.length > 1) {
+      segments.sort((g, h) => g.span.firstSeq - h.span.firstSeq)
+      for (let j = 1; j < segments.length; j++) if (segments[j]!.span.firstSeq <= segments[j - 1]!.span.lastSeq) return undefined
+    }
+    const first = pieces.length
+    spliceSegments(segments, pieces)
+    for (let j = first; j < pieces.length; j++) length += pieces[j]!.length
+    for (const g of segments) if (g.span.maxTime > mt) mt = g.span.maxTime
+  }
+  offsets[names.length] = length
+  return { b, gk, c, del: 0, mt, t: `\n${names.join('\n')}\n`, o: offsetsText(offsets), d: pieces.join('') }
+}
+
+/** A bucket's rows from its terms' segments, decoded and encoded again. */
+function encodeAgain(level: number, gk: string, c: number, terms: Map<string, PostingsSegment[]>): PostingRow[] {
+  const gather = new Gather(level)
+  for (const [term, segments] of terms) {
+    for (const g of segments) {
+      const n = g.span.count
+      const s = new Float64Array(n)
+      const m = new Uint32Array(n)
+      const x: Positions[] = new Array(n)
+      decodePostings(g.d, g.from, g.to, s, m, 0, hasPositions(term), x)
+      gather.add(term, { s, m, x, from: 0, to: n })
+    }
+  }
+  return gather.rows(gk, c, 0)
+}
+
+/**
  * Merges every run of a level (for one group) into one run of the next, bucket by bucket: each
  * bucket's rows are netted (removals first, at the lowest chunk number merged; additions at the
  * highest), cut into the next level's 8 buckets under it, and replaced.
@@ -536,9 +617,7 @@ async function mergeLevel(store: PostingsStore, gk: string, level: number): Prom
       const hi = Math.floor(rows[rows.length - 1]!.c)
       if (!rows.some((r) => r.del)) {
         // Additions only: each (term, seq) is added once, so the rows' postings simply concatenate.
-        const gather = new Gather(level + 1)
-        for (const row of rows) gather.addRow(row)
-        puts.push(...gather.rows(gk, hi, 0))
+        puts.push(...mergeAdditions(level + 1, gk, hi, rows))
         return
       }
       const { adds, dels } = netPostings(rows)

@@ -1,5 +1,5 @@
 /**
- * Indexing what is already archived: the schema upgrade to v5 (app-db.ts) runs this inside its
+ * Indexing what is already archived: the schema upgrade to v6 (app-db.ts) runs this inside its
  * upgrade transaction, so an archive synced or imported before search existed (or indexed in an
  * older layout) becomes searchable on the first launch of the new version, all or nothing: if the
  * upgrade fails, IndexedDB keeps the database as it was.
