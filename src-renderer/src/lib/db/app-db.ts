@@ -101,8 +101,8 @@ export class AppDB extends Dexie {
     // (postings-codec.ts Bytes), and each group's index state kept every level's newest time
     // (IndexState.mt). Its upgrade rebuilt the index, as v6's does, so theirs is left to it.
     this.version(5).stores({})
-    // v6: level 2 of the index has 1,024 buckets instead of 256 (postings.ts LEVELS); the upgrade
-    // drops the old rows and indexes every archived message again in the current layout.
+    // v6: levels 1 and 2 of the index have 64 and 1,024 buckets instead of 32 and 256 (postings.ts
+    // LEVELS); the upgrade drops the old rows and indexes every archived message again.
     this.version(6)
       .stores({})
       .upgrade((tx) => indexArchive(tx, { rebuild: true }))

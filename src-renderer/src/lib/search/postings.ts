@@ -12,12 +12,12 @@
  * - level 0 holds small writes (a sync commits whatever arrived while the last transaction ran,
  *   sometimes a few dozen messages): one run per write, cut into 16 buckets;
  * - when level 0 holds foldMessages messages, the write that crosses the line folds them, with
- *   its own postings, into one level-1 run (32 buckets), and deletes them; a write that big on
+ *   its own postings, into one level-1 run (64 buckets), and deletes them; a write that big on
  *   its own goes straight to level 1;
- * - when a level holds `fanout` runs, they merge into one run of the next level, which has 8×
- *   the buckets (256, then 2,048): a bucket of any level holds several hundred postings per run,
- *   and a lookup reads at most fanout − 1 rows per level, plus the runs of the last level (one
- *   per 8² folds).
+ * - when a level holds `fanout` runs, they merge into one run of the next level, which has more
+ *   buckets (1,024, then 2,048): a bucket of any level holds a few hundred postings per run, and a
+ *   lookup reads at most fanout − 1 rows per level, plus the runs of the last level (one per 8²
+ *   folds).
  * All of it happens inside the write's one transaction.
  *
  *   key [b, gk, c]   b: bucket, LEVELS[l].base + the top LEVELS[l].bits of the terms' position
@@ -64,14 +64,16 @@ export interface Level {
  * Level 0: small writes; 1: folds; 2 and 3: merges of `fanout` runs of the level above. More
  * buckets make rows smaller, and a lookup reads one row per run: bench:search measured 32/256/2,048
  * buckets against 16/128/1,024 on 1,000,000 messages, a rare word's lookup reading 236 KB instead
- * of 491 KB, and ingest at 0.76 of the raw rate either way (a put costs per row, but a run's rows
- * are few beside the messages it indexes).
+ * of 491 KB. Level 2 then had the 8 bits of a Latin word's 3-letter prefix (index-terms.ts
+ * PREFIX_BITS), so its row for a word held every word with that start: with 64/1,024/2,048 a rare
+ * word reads 107 KB and the benchmark's phrase 313 KB instead of 585, ingest still at 0.77 of the
+ * raw rate (a put costs per row, but a run's rows are few beside the messages it indexes).
  */
 export const LEVELS: readonly Level[] = [
   { base: 0, bits: 4 },
-  { base: 16, bits: 5 },
-  { base: 48, bits: 10 },
-  { base: 1072, bits: 11 }
+  { base: 16, bits: 6 },
+  { base: 80, bits: 10 },
+  { base: 1104, bits: 11 }
 ]
 
 /** The bucket of a position at a level. */
