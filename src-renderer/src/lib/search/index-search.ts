@@ -33,7 +33,7 @@ import { querySummary, type Clause, type QuerySummary } from '@shared/search/que
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
 import { findTerms, levelSpans, LEVELS, type PostingRow } from './postings'
-import { decodePostings, offsetAt, type Positions } from './postings-codec'
+import { decodePostings, offsetAt, readVarint, type Positions } from './postings-codec'
 import { newestFirst, prepareSearch, type PreparedSearch } from './request'
 import type { SearchHit, SearchOutcome, SearchRequest, SearchRun } from './types'
 
@@ -273,16 +273,8 @@ function segmentBound(g: Segment): number {
 
 /** The segment's first seq (its first varint), to order segments before decoding them. */
 function firstSeq(g: Segment): number {
-  const d = g.row.d
-  let i = offsetAt(g.row.o, g.i)
-  if (i >= offsetAt(g.row.o, g.i + 1)) return 0
-  let b = d.charCodeAt(i++)
-  let v = b & 0x7f
-  for (let mul = 0x80; b & 0x80; mul *= 0x80) {
-    b = d.charCodeAt(i++)
-    v += (b & 0x7f) * mul
-  }
-  return v
+  const i = offsetAt(g.row.o, g.i)
+  return i < offsetAt(g.row.o, g.i + 1) ? readVarint(g.row.d, i) : 0
 }
 
 /** Decodes a segment into s and m from index k; returns the index after its last posting. */

@@ -56,10 +56,8 @@ export class ByteWriter {
     let seq = 0
     let time = 0
     for (let j = from; j < to; j++) {
-      const ds = s[j]! - seq
-      const dt = m[j]! - time
-      this.varint(ds)
-      this.varint(dt >= 0 ? dt * 2 : -dt * 2 - 1)
+      this.varint(s[j]! - seq)
+      this.varint(zigzag(m[j]! - time))
       seq = s[j]!
       time = m[j]!
       if (x) this.positions(x[j])
@@ -85,6 +83,11 @@ export class ByteWriter {
   text(): Bytes {
     return bytesText(this.buf, 0, this.length)
   }
+}
+
+/** A signed distance as a non-negative integer: 0, -1, 1, -2, … as 0, 1, 2, 3, … */
+function zigzag(v: number): number {
+  return v >= 0 ? v * 2 : -v * 2 - 1
 }
 
 /**
@@ -213,7 +216,7 @@ export interface PostingsSpan {
 let after = 0
 
 /** The varint at d[i]; sets `after`. */
-function readVarint(d: Bytes, i: number): number {
+export function readVarint(d: Bytes, i: number): number {
   let b = d.charCodeAt(i++)
   let v = b & 0x7f
   for (let mul = 0x80; b & 0x80; mul *= 0x80) {
@@ -268,18 +271,15 @@ export interface PostingsSegment {
   span: PostingsSpan
 }
 
+/** Writes spliceSegments' re-based first postings (reused: each is made and read at once). */
+const head = new ByteWriter(32)
+
 /** A posting's seq and time varints, as the distances from (seq, time) before it. */
 function headText(dSeq: number, dTime: number): Bytes {
-  const bytes: number[] = []
-  for (const value of [dSeq, dTime >= 0 ? dTime * 2 : -dTime * 2 - 1]) {
-    let v = value
-    while (v >= 0x80) {
-      bytes.push(v % 0x80 | 0x80)
-      v = Math.floor(v / 0x80)
-    }
-    bytes.push(v)
-  }
-  return String.fromCharCode(...bytes)
+  head.length = 0
+  head.varint(dSeq)
+  head.varint(zigzag(dTime))
+  return head.text()
 }
 
 /**
