@@ -200,7 +200,8 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
   }
 
   try {
-    // 1. The newest seq: NextMsgSeq − 1 from get_group_info (§1.5), else a head request.
+    // 1. The newest seq: NextMsgSeq − 1 from get_group_info, else a head request
+    // (docs/reference/tencent-im-api.md §1.5).
     const newest = await newestSeq(o, signal)
     let headRange: SeqRange | null = null
     if (newest !== null) {
@@ -247,7 +248,8 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
         try {
           res = await fetchPage({ ReqMsgSeq: cursor, ReqMsgNumber: n })
         } catch (e) {
-          // 10018: the answer would exceed 1 MB (§1.8): ask for fewer messages.
+          // 10018: the answer would exceed 1 MB: ask for fewer messages
+          // (docs/reference/tencent-im-api.md §1.8).
           if (e instanceof TimApiError && e.code === 10018 && n > 1) {
             cap = Math.ceil(n / 2)
             continue
@@ -395,7 +397,8 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
 /**
  * NextMsgSeq − 1 from get_group_info, or null when the source cannot say (no get_group_info, a
  * server without it, or no NextMsgSeq in the answer). A missing or dismissed group fails here
- * with the per-item code (10010/10015), which hides inside a top-level OK (§7.12).
+ * with the per-item code (10010/10015), which hides inside a top-level OK
+ * (docs/reference/tencent-im-api.md §7.12).
  */
 async function newestSeq(o: SyncOptions, signal: AbortSignal): Promise<number | null> {
   if (!o.source.getGroupInfo) return null

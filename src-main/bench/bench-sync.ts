@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   try {
     console.log(`bench:sync  simulator ${url}  latency ${latencyMs} ms  limit 200 req/s  group of ${messages} messages`)
 
-    // Baseline: the documented procedure, each request waiting for the previous one (§1.5).
+    // Baseline: the documented procedure, each request waiting for the previous one
+    // (docs/reference/tencent-im-api.md §1.5).
     const seqClient = new TimClient(creds, { rate: 200 })
     const seqRequests = Number(values['seq-requests'])
     let got = 0

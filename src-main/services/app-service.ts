@@ -108,8 +108,9 @@ const noHistory: Record<string, string> = {
 }
 
 /**
- * get_group_info without a filter also returns every group's full member list (§6.2), which for
- * 50 large groups is megabytes nobody here reads. Naming the base fields leaves the list out.
+ * get_group_info without a filter also returns every group's full member list
+ * (docs/reference/tencent-im-api.md §6.2), which for 50 large groups is megabytes nobody here
+ * reads. Naming the base fields leaves the list out.
  */
 const groupInfoFilter = {
   GroupBaseInfoFilter: [

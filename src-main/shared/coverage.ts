@@ -3,9 +3,9 @@
  * committed together with the range it completes, so after a crash the next sync pulls exactly
  * what is missing.
  *
- * Seqs start at 1 and grow by one per message (shared/reference §1.5). A seq inside a covered
- * range either has an archived message (normal or placeholder) or is a hole the server never
- * returns. Seqs below `floor` are before the start of retrievable history.
+ * Seqs start at 1 and grow by one per message (docs/reference/tencent-im-api.md §1.5). A seq
+ * inside a covered range either has an archived message (normal or placeholder) or is a hole the
+ * server never returns. Seqs below `floor` are before the start of retrievable history.
  */
 
 /** Inclusive seq range [lo, hi]. */

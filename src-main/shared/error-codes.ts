@@ -1,6 +1,6 @@
 /**
  * What each Tencent IM error code means, in words an admin understands, and whether it is worth
- * retrying. Source: shared/reference/tencent-im-rest-api.md §1.8 and §3 (E34348, D131708).
+ * retrying. Source: docs/reference/tencent-im-api.md §1.8 and §3.
  * Pure data: the CLI, main and the renderer all show these texts.
  */
 

@@ -1,6 +1,6 @@
 /**
- * Regional REST hosts (shared/reference/tencent-im-rest-api.md §2). The host must match the data
- * center where the SDKAppID was created; a wrong one shows up as 70016/70020.
+ * Regional REST hosts (docs/reference/tencent-im-api.md §2). The host must match the data center
+ * where the SDKAppID was created; a wrong one shows up as 70016/70020.
  */
 export interface Region {
   id: string

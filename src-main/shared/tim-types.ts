@@ -1,6 +1,7 @@
 /**
- * Types for the Tencent IM REST API as documented in shared/reference (group_msg_get_simple,
- * get_group_info, get_appid_group_list). Field names are spelled exactly as the API spells them.
+ * Types for the Tencent IM REST API as described in docs/reference/tencent-im-api.md
+ * (group_msg_get_simple, get_group_info, get_appid_group_list). Field names are spelled exactly as
+ * the API spells them.
  * Every response type has an index signature: the API may add fields at any time, and the archive
  * keeps whatever the server sent verbatim.
  *

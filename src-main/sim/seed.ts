@@ -1,7 +1,7 @@
 /**
  * Seed data for the Tencent IM REST simulator: the demo app (`npm run sim`), a bench group, and a
  * seeded random history generator for property tests. Everything is deterministic: a seeded
- * mulberry32 PRNG, never Math.random. Message shapes follow tencent-im-rest-api.md §4.
+ * mulberry32 PRNG, never Math.random. Message shapes follow docs/reference/tencent-im-api.md §4.
  */
 import type { MsgElement } from '../shared/tim-types'
 import type { MsgState, SimApp, SimGroup, SimMessage } from './server'
@@ -64,7 +64,7 @@ export class Rng {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Element builders (§4)
+// Element builders (docs/reference/tencent-im-api.md §4)
 
 const text = (Text: string): MsgElement => ({ MsgType: 'TIMTextElem', MsgContent: { Text } })
 const face = (Index: number, Data = ''): MsgElement => ({ MsgType: 'TIMFaceElem', MsgContent: { Index, Data } })
@@ -219,7 +219,7 @@ function specialDrafts(rng: Rng, groupId: string): Draft[] {
     return item
   }
   return [
-    // The two messages of the API page sample (§1.4), verbatim.
+    // The two messages of the API page sample (docs/reference/tencent-im-api.md §1.4), verbatim.
     { from: '144115197276518801', priority: 1, body: [custom('\b\u0001\u0010\u0006\u001A\u0006MaoTong', 'MIF', ''), face(15)] },
     { from: '144115198339527735', priority: 1, body: [custom('\b\u0001\u0010\u0006\u001A\u000FWatermelon Girl.', 'MIF', ''), text('Escalate')] },
     // Text that looks like markup or script.

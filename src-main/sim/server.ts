@@ -1,7 +1,8 @@
 /**
- * Local simulator of the Tencent Cloud IM server REST API (tencent-im-rest-api.md §1, §3, §5.5,
- * §6.1, §6.2, §8). node:http only. It is strict on purpose: the client it tests will later talk to
- * the real server, so every request detail the reference documents is checked, never tolerated.
+ * Local simulator of the Tencent Cloud IM server REST API (docs/reference/tencent-im-api.md §1, §3,
+ * §5.5, §6.1, §6.2, §8). node:http only. It is strict on purpose: the client it tests will later
+ * talk to the real server, so every request detail the reference documents is checked, never
+ * tolerated.
  *
  * Models: POST /v4/group_open_http_svc/{group_msg_get_simple, get_group_info, get_appid_group_list},
  * the common query string, UserSig v2 verification, app-admin check, per-command token-bucket rate
@@ -439,8 +440,9 @@ export class Simulator {
 
   /**
    * Order of checks: method (60002) → path (60009) → query (60002) → sdkappid (60012 / 60002 /
-   * 70020) → identifier, random, contenttype (60002) → UserSig (§5.5) → admin (60010) → command
-   * (10003) → rate limit (60007) → fault injection → body (60003) → the command's own checks.
+   * 70020) → identifier, random, contenttype (60002) → UserSig → admin (60010) → command (10003)
+   * → rate limit (60007) → fault injection → body (60003) → the command's own checks. The UserSig
+   * checks and their codes: docs/reference/tencent-im-api.md §5.5.
    */
   private dispatch(req: IncomingMessage, raw: Buffer | null): { answer: Answer; fault?: FaultKind } {
     const url = req.url ?? '/'
@@ -544,7 +546,7 @@ export class Simulator {
   }
 
   // -------------------------------------------------------------------------------------------
-  // group_open_http_svc/group_msg_get_simple (§1, §8)
+  // group_open_http_svc/group_msg_get_simple (docs/reference/tencent-im-api.md §1, §8)
 
   private groupMsgGetSimple(app: SimApp, body: Body): Answer {
     const { GroupId, ReqMsgNumber, ReqMsgSeq, WithRecalledMsg, TopicId } = body
@@ -606,7 +608,7 @@ export class Simulator {
   }
 
   // -------------------------------------------------------------------------------------------
-  // group_open_http_svc/get_group_info (§6.2)
+  // group_open_http_svc/get_group_info (docs/reference/tencent-im-api.md §6.2)
 
   private getGroupInfo(app: SimApp, body: Body): Answer {
     const { GroupIdList, ResponseFilter } = body
@@ -637,7 +639,7 @@ export class Simulator {
   }
 
   // -------------------------------------------------------------------------------------------
-  // group_open_http_svc/get_appid_group_list (§6.1)
+  // group_open_http_svc/get_appid_group_list (docs/reference/tencent-im-api.md §6.1)
 
   private getAppidGroupList(app: SimApp, body: Body): Answer {
     const { Limit, Next, GroupType } = body

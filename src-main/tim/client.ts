@@ -1,8 +1,8 @@
 /**
- * Client for the Tencent IM REST API (shared/reference/tencent-im-rest-api.md), built on ky.
+ * Client for the Tencent IM REST API (docs/reference/tencent-im-api.md), built on ky.
  *
  * - Every attempt gets a fresh query string: sdkappid, identifier, a current UserSig, a fresh uint32
- *   `random`, contenttype=json (§1.2).
+ *   `random`, contenttype=json (docs/reference/tencent-im-api.md §1.2).
  * - Every attempt first takes a token from the SDKAppID's shared RateLimiter.
  * - The API answers HTTP 200 with ErrorCode in the body, so retry decisions are made in an
  *   afterResponse hook: transient codes (10002, 60007, 60008, 60011, 60018, 60019, 70169, 70202,
@@ -70,7 +70,10 @@ export class TimClient {
   readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0 }
   private readonly sigs: UserSigSource
   private readonly limiter: RateLimiter
-  /** get_appid_group_list is limited to 1 request/s (§6.1), separately from the 200/s APIs. */
+  /**
+   * get_appid_group_list is limited to 1 request/s, separately from the 200/s APIs
+   * (docs/reference/tencent-im-api.md §6.1).
+   */
   private readonly listLimiter: RateLimiter
   private readonly http: KyInstance
   private readonly retries: number
@@ -101,7 +104,8 @@ export class TimClient {
       retry: {
         limit: this.retries,
         methods: ['post'],
-        // Any 5xx from a gateway is worth another try (§3.3); 408/429 too.
+        // Any 5xx from a gateway is worth another try; 408/429 too
+        // (docs/reference/tencent-im-api.md §3.3).
         statusCodes: [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)],
         afterStatusCodes: [],
         retryOnTimeout: true,
@@ -157,7 +161,7 @@ export class TimClient {
       sdkappid: String(this.creds.sdkAppId),
       identifier: this.creds.identifier,
       usersig: this.sigs.get(),
-      // A fresh uint32 on every attempt (§1.2): 0 … 4294967295.
+      // A fresh uint32 on every attempt (docs/reference/tencent-im-api.md §1.2): 0 … 4294967295.
       random: String(randomInt(0, 2 ** 32 - 1)),
       contenttype: 'json'
     })

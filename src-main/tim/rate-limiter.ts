@@ -1,6 +1,6 @@
 /**
  * Token bucket shared by every request of one SDKAppID in this process (group_msg_get_simple and
- * get_group_info are both limited to 200/s per app; shared/reference §1.7).
+ * get_group_info are both limited to 200/s per app; docs/reference/tencent-im-api.md §1.7).
  *
  * The bucket holds at most `burst` tokens. A small burst matters: the server counts its own window,
  * and a client that starts with a full second of tokens can send 2× the limit in its first second

@@ -1,5 +1,5 @@
 /**
- * UserSig (TLSSigAPIv2), made locally. Reference: tencent-im-rest-api.md §5.
+ * UserSig (TLSSigAPIv2), made locally. Reference: docs/reference/tencent-im-api.md §5.
  *
  * sig      = base64(HMAC-SHA256(key = secret-key string bytes, msg = the four "TLS.x:value\n" lines))
  * UserSig  = tencentBase64(zlib(JSON{TLS.ver, TLS.identifier, TLS.sdkappid, TLS.time, TLS.expire, TLS.sig}))
@@ -87,7 +87,8 @@ export type VerifyResult =
   | { ok: false; code: number; reason: string }
 
 /**
- * Verifies a UserSig the way the REST API does (§5.5), returning the API's error code on failure:
+ * Verifies a UserSig the way the REST API does (docs/reference/tencent-im-api.md §5.5),
+ * returning the API's error code on failure:
  * 70002 empty, 70003 unparseable, 70014 SDKAppID mismatch, 70013 identifier mismatch,
  * 70016 no key for the SDKAppID, 70009 bad signature, 70001 expired.
  */

@@ -9,7 +9,7 @@ import * as v from 'valibot'
 import { regions } from '../regions'
 import { channels, maxAckBatchIds, maxAckErrorChars, maxExportChunkMessages } from './contract'
 
-/** uint32 seqs (tencent-im-rest-api.md §1.5): 1 … 4294967295. */
+/** uint32 seqs (docs/reference/tencent-im-api.md §1.5): 1 … 4294967295. */
 const MAX_SEQ = 4294967295
 /** C0 and C1 control characters, DEL included. */
 const controlChars = /[\u0000-\u001f\u007f-\u009f]/

@@ -1,4 +1,5 @@
-// Routing, query checks and UserSig verification (§1.2, §3.4, §5.5), over real HTTP.
+// Routing, query checks and UserSig verification, over real HTTP
+// (docs/reference/tencent-im-api.md §1.2, §3.4, §5.5).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
 import { Simulator, type SimApp } from '../../../src-main/sim/server'
@@ -101,6 +102,7 @@ describe('routing and the query string', () => {
   })
 })
 
+// docs/reference/tencent-im-api.md §5.5: each check of a UserSig and the code it answers.
 describe('UserSig (§5.5)', () => {
   test('empty → 70002', async () => {
     expect((await call(info, query({ usersig: '' }))).json.ErrorCode).toBe(70002)

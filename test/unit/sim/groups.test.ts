@@ -1,4 +1,5 @@
-// get_group_info (§6.2), get_appid_group_list (§6.1) and rate limiting, over real HTTP.
+// get_group_info and get_appid_group_list (docs/reference/tencent-im-api.md §6.2, §6.1) and rate
+// limiting, over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
 import { groupListCursorBase, Simulator, type SimApp, type SimGroup } from '../../../src-main/sim/server'

@@ -1,4 +1,4 @@
-// group_msg_get_simple semantics (§1, §8) over real HTTP.
+// group_msg_get_simple semantics (docs/reference/tencent-im-api.md §1, §8) over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
 import { Simulator, type MsgState, type SimApp, type SimGroup, type SimMessage } from '../../../src-main/sim/server'

@@ -12,7 +12,7 @@ const { Api: OfficialApi } = require('tls-sig-api-v2') as {
   }
 }
 
-// The public sample key from the official repositories (shared/reference §5.6).
+// The public sample key from the official repositories (docs/reference/tencent-im-api.md §5.6).
 const key = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e'
 const sdkAppId = 1400000000
 
@@ -37,7 +37,8 @@ describe('UserSig (TLSSigAPIv2)', () => {
     const sig = genUserSig({ sdkAppId, secretKey: key, identifier: 'administrator', expire: 86400, time: 1700000000 })
     const decoded = decodeUserSig(sig)
     expect(decoded).toMatchObject({ ver: '2.0', identifier: 'administrator', sdkAppId, time: 1700000000, expire: 86400 })
-    // The value three official implementations and openssl agree on (§5.6).
+    // The value three official implementations and openssl agree on
+    // (docs/reference/tencent-im-api.md §5.6).
     expect(decoded.sig).toBe('yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=')
   })
 

@@ -10,7 +10,8 @@ import {
 
 describe('making invisible characters visible', () => {
   it('shows the API sample’s binary custom data as escapes', () => {
-    // The first message of the group_msg_get_simple page sample (reference §1.4, simulator seed).
+    // The first message of the group_msg_get_simple page sample
+    // (docs/reference/tencent-im-api.md §1.4, simulator seed).
     expect(showControls('\b\u0001\u0010\u0006\u001A\u0006MaoTong', 'data')).toBe(
       '\\b\\u0001\\u0010\\u0006\\u001a\\u0006MaoTong'
     )

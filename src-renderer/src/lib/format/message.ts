@@ -1,7 +1,8 @@
 /**
  * Reading archived messages for display. Everything in a record came from the server (or an
  * imported file) and is untrusted: any field may be missing or of the wrong type, MsgBody may be an
- * object on system messages (reference §7.1), and MsgTypes may be unknown (§7.9).
+ * object on system messages, and MsgTypes may be unknown (docs/reference/tencent-im-api.md §7.1,
+ * §7.9).
  */
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { MsgElement } from '@shared/tim-types'
@@ -244,7 +245,10 @@ export function numericField(v: unknown, format: (n: number) => string): string 
   return v === undefined ? '' : shortValue(v)
 }
 
-/** ImageFormat codes of TIMImageElem (reference §4): JPG=1, GIF=2, PNG=3, BMP=4, other=255. */
+/**
+ * ImageFormat codes of TIMImageElem (docs/reference/tencent-im-api.md §4): JPG=1, GIF=2, PNG=3,
+ * BMP=4, other=255.
+ */
 export function imageFormatName(code: unknown): string | undefined {
   switch (code) {
     case 1:
