@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
 import { scanJsonl } from '../export/jsonl-source'
-import { checkTimeZone, isoTime, periodKey } from '../export/model'
+import { checkTimeZone, formatCount, isoTime, localTimeZone, periodKey } from '../shared/format'
 import { exportFormats, parseSplit, splitPeriod, type ExportFormat, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
@@ -24,7 +24,8 @@ seq). The file appears only when complete: it is written under a temporary name 
                      from:ID in:GROUP on:/before:/after:DATE has:image|file|link|… is:deleted|…, -not
   --split S          several files: count:N messages, size:MB, or one per year, month or day
                      (HTML adds an index.html)
-  --time-zone TZ     the IANA time zone for times and dates (default UTC), e.g. Asia/Shanghai
+  --tz TZ            the IANA time zone for times and dates, e.g. Asia/Shanghai or UTC (default:
+                     this machine's, from TZ or the system); also --time-zone
 
 Lines of the archive that are not records (a torn last line) are skipped and reported.
 Exit status: 0 when the export is written; 1 when it failed (nothing is left at PATH);
@@ -67,6 +68,7 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
       query: { type: 'string' },
       split: { type: 'string' },
       'time-zone': { type: 'string' },
+      tz: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -85,11 +87,11 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
   const input = resolve(values.in)
   if (!existsSync(input)) throw new UsageError(`--in ${values.in}: no such file.`)
   const out = resolve(values.out)
-  const timeZone = values['time-zone'] ?? 'UTC'
+  const timeZone = values.tz ?? values['time-zone'] ?? localTimeZone()
   try {
     checkTimeZone(timeZone)
   } catch {
-    throw new UsageError(`--time-zone ${timeZone} is not a time zone: use an IANA name such as UTC or Asia/Shanghai.`)
+    throw new UsageError(`--tz ${timeZone} is not a time zone: use an IANA name such as UTC or Asia/Shanghai.`)
   }
   let split: Split | undefined
   if (values.split !== undefined) {
@@ -159,14 +161,14 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
         const rate = p.messages / Math.max(secs, 0.001)
         const eta = rate > 0 ? formatDuration((scan.count - p.messages) / rate) : '--:--'
         progress.update(
-          `writing ${p.messages.toLocaleString('en-US')}/${scan.count.toLocaleString('en-US')} msgs  ${Math.round(rate).toLocaleString('en-US')} msgs/s  ETA ${eta}`,
+          `writing ${formatCount(p.messages, 'en')}/${formatCount(scan.count, 'en')} msgs  ${formatCount(rate, 'en')} msgs/s  ETA ${eta}`,
           p.messages / Math.max(1, scan.count)
         )
       }
     })
     progress.done()
     const where = split ? `${result.files.length} files in ${out}` : out
-    process.stderr.write(`exported ${result.messages.toLocaleString('en-US')} messages (${scan.records.toLocaleString('en-US')} in the archive) to ${where}\n`)
+    process.stderr.write(`exported ${formatCount(result.messages, 'en')} messages (${formatCount(scan.records, 'en')} in the archive) to ${where}\n`)
     return 0
   } finally {
     process.off('SIGINT', onSignal)

@@ -1,4 +1,5 @@
 import type { SyncProgress } from '../archive/engine'
+import { formatCount, formatDuration as formatClock } from '../shared/format'
 
 /**
  * Progress on stderr: a live bar redrawn in place on a terminal, plain lines every few seconds
@@ -46,7 +47,7 @@ export class ProgressReporter {
   private render(): void {
     const s = this.summary()
     const eta = s.eta === null ? '--:--' : formatDuration(s.eta)
-    const stats = `${s.messages.toLocaleString('en-US')} msgs  ${s.rps.toFixed(0)} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
+    const stats = `${formatCount(s.messages, 'en')} msgs  ${formatCount(s.rps, 'en')} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
     if (this.out.isTTY) {
       const width = 24
       const filled = Math.round((s.pct / 100) * width)
@@ -65,10 +66,7 @@ export class ProgressReporter {
   }
 }
 
+/** "0:07", "12:30", "1:02:03": the shared formatter's clock reading, in English digits. */
 export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds)
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const sec = s % 60
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`
+  return formatClock(seconds, 'en')
 }

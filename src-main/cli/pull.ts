@@ -5,6 +5,7 @@ import { JsonlArchive } from '../archive/jsonl-archive'
 import { Semaphore } from '../archive/semaphore'
 import { TimClient } from '../tim/client'
 import { TimApiError } from '../tim/errors'
+import { formatCount } from '../shared/format'
 import { UsageError, credsFromEnv } from './env-creds'
 import { ProgressReporter } from './progress'
 
@@ -100,7 +101,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   for (const [i, r] of results.entries()) {
     const groupId = groups[i]!
     if (r.status === 'fulfilled' && r.value.complete) {
-      process.stdout.write(`${groupId}: complete, ${archive.messageCount(groupId)} messages archived\n`)
+      process.stdout.write(`${groupId}: complete, ${formatCount(archive.messageCount(groupId), 'en')} messages archived\n`)
     } else {
       failed++
       const reason = r.status === 'rejected' ? describeFailure(r.reason) : 'incomplete: the server ended the history early'
@@ -109,7 +110,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   }
   const added = archive.messageCount() - before
   process.stdout.write(
-    `${out}: ${added} new message${added === 1 ? '' : 's'}${archive.changed ? `, ${archive.changed} updated with server-side changes` : ''}; ${client.stats.requests} requests (${client.stats.retries} retried)\n`
+    `${out}: ${formatCount(added, 'en')} new message${added === 1 ? '' : 's'}${archive.changed ? `, ${formatCount(archive.changed, 'en')} updated with server-side changes` : ''}; ${formatCount(client.stats.requests, 'en')} requests (${formatCount(client.stats.retries, 'en')} retried)\n`
   )
   if (abort.signal.aborted) {
     process.stderr.write('Interrupted: what was pulled is saved; run the same command to resume.\n')

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { writeAtomic } from '../archive/jsonl-archive'
 import type { ArchivedMessage } from '../shared/archive-record'
+import { formatCount } from '../shared/format'
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
 import { renderJson, renderText } from '../shared/report/render'
 import { renderHtml } from '../shared/report/render-html'
@@ -60,7 +61,7 @@ export async function runReport(argv: string[]): Promise<number> {
   if (values.out) {
     const out = resolve(values.out)
     await writeAtomic(out, text)
-    process.stderr.write(`${out}: ${format} report of ${health.totals.groups} groups, ${health.totals.messages} messages\n`)
+    process.stderr.write(`${out}: ${format} report of ${formatCount(health.totals.groups, 'en')} groups, ${formatCount(health.totals.messages, 'en')} messages\n`)
   } else {
     process.stdout.write(text)
   }

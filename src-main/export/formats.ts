@@ -4,8 +4,9 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import type { ArchivedMessage } from '../shared/archive-record'
-import { describe, docText, isoTime, stateLabel, partText, type MessageDoc, type Part } from './model'
-import { inertCell, mdBlock, mdCode, visibleControls } from './text-safety'
+import { formatCount } from '../shared/format'
+import { describe, docText, isoTime, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
+import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
 
 /** JSON Lines: exactly the lines `tim-archive pull` writes (JSON.stringify of the record). */
@@ -72,7 +73,7 @@ export class CsvWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     const rows: string[][] = []
     for (const m of messages) {
-      const d = describe(m)
+      const d = describe(m, this.timeZone)
       rows.push([
         d.group,
         d.seq === undefined ? '' : String(d.seq),
@@ -123,7 +124,7 @@ export class TxtWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m)
+      const d = describe(m, this.timeZone)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
@@ -137,14 +138,18 @@ export class TxtWriter implements ExportWriter {
     return out
   }
   end(): string {
-    return `\n${this.count} messages\n`
+    return `\n${formatCount(this.count, 'en')} messages\n`
   }
 }
 
+const linkable = (url: string): boolean => safeHttpUrl(url) !== undefined
+
 /**
- * Markdown. Everything that came from a message (text, names, file names, URLs) is a code span or
- * a fenced code block, so no content can become a link, an image, HTML or an autolink in any
- * renderer; only the writer's own structure (headings, bullets) is Markdown.
+ * Markdown (CommonMark, read the same by GFM renderers). Everything that came from a message (text,
+ * names, file names, URLs) is escaped text (text-safety.ts: mdText, mdParagraph), so no content can
+ * become a heading, emphasis, an image, raw HTML or a link, except its http(s) URLs, which become
+ * autolinks: `[x](javascript:…)` stays those characters, `https://…` stays a working link. Only the
+ * writer's own structure (headings, bullets, the bold sender) is markup.
  */
 export class MarkdownWriter implements ExportWriter {
   readonly format = 'md' as const
@@ -158,39 +163,41 @@ export class MarkdownWriter implements ExportWriter {
     this.count = 0
     const lines = metaLines(meta).map((l) => {
       const i = l.indexOf(': ')
-      return `- ${l.slice(0, i)}: ${mdCode(l.slice(i + 2))}`
+      return `- ${l.slice(0, i)}: ${mdText(l.slice(i + 2))}`
     })
     return ['# TIM Archive export', '', ...lines, ''].join('\n') + '\n'
   }
   private parts(parts: Part[]): string {
     const out: string[] = []
     for (const p of parts) {
-      const text = p.kind === 'text' ? p.text : partText(p, '', this.timeZone)
-      if (text === '') continue
-      out.push(text.includes('\n') ? mdBlock(text) : mdCode(text))
+      const text = partText(p, '', this.timeZone)
+      if (text.trim() === '') continue
+      out.push(mdParagraph(text, linkable))
     }
     return out.join('\n\n')
   }
   private message(d: MessageDoc): string {
-    const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdCode(d.serverNote) : ''].filter(Boolean)
-    const head = `**${d.from === '' ? '(no sender)' : mdCode(d.from)}** · ${isoTime(d.time, this.timeZone) || 'no time'} · #${d.seq ?? '?'}${flags.length ? ' · ' + flags.join(' · ') : ''}`
+    const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdText(d.serverNote) : ''].filter(Boolean)
+    // Trimmed: a closing ** after a space would not close the emphasis.
+    const from = d.from.trim()
+    const head = `**${from === '' ? '(no sender)' : mdText(from)}** · ${isoTime(d.time, this.timeZone) || 'no time'} · #${d.seq ?? '?'}${flags.length ? ' · ' + flags.join(' · ') : ''}`
     const body = this.parts(d.parts) || (d.state === 'deleted' || d.state === 'recalled' ? `*(${d.state})*` : '')
     return `${head}\n\n${body ? body + '\n\n' : ''}`
   }
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m)
+      const d = describe(m, this.timeZone)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
-        out += `## ${mdCode(groupTitle(this.meta, d.group))}\n\n`
+        out += `## ${mdText(groupTitle(this.meta, d.group))}\n\n`
       }
       out += this.message(d)
     }
     return out
   }
   end(): string {
-    return `---\n\n${this.count} messages\n`
+    return `---\n\n${formatCount(this.count, 'en')} messages\n`
   }
 }

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { ArchivedMessage } from '../shared/archive-record'
+import { describeTimeZone, formatCount, formatDateTime, formatDay, formatIsoDateTime, formatTime } from '../shared/format'
 import { describe, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
 import { escapeHtml, visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
@@ -34,6 +35,8 @@ h1{font-size:18px;margin:0 0 4px}
 #shown{color:var(--muted);font-size:13px}
 main{padding:8px 16px 40px;max-width:980px}
 h2.g{font-size:16px;margin:24px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+h3.day{display:flex;align-items:center;gap:10px;font-size:13px;font-weight:600;color:var(--muted);margin:16px 0 4px}
+h3.day::before,h3.day::after{content:"";flex:1;border-top:1px solid var(--line)}
 .m{padding:6px 0;border-bottom:1px solid var(--line)}
 [hidden]{display:none!important}
 .h{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline;font-size:13px;color:var(--muted)}
@@ -53,7 +56,7 @@ table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid va
 
 const script = `
 (function(){
-var d=document,root=d.documentElement,arts=d.getElementsByClassName('m');
+var d=document,root=d.documentElement,arts=d.getElementsByClassName('m'),days=d.getElementsByClassName('day');
 var q=d.getElementById('q'),fr=d.getElementById('from'),af=d.getElementById('after'),bf=d.getElementById('before'),shown=d.getElementById('shown');
 var texts=null,seen=Object.create(null),names=[],i;
 for(i=0;i<arts.length;i++){var f=arts[i].getAttribute('data-f')||'';if(f&&!seen[f]){seen[f]=1;names.push(f)}}
@@ -66,7 +69,10 @@ for(k=0;k<arts.length;k++){var el=arts[k],dd=el.getAttribute('data-d')||'',ok=tr
 if(f&&el.getAttribute('data-f')!==f)ok=false;else if(a&&(!dd||dd<a))ok=false;else if(b&&(!dd||dd>b))ok=false;
 else for(var w=0;w<words.length;w++){if(texts[k].indexOf(words[w])<0){ok=false;break}}
 el.hidden=!ok;if(ok)n++}
-shown.textContent=n+' of '+arts.length+' messages';
+for(k=0;k<days.length;k++){var e=days[k].nextElementSibling,any=false;
+while(e&&e.classList.contains('m')){if(!e.hidden){any=true;break}e=e.nextElementSibling}
+days[k].hidden=!any}
+shown.textContent=n.toLocaleString('en-US')+' of '+arts.length.toLocaleString('en-US')+' messages';
 }
 var timer;
 q.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(apply,150)});
@@ -136,11 +142,36 @@ function partHtml(p: Part, tz: string): string {
       return `<div class="e" data-type="${escapeHtml(p.type)}">[${h(p.label)}]${p.url ? ' ' + anchor(p.url, 'open link') : ''}${p.data ? `<span class="d">${h(p.data)}</span>` : ''}</div>`
     case 'relay': {
       const items = p.items
-        .map((i) => `<li><span class="f">${h(i.from)}</span> <time>${h(isoTime(i.time, tz))}</time> ${i.parts.map((x) => partHtml(x, tz)).join('')}</li>`)
+        .map((i) => `<li><span class="f">${h(i.from)}</span> ${timeHtml(i.time, tz, 'long')} ${i.parts.map((x) => partHtml(x, tz)).join('')}</li>`)
         .join('')
-      return `<details class="r"><summary>Forwarded: ${h(p.title)}${p.count !== undefined ? ` (${p.count} messages)` : ''}</summary>${items ? `<ol>${items}</ol>` : ''}${p.note ? `<div class="d">${h(p.note)}</div>` : ''}</details>`
+      return `<details class="r"><summary>Forwarded: ${h(p.title)}${p.count !== undefined ? ` (${formatCount(p.count, 'en')} messages)` : ''}</summary>${items ? `<ol>${items}</ol>` : ''}${p.note ? `<div class="d">${h(p.note)}</div>` : ''}</details>`
     }
   }
+}
+
+/**
+ * A time as the app shows it (shared/format.ts, English like the rest of the export), in the
+ * export's zone, which the header names once: "10:00 AM" under its day's heading, or with the date
+ * ("May 6, 2024, 10:00:00 AM") where no heading gives it. The ISO instant with its offset is in the
+ * datetime attribute, the full date and time in the tooltip.
+ */
+function timeHtml(sec: number | undefined, tz: string, style: 'short' | 'long'): string {
+  const iso = isoTime(sec, tz)
+  if (!iso || sec === undefined) return ''
+  const full = formatDateTime(sec, 'en', tz)
+  return `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(full)}">${escapeHtml(style === 'short' ? formatTime(sec, 'en', tz) : full)}</time>`
+}
+
+/** The local calendar day of a message in the export's zone ('' without a usable time). */
+function dayOf(d: MessageDoc, tz: string): string {
+  return isoTime(d.time, tz).slice(0, 10)
+}
+
+function dayHeading(d: MessageDoc, tz: string): string {
+  const day = dayOf(d, tz)
+  return day && d.time !== undefined
+    ? `<h3 class="day"><time datetime="${day}">${escapeHtml(formatDay(d.time, 'en', tz))}</time></h3>\n`
+    : '<h3 class="day">No date</h3>\n'
 }
 
 function messageHtml(d: MessageDoc, tz: string): string {
@@ -151,7 +182,7 @@ function messageHtml(d: MessageDoc, tz: string): string {
   if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
   return (
     `<article class="m" data-f="${h(d.from)}" data-d="${iso.slice(0, 10)}">` +
-    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span><time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' '))}</time><span>#${d.seq ?? '?'}</span>${state}</div>` +
+    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span>${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}</div>` +
     `${body}${note}</article>\n`
   )
 }
@@ -171,13 +202,19 @@ function head(title: string, withScript: boolean): string {
   )
 }
 
+/** "Asia/Shanghai (UTC+08:00)": the export's zone, named once in each page's header. */
+function zoneOf(meta: ExportMeta): string {
+  const at = Date.parse(meta.exportedAt)
+  return describeTimeZone(meta.timeZone, Number.isNaN(at) ? Date.now() / 1000 : at / 1000)
+}
+
 function metaLine(meta: ExportMeta): string {
   const bits = [
     `${meta.groups.length === 1 ? 'Group' : 'Groups'}: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ')}`,
     meta.query ? `Query: ${meta.query}` : '',
     meta.after || meta.before ? `Dates: ${meta.after ?? '…'} to ${meta.before ?? '…'}` : '',
-    `Times in ${meta.timeZone}`,
-    `Exported ${meta.exportedAt} by ${meta.app} ${meta.version}`
+    `Times are in ${zoneOf(meta)}`,
+    `Exported ${formatIsoDateTime(meta.exportedAt, 'en', meta.timeZone)} by ${meta.app} ${meta.version}`
   ].filter(Boolean)
   return h(bits.join(' · '))
 }
@@ -192,6 +229,7 @@ export class HtmlWriter implements ExportWriter {
   readonly format = 'html' as const
   private meta!: ExportMeta
   private group: string | undefined
+  private day: string | undefined
   private count = 0
   constructor(
     private readonly timeZone: string,
@@ -200,6 +238,7 @@ export class HtmlWriter implements ExportWriter {
   begin(meta: ExportMeta): string {
     this.meta = meta
     this.group = undefined
+    this.day = undefined
     this.count = 0
     const title = meta.groups.length === 1 ? groupTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
     const part = meta.part ? ` — part ${meta.part.index}: ${meta.part.label}` : ''
@@ -219,11 +258,18 @@ export class HtmlWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m)
+      const d = describe(m, this.timeZone, 'en')
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
         out += `<h2 class="g">${h(groupTitle(this.meta, d.group))}</h2>\n`
+        this.day = undefined
+      }
+      // A heading per local day (in the export's zone), as the app's timeline has.
+      const day = dayOf(d, this.timeZone)
+      if (day !== this.day) {
+        this.day = day
+        out += dayHeading(d, this.timeZone)
       }
       out += messageHtml(d, this.timeZone)
     }
@@ -237,7 +283,7 @@ export class HtmlWriter implements ExportWriter {
       nav.next ? anchorLocal(nav.next, 'next part →') : ''
     ].filter(Boolean)
     return (
-      `</main>\n<footer class="foot">${this.count} messages${links.length ? `<nav class="parts"> · ${links.join(' ')}</nav>` : ''}</footer>\n` +
+      `</main>\n<footer class="foot">${formatCount(this.count, 'en')} messages${links.length ? `<nav class="parts"> · ${links.join(' ')}</nav>` : ''}</footer>\n` +
       `<script>${script}</script>\n</body>\n</html>\n`
     )
   }
@@ -262,7 +308,7 @@ export function htmlIndex(meta: ExportMeta, parts: readonly IndexEntry[]): strin
   const rows = parts
     .map(
       (p) =>
-        `<tr><td>${anchorLocal(p.file, p.label)}</td><td>${p.count}</td><td>${escapeHtml(isoTime(p.first, meta.timeZone))}</td><td>${escapeHtml(isoTime(p.last, meta.timeZone))}</td></tr>`
+        `<tr><td>${anchorLocal(p.file, p.label)}</td><td>${formatCount(p.count, 'en')}</td><td>${timeHtml(p.first, meta.timeZone, 'long')}</td><td>${timeHtml(p.last, meta.timeZone, 'long')}</td></tr>`
     )
     .join('\n')
   const total = parts.reduce((n, p) => n + p.count, 0)
@@ -270,6 +316,6 @@ export function htmlIndex(meta: ExportMeta, parts: readonly IndexEntry[]): strin
     head(title, false) +
     `<body>\n<header class="bar"><h1>${h(title)}</h1><p class="meta">${metaLine(meta)}</p></header>\n<main>\n` +
     `<table><thead><tr><th>Part</th><th>Messages</th><th>First</th><th>Last</th></tr></thead>\n<tbody>\n${rows}\n</tbody></table>\n` +
-    `<p>${total} messages in ${parts.length} parts</p>\n</main>\n</body>\n</html>\n`
+    `<p>${formatCount(total, 'en')} messages in ${formatCount(parts.length, 'en')} parts</p>\n</main>\n</body>\n</html>\n`
   )
 }

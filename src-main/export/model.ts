@@ -7,6 +7,7 @@
  * format/message.ts and of search/extract-text.ts. English labels: exports are files for anyone.
  */
 import type { ArchivedMessage } from '../shared/archive-record'
+import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
 
 export type Part =
   /** Message text as the sender wrote it. */
@@ -76,16 +77,9 @@ export function safeHttpUrl(v: unknown): string | undefined {
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = n / 1024
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+/** Sizes as the app writes them (decimal SI units: shared/format.ts), in English like the rest of an export. */
+function bytes(n: number): string {
+  return formatBytes(n, 'en')
 }
 
 const imageFormats: Record<number, string> = { 1: 'JPG', 2: 'GIF', 3: 'PNG', 4: 'BMP' }
@@ -144,7 +138,7 @@ function elementParts(el: unknown, depth: number): Part[] {
       const h = num(best?.['Height'])
       const size = num(best?.['Size'])
       const fmt = imageFormats[num(c['ImageFormat']) ?? -1]
-      const bits = [w && h ? `${w}×${h}` : '', fmt ?? '', size ? formatBytes(size) : ''].filter(Boolean)
+      const bits = [w && h ? `${w}×${h}` : '', fmt ?? '', size ? bytes(size) : ''].filter(Boolean)
       return [labelled(type, `image${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(best?.['URL']))]
     }
     case 'TIMSoundElem': {
@@ -159,7 +153,7 @@ function elementParts(el: unknown, depth: number): Part[] {
     }
     case 'TIMFileElem': {
       const size = num(c['FileSize'])
-      return [labelled(type, `file: ${asText(c['FileName'])}${size !== undefined ? ` (${formatBytes(size)})` : ''}`, safeHttpUrl(c['Url']))]
+      return [labelled(type, `file: ${asText(c['FileName'])}${size !== undefined ? ` (${bytes(size)})` : ''}`, safeHttpUrl(c['Url']))]
     }
     case 'TIMRelayElem': {
       const list = Array.isArray(c['MsgList']) ? c['MsgList'] : undefined
@@ -205,7 +199,11 @@ function typesOf(body: unknown): string[] {
   return els.map((el) => (isRecord(el) && typeof el['MsgType'] === 'string' ? el['MsgType'] : 'object'))
 }
 
-export function describe(m: ArchivedMessage): MessageDoc {
+/**
+ * What an export shows of a record. `tz` and `dates` say how the time the server note carries is
+ * written: ISO 8601 in the zone (CSV, TXT, Markdown) or as the app writes dates (HTML).
+ */
+export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso'): MessageDoc {
   const rec: Record<string, unknown> = isRecord(m) ? m : {}
   const place = rec['IsPlaceMsg']
   const state: MessageState =
@@ -223,11 +221,17 @@ export function describe(m: ArchivedMessage): MessageDoc {
   const server = isRecord(archive) && isRecord(archive['server']) ? archive['server'] : undefined
   if (server) {
     const p = server['IsPlaceMsg']
-    const when = asText(server['seenAt'])
+    const when = seenText(asText(server['seenAt']), tz, dates)
     const what = p === 1 ? 'deleted on the server (or expired)' : p === 2 ? 'recalled' : 'changed on the server'
     doc.serverNote = `${what}${when ? ` (seen ${when})` : ''}; the archived content is shown`
   }
   return doc
+}
+
+function seenText(iso: string, tz: string, dates: 'iso' | 'en'): string {
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) return iso
+  return dates === 'en' ? formatIsoDateTime(iso, 'en', tz) : isoTime(ms / 1000, tz)
 }
 
 /** A part as one line of plain text (`[image 640×480 JPG] https://…`). */
@@ -260,54 +264,6 @@ export function docText(d: MessageDoc, tz = 'UTC'): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Times
+// Times: the shared formatter's (one way to write times for the app, the exports and the CLI).
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>()
-
-/** Throws a RangeError for a time zone Intl does not know: check options with this up front. */
-export function checkTimeZone(tz: string): void {
-  new Intl.DateTimeFormat('en-US', { timeZone: tz })
-}
-
-function zoneFormat(tz: string): Intl.DateTimeFormat {
-  let f = zoneFormats.get(tz)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset'
-    })
-    zoneFormats.set(tz, f)
-  }
-  return f
-}
-
-/**
- * ISO 8601 of a Unix time in a time zone: `2024-05-06T12:00:00Z` in UTC,
- * `2024-05-06T20:00:00+08:00` in Asia/Shanghai. '' for a time that is not a usable number.
- */
-export function isoTime(sec: number | undefined, tz: string): string {
-  if (sec === undefined || !Number.isFinite(sec)) return ''
-  const ms = sec * 1000
-  if (Math.abs(ms) > 8.64e15) return ''
-  if (tz === 'UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const parts: Record<string, string> = {}
-  for (const p of zoneFormat(tz).formatToParts(new Date(ms))) parts[p.type] = p.value
-  const off = (parts['timeZoneName'] ?? 'GMT').replace(/^GMT/, '')
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}${off === '' ? 'Z' : off}`
-}
-
-/**
- * The partition key of a Unix time in a time zone: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` for a year,
- * month or day split; 'undated' without a time.
- */
-export function periodKey(sec: number | undefined, tz: string, period: 'year' | 'month' | 'day'): string {
-  const iso = isoTime(sec, tz)
-  return iso ? iso.slice(0, period === 'year' ? 4 : period === 'month' ? 7 : 10) : 'undated'
-}
+export { checkTimeZone, isoTime, periodKey } from '../shared/format'

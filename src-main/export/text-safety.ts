@@ -34,26 +34,84 @@ export function inertCell(s: string): string {
   return /^\s*[=+\-@\t\r]/.test(s) ? `'${s}` : s
 }
 
+// ASCII punctuation that can start or close inline markup in CommonMark or GFM: escapes and code
+// (\ `), emphasis and strikethrough (* _ ~), links and images ([ ] !), raw HTML and autolinks (< >),
+// entity references (&) and table cells (|). CommonMark lets a backslash escape any ASCII
+// punctuation (spec 2.4), so a backslash before each makes it plain text in every renderer.
+const mdInline = /[\\`*_~[\]!<>&|]/g
+
 /**
- * Untrusted text as a Markdown code span. Nothing in a code span is markup in any renderer:
- * no link, image, HTML or autolink (GFM's www./https:// linkify does not reach into code). The
- * fence is one backtick longer than the longest run inside, as CommonMark requires; line breaks
- * become spaces inside a span, so multi-line text goes through `mdBlock`.
+ * One line of untrusted text as Markdown that renders as exactly that text: inline markup
+ * characters backslash-escaped, and what would start a block at a line start made literal
+ * (headings #, block quotes >, bullets - + *, setext and thematic lines = -, ordered lists `1.`
+ * `1)`, indented code from leading spaces or tabs, which become character references).
  */
-export function mdCode(s: string): string {
-  const text = visibleControls(s).replace(/\n/g, ' ')
-  if (text === '') return '` `'
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length))
-  const fence = '`'.repeat(longest + 1)
-  // A space on both sides when the text starts or ends with a backtick (or is all spaces).
-  const pad = /^`|`$/.test(text) || /^ +$/.test(text) ? ' ' : ''
-  return `${fence}${pad}${text}${pad}${fence}`
+function mdLine(s: string): string {
+  let line = s.replace(mdInline, '\\$&')
+  const indent = /^[ \t]*/.exec(line)![0]
+  line = line.slice(indent.length)
+  line = line.replace(/^[#+=-]/, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2')
+  return indent.replace(/ /g, '&#32;').replace(/\t/g, '&#9;') + line
 }
 
-/** Untrusted multi-line text as a fenced code block (a fence longer than any run inside). */
-export function mdBlock(s: string): string {
-  const text = visibleControls(s)
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length))
-  const fence = '`'.repeat(longest + 1)
-  return `${fence}text\n${text}\n${fence}`
+// http(s) URLs written in text, stopping at whitespace, controls, quotes, angle brackets and the
+// backtick (the same rule as the HTML export's links).
+const textUrl = /\bhttps?:\/\/[^\s\u0000-\u001f\u007f-\u009f<>"'`\\]+/gi
+
+/** An http(s) URL as a CommonMark autolink, or undefined when it is not one that may be a link. */
+export function mdAutolink(url: string, isSafe: (u: string) => boolean): string | undefined {
+  // An autolink holds no spaces, controls, < or > (spec 6.5); its text is taken literally.
+  if (!isSafe(url) || /[\s\u0000-\u001f\u007f<>]/.test(url)) return undefined
+  return `<${url}>`
+}
+
+/** One line of untrusted text with its http(s) URLs as autolinks and everything else escaped. */
+function mdLineWithLinks(s: string, isSafe: (u: string) => boolean): string {
+  let out = ''
+  let last = 0
+  textUrl.lastIndex = 0
+  for (let m = textUrl.exec(s); m; m = textUrl.exec(s)) {
+    let url = m[0]
+    // Sentence punctuation after a URL is not part of it.
+    const trail = /[.,;:!?)\]}，。！？）]+$/.exec(url)
+    if (trail) url = url.slice(0, -trail[0].length)
+    const link = mdAutolink(url, isSafe)
+    if (!link) continue
+    // The text before a link is never at the line start when something precedes it, so only the
+    // first piece gets the line-start rules.
+    const before = s.slice(last, m.index)
+    out += last === 0 ? mdLine(before) : before.replace(mdInline, '\\$&')
+    out += link
+    last = m.index + url.length
+    textUrl.lastIndex = last
+  }
+  const rest = s.slice(last)
+  return out + (last === 0 ? mdLine(rest) : rest.replace(mdInline, '\\$&'))
+}
+
+/**
+ * Untrusted text as inline Markdown on one line (names, titles, labels): line breaks become
+ * spaces, invisible characters are shown as escapes, nothing in it is markup.
+ */
+export function mdText(s: string): string {
+  return mdLine(visibleControls(s).replace(/\n/g, ' '))
+}
+
+/**
+ * Untrusted (maybe multi-line) message text as a Markdown paragraph: plain text with its http(s)
+ * URLs as links (`isSafe` decides which URLs may be links) and nothing else that is markup. Lines
+ * are kept by hard line breaks (a backslash at the end of a line); an empty line stays a paragraph
+ * break, as a hard break there would show as a stray backslash.
+ */
+export function mdParagraph(s: string, isSafe: (u: string) => boolean): string {
+  const lines = visibleControls(s)
+    .split('\n')
+    .map((l) => (/^[ \t]*$/.test(l) ? '' : mdLineWithLinks(l, isSafe)))
+  let out = ''
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    out += line
+    if (i < lines.length - 1) out += line !== '' && lines[i + 1] !== '' ? '\\\n' : '\n'
+  }
+  return out
 }

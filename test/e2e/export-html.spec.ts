@@ -115,6 +115,11 @@ test('I can search and filter inside an exported HTML file, and switch light and
   const onDay = days.filter((d) => d === day).length
   await expect(page.locator('#shown')).toHaveText(`${onDay} of ${total} messages`)
   for (const d of await page.locator('article:visible').evaluateAll((as) => as.map((a) => a.getAttribute('data-d')))) expect(d).toBe(day)
+  // Only that day's heading stays; the other days' headings hide with their messages.
+  await expect(page.locator('h3.day:visible')).toHaveCount(1)
+  await expect(page.locator('h3.day:visible time')).toHaveAttribute('datetime', day)
+  await page.locator('#after').fill('')
+  await page.locator('#before').fill('')
 
   const bg = () =>
     page.evaluate(() => {

@@ -34,7 +34,7 @@ function seeded(state: string): SeqRange[] {
 const count = (rs: SeqRange[]) => rs.reduce((n, [lo, hi]) => n + hi - lo + 1, 0)
 /** As the report shows runs: "57–58, 233 … and 3 more runs" (at most 12). */
 const runsText = (rs: SeqRange[]) =>
-  rs.slice(0, 12).map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}–${hi}`)).join(', ') + (rs.length > 12 ? ` … and ${rs.length - 12} more runs` : '')
+  rs.slice(0, 12).map(([lo, hi]) => (lo === hi ? lo.toLocaleString('en-US') : `${lo.toLocaleString('en-US')}–${hi.toLocaleString('en-US')}`)).join(', ') + (rs.length > 12 ? ` … and ${rs.length - 12} more runs` : '')
 const deleted = seeded('deleted')
 const recalled = seeded('recalled')
 

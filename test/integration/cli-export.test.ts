@@ -110,6 +110,20 @@ describe('tim-archive export', () => {
     expect(csv).toContain(`"'\t=1+1\r\n=2+2"`)
   })
 
+  it('times are in this machine\'s time zone unless --tz names another, and the HTML says which', async () => {
+    const local = join(dir, 'local.html')
+    const r = await run(['export', '--in', archive, '--format', 'html', '--out', local, '--group', demoGroupIds.custom], { TZ: 'Asia/Shanghai' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(await readFile(local, 'utf8')).toContain('Times are in Asia/Shanghai (UTC+08:00)')
+    const chosen = join(dir, 'chosen.html')
+    const c = await run(['export', '--in', archive, '--format', 'html', '--out', chosen, '--group', demoGroupIds.custom, '--tz', 'Asia/Kolkata'], { TZ: 'Asia/Shanghai' })
+    expect(c.code, c.stderr).toBe(0)
+    expect(await readFile(chosen, 'utf8')).toContain('Times are in Asia/Kolkata (UTC+05:30)')
+    const bad = await run(['export', '--in', archive, '--format', 'html', '--out', join(dir, 'bad.html'), '--tz', 'Mars/Olympus'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--tz Mars/Olympus is not a time zone')
+  })
+
   it('a month split writes a folder of parts with an index', async () => {
     const out = join(dir, 'months')
     const r = await run(['export', '--in', archive, '--format', 'html', '--out', out, '--split', 'month', '--group', demoGroupIds.team])

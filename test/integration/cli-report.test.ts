@@ -135,7 +135,7 @@ describe('tim-archive report', () => {
       expect(text.stdout).toMatch(/^ {2}holes \(never sent\) +5 +57–58, 233, 411, 530$/m)
       expect(text.stdout).toMatch(/^ {2}removed later +3$/m)
       expect(text.stdout).toMatch(/^ {4}recalled since +1 +\d+$/m)
-      expect(text.stdout).toMatch(/^ {2}expired +200 +7800001–7800200$/m)
+      expect(text.stdout).toMatch(/^ {2}expired +200 +7,800,001–7,800,200$/m)
     } finally {
       for (const s of [del1, del2, rec]) sim.setState(app.sdkAppId, team, s, 'normal')
     }

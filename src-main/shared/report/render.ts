@@ -3,30 +3,46 @@
  * Pure code, shared by the CLI and the app.
  */
 import type { SeqRange } from '../coverage'
+import { describeTimeZone, formatCount, formatDateTime, formatIsoDateTime, formatSeqRange, formatSeqRanges, localTimeZone } from '../format'
 import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
 
-/** "57–58, 233, 411 … and 3 more runs". */
+/** How a report writes times: in this IANA zone (default: the local one), named once at the top. */
+export interface ReportOptions {
+  timeZone?: string
+}
+
+/** "57–58, 233, 411 … and 3 more runs" (seqs with grouping, as everywhere: shared/format). */
 export function formatRanges(ranges: readonly SeqRange[], max = 8): string {
   if (ranges.length === 0) return '—'
-  const shown = ranges.slice(0, max).map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}–${hi}`))
-  const rest = ranges.length - shown.length
-  return shown.join(', ') + (rest > 0 ? ` … and ${rest} more run${rest === 1 ? '' : 's'}` : '')
+  const { text, rest } = formatSeqRanges(ranges, 'en', max)
+  return text + (rest > 0 ? ` … and ${rest} more run${rest === 1 ? '' : 's'}` : '')
 }
 
-/** Unix seconds → "2026-11-25 09:30 UTC". */
-export function formatTime(sec: number | null): string {
+/** Unix seconds → "Nov 25, 2026, 5:30:00 PM" in the report's zone. */
+export function formatTime(sec: number | null, timeZone?: string): string {
   if (sec === null) return '—'
-  return new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+  return formatDateTime(sec, 'en', timeZone)
 }
 
-/** ISO 8601 → "2026-11-25 09:30 UTC". */
-export function formatIso(iso: string | null): string {
+/** ISO 8601 → "Nov 25, 2026, 5:30:00 PM" in the report's zone. */
+export function formatIso(iso: string | null, timeZone?: string): string {
   if (!iso) return 'never'
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+  return formatIsoDateTime(iso, 'en', timeZone)
 }
 
-const n = (x: number): string => x.toLocaleString('en-US')
+/** "Times are in Asia/Shanghai (UTC+08:00)": the one place a report names its zone. */
+export function zoneSentence(h: ArchiveHealth, timeZone: string): string {
+  const at = Date.parse(h.generatedAt)
+  return `Times are in ${describeTimeZone(timeZone, Number.isNaN(at) ? 0 : at / 1000)}`
+}
+
+export function reportZone(opts: ReportOptions): string {
+  return opts.timeZone ?? localTimeZone()
+}
+
+const n = (x: number): string => formatCount(x, 'en')
+const seqs = (lo: number | null | undefined, hi: number | null | undefined): string =>
+  typeof lo === 'number' && typeof hi === 'number' ? formatSeqRange(lo, hi, 'en') : `${lo ?? '?'}–${hi ?? '?'}`
 
 function runsLine(label: string, r: SeqRuns): string {
   return `  ${label.padEnd(20)} ${n(r.count).padStart(9)}   ${r.ranges.length ? formatRanges(r.ranges) : ''}`.trimEnd()
@@ -37,23 +53,27 @@ export function coverageSummary(g: GroupHealth): string {
   const c = g.coverage
   if (!c.known) {
     if (g.messages === 0) return 'no sync state and no messages'
-    return `no sync state: seq ${g.firstSeq}–${g.lastSeq} archived${c.gaps.count ? `, ${n(c.gaps.count)} seqs without a line` : ''}`
+    return `no sync state: seq ${seqs(g.firstSeq, g.lastSeq)} archived${c.gaps.count ? `, ${n(c.gaps.count)} seqs without a line` : ''}`
   }
   if (c.top === 0 || (g.messages === 0 && c.complete)) return c.floor === null ? 'not synced yet' : 'complete: the group has no messages'
-  const span = `seq ${g.firstSeq ?? c.floor ?? '?'}–${c.top}`
-  const purged = c.purged.count ? ` (history below seq ${g.firstSeq ?? c.top + 1} is gone from the server)` : ''
+  const span = `seq ${seqs(g.firstSeq ?? c.floor, c.top)}`
+  const purged = c.purged.count ? ` (history below seq ${n(g.firstSeq ?? c.top + 1)} is gone from the server)` : ''
   if (c.complete) return `complete: ${span}${purged}`
   return `incomplete: ${span}, ${n(c.missing.count)} seqs not pulled yet in ${c.missing.ranges.length} gap${c.missing.ranges.length === 1 ? '' : 's'}`
 }
 
-export function renderText(h: ArchiveHealth): string {
+export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
+  const tz = reportZone(opts)
+  const at = (iso: string | null): string => formatIso(iso, tz)
+  const time = (sec: number | null): string => formatTime(sec, tz)
   const t = h.totals
   const out: string[] = []
-  out.push(`Archive health — ${t.groups} group${t.groups === 1 ? '' : 's'}, ${n(t.messages)} messages (generated ${formatIso(h.generatedAt)})`)
+  out.push(`Archive health — ${n(t.groups)} group${t.groups === 1 ? '' : 's'}, ${n(t.messages)} messages (generated ${at(h.generatedAt)})`)
+  out.push(`  ${zoneSentence(h, tz)}`)
   out.push(`  complete groups      ${t.completeGroups}/${t.groups}`)
   out.push(`  messages             ${n(t.messages)} (${n(t.withContent)} with content, ${n(t.system)} system)`)
-  out.push(`  first / last message ${formatTime(t.firstTime)} / ${formatTime(t.lastTime)}`)
-  out.push(`  last sync            ${formatIso(t.lastSyncAt)}`)
+  out.push(`  first / last message ${time(t.firstTime)} / ${time(t.lastTime)}`)
+  out.push(`  last sync            ${at(t.lastSyncAt)}`)
   out.push(`  holes (never sent)   ${n(t.holes)}`)
   if (t.purged) out.push(`  purged (gone)        ${n(t.purged)} seqs below the oldest message the server still holds`)
   out.push(`  not pulled yet       ${n(t.missing)}`)
@@ -65,8 +85,8 @@ export function renderText(h: ArchiveHealth): string {
   for (const g of h.groups) {
     out.push('')
     out.push(`${g.groupId}: ${n(g.messages)} messages; ${coverageSummary(g)}`)
-    out.push(`  first / last message ${formatTime(g.firstTime)} / ${formatTime(g.lastTime)}`)
-    out.push(`  last sync            ${formatIso(g.lastSyncAt)}`)
+    out.push(`  first / last message ${time(g.firstTime)} / ${time(g.lastTime)}`)
+    out.push(`  last sync            ${at(g.lastSyncAt)}`)
     out.push(`  system messages      ${n(g.system).padStart(9)}`)
     if (g.coverage.known) {
       out.push(runsLine('holes (never sent)', g.coverage.holes))
@@ -83,7 +103,7 @@ export function renderText(h: ArchiveHealth): string {
     if (later.deleted.count) out.push(runsLine('  deleted since', later.deleted))
     if (later.recalled.count) out.push(runsLine('  recalled since', later.recalled))
     if (later.changed.count) out.push(runsLine('  changed since', later.changed))
-    for (const e of g.errors) out.push(`  error: ${e.code !== undefined ? `${e.code} ` : ''}${e.message}${e.at ? ` (${formatIso(e.at)})` : ''}`)
+    for (const e of g.errors) out.push(`  error: ${e.code !== undefined ? `${e.code} ` : ''}${e.message}${e.at ? ` (${at(e.at)})` : ''}`)
   }
   return out.join('\n') + '\n'
 }

@@ -84,6 +84,18 @@ describe('splitting an export', () => {
     expect(two).toContain('message 11')
   })
 
+  it('the index of a split HTML export shows local times and names the zone once', async () => {
+    const out = join(dir, 'by-count-local')
+    // many() starts at 2024-01-01T00:00:00Z, which is 08:00 on 1 January in Shanghai.
+    await runExport(chunks(many(25)), { format: 'html', out, meta: { ...meta, timeZone: 'Asia/Shanghai' }, split: { kind: 'count', messages: 10 } })
+    const index = await readFile(join(out, 'index.html'), 'utf8')
+    const shown = index.replace(/<[^>]*>/g, ' ')
+    expect(shown).toContain('Jan 1, 2024, 8:00:00 AM')
+    expect(shown).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/)
+    expect(shown.match(/Asia\/Shanghai \(UTC\+08:00\)/g)?.length).toBe(1)
+    expect(shown).toContain('25 messages in 3 parts')
+  })
+
   it('by month: one file per calendar month in the export time zone', async () => {
     const out = join(dir, 'by-month')
     await runExport(chunks(many(40)), { format: 'jsonl', out, meta, split: { kind: 'month' } })

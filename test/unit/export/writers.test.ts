@@ -1,7 +1,10 @@
+import MarkdownIt from 'markdown-it'
 import { describe as group, expect, it } from 'vitest'
 import { createWriter } from '../../../src-main/export/exporter'
 import { describe, isoTime } from '../../../src-main/export/model'
-import { inertCell, mdCode } from '../../../src-main/export/text-safety'
+import { formatRanges } from '../../../src-main/shared/report/render'
+import { formatBytes as appFormatBytes } from '../../../src-renderer/src/lib/format/numbers'
+import { inertCell } from '../../../src-main/export/text-safety'
 import { parseSplit } from '../../../src-main/export/types'
 import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
 import { corpus, hostileTexts, meta } from './corpus'
@@ -85,25 +88,93 @@ group('CSV opens safely in a spreadsheet', () => {
   })
 })
 
-/** Markdown with every code span and fenced block removed: what a renderer would parse as markup. */
-function outsideCode(md: string): string {
-  return md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[\s\S]*?\1/g, '')
+/** Markdown as a real CommonMark renderer shows it, raw HTML allowed (the most a renderer can do). */
+const commonmark = new MarkdownIt('commonmark')
+
+/** The text a reader sees in rendered HTML: tags dropped, line breaks kept, entities decoded. */
+function seenText(html: string): string {
+  return html
+    .replace(/<br \/>\n/g, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(lt|gt|quot|amp|#39);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#39': "'" })[e]!)
 }
 
-group('Markdown cannot turn content into markup', () => {
-  const md = render('md')
-  it('no link, image, HTML or autolink appears outside code', () => {
-    const rest = outsideCode(md)
-    expect(rest).not.toMatch(/\]\(|<[a-z/!]|https?:|www\.|javascript:/i)
+// Texts that would be markup if written as they are: each line start, inline construct and raw
+// HTML that CommonMark (and GFM's tables and strikethrough) knows.
+const markdownHostile = [
+  '# not a heading',
+  '### nor this ###',
+  '> not a quote',
+  '- not a bullet',
+  '+ nor this',
+  '* nor this',
+  '1. not a list',
+  '2) nor this',
+  'not a setext heading\n===',
+  'nor this\n---',
+  '***',
+  '    not indented code',
+  '\tnor this',
+  '```js\nnot fenced code\n```',
+  '~~~\nnor this\n~~~',
+  '<div onclick="x()">raw html</div>',
+  '<!-- comment --> <?php echo 1 ?> <![CDATA[x]]>',
+  '[x](javascript:alert(1)) and [y][ref]\n\n[ref]: javascript:alert(2)',
+  '![img](http://evil.example/pixel.png)',
+  '<javascript:alert(3)> <mailto:x@example.com> <http://evil.example/auto>',
+  '`code` ``more`` and \\`escaped\\`',
+  '*em* _em_ **strong** __strong__ ~~strike~~',
+  '| a | b |\n|---|---|\n| 1 | 2 |',
+  '&amp; &lt;b&gt; &#60;script&#62; &copy;',
+  'back\\slash at the end\\',
+  '  two spaces before, and a hard break after  \nnext'
+]
+
+group('Markdown shows content as plain text, with working links', () => {
+  const hostile = markdownHostile.map((s, i) => ({
+    GroupId: '@TGS#MD',
+    MsgSeq: i + 1,
+    MsgTimeStamp: 1714989600 + i,
+    From_Account: i % 2 ? '*star* <b>x</b>' : '# [me](javascript:x)',
+    IsPlaceMsg: 0,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: s } }]
+  })) as unknown as ArchivedMessage[]
+  const md = render('md', [...corpus, ...hostile])
+  const html = commonmark.render(md)
+
+  it('a real CommonMark parser finds only the writer\'s own markup: no code, image, HTML or content link', () => {
+    const tags = new Set((html.match(/<\/?[a-z][a-z0-9]*/gi) ?? []).map((t) => t.replace('/', '').toLowerCase()))
+    for (const t of tags) expect(['<h1', '<h2', '<ul', '<li', '<p', '<strong', '<em', '<br', '<hr', '<a']).toContain(t)
+    // The writer's own headings and bullets: the title, each group, and the header's lines.
+    expect(html.match(/<h1>/g)?.length).toBe(1)
+    expect(html.match(/<h2>/g)?.length).toBe(3)
+    expect(html.match(/<ul>/g)?.length).toBe(1)
+    // Emphasis only where the writer puts it: the sender in bold, a state in italics.
+    for (const em of html.match(/<em>[^<]*<\/em>/g) ?? []) expect(em).toMatch(/^<em>\(?(deleted|recalled|system)\)?<\/em>$/)
   })
-  it('a code span survives backticks in the content', () => {
-    expect(mdCode('a `b` c')).toBe('``a `b` c``')
-    expect(mdCode('``x``')).toBe('``` ``x`` ```')
-  })
-  it('the hostile texts are all there, inside code', () => {
-    for (const h of ['<script>window.__pwned=1;alert(1)</script>', '[click here](javascript:window.__pwned=3)']) {
-      expect(md).toContain(h)
+
+  it('every link is an http(s) URL that was in the text, shown as itself', () => {
+    const anchors = [...html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)]
+    expect(anchors.length).toBe((html.match(/<a /g) ?? []).length)
+    for (const [, href, label] of anchors) {
+      expect(href).toMatch(/^https?:\/\//)
+      expect(seenText(label!)).toBe(seenText(href!))
     }
+  })
+
+  it('a URL in a message is a link', () => {
+    expect(html).toContain('<a href="http://ok.example/path">http://ok.example/path</a>.')
+    expect(html).toContain('<a href="https://cos.example.com/img/abc_1.jpg">')
+  })
+
+  it('every hostile text reads exactly as it was written', () => {
+    const seen = seenText(html)
+    for (const s of [...markdownHostile, ...hostileTexts.filter((h) => !/[\u0000-\u0008\u000b-\u001f\u202a-\u202e\u2066-\u2069]/.test(h))]) {
+      // Blank lines separate paragraphs; leading spaces stay (they are written as references).
+      for (const para of s.split(/\n\s*\n/)) expect(seen).toContain(para)
+    }
+    expect(seen).toContain('# [me](javascript:x)')
+    expect(seen).toContain('*star* <b>x</b>')
   })
 })
 
@@ -162,5 +233,44 @@ group('--split values', () => {
     expect(parseSplit(' day ')).toEqual({ kind: 'day' })
     expect(parseSplit('count:0')).toHaveProperty('error')
     expect(parseSplit('weekly')).toMatchObject({ error: expect.stringContaining('count:N') })
+  })
+})
+
+group('One way to write numbers and dates (the app, the exports, the CLI)', () => {
+  const image = (size: number): ArchivedMessage =>
+    ({ GroupId: 'g', MsgSeq: 1, MsgTimeStamp: 1714989600, From_Account: 'a', IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: { ImageFormat: 1, ImageInfoArray: [{ Type: 1, Size: size, Width: 1, Height: 1, URL: 'https://x.example/i' }] } }] }) as unknown as ArchivedMessage
+
+  it('an image of 1,822,850 bytes reads the same size in the app and in every export', () => {
+    const inApp = appFormatBytes(1822850, 'en')
+    expect(inApp).toBe('1.8 MB')
+    const label = describe(image(1822850)).parts[0]
+    expect(label).toMatchObject({ kind: 'media', label: `image 1×1 JPG ${inApp}` })
+    for (const f of ['html', 'txt', 'md', 'csv'] as const) expect(render(f, [image(1822850)])).toContain(inApp)
+  })
+
+  it('seq ranges always have thousands separators', () => {
+    expect(formatRanges([[7800001, 7800010], [12345, 12345]])).toBe('7,800,001–7,800,010, 12,345')
+  })
+
+  // Corpus times are 2024-05-06T10:00:00Z + seq × 7 h: seq 1 is 17:00 UTC on 6 May, 01:00 on 7 May
+  // in Shanghai; the first group spans 6 to 15 May in UTC, 7 to 15 May in Shanghai.
+  it('HTML has a heading per local day and gives times in the zone it names once', () => {
+    const html = render('html', corpus, 'Asia/Shanghai')
+    const days = [...html.matchAll(/<h3 class="day"><time datetime="([\d-]+)">([^<]*)<\/time><\/h3>/g)]
+    // Nine days in the first group, then the second group starts its days again.
+    expect(days.map(([, d]) => d)).toEqual(['2024-05-07', '2024-05-08', '2024-05-09', '2024-05-10', '2024-05-11', '2024-05-12', '2024-05-13', '2024-05-14', '2024-05-15', '2024-05-07', '2024-06-15'])
+    expect(days[0]![2]).toBe('Tuesday, May 7, 2024')
+    // The record without a time gets its own heading.
+    expect(html).toContain('<h3 class="day">No date</h3>')
+    // seq 1 at 01:00 local, shown as the app shows times; the ISO instant stays machine-readable.
+    expect(html).toContain('<time datetime="2024-05-07T01:00:00+08:00" title="May 7, 2024, 1:00:00 AM">1:00 AM</time>')
+    expect(html.match(/Asia\/Shanghai/g)?.length).toBe(1)
+    expect(html).toContain('Times are in Asia/Shanghai (UTC+08:00)')
+    const visible = html.replace(/<[^>]*>/g, ' ')
+    expect(visible).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/)
+  })
+
+  it('a zone with daylight saving names both of its offsets', () => {
+    expect(render('html', corpus.slice(0, 1), 'America/New_York')).toContain('Times are in America/New_York (UTC-05:00 / UTC-04:00)')
   })
 })

@@ -165,7 +165,7 @@ describe('archive health report', () => {
     const g = acc.finish().groups[0]!
     expect(g.coverage.purged).toEqual({ count: 3279, ranges: [[7_796_722, 7_800_000]] })
     expect(g.coverage.holes).toEqual({ count: 1, ranges: [[7_800_005, 7_800_005]] })
-    expect(renderText(acc.finish())).toMatch(/complete: seq 7800001–7800010 \(history below seq 7800001 is gone from the server\)/)
+    expect(renderText(acc.finish())).toMatch(/complete: seq 7,800,001–7,800,010 \(history below seq 7,800,001 is gone from the server\)/)
   })
 
   it('without a sync state, shows the gaps between archived seqs and claims no completeness', () => {
