@@ -30,7 +30,7 @@ Lines of the archive that are not records (a torn last line) are skipped and rep
 Exit status: 0 when the export is written; 1 when it failed (nothing is left at PATH);
 2 for usage errors (a bad query names the problem and where it is).`
 
-function packageVersion(): string {
+export function packageVersion(): string {
   // out/main/cli.js → ../../package.json
   try {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version?: unknown }

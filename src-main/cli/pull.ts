@@ -58,7 +58,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   const rate = positiveInt('--rate', values.rate, 200)
   const concurrency = positiveInt('--concurrency', values.concurrency, 16)
   const timeoutMs = positiveInt('--timeout', values.timeout, 20_000)
-  const creds = credsFromEnv(env, { needIdentifier: true })
+  const creds = credsFromEnv(env, { needIdentifier: true, needEndpoint: true })
   const client = new TimClient(creds, { rate, timeoutMs })
   const out = resolve(values.out)
 
@@ -118,8 +118,11 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   return failed > 0 ? 1 : 0
 }
 
-function describeFailure(e: unknown): string {
+export function describeFailure(e: unknown): string {
   if (e instanceof TimApiError) {
+    // A name that does not resolve or a refused connection is a setting or a machine to fix, not
+    // something to wait out (issue 15 item 7).
+    if (e.unreachable) return `${e.message} — check TIM_REGION or TIM_ENDPOINT, and that this machine can reach that host`
     return e.message + (e.transient ? ' — a temporary problem: run again to resume' : '')
   }
   return e instanceof Error ? e.message : String(e)

@@ -176,6 +176,17 @@ describe('tim-archive pull', () => {
     expect(r2.stderr).toMatch(/TIM_SECRET_KEY.*TIM_USERSIG/)
   })
 
+  it('requires TIM_REGION or TIM_ENDPOINT instead of picking a region, naming both', async () => {
+    const out = join(dir, 'no-region.jsonl')
+    const r = await run(['pull', '--group', 'small', '--out', out], env({ TIM_ENDPOINT: undefined, TIM_REGION: undefined }))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^tim-archive: Set TIM_REGION .*\(china, singapore, .*jakarta\) or TIM_ENDPOINT/m)
+    expect(existsSync(out)).toBe(false)
+    const typo = await run(['pull', '--group', 'small', '--out', out], env({ TIM_ENDPOINT: undefined, TIM_REGION: 'singapur' }))
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toMatch(/TIM_REGION "singapur" is not a region/)
+  })
+
   it('refuses to touch a file that is not an archive', async () => {
     const out = join(dir, 'notes.jsonl')
     await writeFile(out, 'my notes\nmore notes\n')
@@ -188,6 +199,22 @@ describe('tim-archive pull', () => {
   it('writes plain progress lines to stderr when piped', async () => {
     const r = await run(['pull', '--group', 'small', '--out', join(dir, 'progress.jsonl')])
     expect(r.stderr).toMatch(/^progress: 100\.0% .*msgs .*req\/s .*ETA .*groups 1\/1$/m)
+  })
+})
+
+describe('tim-archive --version', () => {
+  it('prints the package version with --version and -v, through the package bin too', async () => {
+    const { version } = JSON.parse(await readFile(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }
+    for (const flag of ['--version', '-v']) {
+      const r = await run([flag])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toBe(`${version}\n`)
+    }
+    const child = spawn(process.execPath, [bin, '--version'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    expect(await new Promise((r) => child.on('close', r))).toBe(0)
+    expect(out).toBe(`${version}\n`)
   })
 })
 
