@@ -108,14 +108,27 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     }
   }
   const added = archive.messageCount() - before
-  process.stdout.write(
-    `${out}: ${added} new message${added === 1 ? '' : 's'}${archive.changed ? `, ${archive.changed} updated with server-side changes` : ''}; ${client.stats.requests} requests (${client.stats.retries} retried)\n`
-  )
+  process.stdout.write(`${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`)
   if (abort.signal.aborted) {
     process.stderr.write('Interrupted: what was pulled is saved; run the same command to resume.\n')
     return 130
   }
   return failed > 0 ? 1 : 0
+}
+
+const n = (v: number): string => v.toLocaleString('en-US')
+
+/**
+ * What a run did, in the same terms as the progress bar: the bar counts messages fetched (those
+ * already archived included, e.g. on --recheck); this splits them, e.g.
+ * "3,941 new messages, 100 already archived (4,041 fetched)".
+ */
+export function pullSummary(fetched: number, added: number, changed: number): string {
+  const already = Math.max(0, fetched - added - changed)
+  const parts = [`${n(added)} new message${added === 1 ? '' : 's'}`]
+  if (changed) parts.push(`${n(changed)} updated with server-side changes`)
+  parts.push(`${n(already)} already archived`)
+  return `${parts.join(', ')} (${n(fetched)} fetched)`
 }
 
 export function describeFailure(e: unknown): string {

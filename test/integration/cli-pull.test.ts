@@ -92,7 +92,7 @@ describe('tim-archive pull', () => {
     sim.appendMessages(appId, 'small', [{ from: 'zoe', time: 1_800_000_000, random: 1, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'later' } }], state: 'normal' }])
     const again = await run(['pull', '--group', 'small', '--out', out])
     expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/: 1 new message;/)
+    expect(again.stdout).toMatch(/: 1 new message, \d+ already archived \(\d+ fetched\);/)
     const after = await readArchive(out)
     expect(after.length).toBe(lines.length + 1)
     expectNoDuplicates(after)
@@ -134,6 +134,16 @@ describe('tim-archive pull', () => {
     const r = await run(['pull', '--group', 'editable', '--out', out, '--recheck'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/2 updated with server-side changes/)
+    // The bar and the summary count the same thing: the bar's "fetched" is the summary's, split
+    // into new, updated and already archived.
+    const bar = [...r.stderr.matchAll(/^progress: .* ([\d,]+) messages fetched /gm)].map((m) => Number(m[1]!.replace(/,/g, '')))
+    const summary = /: ([\d,]+) new messages?, ([\d,]+) updated with server-side changes, ([\d,]+) already archived \(([\d,]+) fetched\);/.exec(r.stdout)
+    expect(summary, r.stdout).not.toBeNull()
+    const [added, updated, already, fetched] = summary!.slice(1).map((x) => Number(x.replace(/,/g, '')))
+    expect(bar.at(-1)).toBe(fetched)
+    expect(added! + updated! + already!).toBe(fetched)
+    expect(added).toBe(0)
+    expect(already).toBeGreaterThanOrEqual(78)
     const after = await readArchive(out)
     expect(after).toHaveLength(before.length)
     const m40 = after.find((l) => l.MsgSeq === 40)! as Record<string, unknown> & { _archive: { server: { IsPlaceMsg: number } } }
@@ -198,7 +208,7 @@ describe('tim-archive pull', () => {
 
   it('writes plain progress lines to stderr when piped', async () => {
     const r = await run(['pull', '--group', 'small', '--out', join(dir, 'progress.jsonl')])
-    expect(r.stderr).toMatch(/^progress: 100\.0% .*msgs .*req\/s .*ETA .*groups 1\/1$/m)
+    expect(r.stderr).toMatch(/^progress: 100\.0% .*messages fetched .*req\/s .*ETA .*groups 1\/1$/m)
   })
 })
 
