@@ -209,14 +209,18 @@ describe('tim-archive pull', () => {
     expect(r2.stderr).toMatch(/TIM_SECRET_KEY.*TIM_USERSIG/)
   })
 
-  it('requires TIM_REGION or TIM_ENDPOINT instead of picking a region, naming both', async () => {
+  it('requires TIM_REGION or TIM_ENDPOINT instead of picking a region, naming both', () => {
+    // Should this regress, the child would go for a public host: the preload fails every lookup
+    // of a name other than localhost, so nothing leaves the machine.
+    const guard = resolve(__dirname, '../helpers/loopback-only.cjs')
     const out = join(dir, 'no-region.jsonl')
-    const r = await run(['pull', '--group', 'small', '--out', out], env({ TIM_ENDPOINT: undefined, TIM_REGION: undefined }))
-    expect(r.code).toBe(2)
+    const pull = (e: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--require', guard, cli, 'pull', '--group', 'small', '--out', out], { env: e, encoding: 'utf8' })
+    const r = pull(env({ TIM_ENDPOINT: undefined, TIM_REGION: undefined }))
+    expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^tim-archive: Set TIM_REGION .*\(china, singapore, .*jakarta\) or TIM_ENDPOINT/m)
     expect(existsSync(out)).toBe(false)
-    const typo = await run(['pull', '--group', 'small', '--out', out], env({ TIM_ENDPOINT: undefined, TIM_REGION: 'singapur' }))
-    expect(typo.code).toBe(2)
+    const typo = pull(env({ TIM_ENDPOINT: undefined, TIM_REGION: 'singapur' }))
+    expect(typo.status).toBe(2)
     expect(typo.stderr).toMatch(/TIM_REGION "singapur" is not a region/)
   })
 
