@@ -11,7 +11,8 @@ import { ProgressReporter } from './progress'
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
 
 Pulls the full history of each group into one JSON Lines file, one line per message. Later runs
-add only what is new; an interrupted run resumes where it stopped.
+add only what is new; an interrupted run resumes where it stopped. Progress counts messages
+fetched; the closing line splits them into new and already archived.
   --group ID         a group to archive (repeat for several)
   --out FILE         the archive file (created if missing); resume state is kept in FILE.state.json
   --recheck          walk archived history again and record what the server has since deleted,
@@ -22,8 +23,8 @@ add only what is new; an interrupted run resumes where it stopped.
 
 Credentials come from the environment, never from the command line:
   TIM_SDKAPPID, TIM_IDENTIFIER (an app admin), TIM_SECRET_KEY or TIM_USERSIG,
-  TIM_REGION (china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta)
-  or TIM_ENDPOINT (a custom base URL).
+  and one of TIM_REGION (china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley,
+  jakarta) or TIM_ENDPOINT (a custom base URL): there is no default region.
 
 Exit status: 0 when every group is complete; 1 when any group failed (one line each on stderr,
 naming the API error code and its meaning); 2 for usage errors.`
