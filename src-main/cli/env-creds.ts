@@ -1,3 +1,4 @@
+import { regions } from '../shared/regions'
 import type { TimCredentials } from '../tim/client'
 
 export class UsageError extends Error {}
@@ -7,7 +8,7 @@ export class UsageError extends Error {}
  * TIM_REGION or TIM_ENDPOINT. The secret key is never read from argv, where other users of the
  * machine could see it in the process list.
  */
-export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boolean }): TimCredentials {
+export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boolean; needEndpoint?: boolean }): TimCredentials {
   const appId = env.TIM_SDKAPPID?.trim()
   if (!appId) throw new UsageError('Set TIM_SDKAPPID to your app\'s SDKAppID (a number from the IM console).')
   if (!/^\d+$/.test(appId) || !Number.isSafeInteger(Number(appId)) || Number(appId) <= 0) {
@@ -27,6 +28,27 @@ export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boo
   else creds.userSig = userSig
   if (env.TIM_ENDPOINT?.trim()) creds.endpoint = env.TIM_ENDPOINT.trim()
   else if (env.TIM_REGION?.trim()) creds.region = env.TIM_REGION.trim()
+  else if (opts.needEndpoint) {
+    // No silent default: an SDKAppID lives in one data center, and the wrong host only fails
+    // after every retry (70016/70020, or nothing at all behind a firewall).
+    throw new UsageError(
+      `Set TIM_REGION to your app's data center (${regions.map((r) => r.id).join(', ')}) or TIM_ENDPOINT to a custom base URL.`
+    )
+  }
+  if (creds.region && !regions.some((r) => r.id === creds.region)) {
+    throw new UsageError(`TIM_REGION "${creds.region}" is not a region: use one of ${regions.map((r) => r.id).join(', ')}, or set TIM_ENDPOINT instead.`)
+  }
+  if (creds.endpoint) {
+    let url: URL | null = null
+    try {
+      url = new URL(creds.endpoint)
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new UsageError(`TIM_ENDPOINT must be an http(s) URL such as https://console.tim.qq.com, got "${creds.endpoint}".`)
+    }
+  }
   return creds
 }
 

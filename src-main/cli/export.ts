@@ -17,7 +17,8 @@ seq). The file appears only when complete: it is written under a temporary name 
   --in FILE          the archive to read
   --format F         html, json, jsonl, csv, txt or md
   --out PATH         the file to write (with --split: a new or empty folder)
-  --group ID         only this group (repeat for several; the order given is the export's order)
+  --group ID         only this group (repeat for several; the order given is the export's order);
+                     a group that is not in the archive is a usage error that lists those that are
   --after DATE       only messages after DATE ends: YYYY-MM-DD, YYYY/MM/DD or YYYY-MM
   --before DATE      only messages before DATE begins
   --query Q          only messages matching Q, in the app's search language: words, "phrases",
@@ -27,11 +28,12 @@ seq). The file appears only when complete: it is written under a temporary name 
   --tz TZ            the IANA time zone for times and dates, e.g. Asia/Shanghai or UTC (default:
                      this machine's, from TZ or the system); also --time-zone
 
-Lines of the archive that are not records (a torn last line) are skipped and reported.
+Lines of the archive that are not JSON (a torn last line) are skipped and reported; a record with a
+field of the wrong type stops the export, naming the line and the field.
 Exit status: 0 when the export is written; 1 when it failed (nothing is left at PATH);
 2 for usage errors (a bad query names the problem and where it is).`
 
-function packageVersion(): string {
+export function packageVersion(): string {
   // out/main/cli.js → ../../package.json
   try {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version?: unknown }
@@ -125,6 +127,10 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     onProgress: (read, total) => progress.update(`reading ${percent(read, total)}`, read / Math.max(1, total))
   })
   progress.done()
+  // A group the archive does not hold is a typo, not an empty export: a cron backup must fail
+  // loudly (issue 15 item 8). A group that is there but has no message matching the filters is fine.
+  const unknown = groups.filter((g) => !scan.allGroups.includes(g))
+  if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, values.in, scan.allGroups))
   const missing = groups.filter((g) => !scan.groups.includes(g))
   if (missing.length) process.stderr.write(`no matching messages of ${missing.join(', ')} in ${values.in}\n`)
   if (scan.badLineCount > 0) {
@@ -174,6 +180,12 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/** "--group @TGS#NOPE is not in a.jsonl. Groups in the archive: @TGS#A, @TGS#B." */
+export function noSuchGroups(option: string, unknown: string[], file: string, present: readonly string[]): string {
+  const list = present.length ? `Groups in the archive: ${present.join(', ')}.` : 'The archive holds no group.'
+  return `${unknown.map((g) => `${option} ${g}`).join(', ')}: not in ${file}. ${list}`
 }
 
 function percent(n: number, total: number): string {

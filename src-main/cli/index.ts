@@ -2,7 +2,7 @@
  * tim-archive: the headless command line. Runs on plain Node (no Electron).
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
-import { exportHelp, runExportCommand } from './export'
+import { exportHelp, packageVersion, runExportCommand } from './export'
 import { pullHelp, runPull } from './pull'
 import { reportHelp, runReport } from './report'
 import { runServe, serveHelp } from './serve'
@@ -17,7 +17,7 @@ Commands:
   usersig   print a fresh UserSig for an identifier
   serve     run the app in your browser (http://127.0.0.1:5180)
 
-Run "tim-archive <command> --help" for details.
+Run "tim-archive <command> --help" for details; "tim-archive --version" prints the version.
 
 ${pullHelp}
 
@@ -45,6 +45,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return runUsersig(rest, env)
       case 'serve':
         return await runServe(rest, env)
+      case '--version':
+      case '-v':
+      case 'version':
+        process.stdout.write(`${packageVersion()}\n`)
+        return 0
       case undefined:
       case 'help':
       case '--help':

@@ -9,6 +9,9 @@ export class ProgressReporter {
   private readonly groups = new Map<string, SyncProgress>()
   private last = 0
   private drawn = false
+  /** The highest percentage shown: a group reporting for the first time adds to the total, and
+   * the bar must not step back for it (issue 15 item 3). */
+  private shownPct = 0
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -40,14 +43,18 @@ export class ProgressReporter {
       else if (p.etaSeconds === null) eta = null
       else if (eta !== null) eta = Math.max(eta, p.etaSeconds)
     }
-    const pct = total > 0 ? Math.min(100, (done / total) * 100) : finished === this.total ? 100 : 0
+    const raw = total > 0 ? Math.min(100, (done / total) * 100) : finished === this.total ? 100 : 0
+    // Not 100% before every group is done: an estimate can run ahead of the last group's start.
+    const pct = (this.shownPct = Math.max(this.shownPct, finished === this.total ? raw : Math.min(raw, 99.9)))
     return { messages, pct, rps, eta, finished }
   }
 
   private render(): void {
     const s = this.summary()
     const eta = s.eta === null ? '--:--' : formatDuration(s.eta)
-    const stats = `${formatCount(s.messages, 'en')} msgs  ${formatCount(s.rps, 'en')} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
+    // "fetched": every message received this run, those already archived included; the summary
+    // splits them into new and already archived.
+    const stats = `${formatCount(s.messages, 'en')} messages fetched  ${formatCount(s.rps, 'en')} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
     if (this.out.isTTY) {
       const width = 24
       const filled = Math.round((s.pct / 100) * width)
@@ -57,6 +64,13 @@ export class ProgressReporter {
     } else {
       this.out.write(`progress: ${s.pct.toFixed(1)}%  ${stats}\n`)
     }
+  }
+
+  /** Messages received this run across every group (the number the bar shows). */
+  get fetched(): number {
+    let n = 0
+    for (const p of this.groups.values()) n += p.messages
+    return n
   }
 
   /** Ends the live line so later output starts on a fresh line. */

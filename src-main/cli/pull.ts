@@ -12,7 +12,8 @@ import { ProgressReporter } from './progress'
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
 
 Pulls the full history of each group into one JSON Lines file, one line per message. Later runs
-add only what is new; an interrupted run resumes where it stopped.
+add only what is new; an interrupted run resumes where it stopped. Progress counts messages
+fetched; the closing line splits them into new and already archived.
   --group ID         a group to archive (repeat for several)
   --out FILE         the archive file (created if missing); resume state is kept in FILE.state.json
   --recheck          walk archived history again and record what the server has since deleted,
@@ -23,8 +24,8 @@ add only what is new; an interrupted run resumes where it stopped.
 
 Credentials come from the environment, never from the command line:
   TIM_SDKAPPID, TIM_IDENTIFIER (an app admin), TIM_SECRET_KEY or TIM_USERSIG,
-  TIM_REGION (china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta)
-  or TIM_ENDPOINT (a custom base URL).
+  and one of TIM_REGION (china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley,
+  jakarta) or TIM_ENDPOINT (a custom base URL): there is no default region.
 
 Exit status: 0 when every group is complete; 1 when any group failed (one line each on stderr,
 naming the API error code and its meaning); 2 for usage errors.`
@@ -59,7 +60,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   const rate = positiveInt('--rate', values.rate, 200)
   const concurrency = positiveInt('--concurrency', values.concurrency, 16)
   const timeoutMs = positiveInt('--timeout', values.timeout, 20_000)
-  const creds = credsFromEnv(env, { needIdentifier: true })
+  const creds = credsFromEnv(env, { needIdentifier: true, needEndpoint: true })
   const client = new TimClient(creds, { rate, timeoutMs })
   const out = resolve(values.out)
 
@@ -109,9 +110,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     }
   }
   const added = archive.messageCount() - before
-  process.stdout.write(
-    `${out}: ${formatCount(added, 'en')} new message${added === 1 ? '' : 's'}${archive.changed ? `, ${formatCount(archive.changed, 'en')} updated with server-side changes` : ''}; ${formatCount(client.stats.requests, 'en')} requests (${formatCount(client.stats.retries, 'en')} retried)\n`
-  )
+  process.stdout.write(`${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`)
   if (abort.signal.aborted) {
     process.stderr.write('Interrupted: what was pulled is saved; run the same command to resume.\n')
     return 130
@@ -119,8 +118,26 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   return failed > 0 ? 1 : 0
 }
 
-function describeFailure(e: unknown): string {
+const n = (v: number): string => formatCount(v, 'en')
+
+/**
+ * What a run did, in the same terms as the progress bar: the bar counts messages fetched (those
+ * already archived included, e.g. on --recheck); this splits them, e.g.
+ * "3,941 new messages, 100 already archived (4,041 fetched)".
+ */
+export function pullSummary(fetched: number, added: number, changed: number): string {
+  const already = Math.max(0, fetched - added - changed)
+  const parts = [`${n(added)} new message${added === 1 ? '' : 's'}`]
+  if (changed) parts.push(`${n(changed)} updated with server-side changes`)
+  parts.push(`${n(already)} already archived`)
+  return `${parts.join(', ')} (${n(fetched)} fetched)`
+}
+
+export function describeFailure(e: unknown): string {
   if (e instanceof TimApiError) {
+    // A name that does not resolve or a refused connection is a setting or a machine to fix, not
+    // something to wait out (issue 15 item 7).
+    if (e.unreachable) return `${e.message} — check TIM_REGION or TIM_ENDPOINT, and that this machine can reach that host`
     return e.message + (e.transient ? ' — a temporary problem: run again to resume' : '')
   }
   return e instanceof Error ? e.message : String(e)

@@ -4,14 +4,15 @@ import { extname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { writeAtomic } from '../archive/jsonl-archive'
-import type { ArchivedMessage } from '../shared/archive-record'
 import { formatCount } from '../shared/format'
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
 import { renderJson, renderText } from '../shared/report/render'
 import { renderHtml } from '../shared/report/render-html'
+import { describeRecordProblem, parseRecordLine } from '../shared/record-line'
 import { UsageError } from './env-creds'
+import { noSuchGroups } from './export'
 
-export const reportHelp = `tim-archive report --in FILE.jsonl [--format text|json|html] [--out PATH]
+export const reportHelp = `tim-archive report --in FILE.jsonl [--group ID ...] [--format text|json|html] [--out PATH]
 
 Prints the health of a JSON Lines archive, per group and for the whole archive: seq coverage and
 holes, deleted / expired / recalled placeholders and their seq ranges, messages the server has
@@ -19,12 +20,14 @@ removed since they were archived, system messages, first and last message time, 
 errors. Reads FILE.state.json (written by pull) when it is there. Reads the archive as a stream, so
 any size works; it never changes the archive.
   --in FILE          the archive written by tim-archive pull
+  --group ID         only this group (repeat for several); a group that is not in the archive is a
+                     usage error that lists those that are
   --format F         text (default), json, or html (one self-contained file, light and dark)
   --out PATH         write the report to PATH instead of stdout (the format follows a .json or
                      .html extension unless --format is given)
 
 Exit status: 0 when the report was written (whatever the archive's health); 1 when the archive
-cannot be read; 2 for usage errors.`
+cannot be read or a line is not a valid record (named with its field); 2 for usage errors.`
 
 const formats = ['text', 'json', 'html'] as const
 type Format = (typeof formats)[number]
@@ -36,6 +39,7 @@ export async function runReport(argv: string[]): Promise<number> {
       in: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      group: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -56,7 +60,7 @@ export async function runReport(argv: string[]): Promise<number> {
     if (ext === '.json') format = 'json'
     else if (ext === '.html' || ext === '.htm') format = 'html'
   }
-  const health = await reportFile(resolve(values.in), (w) => process.stderr.write(`tim-archive report: ${w}\n`))
+  const health = await reportFile(resolve(values.in), (w) => process.stderr.write(`tim-archive report: ${w}\n`), values.group)
   const text = format === 'json' ? renderJson(health) : format === 'html' ? renderHtml(health) : renderText(health)
   if (values.out) {
     const out = resolve(values.out)
@@ -75,11 +79,14 @@ interface StateFile {
 }
 
 /** Reads an archive and its state file (when present) into a health report, streaming. */
-export async function reportFile(path: string, warn: (message: string) => void = () => {}): Promise<ArchiveHealth> {
+export async function reportFile(path: string, warn: (message: string) => void = () => {}, groups?: readonly string[]): Promise<ArchiveHealth> {
   const { size } = await stat(path).catch((e: NodeJS.ErrnoException) => {
     throw new Error(e.code === 'ENOENT' ? `${path}: no such file.` : `${path}: ${e.message}`)
   })
-  const states = await readStates(`${path}.state.json`, size, warn)
+  const allStates = await readStates(`${path}.state.json`, size, warn)
+  const only = groups?.length ? new Set(groups) : null
+  const states = only ? Object.fromEntries(Object.entries(allStates).filter(([g]) => only.has(g))) : allStates
+  const present = new Set<string>()
   const acc = new HealthAccumulator(states)
   const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
   let lineNo = 0
@@ -88,17 +95,22 @@ export async function reportFile(path: string, warn: (message: string) => void =
     lineNo++
     if (!line) continue
     if (bad !== null) throw new Error(`${path}: line ${bad} is not valid JSON; the archive was edited or damaged.`)
-    let rec: ArchivedMessage
-    try {
-      rec = JSON.parse(line) as ArchivedMessage
-    } catch {
-      bad = lineNo
-      continue
+    const r = parseRecordLine(line)
+    if (!r.ok) {
+      if (r.problem.got === 'not-json') {
+        bad = lineNo
+        continue
+      }
+      throw new Error(`${path}: ${describeRecordProblem(lineNo, r.problem)}; this is not a valid tim-archive file.`)
     }
-    if (typeof rec.GroupId !== 'string' || !Number.isSafeInteger(rec.MsgSeq)) {
-      throw new Error(`${path}: line ${lineNo} has no GroupId/MsgSeq; this is not a tim-archive file.`)
-    }
-    acc.add(rec)
+    present.add(r.record.GroupId)
+    if (only && !only.has(r.record.GroupId)) continue
+    acc.add(r.record)
+  }
+  if (only) {
+    const known = [...new Set([...present, ...Object.keys(allStates)])].sort()
+    const unknown = [...only].filter((g) => !known.includes(g))
+    if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, path, known))
   }
   // A kill mid-append leaves a torn last line; pull cuts it off on its next run.
   if (bad !== null) warn(`line ${bad}, the last, is torn (an interrupted pull); it is left out. The next pull repairs it.`)

@@ -13,12 +13,14 @@
  * The lines are split by hand rather than with readline because pass 2 needs each line's byte
  * offset, which readline does not give.
  *
- * A line that is not a record (a torn last line after a crash, or garbage) is skipped and
- * reported by line number; the rest of the file is still exported.
+ * A line that is not JSON (a torn last line after a crash, or garbage) is skipped and reported by
+ * line number; the rest of the file is still exported. A JSON line that is not a valid record
+ * (shared/record-line) stops the scan with a RecordLineError naming the line and the field.
  */
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import type { ArchivedMessage } from '../shared/archive-record'
+import { describeRecordProblem, parseRecordLine, type RecordProblem } from '../shared/record-line'
 
 export interface ScanOptions {
   /** Keep only records this predicate accepts. */
@@ -40,23 +42,22 @@ export interface ScanResult {
   badLineCount: number
   /** Groups of the kept records, in export order. */
   groups: string[]
+  /** Every group with a record in the file, kept or not, sorted. */
+  allGroups: string[]
   /** Reads the kept records in order, `chunk` at a time. */
   read(chunk?: number): AsyncGenerator<ArchivedMessage[]>
 }
 
-/** Parses one line; null when it is not a record (the importer's rule: GroupId and MsgSeq). */
-export function parseRecordLine(line: string): ArchivedMessage | null {
-  let v: unknown
-  try {
-    v = JSON.parse(line)
-  } catch {
-    return null
+/** A line that is JSON but not a record the archive can use: the export stops, writing nothing. */
+export class RecordLineError extends Error {
+  override name = 'RecordLineError'
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly problem: RecordProblem
+  ) {
+    super(`${path}: ${describeRecordProblem(line, problem)}. Nothing was exported; fix or remove that line.`)
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null
-  const r = v as Record<string, unknown>
-  if (typeof r.GroupId !== 'string' || r.GroupId === '') return null
-  if (typeof r.MsgSeq !== 'number' || !Number.isSafeInteger(r.MsgSeq) || r.MsgSeq < 1) return null
-  return v as ArchivedMessage
 }
 
 class Grow {
@@ -86,6 +87,7 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
   const offsets = new Grow()
   const lengths = new Grow()
   const badLines: number[] = []
+  const allGroups = new Set<string>()
   let badLineCount = 0
   let records = 0
   let lineNo = 0
@@ -100,13 +102,19 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     if (e === start) return
     const text = buf.toString('utf8', start, e)
     if (text.trim() === '') return
-    const m = parseRecordLine(text)
-    if (!m) {
+    const r = parseRecordLine(text)
+    if (!r.ok) {
+      // A line that is not JSON is a torn line (a pull killed mid-append): skipped and reported.
+      // A JSON line with the wrong fields is a wrong file, and exporting it would show made-up
+      // dates and senders: stop (issue 15 item 2).
+      if (r.problem.got !== 'not-json') throw new RecordLineError(path, lineNo, r.problem)
       badLineCount++
       if (badLines.length < 20) badLines.push(lineNo)
       return
     }
+    const m = r.record
     records++
+    allGroups.add(m.GroupId)
     if (!opts.keep(m)) return
     let g = groupIndex.get(m.GroupId)
     if (g === undefined) {
@@ -166,6 +174,7 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     badLines,
     badLineCount,
     groups: names,
+    allGroups: [...allGroups].sort(),
     async *read(chunk = 1000) {
       const fh = await open(path, 'r')
       const blockSize = 256 * 1024
@@ -185,10 +194,10 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
             blockAt = at
           }
           const text = block.toString('utf8', at - blockAt, at - blockAt + len)
-          const m = parseRecordLine(text)
+          const r = parseRecordLine(text)
           // The file changed between the passes (another process rewrote it): stop, do not guess.
-          if (!m) throw new Error(`${path} changed while it was being exported (line at byte ${at}); run the export again.`)
-          out.push(m)
+          if (!r.ok) throw new Error(`${path} changed while it was being exported (line at byte ${at}); run the export again.`)
+          out.push(r.record)
           if (out.length >= chunk) {
             yield out
             out = []

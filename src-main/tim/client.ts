@@ -25,7 +25,7 @@ import type {
   GroupMsgGetSimpleRequest,
   GroupMsgGetSimpleResponse
 } from '../shared/tim-types'
-import { TimApiError } from './errors'
+import { TimApiError, describeNetworkFailure } from './errors'
 import { RateLimiter, limiterFor } from './rate-limiter'
 import { UserSigSource } from './usersig'
 
@@ -111,7 +111,10 @@ export class TimClient {
         retryOnTimeout: true,
         delay: (attempt) => base * 2 ** (attempt - 1),
         backoffLimit: opts.backoffLimitMs ?? 8_000,
-        jitter: true
+        jitter: true,
+        // A name the DNS says does not exist (a mistyped TIM_ENDPOINT) will not appear within the
+        // retry budget: say so at once instead of after ~20 s of backoff.
+        shouldRetry: ({ error }) => (describeNetworkFailure(error, this.baseUrl).code === 'ENOTFOUND' ? false : undefined)
       }
     })
   }
@@ -262,8 +265,8 @@ export class TimClient {
     }
     if (isTimeoutError(error)) return new TimApiError(command, 'TIMEOUT', '', true, { cause: error })
     if (isNetworkError(error) || error instanceof TypeError) {
-      const cause = (error as Error).cause as { code?: string; message?: string } | undefined
-      return new TimApiError(command, 'NETWORK', cause?.code ?? cause?.message ?? (error as Error).message, true, { cause: error })
+      const { info, unreachable } = describeNetworkFailure(error, this.baseUrl)
+      return new TimApiError(command, 'NETWORK', info, true, unreachable ? { cause: error, unreachable } : { cause: error })
     }
     return error
   }

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -89,9 +89,6 @@ describe('tim-archive export', () => {
     expect(expected.length).toBeGreaterThan(5)
     expect(lines.length).toBe(expected.length)
     for (const m of lines) expect(m.From_Account).toBe('alice')
-    const none = await run(['export', '--in', archive, '--format', 'txt', '--out', join(dir, 'none.txt'), '--group', '@TGS#NOPE'])
-    expect(none.code).toBe(0)
-    expect(none.stderr).toContain(`no matching messages of @TGS#NOPE in ${archive}`)
   })
 
   it('every format is written, and the hostile seed texts stay inert', async () => {
@@ -142,6 +139,31 @@ describe('tim-archive export', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain(`skipped 1 line(s) that are not records (line ${pulledLines.length + 1})`)
     expect((await readFile(out, 'utf8')).split('\n').filter(Boolean).length).toBe(pulledLines.length)
+  })
+
+  it('a record with a field of the wrong type stops the export, naming the line and the field, and writes nothing', async () => {
+    const wrong = join(dir, 'wrong-types.jsonl')
+    const issueLine = '{"GroupId":"@TGS#WF","MsgSeq":4,"MsgTimeStamp":"yesterday","From_Account":42,"IsPlaceMsg":"0","MsgBody":"hello"}'
+    await writeFile(wrong, [...pulledLines.slice(0, 3), issueLine, ...pulledLines.slice(3)].join('\n') + '\n')
+    const out = join(dir, 'wrong-out.csv')
+    const r = await run(['export', '--in', wrong, '--format', 'csv', '--out', out])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('line 4: From_Account must be a string; got the number 42. Nothing was exported')
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('a --group that is not in the archive exits 2, lists the groups that are, and writes nothing', async () => {
+    const out = join(dir, 'nope.csv')
+    const r = await run(['export', '--in', archive, '--group', '@TGS#NOPE', '--format', 'csv', '--out', out])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--group @TGS#NOPE: not in')
+    expect(r.stderr).toContain(`Groups in the archive: ${[demoGroupIds.team, demoGroupIds.bench, demoGroupIds.custom].sort().join(', ')}.`)
+    expect(existsSync(out)).toBe(false)
+    // A group that is there but has nothing matching the filters is an empty export, not an error.
+    const empty = join(dir, 'empty.csv')
+    const none = await run(['export', '--in', archive, '--group', demoGroupIds.team, '--query', 'from:nobody_at_all', '--format', 'csv', '--out', empty])
+    expect(none.code, none.stderr).toBe(0)
+    expect(none.stderr).toContain(`no matching messages of ${demoGroupIds.team}`)
   })
 
   it('a bad query is a usage error that names the problem and where it is, and writes nothing', async () => {

@@ -182,6 +182,28 @@ describe('tim-archive report', () => {
     expect((await stat(torn)).size).toBe(before.size)
   })
 
+  it('reports only the groups named with --group, and a group not in the archive is a usage error that lists those that are', async () => {
+    const one = await run(['report', '--in', archive, '--format', 'json', '--group', custom])
+    expect(one.code, one.stderr).toBe(0)
+    expect((JSON.parse(one.stdout) as ArchiveHealth).groups.map((g) => g.groupId)).toEqual([custom])
+    const typo = await run(['report', '--in', archive, '--group', '@TGS#NOPE'])
+    expect(typo.code).toBe(2)
+    expect(typo.stdout).toBe('')
+    expect(typo.stderr).toContain('--group @TGS#NOPE: not in')
+    expect(typo.stderr).toContain(`Groups in the archive: ${[team, bigSeq, custom].sort().join(', ')}.`)
+  })
+
+  it('refuses a record whose fields have the wrong types, naming the line and the field', async () => {
+    const wrong = join(dir, 'wrong-types.jsonl')
+    const lines = (await readFile(archive, 'utf8')).split('\n').filter(Boolean)
+    const issueLine = '{"GroupId":"@TGS#WF","MsgSeq":4,"MsgTimeStamp":"yesterday","From_Account":"bob","IsPlaceMsg":0,"MsgRandom":1,"MsgBody":[]}'
+    await writeFile(wrong, [lines[0], issueLine, ...lines.slice(1)].join('\n') + '\n')
+    const r = await run(['report', '--in', wrong])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('line 2: MsgTimeStamp must be a whole number of Unix seconds; got the string "yesterday"')
+  })
+
   it('exits 2 on usage errors and 1 on a file it cannot read', async () => {
     const none = await run(['report'])
     expect(none.code).toBe(2)

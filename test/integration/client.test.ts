@@ -191,6 +191,20 @@ describe('the REST client against the simulator', () => {
     })
   })
 
+  it('names a refused connection and its address once retries are used up (no server on that port)', async () => {
+    // A loopback port that was just free: nothing listens there, nothing leaves the machine.
+    const probe = createServer()
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+    const port = (probe.address() as AddressInfo).port
+    await new Promise<void>((r) => probe.close(() => r()))
+    const client = new TimClient(credsFor(freshAppId(), `http://127.0.0.1:${port}`), { backoffMs: 1, backoffLimitMs: 5, retries: 2 })
+    const err = await codeOf(client.groupMsgGetSimple({ GroupId: 'g1', ReqMsgNumber: 5 }))
+    expect(err.code).toBe('NETWORK')
+    expect(err.unreachable).toBe('refused')
+    expect(err.message).toBe(`group_msg_get_simple: connection refused by 127.0.0.1:${port} (gave up after retries)`)
+    expect(client.stats.requests).toBe(3)
+  })
+
   it('stays under a lowered rate without being refused, and retries 60007 when the server is stricter', async () => {
     const { url, appId, sim: s } = await sim({ rateLimit: 20 })
     const polite = new TimClient(credsFor(appId, url), { rate: 18 })

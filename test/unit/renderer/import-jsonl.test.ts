@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
 import { AppDB, groupKey, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
 import { ImportLineError, importChunkLines, importJsonl, type ImportProgress } from '../../../src-renderer/src/lib/db/import-jsonl'
+import { importDoneText, importProblemText } from '../../../src-renderer/src/lib/state/import-text'
 
 let n = 0
 const open: AppDB[] = []
@@ -52,7 +53,7 @@ describe('importing a JSON Lines archive', () => {
     expect((await d.messages.get([gkB, 7]))!.raw).toEqual(rec('groupB', 7))
     // Consecutive seqs present are known complete; where history starts is not.
     expect(await d.coverage.get(gkA)).toEqual({ gk: gkA, ranges: [[1, 3]], floor: null, top: 3 })
-    expect(progress.at(-1)).toMatchObject({ bytesRead: file.size, totalBytes: file.size, messages: 4 })
+    expect(progress.at(-1)).toMatchObject({ bytesRead: file.size * 2, totalBytes: file.size * 2, messages: 4 })
   })
 
   it('changes nothing when the same file is imported twice', async () => {
@@ -73,7 +74,7 @@ describe('importing a JSON Lines archive', () => {
     expect(row!.raw._archive?.server?.IsPlaceMsg).toBe(1)
   })
 
-  it('reports a bad line by its number and keeps everything before it', async () => {
+  it('refuses a file with one bad line, naming the line, and stores nothing of it', async () => {
     const d = freshDb()
     const text = [
       JSON.stringify(rec('groupA', 1)),
@@ -85,18 +86,52 @@ describe('importing a JSON Lines archive', () => {
     const err = await importJsonl(new File([text], 'bad.jsonl'), undefined, d).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ImportLineError)
     expect((err as ImportLineError).line).toBe(4)
-    expect((err as Error).message).toMatch(/^Line 4 is not a tim-archive record/)
-    expect((err as ImportLineError).imported.messages).toBe(2)
-    expect((await d.messages.toArray()).map((r) => r.seq)).toEqual([1, 2])
+    expect((err as ImportLineError).problem).toMatchObject({ field: 'MsgSeq', got: 'missing' })
+    expect((err as Error).message).toBe('line 4: MsgSeq must be a whole number from 1 to 4294967295; it is missing. Nothing was imported.')
+    expect(await d.messages.count()).toBe(0)
+    expect(await d.groups.count()).toBe(0)
   })
 
-  it('rejects lines that are not JSON objects', async () => {
+  it('refuses a line whose fields have the wrong types, naming the field and what it should be', async () => {
     const d = freshDb()
-    for (const [bad, line] of [['not json', 1], ['[1,2]', 1], ['{"GroupId":"g","MsgSeq":"3"}', 1]] as const) {
-      const err = await importJsonl(new File([bad + '\n'], 'x.jsonl'), undefined, d).catch((e: unknown) => e)
-      expect(err).toBeInstanceOf(ImportLineError)
-      expect((err as ImportLineError).line).toBe(line)
+    // The issue's line: every field the archive relies on has the wrong type.
+    const issueLine = '{"GroupId":"@TGS#WF","MsgSeq":4,"MsgTimeStamp":"yesterday","From_Account":42,"IsPlaceMsg":"0","MsgBody":"hello"}'
+    const good = [rec('groupA', 1), rec('groupA', 2), rec('groupA', 3)].map((r) => JSON.stringify(r))
+    const err = await importJsonl(new File([[...good, issueLine].join('\n')], 'wrong.jsonl'), undefined, d).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ImportLineError)
+    expect((err as ImportLineError).line).toBe(4)
+    expect((err as ImportLineError).problem).toMatchObject({ field: 'From_Account', expected: 'string', got: 'number', value: '42' })
+    expect(await d.messages.count()).toBe(0)
+
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ MsgTimeStamp: 'yesterday' }, 'MsgTimeStamp', 'got the string "yesterday"'],
+      [{ MsgTimeStamp: 1.5 }, 'MsgTimeStamp', 'got the number 1.5'],
+      [{ From_Account: 42 }, 'From_Account', 'got the number 42'],
+      [{ IsPlaceMsg: '0' }, 'IsPlaceMsg', 'got the string "0"'],
+      [{ IsSystemMsg: true }, 'IsSystemMsg', 'got true'],
+      [{ MsgRandom: -1 }, 'MsgRandom', 'got the number -1'],
+      [{ MsgPriority: null }, 'MsgPriority', 'got null'],
+      [{ MsgBody: 'hello' }, 'MsgBody', 'got the string "hello"'],
+      [{ MsgBody: { Text: 'an object on a normal message' } }, 'MsgBody', 'got an object'],
+      [{ MsgBody: ['hello'] }, 'MsgBody[0]', 'got the string "hello"'],
+      [{ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: 'hi' }] }, 'MsgBody[0].MsgContent', 'got the string "hi"'],
+      [{ CloudCustomData: { a: 1 } }, 'CloudCustomData', 'got an object']
+    ]
+    for (const [over, field, got] of cases) {
+      const e = await importJsonl(new File([JSON.stringify(rec('groupA', 9, over as Partial<ArchivedMessage>))], 'x.jsonl'), undefined, d).catch((x: unknown) => x)
+      expect(e, field).toBeInstanceOf(ImportLineError)
+      expect((e as Error).message, JSON.stringify(over)).toMatch(new RegExp(`^line 1: ${field.replace(/[[\].]/g, '\\$&')} must be .*; ${got.replace(/[.]/g, '\\.')}\\. Nothing was imported\\.$`))
     }
+    expect(await d.messages.count()).toBe(0)
+  })
+
+  it('accepts the documented optional fields and the object MsgBody of a system message', async () => {
+    const d = freshDb()
+    const system = rec('groupA', 1, { IsSystemMsg: 1, MsgBody: { Operator: 'admin', Type: 'join' }, MsgPriority: 1 })
+    const plain = rec('groupA', 2, { CloudCustomData: '{"x":1}', MsgKey: 'k', MsgBody: [] , IsPlaceMsg: 1 })
+    const result = await importJsonl(new File([jsonl([system, plain])], 'ok.jsonl'), undefined, d)
+    expect(result.messages).toBe(2)
+    expect((await d.messages.get([gkA, 1]))!.raw).toEqual(system)
   })
 
   it('streams a file bigger than one chunk, committing chunk by chunk', async () => {
@@ -107,7 +142,30 @@ describe('importing a JSON Lines archive', () => {
     const result = await importJsonl(new File(lines, 'big.jsonl'), (p) => progress.push(p), d)
     expect(result.messages).toBe(count)
     expect(progress.length).toBeGreaterThanOrEqual(3)
+    // Progress runs over both passes (check, then import) and only moves forward.
+    for (let i = 1; i < progress.length; i++) {
+      for (const k of ['bytesRead', 'lines', 'messages'] as const) expect(progress[i]![k]).toBeGreaterThanOrEqual(progress[i - 1]![k])
+    }
+    expect(progress.at(-1)!.bytesRead).toBe(progress.at(-1)!.totalBytes)
     expect(await d.messages.count()).toBe(count)
     expect(await d.coverage.get(gkA)).toEqual({ gk: gkA, ranges: [[1, count]], floor: null, top: count })
+  })
+})
+
+describe('what the import says when it ends', () => {
+  it('counts messages and groups each with its own plural, in both languages', () => {
+    expect(importDoneText('en', 'a.jsonl', 1, 1)).toBe('Imported 1 message into 1 group from a.jsonl.')
+    expect(importDoneText('en', 'a.jsonl', 1, 2)).toBe('Imported 1 message into 2 groups from a.jsonl.')
+    expect(importDoneText('en', 'a.jsonl', 3042, 1)).toBe('Imported 3,042 messages into 1 group from a.jsonl.')
+    expect(importDoneText('zh-CN', 'a.jsonl', 1, 1)).toBe('已从 a.jsonl 导入 1 条消息，共 1 个群组。')
+    expect(importDoneText('zh-CN', 'a.jsonl', 3042, 2)).toBe('已从 a.jsonl 导入 3,042 条消息，共 2 个群组。')
+  })
+
+  it('names the line, the field, what it should be and what it was, in both languages', () => {
+    const p = { field: 'MsgTimeStamp', expected: 'unix-seconds', got: 'string', value: '"yesterday"' } as const
+    expect(importProblemText('en', 4, p)).toBe('line 4: MsgTimeStamp must be a whole number of Unix seconds; got the string "yesterday". Nothing was imported.')
+    expect(importProblemText('zh-CN', 4, p)).toBe('第 4 行：MsgTimeStamp 应为以秒计的 Unix 时间（整数），实际为字符串 "yesterday"。未导入任何内容。')
+    expect(importProblemText('en', 7, { field: '', expected: 'json-object', got: 'not-json' })).toBe('line 7 is not valid JSON. Nothing was imported.')
+    expect(importProblemText('zh-CN', 7, { field: '', expected: 'json-object', got: 'array' })).toBe('第 7 行应为 JSON 对象（每行一条消息），实际为数组。未导入任何内容。')
   })
 })

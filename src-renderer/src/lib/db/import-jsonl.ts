@@ -5,13 +5,17 @@
  * The file is streamed (file.stream() → TextDecoderStream → lines), never read whole, and
  * committed in chunks of about 2000 lines, each chunk one transaction with the archive's merge
  * rule, so importing the same file twice changes nothing and a file never replaces archived content
- * with less. A line that is not a record stops the import with its line number; every chunk before
- * it (and the lines of its own chunk before it) stays imported.
+ * with less.
+ *
+ * The file is read twice: a first pass checks every line (shared/record-line: the types of every
+ * field the archive relies on), so a file with one bad line stores nothing and the error names the
+ * line and the field (issue 15 item 2); the second pass imports. Progress runs over both passes.
  *
  * Coverage: a file says nothing about which seqs are complete, except that a run of consecutive
  * seqs that are all present is complete. Those runs are recorded; the floor stays unknown.
  */
 import { contentFingerprint, mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/archive-record'
+import { describeRecordProblem, parseRecordLine, type RecordProblem } from '@shared/record-line'
 import { addRange, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
@@ -23,7 +27,7 @@ export const importChunkLines = 2000
 export interface ImportProgress {
   bytesRead: number
   totalBytes: number
-  /** Lines read so far (blank ones included). */
+  /** Lines checked so far (blank ones included); the file's line count while importing. */
   lines: number
   /** Records committed so far. */
   messages: number
@@ -36,36 +40,19 @@ export interface ImportResult extends CommitCounts {
   groups: string[]
 }
 
-/** A line of the file is not a record; what came before it was imported (`imported`). */
+/** A line of the file is not a valid record: nothing of the file was imported. */
 export class ImportLineError extends Error {
   override name = 'ImportLineError'
   constructor(
     readonly line: number,
-    readonly imported: ImportResult
+    readonly problem: RecordProblem
   ) {
-    super(
-      `Line ${line} is not a tim-archive record (a JSON object with GroupId and MsgSeq). The ${imported.messages} records before it were imported; nothing after it was.`
-    )
+    super(`${describeRecordProblem(line, problem)}. Nothing was imported.`)
   }
 }
 
 export function importedProfile(groupId: string): GroupProfile {
   return { groupId, name: groupId, type: 'Imported', archivable: false, reason: 'imported from a file' }
-}
-
-/** Parses one line; null when it is not a record. */
-export function parseRecord(line: string): ArchivedMessage | null {
-  let v: unknown
-  try {
-    v = JSON.parse(line)
-  } catch {
-    return null
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null
-  const r = v as Record<string, unknown>
-  if (typeof r.GroupId !== 'string' || r.GroupId === '') return null
-  if (typeof r.MsgSeq !== 'number' || !Number.isSafeInteger(r.MsgSeq) || r.MsgSeq < 1) return null
-  return v as ArchivedMessage
 }
 
 /**
@@ -122,6 +109,31 @@ function importCoverage(messages: RawMessage[]): (before: Coverage) => Coverage 
   }
 }
 
+/** Lines of a file, streamed; `onBytes` hears how many bytes each chunk had. */
+async function* fileLines(file: File, onBytes: (n: number) => void): AsyncGenerator<string> {
+  const counter = new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+    transform(chunk, controller) {
+      onBytes(chunk.byteLength)
+      controller.enqueue(chunk)
+    }
+  })
+  // TextDecoderStream drops a UTF-8 BOM and keeps multi-byte characters split across chunks whole.
+  const reader = file.stream().pipeThrough(counter).pipeThrough(new TextDecoderStream()).getReader()
+  let carry = ''
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      const parts = (carry + value).split('\n')
+      carry = parts.pop() ?? ''
+      for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part
+    }
+    if (carry !== '') yield carry.endsWith('\r') ? carry.slice(0, -1) : carry
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+}
+
 export async function importJsonl(
   file: File,
   onProgress?: (p: ImportProgress) => void,
@@ -129,9 +141,30 @@ export async function importJsonl(
 ): Promise<ImportResult> {
   const result: ImportResult = { ...zeroCounts(), lines: 0, messages: 0, groups: [] }
   const groupsSeen = new Set<string>()
+  // Both passes read the file: progress counts the bytes of both, so it only moves forward.
+  const totalBytes = file.size * 2
   let bytesRead = 0
-  let pending: ArchivedMessage[] = []
+  let lastReport = 0
+  const report = () => onProgress?.({ bytesRead, totalBytes, lines: result.lines, messages: result.messages })
 
+  // Pass 1: check every line; nothing is written until the whole file is known to be good.
+  let lineNo = 0
+  for await (const line of fileLines(file, (n) => (bytesRead += n))) {
+    lineNo++
+    if (line.trim() === '') continue
+    const r = parseRecordLine(line)
+    if (!r.ok) throw new ImportLineError(lineNo, r.problem)
+    if (lineNo - lastReport >= importChunkLines) {
+      lastReport = lineNo
+      result.lines = lineNo
+      report()
+    }
+  }
+  result.lines = lineNo
+  bytesRead = file.size
+
+  // Pass 2: import in chunks.
+  let pending: ArchivedMessage[] = []
   const flush = async () => {
     if (!pending.length) return
     const byGroup = new Map<string, ArchivedMessage[]>()
@@ -155,46 +188,20 @@ export async function importJsonl(
     for (const w of writes) groupsSeen.add(w.gk)
     result.groups = [...groupsSeen]
     pending = []
-    onProgress?.({ bytesRead, totalBytes: file.size, lines: result.lines, messages: result.messages })
+    report()
   }
-
-  const counter = new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
-    transform(chunk, controller) {
-      bytesRead += chunk.byteLength
-      controller.enqueue(chunk)
-    }
-  })
-  // TextDecoderStream drops a UTF-8 BOM and keeps multi-byte characters split across chunks whole.
-  const reader = file.stream().pipeThrough(counter).pipeThrough(new TextDecoderStream()).getReader()
-  let carry = ''
-
-  const takeLine = async (raw: string) => {
-    result.lines++
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
-    if (line.trim() === '') return
-    const rec = parseRecord(line)
-    if (!rec) {
-      await flush()
-      throw new ImportLineError(result.lines, { ...result, groups: [...groupsSeen] })
-    }
-    pending.push(rec)
+  lineNo = 0
+  for await (const line of fileLines(file, (n) => (bytesRead = Math.min(totalBytes, bytesRead + n)))) {
+    lineNo++
+    if (line.trim() === '') continue
+    const r = parseRecordLine(line)
+    // The file changed between the passes: stop, with what was committed so far kept.
+    if (!r.ok) throw new ImportLineError(lineNo, r.problem)
+    pending.push(r.record)
     if (pending.length >= importChunkLines) await flush()
   }
-
-  try {
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) break
-      const parts = (carry + value).split('\n')
-      carry = parts.pop() ?? ''
-      for (const part of parts) await takeLine(part)
-    }
-    if (carry !== '') await takeLine(carry)
-    await flush()
-  } catch (e) {
-    await reader.cancel().catch(() => {})
-    throw e
-  }
-  onProgress?.({ bytesRead: file.size, totalBytes: file.size, lines: result.lines, messages: result.messages })
+  await flush()
+  bytesRead = totalBytes
+  report()
   return result
 }

@@ -1,12 +1,13 @@
 /** Importing a JSON Lines archive file: progress and the outcome, for the header's status line. */
 import { importJsonl, ImportLineError, type ImportProgress, type ImportResult } from '@renderer/lib/db/import-jsonl'
 import { ArchiveWriteError } from '@renderer/lib/db/archive-repo'
+import type { RecordProblem } from '@shared/record-line'
 import { errorMessage } from './workspace.svelte'
 import { groups } from './groups.svelte'
 
 export type ImportOutcome =
   | { kind: 'done'; file: string; result: ImportResult }
-  | { kind: 'bad-line'; file: string; line: number; result: ImportResult }
+  | { kind: 'bad-line'; file: string; line: number; problem: RecordProblem }
   | { kind: 'storage-full'; file: string }
   | { kind: 'failed'; file: string; message: string }
 
@@ -21,14 +22,14 @@ class ImportState {
     this.running = true
     this.file = file.name
     this.outcome = null
-    this.progress = { bytesRead: 0, totalBytes: file.size, lines: 0, messages: 0 }
+    this.progress = { bytesRead: 0, totalBytes: file.size * 2, lines: 0, messages: 0 }
     try {
       const result = await importJsonl(file, (p) => (this.progress = p))
       this.outcome = { kind: 'done', file: file.name, result }
       const first = result.groups[0]
       if (first && !groups.selectedGk) groups.select(first)
     } catch (e) {
-      if (e instanceof ImportLineError) this.outcome = { kind: 'bad-line', file: file.name, line: e.line, result: e.imported }
+      if (e instanceof ImportLineError) this.outcome = { kind: 'bad-line', file: file.name, line: e.line, problem: e.problem }
       else if (e instanceof ArchiveWriteError && e.reason === 'quota') this.outcome = { kind: 'storage-full', file: file.name }
       else this.outcome = { kind: 'failed', file: file.name, message: errorMessage(e) }
     } finally {
