@@ -4,7 +4,7 @@
  * error messages) goes through escapeHtml: a group ID is chosen by whoever created the group.
  */
 import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
-import { coverageSummary, formatIso, formatRanges, formatTime } from './render'
+import { coverageSummary, emptyGroupsNote, formatIso, formatRanges, formatTime } from './render'
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -80,13 +80,13 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt))} · ${t.groups} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete · first message ${escapeHtml(formatTime(t.firstTime))} · last ${escapeHtml(formatTime(t.lastTime))} · last sync ${escapeHtml(formatIso(t.lastSyncAt))}</p>
+<p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt))} · ${t.groups} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))} · first message ${escapeHtml(formatTime(t.firstTime))} · last ${escapeHtml(formatTime(t.lastTime))} · last sync ${escapeHtml(formatIso(t.lastSyncAt))}</p>
 <table>
 <thead><tr><th>Group</th><th class="num">Messages</th><th>Coverage</th><th class="num">Holes</th><th class="num">Deleted</th><th class="num">Expired</th><th class="num">Recalled</th><th class="num">Removed later</th><th>Last sync</th></tr></thead>
 <tbody>
 ${overview}
 </tbody>
-<tfoot><tr><th>All groups</th><td class="num">${n(t.messages)}</td><td>${t.completeGroups}/${t.groups} complete${t.missing ? `, ${n(t.missing)} seqs not pulled yet` : ''}</td><td class="num">${n(t.holes)}</td><td class="num">${n(t.deleted)}</td><td class="num">${n(t.expired)}</td><td class="num">${n(t.recalled)}</td><td class="num">${n(t.removedLater)}</td><td>${escapeHtml(formatIso(t.lastSyncAt))}</td></tr></tfoot>
+<tfoot><tr><th>All groups</th><td class="num">${n(t.messages)}</td><td>${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))}${t.missing ? `, ${n(t.missing)} seqs not pulled yet` : ''}</td><td class="num">${n(t.holes)}</td><td class="num">${n(t.deleted)}</td><td class="num">${n(t.expired)}</td><td class="num">${n(t.recalled)}</td><td class="num">${n(t.removedLater)}</td><td>${escapeHtml(formatIso(t.lastSyncAt))}</td></tr></tfoot>
 </table>
 ${h.groups.map(groupSection).join('\n')}
 </body>

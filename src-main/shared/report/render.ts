@@ -3,7 +3,7 @@
  * Pure code, shared by the CLI and the app.
  */
 import type { SeqRange } from '../coverage'
-import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
+import { withoutMessages, type ArchiveHealth, type GroupHealth, type SeqRuns } from './health'
 
 /** "57–58, 233, 411 … and 3 more runs". */
 export function formatRanges(ranges: readonly SeqRange[], max = 8): string {
@@ -39,18 +39,27 @@ export function coverageSummary(g: GroupHealth): string {
     if (g.messages === 0) return 'no sync state and no messages'
     return `no sync state: seq ${g.firstSeq}–${g.lastSeq} archived${c.gaps.count ? `, ${n(c.gaps.count)} seqs without a line` : ''}`
   }
-  if (c.top === 0 || (g.messages === 0 && c.complete)) return c.floor === null ? 'not synced yet' : 'complete: the group has no messages'
+  const none = withoutMessages(g)
+  if (none === 'never') return 'not synced yet'
+  if (none === 'empty') return g.lastSyncAt ? `no messages on the server (checked ${formatIso(g.lastSyncAt)})` : 'no messages on the server'
   const span = `seq ${g.firstSeq ?? c.floor ?? '?'}–${c.top}`
   const purged = c.purged.count ? ` (history below seq ${g.firstSeq ?? c.top + 1} is gone from the server)` : ''
   if (c.complete) return `complete: ${span}${purged}`
   return `incomplete: ${span}, ${n(c.missing.count)} seqs not pulled yet in ${c.missing.ranges.length} gap${c.missing.ranges.length === 1 ? '' : 's'}`
 }
 
+/** " (2 with no messages on the server, 1 not synced yet)" after the complete groups, or ''. */
+export function emptyGroupsNote(t: ArchiveHealth['totals']): string {
+  const parts = [t.emptyGroups ? `${t.emptyGroups} with no messages on the server` : '', t.unsyncedGroups ? `${t.unsyncedGroups} not synced yet` : '']
+  const note = parts.filter(Boolean).join(', ')
+  return note ? ` (${note})` : ''
+}
+
 export function renderText(h: ArchiveHealth): string {
   const t = h.totals
   const out: string[] = []
   out.push(`Archive health — ${t.groups} group${t.groups === 1 ? '' : 's'}, ${n(t.messages)} messages (generated ${formatIso(h.generatedAt)})`)
-  out.push(`  complete groups      ${t.completeGroups}/${t.groups}`)
+  out.push(`  complete groups      ${t.completeGroups}/${t.groups}${emptyGroupsNote(t)}`)
   out.push(`  messages             ${n(t.messages)} (${n(t.withContent)} with content, ${n(t.system)} system)`)
   out.push(`  first / last message ${formatTime(t.firstTime)} / ${formatTime(t.lastTime)}`)
   out.push(`  last sync            ${formatIso(t.lastSyncAt)}`)
