@@ -10,7 +10,7 @@ import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { deleteGroup, setSyncStopped, type DeleteProgress } from '../../../src-renderer/src/lib/db/delete-group'
-import { addGroups, listGroups, recordSyncOutcome, syncAllTargets } from '../../../src-renderer/src/lib/db/groups-repo'
+import { addGroups, listGroups, recordSyncOutcome, stillSyncing, syncAllTargets } from '../../../src-renderer/src/lib/db/groups-repo'
 import { retentionKey, setSetting } from '../../../src-renderer/src/lib/db/settings'
 import { indexSearch } from '../../../src-renderer/src/lib/search/index-search'
 import { postingsTuning } from '../../../src-renderer/src/lib/search/postings'
@@ -166,6 +166,17 @@ describe('Stop syncing', () => {
     expect(rest).toEqual(restBefore)
     await setSyncStopped(A, false, d)
     expect(syncAllTargets(await listGroups([ws], d)).map((g) => g.row.gk)).toEqual([A, B])
+  })
+
+  it('Resume of a paused run leaves out groups stopped or deleted since the pause', async () => {
+    const d = freshDb()
+    await twoGroups(d, 30)
+    expect(await stillSyncing([A, B], d)).toEqual([A, B])
+    await setSyncStopped(A, true, d)
+    expect(await stillSyncing([A, B], d)).toEqual([B])
+    await setSyncStopped(A, false, d)
+    await deleteGroup(B, {}, d)
+    expect(await stillSyncing([A, B], d)).toEqual([A])
   })
 })
 

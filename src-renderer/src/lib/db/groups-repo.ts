@@ -83,6 +83,15 @@ export function syncAllTargets(list: readonly GroupView[]): GroupView[] {
 }
 
 /**
+ * Of the given group keys, those still in the store and not stopped: what Resume of a paused run
+ * may sync again (a group deleted or stopped since the pause must not be pulled back in).
+ */
+export async function stillSyncing(gks: string[], database: AppDB = appDb): Promise<string[]> {
+  const rows = await database.groups.bulkGet(gks)
+  return gks.filter((_, i) => rows[i] && !rows[i]!.syncStopped)
+}
+
+/**
  * The groups of the given workspaces, each with its coverage and retention setting, the given
  * workspaces' order first, then by name. Meant to run inside liveQuery (only Dexie calls).
  */
