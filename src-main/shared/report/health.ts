@@ -84,6 +84,10 @@ export interface ArchiveHealth {
   totals: {
     groups: number
     completeGroups: number
+    /** Groups a sync found empty on the server (counted in completeGroups too). */
+    emptyGroups: number
+    /** Groups with nothing archived that no sync has completed yet. */
+    unsyncedGroups: number
     messages: number
     withContent: number
     system: number
@@ -164,6 +168,8 @@ export class HealthAccumulator {
       totals: {
         groups: groups.length,
         completeGroups: groups.filter((g) => g.coverage.complete).length,
+        emptyGroups: groups.filter((g) => withoutMessages(g) === 'empty').length,
+        unsyncedGroups: groups.filter((g) => withoutMessages(g) === 'never').length,
         messages: sum((g) => g.messages),
         withContent: sum((g) => g.withContent),
         system: sum((g) => g.system),
@@ -183,6 +189,18 @@ export class HealthAccumulator {
       groups
     }
   }
+}
+
+/**
+ * A group with no archived message, in one statement wherever it is shown (issue 15 item 6):
+ * 'empty' when a sync proved the server has none (coverage complete: floor above the newest seq),
+ * 'never' when no sync has covered anything yet; null when it has messages or no sync state
+ * (an imported archive). The app's sidebar says the same (features/groups/group-status.ts).
+ */
+export function withoutMessages(g: GroupHealth): 'empty' | 'never' | null {
+  if (g.messages > 0 || !g.coverage.known) return null
+  if (g.coverage.complete) return 'empty'
+  return g.coverage.ranges.length ? null : 'never'
 }
 
 function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState | undefined): GroupHealth {

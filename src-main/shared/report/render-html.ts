@@ -5,7 +5,7 @@
  */
 import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
 import { formatCount } from '../format'
-import { coverageSummary, formatIso, formatRanges, formatTime, reportZone, zoneSentence, type ReportOptions } from './render'
+import { coverageSummary, emptyGroupsNote, formatIso, formatRanges, formatTime, reportZone, zoneSentence, type ReportOptions } from './render'
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -55,7 +55,7 @@ function groupSection(g: GroupHealth, i: number, tz: string): string {
     : ''
   return `<section class="group" id="g${i}">
 <h2>${escapeHtml(g.groupId)}</h2>
-<p class="${state}">${escapeHtml(coverageSummary(g))}</p>
+<p class="${state}">${escapeHtml(coverageSummary(g, tz))}</p>
 <p class="muted">${n(g.messages)} messages (${n(g.withContent)} with content, ${n(g.system)} system) · first ${escapeHtml(formatTime(g.firstTime, tz))} · last ${escapeHtml(formatTime(g.lastTime, tz))} · last sync ${escapeHtml(formatIso(g.lastSyncAt, tz))}</p>
 <table><thead><tr><th>Seqs</th><th class="num">Count</th><th>Ranges</th></tr></thead><tbody>${rows}</tbody></table>${errors}
 </section>`
@@ -67,7 +67,7 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
   const overview = h.groups
     .map(
       (g, i) =>
-        `<tr><td><a href="#g${i}">${escapeHtml(g.groupId)}</a></td><td class="num">${n(g.messages)}</td><td class="${g.coverage.complete ? 'ok' : 'warn'}">${escapeHtml(coverageSummary(g))}</td><td class="num">${n(g.coverage.holes.count)}</td><td class="num">${n(g.deleted.count)}</td><td class="num">${n(g.expired.count)}</td><td class="num">${n(g.recalled.count)}</td><td class="num">${n(g.removedLater.count)}</td><td>${escapeHtml(formatIso(g.lastSyncAt, tz))}</td></tr>`
+        `<tr><td><a href="#g${i}">${escapeHtml(g.groupId)}</a></td><td class="num">${n(g.messages)}</td><td class="${g.coverage.complete ? 'ok' : 'warn'}">${escapeHtml(coverageSummary(g, tz))}</td><td class="num">${n(g.coverage.holes.count)}</td><td class="num">${n(g.deleted.count)}</td><td class="num">${n(g.expired.count)}</td><td class="num">${n(g.recalled.count)}</td><td class="num">${n(g.removedLater.count)}</td><td>${escapeHtml(formatIso(g.lastSyncAt, tz))}</td></tr>`
     )
     .join('\n')
   return `<!doctype html>
@@ -82,14 +82,14 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt, tz))} · ${n(t.groups)} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete · first message ${escapeHtml(formatTime(t.firstTime, tz))} · last ${escapeHtml(formatTime(t.lastTime, tz))} · last sync ${escapeHtml(formatIso(t.lastSyncAt, tz))}</p>
+<p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt, tz))} · ${n(t.groups)} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))} · first message ${escapeHtml(formatTime(t.firstTime, tz))} · last ${escapeHtml(formatTime(t.lastTime, tz))} · last sync ${escapeHtml(formatIso(t.lastSyncAt, tz))}</p>
 <p class="muted">${escapeHtml(zoneSentence(h, tz))}</p>
 <table>
 <thead><tr><th>Group</th><th class="num">Messages</th><th>Coverage</th><th class="num">Holes</th><th class="num">Deleted</th><th class="num">Expired</th><th class="num">Recalled</th><th class="num">Removed later</th><th>Last sync</th></tr></thead>
 <tbody>
 ${overview}
 </tbody>
-<tfoot><tr><th>All groups</th><td class="num">${n(t.messages)}</td><td>${t.completeGroups}/${t.groups} complete${t.missing ? `, ${n(t.missing)} seqs not pulled yet` : ''}</td><td class="num">${n(t.holes)}</td><td class="num">${n(t.deleted)}</td><td class="num">${n(t.expired)}</td><td class="num">${n(t.recalled)}</td><td class="num">${n(t.removedLater)}</td><td>${escapeHtml(formatIso(t.lastSyncAt, tz))}</td></tr></tfoot>
+<tfoot><tr><th>All groups</th><td class="num">${n(t.messages)}</td><td>${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))}${t.missing ? `, ${n(t.missing)} seqs not pulled yet` : ''}</td><td class="num">${n(t.holes)}</td><td class="num">${n(t.deleted)}</td><td class="num">${n(t.expired)}</td><td class="num">${n(t.recalled)}</td><td class="num">${n(t.removedLater)}</td><td>${escapeHtml(formatIso(t.lastSyncAt, tz))}</td></tr></tfoot>
 </table>
 ${h.groups.map((g, i) => groupSection(g, i, tz)).join('\n')}
 </body>

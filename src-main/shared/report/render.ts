@@ -4,7 +4,7 @@
  */
 import type { SeqRange } from '../coverage'
 import { describeTimeZone, formatCount, formatDateTime, formatIsoDateTime, formatSeqRange, formatSeqRanges, localTimeZone } from '../format'
-import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
+import { withoutMessages, type ArchiveHealth, type GroupHealth, type SeqRuns } from './health'
 
 /** How a report writes times: in this IANA zone (default: the local one), named once at the top. */
 export interface ReportOptions {
@@ -49,17 +49,26 @@ function runsLine(label: string, r: SeqRuns): string {
 }
 
 /** One line on the coverage of a group: "complete: seq 1–600" or what is missing. */
-export function coverageSummary(g: GroupHealth): string {
+export function coverageSummary(g: GroupHealth, timeZone?: string): string {
   const c = g.coverage
   if (!c.known) {
     if (g.messages === 0) return 'no sync state and no messages'
     return `no sync state: seq ${seqs(g.firstSeq, g.lastSeq)} archived${c.gaps.count ? `, ${n(c.gaps.count)} seqs without a line` : ''}`
   }
-  if (c.top === 0 || (g.messages === 0 && c.complete)) return c.floor === null ? 'not synced yet' : 'complete: the group has no messages'
+  const none = withoutMessages(g)
+  if (none === 'never') return 'not synced yet'
+  if (none === 'empty') return g.lastSyncAt ? `no messages on the server (checked ${formatIso(g.lastSyncAt, timeZone)})` : 'no messages on the server'
   const span = `seq ${seqs(g.firstSeq ?? c.floor, c.top)}`
   const purged = c.purged.count ? ` (history below seq ${n(g.firstSeq ?? c.top + 1)} is gone from the server)` : ''
   if (c.complete) return `complete: ${span}${purged}`
   return `incomplete: ${span}, ${n(c.missing.count)} seqs not pulled yet in ${c.missing.ranges.length} gap${c.missing.ranges.length === 1 ? '' : 's'}`
+}
+
+/** " (2 with no messages on the server, 1 not synced yet)" after the complete groups, or ''. */
+export function emptyGroupsNote(t: ArchiveHealth['totals']): string {
+  const parts = [t.emptyGroups ? `${n(t.emptyGroups)} with no messages on the server` : '', t.unsyncedGroups ? `${n(t.unsyncedGroups)} not synced yet` : '']
+  const note = parts.filter(Boolean).join(', ')
+  return note ? ` (${note})` : ''
 }
 
 export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
@@ -70,7 +79,7 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   const out: string[] = []
   out.push(`Archive health — ${n(t.groups)} group${t.groups === 1 ? '' : 's'}, ${n(t.messages)} messages (generated ${at(h.generatedAt)})`)
   out.push(`  ${zoneSentence(h, tz)}`)
-  out.push(`  complete groups      ${t.completeGroups}/${t.groups}`)
+  out.push(`  complete groups      ${t.completeGroups}/${t.groups}${emptyGroupsNote(t)}`)
   out.push(`  messages             ${n(t.messages)} (${n(t.withContent)} with content, ${n(t.system)} system)`)
   out.push(`  first / last message ${time(t.firstTime)} / ${time(t.lastTime)}`)
   out.push(`  last sync            ${at(t.lastSyncAt)}`)
@@ -84,7 +93,7 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   if (t.errors) out.push(`  sync errors          ${t.errors}`)
   for (const g of h.groups) {
     out.push('')
-    out.push(`${g.groupId}: ${n(g.messages)} messages; ${coverageSummary(g)}`)
+    out.push(`${g.groupId}: ${n(g.messages)} messages; ${coverageSummary(g, tz)}`)
     out.push(`  first / last message ${time(g.firstTime)} / ${time(g.lastTime)}`)
     out.push(`  last sync            ${at(g.lastSyncAt)}`)
     out.push(`  system messages      ${n(g.system).padStart(9)}`)

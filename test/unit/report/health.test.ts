@@ -153,8 +153,29 @@ describe('archive health report', () => {
     const text = renderText(h)
     expect(text).toMatch(/^b: 3 messages; incomplete: seq 1–4, 1 seqs not pulled yet in 1 gap$/m)
     expect(text).toMatch(/error: 10002 internal error/)
-    expect(text).toMatch(/^empty: 0 messages; complete: the group has no messages$/m)
+    expect(text).toMatch(/^empty: 0 messages; no messages on the server \(checked 2026-11-23 10:00 UTC\)$/m)
     expect(JSON.parse(renderJson(h))).toEqual(h)
+  })
+
+  it('says the same of an empty group everywhere: synced and empty on the server, or not synced yet (issue 15 item 6)', () => {
+    const acc = new HealthAccumulator({
+      a: state([[1, 2]], 1, 2, { lastSyncAt: '2026-12-03T14:05:00.000Z' }),
+      empty: state([], 1, 0, { lastSyncAt: '2026-12-03T14:05:00.000Z' }),
+      fresh: state([], null, 0)
+    })
+    acc.add(msg('a', 1))
+    acc.add(msg('a', 2))
+    const h = acc.finish(new Date('2026-12-03T15:00:00Z'))
+    expect(h.totals).toMatchObject({ groups: 3, completeGroups: 2, emptyGroups: 1, unsyncedGroups: 1 })
+    const text = renderText(h)
+    expect(text).toMatch(/^empty: 0 messages; no messages on the server \(checked 2026-12-03 14:05 UTC\)$/m)
+    expect(text).toMatch(/^fresh: 0 messages; not synced yet$/m)
+    expect(text).toMatch(/^ {2}complete groups +2\/3 \(1 with no messages on the server, 1 not synced yet\)$/m)
+    expect(text).not.toMatch(/nothing synced|has no messages$/m)
+    const html = renderHtml(h)
+    expect(html).toContain('no messages on the server (checked 2026-12-03 14:05 UTC)')
+    expect(html).toContain('not synced yet')
+    expect(html).toContain('2/3 complete (1 with no messages on the server, 1 not synced yet)')
   })
 
   it('tells purged history below the oldest message apart from holes', () => {

@@ -2,20 +2,33 @@
 import { isComplete, missingRanges } from '@shared/coverage'
 import { importedWorkspaceId, type GroupStats } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
-import { fmtRelative, t } from '@renderer/lib/i18n/i18n.svelte'
+import { fmtRelative, i18n, t } from '@renderer/lib/i18n/i18n.svelte'
 import { retentionWarning, type RetentionWarning } from '@renderer/lib/schedule/retention'
+import { groupStatus, groupStatusText, type GroupStatus } from './group-status'
 
 export function isImported(g: GroupView): boolean {
   return g.row.workspaceId === importedWorkspaceId
 }
 
-/** "seq 1–3,042, complete", "seq 10–3,042, 2 gaps" or "nothing archived yet". */
+/** Never synced, synced and empty on the server, or holding messages (group-status.ts). */
+export function statusOf(g: GroupView): GroupStatus {
+  return groupStatus({ messages: g.row.stats.messages, coverage: g.coverage, lastSyncAt: g.row.lastSyncAt, imported: isImported(g) })
+}
+
+/**
+ * The group's one-line summary: "3,042 messages · seq 1–3,042, complete", or for a group without
+ * messages the one statement every view shows ("No messages on the server (checked …)", "Not synced yet").
+ */
+export function summaryText(g: GroupView): string {
+  return groupStatusText(statusOf(g), i18n.locale) ?? `${t('groups.messages', { count: g.row.stats.messages })} · ${coverageText(g)}`
+}
+
+/** "seq 1–3,042, complete", "seq 10–3,042, 2 gaps", or the statement of a group without messages. */
 export function coverageText(g: GroupView): string {
   const cov = g.coverage
-  if (!cov.ranges.length) {
-    if (cov.floor !== null && cov.top < cov.floor) return t('coverage.empty')
-    return t('coverage.none')
-  }
+  const status = groupStatusText(statusOf(g), i18n.locale)
+  if (status !== null) return status
+  if (!cov.ranges.length) return t('coverage.none')
   const lo = cov.floor ?? cov.ranges[0]![0]
   const hi = cov.top
   if (isComplete(cov)) return t('coverage.complete', { lo, hi })
@@ -67,5 +80,5 @@ export function retentionShort(w: RetentionWarning): string {
 
 /** Never synced and nothing archived: the timeline would be empty. */
 export function neverSynced(g: GroupView): boolean {
-  return !isImported(g) && g.row.lastSyncAt === null && g.row.stats.messages === 0 && !g.coverage.ranges.length
+  return statusOf(g).kind === 'never'
 }

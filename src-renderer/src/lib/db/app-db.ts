@@ -46,6 +46,11 @@ export interface GroupRow {
   stats: GroupStats
   /** The search index's bookkeeping for this group (absent before it has any postings). */
   index?: IndexState
+  /**
+   * "Stop syncing" (db/delete-group.ts): Sync all and the scheduled sync skip the group; what is
+   * archived stays readable and searchable. Absent: syncing (not indexed, so no schema version).
+   */
+  syncStopped?: boolean
 }
 
 export interface MessageRow {

@@ -3,7 +3,7 @@
  */
 import { emptyCoverage, type Coverage } from '@shared/coverage'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
-import { db as appDb, emptyStats, groupKey, type AppDB, type GroupRow } from './app-db'
+import { db as appDb, emptyStats, groupKey, importedWorkspaceId, type AppDB, type GroupRow } from './app-db'
 import { defaultRetentionDays, retentionKey, workspaceRetentionKey } from './settings'
 
 /** Adds groups (or refreshes the profile of ones already listed). Returns the keys of the new ones. */
@@ -72,6 +72,23 @@ export interface GroupView {
   coverage: Coverage
   /** Days of history the server keeps for it (the admin's plan), for the "may expire unseen" warning. */
   retentionDays: number
+}
+
+/**
+ * The groups "Sync all" and the scheduled sync pull: the connected workspace's own (not imported)
+ * archivable groups, without those the admin stopped syncing.
+ */
+export function syncAllTargets(list: readonly GroupView[]): GroupView[] {
+  return list.filter((g) => g.row.workspaceId !== importedWorkspaceId && g.row.profile.archivable && !g.row.syncStopped)
+}
+
+/**
+ * Of the given group keys, those still in the store and not stopped: what Resume of a paused run
+ * may sync again (a group deleted or stopped since the pause must not be pulled back in).
+ */
+export async function stillSyncing(gks: string[], database: AppDB = appDb): Promise<string[]> {
+  const rows = await database.groups.bulkGet(gks)
+  return gks.filter((_, i) => rows[i] && !rows[i]!.syncStopped)
 }
 
 /**

@@ -9,6 +9,7 @@ import { exportEn, exportZh } from './export-messages'
 import { searchEn, searchZh } from './search-messages'
 import { shipEn, shipZh } from './ship-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
+import { groupEn, groupZh } from './group-messages'
 
 const appEn = {
   'app.name': 'TIM Archive',
@@ -119,12 +120,11 @@ const appEn = {
   'groups.importedInfo': 'Imported from a file. It cannot be synced.',
   'groups.type': 'Type: {type}',
   'groups.id': 'ID: {groupId}',
-  'groups.neverSyncedTitle': 'Not archived yet',
+  'groups.neverSyncedTitle': 'Not synced yet',
   'groups.neverSyncedBody': 'Sync this group to read its history.',
   'groups.stale': 'May have expired messages',
 
   'coverage.none': 'nothing archived yet',
-  'coverage.empty': 'no messages, complete',
   'coverage.complete': 'seq {lo}–{hi}, complete',
   'coverage.gaps': 'seq {lo}–{hi}, {count} gaps',
   'coverage.gaps_one': 'seq {lo}–{hi}, 1 gap',
@@ -319,12 +319,11 @@ const appZh: Record<AppMessageKey, string> = {
   'groups.importedInfo': '从文件导入，无法同步。',
   'groups.type': '类型：{type}',
   'groups.id': 'ID：{groupId}',
-  'groups.neverSyncedTitle': '尚未归档',
+  'groups.neverSyncedTitle': '尚未同步',
   'groups.neverSyncedBody': '同步此群组以查看其历史消息。',
   'groups.stale': '可能有消息已过期',
 
   'coverage.none': '尚未归档任何内容',
-  'coverage.empty': '无消息，已完整',
   'coverage.complete': 'seq {lo}–{hi}，已完整',
   'coverage.gaps': 'seq {lo}–{hi}，{count} 处缺口',
   'coverage.gaps_one': 'seq {lo}–{hi}，1 处缺口',
@@ -409,8 +408,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh }
 
 export type MessageKey = keyof typeof en
 

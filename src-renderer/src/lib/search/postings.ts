@@ -452,6 +452,19 @@ function deleteRanges(store: PostingsStore, ranges: [unknown[], unknown[]][]): P
   )
 }
 
+/** Every bucket number of every level (LEVELS are contiguous from 0). */
+export const bucketCount = LEVELS.at(-1)!.base + (1 << LEVELS.at(-1)!.bits)
+
+/**
+ * Deletes every postings row of one group (a group deleted from the archive, db/delete-group.ts):
+ * one key range per bucket, since the key starts with the bucket. Runs in the caller's transaction.
+ */
+export function deleteGroupPostings(store: PostingsStore, gk: string): Promise<unknown> {
+  const ranges: [unknown[], unknown[]][] = []
+  for (let b = 0; b < bucketCount; b++) ranges.push([[b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]])
+  return deleteRanges(store, ranges)
+}
+
 /** Buckets per read batch of a merge: bounds the rows a merge holds in memory at once. */
 const MERGE_BATCH = 256
 

@@ -6,6 +6,7 @@ import { liveQuery } from 'dexie'
 import type { AppError, GroupProfile, Result } from '@shared/ipc/contract'
 import { importedWorkspaceId } from '@renderer/lib/db/app-db'
 import { addGroups, listGroups, type GroupView } from '@renderer/lib/db/groups-repo'
+import { deleteGroup, setSyncStopped, type DeleteProgress } from '@renderer/lib/db/delete-group'
 import { retentionKey, setSetting } from '@renderer/lib/db/settings'
 import { api } from '@renderer/lib/ipc/api'
 import { errorMessage } from './workspace.svelte'
@@ -101,6 +102,18 @@ class GroupsState {
 
   async setRetention(gk: string, days: number): Promise<void> {
     await setSetting(retentionKey(gk), days)
+  }
+
+  /** Stop syncing (or resume): Sync all and the scheduled sync skip the group; its archive stays. */
+  setSyncStopped(gk: string, stopped: boolean): Promise<void> {
+    return setSyncStopped(gk, stopped)
+  }
+
+  /** Deletes the group and everything derived from it, all or nothing (db/delete-group.ts). */
+  async delete(gk: string, onProgress?: (p: DeleteProgress) => void): Promise<number> {
+    const { messages } = await deleteGroup(gk, onProgress ? { onProgress } : {})
+    if (this.selectedGk === gk) this.selectedGk = null
+    return messages
   }
 }
 

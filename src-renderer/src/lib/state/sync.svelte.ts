@@ -12,7 +12,7 @@
 import type { AppError, SyncBatchEvent, SyncDoneEvent, SyncProgressEvent, SyncTarget } from '@shared/ipc/contract'
 import { groupKey } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
-import { getCoverage, recordSyncOutcome } from '@renderer/lib/db/groups-repo'
+import { getCoverage, recordSyncOutcome, stillSyncing } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/messages'
 import { api } from '@renderer/lib/ipc/api'
 import { BatchAcker, type BatchFailure } from './batch-acks'
@@ -168,7 +168,9 @@ class SyncState {
 
   /** Starts again from the store's coverage (what was committed before the pause stays). */
   async resume(): Promise<void> {
-    await this.start(this.targets, { recheck: this.recheck })
+    // Groups deleted or stopped since the pause stay out (a deleted one would be written back).
+    const targets = await stillSyncing(this.targets).catch(() => this.targets)
+    await this.start(targets, { recheck: this.recheck })
   }
 
   dismiss(): void {

@@ -1,0 +1,88 @@
+/**
+ * Stop syncing a group, and deleting a group from the archive (issue 15 item 19). These are the
+ * only paths that remove anything archived; nothing else deletes messages (sync, import, recheck,
+ * re-adding or rediscovering a group only ever add or upgrade: archive-repo.ts).
+ *
+ * Deleting is ONE read-write transaction over every table that holds the group or something derived
+ * from it: its messages, its coverage (the sync state), its group row (profile, statistics, the
+ * search index's state), its search postings (lib/search/postings.ts), its chart counts
+ * (db/activity.ts) and its retention setting. Either all of it is gone or, when anything fails or
+ * the window closes half-way, IndexedDB aborts the transaction and the group is exactly as it was:
+ * there is no half-deleted group to resume.
+ *
+ * A million-message group must not freeze the window: the messages go in key ranges of `chunk`
+ * rows (IndexedDB's own delete(range), one request per chunk), and `onProgress` hears after each,
+ * between IndexedDB requests, so the page stays responsive and can draw a progress bar.
+ */
+import Dexie, { type Transaction } from 'dexie'
+import { deleteGroupPostings } from '@renderer/lib/search/postings'
+import { db as appDb, type AppDB } from './app-db'
+import { retentionKey } from './settings'
+
+/** Stops (or resumes) syncing a group: Sync all and the scheduled sync skip it; its archive stays. */
+export async function setSyncStopped(gk: string, stopped: boolean, database: AppDB = appDb): Promise<void> {
+  await database.groups.update(gk, { syncStopped: stopped })
+}
+
+export interface DeleteProgress {
+  /** Messages deleted so far (of this transaction: none of it is kept unless all of it commits). */
+  done: number
+  /** Messages the group holds. */
+  total: number
+}
+
+export interface DeleteResult {
+  messages: number
+}
+
+/** Messages deleted per IndexedDB request (and per progress report). */
+const CHUNK = 5000
+
+/** Deletes the key range [lower, upper] of a table with IndexedDB's delete(range), in the transaction. */
+function deleteRange(tx: Transaction, table: string, lower: unknown, upper: unknown): Promise<void> {
+  const os = tx.idbtrans.objectStore(table)
+  return new Dexie.Promise<void>((resolve, reject) => {
+    const req = os.delete(Dexie.dependencies.IDBKeyRange.bound(lower, upper))
+    req.onsuccess = () => resolve()
+    req.onerror = () => reject(req.error)
+  })
+}
+
+/**
+ * Deletes the group and everything derived from it, all or nothing (see the header). Resolves with
+ * the number of messages deleted; a group that is not in the store deletes nothing.
+ */
+export async function deleteGroup(
+  gk: string,
+  opts: { onProgress?: (p: DeleteProgress) => void; chunk?: number } = {},
+  database: AppDB = appDb
+): Promise<DeleteResult> {
+  const chunk = opts.chunk ?? CHUNK
+  const tables = [database.groups, database.messages, database.coverage, database.postings, database.activity, database.settings]
+  return database.transaction('rw', tables, async (tx) => {
+    const total = await database.messages.where('[gk+seq]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]).count()
+    let done = 0
+    opts.onProgress?.({ done, total })
+    for (;;) {
+      // The next chunk's last key; every key before it (this group's, in seq order) goes with it.
+      const keys = await database.messages
+        .where('[gk+seq]')
+        .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+        .limit(chunk)
+        .primaryKeys()
+      if (!keys.length) break
+      await deleteRange(tx, database.messages.name, [gk, Dexie.minKey], keys[keys.length - 1])
+      done += keys.length
+      opts.onProgress?.({ done, total })
+    }
+    await deleteGroupPostings({ postings: database.postings, tx }, gk)
+    // Every [gk, kind, key]: [gk] sorts before them all, [gk, maxKey] after (maxKey twice in one
+    // key would be the same object twice, which IndexedDB refuses).
+    await deleteRange(tx, database.activity.name, [gk], [gk, Dexie.maxKey])
+    await database.coverage.delete(gk)
+    await database.settings.delete(retentionKey(gk))
+    // Last, through Dexie: the group list's liveQuery hears of it and the group leaves the sidebar.
+    await database.groups.delete(gk)
+    return { messages: done }
+  })
+}
