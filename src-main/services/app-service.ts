@@ -431,7 +431,7 @@ export class AppService implements HostApi {
     const slots = new Semaphore(this.opts.concurrency ?? 16)
     const sink: ArchiveSink = { commit: (batch) => run.commit(batch) }
     const groups = await Promise.all(
-      input.groups.map(async ({ groupId, coverage }): Promise<SyncGroupDone> => {
+      input.groups.map(async ({ groupId, coverage, rechecked }): Promise<SyncGroupDone> => {
         try {
           const res = await syncGroup({
             source: client,
@@ -439,6 +439,7 @@ export class AppService implements HostApi {
             sink,
             coverage,
             recheck: input.recheck ?? false,
+            ...(rechecked ? { rechecked } : {}),
             slots,
             signal: run.signal,
             onProgress: (p) => run.progress(p)

@@ -74,6 +74,11 @@ export interface SyncTarget {
   groupId: string
   /** What the renderer's store already holds for the group. */
   coverage: Coverage
+  /**
+   * Resuming a paused recheck: the seq ranges it already walked and committed (ascending,
+   * disjoint). They are not walked again.
+   */
+  rechecked?: [number, number][]
 }
 
 export interface SyncStartInput {

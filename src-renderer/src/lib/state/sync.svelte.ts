@@ -16,6 +16,7 @@ import { getCoverage, recordSyncOutcome } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/messages'
 import { api } from '@renderer/lib/ipc/api'
 import { BatchAcker, type BatchFailure } from './batch-acks'
+import { noneCarried, noteRechecked, shownProgress, type Carried } from './sync-progress'
 import { errorMessage, workspace } from './workspace.svelte'
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'failed'
@@ -57,8 +58,11 @@ class SyncState {
   /** Done events that arrived before sync.start answered with their runId. */
   private early = new Map<string, SyncDoneEvent>()
   private subscribed = false
+  /** Per group key: what earlier runs of this sync did, carried over by Resume. */
+  private carried = new Map<string, Carried>()
   private acker = new BatchAcker((runId, batchIds, error) => api.sync.ack(runId, batchIds, error), {
-    onFailed: (failures) => this.onStoreFailed(failures)
+    onFailed: (failures) => this.onStoreFailed(failures),
+    onCommitted: (events) => this.onCommitted(events)
   })
 
   active = $derived(
@@ -99,7 +103,7 @@ class SyncState {
   }
 
   /** Starts a run for the given group keys of the connected workspace. */
-  async start(gks: string[], opts: { recheck?: boolean } = {}): Promise<void> {
+  async start(gks: string[], opts: { recheck?: boolean; resume?: boolean } = {}): Promise<void> {
     if (this.active) {
       this.errors = [{ message: 'A sync is already running.', key: 'sync.busy' }]
       return
@@ -114,6 +118,18 @@ class SyncState {
       this.errors = [{ message: 'No group here can be synced.', key: 'sync.nothing' }]
       return
     }
+    // Resume carries what the paused runs committed; anything else starts counting afresh.
+    const carried = new Map<string, Carried>()
+    if (opts.resume && ws.id === this.workspaceId) {
+      for (const gk of mine) {
+        const c = this.carried.get(gk) ?? noneCarried()
+        c.done = Math.max(c.done, this.progress[gk]?.seqsDone ?? 0)
+        c.messages = Math.max(c.messages, this.progress[gk]?.messages ?? 0)
+        carried.set(gk, c)
+      }
+    }
+    this.carried = carried
+    const previous = this.progress
     this.workspaceId = ws.id
     this.targets = mine
     this.recheck = !!opts.recheck
@@ -124,13 +140,21 @@ class SyncState {
     this.status = 'starting'
     const progress: Record<string, GroupProgress> = {}
     for (const gk of mine) {
-      progress[gk] = { gk, groupId: groupIdOf(gk), state: 'queued', phase: null, messages: 0, seqsDone: 0, seqsTotal: 0, etaSeconds: null }
+      const done = carried.get(gk)?.done ?? 0
+      const total = done ? Math.max(done, previous[gk]?.seqsTotal ?? 0) : 0
+      const messages = carried.get(gk)?.messages ?? 0
+      progress[gk] = { gk, groupId: groupIdOf(gk), state: 'queued', phase: null, messages, seqsDone: done, seqsTotal: total, etaSeconds: null }
     }
     this.progress = progress
     try {
       // The store's coverage is the resume point: the engine pulls only what is missing.
       const groups: SyncTarget[] = await Promise.all(
-        mine.map(async (gk) => ({ groupId: groupIdOf(gk), coverage: await getCoverage(gk) }))
+        mine.map(async (gk) => {
+          const target: SyncTarget = { groupId: groupIdOf(gk), coverage: await getCoverage(gk) }
+          const rechecked = carried.get(gk)?.rechecked.ranges
+          if (opts.recheck && rechecked?.length) target.rechecked = rechecked.map(([lo, hi]) => [lo, hi])
+          return target
+        })
       )
       const res = await api.sync.start({ workspaceId: ws.id, groups, ...(opts.recheck ? { recheck: true } : {}) })
       if (!res.ok) {
@@ -168,7 +192,7 @@ class SyncState {
 
   /** Starts again from the store's coverage (what was committed before the pause stays). */
   async resume(): Promise<void> {
-    await this.start(this.targets, { recheck: this.recheck })
+    await this.start(this.targets, { recheck: this.recheck, resume: true })
   }
 
   dismiss(): void {
@@ -223,20 +247,34 @@ class SyncState {
     if (added.length) this.errors = [...this.errors, ...added]
   }
 
+  /** A recheck's committed batches: what a resumed recheck need not walk again. */
+  private onCommitted(events: SyncBatchEvent[]): void {
+    if (!this.recheck) return
+    for (const e of events) {
+      if (!this.isCurrent(e.runId)) continue
+      const gk = this.gkFor(e.groupId)
+      if (!gk) continue
+      let c = this.carried.get(gk)
+      if (!c) this.carried.set(gk, (c = noneCarried()))
+      noteRechecked(c, e.range)
+    }
+  }
+
   private onProgress(e: SyncProgressEvent): void {
     if (!this.isCurrent(e.runId)) return
     const gk = this.gkFor(e.groupId)
     if (!gk) return
     this.requestsPerSecond = e.requestsPerSecond
     const prev = this.progress[gk]
+    const shown = shownProgress(this.carried.get(gk), prev, e)
     this.progress[gk] = {
       gk,
       groupId: e.groupId,
       state: e.phase === 'done' ? 'done' : prev?.state === 'failed' ? 'failed' : 'running',
       phase: e.phase,
-      messages: e.messages,
-      seqsDone: e.seqsDone,
-      seqsTotal: e.seqsTotal,
+      messages: shown.messages,
+      seqsDone: shown.seqsDone,
+      seqsTotal: shown.seqsTotal,
       etaSeconds: e.etaSeconds
     }
     if (this.status === 'starting') this.status = 'running'
