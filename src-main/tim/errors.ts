@@ -37,3 +37,14 @@ export class TimApiError extends Error {
     return `${command}: ${what}${tail}${exhausted ? ' (gave up after retries)' : ''}`
   }
 }
+
+/**
+ * A TimApiError as the parts of an AppError (shared/ipc/contract.ts) the page words in its own
+ * language: the API call and whether retries ran out as params, and the server's own text (its
+ * ErrorInfo, the HTTP status line or the system's network error) as the untranslated detail.
+ */
+export function timErrorParts(e: TimApiError): { params: Record<string, string | number>; detail?: string } {
+  const params: Record<string, string | number> = { command: e.command }
+  if (e.exhausted) params.retried = 1
+  return e.serverInfo ? { params, detail: e.serverInfo } : { params }
+}

@@ -37,6 +37,9 @@ export interface SyncError {
   groupId?: string
   code?: number | string
   message: string
+  /** The host's params and untranslated detail (AppError), for describeError. */
+  params?: AppError['params']
+  detail?: string
   /** A UI string to show instead of `message` (translated). */
   key?: MessageKey
 }
@@ -159,7 +162,7 @@ class SyncState {
       const res = await api.sync.start({ workspaceId: ws.id, groups, ...(opts.recheck ? { recheck: true } : {}) })
       if (!res.ok) {
         this.status = 'failed'
-        this.errors = [{ code: res.error.code, message: res.error.message }]
+        this.errors = [{ ...res.error }]
         return
       }
       this.runId = res.value.runId
@@ -297,7 +300,7 @@ class SyncState {
       } catch (err) {
         console.error('could not record the sync outcome', err)
       }
-      if (g.error && !cancelled) groupErrors.push({ groupId: g.groupId, code: g.error.code, message: g.error.message })
+      if (g.error && !cancelled) groupErrors.push({ groupId: g.groupId, ...g.error })
       if (this.runId === e.runId && this.progress[gk]) {
         const p = this.progress[gk]
         p.state = g.error ? (cancelled ? 'cancelled' : 'failed') : g.complete || e.status === 'done' ? 'done' : 'cancelled'
