@@ -1,7 +1,5 @@
 // Issue 15 item 20: the host's errors reach the page as a code with params, and the page words them
 // in its language, with the server's own text untranslated under "Details".
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { errorCodes } from '../../../src-main/shared/error-codes'
 import { toAppError } from '../../../src-main/shared/ipc/app-error'
@@ -12,11 +10,8 @@ import { translate, type Params } from '../../../src-renderer/src/lib/i18n/trans
 const tr = (locale: Locale) => (key: MessageKey, params?: Params) => translate(locale, key, params)
 const chinese = /[\u4e00-\u9fff]/
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? filesUnder(join(dir, d.name)) : d.name.endsWith('.ts') && !d.name.endsWith('.d.ts') ? [join(dir, d.name)] : []
-  )
-}
+/** The host's source, read as text (Vite's glob; the simulator is a test tool, not the host). */
+const hostSources = import.meta.glob<string>(['/src-main/**/*.ts', '!/src-main/sim/**'], { query: '?raw', import: 'default', eager: true })
 
 /** The text of a call from its opening parenthesis to the matching one, skipping string literals. */
 function callText(src: string, open: number): string {
@@ -39,9 +34,7 @@ function callText(src: string, open: number): string {
  */
 function hostErrors(): { code: string | number; reason?: string; where: string }[] {
   const out: { code: string | number; reason?: string; where: string }[] = []
-  for (const file of filesUnder('src-main')) {
-    if (file.includes(`${join('src-main', 'sim')}`)) continue
-    const src = readFileSync(file, 'utf8')
+  for (const [file, src] of Object.entries(hostSources)) {
     for (const m of src.matchAll(/\b(?:fail|appError)(?:<[^>(]*>)?(\()\s*'([A-Z_]+)'/g)) {
       const call = callText(src, m.index! + m[0].indexOf('('))
       const reason = /reason: '(\w+)'/.exec(call)?.[1]
@@ -52,7 +45,7 @@ function hostErrors(): { code: string | number; reason?: string; where: string }
       for (const n of (m[1] ?? m[2]!).split(', ')) out.push({ code: Number(n), where: file })
     }
   }
-  const kinds = /readonly code: number \| ([^,\n]+),/.exec(readFileSync('src-main/tim/errors.ts', 'utf8'))![1]!
+  const kinds = /readonly code: number \| ([^,\n]+),/.exec(hostSources['/src-main/tim/errors.ts']!)![1]!
   for (const k of kinds.matchAll(/'([A-Z_]+)'/g)) out.push({ code: k[1]!, where: 'src-main/tim/errors.ts' })
   return out
 }
