@@ -1,6 +1,6 @@
 // Issue 15 item 3: the sync panel's "done" only moves forward across Pause, Resume and Cancel.
 import { describe, expect, it } from 'vitest'
-import { noneCarried, noteRechecked, shownProgress } from '../../../src-renderer/src/lib/state/sync-progress'
+import { carryOver, noneCarried, noteWalked, shownProgress } from '../../../src-renderer/src/lib/state/sync-progress'
 
 describe('sync progress across pause and resume', () => {
   it('keeps what the paused run committed, so done never goes back and the total stays', () => {
@@ -21,15 +21,25 @@ describe('sync progress across pause and resume', () => {
     expect(shownProgress(undefined, undefined, { seqsDone: 40, seqsTotal: 100, messages: 38 })).toEqual({ seqsDone: 40, seqsTotal: 100, messages: 38 })
   })
 
-  it('remembers the ranges a recheck committed, merged, for the resumed run to skip', () => {
+  it('remembers the ranges the runs committed, merged, for a resumed recheck to skip', () => {
     const c = noneCarried()
-    noteRechecked(c, [901, 1000])
-    noteRechecked(c, [801, 900])
-    noteRechecked(c, null)
-    noteRechecked(c, [101, 200])
-    expect(c.rechecked.ranges).toEqual([
+    noteWalked(c, [901, 1000])
+    noteWalked(c, [801, 900])
+    noteWalked(c, null)
+    noteWalked(c, [101, 200])
+    expect(c.walked.ranges).toEqual([
       [101, 200],
       [801, 1000]
     ])
+  })
+
+  it('carries at least what was committed, when the last progress before the pause said less', () => {
+    // The pause cut off the progress event of the last batches: 720 shown, 1,000 committed. The
+    // resumed run walks the other 7,000, so the total stays 8,000.
+    const c = noneCarried()
+    noteWalked(c, [7001, 8000])
+    carryOver(c, { seqsDone: 720, messages: 700 })
+    expect(c.done).toBe(1000)
+    expect(shownProgress(c, { seqsDone: 1000 }, { seqsDone: 0, seqsTotal: 7000, messages: 0 })).toMatchObject({ seqsDone: 1000, seqsTotal: 8000 })
   })
 })

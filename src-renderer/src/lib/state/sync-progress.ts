@@ -5,7 +5,7 @@
  * runs of the same sync committed, so "done" only ever moves forward and the total stays the same.
  */
 import type { SyncProgressEvent } from '@shared/ipc/contract'
-import { addRange, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
+import { addRange, countSeqs, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
 
 /** What earlier runs of the same sync did for one group. */
 export interface Carried {
@@ -13,17 +13,28 @@ export interface Carried {
   done: number
   /** Messages they received. */
   messages: number
-  /** A recheck: the seq ranges they walked and committed, so a resumed recheck skips them. */
-  rechecked: Coverage
+  /**
+   * The seq ranges their batches committed. A resumed recheck skips them; and they are what the
+   * resumed run no longer counts, so they are the base it adds to (the progress events a pause
+   * cuts off may have said less).
+   */
+  walked: Coverage
 }
 
 export function noneCarried(): Carried {
-  return { done: 0, messages: 0, rechecked: emptyCoverage() }
+  return { done: 0, messages: 0, walked: emptyCoverage() }
 }
 
-/** Notes a committed batch of a recheck. */
-export function noteRechecked(c: Carried, range: SeqRange | null): void {
-  if (range) c.rechecked = addRange(c.rechecked, range)
+/** Notes a committed batch. */
+export function noteWalked(c: Carried, range: SeqRange | null): void {
+  if (range) c.walked = addRange(c.walked, range)
+}
+
+/** At Resume: what the paused runs did, from what was shown and what was committed. */
+export function carryOver(c: Carried, shown: { seqsDone: number; messages: number } | undefined): Carried {
+  c.done = Math.max(c.done, shown?.seqsDone ?? 0, countSeqs(c.walked.ranges))
+  c.messages = Math.max(c.messages, shown?.messages ?? 0)
+  return c
 }
 
 /** The done and total to show for a progress event of the current run. */

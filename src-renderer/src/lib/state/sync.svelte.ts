@@ -16,7 +16,7 @@ import { getCoverage, recordSyncOutcome } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/messages'
 import { api } from '@renderer/lib/ipc/api'
 import { BatchAcker, type BatchFailure } from './batch-acks'
-import { noneCarried, noteRechecked, shownProgress, type Carried } from './sync-progress'
+import { carryOver, noneCarried, noteWalked, shownProgress, type Carried } from './sync-progress'
 import { errorMessage, workspace } from './workspace.svelte'
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'failed'
@@ -125,10 +125,7 @@ class SyncState {
     const carried = new Map<string, Carried>()
     if (opts.resume && ws.id === this.workspaceId) {
       for (const gk of mine) {
-        const c = this.carried.get(gk) ?? noneCarried()
-        c.done = Math.max(c.done, this.progress[gk]?.seqsDone ?? 0)
-        c.messages = Math.max(c.messages, this.progress[gk]?.messages ?? 0)
-        carried.set(gk, c)
+        carried.set(gk, carryOver(this.carried.get(gk) ?? noneCarried(), this.progress[gk]))
       }
     }
     this.carried = carried
@@ -154,7 +151,7 @@ class SyncState {
       const groups: SyncTarget[] = await Promise.all(
         mine.map(async (gk) => {
           const target: SyncTarget = { groupId: groupIdOf(gk), coverage: await getCoverage(gk) }
-          const rechecked = carried.get(gk)?.rechecked.ranges
+          const rechecked = carried.get(gk)?.walked.ranges
           if (opts.recheck && rechecked?.length) target.rechecked = rechecked.map(([lo, hi]) => [lo, hi])
           return target
         })
@@ -250,16 +247,15 @@ class SyncState {
     if (added.length) this.errors = [...this.errors, ...added]
   }
 
-  /** A recheck's committed batches: what a resumed recheck need not walk again. */
+  /** Committed batches: what a resumed run no longer counts (and a resumed recheck skips). */
   private onCommitted(events: SyncBatchEvent[]): void {
-    if (!this.recheck) return
     for (const e of events) {
       if (!this.isCurrent(e.runId)) continue
       const gk = this.gkFor(e.groupId)
       if (!gk) continue
       let c = this.carried.get(gk)
       if (!c) this.carried.set(gk, (c = noneCarried()))
-      noteRechecked(c, e.range)
+      noteWalked(c, e.range)
     }
   }
 
