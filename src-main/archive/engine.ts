@@ -63,6 +63,10 @@ export interface SyncProgress {
   requests: number
   /** Recent requests per second across the client (all groups sharing it). */
   requestsPerSecond: number
+  /**
+   * Seqs of this run's walk that are durable in the sink (counted when its commit resolves, so a
+   * pause or cancel never takes back what was shown). Never decreases within a run.
+   */
   seqsDone: number
   /** Estimated seqs to walk this run (an upper bound while the start of history is unknown). */
   seqsTotal: number
@@ -78,6 +82,11 @@ export interface SyncOptions {
   coverage?: Coverage
   /** Walk already archived history again, to record what the server has since removed. */
   recheck?: boolean
+  /**
+   * With `recheck`: seq ranges an earlier, paused run of the same recheck already walked and
+   * committed. They are not walked again, so Resume continues the recheck instead of restarting it.
+   */
+  rechecked?: SeqRange[]
   /** Requests in flight for this group (or shared across groups with `slots`). Default 16. */
   concurrency?: number
   /** A semaphore shared by several groups so their total in-flight requests stay bounded. */
@@ -175,7 +184,8 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
   const pending = new Set<Promise<void>>()
   // Set from promise callbacks; the cast keeps TypeScript from narrowing it to null for good.
   let commitFailure = null as { error: unknown } | null
-  const commit = async (batch: Omit<SyncBatch, 'groupId'>) => {
+  /** `walked`: the seqs of the planned walk this batch completes, counted once it is durable. */
+  const commit = async (batch: Omit<SyncBatch, 'groupId'>, walked = 0) => {
     if (commitFailure) throw commitFailure.error
     const full: SyncBatch = { groupId: o.groupId, ...batch }
     cov = applyBatchCoverage(cov, full)
@@ -184,6 +194,10 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
     const p: Promise<void> = o.sink.commit(full).then(
       () => {
         pending.delete(p)
+        if (walked > 0 && !commitFailure) {
+          seqsDone += walked
+          progress()
+        }
       },
       (error: unknown) => {
         pending.delete(p)
@@ -226,11 +240,12 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
     }
 
     // 2. Plan: the gaps below the newest seq. A recheck walks everything from the floor again.
-    const planCov: Coverage = o.recheck
+    let planCov: Coverage = o.recheck
       ? headRange
         ? addRange({ ...emptyCoverage(), floor: cov.floor }, headRange)
         : { ...emptyCoverage(), floor: cov.floor, top: cov.top }
       : cov
+    if (o.recheck) for (const r of o.rechecked ?? []) planCov = addRange(planCov, r)
     const gaps = missingRanges(planCov, cov.top)
     seqsTotal = countSeqs(gaps.map((g) => g.range))
     phase = 'pulling'
@@ -272,9 +287,7 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
           lo = finished && list.length < n ? Math.min(low, cursor - n + 1) : low
         }
         lo = Math.max(lo, 1)
-        await commit({ messages: list, range: [lo, cursor] })
-        seqsDone += cursor - Math.max(lo, w.lo) + 1
-        progress()
+        await commit({ messages: list, range: [lo, cursor] }, cursor - Math.max(lo, w.lo) + 1)
         cap = pageSize
         cursor = lo - 1
       }

@@ -33,7 +33,7 @@ import { GroupIdSchema, parseInvokeArgs, resultChannels, type InvokeChannel, typ
 import type { ArchivedMessage } from '../shared/archive-record'
 import type { GroupInfo } from '../shared/tim-types'
 import { TimClient, type ClientOptions, type TimCredentials } from '../tim/client'
-import { TimApiError } from '../tim/errors'
+import { TimApiError, timErrorParts } from '../tim/errors'
 import { ensurePrivateDir, writeFileAtomic, type SecretStore } from './secret-store'
 import { ExportHost, type ExportHostOptions } from './export-host'
 
@@ -84,6 +84,13 @@ interface StoredWorkspace {
 /** The renderer could not commit a batch (IndexedDB quota, a Dexie error). */
 export class StoreError extends Error {
   override readonly name = 'StoreError'
+  constructor(
+    message: string,
+    /** The store's own error text, as the renderer reported it. */
+    readonly detail?: string
+  ) {
+    super(message)
+  }
 }
 
 /** The run was cancelled; used as the abort reason so it can be told apart from real failures. */
@@ -135,8 +142,24 @@ const groupInfoFilter = {
 function ok<T>(value: T): Result<T> {
   return { ok: true, value }
 }
-function fail<T>(code: AppError['code'], message: string): Result<T> {
-  return { ok: false, error: { code, message } }
+/** What the page needs to word an error itself: see AppError. */
+type ErrorParts = { params?: AppError['params']; detail?: string | undefined }
+
+function appError(code: AppError['code'], message: string, parts: ErrorParts = {}): AppError {
+  const error: AppError = { code, message }
+  if (parts.params) error.params = parts.params
+  if (parts.detail) error.detail = parts.detail
+  return error
+}
+
+function fail<T>(code: AppError['code'], message: string, parts?: ErrorParts): Result<T> {
+  return { ok: false, error: appError(code, message, parts) }
+}
+
+/** An API failure as an AppError; the UserSig and the key are redacted from every text. */
+function apiError(e: TimApiError, message: string, secret?: string): AppError {
+  const parts = timErrorParts(e)
+  return appError(e.code, redact(message, secret), { params: parts.params, detail: parts.detail && redact(parts.detail, secret) })
 }
 
 /** A UserSig travels in query strings; make sure none ever reaches a message the renderer sees. */
@@ -152,11 +175,11 @@ export function workspaceIdOf(w: { sdkAppId: number; region: string; endpoint?: 
 }
 
 function errorOf(e: unknown, secret?: string): AppError {
-  if (e instanceof TimApiError) return { code: e.code, message: redact(e.message, secret) }
-  if (e instanceof StoreError) return { code: 'STORE', message: redact(e.message, secret) }
-  if (e instanceof CancelledError) return { code: 'CANCELLED', message: e.message }
+  if (e instanceof TimApiError) return apiError(e, e.message, secret)
+  if (e instanceof StoreError) return appError('STORE', redact(e.message, secret), { detail: e.detail && redact(e.detail, secret) })
+  if (e instanceof CancelledError) return appError('CANCELLED', e.message, { params: { reason: 'sync' } })
   const msg = e instanceof Error ? e.message : String(e)
-  return { code: 'INTERNAL', message: redact(`Unexpected error: ${msg}`, secret) }
+  return appError('INTERNAL', redact(`Unexpected error: ${msg}`, secret), { detail: redact(msg, secret) })
 }
 
 type Listener<K extends keyof HostEvents> = (e: HostEvents[K]) => void
@@ -299,14 +322,15 @@ export class AppService implements HostApi {
       const retries = Math.min(this.opts.clientOptions?.retries ?? 2, 2)
       client = new TimClient(this.credsOf(input, input.secretKey), { ...this.opts.clientOptions, retries })
     } catch (e) {
-      return fail('INVALID', (e as Error).message)
+      // The client refuses the connection details themselves (e.g. an endpoint it may not call).
+      return fail('INVALID', (e as Error).message, { params: { reason: 'connection' }, detail: (e as Error).message })
     }
     try {
       // One real, cheap, signed request (1/s): proves SDKAppID, region, key and admin rights.
       const res = await client.getAppidGroupList({ Limit: 1 })
       return ok({ groupCount: typeof res.TotalCount === 'number' ? res.TotalCount : 0 })
     } catch (e) {
-      if (e instanceof TimApiError) return fail(e.code, redact(`Could not connect: ${e.message}`, input.secretKey))
+      if (e instanceof TimApiError) return { ok: false, error: apiError(e, `Could not connect: ${e.message}`, input.secretKey) }
       throw e
     }
   }
@@ -323,7 +347,7 @@ export class AppService implements HostApi {
       await this.opts.secretStore.save(id, input.secretKey)
     } catch (e) {
       // Expected on Linux without an unlocked keyring: say so rather than store the key in clear.
-      return fail('SECRET_STORE', `The secret key could not be saved: ${(e as Error).message}`)
+      return fail('SECRET_STORE', `The secret key could not be saved: ${(e as Error).message}`, { detail: (e as Error).message })
     }
     await writeFileAtomic(this.workspacePath, JSON.stringify(stored, null, 2) + '\n')
     if (previous && workspaceIdOf(previous) !== id) await this.opts.secretStore.remove(workspaceIdOf(previous))
@@ -342,11 +366,11 @@ export class AppService implements HostApi {
   /** The client of the saved workspace, or why there is none. */
   private async connected(): Promise<{ ok: true; id: string; client: TimClient; secret: string } | { ok: false; error: AppError }> {
     const w = await this.readWorkspace()
-    if (!w) return { ok: false, error: { code: 'NOT_CONNECTED', message: 'No workspace is connected: enter the SDKAppID, admin identifier and secret key first.' } }
+    if (!w) return { ok: false, error: appError('NOT_CONNECTED', 'No workspace is connected: enter the SDKAppID, admin identifier and secret key first.', { params: { reason: 'none' } }) }
     const id = workspaceIdOf(w)
     const secret = await this.opts.secretStore.load(id)
     if (secret === null) {
-      return { ok: false, error: { code: 'NOT_CONNECTED', message: `The secret key for ${id} is not saved on this machine any more: enter it again to reconnect.` } }
+      return { ok: false, error: appError('NOT_CONNECTED', `The secret key for ${id} is not saved on this machine any more: enter it again to reconnect.`, { params: { reason: 'keyLost', workspace: id } }) }
     }
     const key = `${id}\u0000${w.identifier}\u0000${w.endpoint ?? ''}\u0000${secret}`
     if (this.cached?.key !== key) this.cached = { key, client: new TimClient(this.credsOf(w, secret), this.opts.clientOptions) }
@@ -363,7 +387,7 @@ export class AppService implements HostApi {
       const ids = await c.client.listAllGroupIds()
       return ok(await this.profiles(c.client, ids))
     } catch (e) {
-      if (e instanceof TimApiError) return fail(e.code, redact(e.message, c.secret))
+      if (e instanceof TimApiError) return { ok: false, error: apiError(e, e.message, c.secret) }
       throw e
     }
   }
@@ -372,14 +396,14 @@ export class AppService implements HostApi {
     const ids = [...new Set(groupIds.map((id) => id.trim()))]
     const bad = ids.find((id) => !v.is(GroupIdSchema, id))
     if (bad !== undefined || ids.length === 0) {
-      return fail('INVALID', 'A group ID must be 1 to 48 characters without control characters.')
+      return fail('INVALID', 'A group ID must be 1 to 48 characters without control characters.', { params: { reason: 'groupId' } })
     }
     const c = await this.connected()
     if (!c.ok) return c
     try {
       return ok(await this.profiles(c.client, ids))
     } catch (e) {
-      if (e instanceof TimApiError) return fail(e.code, redact(e.message, c.secret))
+      if (e instanceof TimApiError) return { ok: false, error: apiError(e, e.message, c.secret) }
       throw e
     }
   }
@@ -405,12 +429,14 @@ export class AppService implements HostApi {
   // Sync
 
   private async start(input: SyncStartInput): Promise<Result<{ runId: string }>> {
-    const busy = () => fail<{ runId: string }>('BUSY', 'A sync is already running: wait for it to finish or cancel it first.')
+    const busy = () => fail<{ runId: string }>('BUSY', 'A sync is already running: wait for it to finish or cancel it first.', { params: { reason: 'sync' } })
     if (this.run) return busy()
     const c = await this.connected()
     if (!c.ok) return c
     if (c.id !== input.workspaceId) {
-      return fail('NOT_CONNECTED', `This archive belongs to workspace ${input.workspaceId}, but ${c.id} is connected. Connect to ${input.workspaceId} to sync it.`)
+      return fail('NOT_CONNECTED', `This archive belongs to workspace ${input.workspaceId}, but ${c.id} is connected. Connect to ${input.workspaceId} to sync it.`, {
+        params: { reason: 'otherWorkspace', wanted: input.workspaceId, connected: c.id }
+      })
     }
     // Checked again: another start may have won the race while this one awaited.
     if (this.run) return busy()
@@ -432,7 +458,7 @@ export class AppService implements HostApi {
     const slots = new Semaphore(this.opts.concurrency ?? 16)
     const sink: ArchiveSink = { commit: (batch) => run.commit(batch) }
     const groups = await Promise.all(
-      input.groups.map(async ({ groupId, coverage }): Promise<SyncGroupDone> => {
+      input.groups.map(async ({ groupId, coverage, rechecked }): Promise<SyncGroupDone> => {
         try {
           const res = await syncGroup({
             source: client,
@@ -440,6 +466,7 @@ export class AppService implements HostApi {
             sink,
             coverage,
             recheck: input.recheck ?? false,
+            ...(rechecked ? { rechecked } : {}),
             slots,
             signal: run.signal,
             onProgress: (p) => run.progress(p)
@@ -475,11 +502,14 @@ export class AppService implements HostApi {
 
 function toProfile(groupId: string, info: GroupInfo | undefined): GroupProfile {
   if (!info) {
-    return { groupId, name: '', type: '', archivable: false, reason: 'get_group_info returned nothing for this group ID' }
+    const reason = 'get_group_info returned nothing for this group ID'
+    return { groupId, name: '', type: '', archivable: false, reason, problem: appError('NOT_FOUND', reason, { params: { command: 'get_group_info', groupId } }) }
   }
   if (info.ErrorCode !== 0) {
     const server = info.ErrorInfo ? `; server said: ${info.ErrorInfo}` : ''
-    return { groupId, name: '', type: '', archivable: false, reason: `get_group_info: error ${describeCode(info.ErrorCode)}${server}`, info }
+    const reason = `get_group_info: error ${describeCode(info.ErrorCode)}${server}`
+    const problem = appError(info.ErrorCode, reason, { params: { command: 'get_group_info', groupId }, detail: info.ErrorInfo ? String(info.ErrorInfo) : undefined })
+    return { groupId, name: '', type: '', archivable: false, reason, problem, info }
   }
   const type = typeof info.Type === 'string' ? info.Type : ''
   const profile: GroupProfile = { groupId, name: typeof info.Name === 'string' ? info.Name : '', type, archivable: true, info }
@@ -487,6 +517,7 @@ function toProfile(groupId: string, info: GroupInfo | undefined): GroupProfile {
   if (reason) {
     profile.archivable = false
     profile.reason = reason
+    profile.problem = appError('NO_HISTORY', reason, { params: { type } })
   }
   if (typeof info.MemberNum === 'number') profile.memberNum = info.MemberNum
   if (typeof info.NextMsgSeq === 'number' && Number.isSafeInteger(info.NextMsgSeq)) profile.newestSeq = Math.max(0, info.NextMsgSeq - 1)
@@ -557,7 +588,7 @@ class Run {
     if (!p) return
     this.pending.delete(batchId)
     if (error === undefined) p.resolve()
-    else p.reject(new StoreError(`Could not save to the local archive: ${error || 'unknown error'}`))
+    else p.reject(new StoreError(`Could not save to the local archive: ${error || 'unknown error'}`, error || undefined))
   }
 
   cancel(): void {
@@ -635,7 +666,7 @@ class Run {
 export async function invokeChannel(service: AppService, channel: InvokeChannel, args: unknown): Promise<unknown> {
   const parsed = parseInvokeArgs(channel, args)
   if (!parsed.ok) {
-    if (resultChannels.has(channel)) return fail('INVALID', parsed.message)
+    if (resultChannels.has(channel)) return fail('INVALID', parsed.message, { params: { reason: 'request' }, detail: parsed.message })
     throw new InvalidRequestError(parsed.message)
   }
   const handler = handlers[channel] as (s: AppService, args: unknown) => unknown

@@ -45,8 +45,12 @@ export interface Download {
   done(): Promise<void>
 }
 
-function fail<T>(code: AppError['code'], message: string): Result<T> {
-  return { ok: false, error: { code, message } }
+/** `params.reason` says which case of the code it is; `detail` is the system's own error text. */
+function fail<T>(code: AppError['code'], message: string, parts: { params?: AppError['params']; detail?: string } = {}): Result<T> {
+  const error: AppError = { code, message }
+  if (parts.params) error.params = parts.params
+  if (parts.detail) error.detail = parts.detail
+  return { ok: false, error }
 }
 
 /** An async iterable fed one chunk at a time; push() resolves when the consumer wants the next. */
@@ -126,7 +130,7 @@ export class ExportHost {
     let split: Split | undefined
     if (input.split) {
       const s = parseSplit(input.split)
-      if ('error' in s) return fail('INVALID', s.error)
+      if ('error' in s) return fail('INVALID', s.error, { params: { reason: 'split' }, detail: s.error })
       split = s
     }
     const ext = input.format
@@ -136,11 +140,11 @@ export class ExportHost {
     let webDir: string | undefined
     if (this.opts.chooseDestination) {
       const chosen = await this.opts.chooseDestination(suggested, !!split)
-      if (!chosen) return fail('CANCELLED', 'No destination was chosen.')
+      if (!chosen) return fail('CANCELLED', 'No destination was chosen.', { params: { reason: 'noDestination' } })
       out = chosen
     } else {
       // A browser downloads one file: a split export's folder of parts is zipped at the end.
-      if (!this.opts.downloadDir) return fail('INTERNAL', 'No download folder is configured.')
+      if (!this.opts.downloadDir) return fail('INTERNAL', 'No download folder is configured.', { params: { reason: 'noDownloadDir' } })
       webDir = join(this.opts.downloadDir, id)
       await mkdir(webDir, { recursive: true, mode: 0o700 })
       out = join(webDir, suggested)
@@ -188,9 +192,9 @@ export class ExportHost {
 
   async write(id: string, messages: readonly ArchivedMessage[]): Promise<Result<{ messages: number; bytes: number }>> {
     const job = this.jobs.get(id)
-    if (!job) return fail('INVALID', 'No such export (it finished, was cancelled, or timed out).')
+    if (!job) return fail('INVALID', 'No such export (it finished, was cancelled, or timed out).', { params: { reason: 'exportGone' } })
     if (job.failure) return this.failed(job)
-    if (job.writing) return fail('BUSY', 'The previous chunk of this export is still being written.')
+    if (job.writing) return fail('BUSY', 'The previous chunk of this export is still being written.', { params: { reason: 'exportChunk' } })
     job.writing = true
     this.touch(job)
     try {
@@ -206,13 +210,15 @@ export class ExportHost {
   private async failed<T>(job: Job): Promise<Result<T>> {
     await this.drop(job)
     const cancelled = job.abort.signal.aborted
-    return fail(cancelled ? 'CANCELLED' : 'EXPORT', cancelled ? 'The export was cancelled.' : `The export failed: ${job.failure?.message ?? 'unknown error'}`)
+    if (cancelled) return fail('CANCELLED', 'The export was cancelled.', { params: { reason: 'export' } })
+    const why = job.failure?.message ?? 'unknown error'
+    return fail('EXPORT', `The export failed: ${why}`, { detail: why })
   }
 
   async finish(id: string): Promise<Result<ExportFinished>> {
     const job = this.jobs.get(id)
-    if (!job) return fail('INVALID', 'No such export (it finished, was cancelled, or timed out).')
-    if (job.writing) return fail('BUSY', 'A chunk of this export is still being written.')
+    if (!job) return fail('INVALID', 'No such export (it finished, was cancelled, or timed out).', { params: { reason: 'exportGone' } })
+    if (job.writing) return fail('BUSY', 'A chunk of this export is still being written.', { params: { reason: 'exportChunk' } })
     // Finishing (the postamble, fsync, a zip) may take a while: it is not the page going away.
     clearTimeout(job.timer)
     job.queue.end()

@@ -87,3 +87,14 @@ export function describeNetworkFailure(error: unknown, url: string): { info: str
   const detail = code ?? ((error as Error | undefined)?.cause as Error | undefined)?.message ?? (error as Error | undefined)?.message ?? String(error)
   return code ? { info: `network error talking to ${host || 'the server'}: ${detail}`, code } : { info: `network error talking to ${host || 'the server'}: ${detail}` }
 }
+
+/**
+ * A TimApiError as the parts of an AppError (shared/ipc/contract.ts) the page words in its own
+ * language: the API call and whether retries ran out as params, and the server's own text (its
+ * ErrorInfo, the HTTP status line or the system's network error) as the untranslated detail.
+ */
+export function timErrorParts(e: TimApiError): { params: Record<string, string | number>; detail?: string } {
+  const params: Record<string, string | number> = { command: e.command }
+  if (e.exhausted) params.retried = 1
+  return e.serverInfo ? { params, detail: e.serverInfo } : { params }
+}

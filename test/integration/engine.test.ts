@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { syncGroup } from '../../src-main/archive/engine'
+import { syncGroup, type ArchiveSink, type SyncBatch, type SyncProgress } from '../../src-main/archive/engine'
 import { Semaphore } from '../../src-main/archive/semaphore'
 import { TimClient } from '../../src-main/tim/client'
 import { TimApiError } from '../../src-main/tim/errors'
-import { isComplete } from '../../src-main/shared/coverage'
+import { addRange, countSeqs, emptyCoverage, isComplete, type SeqRange } from '../../src-main/shared/coverage'
 import { randomHistory, type RandomHistoryOptions } from '../../src-main/sim/seed'
 import type { SimGroup } from '../../src-main/sim/server'
 import { MemorySink, expectedPlaces, sortedEntries } from '../helpers/memory-sink'
@@ -209,5 +209,93 @@ describe('the sync engine archives exactly the server\'s history', () => {
     expect(last.messages).toBe(2000)
     expect(events.some((e) => e.etaSeconds !== null && e.etaSeconds > 0)).toBe(true)
     expect(last.seqsDone).toBe(last.seqsTotal)
+  })
+})
+
+/**
+ * A store that writes one batch at a time, like the app's renderer behind its acks: batches handed
+ * over and not yet written when the run stops are refused, as the host refuses unacked batches on
+ * cancel. It stops the run itself after `stopAfter` writes.
+ */
+class SlowSink implements ArchiveSink {
+  /** The seq ranges this run made durable, merged. */
+  written = emptyCoverage()
+  private writes = 0
+  private queue: { batch: SyncBatch; resolve: () => void; reject: (e: unknown) => void }[] = []
+  private pumping = false
+  constructor(
+    private readonly store: MemorySink,
+    private readonly stop: AbortController,
+    private readonly stopAfter: number
+  ) {
+    stop.signal.addEventListener('abort', () => {
+      for (const q of this.queue.splice(0)) q.reject(stop.signal.reason)
+    })
+  }
+
+  commit(batch: SyncBatch): Promise<void> {
+    if (this.stop.signal.aborted) return Promise.reject(this.stop.signal.reason)
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject })
+      if (!this.pumping) void this.pump()
+    })
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true
+    while (this.queue.length) {
+      await new Promise((r) => setImmediate(r))
+      const q = this.queue.shift()
+      if (!q) break
+      await this.store.commit(q.batch)
+      if (q.batch.range) this.written = addRange(this.written, q.batch.range)
+      q.resolve()
+      if (++this.writes === this.stopAfter) this.stop.abort(new Error('paused'))
+    }
+    this.pumping = false
+  }
+}
+
+describe('progress of a recheck paused, resumed and cancelled', () => {
+  it('only moves forward and counts what was committed', async () => {
+    const g = group('g', randomHistory(31, { messages: 3000 }))
+    const { client } = await setup([g])
+    const store = new MemorySink()
+    await syncGroup({ source: client, groupId: 'g', sink: store, windowSize: 100 })
+    const full = countSeqs(store.cov('g').ranges)
+
+    // Recheck, paused after 12 writes.
+    const pause = new AbortController()
+    const first = new SlowSink(store, pause, 12)
+    const seen1: SyncProgress[] = []
+    await expect(
+      syncGroup({ source: client, groupId: 'g', sink: first, coverage: store.cov('g'), recheck: true, signal: pause.signal, concurrency: 8, windowSize: 100, onProgress: (p) => seen1.push(p) })
+    ).rejects.toThrow('paused')
+    const done1 = seen1.at(-1)!.seqsDone
+    expect(seen1[0]!.seqsTotal).toBe(full)
+    for (let i = 1; i < seen1.length; i++) expect(seen1[i]!.seqsDone).toBeGreaterThanOrEqual(seen1[i - 1]!.seqsDone)
+    // What the run shows as done is exactly what the store holds of it: nothing handed over and refused.
+    expect(done1).toBe(countSeqs(first.written.ranges))
+    expect(done1).toBeGreaterThan(0)
+
+    // Resume: the recheck goes on from what it walked, then is cancelled.
+    const cancel = new AbortController()
+    const second = new SlowSink(store, cancel, 12)
+    const seen2: SyncProgress[] = []
+    await expect(
+      syncGroup({ source: client, groupId: 'g', sink: second, coverage: store.cov('g'), recheck: true, rechecked: first.written.ranges as SeqRange[], signal: cancel.signal, concurrency: 8, windowSize: 100, onProgress: (p) => seen2.push(p) })
+    ).rejects.toThrow('paused')
+    // Shown as the app does across a resume: what the paused run did, plus this run.
+    expect(done1 + seen2[0]!.seqsTotal).toBe(full)
+    let shown = done1
+    for (const p of seen2) {
+      expect(done1 + p.seqsDone).toBeGreaterThanOrEqual(shown)
+      shown = done1 + p.seqsDone
+    }
+    expect(seen2.at(-1)!.seqsDone).toBe(countSeqs(second.written.ranges))
+    // The resumed run walked none of what the paused one had done.
+    for (const [lo, hi] of second.written.ranges) {
+      for (const [flo, fhi] of first.written.ranges) expect(hi < flo || lo > fhi).toBe(true)
+    }
   })
 })

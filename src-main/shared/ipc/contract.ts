@@ -19,8 +19,22 @@ export interface AppError {
    * error), SECRET_STORE (the key could not be saved encrypted, e.g. no keyring).
    */
   code: number | string
-  /** A sentence an admin understands, naming the code and its cause. */
+  /**
+   * The same in English, one sentence naming the code and its cause: for logs, the CLI and old
+   * archives. The page words the error itself, in its language, from `code` and `params`
+   * (src-renderer/src/lib/i18n/describe-error.ts).
+   */
   message: string
+  /**
+   * What the wording needs besides the code: `command` (the API call), `reason` (which case of a
+   * kind, e.g. NOT_CONNECTED's 'keyLost'), `retried` (1 when retries ran out), names and numbers.
+   */
+  params?: Record<string, string | number>
+  /**
+   * Untranslated detail: the API's own ErrorInfo, or the system's error text. Shown under
+   * "Details", never translated.
+   */
+  detail?: string
 }
 
 export interface AppInfo {
@@ -61,8 +75,10 @@ export interface GroupProfile {
   type: string
   /** False for AVChatRoom/BChatRoom (no roaming messages) or groups that do not exist. */
   archivable: boolean
-  /** Why not, when not archivable. */
+  /** Why not, when not archivable (English). */
   reason?: string
+  /** The same as an error the page words in its language (code NO_HISTORY, NOT_FOUND or the API's). */
+  problem?: AppError
   memberNum?: number
   /** Newest seq (NextMsgSeq − 1) when known. */
   newestSeq?: number
@@ -74,6 +90,11 @@ export interface SyncTarget {
   groupId: string
   /** What the renderer's store already holds for the group. */
   coverage: Coverage
+  /**
+   * Resuming a paused recheck: the seq ranges it already walked and committed (ascending,
+   * disjoint). They are not walked again.
+   */
+  rechecked?: [number, number][]
 }
 
 export interface SyncStartInput {

@@ -55,6 +55,20 @@ export const CoverageSchema = v.pipe(
   }, 'Coverage ranges must be ascending, disjoint, with lo ≤ hi ≤ top')
 )
 
+/** Seq ranges a paused recheck already walked (SyncTarget.rechecked): ascending and disjoint. */
+const RecheckedSchema = v.pipe(
+  v.array(v.strictTuple([SeqSchema, SeqSchema])),
+  v.maxLength(limits.rangesPerCoverage, `At most ${limits.rangesPerCoverage} rechecked ranges`),
+  v.check((rs) => {
+    let prevHi = 0
+    for (const [lo, hi] of rs) {
+      if (lo > hi || lo <= prevHi) return false
+      prevHi = hi
+    }
+    return true
+  }, 'Rechecked ranges must be ascending, disjoint, with lo ≤ hi')
+)
+
 const regionIds = regions.map((r) => r.id)
 
 function isLoopbackHost(hostname: string): boolean {
@@ -114,7 +128,7 @@ export const WorkspaceIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(
 export const SyncStartInputSchema = v.strictObject({
   workspaceId: WorkspaceIdSchema,
   groups: v.pipe(
-    v.array(v.strictObject({ groupId: GroupIdSchema, coverage: CoverageSchema })),
+    v.array(v.strictObject({ groupId: GroupIdSchema, coverage: CoverageSchema, rechecked: v.optional(RecheckedSchema) })),
     v.minLength(1, 'Choose at least one group to sync'),
     v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} groups per sync`),
     v.check((gs) => new Set(gs.map((g) => g.groupId)).size === gs.length, 'A group appears twice in the sync')

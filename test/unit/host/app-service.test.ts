@@ -76,6 +76,11 @@ describe('connecting', () => {
     expect(r.error.message).toMatch(/70009/)
     expect(r.error.message).toMatch(/secret key is wrong/)
     expect(r.error.message).not.toContain('f'.repeat(64))
+    // The page words it from the code; the API's own ErrorInfo travels untranslated as the detail.
+    expect(r.error.params).toMatchObject({ command: 'get_appid_group_list' })
+    expect(r.error.detail).toBeTruthy()
+    expect(r.error.message).toContain(r.error.detail)
+    expect(r.error.detail).not.toContain('f'.repeat(64))
   })
 
   test('an identifier that is not an app admin is reported as 60010', async () => {
@@ -89,6 +94,8 @@ describe('connecting', () => {
     const { service } = await newService({ clientOptions: { ...testClientOptions, retries: 0 } })
     const r = await service.workspace.test(connectInput('http://127.0.0.1:9', cloneAppIds[2]))
     expect(!r.ok && r.error.code).toBe('NETWORK')
+    // The system's own error, for the details.
+    expect(!r.ok && r.error.detail).toBeTruthy()
   })
 
   test('connect saves the workspace; the key only in the encrypted store, never in a result', async () => {
@@ -138,6 +145,7 @@ describe('groups', () => {
     const live = byId.get(demoGroupIds.live)!
     expect(live).toMatchObject({ type: 'AVChatRoom', archivable: false })
     expect(live.reason).toMatch(/AVChatRoom.*no message history/)
+    expect(live.problem).toMatchObject({ code: 'NO_HISTORY', params: { type: 'AVChatRoom' } })
     const team = byId.get(demoGroupIds.team)!
     expect(team).toMatchObject({ archivable: true, newestSeq: 600 })
     expect(team.name).toBeTruthy()
@@ -156,10 +164,12 @@ describe('groups', () => {
     expect(r.value[0]).toMatchObject({ archivable: false })
     expect(r.value[0]!.reason).toMatch(/10010.*dismissed/)
     expect(r.value[1]!.reason).toMatch(/10010/)
+    expect(r.value[0]!.problem).toMatchObject({ code: 10010, params: { command: 'get_group_info', groupId: demoGroupIds.dismissed } })
     expect(r.value[2]).toMatchObject({ archivable: true, newestSeq: 25, type: 'ChatRoom' })
 
     const bad = await service.groups.lookup(['ok', 'tab\there'])
     expect(!bad.ok && bad.error.code).toBe('INVALID')
+    expect(!bad.ok && bad.error.params).toEqual({ reason: 'groupId' })
   })
 })
 

@@ -71,6 +71,8 @@ describe('SyncStartInput', () => {
     expect(valid(channels.syncStart, start({}))).toBe(true)
     expect(valid(channels.syncStart, start({ recheck: true }))).toBe(true)
     expect(valid(channels.syncStart, start({ groups: [{ groupId: 'g', coverage: { ranges: [], floor: null, top: 0 } }] }))).toBe(true)
+    // Resuming a paused recheck names what it already walked.
+    expect(valid(channels.syncStart, start({ recheck: true, groups: [{ groupId: 'g', coverage: cov, rechecked: [[1, 20], [41, 60]] }] }))).toBe(true)
   })
 
   test.each([
@@ -89,6 +91,8 @@ describe('SyncStartInput', () => {
     ['a fractional seq', { groups: [{ groupId: 'g', coverage: { ranges: [[1, 2.5]], floor: 1, top: 5 } }] }],
     ['a missing coverage', { groups: [{ groupId: 'g' }] }],
     ['recheck as a string', { recheck: 'yes' }],
+    ['overlapping rechecked ranges', { groups: [{ groupId: 'g', coverage: cov, rechecked: [[1, 20], [20, 60]] }] }],
+    ['a rechecked range at seq 0', { groups: [{ groupId: 'g', coverage: cov, rechecked: [[0, 20]] }] }],
     ['no workspace', { workspaceId: '' }]
   ])('rejects %s', (_name, over) => {
     expect(valid(channels.syncStart, start(over))).toBe(false)

@@ -2,7 +2,7 @@
  * One export from the app: count, then stream the selection from the store to the host chunk by
  * chunk (each write answered once written, so memory stays bounded), with progress, ETA and cancel.
  */
-import type { ExportFinished, ExportFormatName } from '@shared/ipc/contract'
+import type { AppError, ExportFinished, ExportFormatName } from '@shared/ipc/contract'
 import { api } from '@renderer/lib/ipc/api'
 import { compileSelection, countSelection, readSelection, selectionClauses, type ExportSelection } from './read-messages'
 
@@ -13,6 +13,13 @@ export interface ExportOptions extends ExportSelection {
   suggestedName: string
 }
 
+/** The host refused a step of the export: its AppError, for the page to word. */
+class HostRefused extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message)
+  }
+}
+
 export type ExportPhase = 'idle' | 'counting' | 'choosing' | 'writing' | 'finishing' | 'done' | 'cancelled' | 'failed'
 
 export class ExportRun {
@@ -21,6 +28,8 @@ export class ExportRun {
   written = $state(0)
   etaSeconds = $state<number | null>(null)
   error = $state('')
+  /** Set when the host refused: the page words it (the English `error` stays for the record). */
+  hostError = $state.raw<AppError | null>(null)
   result = $state.raw<ExportFinished | null>(null)
   destination = $state('')
   private abort: AbortController | null = null
@@ -34,6 +43,7 @@ export class ExportRun {
     this.abort = new AbortController()
     const signal = this.abort.signal
     this.error = ''
+    this.hostError = null
     this.result = null
     this.written = 0
     this.etaSeconds = null
@@ -63,7 +73,7 @@ export class ExportRun {
       const started = await api.export.start(input)
       if (!started.ok) {
         if (started.error.code === 'CANCELLED') return this.stopped()
-        throw new Error(started.error.message)
+        throw new HostRefused(started.error)
       }
       this.exportId = started.value.exportId
       this.destination = started.value.destination
@@ -72,7 +82,7 @@ export class ExportRun {
       const t0 = performance.now()
       for await (const chunk of readSelection(o, keep, signal)) {
         const w = await api.export.write(started.value.exportId, chunk)
-        if (!w.ok) throw new Error(w.error.message)
+        if (!w.ok) throw new HostRefused(w.error)
         this.written = w.value.messages
         const secs = (performance.now() - t0) / 1000
         const rate = this.written / Math.max(secs, 0.001)
@@ -81,7 +91,7 @@ export class ExportRun {
       if (signal.aborted) return await this.cancel()
       this.phase = 'finishing'
       const done = await api.export.finish(started.value.exportId)
-      if (!done.ok) throw new Error(done.error.message)
+      if (!done.ok) throw new HostRefused(done.error)
       this.exportId = null
       this.result = done.value
       this.phase = 'done'
@@ -100,6 +110,7 @@ export class ExportRun {
       if (signal.aborted) return this.stopped()
       this.phase = 'failed'
       this.error = e instanceof Error ? e.message : String(e)
+      if (e instanceof HostRefused) this.hostError = e.error
     }
   }
 

@@ -8,7 +8,7 @@
 import Dexie, { type EntityTable } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { Coverage } from '@shared/coverage'
-import type { GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
+import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
 import type { IndexState, PostingRow } from '@renderer/lib/search/postings'
 import { indexArchive } from '@renderer/lib/search/reindex'
 import { buildActivity, type ActivityKey, type ActivityRow } from './activity'
@@ -42,7 +42,8 @@ export interface GroupRow {
   addedAt: number
   /** ms since epoch of the last sync that completed (or null). */
   lastSyncAt: number | null
-  lastError: { code: number | string; message: string } | null
+  /** Older archives hold only code and message; describeError words both kinds. */
+  lastError: AppError | null
   stats: GroupStats
   /** The search index's bookkeeping for this group (absent before it has any postings). */
   index?: IndexState

@@ -2,6 +2,7 @@
  * Groups and workspaces in the store: adding groups, recording sync outcomes, reading coverage.
  */
 import { emptyCoverage, type Coverage } from '@shared/coverage'
+import { toAppError } from '@shared/ipc/app-error'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
 import { db as appDb, emptyStats, groupKey, importedWorkspaceId, type AppDB, type GroupRow } from './app-db'
 import { defaultRetentionDays, retentionKey, workspaceRetentionKey } from './settings'
@@ -51,7 +52,7 @@ export async function recordSyncOutcome(
 ): Promise<void> {
   await database.groups.update(
     gk,
-    outcome.ok ? { lastSyncAt: now, lastError: null } : { lastError: { code: outcome.error.code, message: outcome.error.message } }
+    outcome.ok ? { lastSyncAt: now, lastError: null } : { lastError: toAppError(outcome.error) }
   )
 }
 

@@ -3,6 +3,7 @@
  * language changes, because t() reads `i18n.locale`.
  */
 import { getSetting, setSetting, settingKeys } from '@renderer/lib/db/settings'
+import { describeError, type DescribedError, type ShownError } from './describe-error'
 import type { Locale, MessageKey } from './messages'
 import { formatNumber, isLocale, localeFor, translate, type Params } from './translate'
 
@@ -70,12 +71,12 @@ export function fmtDuration(seconds: number): string {
 
 export type { Locale, MessageKey, Params }
 
-/**
- * An error from the host for display. The host's messages already name the code and its meaning
- * ("70009 (signature check failed: …)"); the code is added only when the message lacks it.
- */
-export function fmtError(e: { code?: number | string; message: string; key?: MessageKey }): string {
-  if (e.key) return t(e.key)
-  if (e.code === undefined || e.message.includes(String(e.code))) return t('error.plain', { message: e.message })
-  return t('error.coded', { code: String(e.code), message: e.message })
+/** An error from the host (or the page) in the UI language; see describe-error.ts. */
+export function fmtError(e: ShownError): string {
+  return describeError(e, t).text
+}
+
+/** The same, with the untranslated detail for a "Details" disclosure. */
+export function explainError(e: ShownError): DescribedError {
+  return describeError(e, t)
 }

@@ -5,6 +5,7 @@
  * merged tables (timeline strings included).
  */
 import { chartsEn, chartsZh } from './chart-messages'
+import { errorsEn, errorsZh } from './error-messages'
 import { exportEn, exportZh } from './export-messages'
 import { searchEn, searchZh } from './search-messages'
 import { shipEn, shipZh } from './ship-messages'
@@ -69,8 +70,6 @@ const appEn = {
   'region.silicon-valley': 'Silicon Valley',
   'region.jakarta': 'Jakarta',
 
-  'error.coded': 'Error {code}: {message}',
-  'error.plain': '{message}',
 
   'groups.title': 'Groups',
   'groups.imported': 'Imported archives',
@@ -271,8 +270,6 @@ const appZh: Record<AppMessageKey, string> = {
   'region.silicon-valley': '硅谷',
   'region.jakarta': '雅加达',
 
-  'error.coded': '错误 {code}：{message}',
-  'error.plain': '{message}',
 
   'groups.title': '群组',
   'groups.imported': '导入的归档',
@@ -408,8 +405,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh, ...errorsZh }
 
 export type MessageKey = keyof typeof en
 

@@ -7,9 +7,12 @@
  * read once, kept in sessionStorage (so a reload in the same tab still works), and removed from the
  * address bar so it does not end up in bookmarks, history or screenshots.
  */
+import { toAppError } from '@shared/ipc/app-error'
 import {
   channels,
+  type GroupProfile,
   type PreloadApi,
+  type Result,
   type SyncBatchEvent,
   type SyncDoneEvent,
   type SyncProgressEvent
@@ -156,4 +159,55 @@ function pick(): PreloadApi {
   return createWebApi()
 }
 
-export const api: PreloadApi = pick()
+/**
+ * The errors the host sends, from either transport, checked on arrival: the page words them from
+ * their code and params and shows their detail as text, so each is cut to the AppError shape
+ * (shared/ipc/app-error.ts) before anything reads it.
+ */
+function checkResult<T>(r: Result<T>): Result<T> {
+  if (r && typeof r === 'object' && r.ok === false) return { ok: false, error: toAppError(r.error) }
+  return r
+}
+
+function checkProfiles(r: Result<GroupProfile[]>): Result<GroupProfile[]> {
+  const c = checkResult(r)
+  if (!c.ok || !Array.isArray(c.value)) return c
+  return { ok: true, value: c.value.map((p) => (p && p.problem !== undefined ? { ...p, problem: toAppError(p.problem) } : p)) }
+}
+
+function checkDone(e: SyncDoneEvent): SyncDoneEvent {
+  if (!Array.isArray(e?.groups)) return e
+  return { ...e, groups: e.groups.map((g) => (g && g.error !== undefined ? { ...g, error: toAppError(g.error) } : g)) }
+}
+
+/**
+ * `inner` with every answer checked: any Result's error, the profiles' problems, sync:done's group
+ * errors. A proxy over empty objects, so methods added to the contract later are checked too, and
+ * nothing is read from `inner` before a call (in unit tests it is a proxy that throws on access).
+ */
+function checked(inner: PreloadApi): PreloadApi {
+  return new Proxy({} as PreloadApi, {
+    get(_, domain) {
+      return new Proxy({}, {
+        get(__, name) {
+          const target = Reflect.get(inner, domain) as Record<PropertyKey, unknown>
+          const f = Reflect.get(target, name) as unknown
+          if (typeof f !== 'function') return f
+          if (domain === 'sync' && name === 'onDone') {
+            return (l: (e: SyncDoneEvent) => void) => f.call(target, (e: SyncDoneEvent) => l(checkDone(e)))
+          }
+          // Subscriptions answer their unsubscribe function at once.
+          if (typeof name === 'string' && name.startsWith('on')) return f.bind(target)
+          const profiles = domain === 'groups' && (name === 'discover' || name === 'lookup')
+          return async (...args: unknown[]) => {
+            const r = (await f.apply(target, args)) as unknown
+            if (profiles) return checkProfiles(r as Result<GroupProfile[]>)
+            return r && typeof r === 'object' && 'ok' in r ? checkResult(r as Result<unknown>) : r
+          }
+        }
+      })
+    }
+  })
+}
+
+export const api: PreloadApi = checked(pick())

@@ -62,6 +62,8 @@ export interface BatchAckerOptions {
   maxMessages?: number
   /** Hears the batches of one write that could not be stored (after their ack went out). */
   onFailed?: (failures: BatchFailure[]) => void
+  /** Hears the batches one write made durable (after their ack went out). */
+  onCommitted?: (events: SyncBatchEvent[]) => void
 }
 
 export class BatchAcker {
@@ -91,6 +93,7 @@ export class BatchAcker {
     // Acks first: the engine is waiting for them.
     for (const a of planAcks(outcome)) this.send(a)
     if (outcome.failed.length) this.opts.onFailed?.(outcome.failed.map((f) => ({ event: f.tag, error: f.error })))
+    if (outcome.committed.length) this.opts.onCommitted?.(outcome.committed)
   }
 
   private send(a: PlannedAck): void {

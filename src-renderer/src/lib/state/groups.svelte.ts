@@ -14,7 +14,8 @@ import { errorMessage } from './workspace.svelte'
 export interface AddByIdResult {
   added: string[]
   already: string[]
-  rejected: { groupId: string; reason: string }[]
+  /** `problem`: why, for the page to word (`reason` is the host's English). */
+  rejected: { groupId: string; reason: string; problem?: AppError }[]
   error?: AppError
 }
 
@@ -73,11 +74,11 @@ class GroupsState {
     if (!res.ok) return { ...out, error: res.error }
     const archivable = res.value.filter((p) => p.archivable)
     for (const p of res.value) {
-      if (!p.archivable) out.rejected.push({ groupId: p.groupId, reason: p.reason ?? p.type })
+      if (!p.archivable) out.rejected.push({ groupId: p.groupId, reason: p.reason ?? p.type, ...(p.problem ? { problem: p.problem } : {}) })
     }
     // An ID the host did not answer for at all is reported too, rather than silently dropped.
     for (const id of ids) {
-      if (!res.value.some((p) => p.groupId === id)) out.rejected.push({ groupId: id, reason: 'no such group' })
+      if (!res.value.some((p) => p.groupId === id)) out.rejected.push({ groupId: id, reason: 'no such group', problem: { code: 'NOT_FOUND', message: 'no such group', params: { groupId: id } } })
     }
     if (archivable.length) {
       const { added, refreshed } = await addGroups(workspaceId, archivable)

@@ -16,6 +16,7 @@ import { getCoverage, recordSyncOutcome, stillSyncing } from '@renderer/lib/db/g
 import type { MessageKey } from '@renderer/lib/i18n/messages'
 import { api } from '@renderer/lib/ipc/api'
 import { BatchAcker, type BatchFailure } from './batch-acks'
+import { carryOver, noneCarried, noteWalked, shownProgress, type Carried } from './sync-progress'
 import { errorMessage, workspace } from './workspace.svelte'
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'failed'
@@ -36,6 +37,9 @@ export interface SyncError {
   groupId?: string
   code?: number | string
   message: string
+  /** The host's params and untranslated detail (AppError), for describeError. */
+  params?: AppError['params']
+  detail?: string
   /** A UI string to show instead of `message` (translated). */
   key?: MessageKey
 }
@@ -57,8 +61,11 @@ class SyncState {
   /** Done events that arrived before sync.start answered with their runId. */
   private early = new Map<string, SyncDoneEvent>()
   private subscribed = false
+  /** Per group key: what earlier runs of this sync did, carried over by Resume. */
+  private carried = new Map<string, Carried>()
   private acker = new BatchAcker((runId, batchIds, error) => api.sync.ack(runId, batchIds, error), {
-    onFailed: (failures) => this.onStoreFailed(failures)
+    onFailed: (failures) => this.onStoreFailed(failures),
+    onCommitted: (events) => this.onCommitted(events)
   })
 
   active = $derived(
@@ -99,7 +106,7 @@ class SyncState {
   }
 
   /** Starts a run for the given group keys of the connected workspace. */
-  async start(gks: string[], opts: { recheck?: boolean } = {}): Promise<void> {
+  async start(gks: string[], opts: { recheck?: boolean; resume?: boolean } = {}): Promise<void> {
     if (this.active) {
       this.errors = [{ message: 'A sync is already running.', key: 'sync.busy' }]
       return
@@ -114,6 +121,15 @@ class SyncState {
       this.errors = [{ message: 'No group here can be synced.', key: 'sync.nothing' }]
       return
     }
+    // Resume carries what the paused runs committed; anything else starts counting afresh.
+    const carried = new Map<string, Carried>()
+    if (opts.resume && ws.id === this.workspaceId) {
+      for (const gk of mine) {
+        carried.set(gk, carryOver(this.carried.get(gk) ?? noneCarried(), this.progress[gk]))
+      }
+    }
+    this.carried = carried
+    const previous = this.progress
     this.workspaceId = ws.id
     this.targets = mine
     this.recheck = !!opts.recheck
@@ -124,18 +140,26 @@ class SyncState {
     this.status = 'starting'
     const progress: Record<string, GroupProgress> = {}
     for (const gk of mine) {
-      progress[gk] = { gk, groupId: groupIdOf(gk), state: 'queued', phase: null, messages: 0, seqsDone: 0, seqsTotal: 0, etaSeconds: null }
+      const done = carried.get(gk)?.done ?? 0
+      const total = done ? Math.max(done, previous[gk]?.seqsTotal ?? 0) : 0
+      const messages = carried.get(gk)?.messages ?? 0
+      progress[gk] = { gk, groupId: groupIdOf(gk), state: 'queued', phase: null, messages, seqsDone: done, seqsTotal: total, etaSeconds: null }
     }
     this.progress = progress
     try {
       // The store's coverage is the resume point: the engine pulls only what is missing.
       const groups: SyncTarget[] = await Promise.all(
-        mine.map(async (gk) => ({ groupId: groupIdOf(gk), coverage: await getCoverage(gk) }))
+        mine.map(async (gk) => {
+          const target: SyncTarget = { groupId: groupIdOf(gk), coverage: await getCoverage(gk) }
+          const rechecked = carried.get(gk)?.walked.ranges
+          if (opts.recheck && rechecked?.length) target.rechecked = rechecked.map(([lo, hi]) => [lo, hi])
+          return target
+        })
       )
       const res = await api.sync.start({ workspaceId: ws.id, groups, ...(opts.recheck ? { recheck: true } : {}) })
       if (!res.ok) {
         this.status = 'failed'
-        this.errors = [{ code: res.error.code, message: res.error.message }]
+        this.errors = [{ ...res.error }]
         return
       }
       this.runId = res.value.runId
@@ -170,7 +194,7 @@ class SyncState {
   async resume(): Promise<void> {
     // Groups deleted or stopped since the pause stay out (a deleted one would be written back).
     const targets = await stillSyncing(this.targets).catch(() => this.targets)
-    await this.start(targets, { recheck: this.recheck })
+    await this.start(targets, { recheck: this.recheck, resume: true })
   }
 
   dismiss(): void {
@@ -225,20 +249,33 @@ class SyncState {
     if (added.length) this.errors = [...this.errors, ...added]
   }
 
+  /** Committed batches: what a resumed run no longer counts (and a resumed recheck skips). */
+  private onCommitted(events: SyncBatchEvent[]): void {
+    for (const e of events) {
+      if (!this.isCurrent(e.runId)) continue
+      const gk = this.gkFor(e.groupId)
+      if (!gk) continue
+      let c = this.carried.get(gk)
+      if (!c) this.carried.set(gk, (c = noneCarried()))
+      noteWalked(c, e.range)
+    }
+  }
+
   private onProgress(e: SyncProgressEvent): void {
     if (!this.isCurrent(e.runId)) return
     const gk = this.gkFor(e.groupId)
     if (!gk) return
     this.requestsPerSecond = e.requestsPerSecond
     const prev = this.progress[gk]
+    const shown = shownProgress(this.carried.get(gk), prev, e)
     this.progress[gk] = {
       gk,
       groupId: e.groupId,
       state: e.phase === 'done' ? 'done' : prev?.state === 'failed' ? 'failed' : 'running',
       phase: e.phase,
-      messages: e.messages,
-      seqsDone: e.seqsDone,
-      seqsTotal: e.seqsTotal,
+      messages: shown.messages,
+      seqsDone: shown.seqsDone,
+      seqsTotal: shown.seqsTotal,
       etaSeconds: e.etaSeconds
     }
     if (this.status === 'starting') this.status = 'running'
@@ -261,7 +298,7 @@ class SyncState {
       } catch (err) {
         console.error('could not record the sync outcome', err)
       }
-      if (g.error && !cancelled) groupErrors.push({ groupId: g.groupId, code: g.error.code, message: g.error.message })
+      if (g.error && !cancelled) groupErrors.push({ groupId: g.groupId, ...g.error })
       if (this.runId === e.runId && this.progress[gk]) {
         const p = this.progress[gk]
         p.state = g.error ? (cancelled ? 'cancelled' : 'failed') : g.complete || e.status === 'done' ? 'done' : 'cancelled'
