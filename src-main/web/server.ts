@@ -335,6 +335,14 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   // ------------------------------------------------------------------------------------------
 
+  /** A top-level GET of the page with this launch's token in the address. */
+  const isTokenNavigation = (req: IncomingMessage, url: URL) =>
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    req.headers['sec-fetch-mode'] === 'navigate' &&
+    req.headers['sec-fetch-dest'] === 'document' &&
+    url.pathname === '/' &&
+    sameSecret(url.searchParams.get('token'), token)
+
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a hostile page that points its own name at 127.0.0.1 still sends that name.
     if (!allowedHosts().has((req.headers.host ?? '').toLowerCase())) {
@@ -344,12 +352,14 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (origin !== undefined && !allowedOrigins().has(origin)) {
       return sendError(res, 403, 'FORBIDDEN', 'Cross-origin requests are refused')
     }
-    // Other ports of 127.0.0.1 are "same-site" but not ours.
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    // Other ports of 127.0.0.1 are "same-site" but not ours. One exception: opening the page itself
+    // with this launch's token, from serve's redirect file (a file:// page, so "cross-site"). It
+    // is what typing the printed address does; without the token no other site can do it.
     const site = req.headers['sec-fetch-site']
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    if (site !== undefined && site !== 'same-origin' && site !== 'none' && !isTokenNavigation(req, url)) {
       return sendError(res, 403, 'FORBIDDEN', 'Cross-site requests are refused')
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
     if (url.pathname === '/api/events') return openEvents(req, res, url)
     if (url.pathname.startsWith('/download/')) return serveDownload(req, res, url)
     if (url.pathname.startsWith('/api/')) {

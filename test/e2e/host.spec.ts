@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { freePort, startProcess, startServe } from './fixtures/processes'
+import { cliPath, freePort, startProcess, startServe } from './fixtures/processes'
 
 /**
  * The browser-mode host as a newcomer meets it: the README's demo, with the same features as
@@ -150,6 +150,25 @@ test('the storage banner says where the archive lives, and asks the browser to k
         await context.close()
       }
     }
+  } finally {
+    await serve.kill()
+  }
+})
+
+test('the file serve opens the browser with forwards to the app', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tim-opener-'))
+  // A stand-in for the browser: records the path it was given.
+  const opener = join(dir, 'opener.sh')
+  writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${dir}/arg.tmp' && mv '${dir}/arg.tmp' '${dir}/arg'\n`)
+  chmodSync(opener, 0o755)
+  const serve = startProcess([cliPath, 'serve', '--port', String(await freePort()), '--config-dir', join(dir, 'cfg')], { BROWSER: opener })
+  try {
+    await serve.waitFor(/running at/)
+    await expect.poll(() => existsSync(join(dir, 'arg'))).toBe(true)
+    const file = readFileSync(join(dir, 'arg'), 'utf8')
+    await page.goto('file://' + file)
+    await expect(page.getByRole('heading', { name: 'Connect to your Tencent Cloud IM app' })).toBeVisible()
+    expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
   } finally {
     await serve.kill()
   }

@@ -249,6 +249,18 @@ describe('the API', () => {
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: base, 'Sec-Fetch-Site': 'same-origin' }, body: '{"args":[]}' })).status).toBe(200)
   })
 
+  test("opens the page from serve's redirect file (a cross-site navigation) only with the token", async () => {
+    const nav = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' }
+    expect((await raw(`/?token=${server.token}`, { headers: nav })).status).toBe(200)
+    expect((await raw('/?token=wrong-token-wrong-token', { headers: nav })).status).toBe(403)
+    expect((await raw('/', { headers: { ...nav, Cookie: await pageCookie() } })).status).toBe(403)
+    // Not a navigation (a script, a frame), or not the page: refused as before.
+    expect((await raw(`/?token=${server.token}`, { headers: { ...nav, 'Sec-Fetch-Dest': 'iframe' } })).status).toBe(403)
+    expect((await raw(`/?token=${server.token}`, { headers: { ...nav, 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' } })).status).toBe(403)
+    expect((await raw(`/assets/index-abc123.js?token=${server.token}`, { headers: { ...nav, Cookie: await pageCookie() } })).status).toBe(403)
+    expect((await raw(`/api/events?token=${server.token}`, { headers: nav })).status).toBe(403)
+  })
+
   test('refuses bodies over 1 MB (413), non-JSON (415/400) and malformed payloads', async () => {
     const auth = { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }
     const big = JSON.stringify({ args: [['x'.repeat(1024 * 1024)]] })
