@@ -88,18 +88,19 @@ function sameSecret(a: string | undefined | null, b: string): boolean {
 }
 
 /**
- * Shown for / without this launch's token: most often a tab or bookmark from an earlier launch (a
- * restart makes a new token). Worded for `tim-archive serve` and `npm run demo` alike.
+ * Shown for / without this launch's token: `stale` when it has another one, a tab or bookmark from
+ * an earlier launch (a restart makes a new token). Worded for `tim-archive serve` and `npm run demo`
+ * alike.
  */
-const forbiddenPage = `<!doctype html>
+const forbiddenPage = (stale: boolean) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TIM Archive</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
-<h1>This address belongs to an earlier launch of TIM Archive</h1>
+<h1>${stale ? 'This address belongs to an earlier launch of TIM Archive' : 'Open TIM Archive from its own address'}</h1>
 <p>Each launch has its own access token. Open the address printed in the terminal where TIM Archive
 runs: it looks like <code>http://127.0.0.1:5180/?token=…</code>.</p>
 <p>Your archive is safe: it is kept in this browser, for that address.</p>
 <hr>
-<h1 lang="zh-CN">此地址属于 TIM Archive 之前的一次启动</h1>
+<h1 lang="zh-CN">${stale ? '此地址属于 TIM Archive 之前的一次启动' : '请通过 TIM Archive 自己的地址打开'}</h1>
 <p lang="zh-CN">每次启动都有自己的访问令牌。请打开运行 TIM Archive 的终端中输出的地址（形如
 <code>http://127.0.0.1:5180/?token=…</code>）。</p>
 <p lang="zh-CN">您的归档是安全的：它保存在此浏览器中，对应该地址。</p>
@@ -286,7 +287,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     // every API call would fail.
     const staleToken = !fromQuery && url.searchParams.has('token')
     if (staleToken || (!fromQuery && !hasPageCookie(req))) {
-      return send(res, 403, forbiddenPage, { 'Content-Type': 'text/html; charset=utf-8' })
+      return send(res, 403, forbiddenPage(staleToken), { 'Content-Type': 'text/html; charset=utf-8' })
     }
     const html = await readFile(resolve(root, 'index.html'), 'utf8')
     const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' }

@@ -152,7 +152,7 @@ describe('the page', () => {
     expect(r.status).toBe(403)
     // Not only for `serve`: the demo runs the same server.
     expect(r.body).toContain('printed in the terminal')
-    expect(r.body).toContain('earlier launch')
+    expect(r.body).toContain('Open TIM Archive from its own address')
     expect(r.body).toContain('archive is safe')
     expect(r.body).toContain('归档是安全的')
     expect(r.body).not.toContain('id="app"')
