@@ -165,14 +165,21 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   }
 }
 
-/** Resolves on SIGINT, SIGTERM or the abort of `signal`, whichever comes first. */
-export function untilStopped(signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((done) => {
+/**
+ * Resolves on SIGINT, SIGTERM or the abort of `signal`, whichever comes first. Call it before
+ * anything needs cleaning up: a signal with no listener kills the process without its exit handlers.
+ */
+export function untilStopped(signal?: AbortSignal): Promise<void> & { cancel(): void } {
+  let cancel = () => {}
+  const stopped = new Promise<void>((done) => {
     const stop = () => {
+      cancel()
+      done()
+    }
+    cancel = () => {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
       signal?.removeEventListener('abort', stop)
-      done()
     }
     if (signal) {
       if (signal.aborted) return stop()
@@ -181,6 +188,7 @@ export function untilStopped(signal?: AbortSignal): Promise<void> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+  return Object.assign(stopped, { cancel: () => cancel() })
 }
 
 export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: ServeHooks = {}): Promise<number> {
@@ -209,10 +217,12 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: Se
     return 1
   }
 
+  const stopped = untilStopped(hooks.signal)
   let host: BrowserHost
   try {
     host = await startBrowserHost({ configDir, port, rendererDir })
   } catch (e) {
+    stopped.cancel()
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`tim-archive: port ${port} on 127.0.0.1 is already in use. Pass --port N to use another one (--port 0 picks a free port).\n`)
       return 1
@@ -226,7 +236,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: Se
   hooks.onListening?.(host.server.url)
   host.open(env)
 
-  await untilStopped(hooks.signal)
+  await stopped
   await host.close()
   return 0
 }

@@ -52,6 +52,8 @@ async function main(): Promise<number> {
     return 1
   }
 
+  // From here on, Ctrl+C and SIGTERM stop the demo cleanly (the host removes its temp folder).
+  const stopped = untilStopped()
   const sim = new Simulator({ apps: [demoApp()], port: Number(values['sim-port']), latencyMs: Number(values.latency) })
   const { url: simUrl } = await sim.start()
   process.stdout.write(`Simulator of the Tencent IM REST API: ${simUrl} (SDKAppID ${demoCredentials.sdkAppId}, admin ${demoCredentials.identifier})\n`)
@@ -59,13 +61,12 @@ async function main(): Promise<number> {
   const demoConnect = { sdkAppId: demoCredentials.sdkAppId, identifier: demoCredentials.identifier, secretKey: demoCredentials.secretKey, region: 'custom', endpoint: simUrl }
 
   if (electron) {
-    const stop = untilStopped()
     const child = spawn(electron, [join(__dirname, 'index.js')], {
       stdio: 'inherit',
       // Demo only: the public demo key, so the window starts connected to the simulator.
       env: { ...process.env, TIM_ARCHIVE_DEMO_CONNECT: JSON.stringify(demoConnect) }
     })
-    await Promise.race([stop, new Promise((r) => child.once('exit', r))])
+    await Promise.race([stopped, new Promise((r) => child.once('exit', r))])
     child.kill()
   } else {
     // The same host as tim-archive serve (exports, downloads, cleanup), with its own config folder.
@@ -75,6 +76,7 @@ async function main(): Promise<number> {
       rendererDir: join(__dirname, '../renderer'),
       connect: demoConnect
     }).catch(async (e: unknown) => {
+      stopped.cancel()
       await sim.stop()
       throw e
     })
@@ -82,9 +84,10 @@ async function main(): Promise<number> {
     process.stdout.write('Open it, pick "Discover groups", add the demo groups and press "Sync all". Ctrl+C stops the demo.\n')
     if (host.server.port !== defaultPort) process.stdout.write(`The browser keeps the archive per address: this port (${host.server.port}) has its own.\n`)
     host.open(process.env)
-    await untilStopped()
+    await stopped
     await host.close()
   }
+  stopped.cancel()
   await sim.stop()
   return 0
 }

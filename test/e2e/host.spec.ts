@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -54,6 +54,8 @@ test('the demo (npm run demo -- --web) exports a group to a file, as serve does'
     await context.close()
     await demo.kill('SIGINT')
   }
+  // Stopped with Ctrl+C, the demo leaves only its config folder in the temp folder.
+  expect(readdirSync(tmp).filter((f) => f.startsWith('tim-archive-'))).toEqual(['tim-archive-demo'])
 })
 
 test('a tab from an earlier launch says so, and that the archive is safe', async ({ browser }) => {
