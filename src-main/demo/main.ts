@@ -12,23 +12,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { AppService } from '../services/app-service'
-import { FileSecretStore } from '../services/secret-store'
+import { defaultPort, startBrowserHost, untilStopped } from '../cli/serve'
 import { Simulator } from '../sim/server'
-import { demoApp, demoCredentials } from '../sim/seed'
-import { startWebServer } from '../web/server'
-
-function openBrowser(url: string): void {
-  if (process.env.BROWSER?.trim() === 'none') return
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]]
-  try {
-    const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' })
-    child.on('error', () => undefined)
-    child.unref()
-  } catch {
-    // The printed address is enough.
-  }
-}
+import { cliEnvLine, demoApp, demoCredentials } from '../sim/seed'
 
 /**
  * The Electron binary, or null where none is installed (its download comes from GitHub). Looked
@@ -66,15 +52,13 @@ async function main(): Promise<number> {
     return 1
   }
 
+  // From here on, Ctrl+C and SIGTERM stop the demo cleanly (the host removes its temp folder).
+  const stopped = untilStopped()
   const sim = new Simulator({ apps: [demoApp()], port: Number(values['sim-port']), latencyMs: Number(values.latency) })
   const { url: simUrl } = await sim.start()
   process.stdout.write(`Simulator of the Tencent IM REST API: ${simUrl} (SDKAppID ${demoCredentials.sdkAppId}, admin ${demoCredentials.identifier})\n`)
+  process.stdout.write(`To try the tim-archive CLI against it (e.g. tim-archive pull), paste into another shell:\n${cliEnvLine(simUrl)}\n`)
   const demoConnect = { sdkAppId: demoCredentials.sdkAppId, identifier: demoCredentials.identifier, secretKey: demoCredentials.secretKey, region: 'custom', endpoint: simUrl }
-
-  const stop = new Promise<void>((done) => {
-    process.once('SIGINT', () => done())
-    process.once('SIGTERM', () => done())
-  })
 
   if (electron) {
     const child = spawn(electron, [join(__dirname, 'index.js')], {
@@ -82,26 +66,28 @@ async function main(): Promise<number> {
       // Demo only: the public demo key, so the window starts connected to the simulator.
       env: { ...process.env, TIM_ARCHIVE_DEMO_CONNECT: JSON.stringify(demoConnect) }
     })
-    await Promise.race([stop, new Promise((r) => child.once('exit', r))])
+    await Promise.race([stopped, new Promise((r) => child.once('exit', r))])
     child.kill()
   } else {
-    const configDir = join(tmpdir(), 'tim-archive-demo')
-    const service = new AppService({
-      secretStore: new FileSecretStore(configDir),
-      configDir,
-      shell: 'web',
-      version: (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version,
-      locale: Intl.DateTimeFormat().resolvedOptions().locale
+    // The same host as tim-archive serve (exports, downloads, cleanup), with its own config folder.
+    const host = await startBrowserHost({
+      configDir: join(tmpdir(), 'tim-archive-demo'),
+      port: Number(values.port),
+      rendererDir: join(__dirname, '../renderer'),
+      connect: demoConnect
+    }).catch(async (e: unknown) => {
+      stopped.cancel()
+      await sim.stop()
+      throw e
     })
-    const connected = await service.workspace.connect(demoConnect)
-    if (!connected.ok) throw new Error(`Could not connect to the simulator: ${connected.error.message}`)
-    const server = await startWebServer({ service, port: Number(values.port), rendererDir: join(__dirname, '../renderer') })
-    process.stdout.write(`TIM Archive is running at ${server.url}\n`)
-    process.stdout.write('Open it, pick "Discover groups", add the demo groups and press Sync. Ctrl+C stops the demo.\n')
-    openBrowser(server.url)
-    await stop
-    await server.close()
+    process.stdout.write(`TIM Archive is running at ${host.server.url}\n`)
+    process.stdout.write('Open it, pick "Discover groups", add the demo groups and press "Sync all". Ctrl+C stops the demo.\n')
+    if (host.server.port !== defaultPort) process.stdout.write(`The browser keeps the archive per address: this port (${host.server.port}) has its own.\n`)
+    host.open(process.env)
+    await stopped
+    await host.close()
   }
+  stopped.cancel()
   await sim.stop()
   return 0
 }

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { allFaultKinds, Simulator, type FaultKind, type SimOptions } from './server'
-import { demoApp, demoCredentials, demoGroupIds } from './seed'
+import { cliEnvLine, demoApp, demoCredentials, demoGroupIds } from './seed'
 
 const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [--fault-kinds a,b] [--rate N] [--bench-messages N]
   --port N             TCP port on 127.0.0.1 (default 5080; 0 = any free port)
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   }
   console.log('')
   console.log('Paste into your shell:')
-  console.log(`export TIM_ENDPOINT=${url} TIM_SDKAPPID=${c.sdkAppId} TIM_IDENTIFIER=${c.identifier} TIM_SECRET_KEY=${c.secretKey}`)
+  console.log(cliEnvLine(url))
   console.log('')
   console.log('Ctrl-C to stop.')
 

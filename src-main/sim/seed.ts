@@ -16,6 +16,12 @@ export const demoCredentials = {
   identifier: 'administrator'
 } as const
 
+/** The shell line that points the tim-archive CLI at a simulator of the demo app (npm run sim, npm run demo). */
+export function cliEnvLine(endpoint: string): string {
+  const c = demoCredentials
+  return `export TIM_ENDPOINT=${endpoint} TIM_SDKAPPID=${c.sdkAppId} TIM_IDENTIFIER=${c.identifier} TIM_SECRET_KEY=${c.secretKey}`
+}
+
 /** Group IDs of the demo app. */
 export const demoGroupIds = {
   team: '@TGS#1DEMOTEAM',

@@ -1,8 +1,8 @@
 /**
  * Browser mode: the same contract as the Electron shell, over loopback HTTP + Server-Sent Events.
  *
- *   GET  /?token=T            the built renderer (403 without the token)
- *   GET  /assets/…            its static files
+ *   GET  /?token=T            the built renderer (403 without the token); sets the page cookie
+ *   GET  /assets/…            its static files (403 without the page cookie)
  *   POST /api/<channel>       { args: [...] } → { result }   (Authorization: Bearer T)
  *   GET  /api/events?token=T  sync:batch / sync:progress / sync:done as SSE events
  *
@@ -87,14 +87,23 @@ function sameSecret(a: string | undefined | null, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b))
 }
 
-const forbiddenPage = `<!doctype html>
+/**
+ * Shown for / without this launch's token: `stale` when it has another one, a tab or bookmark from
+ * an earlier launch (a restart makes a new token). Worded for `tim-archive serve` and `npm run demo`
+ * alike.
+ */
+const forbiddenPage = (stale: boolean) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TIM Archive</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
-<h1>Open TIM Archive from its own link</h1>
-<p>This page needs the access token of the running server. Use the address that
-<code>tim-archive serve</code> printed in your terminal: it looks like
-<code>http://127.0.0.1:5180/?token=…</code>.</p>
-<p>打开 <code>tim-archive serve</code> 在终端中输出的完整地址（含 <code>?token=</code>）。</p>
+<h1>${stale ? 'This address belongs to an earlier launch of TIM Archive' : 'Open TIM Archive from its own address'}</h1>
+<p>Each launch has its own access token. Open the address printed in the terminal where TIM Archive
+runs: it looks like <code>http://127.0.0.1:5180/?token=…</code>.</p>
+<p>Your archive is safe: it is kept in this browser, for that address.</p>
+<hr>
+<h1 lang="zh-CN">${stale ? '此地址属于 TIM Archive 之前的一次启动' : '请通过 TIM Archive 自己的地址打开'}</h1>
+<p lang="zh-CN">每次启动都有自己的访问令牌。请打开运行 TIM Archive 的终端中输出的地址（形如
+<code>http://127.0.0.1:5180/?token=…</code>）。</p>
+<p lang="zh-CN">您的归档是安全的：它保存在此浏览器中，对应该地址。</p>
 </body></html>
 `
 
@@ -268,11 +277,17 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   // ------------------------------------------------------------------------------------------
   // Static files
 
+  /** The page cookie: set with the page, sent by the browser with everything the page loads. */
+  const hasPageCookie = (req: IncomingMessage) => sameSecret(readCookie(req.headers.cookie, pageCookieName()), pageCookieValue)
+
   const serveIndex = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const fromQuery = sameSecret(url.searchParams.get('token'), token)
-    const cookie = readCookie(req.headers.cookie, pageCookieName())
-    if (!fromQuery && !sameSecret(cookie, pageCookieValue)) {
-      return send(res, 403, forbiddenPage, { 'Content-Type': 'text/html; charset=utf-8' })
+    // A token that is not this launch's is an old address (a restart makes a new token), even
+    // where this launch's cookie would open the page: the page would keep the old token and
+    // every API call would fail.
+    const staleToken = !fromQuery && url.searchParams.has('token')
+    if (staleToken || (!fromQuery && !hasPageCookie(req))) {
+      return send(res, 403, forbiddenPage(staleToken), { 'Content-Type': 'text/html; charset=utf-8' })
     }
     const html = await readFile(resolve(root, 'index.html'), 'utf8')
     const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' }
@@ -285,6 +300,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'METHOD', 'Use GET', { Allow: 'GET, HEAD' })
     if (url.pathname === '/' || url.pathname === '/index.html') return serveIndex(req, res, url)
+    // Everything else is what the page loads (its scripts, styles, fonts), with the page cookie the
+    // page came with: nothing is served to whoever merely knows the port. The only page is
+    // index.html: the benchmark pages built next to it (bench-*.html) belong to npm run bench:*,
+    // which serve out/renderer themselves (src-main/bench/bench-page.ts).
+    if (!hasPageCookie(req)) return sendError(res, 403, 'FORBIDDEN', 'Open TIM Archive from the address printed in the terminal')
+    if (/\.html?$/i.test(url.pathname)) return sendError(res, 404, 'NOT_FOUND', 'Not found')
     let rel: string
     try {
       rel = decodeURIComponent(url.pathname)
@@ -306,13 +327,22 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     const data = await readFile(real)
     const type = contentTypes[extname(real).toLowerCase()] ?? 'application/octet-stream'
-    // Vite names assets by content hash: they never change under the same name.
-    const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+    // Vite names assets by content hash: they never change under the same name. Private: they
+    // were served to the page's cookie only.
+    const cache = rel.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-cache'
     res.writeHead(200, { ...securityHeaders, 'Content-Type': type, 'Cache-Control': cache, 'Content-Length': data.length })
     res.end(req.method === 'HEAD' ? undefined : data)
   }
 
   // ------------------------------------------------------------------------------------------
+
+  /** A top-level GET of the page with this launch's token in the address. */
+  const isTokenNavigation = (req: IncomingMessage, url: URL) =>
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    req.headers['sec-fetch-mode'] === 'navigate' &&
+    req.headers['sec-fetch-dest'] === 'document' &&
+    url.pathname === '/' &&
+    sameSecret(url.searchParams.get('token'), token)
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a hostile page that points its own name at 127.0.0.1 still sends that name.
@@ -323,12 +353,14 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (origin !== undefined && !allowedOrigins().has(origin)) {
       return sendError(res, 403, 'FORBIDDEN', 'Cross-origin requests are refused')
     }
-    // Other ports of 127.0.0.1 are "same-site" but not ours.
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    // Other ports of 127.0.0.1 are "same-site" but not ours. One exception: opening the page itself
+    // with this launch's token, from serve's redirect file (a file:// page, so "cross-site"). It
+    // is what typing the printed address does; without the token no other site can do it.
     const site = req.headers['sec-fetch-site']
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    if (site !== undefined && site !== 'same-origin' && site !== 'none' && !isTokenNavigation(req, url)) {
       return sendError(res, 403, 'FORBIDDEN', 'Cross-site requests are refused')
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
     if (url.pathname === '/api/events') return openEvents(req, res, url)
     if (url.pathname.startsWith('/download/')) return serveDownload(req, res, url)
     if (url.pathname.startsWith('/api/')) {

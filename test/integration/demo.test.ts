@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 
 const demo = resolve(__dirname, '../../out/main/demo.js')
+const cli = resolve(__dirname, '../../out/main/cli.js')
 let child: ReturnType<typeof spawn> | undefined
 
 afterAll(() => {
@@ -55,4 +57,23 @@ it('npm run demo -- --web starts the simulator and the app, already connected wi
   const groups = (await call('groups:lookup', ['@TGS#1DEMOTEAM'])) as { ok: boolean; value: { groupId: string; archivable: boolean }[] }
   expect(groups.ok).toBe(true)
   expect(groups.value[0]).toMatchObject({ groupId: '@TGS#1DEMOTEAM', archivable: true })
+
+  // The demo prints the shell line for the CLI, and tim-archive pull works with it.
+  const line = /^export (TIM_\S+=\S+(?: TIM_\S+=\S+)*)$/m.exec(out)
+  expect(line, out).not.toBeNull()
+  const env = Object.fromEntries(line![1]!.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+  expect(env.TIM_ENDPOINT).toBe(`http://127.0.0.1:${simPort}`)
+  const dir = mkdtempSync(join(tmpdir(), 'tim-demo-cli-'))
+  try {
+    const r = spawnSync(process.execPath, [cli, 'pull', '--group', '@TGS#1DEMOTEAM', '--out', join(dir, 'team.jsonl')], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      encoding: 'utf8'
+    })
+    expect(r.status, r.stderr).toBe(0)
+    expect(readFileSync(join(dir, 'team.jsonl'), 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  // The hint names the button as the app does.
+  expect(out).toContain('"Sync all"')
 })

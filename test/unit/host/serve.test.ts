@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { defaultConfigDir, runServe } from '../../../src-main/cli/serve'
+import { defaultConfigDir, redirectPage, runServe } from '../../../src-main/cli/serve'
 import { tempDir } from './helpers'
 
 let dir: { path: string; remove: () => Promise<void> }
@@ -68,4 +68,11 @@ test('the config directory follows TIM_ARCHIVE_CONFIG_DIR, then XDG_CONFIG_HOME'
   expect(defaultConfigDir({ TIM_ARCHIVE_CONFIG_DIR: '/x/y' })).toBe('/x/y')
   expect(defaultConfigDir({ XDG_CONFIG_HOME: '/cfg' })).toBe('/cfg/tim-archive')
   expect(defaultConfigDir({})).toMatch(/\.config\/tim-archive$/)
+})
+
+test('the redirect page the browser is opened with holds the address as escaped text only', () => {
+  const html = redirectPage('http://127.0.0.1:5180/?token=a&b="><script>x</script>\'')
+  expect(html).toContain('content="0;url=http://127.0.0.1:5180/?token=a&amp;b=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&#39;"')
+  expect(html).not.toMatch(/<script/i)
+  expect(html).toContain('<meta name="referrer" content="no-referrer">')
 })

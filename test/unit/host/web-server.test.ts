@@ -30,6 +30,10 @@ beforeAll(async () => {
   await mkdir(join(rendererDir, 'assets'), { recursive: true })
   await writeFile(join(rendererDir, 'index.html'), INDEX)
   await writeFile(join(rendererDir, 'assets', 'index-abc123.js'), 'console.log("app")\n')
+  // Built next to the app for npm run bench:search / bench:charts, which serve them their own way.
+  await writeFile(join(rendererDir, 'bench-search.html'), '<!doctype html><title>bench</title>')
+  await writeFile(join(rendererDir, 'assets', 'bench-search-def456.js'), 'console.log("bench")\n')
+  await writeFile(join(rendererDir, 'notes.txt'), 'not part of the page')
   // Outside the served directory: must never be reachable.
   await writeFile(join(dir.path, 'outside.txt'), 'TOP SECRET OUTSIDE')
   await mkdir(join(dir.path, 'config'))
@@ -64,6 +68,12 @@ function raw(
     req.on('error', reject)
     req.end(opts.body)
   })
+}
+
+/** The page cookie a browser gets with the page. */
+async function pageCookie(): Promise<string> {
+  const r = await raw(`/?token=${server.token}`)
+  return String(r.headers['set-cookie']?.[0]).split(';')[0]!
 }
 
 async function api<T>(channel: string, args: unknown[], token = server.token): Promise<{ status: number; body: { result?: T; error?: { code: string; message: string } } }> {
@@ -140,10 +150,22 @@ describe('the page', () => {
   test('without the token, / is a 403 page that says where to find the address', async () => {
     const r = await raw('/')
     expect(r.status).toBe(403)
-    expect(r.body).toContain('tim-archive serve')
+    // Not only for `serve`: the demo runs the same server.
+    expect(r.body).toContain('printed in the terminal')
+    expect(r.body).toContain('Open TIM Archive from its own address')
+    expect(r.body).toContain('archive is safe')
+    expect(r.body).toContain('归档是安全的')
     expect(r.body).not.toContain('id="app"')
     expect((await raw('/?token=wrong')).status).toBe(403)
     expect((await raw('/index.html')).status).toBe(403)
+  })
+
+  test("an earlier launch's address is refused even where this launch's page cookie is set", async () => {
+    const cookie = await pageCookie()
+    expect((await raw('/', { headers: { Cookie: cookie } })).status).toBe(200)
+    const old = await raw('/?token=an-earlier-launchs-token', { headers: { Cookie: cookie } })
+    expect(old.status).toBe(403)
+    expect(old.body).toContain('earlier launch')
   })
 
   test('with the token, / serves the renderer with CSP, nosniff and no-referrer', async () => {
@@ -165,17 +187,34 @@ describe('the page', () => {
     expect(viaCookie.status).toBe(401)
   })
 
-  test('assets are served; paths outside the renderer are not', async () => {
-    const js = await raw('/assets/index-abc123.js')
+  test('assets are served to the page; paths outside the renderer are not', async () => {
+    const Cookie = await pageCookie()
+    const js = await raw('/assets/index-abc123.js', { headers: { Cookie } })
     expect(js.status).toBe(200)
     expect(js.headers['content-type']).toMatch(/^text\/javascript/)
     expect(js.headers['x-content-type-options']).toBe('nosniff')
     for (const p of ['/../outside.txt', '/assets/../../outside.txt', '/assets/..%2f..%2foutside.txt', '/%2e%2e/outside.txt', '/..%5coutside.txt', '/assets/%00x', '/nope.js']) {
-      const r = await raw(p)
+      const r = await raw(p, { headers: { Cookie } })
       expect(r.status, p).toBe(404)
       expect(r.body, p).not.toContain('TOP SECRET')
     }
     expect((await raw('/assets/index-abc123.js', { method: 'POST' })).status).toBe(405)
+  })
+
+  test('static files need the page: no benchmark pages, nothing without the token, the app still loads', async () => {
+    // Without the token (or the page cookie it sets) nothing is served: not the app's own
+    // scripts, not the benchmark pages, not a file the page never references.
+    for (const p of ['/bench-search.html', '/assets/bench-search-def456.js', '/assets/index-abc123.js', '/notes.txt']) {
+      const r = await raw(p)
+      expect([403, 404], p).toContain(r.status)
+      expect(r.body, p).not.toMatch(/bench|console\.log|not part of the page/)
+    }
+    // With it, the app loads; the benchmark pages are still not served (they belong to npm run bench:*).
+    const cookie = await pageCookie()
+    expect((await raw(`/?token=${server.token}`)).body).toBe(INDEX)
+    expect((await raw('/assets/index-abc123.js', { headers: { Cookie: cookie } })).status).toBe(200)
+    expect((await raw('/bench-search.html', { headers: { Cookie: cookie } })).status).toBe(404)
+    expect((await raw('/bench-charts.html', { headers: { Cookie: cookie } })).status).toBe(404)
   })
 })
 
@@ -208,6 +247,18 @@ describe('the API', () => {
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: 'http://127.0.0.1:1' }, body: '{"args":[]}' })).status).toBe(403)
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, 'Sec-Fetch-Site': 'same-site' }, body: '{"args":[]}' })).status).toBe(403)
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: base, 'Sec-Fetch-Site': 'same-origin' }, body: '{"args":[]}' })).status).toBe(200)
+  })
+
+  test("opens the page from serve's redirect file (a cross-site navigation) only with the token", async () => {
+    const nav = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' }
+    expect((await raw(`/?token=${server.token}`, { headers: nav })).status).toBe(200)
+    expect((await raw('/?token=wrong-token-wrong-token', { headers: nav })).status).toBe(403)
+    expect((await raw('/', { headers: { ...nav, Cookie: await pageCookie() } })).status).toBe(403)
+    // Not a navigation (a script, a frame), or not the page: refused as before.
+    expect((await raw(`/?token=${server.token}`, { headers: { ...nav, 'Sec-Fetch-Dest': 'iframe' } })).status).toBe(403)
+    expect((await raw(`/?token=${server.token}`, { headers: { ...nav, 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' } })).status).toBe(403)
+    expect((await raw(`/assets/index-abc123.js?token=${server.token}`, { headers: { ...nav, Cookie: await pageCookie() } })).status).toBe(403)
+    expect((await raw(`/api/events?token=${server.token}`, { headers: nav })).status).toBe(403)
   })
 
   test('refuses bodies over 1 MB (413), non-JSON (415/400) and malformed payloads', async () => {

@@ -7,6 +7,7 @@
 import { chartsEn, chartsZh } from './chart-messages'
 import { errorsEn, errorsZh } from './error-messages'
 import { exportEn, exportZh } from './export-messages'
+import { hostEn, hostZh } from './host-messages'
 import { searchEn, searchZh } from './search-messages'
 import { shipEn, shipZh } from './ship-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
@@ -201,8 +202,6 @@ const appEn = {
   'storage.full':
     'The archive could not be written: the disk or browser storage is full. Free some space, then sync again. Nothing from this batch was saved.',
   'storage.failed': 'The archive could not be written: {message}. Nothing from this batch was saved.',
-  'storage.notPersistent':
-    'The browser may clear this archive when space runs low. Allow persistent storage for this site to keep it safe.',
 
   'time.justNow': 'just now',
   'time.seconds': '{count} s',
@@ -396,7 +395,6 @@ const appZh: Record<AppMessageKey, string> = {
 
   'storage.full': '无法写入归档：磁盘或浏览器存储空间已满。请释放空间后重新同步。此批次未保存任何内容。',
   'storage.failed': '无法写入归档：{message}。此批次未保存任何内容。',
-  'storage.notPersistent': '浏览器可能在空间不足时清除此归档。请为本站点允许持久化存储。',
 
   'time.justNow': '刚刚',
   'time.seconds': '{count} 秒',
@@ -405,8 +403,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh, ...errorsZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn, ...hostEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh, ...errorsZh, ...hostZh }
 
 export type MessageKey = keyof typeof en
 

@@ -25,6 +25,37 @@ export class HostUnavailableError extends Error {
   override name = 'HostUnavailableError'
 }
 
+/**
+ * Browser mode: the server refused this tab's token, or the tab has none. Each launch of the server
+ * makes a new token, so this is a tab (or its reload) from an earlier launch; the page is still
+ * served because the browser holds the newer launch's page cookie. The archive itself is in this
+ * browser, untouched: the tab only needs the address printed in the terminal.
+ */
+export class StaleLaunchError extends HostUnavailableError {
+  override name = 'StaleLaunchError'
+  constructor(readonly reason: 'refused' | 'missing') {
+    super(reason === 'missing' ? 'This page has no access token.' : 'The access token of this tab was refused.')
+  }
+}
+
+let staleReason: StaleLaunchError['reason'] | null = null
+const staleListeners = new Set<(reason: StaleLaunchError['reason']) => void>()
+
+/** Calls `listener` once this tab is known to belong to an earlier launch (at once if it is). */
+export function onStaleLaunch(listener: (reason: StaleLaunchError['reason']) => void): () => void {
+  if (staleReason) listener(staleReason)
+  staleListeners.add(listener)
+  return () => staleListeners.delete(listener)
+}
+
+function staleLaunch(reason: StaleLaunchError['reason']): StaleLaunchError {
+  if (!staleReason) {
+    staleReason = reason
+    for (const l of staleListeners) l(reason)
+  }
+  return new StaleLaunchError(reason)
+}
+
 function takeToken(): string | null {
   const url = new URL(location.href)
   const fromUrl = url.searchParams.get('token')
@@ -49,11 +80,9 @@ type EventChannel = typeof channels.syncBatch | typeof channels.syncProgress | t
 
 function createWebApi(): PreloadApi {
   const token = takeToken()
-  const noToken =
-    'This page has no access token. Open the address that `tim-archive serve` printed (it ends with ?token=…).'
 
   async function call<T>(channel: string, ...args: unknown[]): Promise<T> {
-    if (!token) throw new HostUnavailableError(noToken)
+    if (!token) throw staleLaunch('missing')
     let res: Response
     try {
       res = await fetch(`/api/${channel}`, {
@@ -63,14 +92,12 @@ function createWebApi(): PreloadApi {
       })
     } catch (e) {
       throw new HostUnavailableError(
-        `The tim-archive server does not answer (${(e as Error).message}). Is \`tim-archive serve\` still running?`
+        `The TIM Archive server does not answer (${(e as Error).message}). Is it still running in its terminal?`
       )
     }
-    if (res.status === 401 || res.status === 403) {
-      throw new HostUnavailableError(
-        'The access token was refused. Open the address that `tim-archive serve` printed most recently.'
-      )
-    }
+    // The server refuses a wrong token with 401, and a page or request it does not recognize with
+    // 403: either way this tab's token is not the running launch's.
+    if (res.status === 401 || res.status === 403) throw staleLaunch('refused')
     if (!res.ok) {
       const text = await res.text().catch(() => '')
       throw new Error(`The server answered HTTP ${res.status} to ${channel}${text ? `: ${text.slice(0, 300)}` : ''}`)
@@ -93,6 +120,11 @@ function createWebApi(): PreloadApi {
     if (!source && token) {
       // EventSource cannot send headers: the token goes in the query (loopback only).
       source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
+      // A refused reconnect (the server was restarted: a new token) closes the stream for good and
+      // says nothing about why; one call tells a restart (401) from a stopped server.
+      source.addEventListener('error', () => {
+        if (source?.readyState === EventSource.CLOSED) void call(channels.appInfo).catch(() => undefined)
+      })
       for (const ch of [channels.syncBatch, channels.syncProgress, channels.syncDone] as const) {
         source.addEventListener(ch, (ev) => {
           let data: unknown
