@@ -233,6 +233,15 @@ export interface PreloadApi {
     /** Drops the export: its temporary file is removed. */
     cancel(exportId: string): Promise<void>
   }
+  link: {
+    /**
+     * Opens a link from a message, after the user confirmed its address, in the system browser or
+     * mail client (Electron: shell.openExternal). http, https and mailto only (shared/links.ts),
+     * checked again in main. Browser mode opens a new tab from the page (noopener, noreferrer) and
+     * never calls the host.
+     */
+    open(url: string): Promise<Result<null>>
+  }
 }
 
 /** The most messages one `export.write` call may carry (and under 1 MB of JSON in browser mode). */
@@ -263,5 +272,6 @@ export const channels = {
   exportStart: 'export:start',
   exportWrite: 'export:write',
   exportFinish: 'export:finish',
-  exportCancel: 'export:cancel'
+  exportCancel: 'export:cancel',
+  linkOpen: 'link:open'
 } as const

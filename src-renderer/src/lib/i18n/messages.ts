@@ -9,6 +9,7 @@ import { exportEn, exportZh } from './export-messages'
 import { searchEn, searchZh } from './search-messages'
 import { shipEn, shipZh } from './ship-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
+import { uiEn, uiZh } from './ui-messages'
 
 const appEn = {
   'app.name': 'TIM Archive',
@@ -363,8 +364,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...uiEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...uiZh }
 
 export type MessageKey = keyof typeof en
 
