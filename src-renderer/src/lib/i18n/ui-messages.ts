@@ -15,11 +15,10 @@ export const uiEn = {
   'link.cancel': 'Cancel',
   'link.failed': 'The link could not be opened: {message}',
 
-  'layout.sidebarHide': 'Hide the group list',
-  'layout.sidebarShow': 'Show the group list',
+  'layout.sidebarToggle': 'Group list',
   'layout.sidebarHint': 'Show or hide the group list ({shortcut})',
-  'header.more': 'More',
-  'header.moreHint': 'More actions for this group',
+  'groups.actions': 'Group actions',
+  'groups.more': 'More',
   'groups.details': 'Details',
 
   // Group types as Tencent Cloud IM names them (Public, Work, Meeting, AVChatRoom, Community).
@@ -58,11 +57,10 @@ export const uiZh: Record<keyof typeof uiEn, string> = {
   'link.cancel': '取消',
   'link.failed': '无法打开链接：{message}',
 
-  'layout.sidebarHide': '隐藏群组列表',
-  'layout.sidebarShow': '显示群组列表',
+  'layout.sidebarToggle': '群组列表',
   'layout.sidebarHint': '显示或隐藏群组列表（{shortcut}）',
-  'header.more': '更多',
-  'header.moreHint': '此群组的更多操作',
+  'groups.actions': '群组操作',
+  'groups.more': '更多',
   'groups.details': '详情',
 
   // 腾讯云 IM 文档中的群组类型名称。
