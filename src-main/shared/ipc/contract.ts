@@ -16,7 +16,9 @@ export interface AppError {
   /**
    * The API ErrorCode when the server answered, else a kind: NETWORK, TIMEOUT, HTTP, BAD_BODY,
    * INVALID, NOT_CONNECTED, BUSY, CANCELLED, INTERNAL, STORE (the renderer acked a batch with an
-   * error), SECRET_STORE (the key could not be saved encrypted, e.g. no keyring).
+   * error), SECRET_STORE (the key could not be saved encrypted, e.g. no keyring), UNSUPPORTED (this
+   * host does not do that: browser mode's host opens no links), OPEN_FAILED (the system could not
+   * open a link).
    */
   code: number | string
   /** A sentence an admin understands, naming the code and its cause. */
