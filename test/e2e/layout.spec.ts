@@ -220,8 +220,8 @@ test('a link in a message opens in a new tab, only after I confirm its address',
   await expect(confirm).toBeHidden()
   expect(popup.url()).toBe(href)
   // The new page cannot reach the archive's page, and was not told where it came from.
-  expect(await popup.evaluate(() => window.opener)).toBeNull()
-  expect(await popup.evaluate(() => document.referrer)).toBe('')
+  expect(await popup.evaluate(() => (globalThis as unknown as { opener: unknown }).opener)).toBeNull()
+  expect(await popup.evaluate(() => (globalThis as unknown as { document: { referrer: string } }).document.referrer)).toBe('')
   expect(offLoopback).toEqual([href.replace(/#.*$/, '')])
   await popup.close()
 })
