@@ -11,7 +11,7 @@ import { channels } from '../shared/ipc/contract'
 import { AppService } from '../services/app-service'
 import { FileSecretStore, SafeStorageSecretStore, type SecretStore } from '../services/secret-store'
 import { contentSecurityPolicy } from '../web/server'
-import { harden } from '../windows/harden'
+import { harden, openExternalLink } from '../windows/harden'
 import { createTray, type AppTray } from './tray'
 
 interface WindowState {
@@ -173,6 +173,8 @@ if (!app.requestSingleInstanceLock()) {
       shell: 'electron',
       version: app.getVersion(),
       locale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+      // A confirmed message link opens in the system browser or mail client, never in the app.
+      openExternal: openExternalLink,
       exports: {
         // The native save dialog (a folder picker for a split export), over the app window.
         chooseDestination: async (suggestedName, folder) => {

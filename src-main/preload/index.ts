@@ -51,6 +51,9 @@ const api: PreloadApi = {
     write: (exportId, messages) => ipcRenderer.invoke(channels.exportWrite, exportId, messages),
     finish: (exportId) => ipcRenderer.invoke(channels.exportFinish, exportId),
     cancel: (exportId) => ipcRenderer.invoke(channels.exportCancel, exportId)
+  },
+  link: {
+    open: (url) => ipcRenderer.invoke(channels.linkOpen, url)
   }
 }
 

@@ -53,6 +53,11 @@ export interface AppServiceOptions {
   progressIntervalMs?: number
   /** Electron: the save dialog; browser mode: where downloads wait (see export-host.ts). */
   exports?: Omit<ExportHostOptions, 'version'>
+  /**
+   * Electron: opens a confirmed message link in the system browser or mail client (windows/harden.ts,
+   * which checks the scheme again). Browser mode has none: its page opens links itself.
+   */
+  openExternal?: (url: string) => Promise<void>
 }
 
 /** Events the service emits, keyed by the contract's channel names. */
@@ -68,7 +73,7 @@ export interface HostEvents {
  * The contract's invoke side, as the service implements it: PreloadApi without the event
  * subscriptions, which each transport wires to `on()` itself. Derived, so the two cannot drift.
  */
-export type HostApi = Pick<PreloadApi, 'workspace' | 'groups' | 'export'> & {
+export type HostApi = Pick<PreloadApi, 'workspace' | 'groups' | 'export' | 'link'> & {
   app: Omit<PreloadApi['app'], 'onCommand'>
   sync: Omit<PreloadApi['sync'], 'onBatch' | 'onProgress' | 'onDone'>
 }
@@ -191,6 +196,7 @@ export class AppService implements HostApi {
   readonly sync: HostApi['sync']
   /** Exports written by the host from chunks the renderer reads from its store (export-host.ts). */
   readonly export: ExportHost
+  readonly link: HostApi['link']
 
   private readonly listeners: { [K in keyof HostEvents]: Set<Listener<K>> } = {
     'sync:batch': new Set(),
@@ -229,6 +235,18 @@ export class AppService implements HostApi {
       ack: async (runId, batchIds, error) => this.ack(runId, batchIds, error)
     }
     this.export = new ExportHost({ version: opts.version, ...opts.exports })
+    this.link = {
+      // The URL was validated by the channel's schema (http, https, mailto only).
+      open: async (url) => {
+        if (!opts.openExternal) return fail('UNSUPPORTED', 'This host opens no links: the page opens them in a new tab')
+        try {
+          await opts.openExternal(url)
+          return { ok: true, value: null }
+        } catch (e) {
+          return fail('OPEN_FAILED', `The link could not be opened: ${(e as Error).message}`)
+        }
+      }
+    }
   }
 
   info(): AppInfo {
@@ -688,5 +706,6 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.exportStart]: (s, [input]) => s.export.start(input),
   [channels.exportWrite]: (s, [id, messages]) => s.export.write(id, messages as ArchivedMessage[]),
   [channels.exportFinish]: (s, [id]) => s.export.finish(id),
-  [channels.exportCancel]: (s, [id]) => s.export.cancel(id)
+  [channels.exportCancel]: (s, [id]) => s.export.cancel(id),
+  [channels.linkOpen]: (s, [url]) => s.link.open(url)
 }

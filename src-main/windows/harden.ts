@@ -1,4 +1,5 @@
 import { shell, type BrowserWindow } from 'electron'
+import { isOpenableUrl } from '../shared/links'
 
 /**
  * Applied to every window (after Signal Desktop's approach):
@@ -27,4 +28,14 @@ export function isHttpUrl(url: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * Opens a message link the user confirmed (the `link:open` channel) in the system browser or mail
+ * client. The page is never trusted: the scheme is checked here again, whatever the schema let
+ * through, so javascript:, file: or a custom protocol handler can never be launched from a message.
+ */
+export async function openExternalLink(url: string): Promise<void> {
+  if (!isOpenableUrl(url)) throw new Error('only http, https and mailto links are opened')
+  await shell.openExternal(url)
 }

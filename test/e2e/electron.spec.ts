@@ -36,7 +36,7 @@ test.describe('Electron shell', () => {
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
       expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
       // The preload may reach only what contextBridge exposes: a narrow api object.
-      expect(await win.evaluate(() => Object.keys((globalThis as unknown as { api: object }).api).sort())).toEqual(['app', 'groups', 'sync', 'workspace'])
+      expect(await win.evaluate(() => Object.keys((globalThis as unknown as { api: object }).api).sort())).toEqual(['app', 'export', 'groups', 'link', 'sync', 'workspace'])
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const w = BrowserWindow.getAllWindows()[0]!
         // Not in the public typings; present at runtime since Electron 9.

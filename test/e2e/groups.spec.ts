@@ -53,6 +53,11 @@ async function shot(name: string) {
 const sidebar = () => page.getByRole('complementary', { name: /^(Groups|群组)$/ })
 const sidebarGroup = (name: string | RegExp) => sidebar().getByRole('button', { name })
 const header = () => page.locator('.group-header')
+/** Stop syncing and Delete live under the header's Details disclosure: open it if it is closed. */
+async function openDetails(): Promise<void> {
+  const details = header().locator('details.more-facts')
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click()
+}
 
 /** The store's group row, read from the page's real IndexedDB (what Sync all did or did not touch). */
 async function storedGroup(groupId: string): Promise<{ lastSyncAt: number | null; syncStopped?: boolean; messages: number } | null> {
@@ -108,8 +113,10 @@ test('I stop syncing a group: Sync all leaves it alone, it stays readable, and I
   await oncall.click()
   const before = await storedGroup(demoGroupIds.custom)
   expect(before?.messages).toBe(25)
+  await openDetails()
   await header().getByRole('button', { name: 'Stop syncing' }).click()
   await expect(oncall).toContainText('Not syncing')
+  await openDetails()
   await expect(header().getByRole('button', { name: 'Resume syncing' })).toBeVisible()
   await expect(header().getByRole('button', { name: 'Sync', exact: true })).toHaveCount(0)
   // Still readable.
@@ -122,8 +129,11 @@ test('I stop syncing a group: Sync all leaves it alone, it stays readable, and I
   await expect.poll(async () => (await storedGroup(demoGroupIds.team))?.lastSyncAt).toBeGreaterThan(team!.lastSyncAt!)
   expect(await storedGroup(demoGroupIds.custom)).toEqual({ ...before, syncStopped: true })
 
+  await openDetails()
+
   await header().getByRole('button', { name: 'Resume syncing' }).click()
   await expect(oncall).not.toContainText('Not syncing')
+  await openDetails()
   await header().getByRole('button', { name: 'Stop syncing' }).click()
   await expect(oncall).toContainText('Not syncing')
 })
@@ -143,6 +153,7 @@ test('I delete a group from the archive by typing its name: it is gone from the 
   await expect(results.filter({ hasText: 'On-call' })).toHaveCount(1)
 
   // Keyboard: Tab to the action and open it with Enter.
+  await openDetails()
   const del = header().getByRole('button', { name: 'Delete from this archive…' })
   await del.focus()
   await page.keyboard.press('Enter')
@@ -191,6 +202,7 @@ test('the Chinese UI says the same (screenshots)', async () => {
   await report.locator('button').filter({ hasText: /关闭/ }).first().click()
   await sidebarGroup(/On-call/).click()
   await expect(sidebarGroup(/On-call/)).toContainText('已停止同步')
+  await openDetails()
   await header().getByRole('button', { name: '从此归档中删除…' }).click()
   const dialog = page.getByRole('dialog')
   await dialog.getByRole('textbox').fill('On-call 值班')

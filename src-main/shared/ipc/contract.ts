@@ -16,7 +16,9 @@ export interface AppError {
   /**
    * The API ErrorCode when the server answered, else a kind: NETWORK, TIMEOUT, HTTP, BAD_BODY,
    * INVALID, NOT_CONNECTED, BUSY, CANCELLED, INTERNAL, STORE (the renderer acked a batch with an
-   * error), SECRET_STORE (the key could not be saved encrypted, e.g. no keyring).
+   * error), SECRET_STORE (the key could not be saved encrypted, e.g. no keyring), UNSUPPORTED (this
+   * host does not do that: browser mode's host opens no links), OPEN_FAILED (the system could not
+   * open a link).
    */
   code: number | string
   /**
@@ -254,6 +256,15 @@ export interface PreloadApi {
     /** Drops the export: its temporary file is removed. */
     cancel(exportId: string): Promise<void>
   }
+  link: {
+    /**
+     * Opens a link from a message, after the user confirmed its address, in the system browser or
+     * mail client (Electron: shell.openExternal). http, https and mailto only (shared/links.ts),
+     * checked again in main. Browser mode opens a new tab from the page (noopener, noreferrer) and
+     * never calls the host.
+     */
+    open(url: string): Promise<Result<null>>
+  }
 }
 
 /** The most messages one `export.write` call may carry (and under 1 MB of JSON in browser mode). */
@@ -284,5 +295,6 @@ export const channels = {
   exportStart: 'export:start',
   exportWrite: 'export:write',
   exportFinish: 'export:finish',
-  exportCancel: 'export:cancel'
+  exportCancel: 'export:cancel',
+  linkOpen: 'link:open'
 } as const

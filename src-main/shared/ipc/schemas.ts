@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot'
 import { regions } from '../regions'
+import { isOpenableUrl, maxLinkChars } from '../links'
 import { channels, maxAckBatchIds, maxAckErrorChars, maxExportChunkMessages } from './contract'
 
 /** uint32 seqs (docs/reference/tencent-im-api.md §1.5): 1 … 4294967295. */
@@ -200,6 +201,13 @@ export const AppStatusSchema = v.strictObject({
   labels: v.strictObject({ syncNow: StatusTextSchema, open: StatusTextSchema, quit: StatusTextSchema })
 })
 
+/** A link the user confirmed: http, https or mailto, as the URL parser serializes it (shared/links.ts). */
+export const LinkUrlSchema = v.pipe(
+  v.string('A link must be a string'),
+  v.maxLength(maxLinkChars, `A link has at most ${maxLinkChars} characters`),
+  v.check(isOpenableUrl, 'Only http, https and mailto links are opened')
+)
+
 /**
  * Argument tuples per invoke channel, exactly as the preload passes them to ipcRenderer.invoke
  * and the web transport sends them as `{ args }`. A trailing optional argument may be absent,
@@ -220,7 +228,8 @@ export const invokeArgs = {
   [channels.exportStart]: v.strictTuple([ExportStartInputSchema]),
   [channels.exportWrite]: v.strictTuple([ExportIdSchema, ExportChunkSchema]),
   [channels.exportFinish]: v.strictTuple([ExportIdSchema]),
-  [channels.exportCancel]: v.strictTuple([ExportIdSchema])
+  [channels.exportCancel]: v.strictTuple([ExportIdSchema]),
+  [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const
 
 export type InvokeChannel = keyof typeof invokeArgs
@@ -234,7 +243,8 @@ export const resultChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>
   channels.syncStart,
   channels.exportStart,
   channels.exportWrite,
-  channels.exportFinish
+  channels.exportFinish,
+  channels.linkOpen
 ])
 
 /** Main → renderer event channels. */

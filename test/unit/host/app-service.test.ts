@@ -420,4 +420,16 @@ describe('invokeChannel (what both transports call)', () => {
     expect(await invokeChannel(service, channels.appInfo, [])).toMatchObject({ shell: 'web' })
     expect(await invokeChannel(service, channels.workspaceCurrent, [])).toBeNull()
   })
+
+  test('link:open hands only a validated http, https or mailto address to the shell', async () => {
+    const opened: string[] = []
+    const { service } = await newService({ shell: 'electron', openExternal: async (u) => void opened.push(u) })
+    expect(await invokeChannel(service, channels.linkOpen, ['https://example.com/a'])).toEqual({ ok: true, value: null })
+    expect(await invokeChannel(service, channels.linkOpen, ['javascript:alert(1)'])).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    expect(await invokeChannel(service, channels.linkOpen, ['file:///etc/passwd'])).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    expect(opened).toEqual(['https://example.com/a'])
+    // Browser mode's page opens links itself: its host opens none.
+    const { service: web } = await newService()
+    expect(await invokeChannel(web, channels.linkOpen, ['https://example.com/a'])).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
+  })
 })

@@ -146,6 +146,17 @@ describe('the other calls', () => {
     expect(valid(channels.appSetStatus, [])).toBe(false)
   })
 
+  test('link:open takes one http, https or mailto address, nothing the page could abuse', () => {
+    expect(valid(channels.linkOpen, ['https://example.com/a?b=1'])).toBe(true)
+    expect(valid(channels.linkOpen, ['mailto:ops@example.com'])).toBe(true)
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://example.com/', 'ms-settings:', 'data:text/html,x', 'https://example.com/\u202E', `https://example.com/${'a'.repeat(9000)}`]) {
+      expect(valid(channels.linkOpen, [url]), url).toBe(false)
+    }
+    expect(valid(channels.linkOpen, [])).toBe(false)
+    expect(valid(channels.linkOpen, [42])).toBe(false)
+    expect(valid(channels.linkOpen, ['https://example.com/', 'extra'])).toBe(false)
+  })
+
   test('cancel takes a run id', () => {
     expect(valid(channels.syncCancel, ['0b6f7d1e-8f3a-4c55-9d2e-1a2b3c4d5e6f'])).toBe(true)
     expect(valid(channels.syncCancel, [])).toBe(false)
@@ -157,7 +168,7 @@ describe('the other calls', () => {
       const isEvent = name === channels.syncBatch || name === channels.syncProgress || name === channels.syncDone || name === channels.appCommand
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(15)
+    expect(Object.keys(invokeArgs)).toHaveLength(16)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

@@ -110,6 +110,8 @@ describe('finding URLs in text', () => {
   })
 
   it('returns text without URLs as one plain part', () => {
+    expect(urls('Write to mailto:ops@example.com.')).toEqual(['mailto:ops@example.com'])
+    expect(urls('mailto: nobody')).toEqual([])
     expect(splitUrls('hello')).toEqual([{ text: 'hello', url: false }])
     expect(splitUrls('')).toEqual([])
   })

@@ -7,6 +7,8 @@
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { MsgElement } from '@shared/tim-types'
 import type { timelineEn } from '@renderer/lib/i18n/timeline-messages'
+import { elementTypeName } from '@renderer/lib/i18n/values'
+import { localeFor } from '@renderer/lib/i18n/translate'
 import { showControls, truncate } from './text'
 
 export type TimelineKey = keyof typeof timelineEn
@@ -202,7 +204,8 @@ function elementSummary(el: unknown, locale: string): Phrase {
     case 'TIMGroupSystemNoticeElem':
       return tipSummary(c, locale)
     default:
-      return { key: 'system.element', params: { type: shortValue(el.MsgType, 40) } }
+      // A known type by its name in the UI's language ("[Image]" / "[图片]"), else as given.
+      return { key: 'system.element', params: { type: elementTypeName(localeFor(locale), shortValue(el.MsgType, 40)) } }
   }
 }
 

@@ -98,10 +98,10 @@ export function hasBidiControls(s: string): boolean {
   return bidiControl.test(s)
 }
 
-// A URL: a scheme we recognise, or a bare www. host. It stops at whitespace, controls, quotes, angle
+// A URL: a scheme we recognise (mailto: with an address), or a bare www. host. It stops at whitespace, controls, quotes, angle
 // brackets and CJK punctuation, which in chat text almost always end the link.
 const urlPattern =
-  /\b(?:(?:https?|ftp):\/\/|www\.)[^\s\u0000-\u001f\u007f-\u009f<>"'`\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/giu
+  /\b(?:(?:https?|ftp):\/\/|www\.|mailto:(?=[^\s@]+@))[^\s\u0000-\u001f\u007f-\u009f<>"'`\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/giu
 /** Trailing punctuation belongs to the sentence, except a `)` that closes a `(` inside the URL. */
 function trimUrl(url: string): string {
   let u = url

@@ -12,6 +12,7 @@ import { searchEn, searchZh } from './search-messages'
 import { shipEn, shipZh } from './ship-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 import { groupEn, groupZh } from './group-messages'
+import { uiEn, uiZh } from './ui-messages'
 
 const appEn = {
   'app.name': 'TIM Archive',
@@ -403,8 +404,8 @@ const appZh: Record<AppMessageKey, string> = {
 
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn, ...hostEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh, ...errorsZh, ...hostZh }
+export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn, ...hostEn, ...uiEn }
+export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh, ...errorsZh, ...hostZh, ...uiZh }
 
 export type MessageKey = keyof typeof en
 

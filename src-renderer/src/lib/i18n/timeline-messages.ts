@@ -44,7 +44,7 @@ export const timelineEn = {
   'message.emptyBody': '(no content)',
   'message.systemEmpty': 'System message',
 
-  'link.inert': 'Links are not opened from the archive',
+  'link.inert': 'Only http, https and mailto links are opened from the archive',
   'link.copy': 'Copy link',
   'copy.copied': 'Copied',
   'copy.failed': 'Could not copy',
@@ -172,7 +172,7 @@ export const timelineZh: Record<keyof typeof timelineEn, string> = {
   'message.emptyBody': '（无内容）',
   'message.systemEmpty': '系统消息',
 
-  'link.inert': '归档中的链接不会被打开',
+  'link.inert': '归档中只会打开 http、https 和 mailto 链接',
   'link.copy': '复制链接',
   'copy.copied': '已复制',
   'copy.failed': '无法复制',

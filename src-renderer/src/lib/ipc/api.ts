@@ -17,6 +17,7 @@ import {
   type SyncDoneEvent,
   type SyncProgressEvent
 } from '@shared/ipc/contract'
+import { isOpenableUrl } from '@shared/links'
 
 const tokenStorageKey = 'tim-archive.token'
 
@@ -174,6 +175,15 @@ function createWebApi(): PreloadApi {
       write: (exportId, messages) => call(channels.exportWrite, exportId, messages),
       finish: (exportId) => call(channels.exportFinish, exportId),
       cancel: (exportId) => call(channels.exportCancel, exportId)
+    },
+    link: {
+      // The page opens the tab itself, with no opener (the new page cannot reach this one) and no
+      // referrer (the site does not learn the archive's address and token-free path). No host call.
+      open: async (url) => {
+        if (!isOpenableUrl(url)) return { ok: false, error: { code: 'INVALID', message: 'Only http, https and mailto links are opened' } }
+        window.open(url, '_blank', 'noopener,noreferrer')
+        return { ok: true, value: null }
+      }
     }
   }
 }
