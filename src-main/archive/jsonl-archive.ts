@@ -166,19 +166,25 @@ export class JsonlArchive implements ArchiveSink {
     if (this.closed) return Promise.reject(new Error('archive is closed'))
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject })
-      if (!this.flushing) this.flushing = this.flushLoop().finally(() => (this.flushing = null))
+      if (!this.flushing) this.flushing = this.flushLoop()
     })
   }
 
   private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const items = this.queue.splice(0)
-      try {
-        await this.flush(items.map((i) => i.batch))
-        for (const i of items) i.resolve()
-      } catch (e) {
-        for (const i of items) i.reject(e)
+    try {
+      while (this.queue.length > 0) {
+        const items = this.queue.splice(0)
+        try {
+          await this.flush(items.map((i) => i.batch))
+          for (const i of items) i.resolve()
+        } catch (e) {
+          for (const i of items) i.reject(e)
+        }
       }
+    } finally {
+      // Cleared in the same turn as the last queue check: a commit made as soon as the previous one
+      // resolves must start a new loop, not join one that has already ended.
+      this.flushing = null
     }
   }
 
