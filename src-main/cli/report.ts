@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { writeAtomic } from '../archive/jsonl-archive'
+import { writeFileAtomic } from '../fs/atomic-write'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
 import { renderJson, renderText } from '../shared/report/render'
@@ -59,7 +59,7 @@ export async function runReport(argv: string[]): Promise<number> {
   const text = format === 'json' ? renderJson(health) : format === 'html' ? renderHtml(health) : renderText(health)
   if (values.out) {
     const out = resolve(values.out)
-    await writeAtomic(out, text)
+    await writeFileAtomic(out, text)
     process.stderr.write(`${out}: ${format} report of ${health.totals.groups} groups, ${health.totals.messages} messages\n`)
   } else {
     process.stdout.write(text)
