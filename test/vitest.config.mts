@@ -13,6 +13,8 @@ export default defineConfig({
     }
   },
   test: {
+    // Runs on a fresh clone, with no build (`npm run test:unit`). Tests of what the build made
+    // live in test/built/ and have their own config (vitest.built.config.mts).
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,

@@ -3,12 +3,12 @@
  * without Electron (the CLI and browser mode share the same code).
  */
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session, type Rectangle } from 'electron'
-import { randomBytes } from 'node:crypto'
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cancelSyncWhenPageGoes, registerIpc } from '../ipc/register'
 import { channels } from '../shared/ipc/contract'
 import { AppService } from '../services/app-service'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { FileSecretStore, SafeStorageSecretStore, type SecretStore } from '../services/secret-store'
 import { contentSecurityPolicy } from '../web/server'
 import { harden, openExternalLink } from '../windows/harden'
@@ -54,18 +54,16 @@ function overlap(a: Rectangle, b: Rectangle): number {
   return w > 0 && h > 0 ? w * h : 0
 }
 
-/** Synchronous on purpose: it also runs from 'close', when the app may be quitting. Temp + rename. */
+/** Synchronous on purpose: it also runs from 'close', when the app may be quitting. Atomic. */
 function saveWindowState(win: BrowserWindow): void {
   if (win.isDestroyed() || win.isMinimized() || win.isFullScreen()) return
   const b = win.getNormalBounds()
   const state: WindowState = { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() }
   const path = windowStatePath()
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   try {
-    writeFileSync(tmp, JSON.stringify(state) + '\n', { mode: 0o600 })
-    renameSync(tmp, path)
+    writeFileAtomicSync(path, JSON.stringify(state) + '\n', { mode: 0o600 })
   } catch {
-    rmSync(tmp, { force: true })
+    // Best effort: the next start falls back to the default size and place.
   }
 }
 

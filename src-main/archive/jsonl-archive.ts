@@ -7,14 +7,15 @@
  * FILE.jsonl.lock   held while a process writes the archive.
  *
  * Crash safety: a commit appends its new lines and fsyncs them, then replaces the state file
- * (write temp, rename). A kill between the two leaves lines the state does not cover yet: they are
- * pulled again on resume and recognised by (GroupId, MsgSeq), so nothing is duplicated. A kill
- * mid-append leaves a torn last line, which open() cuts off. Changing an existing line (a message
- * the server has since deleted or recalled) rewrites the whole file to a temp name and renames it
- * over; until that rewrite is done the state does not claim the ranges involved.
+ * (writeFileAtomic: temp file, fsync, rename, fsync the folder). A kill between the two leaves
+ * lines the state does not cover yet: they are pulled again on resume and recognised by
+ * (GroupId, MsgSeq), so nothing is duplicated. A kill mid-append leaves a torn last line, which
+ * open() cuts off. Changing an existing line (a message the server has since deleted or recalled)
+ * rewrites the whole file to a temp name and commits it the same way; until that rewrite is done
+ * the state does not claim the ranges involved.
  */
 import { createReadStream, createWriteStream } from 'node:fs'
-import { open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { once } from 'node:events'
@@ -22,6 +23,7 @@ import { archiveKey, contentFingerprint, hasContent, mergeMessage, type Archived
 import { applyBatchCoverage, emptyCoverage, type Coverage } from '../shared/coverage'
 import type { RawMessage } from '../shared/tim-types'
 import type { ArchiveSink, SyncBatch } from './engine'
+import { commit, writeFileAtomic } from '../fs/atomic-write'
 
 interface IndexEntry {
   /** Fingerprint of the archived API fields. */
@@ -166,19 +168,25 @@ export class JsonlArchive implements ArchiveSink {
     if (this.closed) return Promise.reject(new Error('archive is closed'))
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject })
-      if (!this.flushing) this.flushing = this.flushLoop().finally(() => (this.flushing = null))
+      if (!this.flushing) this.flushing = this.flushLoop()
     })
   }
 
   private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const items = this.queue.splice(0)
-      try {
-        await this.flush(items.map((i) => i.batch))
-        for (const i of items) i.resolve()
-      } catch (e) {
-        for (const i of items) i.reject(e)
+    try {
+      while (this.queue.length > 0) {
+        const items = this.queue.splice(0)
+        try {
+          await this.flush(items.map((i) => i.batch))
+          for (const i of items) i.resolve()
+        } catch (e) {
+          for (const i of items) i.reject(e)
+        }
       }
+    } finally {
+      // Cleared in the same turn as the last queue check: a commit made as soon as the previous one
+      // resolves must start a new loop, not join one that has already ended.
+      this.flushing = null
     }
   }
 
@@ -224,7 +232,7 @@ export class JsonlArchive implements ArchiveSink {
 
   private async writeState(): Promise<void> {
     const state: StateFile = { format: 'tim-archive-state', version: 1, fileBytes: this.bytes, groups: this.groups }
-    await writeAtomic(this.statePath, JSON.stringify(state))
+    await writeFileAtomic(this.statePath, JSON.stringify(state))
   }
 
   /** Number of archived messages waiting for a rewrite (server-side changes noted in a recheck). */
@@ -271,12 +279,8 @@ export class JsonlArchive implements ArchiveSink {
         }
         out.end()
         await once(out, 'finish')
-        const th = await open(tmp, 'r+')
-        await th.sync()
-        await th.close()
         await this.fh.close()
-        await rename(tmp, this.path)
-        await fsyncDir(dirname(this.path))
+        await commit(tmp, this.path)
         this.fh = await open(this.path, 'a+')
         this.bytes = bytes
         this.changed += changed
@@ -314,23 +318,6 @@ export class JsonlArchive implements ArchiveSink {
     await this.drain().catch(() => {})
     await this.fh.close().catch(() => {})
     await unlink(this.lockPath).catch(() => {})
-  }
-}
-
-/** Replaces a file atomically: write a temp file beside it, then rename over. */
-export async function writeAtomic(path: string, data: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
-  await writeFile(tmp, data, 'utf8')
-  await rename(tmp, path)
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const dh = await open(dir, 'r')
-    await dh.sync().catch(() => {})
-    await dh.close()
-  } catch {
-    // Some platforms (Windows) cannot open directories; the rename is still atomic there.
   }
 }
 

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { writeAtomic } from '../archive/jsonl-archive'
+import { writeFileAtomic } from '../fs/atomic-write'
 import { formatCount } from '../shared/format'
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
 import { renderJson, renderText } from '../shared/report/render'
@@ -64,7 +64,7 @@ export async function runReport(argv: string[]): Promise<number> {
   const text = format === 'json' ? renderJson(health) : format === 'html' ? renderHtml(health) : renderText(health)
   if (values.out) {
     const out = resolve(values.out)
-    await writeAtomic(out, text)
+    await writeFileAtomic(out, text)
     process.stderr.write(`${out}: ${format} report of ${formatCount(health.totals.groups, 'en')} groups, ${formatCount(health.totals.messages, 'en')} messages\n`)
   } else {
     process.stdout.write(text)

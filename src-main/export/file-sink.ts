@@ -5,13 +5,13 @@
  * (rename within one directory is atomic on POSIX and on NTFS.)
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { once } from 'node:events'
-import { randomBytes } from 'node:crypto'
+import { commit, syncDir, tempPathFor } from '../fs/atomic-write'
 
 function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`)
+  return tempPathFor(path, 'partial')
 }
 
 export class FileSink {
@@ -46,19 +46,13 @@ export class FileSink {
     if (!this.stream.write(s)) await once(this.stream, 'drain')
   }
 
-  /** Flushes to disk and renames the temporary file to the final name. */
+  /** Flushes to disk and renames the temporary file to the final name (fsync, rename, fsync folder). */
   async commit(): Promise<void> {
     if (this.failed) throw this.failed
     this.stream.end()
     await once(this.stream, 'close')
     if (this.failed) throw this.failed
-    const fh = await open(this.tempPath, 'r+')
-    try {
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(this.tempPath, this.path)
+    await commit(this.tempPath, this.path)
     this.done = true
   }
 
@@ -99,6 +93,7 @@ export class TempDir {
       if (e.code !== 'ENOENT') throw e
     })
     await rename(this.tempPath, this.path)
+    await syncDir(dirname(this.path))
     this.done = true
   }
 

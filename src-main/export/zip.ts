@@ -5,10 +5,11 @@
  * The zip is written under a temporary name and renamed when complete, like every export file.
  */
 import { createWriteStream } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { ZipFile } from 'yazl'
+import { commit } from '../fs/atomic-write'
 
 /**
  * Writes `files` into a zip at `zipPath`, each as `folder/<its name>` (one top-level folder, so
@@ -25,7 +26,7 @@ export async function zipFiles(files: readonly string[], folder: string, zipPath
     }
     zip.end()
     await pipeline(zip.outputStream, createWriteStream(temp, { flags: 'wx' }), signal ? { signal } : {})
-    await rename(temp, zipPath)
+    await commit(temp, zipPath)
   } catch (e) {
     await rm(temp, { force: true })
     throw e

@@ -34,7 +34,8 @@ import type { ArchivedMessage } from '../shared/archive-record'
 import type { GroupInfo } from '../shared/tim-types'
 import { TimClient, type ClientOptions, type TimCredentials } from '../tim/client'
 import { TimApiError, timErrorParts } from '../tim/errors'
-import { ensurePrivateDir, writeFileAtomic, type SecretStore } from './secret-store'
+import { ensurePrivateDir, type SecretStore } from './secret-store'
+import { writeFileAtomic } from '../fs/atomic-write'
 import { ExportHost, type ExportHostOptions } from './export-host'
 
 export interface AppServiceOptions {
@@ -367,7 +368,7 @@ export class AppService implements HostApi {
       // Expected on Linux without an unlocked keyring: say so rather than store the key in clear.
       return fail('SECRET_STORE', `The secret key could not be saved: ${(e as Error).message}`, { detail: (e as Error).message })
     }
-    await writeFileAtomic(this.workspacePath, JSON.stringify(stored, null, 2) + '\n')
+    await writeFileAtomic(this.workspacePath, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 })
     if (previous && workspaceIdOf(previous) !== id) await this.opts.secretStore.remove(workspaceIdOf(previous))
     this.cached = undefined
     return ok(this.toInfo(stored, true))

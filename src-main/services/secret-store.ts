@@ -4,35 +4,14 @@
  * random key file readable only by the user.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../fs/atomic-write'
 
 export interface SecretStore {
   save(id: string, secret: string): Promise<void>
   load(id: string): Promise<string | null>
   remove(id: string): Promise<void>
-}
-
-/**
- * Writes a file so that readers see either the old or the new content, never half of it (temp file
- * in the same directory, fsync, rename). The temp file is created 0600 from the start, so a secret
- * is never readable by others even for an instant.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  const fh = await open(tmp, 'wx', mode)
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  try {
-    await rename(tmp, path)
-  } catch (e) {
-    await rm(tmp, { force: true })
-    throw e
-  }
 }
 
 /** Config directories hold secrets: only the user may list or enter them. */
@@ -70,7 +49,8 @@ async function readEntries(path: string, what: string): Promise<Entries> {
 }
 
 function writeEntries(path: string, entries: Entries): Promise<void> {
-  return writeFileAtomic(path, JSON.stringify({ version: 1, entries }, null, 2) + '\n')
+  // 0o600 from the moment the temporary file exists: a secret is never readable by others.
+  return writeFileAtomic(path, JSON.stringify({ version: 1, entries }, null, 2) + '\n', { mode: 0o600 })
 }
 
 /**

@@ -45,6 +45,8 @@ export interface ClientOptions {
   rate?: number
   /** Per-attempt timeout. */
   timeoutMs?: number
+  /** Timeout of a whole call, retries and their delays included. Default: see the constructor. */
+  totalTimeoutMs?: number
   /** Retries after the first attempt. */
   retries?: number
   /** First backoff step and its cap, in ms (full jitter is applied). */
@@ -97,9 +99,23 @@ export class TimClient {
     this.listLimiter = listLimiterFor(creds.sdkAppId)
     this.retries = opts.retries ?? 8
     const base = opts.backoffMs ?? 250
+    const backoffLimit = opts.backoffLimitMs ?? 8_000
+    const timeout = opts.timeoutMs ?? 20_000
+    // ky's per-attempt timeout covers getting the response headers, not reading the body (which the
+    // afterResponse hook does): a server that sends headers and then stalls held a call forever.
+    // The total timeout bounds the whole call, hooks, body reads, retries and delays included. The
+    // retries remain what normally ends a call, so the default is twice the retry budget (every
+    // attempt at the full per-attempt timeout plus every backoff delay: 2 × (9 × 20 s + 31.75 s)
+    // ≈ 7 min with the defaults). Twice, because each attempt also spends time the budget does not
+    // count (the rate limiter, re-signing, a busy event loop): with the budget alone, the engine's
+    // fault-injection tests gave up early on a loaded machine.
+    let delays = 0
+    for (let attempt = 1; attempt <= this.retries; attempt++) delays += Math.min(base * 2 ** (attempt - 1), backoffLimit)
+    const totalTimeout = Math.min(opts.totalTimeoutMs ?? 2 * (delays + (this.retries + 1) * timeout), 2 ** 31 - 1)
     this.http = ky.create({
       prefix: this.baseUrl,
-      timeout: opts.timeoutMs ?? 20_000,
+      timeout,
+      totalTimeout,
       throwHttpErrors: true,
       retry: {
         limit: this.retries,
@@ -110,7 +126,7 @@ export class TimClient {
         afterStatusCodes: [],
         retryOnTimeout: true,
         delay: (attempt) => base * 2 ** (attempt - 1),
-        backoffLimit: opts.backoffLimitMs ?? 8_000,
+        backoffLimit,
         jitter: true,
         // A name the DNS says does not exist (a mistyped TIM_ENDPOINT) will not appear within the
         // retry budget: say so at once instead of after ~20 s of backoff.

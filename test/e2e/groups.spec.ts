@@ -56,7 +56,7 @@ const header = () => page.locator('.group-header')
 /** Stop syncing and Delete live under the header's Details disclosure: open it if it is closed. */
 async function openDetails(): Promise<void> {
   const details = header().locator('details.more-facts')
-  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click()
+  if (!(await details.evaluate((d) => (d as unknown as { open: boolean }).open))) await details.locator('summary').click()
 }
 
 /** The store's group row, read from the page's real IndexedDB (what Sync all did or did not touch). */

@@ -83,6 +83,75 @@ describe('the query string', () => {
   })
 })
 
+describe('the total timeout', () => {
+  /** A loopback server that answers with `answer`, or never when it is undefined; counts requests. */
+  async function server(answer?: object) {
+    const seen = { requests: 0 }
+    const s = createServer((req: IncomingMessage, res) => {
+      seen.requests++
+      req.resume()
+      if (!answer) return
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify(answer))
+      })
+    })
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+    stops.push(
+      () =>
+        new Promise((r) => {
+          s.closeAllConnections()
+          s.close(() => r())
+        })
+    )
+    return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen }
+  }
+
+  it('ends a call to a server that never answers with TIMEOUT, however long the per-attempt timeout', async () => {
+    const { url, seen } = await server()
+    const client = new TimClient(credsFor(freshAppId(), url), { timeoutMs: 600_000, retries: 8, totalTimeoutMs: 500 })
+    const err = await codeOf(client.groupMsgGetSimple({ GroupId: 'g', ReqMsgNumber: 20 }))
+    expect(err.code).toBe('TIMEOUT')
+    expect(err.message).toMatch(/timed out waiting for the server/)
+    // The first attempt was still waiting when the whole call's time ran out: no retry was made.
+    expect(seen.requests).toBe(1)
+    expect(client.stats.retries).toBe(0)
+  })
+
+  it('ends a call whose answer stalls after the headers with TIMEOUT (it used to wait forever)', async () => {
+    let requests = 0
+    const s = createServer((req: IncomingMessage, res) => {
+      requests++
+      req.resume()
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"ActionStatus":')
+    })
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+    stops.push(
+      () =>
+        new Promise((r) => {
+          s.closeAllConnections()
+          s.close(() => r())
+        })
+    )
+    // No totalTimeoutMs: the default (the retry budget) applies.
+    const client = new TimClient(credsFor(freshAppId(), `http://127.0.0.1:${(s.address() as AddressInfo).port}`), { timeoutMs: 300, retries: 2, backoffMs: 1, backoffLimitMs: 1 })
+    const err = await codeOf(client.groupMsgGetSimple({ GroupId: 'g', ReqMsgNumber: 20 }))
+    expect(err.code).toBe('TIMEOUT')
+    expect(requests).toBeGreaterThanOrEqual(1)
+  })
+
+  it('bounds the retries of a server that keeps failing fast, before the retry limit is reached', async () => {
+    const { url, seen } = await server({ ActionStatus: 'FAIL', ErrorCode: 10002, ErrorInfo: 'busy' })
+    // At most 200 requests/s (the limiter): the 1,000 retries would take 5 s, the total timeout is 0.5 s.
+    const client = new TimClient(credsFor(freshAppId(), url), { backoffMs: 1, backoffLimitMs: 1, retries: 1_000, totalTimeoutMs: 500 })
+    const err = await codeOf(client.groupMsgGetSimple({ GroupId: 'g', ReqMsgNumber: 20 }))
+    expect(err.code).toBe('TIMEOUT')
+    expect(seen.requests).toBeLessThan(1_001)
+    expect(client.stats.retries).toBe(seen.requests - 1)
+  })
+})
+
 describe('the REST client against the simulator', () => {
   it('pulls the newest messages first, at most 20, with every documented field', async () => {
     const { url, appId } = await sim()

@@ -12,7 +12,7 @@ import { join, relative, resolve, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Resvg } from '@resvg/resvg-js'
 
-const root = resolve(__dirname, '../../..')
+const root = resolve(__dirname, '../..')
 const require = createRequire(import.meta.url)
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   main: string
