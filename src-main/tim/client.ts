@@ -216,9 +216,11 @@ export class TimClient {
           ],
           beforeRetry: [
             async ({ request, error }) => {
-              stats.retries++
               onRetry?.(error.message)
               await limiter.take(signal)
+              // Counted once the retry is let through: a total timeout or a cancel while it waits
+              // for the limiter sends nothing, so it is no retry.
+              stats.retries++
               stats.requests++
               return resign(request)
             }

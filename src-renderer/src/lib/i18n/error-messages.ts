@@ -87,6 +87,9 @@ export const errorsEn = {
   'err.NOT_CONNECTED.keyLost': 'The secret key for {workspace} is not saved on this computer any more: enter it again to reconnect.',
   'err.NOT_CONNECTED.otherWorkspace': 'This archive belongs to workspace {wanted}, but {connected} is connected. Connect to {wanted} to sync it.',
 
+  'err.UNSUPPORTED': 'This version of the app cannot do that here.',
+  'err.OPEN_FAILED': 'The system could not open the link.',
+
   'err.BUSY': 'The host is busy with an earlier request.',
   'err.BUSY.sync': 'A sync is already running: wait for it to finish or cancel it first.',
   'err.BUSY.exportChunk': 'A part of this export is still being written.',
@@ -129,6 +132,9 @@ export const errorsZh: Record<keyof typeof errorsEn, string> = {
   'err.NOT_CONNECTED.none': '尚未连接工作区：请先输入 SDKAppID、管理员账号和密钥。',
   'err.NOT_CONNECTED.keyLost': '本机已不再保存 {workspace} 的密钥：请重新输入以再次连接。',
   'err.NOT_CONNECTED.otherWorkspace': '此归档属于工作区 {wanted}，但当前连接的是 {connected}。请连接 {wanted} 后再同步。',
+
+  'err.UNSUPPORTED': '此版本的应用无法在这里执行该操作。',
+  'err.OPEN_FAILED': '系统无法打开该链接。',
 
   'err.BUSY': '宿主进程正忙于之前的请求。',
   'err.BUSY.sync': '已有同步正在进行：请等待其完成或先取消。',
