@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { corpus, hostileTexts } from '../unit/export/corpus'
+import { checkRecord } from '../../src-main/shared/record-line'
 import { cliPath, startServe, startSimulator } from './fixtures/processes'
 
 /**
@@ -59,7 +60,10 @@ async function open(page: Page, file: string): Promise<Watch> {
 
 test('an exported HTML file shows hostile texts as text and runs none of them', async ({ page }) => {
   const file = join(dir, 'hostile.jsonl')
-  writeFileSync(file, readFileSync(pulled, 'utf8') + corpus.map((m) => JSON.stringify(m)).join('\n') + '\n')
+  // The corpus' two malformed records are for the writers: an export refuses a file holding them
+  // (shared/record-line), so the page gets the valid ones, every hostile text among them.
+  const valid = corpus.filter((m) => checkRecord(m) === null)
+  writeFileSync(file, readFileSync(pulled, 'utf8') + valid.map((m) => JSON.stringify(m)).join('\n') + '\n')
   const out = join(dir, 'hostile.html')
   cli(['export', '--in', file, '--format', 'html', '--out', out])
   const w = await open(page, out)
