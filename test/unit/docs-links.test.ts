@@ -30,7 +30,7 @@ function anchors(markdown: string): Set<string> {
   const out = new Set<string>()
   const withoutFences = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '')
   for (const m of withoutFences.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const text = m[1]
+    const text = (m[1] ?? '')
       .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
       .replace(/<[^>]+>/g, '')
       .toLowerCase()
@@ -45,7 +45,7 @@ function anchors(markdown: string): Set<string> {
 function relativeLinks(markdown: string): string[] {
   const links: string[] = []
   for (const m of prose(markdown).matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-    const target = m[1]
+    const target = m[1] ?? ''
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue // http:, https:, mailto:
     links.push(target)
   }
@@ -64,7 +64,7 @@ describe('documentation links', () => {
     it(`every relative link in ${relative(root, file)} resolves`, () => {
       const broken: string[] = []
       for (const link of relativeLinks(readFileSync(file, 'utf8'))) {
-        const [pathPart, anchor] = link.split('#', 2)
+        const [pathPart = '', anchor] = link.split('#', 2)
         const target = pathPart === '' ? file : resolve(dirname(file), decodeURI(pathPart))
         if (!existsSync(target)) {
           broken.push(`${link}: no such file`)
@@ -82,7 +82,7 @@ describe('documentation links', () => {
 
   it('docs/README.md lists every page under docs/', () => {
     const index = readFileSync(join(root, 'docs/README.md'), 'utf8')
-    const listed = new Set(relativeLinks(index).map((l) => resolve(join(root, 'docs'), l.split('#')[0])))
+    const listed = new Set(relativeLinks(index).map((l) => resolve(join(root, 'docs'), l.split('#')[0] ?? '')))
     const pages = markdownFiles(join(root, 'docs')).filter((f) => f !== join(root, 'docs/README.md'))
     expect(pages.filter((p) => !listed.has(p)).map((p) => relative(root, p))).toEqual([])
   })
