@@ -7,8 +7,8 @@
  *
  * Why a row per day holding 24 hours rather than a row per hour: IndexedDB's cost is per row, on
  * both sides. A two-year group is at most 731 day rows to read where it would be 17,520 hour rows
- * (bench:charts measured ~0.8 s to read 17k hour rows on a loaded machine), and a 2,000-message
- * write spanning a day and a half of chat touches 2 rows instead of ~35.
+ * (bench:charts measured reading 17k hour rows to be slow: docs/dev/benchmarks.md), and a
+ * 2,000-message write spanning a day and a half of chat touches 2 rows instead of ~35.
  *
  * What counts: a message is counted once per seq, when it is first stored WITH CONTENT and is not
  * a system message, i.e. the chat's own messages. A placeholder (IsPlaceMsg 1 deleted/expired,

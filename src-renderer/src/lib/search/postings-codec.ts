@@ -94,8 +94,8 @@ function zigzag(v: number): number {
  * A row's bytes as a string, one byte (0-255) per character. IndexedDB hands a string back as a
  * string in V8's heap, where a search's reads are short-lived young objects; an ArrayBuffer gets a
  * backing store of its own outside it, and a search reads hundreds of them. Measured in this
- * machine's Chromium, reading 72 rows of 8 KB: 4 ms (p50) and 45-64 ms (p99) as strings, 6-7 ms
- * and 168-177 ms as Uint8Arrays, whose backing stores are swept and freed in bursts.
+ * machine's Chromium, strings read faster and with a far shorter tail than Uint8Arrays, whose
+ * backing stores are swept and freed in bursts (figures: docs/dev/benchmarks.md).
  */
 export type Bytes = string
 

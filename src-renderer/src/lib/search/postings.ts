@@ -2,10 +2,10 @@
  * The search index: packed postings rows in the `postings` table, written in the same transaction
  * as the messages they describe (archive-repo.ts writeGroups), so the index is never out of step.
  *
- * Why this shape (measured in Chromium before choosing; README, "How search stays fast"): an
- * IndexedDB put costs 75–180 µs whatever its size up to tens of KB, while reading costs by the
- * byte (10–50 µs per KB). A multiEntry index over every term writes one entry per term per message
- * and collapses ingest; a row per term is worse. Here a write puts a few dozen rows (a merge a few
+ * Why this shape (measured in Chromium before choosing; docs/dev/search-index.md, figures in
+ * docs/dev/benchmarks.md): an IndexedDB put costs about the same whatever its size up to tens of
+ * KB, while reading costs by the byte. A multiEntry index over every term writes one entry per
+ * term per message and collapses ingest; a row per term is worse. Here a write puts a few dozen rows (a merge a few
  * hundred to a few thousand), each packing many terms, and a lookup reads one bucket per level.
  *
  * The index of a group is a small log-structured merge tree (LEVELS):
@@ -63,11 +63,11 @@ export interface Level {
 /**
  * Level 0: small writes; 1: folds; 2 and 3: merges of `fanout` runs of the level above. More
  * buckets make rows smaller, and a lookup reads one row per run: bench:search measured 32/256/2,048
- * buckets against 16/128/1,024 on 1,000,000 messages, a rare word's lookup reading 236 KB instead
- * of 491 KB. Level 2 then had the 8 bits of a Latin word's 3-letter prefix (index-terms.ts
- * PREFIX_BITS), so its row for a word held every word with that start: with 64/1,024/2,048 a rare
- * word reads 107 KB and the benchmark's phrase 313 KB instead of 585, ingest still at 0.77 of the
- * raw rate (a put costs per row, but a run's rows are few beside the messages it indexes).
+ * buckets against 16/128/1,024 on 1,000,000 messages, a rare word's lookup reading half as much.
+ * Level 2 then had the 8 bits of a Latin word's 3-letter prefix (index-terms.ts PREFIX_BITS), so
+ * its row for a word held every word with that start: 64/1,024/2,048 read less again, for a rare
+ * word and for the benchmark's phrase, with ingest about as fast (a put costs per row, but a run's
+ * rows are few beside the messages it indexes). Figures, dated: docs/dev/benchmarks.md.
  */
 export const LEVELS: readonly Level[] = [
   { base: 0, bits: 4 },
@@ -536,8 +536,8 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
  * The rows, at `level`, of one run made of additions-only rows (of the level above, in chunk
  * order). A merge mostly joins runs written one after another, whose seqs of a term follow each
  * other: each term's bytes are then joined as they are (codec spliceSegments), with no posting
- * decoded into arrays and encoded again (bench:search: merges took 34-44 s of the 1,000,000-message
- * ingest with four times the level-2 rows, about the 42 s they took before with a quarter). A
+ * decoded into arrays and encoded again (bench:search: merges with four times the level-2 rows took
+ * about as long as before with a quarter; figures in docs/dev/benchmarks.md). A
  * bucket where a term's seqs from two runs interleave (history written out of order), or too big
  * for one row, is decoded and encoded again (Gather): the same rows either way.
  */
