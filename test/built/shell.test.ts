@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { contentSecurityPolicy } from '../../src-main/security/csp'
-import { channels, type AppStatus, type PreloadApi } from '../../src-main/shared/ipc/contract'
+import { channels, type AppStatus, type ExportStartInput, type PreloadApi } from '../../src-main/shared/ipc/contract'
 import { eventChannels } from '../../src-main/shared/ipc/schemas'
 import { runMain } from '../helpers/electron-main'
 import { StandIn, type FakeBrowserWindow } from '../helpers/electron-stand-in'
@@ -162,6 +162,25 @@ describe('the page calls main through the real preload', () => {
       // Back to the first page's preload.
       api = standIn.loadPreload(win, win.webPreferences.preload!).api as PreloadApi
     }
+  })
+
+  test('an export asks where to save with the native dialog over the window; closing it cancels', async () => {
+    const input: ExportStartInput = { format: 'jsonl', query: '', groups: [{ groupId: 'g1' }], timeZone: 'UTC', suggestedName: 'chats.jsonl' }
+    await expect(api.export.start(input)).resolves.toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    await expect(api.export.start({ ...input, split: 'month', suggestedName: 'chats' })).resolves.toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    expect(standIn.dialogs.map((d) => ({ kind: d.kind, window: d.window, defaultPath: d.options.defaultPath }))).toEqual([
+      { kind: 'save', window: win, defaultPath: join(dir, 'documents', 'chats.jsonl') },
+      { kind: 'open', window: win, defaultPath: join(dir, 'documents', 'chats') }
+    ])
+    expect((standIn.dialogs[1]!.options as { properties?: string[] }).properties).toContain('openDirectory')
+  })
+
+  test('a confirmed link goes to the system browser or mail client; other schemes never', async () => {
+    const before = standIn.openedExternally.length
+    await expect(api.link.open('mailto:someone@example.com')).resolves.toEqual({ ok: true, value: null })
+    await expect(api.link.open('javascript:alert(1)')).resolves.toMatchObject({ ok: false })
+    await expect(api.link.open('file:///etc/passwd')).resolves.toMatchObject({ ok: false })
+    expect(standIn.openedExternally.slice(before)).toEqual(['mailto:someone@example.com'])
   })
 
   test("the tray's Sync now reaches the page's onCommand listener", () => {
