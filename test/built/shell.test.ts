@@ -211,3 +211,40 @@ describe('the page calls main through the real preload', () => {
     expect(standIn.app.quitted).toBe(true)
   })
 })
+
+describe('the lifecycle, in runs of their own', () => {
+  async function start(options: { singleInstance?: boolean } = {}) {
+    const profile = await mkdtemp(join(dir, 'run-'))
+    const run = new StandIn({ dir: profile, appPath: root, version: '1.0.0', ...options })
+    const stop = runMain(run, join(out, 'main', 'index.js'))
+    return { run, stop }
+  }
+
+  test('a second instance quits at once and opens no window', async () => {
+    const { run, stop } = await start({ singleInstance: false })
+    try {
+      expect(run.app.quitRequests).toBe(1)
+      run.ready()
+      await new Promise((r) => setImmediate(r))
+      expect(run.windows).toHaveLength(0)
+      expect(run.handlers.size).toBe(0)
+    } finally {
+      stop()
+    }
+  })
+
+  test('with scheduled sync off, closing the window quits the app (Linux and Windows)', async () => {
+    const { run, stop } = await start()
+    try {
+      run.ready()
+      await vi.waitFor(() => expect(run.trays).toHaveLength(1))
+      const only = run.windows[0]!
+      only.close()
+      expect(only.isDestroyed()).toBe(true)
+      expect(run.app.quitRequests).toBe(process.platform === 'darwin' ? 0 : 1)
+    } finally {
+      stop()
+    }
+  })
+})
+

@@ -4,6 +4,7 @@
  * are the stand-in's, and nothing else changes.
  */
 import Module, { createRequire } from 'node:module'
+import { dirname, sep } from 'node:path'
 import type { StandIn } from './electron-stand-in'
 
 type ResolveFilename = (request: string, ...rest: unknown[]) => string
@@ -26,6 +27,9 @@ export function runMain(standIn: StandIn, entry: string): () => void {
     loader._resolveFilename = original
     delete loader._cache[id]
   }
+  // A fresh run each time: the bundle and its chunks hold the app's state at module level.
+  const folder = dirname(entry) + sep
+  for (const key of Object.keys(loader._cache)) if (key.startsWith(folder)) delete loader._cache[key]
   try {
     createRequire(entry)(entry)
   } catch (e) {
