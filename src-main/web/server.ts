@@ -18,13 +18,10 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
+import { contentSecurityPolicy } from '../security/csp'
 import { channels } from '../shared/ipc/contract'
 import { isInvokeChannel } from '../shared/ipc/schemas'
 import { InvalidRequestError, invokeChannel, type AppService } from '../services/app-service'
-
-/** Same policy as src-renderer/index.html; as a header it also enforces frame-ancestors. */
-export const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 export interface WebServerOptions {
   service: AppService

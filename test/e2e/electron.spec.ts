@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
+import { channels } from '../../src-main/shared/ipc/contract'
 
 /**
  * The Electron shell, driven by Playwright's `_electron`. It needs an Electron binary: the npm
@@ -16,9 +18,13 @@ function electronBinary(): string | null {
   }
   const pathFile = resolve(__dirname, '../../node_modules/electron/path.txt')
   if (!existsSync(pathFile)) return null
-  const p = join(resolve(__dirname, '../../node_modules/electron/dist'), require('node:fs').readFileSync(pathFile, 'utf8').trim())
+  const p = join(resolve(__dirname, '../../node_modules/electron/dist'), readFileSync(pathFile, 'utf8').trim())
   return existsSync(p) ? p : null
 }
+
+const root = resolve(__dirname, '../..')
+/** The preload exposes one group per channel domain (`app`, `workspace`, …): the contract's own list. */
+const apiDomains = [...new Set(Object.values(channels).map((c) => c.split(':')[0]!))].sort()
 
 const binary = electronBinary()
 const skipReason = 'No Electron binary on this machine (its download comes from GitHub, unreachable here). Set ELECTRON_OVERRIDE_DIST_PATH to run these tests.'
@@ -29,14 +35,21 @@ test.describe('Electron shell', () => {
   test.skip(!binary, skipReason)
 
   test('opens a sandboxed, context-isolated window with the app and no Node in the page', async () => {
-    const app = await electron.launch({ executablePath: binary!, args: [resolve(__dirname, '../../out/main/index.js')], env: { ...process.env, APP_E2E: '1' } })
+    // The repository as the app folder (as `electron .`: package.json's main is out/main/index.js),
+    // so app.getAppPath() finds build/icons for the tray. A fresh profile: on Linux userData lives
+    // under XDG_CONFIG_HOME, so the test never touches the developer's own workspace there.
+    const config = mkdtempSync(join(tmpdir(), 'tim-archive-electron-'))
+    const app = await electron.launch({ executablePath: binary!, args: [root], env: { ...process.env, XDG_CONFIG_HOME: config } })
     try {
       const win = await app.firstWindow()
       await expect(win.locator('body')).toContainText('TIM Archive')
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
       expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
       // The preload may reach only what contextBridge exposes: a narrow api object.
-      expect(await win.evaluate(() => Object.keys((globalThis as unknown as { api: object }).api).sort())).toEqual(['app', 'export', 'groups', 'link', 'sync', 'workspace'])
+      expect(await win.evaluate(() => Object.keys((globalThis as unknown as { api: object }).api).sort())).toEqual(apiDomains)
+      // …and a call through it reaches main's handler.
+      const info = await win.evaluate(() => (globalThis as unknown as { api: { app: { info(): Promise<{ shell: string }> } } }).api.app.info())
+      expect(info.shell).toBe('electron')
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const w = BrowserWindow.getAllWindows()[0]!
         // Not in the public typings; present at runtime since Electron 9.
@@ -44,11 +57,13 @@ test.describe('Electron shell', () => {
         return { sandbox: p.sandbox, contextIsolation: p.contextIsolation, nodeIntegration: p.nodeIntegration }
       })
       expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false })
-      // window.open is denied and navigation away is blocked.
-      await win.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.com'))
+      // window.open is denied. Not with an http(s) address: the app would hand that to the system
+      // browser, a real request off this machine (test/built/shell.test.ts checks that part).
+      expect(await win.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('about:blank'))).toBeNull()
       expect(app.windows()).toHaveLength(1)
     } finally {
       await app.close()
+      rmSync(config, { recursive: true, force: true })
     }
   })
 })

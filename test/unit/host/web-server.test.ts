@@ -10,7 +10,8 @@ import { emptyCoverage } from '../../../src-main/shared/coverage'
 import type { Result, SyncBatchEvent, SyncDoneEvent, WorkspaceInfo } from '../../../src-main/shared/ipc/contract'
 import type { Simulator } from '../../../src-main/sim/server'
 import { demoCredentials, demoGroupIds } from '../../../src-main/sim/seed'
-import { contentSecurityPolicy, startWebServer, type WebServer } from '../../../src-main/web/server'
+import { contentSecurityPolicy } from '../../../src-main/security/csp'
+import { startWebServer, type WebServer } from '../../../src-main/web/server'
 import { cloneAppIds, connectInput, startDemoSim, tempDir, testClientOptions } from './helpers'
 
 let sim: Simulator
