@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { startServe, startSimulator } from './fixtures/processes'
+import { expect, test, type Page } from '@playwright/test'
+import { useAppSession, type AppSession } from './fixtures/session'
 import { fillConnect as fillAppConnect } from './fixtures/app-page'
 
 /**
@@ -16,33 +16,12 @@ const benchMessages = 12000
 
 test.describe.configure({ mode: 'serial' })
 
-let sim: Awaited<ReturnType<typeof startSimulator>>
-let serve: Awaited<ReturnType<typeof startServe>>
-let context: BrowserContext
+const session = useAppSession({ sim: { latencyMs: 5, benchMessages } })
+let sim: AppSession['sim']
+let serve: AppSession['serve']
 let page: Page
-const pageErrors: string[] = []
-
-test.beforeAll(async ({ browser }) => {
-  sim = await startSimulator({ latencyMs: 5, benchMessages })
-  serve = await startServe()
-  context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  // Hostile message texts must never run: any dialog means a script executed.
-  page.on('dialog', async (d) => {
-    pageErrors.push(`dialog opened: ${d.message()}`)
-    await d.dismiss()
-  })
-})
-
-test.afterAll(async () => {
-  await context?.close()
-  await serve?.kill()
-  await sim?.kill()
-})
-
-test.afterEach(() => {
-  expect(pageErrors, 'no uncaught page errors and no script from message content').toEqual([])
+test.beforeAll(() => {
+  ;({ sim, serve, page } = session)
 })
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) })

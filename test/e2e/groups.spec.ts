@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { demoGroupIds } from '../../src-main/sim/seed'
 import { connectAndAdd } from './fixtures/app-page'
-import { startServe, startSimulator } from './fixtures/processes'
+import { useAppSession, type AppSession } from './fixtures/session'
 
 /**
  * A group's life in the list (issue 15 items 6 and 19), in browser mode against the simulator:
@@ -17,32 +17,12 @@ const extraShots = process.env.GROUPS_SHOTS_DIR
 
 test.describe.configure({ mode: 'serial' })
 
-let sim: Awaited<ReturnType<typeof startSimulator>>
-let serve: Awaited<ReturnType<typeof startServe>>
-let context: BrowserContext
+const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 } })
+let sim: AppSession['sim']
+let serve: AppSession['serve']
 let page: Page
-const pageErrors: string[] = []
-
-test.beforeAll(async ({ browser }) => {
-  sim = await startSimulator({ latencyMs: 2, benchMessages: 10 })
-  serve = await startServe()
-  context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  page.on('dialog', async (d) => {
-    pageErrors.push(`dialog opened: ${d.message()}`)
-    await d.dismiss()
-  })
-})
-
-test.afterAll(async () => {
-  await context?.close()
-  await serve?.kill()
-  await sim?.kill()
-})
-
-test.afterEach(() => {
-  expect(pageErrors, 'no uncaught page errors').toEqual([])
+test.beforeAll(() => {
+  ;({ sim, serve, page } = session)
 })
 
 async function shot(name: string) {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test'
 import { demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
-import { startServe, startSimulator } from './fixtures/processes'
+import { useAppSession, type AppSession } from './fixtures/session'
 import { connectAndAdd } from './fixtures/app-page'
 
 /**
@@ -17,47 +17,29 @@ console.log(`layout screenshots: ${shots}/layout-*.png`)
 
 test.describe.configure({ mode: 'serial' })
 
-let sim: Awaited<ReturnType<typeof startSimulator>>
-let serve: Awaited<ReturnType<typeof startServe>>
-let context: BrowserContext
-let page: Page
-const pageErrors: string[] = []
 /** Every request the browser tried to send off the machine; the route answers it locally. */
 const offLoopback: string[] = []
-
 const loopback = (url: string) => {
   const host = new URL(url).hostname
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]'
 }
 
-test.beforeAll(async ({ browser }) => {
-  sim = await startSimulator({ latencyMs: 2, benchMessages: 10 })
-  serve = await startServe()
-  context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai' })
-  // Nothing leaves loopback: a page a message link opens is answered here, never fetched.
-  await context.route(
-    (url) => !loopback(url.href) && /^https?:$/.test(url.protocol),
-    async (route) => {
-      offLoopback.push(route.request().url())
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Landing</title><p>landing page</p>' })
-    }
-  )
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  page.on('dialog', async (d) => {
-    pageErrors.push(`dialog opened: ${d.message()}`)
-    await d.dismiss()
-  })
-})
-
-test.afterAll(async () => {
-  await context?.close()
-  await serve?.kill()
-  await sim?.kill()
-})
-
-test.afterEach(() => {
-  expect(pageErrors, 'no uncaught page errors').toEqual([])
+const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 }, setup: async (ctx) => {
+    // Nothing leaves loopback: a page a message link opens is answered here, never fetched.
+    await ctx.route(
+      (url) => !loopback(url.href) && /^https?:$/.test(url.protocol),
+      async (route) => {
+        offLoopback.push(route.request().url())
+        await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Landing</title><p>landing page</p>' })
+      }
+    )
+  } })
+let sim: AppSession['sim']
+let serve: AppSession['serve']
+let context: BrowserContext
+let page: Page
+test.beforeAll(() => {
+  ;({ sim, serve, context, page } = session)
 })
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `layout-${name}.png`) })

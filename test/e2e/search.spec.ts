@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { demoApp, demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
-import { startServe, startSimulator } from './fixtures/processes'
+import { useAppSession, type AppSession } from './fixtures/session'
 import { connectAndAdd } from './fixtures/app-page'
 
 /**
@@ -31,32 +31,12 @@ const bodyText = (m: Seeded) => JSON.stringify(m.body)
 const count = (pred: (m: Seeded) => boolean) => seeded.filter(pred).length
 const hasWord = (w: string) => (m: Seeded) => m.state === 'normal' && new RegExp(`\\b${w}\\b`, 'i').test(bodyText(m))
 
-let sim: Awaited<ReturnType<typeof startSimulator>>
-let serve: Awaited<ReturnType<typeof startServe>>
-let context: BrowserContext
+const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 }, timezoneId: timezoneId })
+let sim: AppSession['sim']
+let serve: AppSession['serve']
 let page: Page
-const pageErrors: string[] = []
-
-test.beforeAll(async ({ browser }) => {
-  sim = await startSimulator({ latencyMs: 2, benchMessages: 10 })
-  serve = await startServe()
-  context = await browser.newContext({ locale: 'en-US', timezoneId })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  page.on('dialog', async (d) => {
-    pageErrors.push(`dialog opened: ${d.message()}`)
-    await d.dismiss()
-  })
-})
-
-test.afterAll(async () => {
-  await context?.close()
-  await serve?.kill()
-  await sim?.kill()
-})
-
-test.afterEach(() => {
-  expect(pageErrors, 'no uncaught page errors and no script from message content').toEqual([])
+test.beforeAll(() => {
+  ;({ sim, serve, page } = session)
 })
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) })
