@@ -2,14 +2,14 @@
  * tim-archive export as a user runs it: a real `tim-archive pull` from the simulator over
  * 127.0.0.1, then real child processes of `tim-archive export` on the file it wrote.
  */
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoApp, demoCredentials, demoGroupIds } from '../../src-main/sim/seed'
+import { demoApp, demoGroupIds } from '../../src-main/sim/seed'
 import { Simulator } from '../../src-main/sim/server'
+import { cliEnv, runCli } from '../helpers/cli'
 import { freshAppId } from '../helpers/sim'
 
 const cli = resolve(__dirname, '../../out/main/cli.js')
@@ -20,15 +20,8 @@ let url: string
 let archive: string
 let pulledLines: string[]
 
-async function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TIM_SDKAPPID: String(appId), TIM_IDENTIFIER: demoCredentials.identifier, TIM_SECRET_KEY: demoCredentials.secretKey, TIM_ENDPOINT: url, ...extraEnv }
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  child.stderr.on('data', (d) => (stderr += d))
-  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
-  return { code, stdout, stderr }
+function run(args: string[], extraEnv: Record<string, string> = {}): ReturnType<typeof runCli> {
+  return runCli(args, cliEnv(appId, url, extraEnv))
 }
 
 beforeAll(async () => {

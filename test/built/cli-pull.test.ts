@@ -8,6 +8,7 @@ import { mulberry32, randomHistory } from '../../src-main/sim/seed'
 import { Simulator, type SimGroup } from '../../src-main/sim/server'
 import { decodeUserSig, verifyUserSig } from '../../src-main/tim/usersig'
 import { expectedPlaces, sortedEntries } from '../helpers/memory-sink'
+import { cliEnv, runCli, startCli } from '../helpers/cli'
 import { appWith, freshAppId, group } from '../helpers/sim'
 import { demoCredentials } from '../../src-main/sim/seed'
 
@@ -59,23 +60,15 @@ afterAll(async () => {
 })
 
 function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { PATH: process.env.PATH, TIM_SDKAPPID: String(appId), TIM_IDENTIFIER: demoCredentials.identifier, TIM_SECRET_KEY: demoCredentials.secretKey, TIM_ENDPOINT: url, ...extra }
-  for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k]
-  return e
+  return cliEnv(appId, url, extra)
 }
 
 function start(args: string[], e = env()): ChildProcess {
-  return spawn(process.execPath, [cli, ...args], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
+  return startCli(args, e)
 }
 
-async function run(args: string[], e = env()): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = start(args, e)
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d) => (stdout += d))
-  child.stderr!.on('data', (d) => (stderr += d))
-  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
-  return { code, stdout, stderr }
+function run(args: string[], e = env()): ReturnType<typeof runCli> {
+  return runCli(args, e)
 }
 
 async function readArchive(path: string): Promise<Record<string, unknown>[]> {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -6,8 +5,9 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SeqRange } from '../../src-main/shared/coverage'
 import type { ArchiveHealth, GroupHealth } from '../../src-main/shared/report/health'
-import { demoApp, demoCredentials, demoGroupIds } from '../../src-main/sim/seed'
+import { demoApp, demoGroupIds } from '../../src-main/sim/seed'
 import type { MsgState, SimGroup, Simulator } from '../../src-main/sim/server'
+import { cliEnv, runCli } from '../helpers/cli'
 import { startSim } from '../helpers/sim'
 
 const cli = resolve(__dirname, '../../out/main/cli.js')
@@ -20,15 +20,8 @@ let archive: string
 // The seeded demo app, as the simulator serves it (a small bench group keeps it quick).
 const app = demoApp({ benchMessages: 50 })
 
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TIM_SDKAPPID: String(app.sdkAppId), TIM_IDENTIFIER: demoCredentials.identifier, TIM_SECRET_KEY: demoCredentials.secretKey, TIM_ENDPOINT: url }
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  child.stderr.on('data', (d) => (stderr += d))
-  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
-  return { code, stdout, stderr }
+function run(args: string[]): ReturnType<typeof runCli> {
+  return runCli(args, cliEnv(app.sdkAppId, url))
 }
 
 /** Runs of the seqs of a seeded group whose state matches, seen from its history floor up. */
