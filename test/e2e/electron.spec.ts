@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 
@@ -16,7 +16,7 @@ function electronBinary(): string | null {
   }
   const pathFile = resolve(__dirname, '../../node_modules/electron/path.txt')
   if (!existsSync(pathFile)) return null
-  const p = join(resolve(__dirname, '../../node_modules/electron/dist'), require('node:fs').readFileSync(pathFile, 'utf8').trim())
+  const p = join(resolve(__dirname, '../../node_modules/electron/dist'), readFileSync(pathFile, 'utf8').trim())
   return existsSync(p) ? p : null
 }
 
