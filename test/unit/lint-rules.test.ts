@@ -22,9 +22,7 @@ const nodeFs = "import { readFileSync } from 'node:fs'\nexport const read = (p: 
 
 describe('restricted imports', () => {
   it('refuse Node modules, prefixed or bare, in src-main/shared', async () => {
-    expect(await restricted(nodeFs, 'src-main/shared/lint-probe.ts')).toEqual([
-      expect.stringContaining('Node modules run only in src-main')
-    ])
+    expect(await restricted(nodeFs, 'src-main/shared/lint-probe.ts')).toEqual([expect.stringContaining('Node modules run only in src-main')])
     expect(await restricted("import { join } from 'path'\nexport const j = join\n", 'src-main/shared/ipc/lint-probe.ts')).toHaveLength(1)
     expect(await restricted("import { readFile } from 'fs/promises'\nexport const r = readFile\n", 'src-main/shared/lint-probe.ts')).toHaveLength(1)
   })
@@ -37,9 +35,7 @@ describe('restricted imports', () => {
   })
 
   it('refuse Node modules and Electron in the renderer, .ts and .svelte alike', async () => {
-    expect(await restricted(nodeFs, 'src-renderer/src/lib/lint-probe.ts')).toEqual([
-      expect.stringContaining('Node modules run only in src-main')
-    ])
+    expect(await restricted(nodeFs, 'src-renderer/src/lib/lint-probe.ts')).toEqual([expect.stringContaining('Node modules run only in src-main')])
     expect(await restricted("import { ipcRenderer } from 'electron'\nexport const i = ipcRenderer\n", 'src-renderer/src/lint-probe.ts')).toHaveLength(1)
     const svelte = `<script lang="ts">\n  import { readFileSync } from 'node:fs'\n  const text = readFileSync('x', 'utf8')\n</script>\n\n<p>{text}</p>\n`
     expect(await restricted(svelte, 'src-renderer/src/components/LintProbe.svelte')).toHaveLength(1)
@@ -47,7 +43,8 @@ describe('restricted imports', () => {
 
   it('allow what each part is for: Node in the CLI, Dexie and Svelte in the renderer', async () => {
     expect(await restricted(nodeFs, 'src-main/cli/lint-probe.ts')).toEqual([])
-    const renderer = "import Dexie from 'dexie'\nimport { untrack } from 'svelte'\nimport { formatCount } from '@shared/format'\nexport const all = [Dexie, untrack, formatCount]\n"
+    const renderer =
+      "import Dexie from 'dexie'\nimport { untrack } from 'svelte'\nimport { formatCount } from '@shared/format'\nexport const all = [Dexie, untrack, formatCount]\n"
     expect(await restricted(renderer, 'src-renderer/src/lib/lint-probe.ts')).toEqual([])
   })
 })
