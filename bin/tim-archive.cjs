@@ -13,7 +13,7 @@ try {
   const engines = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).engines
   const m = /^>=\s*(\d+)\.(\d+)/.exec((engines && engines.node) || '')
   if (m) minimum = [Number(m[1]), Number(m[2])]
-} catch (e) {
+} catch (_e) {
   // keep the built-in minimum
 }
 const [major, minor] = process.versions.node.split('.').map(Number)

@@ -434,6 +434,7 @@ function bigSeqGroup(): SimGroup {
       m = { seq, from: rng.pick(from), time: t, random: rng.uint32(), priority: rng.pick([1, 2, 2, 3]), state: 'normal', body }
       if (seq < expiredBelow) m.state = 'expired'
       else if (rng.chance(0.01)) m.state = 'deleted'
+      // eslint-disable-next-line no-dupe-else-if -- each rng.chance() draws a new number
       else if (rng.chance(0.01)) m.state = 'recalled'
     }
     messages.set(seq, m)

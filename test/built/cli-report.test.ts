@@ -36,7 +36,6 @@ function seeded(g: SimGroup, pick: (state: MsgState, seq: number) => boolean): S
   }
   return out
 }
-const count = (rs: SeqRange[]): number => rs.reduce((n, [lo, hi]) => n + hi - lo + 1, 0)
 const simGroup = (id: string): SimGroup => app.groups.get(id)!
 
 beforeAll(async () => {

@@ -13,6 +13,7 @@
 //   ideographic variation sequence is its base character);
 // - Hangul fillers, invisible letters often used as blank nicknames.
 const invisible =
+  // eslint-disable-next-line no-misleading-character-class -- combining marks listed on purpose, one by one
   /[\p{Cf}\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f\u034f\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u115f\u1160\u3164\uffa0]/gu
 // Whitespace, including the separators U+001C–U+001F and NEL that JavaScript's \s does not cover.
 // NFKC has already turned no-break, ideographic and other wide spaces into U+0020.

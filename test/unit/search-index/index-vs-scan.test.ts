@@ -37,7 +37,6 @@ function freshDb(): AppDB {
 const english = ['release', 'relax', 'deploy', 'server', 'meeting', 'lunch', 'report', 'the', 'a', 're', 'Budget', 'E-mail', "don't", 'node.js']
 const chinese = ['数据同步', '发布', '会议', '服务器', '午饭', '报告', '数', '我们', '同步']
 const senders = ['alice', 'Bob', 'carol', '张三']
-const day = 86_400
 const t0 = 1_717_200_000 // 2024-06-01
 
 function text(rand: () => number): string {

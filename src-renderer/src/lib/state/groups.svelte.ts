@@ -21,6 +21,7 @@ export interface AddByIdResult {
 
 /** Splits what the admin typed into group IDs (spaces, commas, semicolons or new lines). */
 export function parseGroupIds(text: string): string[] {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local de-duplication, not state
   return [...new Set(text.split(/[\s,;，；]+/).filter(Boolean))]
 }
 

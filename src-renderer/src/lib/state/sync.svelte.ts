@@ -122,6 +122,7 @@ class SyncState {
       return
     }
     // Resume carries what the paused runs committed; anything else starts counting afresh.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping like this.carried, never rendered
     const carried = new Map<string, Carried>()
     if (opts.resume && ws.id === this.workspaceId) {
       for (const gk of mine) {
@@ -238,6 +239,7 @@ class SyncState {
 
   /** Batches the store could not write (already acked with the error): tell the admin once. */
   private onStoreFailed(failures: BatchFailure[]): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local to this call, not state
     const seen = new Set(this.errors.map((x) => `${x.groupId}\u0000${x.message}`))
     const added: SyncError[] = []
     for (const { event, error } of failures) {

@@ -1,0 +1,76 @@
+// ESLint flat config (issue 16 §8). Not type-aware on purpose: it stays fast on small machines;
+// `npm run typecheck` (tsc + svelte-check) is where types are checked.
+import { builtinModules } from 'node:module'
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import svelte from 'eslint-plugin-svelte'
+import globals from 'globals'
+import svelteConfig from './src-renderer/svelte.config.mjs'
+
+// Every Node builtin, bare ('fs', 'fs/promises') and prefixed ('node:fs', 'node:test').
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'))
+const noNode = {
+  group: [...nodeBuiltins, 'node:*'],
+  message: 'Node modules run only in src-main (not in shared/ or the renderer).'
+}
+const noElectron = {
+  group: ['electron', 'electron/*'],
+  message: 'Electron belongs to the Electron shell (src-main/app, windows, ipc, preload).'
+}
+const noDexie = { group: ['dexie', 'dexie/*'], message: 'Dexie belongs to the renderer (src-renderer/src/lib/db).' }
+const noSvelte = { group: ['svelte', 'svelte/*'], message: 'Svelte belongs to the renderer.' }
+
+export default tseslint.config(
+  { ignores: ['out/', 'dist/', 'test-results/', 'node_modules/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module' },
+    rules: {
+      // `_`-prefixed names are deliberately unused (placeholders in signatures and destructuring).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }
+      ],
+      // Control characters are this codebase's subject (text safety, normalisation, their tests).
+      'no-control-regex': 'off'
+    }
+  },
+  // Node: the main process, CLI, simulator, build scripts, tests and configs.
+  {
+    files: ['src-main/**', 'build/**', 'bin/**', 'test/**', '*.{js,mjs,cjs,ts,mts}'],
+    languageOptions: { globals: { ...globals.node } }
+  },
+  // CommonJS files load with require() (the bin launcher must stay plain CJS for old Nodes).
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  // Chromium: the renderer, plus the browser side of e2e tests and benchmarks.
+  {
+    files: ['src-renderer/**', 'test/e2e/**'],
+    languageOptions: { globals: { ...globals.browser } }
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        extraFileExtensions: ['.svelte'],
+        parser: tseslint.parser,
+        svelteConfig
+      }
+    }
+  },
+  // The boundaries (STYLE.md): shared/ is pure code both sides import; the renderer is a web page.
+  {
+    files: ['src-main/shared/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noDexie, noSvelte] }] }
+  },
+  {
+    files: ['src-renderer/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron] }] }
+  }
+)

@@ -1,0 +1,50 @@
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * The boundaries of STYLE.md, enforced by eslint.config.mjs (issue 16 §8): shared/ imports no Node
+ * module, Electron, Dexie or Svelte; the renderer imports no Node module or Electron. These lint
+ * snippets at paths in each part of the tree with the project's real config.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const eslint = new ESLint({ cwd: root })
+
+async function restricted(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) })
+  const fatal = result!.messages.filter((m) => m.fatal)
+  expect(fatal).toEqual([])
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+}
+
+const nodeFs = "import { readFileSync } from 'node:fs'\nexport const read = (p: string): string => readFileSync(p, 'utf8')\n"
+
+describe('restricted imports', () => {
+  it('refuse Node modules, prefixed or bare, in src-main/shared', async () => {
+    expect(await restricted(nodeFs, 'src-main/shared/lint-probe.ts')).toEqual([expect.stringContaining('Node modules run only in src-main')])
+    expect(await restricted("import { join } from 'path'\nexport const j = join\n", 'src-main/shared/ipc/lint-probe.ts')).toHaveLength(1)
+    expect(await restricted("import { readFile } from 'fs/promises'\nexport const r = readFile\n", 'src-main/shared/lint-probe.ts')).toHaveLength(1)
+  })
+
+  it('refuse Electron, Dexie and Svelte in src-main/shared', async () => {
+    for (const mod of ['electron', 'dexie', 'svelte', 'svelte/store']) {
+      const code = `import * as m from '${mod}'\nexport const x = m\n`
+      expect(await restricted(code, 'src-main/shared/search/lint-probe.ts'), mod).toHaveLength(1)
+    }
+  })
+
+  it('refuse Node modules and Electron in the renderer, .ts and .svelte alike', async () => {
+    expect(await restricted(nodeFs, 'src-renderer/src/lib/lint-probe.ts')).toEqual([expect.stringContaining('Node modules run only in src-main')])
+    expect(await restricted("import { ipcRenderer } from 'electron'\nexport const i = ipcRenderer\n", 'src-renderer/src/lint-probe.ts')).toHaveLength(1)
+    const svelte = `<script lang="ts">\n  import { readFileSync } from 'node:fs'\n  const text = readFileSync('x', 'utf8')\n</script>\n\n<p>{text}</p>\n`
+    expect(await restricted(svelte, 'src-renderer/src/components/LintProbe.svelte')).toHaveLength(1)
+  })
+
+  it('allow what each part is for: Node in the CLI, Dexie and Svelte in the renderer', async () => {
+    expect(await restricted(nodeFs, 'src-main/cli/lint-probe.ts')).toEqual([])
+    const renderer =
+      "import Dexie from 'dexie'\nimport { untrack } from 'svelte'\nimport { formatCount } from '@shared/format'\nexport const all = [Dexie, untrack, formatCount]\n"
+    expect(await restricted(renderer, 'src-renderer/src/lib/lint-probe.ts')).toEqual([])
+  })
+})
