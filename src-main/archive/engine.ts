@@ -168,10 +168,7 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
       signal.throwIfAborted()
       requests++
       // WithRecalledMsg 1: recalled messages come back as IsPlaceMsg 2 instead of leaving gaps.
-      return await o.source.groupMsgGetSimple(
-        { GroupId: o.groupId, ...req, WithRecalledMsg: 1, ...(o.topicId ? { TopicId: o.topicId } : {}) },
-        signal
-      )
+      return await o.source.groupMsgGetSimple({ GroupId: o.groupId, ...req, WithRecalledMsg: 1, ...(o.topicId ? { TopicId: o.topicId } : {}) }, signal)
     } finally {
       slots.release()
     }
@@ -449,7 +446,10 @@ class Planner {
   /** Told about every window issued in the open gap. */
   onOpenWindow: (w: Window) => void = () => {}
 
-  constructor(gaps: { range: SeqRange; open: boolean }[], private readonly size: number) {
+  constructor(
+    gaps: { range: SeqRange; open: boolean }[],
+    private readonly size: number
+  ) {
     for (const g of gaps) {
       if (g.open) {
         this.openNextHi = g.range[1]
@@ -533,7 +533,6 @@ class Planner {
   lowestIssued(): number {
     return this.lowest
   }
-
 
   resume(): void {
     this.suspect = null

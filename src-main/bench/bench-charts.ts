@@ -45,7 +45,6 @@ interface BenchApi {
 /** The page's global, as the functions passed to page.evaluate see it. */
 type PageGlobal = { benchCharts: BenchApi; benchChartsReady?: boolean }
 
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -78,7 +77,11 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => errors.push(String(e)))
     await page.goto(`${url}/bench-charts.html`)
     await page.waitForFunction(() => (globalThis as unknown as PageGlobal).benchChartsReady === true, undefined, { timeout: 30_000 })
-    console.log(`bench:charts  ${context.browser()?.version() ?? 'Chromium'} (${executablePath}); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+    console.log(
+      `bench:charts  ${context.browser()?.version() ?? 'Chromium'} (${executablePath}); load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`
+    )
     console.log(`              ${fmt(total)} messages in one group over 2 years, ${perTx} per transaction`)
 
     // Ingest: chunks of 20k; the first rawTotal go into both stores, alternating which goes first.
@@ -97,7 +100,14 @@ async function main(): Promise<void> {
       const both = rawDone < rawTotal
       const order = both ? (k++ % 2 ? [false, true] : [true, false]) : [true]
       for (const activity of order) {
-        const took = await page.evaluate(([n, grp, a, b, p, act]) => (globalThis as unknown as PageGlobal).benchCharts.ingest(n, grp, a, b, p, act), [activity ? withName : withoutName, group, lo, hi, perTx, activity] as const)
+        const took = await page.evaluate(([n, grp, a, b, p, act]) => (globalThis as unknown as PageGlobal).benchCharts.ingest(n, grp, a, b, p, act), [
+          activity ? withName : withoutName,
+          group,
+          lo,
+          hi,
+          perTx,
+          activity
+        ] as const)
         if (activity) {
           withMs += took
           if (both) withSameMs += took
@@ -110,7 +120,9 @@ async function main(): Promise<void> {
     const ingestPerSec = rawDone / (withSameMs / 1000)
     const baselinePerSec = rawDone / (withoutMs / 1000)
     const rows = await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchCharts.activityRows(n), withName)
-    console.log(`ingest        with the charts' counts ${fmt(Math.round(ingestPerSec))} msgs/s, without ${fmt(Math.round(baselinePerSec))} msgs/s (first ${fmt(rawDone)}, interleaved): ratio ${(ingestPerSec / baselinePerSec).toFixed(2)}`)
+    console.log(
+      `ingest        with the charts' counts ${fmt(Math.round(ingestPerSec))} msgs/s, without ${fmt(Math.round(baselinePerSec))} msgs/s (first ${fmt(rawDone)}, interleaved): ratio ${(ingestPerSec / baselinePerSec).toFixed(2)}`
+    )
     console.log(`              all ${fmt(total)}: ${fmt(Math.round(total / (withMs / 1000)))} msgs/s; ${fmt(rows)} activity rows`)
 
     const opens: number[] = []
@@ -123,14 +135,18 @@ async function main(): Promise<void> {
     }
     const p50 = quantile(opens, 0.5)
     const p95 = quantile(opens, 0.95)
-    console.log(`open charts   p50 ${ms(p50)}, p95 ${ms(p95)} (of which reading p50 ${ms(quantile(reads, 0.5))}): ${fmt(last!.dayRows)} day + ${fmt(last!.senderRows)} sender rows read, ${fmt(last!.days)} days, ${fmt(last!.total)} messages counted`)
+    console.log(
+      `open charts   p50 ${ms(p50)}, p95 ${ms(p95)} (of which reading p50 ${ms(quantile(reads, 0.5))}): ${fmt(last!.dayRows)} day + ${fmt(last!.senderRows)} sender rows read, ${fmt(last!.days)} days, ${fmt(last!.total)} messages counted`
+    )
     let scanMs: number | null = null
     let mismatch = false
     if (!values['no-scan']) {
       const scan = await page.evaluate(([n, id]) => (globalThis as unknown as PageGlobal).benchCharts.scan(n, id), [withName, group.groupId] as const)
       scanMs = scan.ms
       mismatch = !scan.same
-      console.log(`scan          ${ms(scan.ms)} to read ${fmt(scan.messages)} messages and compute the same: ${scan.same ? 'equal' : 'MISMATCH'}; ratio ${(scan.ms / p50).toFixed(0)}×`)
+      console.log(
+        `scan          ${ms(scan.ms)} to read ${fmt(scan.messages)} messages and compute the same: ${scan.same ? 'equal' : 'MISMATCH'}; ratio ${(scan.ms / p50).toFixed(0)}×`
+      )
     }
     if (errors.length) console.log(`page errors: ${errors.join('; ')}`)
     console.log(

@@ -38,25 +38,65 @@ function* generate(n: number, chunk: number): Generator<ArchivedMessage[]> {
   let t = Date.UTC(2023, 0, 1) / 1000
   let made = 0
   for (const [gi, GroupId] of groups.entries()) {
-    for (let seq = 1; seq <= perGroup && made < n; ) {
+    for (let seq = 1; seq <= perGroup && made < n;) {
       const out: ArchivedMessage[] = []
       for (let i = 0; i < chunk && seq <= perGroup && made < n; i++, seq++, made++) {
         t += rng.int(0, 60)
         const r = rng.float()
-        const m: ArchivedMessage = { GroupId, From_Account: rng.pick(senders), IsPlaceMsg: 0, MsgBody: [], MsgPriority: 2, MsgRandom: rng.uint32(), MsgSeq: seq, MsgTimeStamp: t + gi }
+        const m: ArchivedMessage = {
+          GroupId,
+          From_Account: rng.pick(senders),
+          IsPlaceMsg: 0,
+          MsgBody: [],
+          MsgPriority: 2,
+          MsgRandom: rng.uint32(),
+          MsgSeq: seq,
+          MsgTimeStamp: t + gi
+        }
         if (r < 0.01) {
           m.From_Account = '@TIM#SYSTEM'
           m.IsSystemMsg = 1
-          m.MsgBody = { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Join', Operator_Account: rng.pick(senders), MemberAccount_List: [rng.pick(senders)] } }
+          m.MsgBody = {
+            MsgType: 'TIMGroupTipElem',
+            MsgContent: { OpType: 'Join', Operator_Account: rng.pick(senders), MemberAccount_List: [rng.pick(senders)] }
+          }
         } else if (r < 0.025) m.IsPlaceMsg = 1
         else if (r < 0.035) m.IsPlaceMsg = 2
         else if (r < 0.075) {
           const id = rng.uint32().toString(16)
-          m.MsgBody = [{ MsgType: 'TIMImageElem', MsgContent: { UUID: `${id}.jpg`, ImageFormat: 1, ImageInfoArray: [1, 2, 3].map((Type) => ({ Type, Size: rng.int(1000, 6_000_000), Width: 1280, Height: 960, URL: `https://cos.ap-shanghai.myqcloud.com/demo/img/${id}_${Type}.jpg` })) } }]
+          m.MsgBody = [
+            {
+              MsgType: 'TIMImageElem',
+              MsgContent: {
+                UUID: `${id}.jpg`,
+                ImageFormat: 1,
+                ImageInfoArray: [1, 2, 3].map((Type) => ({
+                  Type,
+                  Size: rng.int(1000, 6_000_000),
+                  Width: 1280,
+                  Height: 960,
+                  URL: `https://cos.ap-shanghai.myqcloud.com/demo/img/${id}_${Type}.jpg`
+                }))
+              }
+            }
+          ]
         } else if (r < 0.085) {
-          m.MsgBody = [{ MsgType: 'TIMFileElem', MsgContent: { UUID: rng.uint32().toString(16), FileName: '季度报告 Q3 (final) v2.xlsx', FileSize: rng.int(1000, 9_000_000), Url: 'https://cos.ap-shanghai.myqcloud.com/demo/file' } }]
+          m.MsgBody = [
+            {
+              MsgType: 'TIMFileElem',
+              MsgContent: {
+                UUID: rng.uint32().toString(16),
+                FileName: '季度报告 Q3 (final) v2.xlsx',
+                FileSize: rng.int(1000, 9_000_000),
+                Url: 'https://cos.ap-shanghai.myqcloud.com/demo/file'
+              }
+            }
+          ]
         } else if (r < 0.2) {
-          m.MsgBody = [{ MsgType: 'TIMTextElem', MsgContent: { Text: rng.pick(plainTexts) } }, { MsgType: 'TIMFaceElem', MsgContent: { Index: rng.int(0, 30), Data: '' } }]
+          m.MsgBody = [
+            { MsgType: 'TIMTextElem', MsgContent: { Text: rng.pick(plainTexts) } },
+            { MsgType: 'TIMFaceElem', MsgContent: { Index: rng.int(0, 30), Data: '' } }
+          ]
         } else {
           m.MsgBody = [{ MsgType: 'TIMTextElem', MsgContent: { Text: rng.pick(plainTexts) } }]
         }
@@ -140,14 +180,38 @@ async function child(name: string, n: number, chunk: number, dir: string): Promi
         sample()
       }
     }
-    const meta: ExportMeta = { app: 'tim-archive', version: 'bench', exportedAt: new Date().toISOString(), query: '', groups: scan.groups.map((groupId) => ({ groupId })), timeZone: 'UTC', count: scan.count }
+    const meta: ExportMeta = {
+      app: 'tim-archive',
+      version: 'bench',
+      exportedAt: new Date().toISOString(),
+      query: '',
+      groups: scan.groups.map((groupId) => ({ groupId })),
+      timeZone: 'UTC',
+      count: scan.count
+    }
     const r = await runExport(source(), { format: 'html', out: join(dir, 'bench.cli-html'), meta })
     const seconds = (performance.now() - t1) / 1000
     await rm(input, { force: true })
-    return { name, messages: r.messages, seconds, msgsPerSec: r.messages / seconds, bytes: r.bytes, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, peakHeapMB: peakHeap / 2 ** 20 }
+    return {
+      name,
+      messages: r.messages,
+      seconds,
+      msgsPerSec: r.messages / seconds,
+      bytes: r.bytes,
+      peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,
+      peakHeapMB: peakHeap / 2 ** 20
+    }
   } else {
     const format = name as ExportFormat
-    const meta: ExportMeta = { app: 'tim-archive', version: 'bench', exportedAt: new Date().toISOString(), query: '', groups: groups.map((groupId) => ({ groupId })), timeZone: 'UTC', count: n }
+    const meta: ExportMeta = {
+      app: 'tim-archive',
+      version: 'bench',
+      exportedAt: new Date().toISOString(),
+      query: '',
+      groups: groups.map((groupId) => ({ groupId })),
+      timeZone: 'UTC',
+      count: n
+    }
     async function* source(): AsyncGenerator<ArchivedMessage[]> {
       for (const c of generate(n, chunk)) {
         yield c
@@ -158,12 +222,22 @@ async function child(name: string, n: number, chunk: number, dir: string): Promi
     bytes = r.bytes
   }
   const seconds = (performance.now() - t0) / 1000
-  return { name, messages: n, seconds, msgsPerSec: n / seconds, bytes, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, peakHeapMB: peakHeap / 2 ** 20 }
+  return {
+    name,
+    messages: n,
+    seconds,
+    msgsPerSec: n / seconds,
+    bytes,
+    peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,
+    peakHeapMB: peakHeap / 2 ** 20
+  }
 }
 
 function runChild(name: string, n: number, chunk: number, dir: string): Promise<RunFigures> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [__filename, '--child', name, '--messages', String(n), '--chunk', String(chunk), '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const p = spawn(process.execPath, [__filename, '--child', name, '--messages', String(n), '--chunk', String(chunk), '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
     let out = ''
     p.stdout.on('data', (d) => (out += d))
     p.on('error', reject)
@@ -199,7 +273,9 @@ async function main(): Promise<void> {
     for (const name of ['generate', 'baseline', 'jsonl', 'csv', 'html', 'cli-html', 'baseline']) {
       const r = await runChild(name, n, chunk, dir)
       results.push(r)
-      console.log(`${name.padEnd(9)} ${r.seconds.toFixed(2).padStart(7)} s  ${fmt(r.msgsPerSec).padStart(9)} msgs/s  ${(r.bytes / 2 ** 20).toFixed(0).padStart(5)} MB written  peak RSS ${r.peakRssMB.toFixed(0)} MB  heap high-water ${r.peakHeapMB.toFixed(0)} MB`)
+      console.log(
+        `${name.padEnd(9)} ${r.seconds.toFixed(2).padStart(7)} s  ${fmt(r.msgsPerSec).padStart(9)} msgs/s  ${(r.bytes / 2 ** 20).toFixed(0).padStart(5)} MB written  peak RSS ${r.peakRssMB.toFixed(0)} MB  heap high-water ${r.peakHeapMB.toFixed(0)} MB`
+      )
       await rm(join(dir, `bench.${name}`), { force: true })
       await rm(join(dir, 'baseline.jsonl'), { force: true })
     }
@@ -210,7 +286,14 @@ async function main(): Promise<void> {
   const base = baselines.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a))
   const figures: Record<string, unknown> = { bench: 'export', messages: n, chunk, baselineRuns: baselines.map((b) => Math.round(b.msgsPerSec)) }
   for (const r of results.filter((x) => x.name !== 'baseline' || x === base)) {
-    figures[r.name] = { msgsPerSec: Math.round(r.msgsPerSec), seconds: Number(r.seconds.toFixed(2)), mb: Number((r.bytes / 2 ** 20).toFixed(1)), peakRssMB: Number(r.peakRssMB.toFixed(1)), peakHeapMB: Number(r.peakHeapMB.toFixed(1)), vsBaseline: Number((r.msgsPerSec / base.msgsPerSec).toFixed(3)) }
+    figures[r.name] = {
+      msgsPerSec: Math.round(r.msgsPerSec),
+      seconds: Number(r.seconds.toFixed(2)),
+      mb: Number((r.bytes / 2 ** 20).toFixed(1)),
+      peakRssMB: Number(r.peakRssMB.toFixed(1)),
+      peakHeapMB: Number(r.peakHeapMB.toFixed(1)),
+      vsBaseline: Number((r.msgsPerSec / base.msgsPerSec).toFixed(3))
+    }
   }
   for (const r of results.filter((x) => x.name !== 'generate' && x.name !== 'baseline')) {
     console.log(`${r.name.padEnd(9)} ${(r.msgsPerSec / base.msgsPerSec).toFixed(2)}× the baseline's speed`)

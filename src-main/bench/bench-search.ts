@@ -67,7 +67,6 @@ interface BenchApi {
 /** The page's global, as the functions passed to page.evaluate see it. */
 type PageGlobal = { benchSearch: BenchApi; benchReady?: boolean }
 
-
 function day(unix: number): string {
   return new Date(unix * 1000).toISOString().slice(0, 10)
 }
@@ -118,7 +117,13 @@ async function main(): Promise<void> {
   const smallN = Math.floor((total - bigN) / 4)
   const groups: BenchGroup[] = [
     { groupId: '@TGS#BENCHSEARCH0', seed: 1, messages: bigN, start, gap: (2 * 365 * 86_400) / bigN },
-    ...[1, 2, 3, 4].map((i) => ({ groupId: `@TGS#BENCHSEARCH${i}`, seed: 1 + i, messages: i === 4 ? total - bigN - 3 * smallN : smallN, start, gap: (2 * 365 * 86_400) / Math.max(1, smallN) }))
+    ...[1, 2, 3, 4].map((i) => ({
+      groupId: `@TGS#BENCHSEARCH${i}`,
+      seed: 1 + i,
+      messages: i === 4 ? total - bigN - 3 * smallN : smallN,
+      start,
+      gap: (2 * 365 * 86_400) / Math.max(1, smallN)
+    }))
   ]
 
   const root = join(__dirname, '../renderer')
@@ -138,8 +143,17 @@ async function main(): Promise<void> {
       return p
     }
     let page = await openPage()
-    console.log(`bench:search  ${context?.browser()?.version() ?? 'Chromium'} (${executablePath}); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
-    console.log(`              ${fmt(total)} messages in ${groups.length} groups (${fmt(bigN)} + ${groups.slice(1).map((g) => fmt(g.messages)).join(' + ')}), ${perTx} per transaction`)
+    console.log(
+      `bench:search  ${context?.browser()?.version() ?? 'Chromium'} (${executablePath}); load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`
+    )
+    console.log(
+      `              ${fmt(total)} messages in ${groups.length} groups (${fmt(bigN)} + ${groups
+        .slice(1)
+        .map((g) => fmt(g.messages))
+        .join(' + ')}), ${perTx} per transaction`
+    )
 
     const indexed = 'bench-indexed'
     const ingest = values.reuse ? undefined : await ingestAll(page, groups, total, rawTotal, perTx, chunk)
@@ -187,7 +201,16 @@ async function main(): Promise<void> {
       const res = results.get(f.form)!
       let scanText = '-'
       let ratioText = '-'
-      if (values.samples) console.log(`                each run: first page ${first.get(f.form)!.map((x) => x.toFixed(0)).join(' ')} | count ${counts.get(f.form)!.map((x) => x.toFixed(0)).join(' ')}`)
+      if (values.samples)
+        console.log(
+          `                each run: first page ${first
+            .get(f.form)!
+            .map((x) => x.toFixed(0))
+            .join(' ')} | count ${counts
+            .get(f.form)!
+            .map((x) => x.toFixed(0))
+            .join(' ')}`
+        )
       if (!values['no-scan']) {
         const scan = await page.evaluate(([n, q]) => (globalThis as unknown as PageGlobal).benchSearch.query(n, q, 'scan'), [indexed, f.query] as const)
         const same = scan.count === res.count && scan.first.join() === res.first.join()
@@ -206,10 +229,14 @@ async function main(): Promise<void> {
     }
 
     const big = groups[0]!
-    const times = Array.from({ length: 60 }, (_, i) => big.start + Math.floor(((i * 7919) % 1000) / 1000 * big.messages * big.gap))
-    const jumps = (await page.evaluate(([n, id, t]) => (globalThis as unknown as PageGlobal).benchSearch.dateJump(n, id, t), [indexed, big.groupId, times] as const)).slice(10)
+    const times = Array.from({ length: 60 }, (_, i) => big.start + Math.floor((((i * 7919) % 1000) / 1000) * big.messages * big.gap))
+    const jumps = (
+      await page.evaluate(([n, id, t]) => (globalThis as unknown as PageGlobal).benchSearch.dateJump(n, id, t), [indexed, big.groupId, times] as const)
+    ).slice(10)
     const dateJumpMs = quantile(jumps, 0.95)
-    console.log(`date jump     p50 ${ms(quantile(jumps, 0.5))}, p95 ${ms(dateJumpMs)} (message at a date in the ${fmt(big.messages)} group, then 100 around it)`)
+    console.log(
+      `date jump     p50 ${ms(quantile(jumps, 0.5))}, p95 ${ms(dateJumpMs)} (message at a date in the ${fmt(big.messages)} group, then 100 around it)`
+    )
     if (errors.length) console.log(`page errors: ${errors.join('; ')}`)
     console.log(
       JSON.stringify({
@@ -232,7 +259,14 @@ async function main(): Promise<void> {
 }
 
 /** Writes the archive into the indexed store (and the first rawTotal into a store without the index). */
-async function ingestAll(page: Page, groups: BenchGroup[], total: number, rawTotal: number, perTx: number, chunk: number): Promise<{ ingestPerSec: number; rawIngestPerSec: number }> {
+async function ingestAll(
+  page: Page,
+  groups: BenchGroup[],
+  total: number,
+  rawTotal: number,
+  perTx: number,
+  chunk: number
+): Promise<{ ingestPerSec: number; rawIngestPerSec: number }> {
   const indexed = 'bench-indexed'
   const raw = 'bench-raw'
   await page.evaluate(([n, g]) => (globalThis as unknown as PageGlobal).benchSearch.reset(n, g), [indexed, groups] as const)
@@ -254,7 +288,14 @@ async function ingestAll(page: Page, groups: BenchGroup[], total: number, rawTot
       const both = rawDone < rawTotal
       const order: boolean[] = both ? (k++ % 2 ? [false, true] : [true, false]) : [true]
       for (const withIndex of order) {
-        const took = await page.evaluate(([name, grp, a, b, p, ix]) => (globalThis as unknown as PageGlobal).benchSearch.ingest(name, grp, a, b, p, ix), [withIndex ? indexed : raw, g, lo, hi, perTx, withIndex] as const)
+        const took = await page.evaluate(([name, grp, a, b, p, ix]) => (globalThis as unknown as PageGlobal).benchSearch.ingest(name, grp, a, b, p, ix), [
+          withIndex ? indexed : raw,
+          g,
+          lo,
+          hi,
+          perTx,
+          withIndex
+        ] as const)
         if (withIndex) {
           indexedMs += took
           if (both) indexedSameMs += took
@@ -270,15 +311,18 @@ async function ingestAll(page: Page, groups: BenchGroup[], total: number, rawTot
   const rawIngestPerSec = rawDone / (rawMs / 1000)
   const allIngestPerSec = total / (indexedMs / 1000)
   const rows = await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchSearch.postingsRows(n), indexed)
-  console.log(`ingest        with the index ${fmt(Math.round(ingestPerSec))} msgs/s, without ${fmt(Math.round(rawIngestPerSec))} msgs/s (first ${fmt(rawDone)}, interleaved): ratio ${(ingestPerSec / rawIngestPerSec).toFixed(2)}`)
+  console.log(
+    `ingest        with the index ${fmt(Math.round(ingestPerSec))} msgs/s, without ${fmt(Math.round(rawIngestPerSec))} msgs/s (first ${fmt(rawDone)}, interleaved): ratio ${(ingestPerSec / rawIngestPerSec).toFixed(2)}`
+  )
   console.log(`              all ${fmt(total)} with the index: ${fmt(Math.round(allIngestPerSec))} msgs/s; ${fmt(rows)} postings rows`)
   const w = await page.evaluate(() => (globalThis as unknown as PageGlobal).benchSearch.indexWriteStats())
   const byLevel = w.mergesByLevel.flatMap((n, l) => (n ? [`${n} into level ${l} ${(w.mergeMsByLevel[l]! / 1000).toFixed(1)} s`] : [])).join(', ')
-  console.log(`              indexing time: terms ${(w.termsMs / 1000).toFixed(1)} s, postings writes ${(w.writeMs / 1000).toFixed(1)} s (of which merges ${(w.mergeMs / 1000).toFixed(1)} s: ${byLevel || 'none'}), of ${(indexedMs / 1000).toFixed(1)} s writing with the index`)
+  console.log(
+    `              indexing time: terms ${(w.termsMs / 1000).toFixed(1)} s, postings writes ${(w.writeMs / 1000).toFixed(1)} s (of which merges ${(w.mergeMs / 1000).toFixed(1)} s: ${byLevel || 'none'}), of ${(indexedMs / 1000).toFixed(1)} s writing with the index`
+  )
 
   return { ingestPerSec, rawIngestPerSec }
 }
-
 
 main().catch((e) => {
   console.error(e instanceof Error ? e.message : e)

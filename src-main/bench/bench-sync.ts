@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     const msgs = archived / secs
     const refused = sim.stats.refusedRateLimit
     const refusedPct = (100 * refused) / Math.max(1, sim.stats.requests)
-    console.log(`engine      ${client.stats.requests} requests in ${secs.toFixed(2)} s: ${req.toFixed(1)} req/s, ${msgs.toFixed(0)} msgs/s; ${archived} messages archived, complete=${result.complete}`)
+    console.log(
+      `engine      ${client.stats.requests} requests in ${secs.toFixed(2)} s: ${req.toFixed(1)} req/s, ${msgs.toFixed(0)} msgs/s; ${archived} messages archived, complete=${result.complete}`
+    )
     console.log(`            ${refused} of ${sim.stats.requests} requests refused with 60007 (${refusedPct.toFixed(2)}%), ${client.stats.retries} retries`)
     const ratio = msgs / seqMsgs
     console.log(`ratio       engine/sequential ${ratio.toFixed(1)}×  (target ≥ 8×);  ${(req / 2).toFixed(1)}% of the 200 req/s ceiling (target ≥ 90%)`)

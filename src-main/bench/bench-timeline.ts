@@ -140,7 +140,11 @@ async function seedMessages(a: SeedArgs): Promise<SeedStats> {
   const hex = '0123456789abcdef'
   const tips = ['Join', 'Quit', 'Kick', 'ModifyGroupInfo', 'SetAdmin']
   const files = ['季度报告 Q3 (final) v2.xlsx', 'design-review.pdf', '会议纪要 2024-05-06.docx', 'logs.tar.gz', 'screenshot.png', '产品路线图.pptx']
-  const customs = ['{"type":"vote","id":42,"options":["A","B","C"]}', '{"businessID":"order","orderId":"20240506-8812"}', '{"businessID":"link","title":"周报","url":"https://wiki.example.com/weekly"}']
+  const customs = [
+    '{"type":"vote","id":42,"options":["A","B","C"]}',
+    '{"businessID":"order","orderId":"20240506-8812"}',
+    '{"businessID":"link","title":"周报","url":"https://wiki.example.com/weekly"}'
+  ]
 
   const build = (seq: number): { row: unknown; time: number; kind: 'normal' | 'deleted' | 'recalled' | 'system' } => {
     // mulberry32 seeded by the age: the same message every run and in every group.
@@ -199,10 +203,17 @@ async function seedMessages(a: SeedArgs): Promise<SeedStats> {
     } else if (r < 0.09) {
       const id = uuid()
       const name = pick(files)
-      body = [{ MsgType: 'TIMFileElem', MsgContent: { Url: `${cos}/file/${id}/${encodeURIComponent(name)}`, UUID: id, FileSize: int(1_000, 90_000_000), FileName: name, Download_Flag: 2 } }]
+      body = [
+        {
+          MsgType: 'TIMFileElem',
+          MsgContent: { Url: `${cos}/file/${id}/${encodeURIComponent(name)}`, UUID: id, FileSize: int(1_000, 90_000_000), FileName: name, Download_Flag: 2 }
+        }
+      ]
     } else if (r < 0.095) {
       const id = uuid()
-      body = [{ MsgType: 'TIMSoundElem', MsgContent: { Url: `${cos}/voice/${id}.m4a`, UUID: id, Size: int(2_000, 400_000), Second: int(1, 60), Download_Flag: 2 } }]
+      body = [
+        { MsgType: 'TIMSoundElem', MsgContent: { Url: `${cos}/voice/${id}.m4a`, UUID: id, Size: int(2_000, 400_000), Second: int(1, 60), Download_Flag: 2 } }
+      ]
     } else if (r < 0.098) {
       const v = uuid()
       const th = uuid()
@@ -229,7 +240,14 @@ async function seedMessages(a: SeedArgs): Promise<SeedStats> {
     } else if (r < 0.1) {
       body = [{ MsgType: 'TIMLocationElem', MsgContent: { Desc: '深圳市南山区科技中一路腾讯大厦', Latitude: 22.540503, Longitude: 113.934528 } }]
     } else if (r < 0.102) {
-      const items = [0, 1, 2].map((i) => ({ From_Account: pick(a.senders), GroupId: a.groupId, MsgSeq: Math.max(1, seq - 50 + i), MsgRandom: int(0, 4294967295), MsgTimeStamp: time - 3000 + i * 40, MsgBody: [text(pick(a.texts))] }))
+      const items = [0, 1, 2].map((i) => ({
+        From_Account: pick(a.senders),
+        GroupId: a.groupId,
+        MsgSeq: Math.max(1, seq - 50 + i),
+        MsgRandom: int(0, 4294967295),
+        MsgTimeStamp: time - 3000 + i * 40,
+        MsgBody: [text(pick(a.texts))]
+      }))
       body = [
         {
           MsgType: 'TIMRelayElem',
@@ -527,9 +545,32 @@ async function scrollBack(a: { newestSeq: number; messages: number; step: number
 const texts = [...plainTexts]
 
 const senders = [
-  'alice', 'bob', 'chen_wei', 'li_lei', 'zhang_san', 'wang.wu', 'liu_yang', 'zhao_min', 'sun_li', 'zhou_jie',
-  'wu_hao', 'xu_fang', 'fatima', 'yossi', 'maria', 'kenji', 'priya', 'tom', 'emma', 'lucas',
-  '144115197276518801', '144115198339527735', '144115212345678901', '144115220000000042', 'administrator', 'ops_bot'
+  'alice',
+  'bob',
+  'chen_wei',
+  'li_lei',
+  'zhang_san',
+  'wang.wu',
+  'liu_yang',
+  'zhao_min',
+  'sun_li',
+  'zhou_jie',
+  'wu_hao',
+  'xu_fang',
+  'fatima',
+  'yossi',
+  'maria',
+  'kenji',
+  'priya',
+  'tom',
+  'emma',
+  'lucas',
+  '144115197276518801',
+  '144115198339527735',
+  '144115212345678901',
+  '144115220000000042',
+  'administrator',
+  'ops_bot'
 ]
 
 interface GroupPlan {
@@ -663,13 +704,15 @@ async function main(): Promise<void> {
     const browserVersion = context.browser()?.version() ?? (await cdp.send('Browser.getVersion')).product
 
     console.log(`bench:timeline  ${browserVersion} (${executablePath}), ${server.url.replace(/\?token=.*/, '')}, workspace ${connected.value.id}`)
-    console.log(`                big group ${fmt(bigN)} messages, baseline ${fmt(baseN)}; ${opens} opens each; scroll back ${fmt(scrollMessages)} messages at ${scrollStep} px/frame`)
+    console.log(
+      `                big group ${fmt(bigN)} messages, baseline ${fmt(baseN)}; ${opens} opens each; scroll back ${fmt(scrollMessages)} messages at ${scrollStep} px/frame`
+    )
     console.log(`                ${loadText()} (other processes' load makes every figure noisier)`)
 
     await page.goto(server.url)
     await page.getByRole('complementary', { name: 'Groups' }).waitFor({ timeout: 60_000 })
     let wsIds: string[] = []
-    for (const started = Date.now(); !wsIds.length; ) {
+    for (const started = Date.now(); !wsIds.length;) {
       wsIds = await page.evaluate(workspaceIds)
       if (!wsIds.length) {
         if (Date.now() - started > 30_000) throw new Error('the app did not save its workspace to IndexedDB')
@@ -693,7 +736,18 @@ async function main(): Promise<void> {
       const t0 = performance.now()
       for (let lo = 1; lo <= plan.messages; lo += chunk) {
         const hi = Math.min(plan.messages, lo + chunk - 1)
-        const s = await page.evaluate(seedMessages, { gk, groupId: plan.groupId, from: lo, to: hi, total: plan.messages, tEnd, gap: plan.gap, txRows, texts, senders })
+        const s = await page.evaluate(seedMessages, {
+          gk,
+          groupId: plan.groupId,
+          from: lo,
+          to: hi,
+          total: plan.messages,
+          tEnd,
+          gap: plan.gap,
+          txRows,
+          texts,
+          senders
+        })
         stats.messages += s.messages
         stats.deleted += s.deleted
         stats.recalled += s.recalled
@@ -735,7 +789,15 @@ async function main(): Promise<void> {
         addedAt: now,
         lastSyncAt: now,
         lastError: null,
-        stats: { messages: stats.messages, deleted: stats.deleted, recalled: stats.recalled, removedLater: 0, system: stats.system, firstTime: stats.firstTime, lastTime: stats.lastTime }
+        stats: {
+          messages: stats.messages,
+          deleted: stats.deleted,
+          recalled: stats.recalled,
+          removedLater: 0,
+          system: stats.system,
+          firstTime: stats.firstTime,
+          lastTime: stats.lastTime
+        }
       })
       coverageRows.push({ gk, ranges: [[1, plan.messages]], floor: 1, top: plan.messages })
     }
@@ -743,7 +805,9 @@ async function main(): Promise<void> {
     const seedSecs = (performance.now() - seedStart) / 1000
     const seeded = bigN + baseN
     const seedPerSec = Math.round(seeded / seedSecs)
-    console.log(`seeded      ${fmt(seeded)} messages in ${seedSecs.toFixed(1)} s: ${fmt(seedPerSec)} msgs/s (raw IndexedDB, ${fmt(txRows)} rows per transaction)`)
+    console.log(
+      `seeded      ${fmt(seeded)} messages in ${seedSecs.toFixed(1)} s: ${fmt(seedPerSec)} msgs/s (raw IndexedDB, ${fmt(txRows)} rows per transaction)`
+    )
 
     // A fresh page load: nothing of the seeding stays in memory.
     await page.reload()
@@ -770,8 +834,12 @@ async function main(): Promise<void> {
     }
     for (const plan of plans) {
       const { open, heap, rows, nested } = samples.get(plan.label)!
-      console.log(`${plan.label.padEnd(12)}open p50 ${percentile(open, 50).toFixed(1)} ms (${open.map((t) => t.toFixed(0)).join(', ')} ms; the first after the reload)`)
-      console.log(`            heap p50 ${percentile(heap, 50)} MB after opening (${heap.join(', ')}), ${rows} rows in the DOM${nested ? ` (+${nested} nested in forwarded histories)` : ''}`)
+      console.log(
+        `${plan.label.padEnd(12)}open p50 ${percentile(open, 50).toFixed(1)} ms (${open.map((t) => t.toFixed(0)).join(', ')} ms; the first after the reload)`
+      )
+      console.log(
+        `            heap p50 ${percentile(heap, 50)} MB after opening (${heap.join(', ')}), ${rows} rows in the DOM${nested ? ` (+${nested} nested in forwarded histories)` : ''}`
+      )
     }
 
     const reads = await page.evaluate(timeNewestReads, { gks: plans.map((p) => `${workspaceId}|${p.groupId}`), n: 101, rounds: 20 })
@@ -813,7 +881,9 @@ async function main(): Promise<void> {
     const heapRatio = big.heapMB / base.heapMB
     console.log(`ratio       big/baseline: open ${openRatio.toFixed(2)}×, heap ${heapRatio.toFixed(2)}× (≈1: opening does not depend on history size)`)
     console.log(`            ${loadText()}; ${((performance.now() - runStart) / 1000).toFixed(0)} s in all`)
-    console.log(`            ${pageErrors.length ? `${pageErrors.length} uncaught page errors: ${pageErrors.slice(0, 3).join(' | ')}` : 'no uncaught page errors'}`)
+    console.log(
+      `            ${pageErrors.length ? `${pageErrors.length} uncaught page errors: ${pageErrors.slice(0, 3).join(' | ')}` : 'no uncaught page errors'}`
+    )
     for (const e of consoleErrors) console.log(`            console error: ${e}`)
     console.log(
       JSON.stringify({

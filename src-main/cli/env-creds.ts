@@ -10,7 +10,7 @@ export class UsageError extends Error {}
  */
 export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boolean; needEndpoint?: boolean }): TimCredentials {
   const appId = env.TIM_SDKAPPID?.trim()
-  if (!appId) throw new UsageError('Set TIM_SDKAPPID to your app\'s SDKAppID (a number from the IM console).')
+  if (!appId) throw new UsageError("Set TIM_SDKAPPID to your app's SDKAppID (a number from the IM console).")
   if (!/^\d+$/.test(appId) || !Number.isSafeInteger(Number(appId)) || Number(appId) <= 0) {
     throw new UsageError(`TIM_SDKAPPID must be a positive integer, got "${appId}".`)
   }
@@ -21,7 +21,7 @@ export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boo
   const secretKey = env.TIM_SECRET_KEY?.trim()
   const userSig = env.TIM_USERSIG?.trim()
   if (!secretKey && !userSig) {
-    throw new UsageError('Set TIM_SECRET_KEY (the app\'s secret key) or TIM_USERSIG (a UserSig for TIM_IDENTIFIER).')
+    throw new UsageError("Set TIM_SECRET_KEY (the app's secret key) or TIM_USERSIG (a UserSig for TIM_IDENTIFIER).")
   }
   const creds: TimCredentials = { sdkAppId: Number(appId), identifier }
   if (secretKey) creds.secretKey = secretKey
@@ -31,9 +31,7 @@ export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boo
   else if (opts.needEndpoint) {
     // No silent default: an SDKAppID lives in one data center, and the wrong host only fails
     // after every retry (70016/70020, or nothing at all behind a firewall).
-    throw new UsageError(
-      `Set TIM_REGION to your app's data center (${regions.map((r) => r.id).join(', ')}) or TIM_ENDPOINT to a custom base URL.`
-    )
+    throw new UsageError(`Set TIM_REGION to your app's data center (${regions.map((r) => r.id).join(', ')}) or TIM_ENDPOINT to a custom base URL.`)
   }
   if (creds.region && !regions.some((r) => r.id === creds.region)) {
     throw new UsageError(`TIM_REGION "${creds.region}" is not a region: use one of ${regions.map((r) => r.id).join(', ')}, or set TIM_ENDPOINT instead.`)

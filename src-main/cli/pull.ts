@@ -110,7 +110,9 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     }
   }
   const added = archive.messageCount() - before
-  process.stdout.write(`${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`)
+  process.stdout.write(
+    `${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`
+  )
   if (abort.signal.aborted) {
     process.stderr.write('Interrupted: what was pulled is saved; run the same command to resume.\n')
     return 130

@@ -65,7 +65,9 @@ export async function runReport(argv: string[]): Promise<number> {
   if (values.out) {
     const out = resolve(values.out)
     await writeFileAtomic(out, text)
-    process.stderr.write(`${out}: ${format} report of ${formatCount(health.totals.groups, 'en')} groups, ${formatCount(health.totals.messages, 'en')} messages\n`)
+    process.stderr.write(
+      `${out}: ${format} report of ${formatCount(health.totals.groups, 'en')} groups, ${formatCount(health.totals.messages, 'en')} messages\n`
+    )
   } else {
     process.stdout.write(text)
   }

@@ -22,7 +22,7 @@ export function runUsersig(argv: string[], env: NodeJS.ProcessEnv): number {
   const identifier = values.identifier ?? env.TIM_IDENTIFIER?.trim()
   if (!identifier) throw new UsageError('Give --identifier ID (the account to sign a UserSig for).')
   const creds = credsFromEnv(env, { needIdentifier: false })
-  if (!creds.secretKey) throw new UsageError('Set TIM_SECRET_KEY: a UserSig is signed with the app\'s secret key.')
+  if (!creds.secretKey) throw new UsageError("Set TIM_SECRET_KEY: a UserSig is signed with the app's secret key.")
   let expire = defaultExpireSeconds
   if (values.expire !== undefined) {
     if (!/^\d+$/.test(values.expire) || Number(values.expire) <= 0) {

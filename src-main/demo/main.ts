@@ -58,7 +58,13 @@ async function main(): Promise<number> {
   const { url: simUrl } = await sim.start()
   process.stdout.write(`Simulator of the Tencent IM REST API: ${simUrl} (SDKAppID ${demoCredentials.sdkAppId}, admin ${demoCredentials.identifier})\n`)
   process.stdout.write(`To try the tim-archive CLI against it (e.g. tim-archive pull), paste into another shell:\n${cliEnvLine(simUrl)}\n`)
-  const demoConnect = { sdkAppId: demoCredentials.sdkAppId, identifier: demoCredentials.identifier, secretKey: demoCredentials.secretKey, region: 'custom', endpoint: simUrl }
+  const demoConnect = {
+    sdkAppId: demoCredentials.sdkAppId,
+    identifier: demoCredentials.identifier,
+    secretKey: demoCredentials.secretKey,
+    region: 'custom',
+    endpoint: simUrl
+  }
 
   if (electron) {
     const child = spawn(electron, [join(__dirname, 'index.js')], {

@@ -115,5 +115,6 @@ async function assertReplaceableDir(path: string): Promise<void> {
     throw e
   }
   if (!s.isDirectory()) throw new DestinationExistsError(`${path} exists and is not a folder: a split export writes a folder of files.`)
-  if ((await readdir(path)).length > 0) throw new DestinationExistsError(`${path} is a folder that is not empty: choose a new or empty folder for a split export.`)
+  if ((await readdir(path)).length > 0)
+    throw new DestinationExistsError(`${path} is a folder that is not empty: choose a new or empty folder for a split export.`)
 }

@@ -98,10 +98,7 @@ function groupTitle(meta: ExportMeta, groupId: string): string {
 }
 
 function metaLines(meta: ExportMeta): string[] {
-  const lines = [
-    `Groups: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ') || '(none)'}`,
-    `Query: ${meta.query || '(all messages)'}`
-  ]
+  const lines = [`Groups: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ') || '(none)'}`, `Query: ${meta.query || '(all messages)'}`]
   if (meta.after || meta.before) lines.push(`Dates: ${meta.after ?? '…'} to ${meta.before ?? '…'}`)
   lines.push(`Time zone: ${meta.timeZone}`, `Exported: ${meta.exportedAt} by ${meta.app} ${meta.version}`)
   if (meta.part) lines.push(`Part ${meta.part.index}: ${meta.part.label}`)

@@ -165,7 +165,10 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     order[kept++] = a // in place: kept never passes i
   }
   const sorted = order.subarray(0, kept)
-  const names = [...groupIndex.entries()].filter(([, i]) => present.has(i)).sort((a, b) => a[1] - b[1]).map(([id]) => id)
+  const names = [...groupIndex.entries()]
+    .filter(([, i]) => present.has(i))
+    .sort((a, b) => a[1] - b[1])
+    .map(([id]) => id)
 
   return {
     path,

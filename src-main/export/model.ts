@@ -206,8 +206,7 @@ function typesOf(body: unknown): string[] {
 export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso'): MessageDoc {
   const rec: Record<string, unknown> = isRecord(m) ? m : {}
   const place = rec['IsPlaceMsg']
-  const state: MessageState =
-    place === 1 ? 'deleted' : place === 2 ? 'recalled' : rec['IsSystemMsg'] === 1 ? 'system' : 'normal'
+  const state: MessageState = place === 1 ? 'deleted' : place === 2 ? 'recalled' : rec['IsSystemMsg'] === 1 ? 'system' : 'normal'
   const doc: MessageDoc = {
     group: asText(rec['GroupId']),
     seq: num(rec['MsgSeq']),
@@ -243,7 +242,9 @@ export function partText(p: Part, indent = '', tz = 'UTC'): string {
       return `[${p.label}]${p.data ? ' ' + p.data : ''}${p.url ? ' ' + p.url : ''}`
     case 'relay': {
       const head = `[forwarded: ${p.title}${p.count !== undefined ? `, ${p.count} messages` : ''}]`
-      const lines = p.items.map((i) => `${indent}  ${i.from}${i.time !== undefined ? ` (${isoTime(i.time, tz)})` : ''}: ${i.parts.map((x) => partText(x, indent + '  ', tz)).join(' ')}`)
+      const lines = p.items.map(
+        (i) => `${indent}  ${i.from}${i.time !== undefined ? ` (${isoTime(i.time, tz)})` : ''}: ${i.parts.map((x) => partText(x, indent + '  ', tz)).join(' ')}`
+      )
       if (p.note) lines.push(`${indent}  (${p.note.replace(/\n/g, `\n${indent}  `)})`)
       return [head, ...lines].join('\n')
     }

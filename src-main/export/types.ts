@@ -53,10 +53,7 @@ export interface ExportWriter {
 }
 
 /** How an export is cut into several files. */
-export type Split =
-  | { kind: 'count'; messages: number }
-  | { kind: 'size'; bytes: number }
-  | { kind: Period }
+export type Split = { kind: 'count'; messages: number } | { kind: 'size'; bytes: number } | { kind: Period }
 
 /** The calendar periods an export can be cut by, one file per period (in the export's time zone). */
 export const splitPeriods = ['year', 'month', 'day'] as const

@@ -100,7 +100,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
     const fd = openSync(tmp, 'wx', opts.mode ?? 0o666)
     try {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off)
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off)
       fsyncSync(fd)
     } finally {
       closeSync(fd)

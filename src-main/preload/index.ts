@@ -39,9 +39,7 @@ const api: PreloadApi = {
     start: (input) => ipcRenderer.invoke(channels.syncStart, input),
     cancel: (runId) => ipcRenderer.invoke(channels.syncCancel, runId),
     ack: (runId, batchIds, error) =>
-      error === undefined
-        ? ipcRenderer.invoke(channels.syncAck, runId, batchIds)
-        : ipcRenderer.invoke(channels.syncAck, runId, batchIds, error),
+      error === undefined ? ipcRenderer.invoke(channels.syncAck, runId, batchIds) : ipcRenderer.invoke(channels.syncAck, runId, batchIds, error),
     onBatch: (listener) => subscribe(channels.syncBatch, listener),
     onProgress: (listener) => subscribe(channels.syncProgress, listener),
     onDone: (listener) => subscribe(channels.syncDone, listener)

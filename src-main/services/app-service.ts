@@ -114,10 +114,8 @@ export class InvalidRequestError extends Error {
 }
 
 const noHistory: Record<string, string> = {
-  AVChatRoom:
-    'Live-stream groups (AVChatRoom) keep no message history: Tencent IM does not store roaming messages for them',
-  BChatRoom:
-    'Broadcast groups (BChatRoom) keep no message history: Tencent IM does not store roaming messages for them'
+  AVChatRoom: 'Live-stream groups (AVChatRoom) keep no message history: Tencent IM does not store roaming messages for them',
+  BChatRoom: 'Broadcast groups (BChatRoom) keep no message history: Tencent IM does not store roaming messages for them'
 }
 
 /**
@@ -385,11 +383,22 @@ export class AppService implements HostApi {
   /** The client of the saved workspace, or why there is none. */
   private async connected(): Promise<{ ok: true; id: string; client: TimClient; secret: string } | { ok: false; error: AppError }> {
     const w = await this.readWorkspace()
-    if (!w) return { ok: false, error: appError('NOT_CONNECTED', 'No workspace is connected: enter the SDKAppID, admin identifier and secret key first.', { params: { reason: 'none' } }) }
+    if (!w)
+      return {
+        ok: false,
+        error: appError('NOT_CONNECTED', 'No workspace is connected: enter the SDKAppID, admin identifier and secret key first.', {
+          params: { reason: 'none' }
+        })
+      }
     const id = workspaceIdOf(w)
     const secret = await this.opts.secretStore.load(id)
     if (secret === null) {
-      return { ok: false, error: appError('NOT_CONNECTED', `The secret key for ${id} is not saved on this machine any more: enter it again to reconnect.`, { params: { reason: 'keyLost', workspace: id } }) }
+      return {
+        ok: false,
+        error: appError('NOT_CONNECTED', `The secret key for ${id} is not saved on this machine any more: enter it again to reconnect.`, {
+          params: { reason: 'keyLost', workspace: id }
+        })
+      }
     }
     const key = `${id}\u0000${w.identifier}\u0000${w.endpoint ?? ''}\u0000${secret}`
     if (this.cached?.key !== key) this.cached = { key, client: new TimClient(this.credsOf(w, secret), this.opts.clientOptions) }
@@ -453,9 +462,13 @@ export class AppService implements HostApi {
     const c = await this.connected()
     if (!c.ok) return c
     if (c.id !== input.workspaceId) {
-      return fail('NOT_CONNECTED', `This archive belongs to workspace ${input.workspaceId}, but ${c.id} is connected. Connect to ${input.workspaceId} to sync it.`, {
-        params: { reason: 'otherWorkspace', wanted: input.workspaceId, connected: c.id }
-      })
+      return fail(
+        'NOT_CONNECTED',
+        `This archive belongs to workspace ${input.workspaceId}, but ${c.id} is connected. Connect to ${input.workspaceId} to sync it.`,
+        {
+          params: { reason: 'otherWorkspace', wanted: input.workspaceId, connected: c.id }
+        }
+      )
     }
     // Checked again: another start may have won the race while this one awaited.
     if (this.run) return busy()
@@ -522,12 +535,22 @@ export class AppService implements HostApi {
 function toProfile(groupId: string, info: GroupInfo | undefined): GroupProfile {
   if (!info) {
     const reason = 'get_group_info returned nothing for this group ID'
-    return { groupId, name: '', type: '', archivable: false, reason, problem: appError('NOT_FOUND', reason, { params: { command: 'get_group_info', groupId } }) }
+    return {
+      groupId,
+      name: '',
+      type: '',
+      archivable: false,
+      reason,
+      problem: appError('NOT_FOUND', reason, { params: { command: 'get_group_info', groupId } })
+    }
   }
   if (info.ErrorCode !== 0) {
     const server = info.ErrorInfo ? `; server said: ${info.ErrorInfo}` : ''
     const reason = `get_group_info: error ${describeCode(info.ErrorCode)}${server}`
-    const problem = appError(info.ErrorCode, reason, { params: { command: 'get_group_info', groupId }, detail: info.ErrorInfo ? String(info.ErrorInfo) : undefined })
+    const problem = appError(info.ErrorCode, reason, {
+      params: { command: 'get_group_info', groupId },
+      detail: info.ErrorInfo ? String(info.ErrorInfo) : undefined
+    })
     return { groupId, name: '', type: '', archivable: false, reason, problem, info }
   }
   const type = typeof info.Type === 'string' ? info.Type : ''
@@ -651,14 +674,17 @@ class Run {
     st.queued = event
     if (!st.timer) {
       const s = st
-      s.timer = setTimeout(() => {
-        s.timer = undefined
-        if (!s.queued || s.done) return
-        const q = s.queued
-        s.queued = undefined
-        s.last = performance.now()
-        this.emit('sync:progress', q)
-      }, this.interval - (now - st.last))
+      s.timer = setTimeout(
+        () => {
+          s.timer = undefined
+          if (!s.queued || s.done) return
+          const q = s.queued
+          s.queued = undefined
+          s.last = performance.now()
+          this.emit('sync:progress', q)
+        },
+        this.interval - (now - st.last)
+      )
       s.timer.unref?.()
     }
   }

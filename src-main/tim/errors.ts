@@ -85,7 +85,9 @@ export function describeNetworkFailure(error: unknown, url: string): { info: str
     return { info: `connection refused by ${where}${sys?.address && sys.address !== host ? ` (${host})` : ''}`, code, unreachable: 'refused' }
   }
   const detail = code ?? ((error as Error | undefined)?.cause as Error | undefined)?.message ?? (error as Error | undefined)?.message ?? String(error)
-  return code ? { info: `network error talking to ${host || 'the server'}: ${detail}`, code } : { info: `network error talking to ${host || 'the server'}: ${detail}` }
+  return code
+    ? { info: `network error talking to ${host || 'the server'}: ${detail}`, code }
+    : { info: `network error talking to ${host || 'the server'}: ${detail}` }
 }
 
 /**

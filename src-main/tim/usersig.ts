@@ -72,7 +72,15 @@ export interface DecodedUserSig {
 /** Decodes without checking the signature. Throws on anything that is not a v2 UserSig. */
 export function decodeUserSig(userSig: string): DecodedUserSig {
   const json = JSON.parse(inflateSync(tencentBase64Decode(userSig)).toString('utf8')) as Record<string, unknown>
-  const { 'TLS.ver': ver, 'TLS.identifier': identifier, 'TLS.sdkappid': sdkAppId, 'TLS.time': time, 'TLS.expire': expire, 'TLS.sig': sig, 'TLS.userbuf': userbuf } = json
+  const {
+    'TLS.ver': ver,
+    'TLS.identifier': identifier,
+    'TLS.sdkappid': sdkAppId,
+    'TLS.time': time,
+    'TLS.expire': expire,
+    'TLS.sig': sig,
+    'TLS.userbuf': userbuf
+  } = json
   // Official generators write sdkappid/time/expire as numbers; accept numeric strings too.
   const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN)
   if (ver !== '2.0' || typeof identifier !== 'string' || typeof sig !== 'string') throw new Error('not a TLSSigAPIv2 UserSig')
@@ -82,9 +90,7 @@ export function decodeUserSig(userSig: string): DecodedUserSig {
   return decoded
 }
 
-export type VerifyResult =
-  | { ok: true; decoded: DecodedUserSig }
-  | { ok: false; code: number; reason: string }
+export type VerifyResult = { ok: true; decoded: DecodedUserSig } | { ok: false; code: number; reason: string }
 
 /**
  * Verifies a UserSig the way the REST API does (docs/reference/tencent-im-api.md §5.5),

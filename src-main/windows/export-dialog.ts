@@ -8,7 +8,11 @@ import { join } from 'node:path'
 export async function chooseExportDestination(win: BrowserWindow | undefined, suggestedName: string, folder: boolean): Promise<string | null> {
   const defaultPath = join(app.getPath('documents'), suggestedName)
   if (folder) {
-    const options = { title: 'Export to a new or empty folder', defaultPath, properties: ['openDirectory', 'createDirectory', 'promptToCreate'] as ('openDirectory' | 'createDirectory' | 'promptToCreate')[] }
+    const options = {
+      title: 'Export to a new or empty folder',
+      defaultPath,
+      properties: ['openDirectory', 'createDirectory', 'promptToCreate'] as ('openDirectory' | 'createDirectory' | 'promptToCreate')[]
+    }
     const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
     return r.canceled ? null : (r.filePaths[0] ?? null)
   }

@@ -73,12 +73,37 @@ describe('tim-archive export', () => {
 
   it('I can export only one group, one sender and a date range', async () => {
     const out = join(dir, 'alice.jsonl')
-    const r = await run(['export', '--in', archive, '--format', 'jsonl', '--out', out, '--group', demoGroupIds.team, '--query', 'from:alice', '--after', '2025-11-30', '--before', '2026-01-01'])
+    const r = await run([
+      'export',
+      '--in',
+      archive,
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+      '--group',
+      demoGroupIds.team,
+      '--query',
+      'from:alice',
+      '--after',
+      '2025-11-30',
+      '--before',
+      '2026-01-01'
+    ])
     expect(r.code, r.stderr).toBe(0)
-    const lines = (await readFile(out, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { GroupId: string; From_Account: string; MsgTimeStamp: number })
+    const lines = (await readFile(out, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { GroupId: string; From_Account: string; MsgTimeStamp: number })
     const expected = pulledLines
       .map((l) => JSON.parse(l) as { GroupId: string; From_Account: string; MsgTimeStamp: number })
-      .filter((m) => m.GroupId === demoGroupIds.team && m.From_Account === 'alice' && m.MsgTimeStamp >= Date.UTC(2025, 11, 1) / 1000 && m.MsgTimeStamp < Date.UTC(2026, 0, 1) / 1000)
+      .filter(
+        (m) =>
+          m.GroupId === demoGroupIds.team &&
+          m.From_Account === 'alice' &&
+          m.MsgTimeStamp >= Date.UTC(2025, 11, 1) / 1000 &&
+          m.MsgTimeStamp < Date.UTC(2026, 0, 1) / 1000
+      )
     expect(expected.length).toBeGreaterThan(5)
     expect(lines.length).toBe(expected.length)
     for (const m of lines) expect(m.From_Account).toBe('alice')
@@ -100,13 +125,15 @@ describe('tim-archive export', () => {
     expect(csv).toContain(`"'\t=1+1\r\n=2+2"`)
   })
 
-  it('times are in this machine\'s time zone unless --tz names another, and the HTML says which', async () => {
+  it("times are in this machine's time zone unless --tz names another, and the HTML says which", async () => {
     const local = join(dir, 'local.html')
     const r = await run(['export', '--in', archive, '--format', 'html', '--out', local, '--group', demoGroupIds.custom], { TZ: 'Asia/Shanghai' })
     expect(r.code, r.stderr).toBe(0)
     expect(await readFile(local, 'utf8')).toContain('Times are in Asia/Shanghai (UTC+08:00)')
     const chosen = join(dir, 'chosen.html')
-    const c = await run(['export', '--in', archive, '--format', 'html', '--out', chosen, '--group', demoGroupIds.custom, '--tz', 'Asia/Kolkata'], { TZ: 'Asia/Shanghai' })
+    const c = await run(['export', '--in', archive, '--format', 'html', '--out', chosen, '--group', demoGroupIds.custom, '--tz', 'Asia/Kolkata'], {
+      TZ: 'Asia/Shanghai'
+    })
     expect(c.code, c.stderr).toBe(0)
     expect(await readFile(chosen, 'utf8')).toContain('Times are in Asia/Kolkata (UTC+05:30)')
     const bad = await run(['export', '--in', archive, '--format', 'html', '--out', join(dir, 'bad.html'), '--tz', 'Mars/Olympus'])

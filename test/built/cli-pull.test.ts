@@ -25,7 +25,10 @@ function nodeVersion(path: string): string | null {
   const r = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' })
   return r.status === 0 ? r.stdout.trim() : null
 }
-const minimumNode = (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, '')
+const minimumNode = (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { engines: { node: string } }).engines.node.replace(
+  /^>=\s*/,
+  ''
+)
 const olderThanMinimum = (v: string): boolean => {
   const [a, b] = v.split('.').map(Number) as [number, number]
   const [ma, mb] = minimumNode.split('.').map(Number) as [number, number]
@@ -74,7 +77,10 @@ function run(args: string[], e = env()): ReturnType<typeof runCli> {
 async function readArchive(path: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(path, 'utf8')
   expect(text === '' || text.endsWith('\n')).toBe(true)
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
 }
 
 function placesOf(lines: Record<string, unknown>[], groupId: string): Map<number, number> {
@@ -105,7 +111,9 @@ describe('tim-archive pull', () => {
     expect(existsSync(`${out}.lock`)).toBe(false)
 
     // A later run adds only what is new.
-    sim.appendMessages(appId, 'small', [{ from: 'zoe', time: 1_800_000_000, random: 1, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'later' } }], state: 'normal' }])
+    sim.appendMessages(appId, 'small', [
+      { from: 'zoe', time: 1_800_000_000, random: 1, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'later' } }], state: 'normal' }
+    ])
     const again = await run(['pull', '--group', 'small', '--out', out])
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/: 1 new message, \d+ already archived \(\d+ fetched\);/)
@@ -207,7 +215,8 @@ describe('tim-archive pull', () => {
     // of a name other than localhost, so nothing leaves the machine.
     const guard = resolve(__dirname, '../helpers/loopback-only.cjs')
     const out = join(dir, 'no-region.jsonl')
-    const pull = (e: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--require', guard, cli, 'pull', '--group', 'small', '--out', out], { env: e, encoding: 'utf8' })
+    const pull = (e: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['--require', guard, cli, 'pull', '--group', 'small', '--out', out], { env: e, encoding: 'utf8' })
     const r = pull(env({ TIM_ENDPOINT: undefined, TIM_REGION: undefined }))
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^tim-archive: Set TIM_REGION .*\(china, singapore, .*jakarta\) or TIM_ENDPOINT/m)
@@ -253,7 +262,9 @@ describe('tim-archive --version', () => {
     const r = spawnSync(oldNode!.path, [bin, 'pull', '--group', 'small', '--out', join(dir, 'old-node.jsonl')], { env: env(), encoding: 'utf8' })
     expect(r.status).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toBe(`tim-archive: Node ${minimumNode} or newer is needed; this is Node ${oldNode!.version} (${oldNode!.path}). Install a current Node (https://nodejs.org) and run again.\n`)
+    expect(r.stderr).toBe(
+      `tim-archive: Node ${minimumNode} or newer is needed; this is Node ${oldNode!.version} (${oldNode!.path}). Install a current Node (https://nodejs.org) and run again.\n`
+    )
     expect(existsSync(join(dir, 'old-node.jsonl'))).toBe(false)
   })
 })

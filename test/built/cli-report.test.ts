@@ -116,7 +116,14 @@ describe('tim-archive report', () => {
       const r = await run(['report', '--in', archive, '--format', 'json'])
       const g = (JSON.parse(r.stdout) as ArchiveHealth).groups.find((x) => x.groupId === team)!
       expect(g.removedLater.count).toBe(3)
-      expect(g.removedLater.deleted.ranges).toEqual(del2 === del1 + 1 ? [[del1, del2]] : [[del1, del1], [del2, del2]])
+      expect(g.removedLater.deleted.ranges).toEqual(
+        del2 === del1 + 1
+          ? [[del1, del2]]
+          : [
+              [del1, del1],
+              [del2, del2]
+            ]
+      )
       expect(g.removedLater.recalled.ranges).toEqual([[rec, rec]])
       // Archived as placeholders only what was already gone at the first pull.
       expect(g.deleted.ranges).toEqual(seeded(tg, (s, seq) => s === 'deleted' && seq !== del1 && seq !== del2))

@@ -53,7 +53,12 @@ it('npm run demo -- --web starts the simulator and the app, already connected wi
     expect(r.status).toBe(200)
     return ((await r.json()) as { result: unknown }).result
   }
-  expect(await call('workspace:current')).toMatchObject({ sdkAppId: 1400000001, identifier: 'administrator', hasKey: true, endpoint: `http://127.0.0.1:${simPort}` })
+  expect(await call('workspace:current')).toMatchObject({
+    sdkAppId: 1400000001,
+    identifier: 'administrator',
+    hasKey: true,
+    endpoint: `http://127.0.0.1:${simPort}`
+  })
   const groups = (await call('groups:lookup', ['@TGS#1DEMOTEAM'])) as { ok: boolean; value: { groupId: string; archivable: boolean }[] }
   expect(groups.ok).toBe(true)
   expect(groups.value[0]).toMatchObject({ groupId: '@TGS#1DEMOTEAM', archivable: true })

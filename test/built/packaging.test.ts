@@ -35,7 +35,15 @@ const cfg = pkg.build
 type Stat = { isDirectory(): boolean }
 type Filter = (file: string, stat: Stat) => boolean
 const { getMainFileMatchers } = require('app-builder-lib/out/fileMatcher') as {
-  getMainFileMatchers(appDir: string, dest: string, expand: (s: string) => string, platformOptions: unknown, packager: unknown, outDir: string, electronCompile: boolean): { createFilter(): Filter }[]
+  getMainFileMatchers(
+    appDir: string,
+    dest: string,
+    expand: (s: string) => string,
+    platformOptions: unknown,
+    packager: unknown,
+    outDir: string,
+    electronCompile: boolean
+  ): { createFilter(): Filter }[]
 }
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
   validateConfiguration(config: unknown, logger: unknown): Promise<void>
@@ -45,7 +53,9 @@ const yaml = require('js-yaml') as { load(text: string): unknown }
 
 /** electron-builder's filter for the app's files on one platform, as its packager builds it. */
 function appFilter(platformOptions: unknown): (rel: string) => boolean {
-  const packager = { info: { projectDir: root, buildResourcesDir: cfg.directories.buildResources, isPrepackedAppAsar: false, config: cfg, debugLogger: { isEnabled: false } } }
+  const packager = {
+    info: { projectDir: root, buildResourcesDir: cfg.directories.buildResources, isPrepackedAppAsar: false, config: cfg, debugLogger: { isEnabled: false } }
+  }
   const matchers = getMainFileMatchers(root, '/app', (s) => s, platformOptions, packager, join(root, cfg.directories.output), false)
   expect(matchers).toHaveLength(1)
   const filter = matchers[0]!.createFilter()
@@ -62,13 +72,29 @@ function appFilter(platformOptions: unknown): (rel: string) => boolean {
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [relative(root, join(dir, e.name)).split(sep).join('/')]))
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [relative(root, join(dir, e.name)).split(sep).join('/')]
+  )
 }
 
 const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)
 const built = walk(join(root, 'out'))
 /** Files that may lie around in a working copy and must never ship. */
-const strays = ['.env', '.env.local', 'src-main/.env.production', 'secrets/tim.key', 'id_rsa', 'server.pem', 'chats.jsonl', 'chats.jsonl.state.json', 'test-results/screenshots/app.png', 'dist/latest.yml', '.tmp/x.json', 'out/main/index.js.map', 'out/main/.env']
+const strays = [
+  '.env',
+  '.env.local',
+  'src-main/.env.production',
+  'secrets/tim.key',
+  'id_rsa',
+  'server.pem',
+  'chats.jsonl',
+  'chats.jsonl.state.json',
+  'test-results/screenshots/app.png',
+  'dist/latest.yml',
+  '.tmp/x.json',
+  'out/main/index.js.map',
+  'out/main/.env'
+]
 
 function readPng(path: string): { width: number; height: number } {
   const b = readFileSync(path)
@@ -105,7 +131,15 @@ describe('installer configuration', () => {
       // stays out, and so do the benchmarks, the demo and the simulator.
       const leaked = tracked.filter((f) => f !== 'package.json' && shipped(f))
       expect(leaked, platform).toEqual([])
-      for (const f of ['out/main/bench-sync.js', 'out/main/bench-timeline.js', 'out/main/demo.js', 'out/main/sim.js', 'out/renderer/bench-search.html', 'out/renderer/bench-charts.html']) expect(shipped(f), f).toBe(false)
+      for (const f of [
+        'out/main/bench-sync.js',
+        'out/main/bench-timeline.js',
+        'out/main/demo.js',
+        'out/main/sim.js',
+        'out/renderer/bench-search.html',
+        'out/renderer/bench-charts.html'
+      ])
+        expect(shipped(f), f).toBe(false)
       for (const f of readdirSync(join(root, 'out/renderer/assets'))) if (/bench/.test(f)) expect(shipped(`out/renderer/assets/${f}`), f).toBe(false)
       expect(strays.filter(shipped), platform).toEqual([])
     }
@@ -125,7 +159,12 @@ describe('installer configuration', () => {
       expect(shipped(f), `${f} is loaded by the app`).toBe(true)
       const text = readFileSync(join(root, f), 'utf8')
       for (const [, spec] of text.matchAll(/require\("([^"]+)"\)/g)) {
-        if (spec!.startsWith('.')) todo.push(relative(root, resolve(join(root, f, '..'), spec!)).split(sep).join('/'))
+        if (spec!.startsWith('.'))
+          todo.push(
+            relative(root, resolve(join(root, f, '..'), spec!))
+              .split(sep)
+              .join('/')
+          )
         else if (!spec!.startsWith('node:')) packages.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!)
       }
     }
@@ -141,7 +180,8 @@ describe('installer configuration', () => {
     packages.delete('electron')
     const builtins = new Set(require('node:module').builtinModules as string[])
     for (const p of packages) if (!builtins.has(p)) expect(Object.keys(pkg.dependencies), `${p} is required at run time`).toContain(p)
-    for (const dev of ['electron', 'electron-builder', 'vitest', 'playwright-core', '@resvg/resvg-js', 'tls-sig-api-v2']) expect(pkg.dependencies[dev]).toBeUndefined()
+    for (const dev of ['electron', 'electron-builder', 'vitest', 'playwright-core', '@resvg/resvg-js', 'tls-sig-api-v2'])
+      expect(pkg.dependencies[dev]).toBeUndefined()
   })
 
   it('has every icon the targets use, as real PNGs of the stated sizes, rendered from build/icon.svg', () => {
@@ -199,7 +239,16 @@ describe('installer configuration', () => {
 describe('release workflow', () => {
   const wf = yaml.load(readFileSync(join(root, '.github/workflows/release.yml'), 'utf8')) as {
     on: { push: { tags: string[] }; workflow_dispatch: unknown }
-    jobs: Record<string, { 'runs-on': string; needs?: string | string[]; if?: string; strategy?: { matrix: { os: string[] } }; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>
+    jobs: Record<
+      string,
+      {
+        'runs-on': string
+        needs?: string | string[]
+        if?: string
+        strategy?: { matrix: { os: string[] } }
+        steps: { uses?: string; run?: string; with?: Record<string, unknown> }[]
+      }
+    >
   }
   const steps = Object.values(wf.jobs).flatMap((j) => j.steps)
 

@@ -38,7 +38,11 @@ function startServe(name: string, env: NodeJS.ProcessEnv) {
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)))
-  const address = until('the address', () => /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=([\w-]+))/.exec(out) ?? undefined, () => out)
+  const address = until(
+    'the address',
+    () => /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=([\w-]+))/.exec(out) ?? undefined,
+    () => out
+  )
   return { child, tmp, exited, address, output: () => out }
 }
 

@@ -117,7 +117,7 @@ describe('the main process on a stand-in Electron', () => {
 
   test("every response carries the renderer's CSP as a header, replacing any other", async () => {
     const headers = await standIn.session.receive(win.webContents.getURL(), {
-      'content-security-policy': ["default-src *"],
+      'content-security-policy': ['default-src *'],
       'Content-Type': ['text/html']
     })
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [contentSecurityPolicy] })
@@ -247,4 +247,3 @@ describe('the lifecycle, in runs of their own', () => {
     }
   })
 })
-

@@ -21,7 +21,13 @@ test.beforeAll(async () => {
   const sim = await startSimulator()
   try {
     const r = spawnSync(process.execPath, [cliPath, 'pull', '--group', '@TGS#1DEMOTEAM', '--out', pulled], {
-      env: { ...process.env, TIM_ENDPOINT: sim.url, TIM_SDKAPPID: '1400000001', TIM_IDENTIFIER: 'administrator', TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' },
+      env: {
+        ...process.env,
+        TIM_ENDPOINT: sim.url,
+        TIM_SDKAPPID: '1400000001',
+        TIM_IDENTIFIER: 'administrator',
+        TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
+      },
       encoding: 'utf8'
     })
     expect(r.status, r.stderr).toBe(0)
@@ -35,7 +41,10 @@ async function importAndOpen(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'or import an archive file' }).click()
   await (await chooser).setFiles(pulled)
   await expect(page.getByText(/Imported 595 messages/)).toBeVisible({ timeout: 30_000 })
-  await page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name: /@TGS#1DEMOTEAM/ }).click()
+  await page
+    .getByRole('complementary', { name: 'Groups' })
+    .getByRole('button', { name: /@TGS#1DEMOTEAM/ })
+    .click()
 }
 
 async function exportWith(page: Page, choose: (dialog: ReturnType<Page['getByRole']>) => Promise<void>): Promise<string> {
@@ -70,7 +79,9 @@ test('round trip: a pulled archive imported into the app exports as the same JSO
     // Same records (key order aside: the store gives back what was imported).
     const canon = (l: string) => JSON.stringify(JSON.parse(l), Object.keys(JSON.parse(l)).sort())
     expect(exported.map((l) => JSON.parse(l) as unknown)).toEqual(
-      [...original].sort((a, b) => (JSON.parse(a) as { MsgSeq: number }).MsgSeq - (JSON.parse(b) as { MsgSeq: number }).MsgSeq).map((l) => JSON.parse(l) as unknown)
+      [...original]
+        .sort((a, b) => (JSON.parse(a) as { MsgSeq: number }).MsgSeq - (JSON.parse(b) as { MsgSeq: number }).MsgSeq)
+        .map((l) => JSON.parse(l) as unknown)
     )
     expect(exported.map(canon).sort()).toEqual(original.map(canon).sort())
 

@@ -14,7 +14,13 @@ import { cliPath, startServe, startSimulator } from './fixtures/processes'
  * nothing; its own search, sender and date filters and its theme toggle must work.
  */
 
-const env = (url: string) => ({ ...process.env, TIM_ENDPOINT: url, TIM_SDKAPPID: '1400000001', TIM_IDENTIFIER: 'administrator', TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' })
+const env = (url: string) => ({
+  ...process.env,
+  TIM_ENDPOINT: url,
+  TIM_SDKAPPID: '1400000001',
+  TIM_IDENTIFIER: 'administrator',
+  TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
+})
 
 function cli(args: string[], e: NodeJS.ProcessEnv = process.env): void {
   const r = spawnSync(process.execPath, [cliPath, ...args], { env: e, encoding: 'utf8' })

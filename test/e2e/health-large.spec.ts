@@ -60,7 +60,10 @@ test('the charts of the same group count every one of its 20,000 messages', asyn
   await expect(cells).toHaveCount(7 * 24)
   const values = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
   expect(values.reduce((a, b) => a + b, 0)).toBe(messages)
-  const senders = await charts.getByRole('list', { name: 'Top senders' }).getByRole('listitem').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
+  const senders = await charts
+    .getByRole('list', { name: 'Top senders' })
+    .getByRole('listitem')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
   // Senders beyond the top ones are summed under "others" (absent when every sender is listed).
   const othersRow = charts.locator('.others')
   const others = (await othersRow.count()) ? Number(await othersRow.getAttribute('data-count')) : 0

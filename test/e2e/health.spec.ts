@@ -34,7 +34,10 @@ function seeded(state: string): SeqRange[] {
 const count = (rs: SeqRange[]) => rs.reduce((n, [lo, hi]) => n + hi - lo + 1, 0)
 /** As the report shows runs: "57–58, 233 … and 3 more runs" (at most 12). */
 const runsText = (rs: SeqRange[]) =>
-  rs.slice(0, 12).map(([lo, hi]) => (lo === hi ? lo.toLocaleString('en-US') : `${lo.toLocaleString('en-US')}–${hi.toLocaleString('en-US')}`)).join(', ') + (rs.length > 12 ? ` … and ${rs.length - 12} more runs` : '')
+  rs
+    .slice(0, 12)
+    .map(([lo, hi]) => (lo === hi ? lo.toLocaleString('en-US') : `${lo.toLocaleString('en-US')}–${hi.toLocaleString('en-US')}`))
+    .join(', ') + (rs.length > 12 ? ` … and ${rs.length - 12} more runs` : '')
 const deleted = seeded('deleted')
 const recalled = seeded('recalled')
 
@@ -120,7 +123,10 @@ test('I connect with the demo, add the team chat and another group, and sync', a
 })
 
 test('the health report of the team chat shows the seeded holes, deleted and recalled messages', async () => {
-  await page.getByRole('region', { name: /产品研发 Team/ }).getByRole('button', { name: 'Health report' }).click()
+  await page
+    .getByRole('region', { name: /产品研发 Team/ })
+    .getByRole('button', { name: 'Health report' })
+    .click()
   await expect(report()).toBeVisible()
   await expect(report()).toContainText('Health report: 产品研发 Team')
   await expect(report().locator('[data-fact="coverage"]')).toHaveText('complete: seq 1–600')
@@ -146,7 +152,12 @@ test('I export the report as JSON and it holds the same figures', async () => {
   expect(g.groupId).toBe(teamGroupId)
   expect(g.messages).toBe(team.messages.size)
   expect(g.coverage).toMatchObject({ known: true, complete: true, floor: 1, top: 600 })
-  expect(g.coverage.holes.ranges).toEqual([[57, 58], [233, 233], [411, 411], [530, 530]])
+  expect(g.coverage.holes.ranges).toEqual([
+    [57, 58],
+    [233, 233],
+    [411, 411],
+    [530, 530]
+  ])
   expect(g.deleted.ranges).toEqual(deleted)
   expect(g.recalled.ranges).toEqual(recalled)
   expect(g.expired.count).toBe(0)
@@ -236,7 +247,10 @@ test('in Simplified Chinese: the report, the settings and the warning', async ()
   await page.reload()
   await teamItem().click()
   await expect(page.getByRole('status').filter({ hasText: '腾讯云会删除超过 7 天的消息' })).toBeVisible()
-  await page.getByRole('region', { name: /产品研发 Team/ }).getByRole('button', { name: '健康报告' }).click()
+  await page
+    .getByRole('region', { name: /产品研发 Team/ })
+    .getByRole('button', { name: '健康报告' })
+    .click()
   await expect(report()).toContainText('健康报告：产品研发 Team')
   await expect(row('holes').locator('td').first()).toHaveText('5')
   await shot('health-06-team-report-zh')

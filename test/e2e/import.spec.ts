@@ -13,7 +13,13 @@ test('I import a file written by tim-archive pull and read it without any connec
   const sim = await startSimulator()
   const file = join(mkdtempSync(join(tmpdir(), 'tim-import-')), 'team.jsonl')
   const pull = spawnSync(process.execPath, [cliPath, 'pull', '--group', '@TGS#1DEMOTEAM', '--out', file], {
-    env: { ...process.env, TIM_ENDPOINT: sim.url, TIM_SDKAPPID: '1400000001', TIM_IDENTIFIER: 'administrator', TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24' },
+    env: {
+      ...process.env,
+      TIM_ENDPOINT: sim.url,
+      TIM_SDKAPPID: '1400000001',
+      TIM_IDENTIFIER: 'administrator',
+      TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
+    },
     encoding: 'utf8'
   })
   expect(pull.status, pull.stderr).toBe(0)
@@ -36,7 +42,10 @@ test('I import a file written by tim-archive pull and read it without any connec
     await expect(feed.locator('[data-row-seq="600"]')).toBeVisible()
     await page.screenshot({ path: resolve(__dirname, '../../test-results/screenshots/11-imported.png') })
     await page.reload()
-    await page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name: /@TGS#1DEMOTEAM/ }).click()
+    await page
+      .getByRole('complementary', { name: 'Groups' })
+      .getByRole('button', { name: /@TGS#1DEMOTEAM/ })
+      .click()
     await expect(feed.locator('[data-row-seq="600"]')).toBeVisible()
   } finally {
     await context.close()
@@ -46,10 +55,22 @@ test('I import a file written by tim-archive pull and read it without any connec
 
 test('a file with a line of the wrong types is refused whole, naming the line and the field, in English and Chinese', async ({ browser }) => {
   const dir = mkdtempSync(join(tmpdir(), 'tim-import-bad-'))
-  const rec = (seq: number) => ({ GroupId: '@TGS#WF', From_Account: 'alice', IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `hi ${seq}` } }], MsgRandom: seq, MsgSeq: seq, MsgTimeStamp: 1_764_700_000 + seq })
+  const rec = (seq: number) => ({
+    GroupId: '@TGS#WF',
+    From_Account: 'alice',
+    IsPlaceMsg: 0,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `hi ${seq}` } }],
+    MsgRandom: seq,
+    MsgSeq: seq,
+    MsgTimeStamp: 1_764_700_000 + seq
+  })
   const file = join(dir, 'wrong.jsonl')
   // The issue's line (issue 15 item 2), after three good ones.
-  writeFileSync(file, [rec(1), rec(2), rec(3)].map((r) => JSON.stringify(r)).join('\n') + '\n{"GroupId":"@TGS#WF","MsgSeq":4,"MsgTimeStamp":"yesterday","From_Account":42,"IsPlaceMsg":"0","MsgBody":"hello"}\n')
+  writeFileSync(
+    file,
+    [rec(1), rec(2), rec(3)].map((r) => JSON.stringify(r)).join('\n') +
+      '\n{"GroupId":"@TGS#WF","MsgSeq":4,"MsgTimeStamp":"yesterday","From_Account":42,"IsPlaceMsg":"0","MsgBody":"hello"}\n'
+  )
   const serve = await startServe()
   try {
     for (const [locale, text] of [

@@ -24,7 +24,9 @@ const loopback = (url: string) => {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]'
 }
 
-const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 }, setup: async (ctx) => {
+const session = useAppSession({
+  sim: { latencyMs: 2, benchMessages: 10 },
+  setup: async (ctx) => {
     // Nothing leaves loopback: a page a message link opens is answered here, never fetched.
     await ctx.route(
       (url) => !loopback(url.href) && /^https?:$/.test(url.protocol),
@@ -33,7 +35,8 @@ const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 }, setup:
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Landing</title><p>landing page</p>' })
       }
     )
-  } })
+  }
+})
 let sim: AppSession['sim']
 let serve: AppSession['serve']
 let context: BrowserContext
@@ -98,7 +101,9 @@ test('I connect, add the team chat and sync it', async () => {
   await page.setViewportSize({ width: 1366, height: 660 })
   await page.goto(serve.url)
   await connectAndAdd(page, sim.url, [teamGroupId, demoGroupIds.custom])
-  await sidebar().getByRole('button', { name: /产品研发 Team/ }).click()
+  await sidebar()
+    .getByRole('button', { name: /产品研发 Team/ })
+    .click()
   await sidebar().getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
   await expect(feed().locator('article').first()).toBeVisible()
@@ -170,7 +175,9 @@ test('the group list collapses and expands by its button and by Ctrl+B, and the 
   await page.setViewportSize({ width: 1920, height: 1080 })
   await expect(toggle()).toHaveAttribute('aria-expanded', 'true')
   await expect(sidebar()).toBeVisible()
-  await sidebar().getByRole('button', { name: /产品研发 Team/ }).click()
+  await sidebar()
+    .getByRole('button', { name: /产品研发 Team/ })
+    .click()
   await shot('1920x1080-en-light')
   await expectNoOverlap('1920×1080')
 })

@@ -52,7 +52,8 @@ test('a recheck paused, resumed and cancelled: progress only moves forward', asy
     await expect(panel).toHaveAttribute('data-status', /cancelled|done/)
 
     const values = await seen()
-    for (let i = 1; i < values.length; i++) expect(values[i]![0], JSON.stringify(values.slice(Math.max(0, i - 3), i + 2))).toBeGreaterThanOrEqual(values[i - 1]![0])
+    for (let i = 1; i < values.length; i++)
+      expect(values[i]![0], JSON.stringify(values.slice(Math.max(0, i - 3), i + 2))).toBeGreaterThanOrEqual(values[i - 1]![0])
     // One total throughout: the whole history, walked once across the three runs.
     expect(new Set(values.filter(([d]) => d > 0).map(([, total]) => total))).toEqual(new Set([messages]))
     expect(values.at(-1)![0]).toBeGreaterThan(paused)

@@ -42,7 +42,10 @@ test.beforeAll(() => {
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) })
 const panel = () => page.getByRole('complementary', { name: /^(Search|搜索)$/ })
 const queryBox = () => page.getByRole('searchbox', { name: /Search messages|搜索消息/ })
-const results = () => panel().getByRole('list', { name: /Search results|搜索结果/ }).getByRole('button')
+const results = () =>
+  panel()
+    .getByRole('list', { name: /Search results|搜索结果/ })
+    .getByRole('button')
 const feed = () => page.getByRole('feed', { name: 'Messages' })
 /** "1,234 results" shown once the count is known. */
 const countText = (n: number) => (n === 1 ? '1 result' : `${n.toLocaleString('en-US')} results`)
@@ -115,7 +118,9 @@ test('I search an English word: the count and every hit match the seeded chat', 
   const keys = await allResultKeys()
   expect(keys.sort()).toEqual(seeded.filter(hasWord('staging')).map(key).sort())
   // Newest first, each with the word marked.
-  const shown = await results().locator('time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')))
+  const shown = await results()
+    .locator('time')
+    .evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')))
   expect(shown).toEqual([...shown].sort((a, b) => b - a))
   for (const mark of await results().locator('mark').allTextContents()) expect(mark.toLowerCase()).toBe('staging')
   expect(await results().first().locator('mark').count()).toBeGreaterThan(0)
@@ -148,9 +153,7 @@ test('I search a Chinese word, a phrase, a sender, a feature and a negation', as
   await searchFor('staging -from:bob')
   const senders = await results().locator('.sender').allTextContents()
   expect(senders).not.toContain('bob')
-  expect(count(hasWord('staging')) - count((m) => hasWord('staging')(m) && m.from === 'bob')).toBe(
-    count((m) => hasWord('staging')(m) && m.from !== 'bob')
-  )
+  expect(count(hasWord('staging')) - count((m) => hasWord('staging')(m) && m.from === 'bob')).toBe(count((m) => hasWord('staging')(m) && m.from !== 'bob'))
 })
 
 test('message content in results is text, never markup', async () => {
@@ -185,7 +188,11 @@ test('I open a result and the timeline shows that message in context, marked', a
   await expect(row).toBeInViewport()
   await expect(row).toContainText('会议室')
   // In context: its neighbours are loaded around it.
-  await expect(feed().locator(`[data-row-seq="${seq - 1}"], [data-row-seq="${seq - 2}"]`).first()).toBeAttached()
+  await expect(
+    feed()
+      .locator(`[data-row-seq="${seq - 1}"], [data-row-seq="${seq - 2}"]`)
+      .first()
+  ).toBeAttached()
   // Focus stayed on the results: the next one is one arrow away.
   await expect(first).toBeFocused()
   await shot('search-05-opened')
@@ -214,7 +221,10 @@ test('I open a result and the timeline shows that message in context, marked', a
   await expect(page.getByRole('heading', { level: 2, name: 'On-call 值班' })).toBeVisible()
   await expect(feed().locator(`[data-search-target] [data-row-seq="${newest.seq}"]`)).toBeInViewport()
   await shot('search-05c-other-group')
-  await page.getByRole('complementary', { name: 'Groups' }).getByRole('button', { name: /产品研发 Team/ }).click()
+  await page
+    .getByRole('complementary', { name: 'Groups' })
+    .getByRole('button', { name: /产品研发 Team/ })
+    .click()
 })
 
 test('the date range narrows the results to exactly those days', async () => {
@@ -238,7 +248,12 @@ test('the date range narrows the results to exactly those days', async () => {
   await searchFor('')
   await expect(panel().getByText(countText(inRange))).toBeVisible()
   const keys = await allResultKeys()
-  expect(keys.sort()).toEqual(seeded.filter((m) => m.time * 1000 >= from.start && m.time * 1000 < end).map(key).sort())
+  expect(keys.sort()).toEqual(
+    seeded
+      .filter((m) => m.time * 1000 >= from.start && m.time * 1000 < end)
+      .map(key)
+      .sort()
+  )
   await shot('search-06-date-range')
 
   // Nothing on one empty far-future day: say so and offer to clear the filters.

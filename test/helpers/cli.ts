@@ -10,7 +10,14 @@ export const builtCli = resolve(__dirname, '../../out/main/cli.js')
  * the test's own (a key given as undefined is left out).
  */
 export function cliEnv(sdkAppId: number, url: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { PATH: process.env.PATH, TIM_SDKAPPID: String(sdkAppId), TIM_IDENTIFIER: demoCredentials.identifier, TIM_SECRET_KEY: demoCredentials.secretKey, TIM_ENDPOINT: url, ...extra }
+  const e: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    TIM_SDKAPPID: String(sdkAppId),
+    TIM_IDENTIFIER: demoCredentials.identifier,
+    TIM_SECRET_KEY: demoCredentials.secretKey,
+    TIM_ENDPOINT: url,
+    ...extra
+  }
   for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k]
   return e
 }

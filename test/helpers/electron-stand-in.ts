@@ -115,6 +115,8 @@ export class StandIn {
 
   /** The main process's `require('electron')`. */
   mainModule(): Record<string, unknown> {
+    // The classes below are Electron's constructors: inside them `this` is the new window or tray.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const standIn = this
     class BrowserWindowClass extends FakeBrowserWindow {
       constructor(options: BrowserWindowConstructorOptions = {}) {
@@ -200,22 +202,57 @@ export class StandIn {
       }
     }
     const electron = { contextBridge, ipcRenderer: renderer }
-    const allowed: Record<string, unknown> = { electron, events: { EventEmitter }, timers: { setTimeout, clearTimeout, setInterval, clearInterval }, url: { URL, URLSearchParams } }
+    const allowed: Record<string, unknown> = {
+      electron,
+      events: { EventEmitter },
+      timers: { setTimeout, clearTimeout, setInterval, clearInterval },
+      url: { URL, URLSearchParams }
+    }
     const sandboxRequire = (name: string): unknown => {
       const key = name.replace(/^node:/, '')
       if (!(key in allowed)) throw new Error(`module not found: ${name} (a sandboxed preload can require only electron, events, timers and url)`)
       return allowed[key]
     }
     const code = readFileSync(preloadPath, 'utf8')
-    const context = vm.createContext({ Buffer, process: { platform: process.platform, versions: process.versions, env: {} }, setImmediate, clearImmediate, setTimeout, clearTimeout, console, URL })
-    const wrapper = vm.runInContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, context, { filename: preloadPath }) as (...args: unknown[]) => void
+    const context = vm.createContext({
+      Buffer,
+      process: { platform: process.platform, versions: process.versions, env: {} },
+      setImmediate,
+      clearImmediate,
+      setTimeout,
+      clearTimeout,
+      console,
+      URL
+    })
+    const wrapper = vm.runInContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, context, { filename: preloadPath }) as (
+      ...args: unknown[]
+    ) => void
     const module = { exports: {} }
     wrapper(module.exports, sandboxRequire, module, preloadPath, join(preloadPath, '..'))
     return exposed
   }
 }
 
-class FakeApp extends EventEmitter implements Pick<App, 'whenReady' | 'isReady' | 'quit' | 'exit' | 'requestSingleInstanceLock' | 'getPath' | 'setPath' | 'getVersion' | 'getName' | 'getLocale' | 'getPreferredSystemLanguages' | 'getAppPath' | 'isPackaged'> {
+class FakeApp
+  extends EventEmitter
+  implements
+    Pick<
+      App,
+      | 'whenReady'
+      | 'isReady'
+      | 'quit'
+      | 'exit'
+      | 'requestSingleInstanceLock'
+      | 'getPath'
+      | 'setPath'
+      | 'getVersion'
+      | 'getName'
+      | 'getLocale'
+      | 'getPreferredSystemLanguages'
+      | 'getAppPath'
+      | 'isPackaged'
+    >
+{
   readonly isPackaged = false
   private readyNow = false
   private resolveReady!: () => void
@@ -349,7 +386,10 @@ class FakeIpcRenderer extends EventEmitter implements Pick<IpcRenderer, 'invoke'
   }
 }
 
-class FakeWebContents extends EventEmitter implements Pick<WebContents, 'id' | 'getURL' | 'send' | 'isLoading' | 'isDestroyed' | 'setWindowOpenHandler' | 'loadURL' | 'loadFile'> {
+class FakeWebContents
+  extends EventEmitter
+  implements Pick<WebContents, 'id' | 'getURL' | 'send' | 'isLoading' | 'isDestroyed' | 'setWindowOpenHandler' | 'loadURL' | 'loadFile'>
+{
   readonly id: number
   url = ''
   destroyed = false
@@ -403,7 +443,13 @@ class FakeWebContents extends EventEmitter implements Pick<WebContents, 'id' | '
 
   /** The page calls window.open(url): what the app's window-open handler decides. */
   windowOpen(url: string): WindowOpenHandlerResponse {
-    const details = { url, frameName: '', features: '', disposition: 'foreground-tab', referrer: { url: this.url, policy: 'strict-origin-when-cross-origin' } } as HandlerDetails
+    const details = {
+      url,
+      frameName: '',
+      features: '',
+      disposition: 'foreground-tab',
+      referrer: { url: this.url, policy: 'strict-origin-when-cross-origin' }
+    } as HandlerDetails
     // Without a handler Electron opens the window.
     return this.windowOpenHandler ? this.windowOpenHandler(details) : { action: 'allow' }
   }
@@ -418,7 +464,25 @@ class FakeWebContents extends EventEmitter implements Pick<WebContents, 'id' | '
 
 export class FakeBrowserWindow
   extends EventEmitter
-  implements Pick<BrowserWindow, 'id' | 'loadURL' | 'loadFile' | 'show' | 'hide' | 'focus' | 'close' | 'isDestroyed' | 'isMinimized' | 'isMaximized' | 'isFullScreen' | 'isVisible' | 'maximize' | 'restore' | 'getNormalBounds'>
+  implements
+    Pick<
+      BrowserWindow,
+      | 'id'
+      | 'loadURL'
+      | 'loadFile'
+      | 'show'
+      | 'hide'
+      | 'focus'
+      | 'close'
+      | 'isDestroyed'
+      | 'isMinimized'
+      | 'isMaximized'
+      | 'isFullScreen'
+      | 'isVisible'
+      | 'maximize'
+      | 'restore'
+      | 'getNormalBounds'
+    >
 {
   readonly id: number
   readonly webContents: FakeWebContents
@@ -518,7 +582,17 @@ class FakeSession implements Pick<Session, 'setPermissionRequestHandler' | 'setP
   async receive(url: string, responseHeaders: Record<string, string[]>): Promise<Record<string, string | string[]>> {
     const listener = this.headersListeners[0]
     if (!listener) return responseHeaders
-    const details = { id: 1, url, method: 'GET', resourceType: 'mainFrame', referrer: '', timestamp: 0, statusLine: 'HTTP/1.1 200 OK', statusCode: 200, responseHeaders } as OnHeadersReceivedListenerDetails
+    const details = {
+      id: 1,
+      url,
+      method: 'GET',
+      resourceType: 'mainFrame',
+      referrer: '',
+      timestamp: 0,
+      statusLine: 'HTTP/1.1 200 OK',
+      statusCode: 200,
+      responseHeaders
+    } as OnHeadersReceivedListenerDetails
     const response = await new Promise<HeadersReceivedResponse>((resolve) => listener(details, resolve))
     if (response.cancel) throw new Error('cancelled')
     return response.responseHeaders ?? responseHeaders

@@ -3,7 +3,8 @@
 // once with ENOTFOUND, so no query leaves the machine and no connection to a public host starts.
 const dns = require('node:dns')
 const allowed = new Set(['localhost', '127.0.0.1', '::1'])
-const refuse = (hostname) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (blocked by loopback-only.cjs)`), { code: 'ENOTFOUND', hostname, syscall: 'getaddrinfo' })
+const refuse = (hostname) =>
+  Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (blocked by loopback-only.cjs)`), { code: 'ENOTFOUND', hostname, syscall: 'getaddrinfo' })
 const lookup = dns.lookup
 dns.lookup = function (hostname, options, callback) {
   const cb = typeof options === 'function' ? options : callback

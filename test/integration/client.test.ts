@@ -60,7 +60,13 @@ describe('the query string', () => {
       req.on('end', () => {
         res.setHeader('content-type', 'application/json')
         // First attempt: a transient error, so the retry's query can be checked too.
-        res.end(JSON.stringify(n++ === 0 ? { ActionStatus: 'FAIL', ErrorCode: 10002, ErrorInfo: 'busy' } : { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', GroupId: 'g', IsFinished: 1, RspMsgList: [] }))
+        res.end(
+          JSON.stringify(
+            n++ === 0
+              ? { ActionStatus: 'FAIL', ErrorCode: 10002, ErrorInfo: 'busy' }
+              : { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', GroupId: 'g', IsFinished: 1, RspMsgList: [] }
+          )
+        )
       })
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -135,7 +141,12 @@ describe('the total timeout', () => {
         })
     )
     // No totalTimeoutMs: the default (the retry budget) applies.
-    const client = new TimClient(credsFor(freshAppId(), `http://127.0.0.1:${(s.address() as AddressInfo).port}`), { timeoutMs: 300, retries: 2, backoffMs: 1, backoffLimitMs: 1 })
+    const client = new TimClient(credsFor(freshAppId(), `http://127.0.0.1:${(s.address() as AddressInfo).port}`), {
+      timeoutMs: 300,
+      retries: 2,
+      backoffMs: 1,
+      backoffLimitMs: 1
+    })
     const err = await codeOf(client.groupMsgGetSimple({ GroupId: 'g', ReqMsgNumber: 20 }))
     expect(err.code).toBe('TIMEOUT')
     expect(requests).toBeGreaterThanOrEqual(1)
@@ -195,7 +206,11 @@ describe('the REST client against the simulator', () => {
     ['a group that does not exist', {}, 'nope', 10010, /does not exist/]
   ])('fails permanently on %s, naming the code and its cause', async (_name, extra, groupId, code, meaning) => {
     const { url, appId } = await sim({
-      groups: [group('g1', randomHistory(1, { messages: 5 })), group('live', { messages: new Map(), nextMsgSeq: 1 }, 'AVChatRoom'), group('gone', { messages: new Map(), nextMsgSeq: 5, dismissed: true })]
+      groups: [
+        group('g1', randomHistory(1, { messages: 5 })),
+        group('live', { messages: new Map(), nextMsgSeq: 1 }, 'AVChatRoom'),
+        group('gone', { messages: new Map(), nextMsgSeq: 5, dismissed: true })
+      ]
     })
     const creds = credsFor(appId, url, extra as object)
     if ((extra as { identifier?: string }).identifier === 'alice') {

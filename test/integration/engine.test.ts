@@ -42,10 +42,13 @@ const shapes: [string, RandomHistoryOptions][] = [
   ['an expired bottom', { messages: 600, expiredBelow: 200 }],
   ['responses cut short by size', { messages: 400, bigMessageRate: 0.5 }],
   ['system messages with object bodies', { messages: 300, systemRate: 0.3 }],
-  ['everything at once', { messages: 2500, holeRate: 0.2, deleteRate: 0.05, recallRate: 0.05, bigMessageRate: 0.1, systemRate: 0.05, startSeq: 40_000, floor: 40_150 }]
+  [
+    'everything at once',
+    { messages: 2500, holeRate: 0.2, deleteRate: 0.05, recallRate: 0.05, bigMessageRate: 0.1, systemRate: 0.05, startSeq: 40_000, floor: 40_150 }
+  ]
 ]
 
-describe('the sync engine archives exactly the server\'s history', () => {
+describe("the sync engine archives exactly the server's history", () => {
   it.each(shapes)('for %s', async (_name, opts) => {
     const g = group('g', randomHistory(opts.messages * 7 + 1, opts))
     const { client } = await setup([g], { maxResponseBytes: 40_000 })
@@ -100,7 +103,11 @@ describe('the sync engine archives exactly the server\'s history', () => {
 
   it('under 15% injected faults of every kind', async () => {
     const g = group('g', randomHistory(99, { messages: 1500, holeRate: 0.1, deleteRate: 0.05, recallRate: 0.05, bigMessageRate: 0.05 }))
-    const { client, sim } = await setup([g], { maxResponseBytes: 40_000, faults: { rate: 0.15, kinds: ['err10002', 'html502', 'reset', 'truncated', 'stall'], stallMs: 5000 } }, { timeoutMs: 400, retries: 20 })
+    const { client, sim } = await setup(
+      [g],
+      { maxResponseBytes: 40_000, faults: { rate: 0.15, kinds: ['err10002', 'html502', 'reset', 'truncated', 'stall'], stallMs: 5000 } },
+      { timeoutMs: 400, retries: 20 }
+    )
     const sink = new MemorySink()
     const res = await syncGroup({ source: client, groupId: 'g', sink, concurrency: 12, windowSize: 100 })
     expect(res.complete).toBe(true)
@@ -122,7 +129,17 @@ describe('the sync engine archives exactly the server\'s history', () => {
     const { client, sim, appId } = await setup([g])
     const sink = new MemorySink()
     await syncGroup({ source: client, groupId: 'g', sink })
-    const added = sim.appendMessages(appId, 'g', Array.from({ length: 45 }, (_, i) => ({ from: 'bob', time: 1_800_000_000 + i, random: i, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `new ${i}` } }], state: 'normal' as const })))
+    const added = sim.appendMessages(
+      appId,
+      'g',
+      Array.from({ length: 45 }, (_, i) => ({
+        from: 'bob',
+        time: 1_800_000_000 + i,
+        random: i,
+        body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `new ${i}` } }],
+        state: 'normal' as const
+      }))
+    )
     expect(added).toHaveLength(45)
     sim.resetStats()
     const res = await syncGroup({ source: client, groupId: 'g', sink, coverage: sink.cov('g') })
@@ -138,7 +155,12 @@ describe('the sync engine archives exactly the server\'s history', () => {
     const sink = new MemorySink()
     const abort = new AbortController()
     let batches = 0
-    const counting = { commit: async (b: Parameters<MemorySink['commit']>[0]) => { await sink.commit(b); if (++batches === 40) abort.abort(new Error('stop')) } }
+    const counting = {
+      commit: async (b: Parameters<MemorySink['commit']>[0]) => {
+        await sink.commit(b)
+        if (++batches === 40) abort.abort(new Error('stop'))
+      }
+    }
     await expect(syncGroup({ source: client, groupId: 'g', sink: counting, signal: abort.signal, concurrency: 8 })).rejects.toThrow()
     expect(isComplete(sink.cov('g'))).toBe(false)
     const res = await syncGroup({ source: client, groupId: 'g', sink, coverage: sink.cov('g'), concurrency: 8 })
@@ -192,7 +214,15 @@ describe('the sync engine archives exactly the server\'s history', () => {
     const { client } = await setup([g])
     let last: { seqsDone: number; seqsTotal: number } | undefined
     const totals: number[] = []
-    await syncGroup({ source: client, groupId: 'g', sink: new MemorySink(), onProgress: (p) => { last = { ...p }; if (p.seqsDone > 0) totals.push(p.seqsTotal) } })
+    await syncGroup({
+      source: client,
+      groupId: 'g',
+      sink: new MemorySink(),
+      onProgress: (p) => {
+        last = { ...p }
+        if (p.seqsDone > 0) totals.push(p.seqsTotal)
+      }
+    })
     // From the first pulled window on, the estimate is near the real 500 seqs, not 7.8 million.
     expect(totals[0]).toBeLessThan(5_000)
     expect(last!.seqsTotal).toBeLessThan(10_000)
@@ -269,7 +299,17 @@ describe('progress of a recheck paused, resumed and cancelled', () => {
     const first = new SlowSink(store, pause, 12)
     const seen1: SyncProgress[] = []
     await expect(
-      syncGroup({ source: client, groupId: 'g', sink: first, coverage: store.cov('g'), recheck: true, signal: pause.signal, concurrency: 8, windowSize: 100, onProgress: (p) => seen1.push(p) })
+      syncGroup({
+        source: client,
+        groupId: 'g',
+        sink: first,
+        coverage: store.cov('g'),
+        recheck: true,
+        signal: pause.signal,
+        concurrency: 8,
+        windowSize: 100,
+        onProgress: (p) => seen1.push(p)
+      })
     ).rejects.toThrow('paused')
     const done1 = seen1.at(-1)!.seqsDone
     expect(seen1[0]!.seqsTotal).toBe(full)
@@ -283,7 +323,18 @@ describe('progress of a recheck paused, resumed and cancelled', () => {
     const second = new SlowSink(store, cancel, 12)
     const seen2: SyncProgress[] = []
     await expect(
-      syncGroup({ source: client, groupId: 'g', sink: second, coverage: store.cov('g'), recheck: true, rechecked: first.written.ranges as SeqRange[], signal: cancel.signal, concurrency: 8, windowSize: 100, onProgress: (p) => seen2.push(p) })
+      syncGroup({
+        source: client,
+        groupId: 'g',
+        sink: second,
+        coverage: store.cov('g'),
+        recheck: true,
+        rechecked: first.written.ranges as SeqRange[],
+        signal: cancel.signal,
+        concurrency: 8,
+        windowSize: 100,
+        onProgress: (p) => seen2.push(p)
+      })
     ).rejects.toThrow('paused')
     // Shown as the app does across a resume: what the paused run did, plus this run.
     expect(done1 + seen2[0]!.seqsTotal).toBe(full)

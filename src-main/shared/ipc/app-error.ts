@@ -21,7 +21,8 @@ export function toAppError(x: unknown): AppError {
       : typeof o.code === 'string' && o.code.length > 0
         ? clip(o.code, appErrorLimits.code)
         : 'INTERNAL'
-  const message = typeof o.message === 'string' ? clip(o.message, appErrorLimits.message) : typeof x === 'string' ? clip(x, appErrorLimits.message) : 'Unknown error'
+  const message =
+    typeof o.message === 'string' ? clip(o.message, appErrorLimits.message) : typeof x === 'string' ? clip(x, appErrorLimits.message) : 'Unknown error'
   const out: AppError = { code, message }
   if (typeof o.params === 'object' && o.params !== null && !Array.isArray(o.params)) {
     const params: Record<string, string | number> = {}

@@ -258,10 +258,7 @@ export function isInvokeChannel(name: string): name is InvokeChannel {
 export type ParsedArgs<C extends InvokeChannel> = v.InferOutput<(typeof invokeArgs)[C]>
 
 /** Validates one call's arguments. The message names the first problems, never echoes values. */
-export function parseInvokeArgs<C extends InvokeChannel>(
-  channel: C,
-  args: unknown
-): { ok: true; args: ParsedArgs<C> } | { ok: false; message: string } {
+export function parseInvokeArgs<C extends InvokeChannel>(channel: C, args: unknown): { ok: true; args: ParsedArgs<C> } | { ok: false; message: string } {
   const schema = invokeArgs[channel] as v.GenericSchema<unknown, ParsedArgs<C>>
   const r = v.safeParse(schema, args, { abortPipeEarly: true })
   if (r.success) return { ok: true, args: r.output }

@@ -160,7 +160,10 @@ export class HealthAccumulator {
     const groups = ids.map((id) => groupHealth(id, this.groups.get(id) ?? new GroupAccumulator(), this.states[id]))
     const sum = (f: (g: GroupHealth) => number): number => groups.reduce((n, g) => n + f(g), 0)
     const times = groups.flatMap((g) => [g.firstTime, g.lastTime]).filter((t): t is number => t !== null)
-    const syncs = groups.map((g) => g.lastSyncAt).filter((s): s is string => s !== null).sort()
+    const syncs = groups
+      .map((g) => g.lastSyncAt)
+      .filter((s): s is string => s !== null)
+      .sort()
     return {
       format: 'tim-archive-health',
       version: 1,
@@ -215,7 +218,11 @@ function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState
   const known = !!state && Array.isArray(state.ranges)
   const covered = known ? state.ranges : []
   const cov: Coverage = known ? { ranges: state.ranges, floor: state.floor ?? null, top: state.top ?? 0 } : { ranges: [], floor: null, top: 0 }
-  const missing = known ? missingRanges(cov).map((m) => m.range).reverse() : []
+  const missing = known
+    ? missingRanges(cov)
+        .map((m) => m.range)
+        .reverse()
+    : []
   const noLine = known ? subtractRuns(covered, archived) : []
   const holes = first === null ? [] : noLine.filter((r) => r[0] > first)
   const purged = first === null ? noLine : noLine.filter((r) => r[0] < first)

@@ -24,17 +24,7 @@ import type { ArchivedMessage } from '../archive-record'
 import { normalize } from './normalize'
 import { tokenizeNormalized } from './tokenize'
 
-export const hasValues = [
-  'image',
-  'file',
-  'sound',
-  'video',
-  'location',
-  'custom',
-  'link',
-  'face',
-  'relay'
-] as const
+export const hasValues = ['image', 'file', 'sound', 'video', 'location', 'custom', 'link', 'face', 'relay'] as const
 export type HasFeature = (typeof hasValues)[number]
 
 export const isValues = ['deleted', 'recalled', 'system', 'removed'] as const

@@ -36,15 +36,7 @@
  *   A negated date or field that cannot be read (no MsgTimeStamp) holds.
  */
 import type { ArchivedMessage } from '../archive-record'
-import {
-  hasValues,
-  isValues,
-  messageStates,
-  messageView,
-  type HasFeature,
-  type IsFeature,
-  type MessageView
-} from './extract-text'
+import { hasValues, isValues, messageStates, messageView, type HasFeature, type IsFeature, type MessageView } from './extract-text'
 import { normalize } from './normalize'
 import { containsPhrase, queryTerms, tokenizeNormalized } from './tokenize'
 
@@ -190,8 +182,7 @@ export function parseQuery(q: string): Query | QueryError {
       if (!Array.isArray(r)) return r
       i = r[1]
       const text = normalize(r[0])
-      if (text)
-        clauses.push({ kind: 'phrase', negated, at, text, ...queryTerms(text, { phrase: true }) })
+      if (text) clauses.push({ kind: 'phrase', negated, at, text, ...queryTerms(text, { phrase: true }) })
       continue
     }
     keyPattern.lastIndex = i
@@ -218,19 +209,12 @@ export function parseQuery(q: string): Query | QueryError {
     const token = s.slice(negated ? at + 1 : at, i)
     const prefix = token.length > 1 && token.endsWith('*')
     const text = normalize(prefix ? token.slice(0, -1) : token)
-    if (text)
-      clauses.push({ kind: 'word', negated, at, text, prefix, ...queryTerms(text, { prefix }) })
+    if (text) clauses.push({ kind: 'word', negated, at, text, prefix, ...queryTerms(text, { prefix }) })
   }
   return { clauses }
 }
 
-function keyed(
-  key: string,
-  raw: string,
-  negated: boolean,
-  at: number,
-  valueAt: number
-): Clause | QueryError {
+function keyed(key: string, raw: string, negated: boolean, at: number, valueAt: number): Clause | QueryError {
   const value = normalize(raw)
   if (!value) return { error: `${key}: needs a value right after the colon.`, at, code: 'empty-value', params: { key } }
   switch (key) {
@@ -400,11 +384,8 @@ export function compileQuery(q: Query, ctx: MatchContext = {}): (m: ArchivedMess
   const from = q.clauses.filter((c) => c.kind === 'from' && !c.negated)
   const inGroup = q.clauses.filter((c) => c.kind === 'in' && !c.negated)
   // Cheap clauses first: fields and dates never need the message's text.
-  const rank = (c: Clause): number =>
-    c.kind === 'word' || c.kind === 'phrase' || c.kind === 'has' ? 1 : 0
-  const rest = q.clauses
-    .filter((c) => c.negated || (c.kind !== 'from' && c.kind !== 'in'))
-    .sort((a, b) => rank(a) - rank(b))
+  const rank = (c: Clause): number => (c.kind === 'word' || c.kind === 'phrase' || c.kind === 'has' ? 1 : 0)
+  const rest = q.clauses.filter((c) => c.negated || (c.kind !== 'from' && c.kind !== 'in')).sort((a, b) => rank(a) - rank(b))
   return (m) => {
     const l = new Lazy(m)
     if (from.length && !from.some((c) => holds(c, l, ctx, offset))) return false
@@ -447,10 +428,7 @@ export interface QuerySummary {
   negated: Clause[]
 }
 
-export function querySummary(
-  q: Query,
-  ctx: Pick<MatchContext, 'timeZoneOffsetMinutes'> = {}
-): QuerySummary {
+export function querySummary(q: Query, ctx: Pick<MatchContext, 'timeZoneOffsetMinutes'> = {}): QuerySummary {
   const offset = ctx.timeZoneOffsetMinutes ?? 0
   const terms = new Set<string>()
   const prefixes = new Set<string>()
@@ -471,8 +449,7 @@ export function querySummary(
       case 'phrase':
         for (const t of c.terms) terms.add(t)
         for (const p of c.prefixes) prefixes.add(p)
-        if (c.kind === 'phrase' || (c.terms.length === 0 && c.prefixes.length === 0))
-          phrases.add(c.text)
+        if (c.kind === 'phrase' || (c.terms.length === 0 && c.prefixes.length === 0)) phrases.add(c.text)
         break
       case 'from':
         from.add(c.value)

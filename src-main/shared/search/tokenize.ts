@@ -168,7 +168,7 @@ class Tokens {
    * of CJK letters are CJK runs; what lies between them holds word chains only.
    */
   segments(text: string): void {
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const start = i
       const cjk = isCjkCodePoint(text.codePointAt(i)!)
       do i += text.codePointAt(i)! > 0xffff ? 2 : 1

@@ -103,10 +103,7 @@ const api = {
     foldWeekHours(hours, localOffset)
     const ms = performance.now() - t0
     const [aHours, aSenders] = await Promise.all([readHours(d, gk), readSenders(d, gk)])
-    const same =
-      JSON.stringify(aHours) === JSON.stringify(hours) &&
-      aSenders.length === bySender.size &&
-      aSenders.every((s) => bySender.get(s.from) === s.n)
+    const same = JSON.stringify(aHours) === JSON.stringify(hours) && aSenders.length === bySender.size && aSenders.every((s) => bySender.get(s.from) === s.n)
     return { ms, messages, same }
   },
   async activityRows(name: string): Promise<number> {

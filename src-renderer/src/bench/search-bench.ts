@@ -14,7 +14,6 @@ import { loadAround, seqAtOrBefore } from '@renderer/features/timeline/timeline-
 import type { RawMessage } from '@shared/tim-types'
 import { mulberry32 } from '@shared/random'
 
-
 /** Zipf(1) sampler over ranks 0..n-1. */
 function zipf(n: number): (r: number) => number {
   const cdf = new Float64Array(n)
@@ -34,7 +33,38 @@ function zipf(n: number): (r: number) => number {
 }
 
 const common = ['the', 'and', 'to', 'of', 'we', 'you', 'is', 'for', 'on', 'this', 'release', 'deploy', 'server', 'meeting', 'build', 'test']
-const syllables = ['ka', 'lo', 'mi', 'ren', 'tor', 'vi', 'sen', 'dra', 'pel', 'quo', 'zan', 'bel', 'cor', 'dun', 'fi', 'gra', 'hal', 'jin', 'kes', 'lum', 'mor', 'nex', 'pra', 'ris', 'sul', 'tam', 'ung', 'ver', 'wex', 'yor']
+const syllables = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'tor',
+  'vi',
+  'sen',
+  'dra',
+  'pel',
+  'quo',
+  'zan',
+  'bel',
+  'cor',
+  'dun',
+  'fi',
+  'gra',
+  'hal',
+  'jin',
+  'kes',
+  'lum',
+  'mor',
+  'nex',
+  'pra',
+  'ris',
+  'sul',
+  'tam',
+  'ung',
+  'ver',
+  'wex',
+  'yor'
+]
 
 export interface Corpus {
   english: string[]
@@ -129,7 +159,11 @@ const api = {
     const d = database(name)
     await d.delete()
     await d.open()
-    await addGroups(ws, groups.map((g) => ({ groupId: g.groupId, name: `Group ${g.groupId}`, type: 'Public', archivable: true })), d)
+    await addGroups(
+      ws,
+      groups.map((g) => ({ groupId: g.groupId, name: `Group ${g.groupId}`, type: 'Public', archivable: true })),
+      d
+    )
   },
   /** Writes seqs from..to (inclusive) of a group, `perTx` messages per transaction; returns ms. */
   async ingest(name: string, g: BenchGroup, from: number, to: number, perTx: number, index: boolean): Promise<number> {

@@ -12,7 +12,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const msg = (seq: number) => ({ From_Account: 'u', IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }], MsgRandom: seq, MsgSeq: seq, MsgTimeStamp: 1_700_000_000 + seq })
+const msg = (seq: number) => ({
+  From_Account: 'u',
+  IsPlaceMsg: 0,
+  MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }],
+  MsgRandom: seq,
+  MsgSeq: seq,
+  MsgTimeStamp: 1_700_000_000 + seq
+})
 
 describe('JsonlArchive commits', () => {
   it('takes a commit made as soon as the previous one resolved (it used to wait forever)', async () => {
@@ -20,7 +27,12 @@ describe('JsonlArchive commits', () => {
     const archive = await JsonlArchive.open(path)
     for (let seq = 1; seq <= 3; seq++) await archive.commit({ groupId: 'g', messages: [msg(seq)], range: [seq, seq], top: seq })
     await archive.close()
-    expect((await readFile(path, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { MsgSeq: number }).MsgSeq)).toEqual([1, 2, 3])
+    expect(
+      (await readFile(path, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { MsgSeq: number }).MsgSeq)
+    ).toEqual([1, 2, 3])
     const state = JSON.parse(await readFile(`${path}.state.json`, 'utf8')) as { groups: Record<string, { ranges: number[][] }> }
     expect(state.groups.g!.ranges).toEqual([[1, 3]])
   })

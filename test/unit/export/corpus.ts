@@ -8,7 +8,17 @@ import type { ExportMeta } from '../../../src-main/export/types'
 const t0 = 1714989600 // 2024-05-06T10:00:00Z
 
 function msg(seq: number, from: string, body: unknown, extra: Record<string, unknown> = {}, group = '@TGS#1DEMO'): ArchivedMessage {
-  return { GroupId: group, From_Account: from, IsPlaceMsg: 0, MsgBody: body, MsgPriority: 2, MsgRandom: 1000 + seq, MsgSeq: seq, MsgTimeStamp: t0 + seq * 3600 * 7, ...extra } as ArchivedMessage
+  return {
+    GroupId: group,
+    From_Account: from,
+    IsPlaceMsg: 0,
+    MsgBody: body,
+    MsgPriority: 2,
+    MsgRandom: 1000 + seq,
+    MsgSeq: seq,
+    MsgTimeStamp: t0 + seq * 3600 * 7,
+    ...extra
+  } as ArchivedMessage
 }
 const text = (Text: string) => ({ MsgType: 'TIMTextElem', MsgContent: { Text } })
 
@@ -30,15 +40,50 @@ export const hostileTexts = [
 ]
 
 export const corpus: ArchivedMessage[] = [
-  msg(1, '@TIM#SYSTEM', { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Create', Operator_Account: 'administrator', GroupName: 'Demo <team>' } }, { IsSystemMsg: 1 }),
+  msg(
+    1,
+    '@TIM#SYSTEM',
+    { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Create', Operator_Account: 'administrator', GroupName: 'Demo <team>' } },
+    { IsSystemMsg: 1 }
+  ),
   msg(2, 'alice', [text('Good morning everyone! 早上好 🎉')]),
   msg(3, 'bob', [text('Lunch?'), { MsgType: 'TIMFaceElem', MsgContent: { Index: 3, Data: '[smile]' } }]),
   msg(4, 'chen_wei', [{ MsgType: 'TIMLocationElem', MsgContent: { Desc: '深圳市南山区', Latitude: 22.54, Longitude: 113.93 } }]),
   msg(5, 'alice', [{ MsgType: 'TIMCustomElem', MsgContent: { Data: '{"type":"vote","id":42}', Desc: 'Vote: lunch', Ext: '{"v":1}' } }]),
-  msg(6, 'bob', [{ MsgType: 'TIMImageElem', MsgContent: { UUID: 'abc.jpg', ImageFormat: 1, ImageInfoArray: [{ Type: 1, Size: 123456, Width: 640, Height: 480, URL: 'https://cos.example.com/img/abc_1.jpg' }, { Type: 3, Size: 1000, Width: 198, Height: 148, URL: 'javascript:alert(1)' }] } }]),
+  msg(6, 'bob', [
+    {
+      MsgType: 'TIMImageElem',
+      MsgContent: {
+        UUID: 'abc.jpg',
+        ImageFormat: 1,
+        ImageInfoArray: [
+          { Type: 1, Size: 123456, Width: 640, Height: 480, URL: 'https://cos.example.com/img/abc_1.jpg' },
+          { Type: 3, Size: 1000, Width: 198, Height: 148, URL: 'javascript:alert(1)' }
+        ]
+      }
+    }
+  ]),
   msg(7, 'fatima', [{ MsgType: 'TIMSoundElem', MsgContent: { Url: 'https://cos.example.com/s.mp3', UUID: 's1', Size: 9000, Second: 12 } }]),
-  msg(8, 'yossi', [{ MsgType: 'TIMVideoFileElem', MsgContent: { VideoUrl: 'javascript:alert(2)', VideoUUID: 'v1', VideoSize: 1, VideoSecond: 30, VideoFormat: 'mp4', ThumbUUID: 't', ThumbSize: 1, ThumbWidth: 1, ThumbHeight: 1, ThumbFormat: 'JPG' } }]),
-  msg(9, 'li_lei', [{ MsgType: 'TIMFileElem', MsgContent: { Url: 'https://cos.example.com/f', UUID: 'f1', FileSize: 2048000, FileName: '季度报告 <Q3>.xlsx' } }]),
+  msg(8, 'yossi', [
+    {
+      MsgType: 'TIMVideoFileElem',
+      MsgContent: {
+        VideoUrl: 'javascript:alert(2)',
+        VideoUUID: 'v1',
+        VideoSize: 1,
+        VideoSecond: 30,
+        VideoFormat: 'mp4',
+        ThumbUUID: 't',
+        ThumbSize: 1,
+        ThumbWidth: 1,
+        ThumbHeight: 1,
+        ThumbFormat: 'JPG'
+      }
+    }
+  ]),
+  msg(9, 'li_lei', [
+    { MsgType: 'TIMFileElem', MsgContent: { Url: 'https://cos.example.com/f', UUID: 'f1', FileSize: 2048000, FileName: '季度报告 <Q3>.xlsx' } }
+  ]),
   msg(10, 'alice', [
     {
       MsgType: 'TIMRelayElem',
@@ -54,7 +99,12 @@ export const corpus: ArchivedMessage[] = [
       }
     }
   ]),
-  msg(11, 'bob', [{ MsgType: 'TIMRelayElem', MsgContent: { Title: 'Big history', MsgNum: 240, CompatibleText: '[Chat history]', AbstractList: ['a: x'], JsonMsgKey: 'relay_1' } }]),
+  msg(11, 'bob', [
+    {
+      MsgType: 'TIMRelayElem',
+      MsgContent: { Title: 'Big history', MsgNum: 240, CompatibleText: '[Chat history]', AbstractList: ['a: x'], JsonMsgKey: 'relay_1' }
+    }
+  ]),
   msg(12, 'bob', [], { IsPlaceMsg: 1 }),
   msg(13, 'chen_wei', [], { IsPlaceMsg: 2 }),
   msg(14, 'alice', [text('I said something I regret')], { _archive: { server: { IsPlaceMsg: 2, seenAt: '2024-05-10T00:00:00.000Z' } } }),

@@ -22,7 +22,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const input: ExportStartInput = { format: 'jsonl', query: '', groups: [{ groupId: '@TGS#1DEMO', name: 'Demo' }], timeZone: 'UTC', suggestedName: 'demo.jsonl', count: corpus.length }
+const input: ExportStartInput = {
+  format: 'jsonl',
+  query: '',
+  groups: [{ groupId: '@TGS#1DEMO', name: 'Demo' }],
+  timeZone: 'UTC',
+  suggestedName: 'demo.jsonl',
+  count: corpus.length
+}
 
 function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
@@ -75,7 +82,13 @@ describe('exporting from the app (desktop)', () => {
   })
 
   it('the host checks what the page sends', async () => {
-    const service = new AppService({ secretStore: new FileSecretStore(join(dir, 'cfg')), configDir: join(dir, 'cfg'), shell: 'electron', version: '1', locale: 'en' })
+    const service = new AppService({
+      secretStore: new FileSecretStore(join(dir, 'cfg')),
+      configDir: join(dir, 'cfg'),
+      shell: 'electron',
+      version: '1',
+      locale: 'en'
+    })
     const bad = await invokeChannel(service, channels.exportStart, [{ ...input, format: 'exe' }])
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID' } })
     const zone = await invokeChannel(service, channels.exportStart, [{ ...input, timeZone: 'Mars/Olympus' }])
@@ -95,7 +108,14 @@ describe('exporting from the app (browser mode)', () => {
     await mkdir(rendererDir, { recursive: true })
     const { writeFile } = await import('node:fs/promises')
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>')
-    const service = new AppService({ secretStore: new FileSecretStore(join(dir, 'cfg2')), configDir: join(dir, 'cfg2'), shell: 'web', version: '1', locale: 'en', exports: { downloadDir: join(dir, 'downloads') } })
+    const service = new AppService({
+      secretStore: new FileSecretStore(join(dir, 'cfg2')),
+      configDir: join(dir, 'cfg2'),
+      shell: 'web',
+      version: '1',
+      locale: 'en',
+      exports: { downloadDir: join(dir, 'downloads') }
+    })
     server = await startWebServer({ service, rendererDir })
     base = `http://127.0.0.1:${server.port}`
   })
@@ -104,7 +124,11 @@ describe('exporting from the app (browser mode)', () => {
   })
 
   async function api<T>(channel: string, args: unknown[]): Promise<T> {
-    const res = await fetch(`${base}/api/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: JSON.stringify({ args }) })
+    const res = await fetch(`${base}/api/${channel}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ args })
+    })
     return ((await res.json()) as { result: T }).result
   }
 
@@ -138,7 +162,13 @@ describe('exporting from the app (browser mode)', () => {
     const zip = Buffer.from(await res.arrayBuffer())
     expect(zip.length).toBe(done.bytes)
     const entries = await unzip(zip)
-    expect([...entries.keys()]).toEqual(['季度 chat/part-0001.html', '季度 chat/part-0002.html', '季度 chat/part-0003.html', '季度 chat/part-0004.html', '季度 chat/index.html'])
+    expect([...entries.keys()]).toEqual([
+      '季度 chat/part-0001.html',
+      '季度 chat/part-0002.html',
+      '季度 chat/part-0003.html',
+      '季度 chat/part-0004.html',
+      '季度 chat/index.html'
+    ])
     // Each part is a whole page, and together they hold every message once.
     const pages = [...entries.values()]
     for (const page of pages) expect(page).toMatch(/^<!doctype html>[\s\S]*<\/html>\s*$/i)

@@ -23,7 +23,15 @@ async function* chunks(messages: readonly ArchivedMessage[], size = 7): AsyncGen
 
 function many(n: number): ArchivedMessage[] {
   const t0 = Date.UTC(2024, 0, 1) / 1000
-  return Array.from({ length: n }, (_, i) => ({ GroupId: 'g', From_Account: 'a', IsPlaceMsg: 0, MsgRandom: i, MsgSeq: i + 1, MsgTimeStamp: t0 + i * 86400 * 3, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `message ${i + 1}` } }] }))
+  return Array.from({ length: n }, (_, i) => ({
+    GroupId: 'g',
+    From_Account: 'a',
+    IsPlaceMsg: 0,
+    MsgRandom: i,
+    MsgSeq: i + 1,
+    MsgTimeStamp: t0 + i * 86400 * 3,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `message ${i + 1}` } }]
+  }))
 }
 
 describe('exporting to a file', () => {

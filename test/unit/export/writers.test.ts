@@ -142,7 +142,7 @@ group('Markdown shows content as plain text, with working links', () => {
   const md = render('md', [...corpus, ...hostile])
   const html = commonmark.render(md)
 
-  it('a real CommonMark parser finds only the writer\'s own markup: no code, image, HTML or content link', () => {
+  it("a real CommonMark parser finds only the writer's own markup: no code, image, HTML or content link", () => {
     const tags = new Set((html.match(/<\/?[a-z][a-z0-9]*/gi) ?? []).map((t) => t.replace('/', '').toLowerCase()))
     for (const t of tags) expect(['<h1', '<h2', '<ul', '<li', '<p', '<strong', '<em', '<br', '<hr', '<a']).toContain(t)
     // The writer's own headings and bullets: the title, each group, and the header's lines.
@@ -180,7 +180,7 @@ group('Markdown shows content as plain text, with working links', () => {
 
 group('HTML escapes all content', () => {
   const html = render('html')
-  it('has exactly one script, the page\'s own, allowed by hash in a strict CSP', () => {
+  it("has exactly one script, the page's own, allowed by hash in a strict CSP", () => {
     expect(html.match(/<script/gi)?.length).toBe(1)
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-/)
   })
@@ -210,11 +210,27 @@ group('Times and malformed records', () => {
     expect(render('txt', corpus.slice(1, 2), 'Asia/Shanghai')).toContain('[2024-05-07T08:00:00+08:00] alice #2')
   })
   it('no writer throws on records with missing or wrongly typed fields', () => {
-    const junk: unknown[] = [null, 1, 'x', [], {}, { MsgBody: 'str' }, { MsgBody: [null, 5, { MsgType: 5 }, { MsgType: 'TIMImageElem', MsgContent: { ImageInfoArray: [null, { URL: 7 }] } }] }, { MsgBody: [{ MsgType: 'TIMRelayElem', MsgContent: { MsgList: [null, { MsgBody: { a: 1 } }], AbstractList: 'x' } }] }, { MsgTimeStamp: 1e20, MsgSeq: 'x', From_Account: {}, _archive: { server: 'x' } }, { _archive: { server: { IsPlaceMsg: 1 } }, MsgBody: { MsgType: 'TIMGroupTipElem', MsgContent: { MemberAccount_List: 'bob' } } }]
+    const junk: unknown[] = [
+      null,
+      1,
+      'x',
+      [],
+      {},
+      { MsgBody: 'str' },
+      { MsgBody: [null, 5, { MsgType: 5 }, { MsgType: 'TIMImageElem', MsgContent: { ImageInfoArray: [null, { URL: 7 }] } }] },
+      { MsgBody: [{ MsgType: 'TIMRelayElem', MsgContent: { MsgList: [null, { MsgBody: { a: 1 } }], AbstractList: 'x' } }] },
+      { MsgTimeStamp: 1e20, MsgSeq: 'x', From_Account: {}, _archive: { server: 'x' } },
+      { _archive: { server: { IsPlaceMsg: 1 } }, MsgBody: { MsgType: 'TIMGroupTipElem', MsgContent: { MemberAccount_List: 'bob' } } }
+    ]
     const records = junk.map((j) => (j && typeof j === 'object' && !Array.isArray(j) ? { GroupId: 'g', ...j } : j)) as ArchivedMessage[]
     for (const r of records) expect(() => describe(r)).not.toThrow()
     for (const f of ['html', 'json', 'jsonl', 'csv', 'txt', 'md'] as const) {
-      expect(() => render(f, records.filter((r) => r && typeof r === 'object'))).not.toThrow()
+      expect(() =>
+        render(
+          f,
+          records.filter((r) => r && typeof r === 'object')
+        )
+      ).not.toThrow()
     }
   })
   it('a relay nested deeper than any real one does not recurse without end', () => {
@@ -238,7 +254,16 @@ group('--split values', () => {
 
 group('One way to write numbers and dates (the app, the exports, the CLI)', () => {
   const image = (size: number): ArchivedMessage =>
-    ({ GroupId: 'g', MsgSeq: 1, MsgTimeStamp: 1714989600, From_Account: 'a', IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: { ImageFormat: 1, ImageInfoArray: [{ Type: 1, Size: size, Width: 1, Height: 1, URL: 'https://x.example/i' }] } }] }) as unknown as ArchivedMessage
+    ({
+      GroupId: 'g',
+      MsgSeq: 1,
+      MsgTimeStamp: 1714989600,
+      From_Account: 'a',
+      IsPlaceMsg: 0,
+      MsgBody: [
+        { MsgType: 'TIMImageElem', MsgContent: { ImageFormat: 1, ImageInfoArray: [{ Type: 1, Size: size, Width: 1, Height: 1, URL: 'https://x.example/i' }] } }
+      ]
+    }) as unknown as ArchivedMessage
 
   it('an image of 1,822,850 bytes reads the same size in the app and in every export', () => {
     const inApp = appFormatBytes(1822850, 'en')
@@ -249,7 +274,12 @@ group('One way to write numbers and dates (the app, the exports, the CLI)', () =
   })
 
   it('seq ranges always have thousands separators', () => {
-    expect(formatRanges([[7800001, 7800010], [12345, 12345]])).toBe('7,800,001–7,800,010, 12,345')
+    expect(
+      formatRanges([
+        [7800001, 7800010],
+        [12345, 12345]
+      ])
+    ).toBe('7,800,001–7,800,010, 12,345')
   })
 
   // Corpus times are 2024-05-06T10:00:00Z + seq × 7 h: seq 1 is 17:00 UTC on 6 May, 01:00 on 7 May
@@ -258,7 +288,19 @@ group('One way to write numbers and dates (the app, the exports, the CLI)', () =
     const html = render('html', corpus, 'Asia/Shanghai')
     const days = [...html.matchAll(/<h3 class="day"><time datetime="([\d-]+)">([^<]*)<\/time><\/h3>/g)]
     // Nine days in the first group, then the second group starts its days again.
-    expect(days.map(([, d]) => d)).toEqual(['2024-05-07', '2024-05-08', '2024-05-09', '2024-05-10', '2024-05-11', '2024-05-12', '2024-05-13', '2024-05-14', '2024-05-15', '2024-05-07', '2024-06-15'])
+    expect(days.map(([, d]) => d)).toEqual([
+      '2024-05-07',
+      '2024-05-08',
+      '2024-05-09',
+      '2024-05-10',
+      '2024-05-11',
+      '2024-05-12',
+      '2024-05-13',
+      '2024-05-14',
+      '2024-05-15',
+      '2024-05-07',
+      '2024-06-15'
+    ])
     expect(days[0]![2]).toBe('Tuesday, May 7, 2024')
     // The record without a time gets its own heading.
     expect(html).toContain('<h3 class="day">No date</h3>')

@@ -176,7 +176,14 @@ describe('files written through it', () => {
   it("pull's resume state is fsynced before its rename and its folder after it", async () => {
     const path = join(dir, 'chats.jsonl')
     const archive = await JsonlArchive.open(path)
-    const msg = (seq: number) => ({ From_Account: 'u', IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }], MsgRandom: seq, MsgSeq: seq, MsgTimeStamp: 1_700_000_000 + seq })
+    const msg = (seq: number) => ({
+      From_Account: 'u',
+      IsPlaceMsg: 0,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }],
+      MsgRandom: seq,
+      MsgSeq: seq,
+      MsgTimeStamp: 1_700_000_000 + seq
+    })
     await archive.commit({ groupId: 'g', messages: [msg(1), msg(2)], range: [1, 2], top: 2 })
     await archive.commit({ groupId: 'g', messages: [msg(3)], range: [3, 3], top: 3 })
     await archive.close()

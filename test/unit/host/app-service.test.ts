@@ -104,7 +104,14 @@ describe('connecting', () => {
     expect(r.ok).toBe(true)
     if (!r.ok) return
     const origin = new URL(url).origin
-    expect(r.value).toEqual({ id: `${cloneAppIds[3]}@${origin}`, sdkAppId: cloneAppIds[3], identifier: 'administrator', region: 'custom', endpoint: url, hasKey: true })
+    expect(r.value).toEqual({
+      id: `${cloneAppIds[3]}@${origin}`,
+      sdkAppId: cloneAppIds[3],
+      identifier: 'administrator',
+      region: 'custom',
+      endpoint: url,
+      hasKey: true
+    })
     expect(JSON.stringify(r)).not.toContain(demoCredentials.secretKey)
 
     const file = await readFile(join(dir, 'workspace.json'), 'utf8')
@@ -141,7 +148,11 @@ describe('groups', () => {
     if (!r.ok) return
     const byId = new Map(r.value.map((g) => [g.groupId, g]))
     // Dismissed groups are not listed by get_appid_group_list.
-    expect([...byId.keys()].sort()).toEqual(Object.values(demoGroupIds).filter((id) => id !== demoGroupIds.dismissed).sort())
+    expect([...byId.keys()].sort()).toEqual(
+      Object.values(demoGroupIds)
+        .filter((id) => id !== demoGroupIds.dismissed)
+        .sort()
+    )
     const live = byId.get(demoGroupIds.live)!
     expect(live).toMatchObject({ type: 'AVChatRoom', archivable: false })
     expect(live.reason).toMatch(/AVChatRoom.*no message history/)
@@ -327,7 +338,11 @@ describe('sync', () => {
     expect(started.ok).toBe(true)
     if (!started.ok) return
     const runId = started.value.runId
-    const ids = (from: number, to: number) => log.of('sync:batch').map((b) => b.batchId).filter((id) => id >= from && id <= to)
+    const ids = (from: number, to: number) =>
+      log
+        .of('sync:batch')
+        .map((b) => b.batchId)
+        .filter((id) => id >= from && id <= to)
 
     await log.wait('sync:batch', (b) => b.batchId === 4)
     await new Promise((r) => setTimeout(r, 150))

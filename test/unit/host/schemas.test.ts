@@ -9,7 +9,14 @@ const good = {
   secretKey: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24',
   region: 'singapore'
 }
-const cov = { ranges: [[1, 10], [20, 30]], floor: 1, top: 30 }
+const cov = {
+  ranges: [
+    [1, 10],
+    [20, 30]
+  ],
+  floor: 1,
+  top: 30
+}
 
 function valid(channel: Parameters<typeof parseInvokeArgs>[0], args: unknown): boolean {
   return parseInvokeArgs(channel, args).ok
@@ -72,18 +79,77 @@ describe('SyncStartInput', () => {
     expect(valid(channels.syncStart, start({ recheck: true }))).toBe(true)
     expect(valid(channels.syncStart, start({ groups: [{ groupId: 'g', coverage: { ranges: [], floor: null, top: 0 } }] }))).toBe(true)
     // Resuming a paused recheck names what it already walked.
-    expect(valid(channels.syncStart, start({ recheck: true, groups: [{ groupId: 'g', coverage: cov, rechecked: [[1, 20], [41, 60]] }] }))).toBe(true)
+    expect(
+      valid(
+        channels.syncStart,
+        start({
+          recheck: true,
+          groups: [
+            {
+              groupId: 'g',
+              coverage: cov,
+              rechecked: [
+                [1, 20],
+                [41, 60]
+              ]
+            }
+          ]
+        })
+      )
+    ).toBe(true)
   })
 
   test.each([
     ['no groups', { groups: [] }],
     ['501 groups', { groups: Array.from({ length: 501 }, (_, i) => ({ groupId: `g${i}`, coverage: cov })) }],
-    ['a duplicate group', { groups: [{ groupId: 'g', coverage: cov }, { groupId: 'g', coverage: cov }] }],
+    [
+      'a duplicate group',
+      {
+        groups: [
+          { groupId: 'g', coverage: cov },
+          { groupId: 'g', coverage: cov }
+        ]
+      }
+    ],
     ['an empty group id', { groups: [{ groupId: '', coverage: cov }] }],
     ['a 49-character group id', { groups: [{ groupId: 'x'.repeat(49), coverage: cov }] }],
     ['a group id with a newline', { groups: [{ groupId: 'a\nb', coverage: cov }] }],
-    ['unsorted ranges', { groups: [{ groupId: 'g', coverage: { ranges: [[20, 30], [1, 10]], floor: 1, top: 30 } }] }],
-    ['overlapping ranges', { groups: [{ groupId: 'g', coverage: { ranges: [[1, 10], [10, 30]], floor: 1, top: 30 } }] }],
+    [
+      'unsorted ranges',
+      {
+        groups: [
+          {
+            groupId: 'g',
+            coverage: {
+              ranges: [
+                [20, 30],
+                [1, 10]
+              ],
+              floor: 1,
+              top: 30
+            }
+          }
+        ]
+      }
+    ],
+    [
+      'overlapping ranges',
+      {
+        groups: [
+          {
+            groupId: 'g',
+            coverage: {
+              ranges: [
+                [1, 10],
+                [10, 30]
+              ],
+              floor: 1,
+              top: 30
+            }
+          }
+        ]
+      }
+    ],
     ['lo above hi', { groups: [{ groupId: 'g', coverage: { ranges: [[10, 1]], floor: 1, top: 30 } }] }],
     ['seq 0', { groups: [{ groupId: 'g', coverage: { ranges: [[0, 1]], floor: 1, top: 30 } }] }],
     ['a seq above uint32', { groups: [{ groupId: 'g', coverage: { ranges: [[1, 2 ** 32]], floor: 1, top: 2 ** 32 } }] }],
@@ -91,7 +157,21 @@ describe('SyncStartInput', () => {
     ['a fractional seq', { groups: [{ groupId: 'g', coverage: { ranges: [[1, 2.5]], floor: 1, top: 5 } }] }],
     ['a missing coverage', { groups: [{ groupId: 'g' }] }],
     ['recheck as a string', { recheck: 'yes' }],
-    ['overlapping rechecked ranges', { groups: [{ groupId: 'g', coverage: cov, rechecked: [[1, 20], [20, 60]] }] }],
+    [
+      'overlapping rechecked ranges',
+      {
+        groups: [
+          {
+            groupId: 'g',
+            coverage: cov,
+            rechecked: [
+              [1, 20],
+              [20, 60]
+            ]
+          }
+        ]
+      }
+    ],
     ['a rechecked range at seq 0', { groups: [{ groupId: 'g', coverage: cov, rechecked: [[0, 20]] }] }],
     ['no workspace', { workspaceId: '' }]
   ])('rejects %s', (_name, over) => {
@@ -149,7 +229,15 @@ describe('the other calls', () => {
   test('link:open takes one http, https or mailto address, nothing the page could abuse', () => {
     expect(valid(channels.linkOpen, ['https://example.com/a?b=1'])).toBe(true)
     expect(valid(channels.linkOpen, ['mailto:ops@example.com'])).toBe(true)
-    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://example.com/', 'ms-settings:', 'data:text/html,x', 'https://example.com/\u202E', `https://example.com/${'a'.repeat(9000)}`]) {
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'ftp://example.com/',
+      'ms-settings:',
+      'data:text/html,x',
+      'https://example.com/\u202E',
+      `https://example.com/${'a'.repeat(9000)}`
+    ]) {
       expect(valid(channels.linkOpen, [url]), url).toBe(false)
     }
     expect(valid(channels.linkOpen, [])).toBe(false)

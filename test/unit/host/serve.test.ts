@@ -25,7 +25,11 @@ test('serve prints the address with its token, serves the page, and stops', asyn
   try {
     const stop = new AbortController()
     let url = ''
-    const running = runServe(['--port', '0', '--config-dir', join(dir.path, 'cfg')], { BROWSER: 'none' }, { signal: stop.signal, rendererDir, onListening: (u) => (url = u) })
+    const running = runServe(
+      ['--port', '0', '--config-dir', join(dir.path, 'cfg')],
+      { BROWSER: 'none' },
+      { signal: stop.signal, rendererDir, onListening: (u) => (url = u) }
+    )
     await vi.waitFor(() => expect(url).not.toBe(''))
     const line = out.mock.calls.map((c) => String(c[0])).find((s) => s.startsWith('TIM Archive is running at '))
     expect(line).toMatch(/^TIM Archive is running at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n$/)

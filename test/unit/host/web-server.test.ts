@@ -61,11 +61,14 @@ function raw(
   opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}
 ): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...opts.headers } }, (res) => {
-      const parts: Buffer[] = []
-      res.on('data', (c: Buffer) => parts.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...opts.headers } },
+      (res) => {
+        const parts: Buffer[] = []
+        res.on('data', (c: Buffer) => parts.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') }))
+      }
+    )
     req.on('error', reject)
     req.end(opts.body)
   })
@@ -77,7 +80,11 @@ async function pageCookie(): Promise<string> {
   return String(r.headers['set-cookie']?.[0]).split(';')[0]!
 }
 
-async function api<T>(channel: string, args: unknown[], token = server.token): Promise<{ status: number; body: { result?: T; error?: { code: string; message: string } } }> {
+async function api<T>(
+  channel: string,
+  args: unknown[],
+  token = server.token
+): Promise<{ status: number; body: { result?: T; error?: { code: string; message: string } } }> {
   const res = await fetch(`${base}/api/${channel}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
@@ -194,7 +201,15 @@ describe('the page', () => {
     expect(js.status).toBe(200)
     expect(js.headers['content-type']).toMatch(/^text\/javascript/)
     expect(js.headers['x-content-type-options']).toBe('nosniff')
-    for (const p of ['/../outside.txt', '/assets/../../outside.txt', '/assets/..%2f..%2foutside.txt', '/%2e%2e/outside.txt', '/..%5coutside.txt', '/assets/%00x', '/nope.js']) {
+    for (const p of [
+      '/../outside.txt',
+      '/assets/../../outside.txt',
+      '/assets/..%2f..%2foutside.txt',
+      '/%2e%2e/outside.txt',
+      '/..%5coutside.txt',
+      '/assets/%00x',
+      '/nope.js'
+    ]) {
       const r = await raw(p, { headers: { Cookie } })
       expect(r.status, p).toBe(404)
       expect(r.body, p).not.toContain('TOP SECRET')
@@ -247,7 +262,9 @@ describe('the API', () => {
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: 'http://evil.example' }, body: '{"args":[]}' })).status).toBe(403)
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: 'http://127.0.0.1:1' }, body: '{"args":[]}' })).status).toBe(403)
     expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, 'Sec-Fetch-Site': 'same-site' }, body: '{"args":[]}' })).status).toBe(403)
-    expect((await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: base, 'Sec-Fetch-Site': 'same-origin' }, body: '{"args":[]}' })).status).toBe(200)
+    expect(
+      (await raw('/api/app:info', { method: 'POST', headers: { ...auth, Origin: base, 'Sec-Fetch-Site': 'same-origin' }, body: '{"args":[]}' })).status
+    ).toBe(200)
   })
 
   test("opens the page from serve's redirect file (a cross-site navigation) only with the token", async () => {
@@ -332,7 +349,13 @@ describe('events', () => {
     })()
 
     const started = await api<Result<{ runId: string }>>('sync:start', [
-      { workspaceId, groups: [{ groupId: demoGroupIds.team, coverage: emptyCoverage() }, { groupId: demoGroupIds.custom, coverage: emptyCoverage() }] }
+      {
+        workspaceId,
+        groups: [
+          { groupId: demoGroupIds.team, coverage: emptyCoverage() },
+          { groupId: demoGroupIds.custom, coverage: emptyCoverage() }
+        ]
+      }
     ])
     expect(started.body.result?.ok).toBe(true)
     const runId = started.body.result!.ok ? started.body.result!.value.runId : ''
@@ -355,7 +378,9 @@ describe('events', () => {
   test('when the page goes away mid-run the run is cancelled, and the next page hears so', async () => {
     const first = await Sse.open()
     const workspace = (await api<WorkspaceInfo>('workspace:current', [])).body.result!
-    const started = await api<Result<{ runId: string }>>('sync:start', [{ workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.bench, coverage: emptyCoverage() }] }])
+    const started = await api<Result<{ runId: string }>>('sync:start', [
+      { workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.bench, coverage: emptyCoverage() }] }
+    ])
     const runId = started.body.result!.ok ? started.body.result!.value.runId : ''
     await first.waitFor<SyncBatchEvent>('sync:batch', (b) => b.runId === runId)
     first.close()
@@ -364,7 +389,9 @@ describe('events', () => {
     expect(done.status).toBe('cancelled')
     next.close()
     // A new run can start right away.
-    const again = await api<Result<{ runId: string }>>('sync:start', [{ workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.empty, coverage: emptyCoverage() }] }])
+    const again = await api<Result<{ runId: string }>>('sync:start', [
+      { workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.empty, coverage: emptyCoverage() }] }
+    ])
     expect(again.body.result?.ok).toBe(true)
   })
 })

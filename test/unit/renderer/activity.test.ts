@@ -91,7 +91,13 @@ describe('activity aggregates kept by the store', () => {
     const batch = { messages: range(1, 6), range: [1, 6] as [number, number], top: 6 }
     await commitBatch(gk, batch, d)
     await commitBatch(gk, batch, d)
-    await commitBatches([{ gk, batch }, { gk, batch }], d)
+    await commitBatches(
+      [
+        { gk, batch },
+        { gk, batch }
+      ],
+      d
+    )
     await commitBatch(gk, { messages: [msg(7), msg(7), msg(7)], range: [7, 7], top: 7 }, d)
     expect(await snapshot(d)).toEqual({ hours: { 0: 3, 1: 3, 2: 1 }, senders: { alice: 4, bob: 3 } })
   })
@@ -173,7 +179,8 @@ describe('activity aggregates kept by the store', () => {
       const raw = seq % 100 === 0 ? { GroupId: 'g1', ...placeholder(seq, 2) } : { GroupId: 'g1', ...msg(seq) }
       rows.push({ gk, seq, time: raw.MsgTimeStamp, from: raw.From_Account, raw })
     }
-    for (let seq = 1; seq <= 10; seq++) rows.push({ gk: gk2, seq, time: t0, from: 'dave', raw: { GroupId: 'g2', ...msg(seq, { From_Account: 'dave', MsgTimeStamp: t0 }) } })
+    for (let seq = 1; seq <= 10; seq++)
+      rows.push({ gk: gk2, seq, time: t0, from: 'dave', raw: { GroupId: 'g2', ...msg(seq, { From_Account: 'dave', MsgTimeStamp: t0 }) } })
     await v2.table('messages').bulkPut(rows)
     v2.close()
 
@@ -199,8 +206,19 @@ describe('activity aggregates kept by the store', () => {
     const name = `activity-upgrade-v1-${Date.now()}`
     const v1 = new Dexie(name)
     v1.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
-    await v1.table('groups').put({ gk, workspaceId: ws, groupId: 'g1', profile: { groupId: 'g1', name: 'g1', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 3 } })
-    await v1.table('messages').bulkPut(range(1, 3).map((m) => ({ gk, seq: m.MsgSeq, time: m.MsgTimeStamp, from: m.From_Account, raw: { GroupId: 'g1', ...m } })))
+    await v1.table('groups').put({
+      gk,
+      workspaceId: ws,
+      groupId: 'g1',
+      profile: { groupId: 'g1', name: 'g1', type: 'Public', archivable: true },
+      addedAt: 0,
+      lastSyncAt: null,
+      lastError: null,
+      stats: { messages: 3 }
+    })
+    await v1
+      .table('messages')
+      .bulkPut(range(1, 3).map((m) => ({ gk, seq: m.MsgSeq, time: m.MsgTimeStamp, from: m.From_Account, raw: { GroupId: 'g1', ...m } })))
     v1.close()
     const d = new AppDB(name)
     open.push(d)

@@ -201,6 +201,14 @@ describe('committing many batches together', () => {
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
     expect((await d.messages.toArray()).map((r) => r.seq)).toEqual([1, 2, 4])
-    expect(await d.coverage.get(gk)).toEqual({ gk, ranges: [[1, 2], [4, 4]], floor: null, top: 4 })
+    expect(await d.coverage.get(gk)).toEqual({
+      gk,
+      ranges: [
+        [1, 2],
+        [4, 4]
+      ],
+      floor: null,
+      top: 4
+    })
   })
 })

@@ -48,10 +48,14 @@ function msg(seq: number, salt: number): RawMessage {
 async function twoGroups(d: AppDB, count = 400): Promise<void> {
   // Small thresholds: level-0 rows, folds, merges and parts all happen on a small archive.
   Object.assign(postingsTuning, { foldMessages: 60, fanout: 2, rowPostings: 40 })
-  await addGroups(ws, [
-    { groupId: '@TGS#A', name: 'Alpha team', type: 'Work', archivable: true },
-    { groupId: '@TGS#B', name: 'Beta', type: 'Public', archivable: true }
-  ], d)
+  await addGroups(
+    ws,
+    [
+      { groupId: '@TGS#A', name: 'Alpha team', type: 'Work', archivable: true },
+      { groupId: '@TGS#B', name: 'Beta', type: 'Public', archivable: true }
+    ],
+    d
+  )
   for (let lo = 1; lo <= count; lo += 25) {
     const seqs = Array.from({ length: Math.min(25, count - lo + 1) }, (_, i) => lo + i)
     await commitBatches(
@@ -130,12 +134,16 @@ describe('Delete from this archive', () => {
     const before = await rowsOf(d, A)
     let calls = 0
     await expect(
-      deleteGroup(A, {
-        chunk: 20,
-        onProgress: () => {
-          if (++calls === 4) throw new Error('the window was closed')
-        }
-      }, d)
+      deleteGroup(
+        A,
+        {
+          chunk: 20,
+          onProgress: () => {
+            if (++calls === 4) throw new Error('the window was closed')
+          }
+        },
+        d
+      )
     ).rejects.toThrow('the window was closed')
     expect(await rowsOf(d, A)).toEqual(before)
   })

@@ -55,7 +55,27 @@ describe('every error the host can send has a wording in both languages', () => 
 
   it('finds the host’s errors in its source', () => {
     const codes = new Set(found.map((e) => e.code))
-    for (const c of ['NETWORK', 'TIMEOUT', 'HTTP', 'BAD_BODY', 'INVALID', 'NOT_CONNECTED', 'BUSY', 'CANCELLED', 'INTERNAL', 'STORE', 'SECRET_STORE', 'EXPORT', 'NO_HISTORY', 'NOT_FOUND', 10007, 10010, 10015, 70001, 70009]) {
+    for (const c of [
+      'NETWORK',
+      'TIMEOUT',
+      'HTTP',
+      'BAD_BODY',
+      'INVALID',
+      'NOT_CONNECTED',
+      'BUSY',
+      'CANCELLED',
+      'INTERNAL',
+      'STORE',
+      'SECRET_STORE',
+      'EXPORT',
+      'NO_HISTORY',
+      'NOT_FOUND',
+      10007,
+      10010,
+      10015,
+      70001,
+      70009
+    ]) {
       expect(codes, String(c)).toContain(c)
     }
   })
@@ -90,16 +110,25 @@ describe('describeError', () => {
       text: '签名校验失败：密钥错误，或属于另一个 SDKAppID（错误码 70009）',
       detail: 'get_appid_group_list: Err_TLS_Sig_Verify_Failed'
     })
-    expect(describeError(wrongKey, tr('en')).text).toBe(
-      'Signature check failed: the secret key is wrong or belongs to another SDKAppID (error 70009)'
-    )
+    expect(describeError(wrongKey, tr('en')).text).toBe('Signature check failed: the secret key is wrong or belongs to another SDKAppID (error 70009)')
   })
 
   it('fills a kind’s params, and picks the case named by its reason', () => {
-    const other = { code: 'NOT_CONNECTED', message: 'This archive belongs…', params: { reason: 'otherWorkspace', wanted: '1400000001@singapore', connected: '1400000002@china' } }
-    expect(describeError(other, tr('zh-CN')).text).toBe('此归档属于工作区 1400000001@singapore，但当前连接的是 1400000002@china。请连接 1400000001@singapore 后再同步。')
+    const other = {
+      code: 'NOT_CONNECTED',
+      message: 'This archive belongs…',
+      params: { reason: 'otherWorkspace', wanted: '1400000001@singapore', connected: '1400000002@china' }
+    }
+    expect(describeError(other, tr('zh-CN')).text).toBe(
+      '此归档属于工作区 1400000001@singapore，但当前连接的是 1400000002@china。请连接 1400000001@singapore 后再同步。'
+    )
     expect(describeError(other, tr('zh-CN')).detail).toBeUndefined()
-    expect(describeError({ code: 'NETWORK', message: 'get_appid_group_list: network error: …', params: { command: 'get_appid_group_list', retried: 1 }, detail: 'ECONNREFUSED' }, tr('zh-CN'))).toEqual({
+    expect(
+      describeError(
+        { code: 'NETWORK', message: 'get_appid_group_list: network error: …', params: { command: 'get_appid_group_list', retried: 1 }, detail: 'ECONNREFUSED' },
+        tr('zh-CN')
+      )
+    ).toEqual({
       text: '无法连接 IM 服务器。请检查网络以及地域或接入地址。 已多次重试，仍未成功。',
       detail: 'get_appid_group_list: ECONNREFUSED'
     })

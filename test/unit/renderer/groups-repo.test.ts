@@ -21,10 +21,14 @@ const ws = '1400000001@china'
 describe('the group list', () => {
   it('lists a workspace’s groups, then imported ones, with coverage and retention', async () => {
     const d = freshDb()
-    await addGroups(ws, [
-      { groupId: 'b', name: 'Beta', type: 'Public', archivable: true },
-      { groupId: 'a', name: 'Alpha', type: 'Work', archivable: true }
-    ], d)
+    await addGroups(
+      ws,
+      [
+        { groupId: 'b', name: 'Beta', type: 'Public', archivable: true },
+        { groupId: 'a', name: 'Alpha', type: 'Work', archivable: true }
+      ],
+      d
+    )
     await addGroups(importedWorkspaceId, [{ groupId: 'x', name: 'x', type: 'Imported', archivable: false }], d)
     await addGroups('other@china', [{ groupId: 'z', name: 'Zeta', type: 'Public', archivable: true }], d)
     await commitBatch(groupKey(ws, 'a'), { messages: [], range: null, floor: 1, top: 0 }, d)
@@ -37,14 +41,21 @@ describe('the group list', () => {
 
   it('a group without a retention of its own follows its workspace’s plan', async () => {
     const d = freshDb()
-    await addGroups(ws, [
-      { groupId: 'a', name: 'Alpha', type: 'Work', archivable: true },
-      { groupId: 'b', name: 'Beta', type: 'Public', archivable: true }
-    ], d)
+    await addGroups(
+      ws,
+      [
+        { groupId: 'a', name: 'Alpha', type: 'Work', archivable: true },
+        { groupId: 'b', name: 'Beta', type: 'Public', archivable: true }
+      ],
+      d
+    )
     await setSetting(workspaceRetentionKey(ws), 90, d)
     await setSetting(retentionKey(groupKey(ws, 'b')), 30, d)
     const list = await listGroups([ws, importedWorkspaceId], d)
-    expect(list.map((g) => [g.row.groupId, g.retentionDays])).toEqual([['a', 90], ['b', 30]])
+    expect(list.map((g) => [g.row.groupId, g.retentionDays])).toEqual([
+      ['a', 90],
+      ['b', 30]
+    ])
   })
 
   it('re-adding a group refreshes its profile and keeps its archive state', async () => {

@@ -42,7 +42,9 @@ function view(messages: number, over: Partial<GroupView['row']> = {}): GroupView
 let db: AppDB
 beforeEach(async () => {
   db = new AppDB(`health-${Math.random()}`)
-  const rows = Array.from({ length: 300 }, (_, i) => i + 1).filter((s) => !holes.has(s)).map(row)
+  const rows = Array.from({ length: 300 }, (_, i) => i + 1)
+    .filter((s) => !holes.has(s))
+    .map(row)
   await db.messages.bulkPut(rows)
   // Another group's messages must not leak in.
   await db.messages.bulkPut([{ ...row(1), gk: `${ws}|@TGS#2OTHER`, raw: { ...row(1).raw, GroupId: '@TGS#2OTHER' } }])
@@ -61,7 +63,10 @@ describe('the health report in the app', () => {
     expect(h.groups).toHaveLength(1)
     expect(t.messages).toBe(297)
     expect(t.coverage).toMatchObject({ known: true, complete: true })
-    expect(t.coverage.holes.ranges).toEqual([[57, 58], [233, 233]])
+    expect(t.coverage.holes.ranges).toEqual([
+      [57, 58],
+      [233, 233]
+    ])
     expect(t.deleted.ranges).toEqual([[25, 25]])
     expect(t.recalled.ranges).toEqual([[42, 42]])
     expect(t.lastSyncAt).toBe('2026-11-25T09:00:00.000Z')
@@ -74,10 +79,18 @@ describe('the health report in the app', () => {
   it('stops at the next page when cancelled', async () => {
     const controller = new AbortController()
     const seen: number[] = []
-    const run = computeHealth([view(297)], { pageSize: 50, signal: controller.signal, onProgress: (p) => {
-      seen.push(p.done)
-      if (p.done >= 100) controller.abort()
-    } }, db)
+    const run = computeHealth(
+      [view(297)],
+      {
+        pageSize: 50,
+        signal: controller.signal,
+        onProgress: (p) => {
+          seen.push(p.done)
+          if (p.done >= 100) controller.abort()
+        }
+      },
+      db
+    )
     await expect(run).rejects.toBeInstanceOf(HealthCancelled)
     expect(seen).toEqual([0, 50, 100])
   })

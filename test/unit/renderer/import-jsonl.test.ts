@@ -118,9 +118,13 @@ describe('importing a JSON Lines archive', () => {
       [{ CloudCustomData: { a: 1 } }, 'CloudCustomData', 'got an object']
     ]
     for (const [over, field, got] of cases) {
-      const e = await importJsonl(new File([JSON.stringify(rec('groupA', 9, over as Partial<ArchivedMessage>))], 'x.jsonl'), undefined, d).catch((x: unknown) => x)
+      const e = await importJsonl(new File([JSON.stringify(rec('groupA', 9, over as Partial<ArchivedMessage>))], 'x.jsonl'), undefined, d).catch(
+        (x: unknown) => x
+      )
       expect(e, field).toBeInstanceOf(ImportLineError)
-      expect((e as Error).message, JSON.stringify(over)).toMatch(new RegExp(`^line 1: ${field.replace(/[[\].]/g, '\\$&')} must be .*; ${got.replace(/[.]/g, '\\.')}\\. Nothing was imported\\.$`))
+      expect((e as Error).message, JSON.stringify(over)).toMatch(
+        new RegExp(`^line 1: ${field.replace(/[[\].]/g, '\\$&')} must be .*; ${got.replace(/[.]/g, '\\.')}\\. Nothing was imported\\.$`)
+      )
     }
     expect(await d.messages.count()).toBe(0)
   })
@@ -128,7 +132,7 @@ describe('importing a JSON Lines archive', () => {
   it('accepts the documented optional fields and the object MsgBody of a system message', async () => {
     const d = freshDb()
     const system = rec('groupA', 1, { IsSystemMsg: 1, MsgBody: { Operator: 'admin', Type: 'join' }, MsgPriority: 1 })
-    const plain = rec('groupA', 2, { CloudCustomData: '{"x":1}', MsgKey: 'k', MsgBody: [] , IsPlaceMsg: 1 })
+    const plain = rec('groupA', 2, { CloudCustomData: '{"x":1}', MsgKey: 'k', MsgBody: [], IsPlaceMsg: 1 })
     const result = await importJsonl(new File([jsonl([system, plain])], 'ok.jsonl'), undefined, d)
     expect(result.messages).toBe(2)
     expect((await d.messages.get([gkA, 1]))!.raw).toEqual(system)
@@ -166,6 +170,8 @@ describe('what the import says when it ends', () => {
     expect(importProblemText('en', 4, p)).toBe('line 4: MsgTimeStamp must be a whole number of Unix seconds; got the string "yesterday". Nothing was imported.')
     expect(importProblemText('zh-CN', 4, p)).toBe('第 4 行：MsgTimeStamp 应为以秒计的 Unix 时间（整数），实际为字符串 "yesterday"。未导入任何内容。')
     expect(importProblemText('en', 7, { field: '', expected: 'json-object', got: 'not-json' })).toBe('line 7 is not valid JSON. Nothing was imported.')
-    expect(importProblemText('zh-CN', 7, { field: '', expected: 'json-object', got: 'array' })).toBe('第 7 行应为 JSON 对象（每行一条消息），实际为数组。未导入任何内容。')
+    expect(importProblemText('zh-CN', 7, { field: '', expected: 'json-object', got: 'array' })).toBe(
+      '第 7 行应为 JSON 对象（每行一条消息），实际为数组。未导入任何内容。'
+    )
   })
 })

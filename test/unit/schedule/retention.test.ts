@@ -39,7 +39,14 @@ describe('retention warning', () => {
   })
 
   it('warns about gaps left by an interrupted sync when their messages are near the window', () => {
-    const holey = { ranges: [[1, 100], [300, 600]] as [number, number][], floor: 1, top: 600 }
+    const holey = {
+      ranges: [
+        [1, 100],
+        [300, 600]
+      ] as [number, number][],
+      floor: 1,
+      top: 600
+    }
     expect(unpulledGaps(holey)).toBe(1)
     expect(retentionWarning(group({ coverage: holey, firstTime: (now - 6 * day) / 1000 }), now)).toMatchObject({ kind: 'gaps', gaps: 1, daysLeft: 1 })
     // Gaps among messages from two days ago are far from the 7-day window.

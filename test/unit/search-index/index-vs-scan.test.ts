@@ -85,7 +85,11 @@ function body(m: RawMessage): string | undefined {
 async function buildArchive(d: AppDB, seed: number, count: number, order: 'forward' | 'backward' | 'interleaved' = 'forward'): Promise<string[]> {
   const rand = mulberry32(seed)
   const ids = ['g1', 'g2', 'g3']
-  await addGroups(ws, ids.map((id, i) => ({ groupId: id, name: `Team ${i + 1}`, type: 'Public', archivable: true })), d)
+  await addGroups(
+    ws,
+    ids.map((id, i) => ({ groupId: id, name: `Team ${i + 1}`, type: 'Public', archivable: true })),
+    d
+  )
   const gks = ids.map((id) => groupKey(ws, id))
   const all = new Map<string, RawMessage[]>()
   for (const gk of gks) all.set(gk, [])
@@ -107,7 +111,9 @@ async function buildArchive(d: AppDB, seed: number, count: number, order: 'forwa
     commits.push(items)
   }
   const only = (keep: (seq: number) => boolean) =>
-    commits.map((items) => items.map(({ gk, batch }) => ({ gk, batch: { ...batch, messages: batch.messages.filter((m) => keep(m.MsgSeq)) } })).filter((i) => i.batch.messages.length))
+    commits.map((items) =>
+      items.map(({ gk, batch }) => ({ gk, batch: { ...batch, messages: batch.messages.filter((m) => keep(m.MsgSeq)) } })).filter((i) => i.batch.messages.length)
+    )
   const ordered =
     order === 'backward'
       ? commits.reverse().map((items) => items.reverse().map(({ gk, batch }) => ({ gk, batch: { ...batch, messages: [...batch.messages].reverse() } })))
@@ -124,7 +130,8 @@ async function buildArchive(d: AppDB, seed: number, count: number, order: 'forwa
       if (m.IsPlaceMsg && r < 0.5) rewrites.push({ ...m, IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text(rand) } }] } as RawMessage)
       else if (!m.IsPlaceMsg && r < 0.05) rewrites.push({ ...m, IsPlaceMsg: 2, MsgBody: [] } as RawMessage)
       else if (!m.IsPlaceMsg && r < 0.08) rewrites.push({ ...m, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'edited 会议纪要' } }] } as RawMessage)
-      else if (!m.IsPlaceMsg && r < 0.12 && body(m)) rewrites.push({ ...m, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: body(m)!.split(' ').reverse().join(' ') } }] } as RawMessage)
+      else if (!m.IsPlaceMsg && r < 0.12 && body(m))
+        rewrites.push({ ...m, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: body(m)!.split(' ').reverse().join(' ') } }] } as RawMessage)
     }
     for (let i = 0; i < rewrites.length; i += 7) await commitBatches([{ gk, batch: { messages: rewrites.slice(i, i + 7), range: null } }], d)
     // The server agrees with the archive again for some: their notes (and the notes' terms) go.
@@ -145,7 +152,7 @@ const queries: string[] = [
   'the',
   'e-mail',
   'email',
-  "dont",
+  'dont',
   'node.js',
   '数据同步',
   '数据',
@@ -160,7 +167,7 @@ const queries: string[] = [
   '"mail server"',
   '"node.js the"',
   '"数据同步 release"',
-  "\"don't relax\"",
+  '"don\'t relax"',
   '"report report"',
   '"edited 会议纪要"',
   '-"release deploy" deploy',
@@ -212,9 +219,32 @@ async function olderArchive(name: string, version: 3 | 4 | 5, groupId: string, i
   if (version >= 4) db.version(4).stores({ postings: '[b+gk+c]' })
   if (version >= 5) db.version(5).stores({})
   const gk = groupKey(ws, groupId)
-  await db.table('groups').put({ gk, workspaceId: ws, groupId, profile: { groupId, name: groupId, type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: texts.length }, index })
+  await db.table('groups').put({
+    gk,
+    workspaceId: ws,
+    groupId,
+    profile: { groupId, name: groupId, type: 'Public', archivable: true },
+    addedAt: 0,
+    lastSyncAt: null,
+    lastError: null,
+    stats: { messages: texts.length },
+    index
+  })
   await db.table('messages').bulkPut(
-    texts.map((text, i) => ({ gk, seq: i + 1, time: t0 + i + 1, from: 'alice', raw: { GroupId: groupId, From_Account: 'alice', MsgSeq: i + 1, MsgTimeStamp: t0 + i + 1, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] } }))
+    texts.map((text, i) => ({
+      gk,
+      seq: i + 1,
+      time: t0 + i + 1,
+      from: 'alice',
+      raw: {
+        GroupId: groupId,
+        From_Account: 'alice',
+        MsgSeq: i + 1,
+        MsgTimeStamp: t0 + i + 1,
+        MsgRandom: 1,
+        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }]
+      }
+    }))
   )
   return { db, gk }
 }
@@ -229,63 +259,74 @@ describe('the search index answers as the scan does', () => {
     ['with many folds, merges down every level, and rows cut into parts', { foldMessages: 60, fanout: 2, rowPostings: 40 }, [0, 1, 2, 3]],
     ['with merges of history written newest first', { foldMessages: 60, fanout: 2, rowPostings: 400 }, [0, 1, 2, 3], 'backward'],
     ['with merges of runs whose seqs interleave', { foldMessages: 60, fanout: 2, rowPostings: 400 }, [0, 1, 2, 3], 'interleaved']
-  ] as const)('for every query form, over sync-shaped writes with rewrites, %s', async (_, tuning, levels, order?: 'backward' | 'interleaved') => {
-    Object.assign(postingsTuning, tuning)
-    const d = freshDb()
-    const gks = await buildArchive(d, 7, 2600, order)
-    // Rows exist at each level this tuning reaches, and only in the levels' buckets.
-    const keys = await d.postings.toCollection().primaryKeys()
-    const seen = new Set(keys.map((k) => levelOf(k[0])))
-    expect([...seen].sort()).toEqual(levels)
-    if (tuning.rowPostings < 100) expect(keys.some((k) => !Number.isInteger(k[2]))).toBe(true)
-    const requests: SearchRequest[] = [
-      ...queries.map((query) => ({ query })),
-      { query: 'release', gks: [gks[0]!] },
-      { query: '', gks: [gks[1]!] },
-      { query: 'deploy', sender: 'Bob' },
-      { query: '', fromMs: (t0 + 200 * 3600) * 1000, toMs: (t0 + 900 * 3600) * 1000 },
-      { query: '会议', fromMs: (t0 + 100 * 3600) * 1000 },
-      { query: 'on:2024-06-03', timeZoneOffsetMinutes: 480 },
-      { query: '-lunch', toMs: (t0 + 500 * 3600) * 1000 }
-    ]
-    // The scan's answer, computed once per query from all rows read once (what scanSearch does
-    // per query, minus re-reading the store 57 times).
-    const rows = await d.messages.toArray()
-    for (const req of requests) {
-      const prepared = await prepareSearch(req, d)
-      if ('error' in prepared) throw new Error(prepared.error)
-      const expected = rows
-        .filter((r) => prepared.gks.includes(r.gk) && prepared.matches(r.raw))
-        .sort(newestFirst)
-        .map((h) => `${h.gk}#${h.seq}`)
-      const a = await indexSearch(req, d)
-      if (!a.ok) throw new Error(`query failed: ${JSON.stringify(req)}`)
-      expect(await a.run.count(), JSON.stringify(req)).toBe(expected.length)
-      const page = await a.run.page(0, 5000)
-      expect(page.map((h) => `${h.gk}#${h.seq}`), JSON.stringify(req)).toEqual(expected)
-      // A later page is the same slice, whatever was read before.
-      const again = await indexSearch(req, d)
-      if (!again.ok) throw new Error('query failed')
-      expect((await again.run.page(7, 13)).map((h) => `${h.gk}#${h.seq}`)).toEqual(expected.slice(7, 20))
-    }
-    // And scanSearch is that reference.
-    for (const query of ['release -from:alice', '"同步" has:link']) {
-      const [a, b] = await Promise.all([indexSearch({ query }, d), scanSearch({ query }, d)])
-      if (!a.ok || !b.ok) throw new Error('query failed')
-      expect((await a.run.page(0, 5000)).map((h) => h.seq)).toEqual((await b.run.page(0, 5000)).map((h) => h.seq))
-      expect(await a.run.count()).toBe(await b.run.count())
-    }
-  }, 180_000)
+  ] as const)(
+    'for every query form, over sync-shaped writes with rewrites, %s',
+    async (_, tuning, levels, order?: 'backward' | 'interleaved') => {
+      Object.assign(postingsTuning, tuning)
+      const d = freshDb()
+      const gks = await buildArchive(d, 7, 2600, order)
+      // Rows exist at each level this tuning reaches, and only in the levels' buckets.
+      const keys = await d.postings.toCollection().primaryKeys()
+      const seen = new Set(keys.map((k) => levelOf(k[0])))
+      expect([...seen].sort()).toEqual(levels)
+      if (tuning.rowPostings < 100) expect(keys.some((k) => !Number.isInteger(k[2]))).toBe(true)
+      const requests: SearchRequest[] = [
+        ...queries.map((query) => ({ query })),
+        { query: 'release', gks: [gks[0]!] },
+        { query: '', gks: [gks[1]!] },
+        { query: 'deploy', sender: 'Bob' },
+        { query: '', fromMs: (t0 + 200 * 3600) * 1000, toMs: (t0 + 900 * 3600) * 1000 },
+        { query: '会议', fromMs: (t0 + 100 * 3600) * 1000 },
+        { query: 'on:2024-06-03', timeZoneOffsetMinutes: 480 },
+        { query: '-lunch', toMs: (t0 + 500 * 3600) * 1000 }
+      ]
+      // The scan's answer, computed once per query from all rows read once (what scanSearch does
+      // per query, minus re-reading the store 57 times).
+      const rows = await d.messages.toArray()
+      for (const req of requests) {
+        const prepared = await prepareSearch(req, d)
+        if ('error' in prepared) throw new Error(prepared.error)
+        const expected = rows
+          .filter((r) => prepared.gks.includes(r.gk) && prepared.matches(r.raw))
+          .sort(newestFirst)
+          .map((h) => `${h.gk}#${h.seq}`)
+        const a = await indexSearch(req, d)
+        if (!a.ok) throw new Error(`query failed: ${JSON.stringify(req)}`)
+        expect(await a.run.count(), JSON.stringify(req)).toBe(expected.length)
+        const page = await a.run.page(0, 5000)
+        expect(
+          page.map((h) => `${h.gk}#${h.seq}`),
+          JSON.stringify(req)
+        ).toEqual(expected)
+        // A later page is the same slice, whatever was read before.
+        const again = await indexSearch(req, d)
+        if (!again.ok) throw new Error('query failed')
+        expect((await again.run.page(7, 13)).map((h) => `${h.gk}#${h.seq}`)).toEqual(expected.slice(7, 20))
+      }
+      // And scanSearch is that reference.
+      for (const query of ['release -from:alice', '"同步" has:link']) {
+        const [a, b] = await Promise.all([indexSearch({ query }, d), scanSearch({ query }, d)])
+        if (!a.ok || !b.ok) throw new Error('query failed')
+        expect((await a.run.page(0, 5000)).map((h) => h.seq)).toEqual((await b.run.page(0, 5000)).map((h) => h.seq))
+        expect(await a.run.count()).toBe(await b.run.count())
+      }
+    },
+    180_000
+  )
 
-  it('takes a first page from the newest levels when they settle it, and it is the scan\'s first page', async () => {
+  it("takes a first page from the newest levels when they settle it, and it is the scan's first page", async () => {
     Object.assign(postingsTuning, { foldMessages: 60, fanout: 2, rowPostings: 40 })
     const d = freshDb()
     // Synced as a steady trickle, so older levels hold older messages (rewrites, as the other
     // tests write them, bring old times into new levels: the pages stay right, but settle later).
     const rand = mulberry32(11)
     const gks = ['g1', 'g2', 'g3']
-    await addGroups(ws, gks.map((id) => ({ groupId: id, name: id, type: 'Public', archivable: true })), d)
-    for (let seq = 1; seq <= 2400; ) {
+    await addGroups(
+      ws,
+      gks.map((id) => ({ groupId: id, name: id, type: 'Public', archivable: true })),
+      d
+    )
+    for (let seq = 1; seq <= 2400;) {
       const items = gks.map((id) => ({ gk: groupKey(ws, id), batch: { messages: Array.from({ length: 20 }, () => message(rand, seq++)), range: null } }))
       await commitBatches(items, d)
     }
@@ -294,7 +335,10 @@ describe('the search index answers as the scan does', () => {
     const stored = await d.messages.toArray()
     const items = gks.map((id, g) => {
       const gk = groupKey(ws, id)
-      const old = stored.filter((r) => r.gk === gk).slice(0, 12).map((r) => ({ ...r.raw, IsPlaceMsg: 1 + (r.seq % 2), MsgBody: [] }) as unknown as RawMessage)
+      const old = stored
+        .filter((r) => r.gk === gk)
+        .slice(0, 12)
+        .map((r) => ({ ...r.raw, IsPlaceMsg: 1 + (r.seq % 2), MsgBody: [] }) as unknown as RawMessage)
       return { gk, batch: { messages: [...old, ...Array.from({ length: 5 }, (_, i) => message(rand, 2401 + g * 5 + i))], range: null } }
     })
     await commitBatches(items, d)
@@ -303,10 +347,16 @@ describe('the search index answers as the scan does', () => {
     for (const query of ['the', 'rel*', 'release 会议', '-lunch', 'has:link', 'is:deleted', 'is:recalled', 'from:alice', '"数据同步"', '会议 -from:bob']) {
       const prepared = await prepareSearch({ query }, d)
       if ('error' in prepared) throw new Error(prepared.error)
-      const expected = rows.filter((r) => prepared.matches(r.raw)).sort(newestFirst).map((h) => `${h.gk}#${h.seq}`)
+      const expected = rows
+        .filter((r) => prepared.matches(r.raw))
+        .sort(newestFirst)
+        .map((h) => `${h.gk}#${h.seq}`)
       const first = await indexSearch({ query }, d)
       if (!first.ok) throw new Error('query failed')
-      expect((await first.run.page(0, 10)).map((h) => `${h.gk}#${h.seq}`), query).toEqual(expected.slice(0, 10))
+      expect(
+        (await first.run.page(0, 10)).map((h) => `${h.gk}#${h.seq}`),
+        query
+      ).toEqual(expected.slice(0, 10))
       const pageRows = lastSearchStats.rows
       // Beyond 500 results the first page evaluates every level.
       const whole = await indexSearch({ query }, d)
@@ -327,13 +377,29 @@ describe('the search index answers as the scan does', () => {
     const v1 = new Dexie(name)
     v1.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
     const gk = groupKey(ws, 'old')
-    await v1.table('groups').put({ gk, workspaceId: ws, groupId: 'old', profile: { groupId: 'old', name: 'Old', type: 'Public', archivable: true }, addedAt: 0, lastSyncAt: null, lastError: null, stats: { messages: 2500 } })
+    await v1.table('groups').put({
+      gk,
+      workspaceId: ws,
+      groupId: 'old',
+      profile: { groupId: 'old', name: 'Old', type: 'Public', archivable: true },
+      addedAt: 0,
+      lastSyncAt: null,
+      lastError: null,
+      stats: { messages: 2500 }
+    })
     const rows = Array.from({ length: 2500 }, (_, i) => ({
       gk,
       seq: i + 1,
       time: t0 + i,
       from: 'alice',
-      raw: { GroupId: 'old', From_Account: i % 2 ? 'alice' : 'bob', MsgSeq: i + 1, MsgTimeStamp: t0 + i, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: i % 100 === 0 ? '历史消息 milestone' : 'hello' } }] }
+      raw: {
+        GroupId: 'old',
+        From_Account: i % 2 ? 'alice' : 'bob',
+        MsgSeq: i + 1,
+        MsgTimeStamp: t0 + i,
+        MsgRandom: 1,
+        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: i % 100 === 0 ? '历史消息 milestone' : 'hello' } }]
+      }
     }))
     await v1.table('messages').bulkPut(rows)
     v1.close()
@@ -354,7 +420,18 @@ describe('the search index answers as the scan does', () => {
     const name = `index-upgrade-v3-${Date.now()}`
     const { db: v3, gk } = await olderArchive(name, 3, 'old', { chunks: 9, pending: 0, folds: 2, mergedTo: 0 }, ['hello', 'quarterly numbers', 'hello'])
     // A row as v2/v3 wrote them: bucket 17 of 256, typed arrays, a stale term.
-    await v3.table('postings').put({ b: 17, gk, c: 3, mt: t0, del: 0, t: '\nstale\n', p: new Uint32Array([0]), o: new Uint32Array([0, 1]), s: new Uint32Array([1]), m: new Uint32Array([t0]) })
+    await v3.table('postings').put({
+      b: 17,
+      gk,
+      c: 3,
+      mt: t0,
+      del: 0,
+      t: '\nstale\n',
+      p: new Uint32Array([0]),
+      o: new Uint32Array([0, 1]),
+      s: new Uint32Array([1]),
+      m: new Uint32Array([t0])
+    })
     v3.close()
     const d = new AppDB(name)
     open.push(d)

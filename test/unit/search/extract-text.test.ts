@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
-import {
-  features,
-  messageTerms,
-  searchableText
-} from '../../../src-main/shared/search/extract-text'
-import {
-  custom,
-  face,
-  file,
-  image,
-  location,
-  msg,
-  relay,
-  sound,
-  text,
-  textMsg,
-  video
-} from './fixtures'
+import { features, messageTerms, searchableText } from '../../../src-main/shared/search/extract-text'
+import { custom, face, file, image, location, msg, relay, sound, text, textMsg, video } from './fixtures'
 
 const lines = (m: ArchivedMessage): string[] => searchableText(m).split('\n')
 
 describe('the text search sees in a message', () => {
   it('takes text, location descriptions, file names and face names', () => {
-    const m = msg([
-      text('see the map'),
-      location('北京市海淀区'),
-      file('Q3 report.pdf'),
-      face('[微笑]')
-    ])
+    const m = msg([text('see the map'), location('北京市海淀区'), file('Q3 report.pdf'), face('[微笑]')])
     expect(lines(m)).toEqual(['see the map', '北京市海淀区', 'Q3 report.pdf', '[微笑]'])
   })
 
@@ -57,34 +36,16 @@ describe('the text search sees in a message', () => {
 
   it('opens JSON inside a JSON string, and keeps non-JSON data without its encoded runs', () => {
     const inner = JSON.stringify({ text: 'nested hello' })
-    expect(searchableText(msg([custom({ Data: JSON.stringify({ payload: inner }) })]))).toBe(
-      'nested hello'
-    )
-    expect(
-      searchableText(msg([custom({ Data: `plain words ${'QUJD'.repeat(30)} tail` })])).trim()
-    ).toMatch(/^plain words\s+tail$/)
+    expect(searchableText(msg([custom({ Data: JSON.stringify({ payload: inner }) })]))).toBe('nested hello')
+    expect(searchableText(msg([custom({ Data: `plain words ${'QUJD'.repeat(30)} tail` })])).trim()).toMatch(/^plain words\s+tail$/)
     expect(searchableText(msg([custom({ Data: '{not json' })]))).toBe('{not json')
   })
 
   it('takes a forwarded bundle’s title, abstract and every nested message, recursively', () => {
     const inner = relay('Inner chat', ['carol: deep'], [[text('the deepest line')]])
-    const m = msg([
-      relay(
-        'Chat history of alice and bob',
-        ['alice: hi', 'bob: yo'],
-        [[text('nested text')], [inner]]
-      )
-    ])
+    const m = msg([relay('Chat history of alice and bob', ['alice: hi', 'bob: yo'], [[text('nested text')], [inner]])])
     const t = searchableText(m)
-    for (const s of [
-      'Chat history of alice and bob',
-      'alice: hi',
-      'bob: yo',
-      'nested text',
-      'Inner chat',
-      'carol: deep',
-      'the deepest line'
-    ]) {
+    for (const s of ['Chat history of alice and bob', 'alice: hi', 'bob: yo', 'nested text', 'Inner chat', 'carol: deep', 'the deepest line']) {
       expect(t).toContain(s)
     }
     expect(t).not.toContain('[Chat History]')
@@ -127,14 +88,7 @@ describe('the text search sees in a message', () => {
   it('never throws on malformed records', () => {
     const bad = [
       msg(null as unknown as []),
-      msg([
-        null,
-        1,
-        'x',
-        { MsgType: 5 },
-        { MsgType: 'TIMTextElem' },
-        { MsgType: 'TIMTextElem', MsgContent: { Text: 7 } }
-      ] as unknown as []),
+      msg([null, 1, 'x', { MsgType: 5 }, { MsgType: 'TIMTextElem' }, { MsgType: 'TIMTextElem', MsgContent: { Text: 7 } }] as unknown as []),
       msg([
         {
           MsgType: 'TIMRelayElem',
@@ -150,39 +104,15 @@ describe('the text search sees in a message', () => {
   })
 
   it('indexes a message by the terms of its text', () => {
-    expect(messageTerms(msg([text('数据同步'), file('Notes.TXT')]))).toEqual([
-      '数据',
-      '据同',
-      '同步',
-      '数',
-      '据',
-      '同',
-      '步',
-      'notes',
-      'txt',
-      'notestxt'
-    ])
+    expect(messageTerms(msg([text('数据同步'), file('Notes.TXT')]))).toEqual(['数据', '据同', '同步', '数', '据', '同', '步', 'notes', 'txt', 'notestxt'])
   })
 })
 
 describe('message features', () => {
   it('lists the kinds of elements, including those of forwarded messages', () => {
-    expect(
-      [
-        ...features(
-          msg([
-            text('x'),
-            image(),
-            file('f'),
-            sound(),
-            video(),
-            location('l'),
-            custom({ Data: '1' }),
-            face('f')
-          ])
-        ).has
-      ].sort()
-    ).toEqual(['custom', 'face', 'file', 'image', 'location', 'sound', 'video'].sort())
+    expect([...features(msg([text('x'), image(), file('f'), sound(), video(), location('l'), custom({ Data: '1' }), face('f')])).has].sort()).toEqual(
+      ['custom', 'face', 'file', 'image', 'location', 'sound', 'video'].sort()
+    )
     expect([...features(msg([relay('t', [], [[image()]])])).has].sort()).toEqual(['image', 'relay'])
     expect(features(textMsg('plain')).has.size).toBe(0)
   })
@@ -191,9 +121,7 @@ describe('message features', () => {
     expect(features(textMsg('see https://example.com/x')).has.has('link')).toBe(true)
     expect(features(textMsg('看这个www.example.cn')).has.has('link')).toBe(true)
     expect(features(textMsg('ＨＴＴＰＳ：／／ｅｘａｍｐｌｅ．ｃｏｍ')).has.has('link')).toBe(true)
-    expect(
-      features(msg([relay('t', [], [[text('ftp://files.example.org')]])])).has.has('link')
-    ).toBe(true)
+    expect(features(msg([relay('t', [], [[text('ftp://files.example.org')]])])).has.has('link')).toBe(true)
     expect(features(textMsg('example.com and https:// alone')).has.has('link')).toBe(false)
     // Media URLs are not links somebody wrote.
     expect(features(msg([image()])).has.has('link')).toBe(false)
@@ -204,19 +132,9 @@ describe('message features', () => {
     const is = (m: ArchivedMessage): string[] => [...features(m).is].sort()
     expect(is(msg([], { IsPlaceMsg: 1 }))).toEqual(['deleted'])
     expect(is(msg([], { IsPlaceMsg: 2 }))).toEqual(['recalled'])
-    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 1, seenAt } } }))).toEqual([
-      'deleted',
-      'removed'
-    ])
-    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 2, seenAt } } }))).toEqual([
-      'recalled',
-      'removed'
-    ])
-    expect(
-      is(
-        textMsg('kept', { _archive: { server: { IsPlaceMsg: 0, MsgBody: [text('new')], seenAt } } })
-      )
-    ).toEqual([])
+    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 1, seenAt } } }))).toEqual(['deleted', 'removed'])
+    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 2, seenAt } } }))).toEqual(['recalled', 'removed'])
+    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 0, MsgBody: [text('new')], seenAt } } }))).toEqual([])
     expect(is(msg({ x: 'y' }, { IsSystemMsg: 1 }))).toEqual(['system'])
     expect(is(textMsg('normal'))).toEqual([])
   })

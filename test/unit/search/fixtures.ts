@@ -4,10 +4,7 @@ import type { MsgElement } from '../../../src-main/shared/tim-types'
 let seq = 0
 
 /** An archived group message; 2024-05-01 12:00 UTC unless said otherwise. */
-export function msg(
-  body: ArchivedMessage['MsgBody'],
-  extra: Partial<ArchivedMessage> = {}
-): ArchivedMessage {
+export function msg(body: ArchivedMessage['MsgBody'], extra: Partial<ArchivedMessage> = {}): ArchivedMessage {
   seq++
   return {
     GroupId: 'g1',
@@ -22,16 +19,13 @@ export function msg(
 }
 
 export const text = (t: string): MsgElement => ({ MsgType: 'TIMTextElem', MsgContent: { Text: t } })
-export const textMsg = (t: string, extra: Partial<ArchivedMessage> = {}): ArchivedMessage =>
-  msg([text(t)], extra)
+export const textMsg = (t: string, extra: Partial<ArchivedMessage> = {}): ArchivedMessage => msg([text(t)], extra)
 export const image = (): MsgElement => ({
   MsgType: 'TIMImageElem',
   MsgContent: {
     UUID: 'img-uuid',
     ImageFormat: 1,
-    ImageInfoArray: [
-      { Type: 1, Size: 10, Width: 1, Height: 1, URL: 'https://cos.example.com/img.jpg' }
-    ]
+    ImageInfoArray: [{ Type: 1, Size: 10, Width: 1, Height: 1, URL: 'https://cos.example.com/img.jpg' }]
   }
 })
 export const file = (name: string): MsgElement => ({

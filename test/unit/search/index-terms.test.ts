@@ -39,7 +39,32 @@ describe('index terms and their positions', () => {
   })
 
   it('words sharing a start spread over the finer buckets of their span', () => {
-    const the = ['the', 'they', 'them', 'then', 'there', 'these', 'their', 'thee', 'theory', 'therapy', 'thesis', 'theft', 'theme', 'thermal', 'theatre', 'thereby', 'theorem', 'thermos', 'thespian', 'thermostat', 'theology', 'thematic', 'therein', 'thereof']
+    const the = [
+      'the',
+      'they',
+      'them',
+      'then',
+      'there',
+      'these',
+      'their',
+      'thee',
+      'theory',
+      'therapy',
+      'thesis',
+      'theft',
+      'theme',
+      'thermal',
+      'theatre',
+      'thereby',
+      'theorem',
+      'thermos',
+      'thespian',
+      'thermostat',
+      'theology',
+      'thematic',
+      'therein',
+      'thereof'
+    ]
     const deepest = LEVELS.length - 1
     // The span of `the` holds 2^(bits − PREFIX_BITS) buckets of the deepest level: these fill them all.
     expect(new Set(the.map((w) => bucketAt(deepest, termPosition(w)))).size).toBe(2 ** (LEVELS[deepest]!.bits - PREFIX_BITS))

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ByteWriter, decodePostings, offsetAt, offsetsText, spliceSegments, walkPostings, type PostingsSegment } from '../../../src-renderer/src/lib/search/postings-codec'
+import {
+  ByteWriter,
+  decodePostings,
+  offsetAt,
+  offsetsText,
+  spliceSegments,
+  walkPostings,
+  type PostingsSegment
+} from '../../../src-renderer/src/lib/search/postings-codec'
 
 function roundTrip(s: number[], m: number[]): { s: number[]; m: number[]; bytes: number } {
   const w = new ByteWriter(4)

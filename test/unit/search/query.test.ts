@@ -14,19 +14,7 @@ import {
   type QuerySummary
 } from '../../../src-main/shared/search/query'
 import { containsPhrase, tokenize } from '../../../src-main/shared/search/tokenize'
-import {
-  custom,
-  face,
-  file,
-  image,
-  location,
-  msg,
-  relay,
-  sound,
-  text,
-  textMsg,
-  video
-} from './fixtures'
+import { custom, face, file, image, location, msg, relay, sound, text, textMsg, video } from './fixtures'
 
 function parse(q: string): Query {
   const r = parseQuery(q)
@@ -46,8 +34,7 @@ function hits(q: string, ms: ArchivedMessage[], ctx?: MatchContext): number[] {
   return ms.flatMap((m, i) => (matches(m, query, ctx) ? [i] : []))
 }
 
-const match = (q: string, m: ArchivedMessage, ctx?: MatchContext): boolean =>
-  matches(m, parse(q), ctx)
+const match = (q: string, m: ArchivedMessage, ctx?: MatchContext): boolean => matches(m, parse(q), ctx)
 const seenAt = '2024-06-01T00:00:00Z'
 
 describe('parsing queries', () => {
@@ -78,11 +65,7 @@ describe('parsing queries', () => {
   })
 
   it('reads dates in three spellings', () => {
-    expect(
-      parse('on:2024-05-01 before:2024/5/2 after:2024-05').clauses.map((c) =>
-        'date' in c ? c.date : c
-      )
-    ).toEqual([
+    expect(parse('on:2024-05-01 before:2024/5/2 after:2024-05').clauses.map((c) => ('date' in c ? c.date : c))).toEqual([
       { year: 2024, month: 5, day: 1 },
       { year: 2024, month: 5, day: 2 },
       { year: 2024, month: 5 }
@@ -97,9 +80,7 @@ describe('parsing queries', () => {
   })
 
   it('reads IME full-width colons, quotes, minus and star as ASCII', () => {
-    expect(
-      parse('from：alice －spam ＂a b＂ rel＊').clauses.map((c) => [c.kind, c.negated])
-    ).toEqual([
+    expect(parse('from：alice －spam ＂a b＂ rel＊').clauses.map((c) => [c.kind, c.negated])).toEqual([
       ['from', false],
       ['word', true],
       ['phrase', false],
@@ -109,19 +90,12 @@ describe('parsing queries', () => {
   })
 
   it('treats unknown key: prefixes as plain words', () => {
-    expect(parse('https://example.com/x 12:30 foo:bar').clauses.map((c) => c.kind)).toEqual([
-      'word',
-      'word',
-      'word'
-    ])
+    expect(parse('https://example.com/x 12:30 foo:bar').clauses.map((c) => c.kind)).toEqual(['word', 'word', 'word'])
     expect(parse('foo:bar').clauses[0]).toMatchObject({ terms: ['foo', 'bar'] })
   })
 
   it('ignores a lone minus, empty phrases and extra whitespace; an empty query has no clauses', () => {
-    expect(parse('  a  -  ""  -""  b ').clauses.map((c) => c.kind === 'word' && c.text)).toEqual([
-      'a',
-      'b'
-    ])
+    expect(parse('  a  -  ""  -""  b ').clauses.map((c) => c.kind === 'word' && c.text)).toEqual(['a', 'b'])
     expect(parse('').clauses).toEqual([])
     expect(parse('\u3000 \n').clauses).toEqual([])
   })
@@ -148,29 +122,7 @@ describe('parsing queries', () => {
 
 describe('query errors', () => {
   it('never throws, whatever is typed', () => {
-    const alphabet = [
-      'a',
-      'Z',
-      '数',
-      ' ',
-      '-',
-      '"',
-      '“',
-      '”',
-      ':',
-      '*',
-      'from',
-      'in',
-      'on',
-      'has',
-      'is',
-      '2024-05-01',
-      '\u200b',
-      '😀',
-      '\n',
-      'ｆ',
-      '：'
-    ]
+    const alphabet = ['a', 'Z', '数', ' ', '-', '"', '“', '”', ':', '*', 'from', 'in', 'on', 'has', 'is', '2024-05-01', '\u200b', '😀', '\n', 'ｆ', '：']
     let seed = 7
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
     const m = textMsg('数据 from alice 😀 2024')
@@ -240,11 +192,7 @@ describe('query errors', () => {
 
 describe('matching words and phrases', () => {
   it('finds mixed Chinese and English by words, in any order', () => {
-    const ms = [
-      textMsg('数据同步完成了, release v2'),
-      textMsg('数据已经同步完了, release v2'),
-      textMsg('Release 数据同步')
-    ]
+    const ms = [textMsg('数据同步完成了, release v2'), textMsg('数据已经同步完了, release v2'), textMsg('Release 数据同步')]
     expect(hits('数据同步 release', ms)).toEqual([0, 2])
     expect(hits('release 数据同步', ms)).toEqual([0, 2])
     // A CJK word matches where all its bigrams occur: 数据已经同步 has no 据同.
@@ -254,11 +202,7 @@ describe('matching words and phrases', () => {
   })
 
   it('finds a phrase only where it is contiguous', () => {
-    const ms = [
-      textMsg('数据同步完成了'),
-      textMsg('数据已经同步完了'),
-      textMsg('Hello   World\nagain')
-    ]
+    const ms = [textMsg('数据同步完成了'), textMsg('数据已经同步完了'), textMsg('Hello   World\nagain')]
     expect(hits('"数据同步"', ms)).toEqual([0])
     expect(hits('"同步完"', ms)).toEqual([0, 1])
     expect(hits('"hello world again"', ms)).toEqual([2])
@@ -270,13 +214,7 @@ describe('matching words and phrases', () => {
   })
 
   it('finds a single Chinese character anywhere in a run', () => {
-    const ms = [
-      textMsg('同步'),
-      textMsg('协同'),
-      textMsg('好'),
-      textMsg('不同意'),
-      textMsg('nothing')
-    ]
+    const ms = [textMsg('同步'), textMsg('协同'), textMsg('好'), textMsg('不同意'), textMsg('nothing')]
     expect(hits('同', ms)).toEqual([0, 1, 3])
     expect(hits('好', ms)).toEqual([2])
   })
@@ -297,12 +235,7 @@ describe('matching words and phrases', () => {
   })
 
   it('matches whole words, or word starts with *', () => {
-    const ms = [
-      textMsg('release notes'),
-      textMsg('releases are out'),
-      textMsg('pre-release'),
-      textMsg('unreleased')
-    ]
+    const ms = [textMsg('release notes'), textMsg('releases are out'), textMsg('pre-release'), textMsg('unreleased')]
     expect(hits('release', ms)).toEqual([0, 2])
     expect(hits('release*', ms)).toEqual([0, 1, 2])
     expect(hits('rel*', ms)).toEqual([0, 1, 2])
@@ -311,11 +244,7 @@ describe('matching words and phrases', () => {
   })
 
   it('finds words however they were joined', () => {
-    const ms = [
-      textMsg("don't e-mail me"),
-      textMsg('dont email me'),
-      textMsg('alice.smith@example.com')
-    ]
+    const ms = [textMsg("don't e-mail me"), textMsg('dont email me'), textMsg('alice.smith@example.com')]
     expect(hits('dont', ms)).toEqual([0, 1])
     expect(hits("don't", ms)).toEqual([0])
     expect(hits('email', ms)).toEqual([0, 1])
@@ -340,13 +269,7 @@ describe('matching words and phrases', () => {
 
   it('searches nested forwarded messages, custom data and system events', () => {
     const ms = [
-      msg([
-        relay(
-          'Chat history',
-          ['bob: see attached'],
-          [[text('the budget is 数据同步')], [file('plan.xlsx')]]
-        )
-      ]),
+      msg([relay('Chat history', ['bob: see attached'], [[text('the budget is 数据同步')], [file('plan.xlsx')]])]),
       msg([custom({ Data: JSON.stringify({ title: 'Invoice paid' }), Desc: 'payment' })]),
       msg(
         {
@@ -450,8 +373,7 @@ describe('matching keys', () => {
 describe('matching dates', () => {
   // UTC+8: local midnight of 2024-05-02 is 2024-05-01T16:00Z.
   const cn: MatchContext = { timeZoneOffsetMinutes: 480 }
-  const at = (iso: string): ArchivedMessage =>
-    textMsg('x', { MsgTimeStamp: Date.parse(iso) / 1000 })
+  const at = (iso: string): ArchivedMessage => textMsg('x', { MsgTimeStamp: Date.parse(iso) / 1000 })
   const ms = [
     at('2024-04-30T15:59:59Z'), // 04-30 23:59:59 local
     at('2024-04-30T16:00:00Z'), // 05-01 00:00 local
@@ -492,22 +414,13 @@ describe('matching dates', () => {
   it('reads dates west of UTC too', () => {
     // UTC-5: 2024-05-01 local is [05-01T05:00Z, 05-02T05:00Z).
     const ny: MatchContext = { timeZoneOffsetMinutes: -300 }
-    const around = [
-      at('2024-05-01T04:59:59Z'),
-      at('2024-05-01T05:00:00Z'),
-      at('2024-05-02T04:59:59Z'),
-      at('2024-05-02T05:00:00Z')
-    ]
+    const around = [at('2024-05-01T04:59:59Z'), at('2024-05-01T05:00:00Z'), at('2024-05-02T04:59:59Z'), at('2024-05-02T05:00:00Z')]
     expect(hits('on:2024-05-01', around, ny)).toEqual([1, 2])
   })
 
   it('a year rolls over at December', () => {
-    expect(hits('on:2024-12', [at('2024-12-31T23:00:00Z'), at('2025-01-01T00:00:00Z')])).toEqual([
-      0
-    ])
-    expect(hits('on:2024-12-31', [at('2024-12-31T23:00:00Z'), at('2025-01-01T00:00:00Z')])).toEqual(
-      [0]
-    )
+    expect(hits('on:2024-12', [at('2024-12-31T23:00:00Z'), at('2025-01-01T00:00:00Z')])).toEqual([0])
+    expect(hits('on:2024-12-31', [at('2024-12-31T23:00:00Z'), at('2025-01-01T00:00:00Z')])).toEqual([0])
   })
 
   it('negated dates exclude, and a message without a time never matches a date', () => {
@@ -556,10 +469,7 @@ describe('the query summary for an index', () => {
       range: { from: Date.parse('2024-04-30T16:00:00Z'), to: Date.parse('2024-05-09T16:00:00Z') },
       has: ['image'],
       is: ['system'],
-      negated: [
-        expect.objectContaining({ kind: 'word', text: 'spam' }),
-        expect.objectContaining({ kind: 'from', value: 'carol' })
-      ]
+      negated: [expect.objectContaining({ kind: 'word', text: 'spam' }), expect.objectContaining({ kind: 'from', value: 'carol' })]
     })
   })
 
@@ -636,13 +546,7 @@ describe('the query summary for an index', () => {
       if (!s.phrases.every((p) => containsPhrase(textNorm, p))) return false
       if (s.from.length && !s.from.includes(normalize(m.From_Account))) return false
       const name = ctx.groupName?.(m.GroupId)
-      if (
-        s.in.length &&
-        !s.in.some(
-          (v) => v === normalize(m.GroupId) || (name !== undefined && v === normalize(name))
-        )
-      )
-        return false
+      if (s.in.length && !s.in.some((v) => v === normalize(m.GroupId) || (name !== undefined && v === normalize(name)))) return false
       const ms = m.MsgTimeStamp * 1000
       if (s.range.from !== undefined && ms < s.range.from) return false
       if (s.range.to !== undefined && ms >= s.range.to) return false

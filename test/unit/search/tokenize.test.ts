@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { cjkLetter, containsPhrase, isCjkCodePoint, MAX_TERM_LENGTH, mayHoldCjk, phraseParts, positionList, queryTerms, tokenize, tokenizeWithPositions } from '../../../src-main/shared/search/tokenize'
+import {
+  cjkLetter,
+  containsPhrase,
+  isCjkCodePoint,
+  MAX_TERM_LENGTH,
+  mayHoldCjk,
+  phraseParts,
+  positionList,
+  queryTerms,
+  tokenize,
+  tokenizeWithPositions
+} from '../../../src-main/shared/search/tokenize'
 
 const sorted = (a: string[]): string[] => [...a].sort()
 
 describe('index terms', () => {
   it('splits spaced scripts into words of letters and digits, lowercased', () => {
-    expect(tokenize('Hello, World! v2 release 2024')).toEqual([
-      'hello',
-      'world',
-      'v2',
-      'release',
-      '2024'
-    ])
+    expect(tokenize('Hello, World! v2 release 2024')).toEqual(['hello', 'world', 'v2', 'release', '2024'])
     expect(tokenize('Привет мир')).toEqual(['привет', 'мир'])
     expect(tokenize('Ｒｅｌｅａｓｅ')).toEqual(['release'])
   })
@@ -32,9 +37,7 @@ describe('index terms', () => {
   })
 
   it('breaks CJK runs at punctuation and at other scripts', () => {
-    expect(sorted(tokenize('数据，同步release完成'))).toEqual(
-      sorted(['数据', '数', '据', '同步', '同', '步', 'release', '完成', '完', '成'])
-    )
+    expect(sorted(tokenize('数据，同步release完成'))).toEqual(sorted(['数据', '数', '据', '同步', '同', '步', 'release', '完成', '完', '成']))
   })
 
   it('deduplicates', () => {
@@ -54,19 +57,7 @@ describe('index terms', () => {
   it('splits emails and URLs into their parts', () => {
     expect(tokenize('alice@example.com')).toEqual(['alice', 'example', 'com', 'examplecom'])
     const url = tokenize('https://github.com/tencent/tim-js?tab=readme#top')
-    for (const t of [
-      'https',
-      'github',
-      'com',
-      'tencent',
-      'tim',
-      'js',
-      'timjs',
-      'tab',
-      'readme',
-      'top'
-    ])
-      expect(url).toContain(t)
+    for (const t of ['https', 'github', 'com', 'tencent', 'tim', 'js', 'timjs', 'tab', 'readme', 'top']) expect(url).toContain(t)
   })
 
   it('gives no terms for punctuation, symbols and emoji', () => {
@@ -157,12 +148,7 @@ describe('query terms', () => {
   })
 
   it('phrase terms are always among the terms of text that contains the phrase', () => {
-    const texts = [
-      'Hello world, the big red fox jumped',
-      '数据同步 ok 完成',
-      'x a 数 b y',
-      "we don't e-mail"
-    ]
+    const texts = ['Hello world, the big red fox jumped', '数据同步 ok 完成', 'x a 数 b y', "we don't e-mail"]
     const phrases = ['world, the big', 'big red fox', '据同步 ok 完', 'a 数 b', "don't e-mail", 'red']
     for (const text of texts) {
       const terms = new Set(tokenize(text))
@@ -243,6 +229,9 @@ describe('word positions, for quoted phrases', () => {
       const ok = (pos.get(parts[0]!.term) ?? []).some((p0) => parts.every((p) => pos.get(p.term)?.includes(p0 + p.pos - parts[0]!.pos)))
       expect(ok, `${phrase} in ${text}`).toBe(true)
     }
-    expect(phraseParts('Red  FOX')).toEqual([{ term: 'red', pos: 0 }, { term: 'fox', pos: 1 }])
+    expect(phraseParts('Red  FOX')).toEqual([
+      { term: 'red', pos: 0 },
+      { term: 'fox', pos: 1 }
+    ])
   })
 })

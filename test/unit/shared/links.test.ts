@@ -33,7 +33,15 @@ describe('a link from a message', () => {
   })
 
   test('refuses javascript:, data:, file:, ftp: and custom schemes', () => {
-    for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<b>x</b>', 'file:///etc/passwd', 'ftp://files.example.com/pub/', 'vscode://x', 'not a url']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'data:text/html,<b>x</b>',
+      'file:///etc/passwd',
+      'ftp://files.example.com/pub/',
+      'vscode://x',
+      'not a url'
+    ]) {
       expect(linkTarget(url), url).toBeNull()
       expect(isOpenableUrl(url), url).toBe(false)
     }

@@ -9,9 +9,21 @@ const APP = 1400000400
 function app(): SimApp {
   const messages = new Map<number, SimMessage>()
   for (let seq = 1; seq <= 30; seq++) {
-    messages.set(seq, { seq, from: 'alice', time: 1_700_000_000 + seq, random: seq, body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }], state: 'normal' })
+    messages.set(seq, {
+      seq,
+      from: 'alice',
+      time: 1_700_000_000 + seq,
+      random: seq,
+      body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }],
+      state: 'normal'
+    })
   }
-  return { sdkAppId: APP, secretKey: KEY, admins: ['administrator'], groups: new Map([['@TGS#F', { GroupId: '@TGS#F', Type: 'Public', Name: 'F', nextMsgSeq: 31, messages }]]) }
+  return {
+    sdkAppId: APP,
+    secretKey: KEY,
+    admins: ['administrator'],
+    groups: new Map([['@TGS#F', { GroupId: '@TGS#F', Type: 'Public', Name: 'F', nextMsgSeq: 31, messages }]])
+  }
 }
 
 let sim: Simulator
@@ -87,7 +99,7 @@ describe('fault kinds', () => {
     sim.setFaults({ rate: 0.5, kinds: ['err10002'] })
     sim.resetStats()
     let faulted = 0
-    for (let i = 0; i < 40; i++) if ((((await (await request()).json()) as { ErrorCode: number }).ErrorCode) === 10002) faulted++
+    for (let i = 0; i < 40; i++) if (((await (await request()).json()) as { ErrorCode: number }).ErrorCode === 10002) faulted++
     expect(faulted).toBe(sim.stats.faultsInjected)
     expect(faulted).toBeGreaterThan(8)
     expect(faulted).toBeLessThan(32)

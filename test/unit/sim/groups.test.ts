@@ -7,7 +7,17 @@ import { groupListCursorBase, Simulator, type SimApp, type SimGroup } from '../.
 const KEY = 'groups-test-key'
 
 function g(id: string, type: string, extra: Partial<SimGroup> = {}): SimGroup {
-  return { GroupId: id, Type: type, Name: `name of ${id}`, Owner_Account: 'owner', CreateTime: 1_600_000_000, MemberNum: 3, nextMsgSeq: 1, messages: new Map(), ...extra }
+  return {
+    GroupId: id,
+    Type: type,
+    Name: `name of ${id}`,
+    Owner_Account: 'owner',
+    CreateTime: 1_600_000_000,
+    MemberNum: 3,
+    nextMsgSeq: 1,
+    messages: new Map(),
+    ...extra
+  }
 }
 
 function app(sdkAppId: number): SimApp {
@@ -42,10 +52,13 @@ type Json = Record<string, unknown> & { ErrorCode: number; ActionStatus: string 
 
 async function call(command: string, body: unknown, sdkAppId = APPS[0] ?? 0, url = base): Promise<Json> {
   const usersig = genUserSig({ sdkAppId, secretKey: KEY, identifier: 'administrator', expire: 3600 })
-  const res = await fetch(`${url}/v4/group_open_http_svc/${command}?sdkappid=${sdkAppId}&identifier=administrator&usersig=${usersig}&random=1&contenttype=json`, {
-    method: 'POST',
-    body: JSON.stringify(body)
-  })
+  const res = await fetch(
+    `${url}/v4/group_open_http_svc/${command}?sdkappid=${sdkAppId}&identifier=administrator&usersig=${usersig}&random=1&contenttype=json`,
+    {
+      method: 'POST',
+      body: JSON.stringify(body)
+    }
+  )
   expect(res.status).toBe(200)
   return (await res.json()) as Json
 }
@@ -65,8 +78,18 @@ describe('get_group_info', () => {
       ['y'.repeat(49), 10015]
     ])
     const pub = items[0] ?? {}
-    expect(pub).toMatchObject({ Type: 'Public', Name: 'name of @TGS#1PUB', Owner_Account: 'owner', CreateTime: 1_600_000_000, NextMsgSeq: 4, LastMsgTime: 1_700_000_003, MemberNum: 4, ErrorInfo: '' })
-    for (const k of ['MaxMemberNum', 'Introduction', 'Notification', 'FaceUrl', 'ApplyJoinOption', 'ShutUpAllMember', 'InfoSeq']) expect(pub, k).toHaveProperty(k)
+    expect(pub).toMatchObject({
+      Type: 'Public',
+      Name: 'name of @TGS#1PUB',
+      Owner_Account: 'owner',
+      CreateTime: 1_600_000_000,
+      NextMsgSeq: 4,
+      LastMsgTime: 1_700_000_003,
+      MemberNum: 4,
+      ErrorInfo: ''
+    })
+    for (const k of ['MaxMemberNum', 'Introduction', 'Notification', 'FaceUrl', 'ApplyJoinOption', 'ShutUpAllMember', 'InfoSeq'])
+      expect(pub, k).toHaveProperty(k)
     const members = pub['MemberList'] as { Member_Account: string; Role: string }[]
     expect(members.length).toBe(4)
     expect(members[0]).toMatchObject({ Member_Account: 'owner', Role: 'Owner' })
@@ -78,14 +101,24 @@ describe('get_group_info', () => {
   })
 
   test('ResponseFilter limits the fields', async () => {
-    const r = await call('get_group_info', { GroupIdList: ['@TGS#1PUB'], ResponseFilter: { GroupBaseInfoFilter: ['Type', 'NextMsgSeq'], MemberInfoFilter: ['Role'] } })
+    const r = await call('get_group_info', {
+      GroupIdList: ['@TGS#1PUB'],
+      ResponseFilter: { GroupBaseInfoFilter: ['Type', 'NextMsgSeq'], MemberInfoFilter: ['Role'] }
+    })
     const [item] = r['GroupInfo'] as Record<string, unknown>[]
     expect(Object.keys(item ?? {}).sort()).toEqual(['ErrorCode', 'ErrorInfo', 'GroupId', 'MemberList', 'NextMsgSeq', 'Type'])
     expect((item?.['MemberList'] as unknown[])[0]).toEqual({ Member_Account: 'owner', Role: 'Owner' })
   })
 
   test('10004 for a missing, empty, oversized or mistyped GroupIdList', async () => {
-    for (const body of [{}, { GroupIdList: [] }, { GroupIdList: '@TGS#1PUB' }, { GroupIdList: [1] }, { GroupIdList: Array.from({ length: 51 }, (_, i) => `g${i}`) }, { GroupIdList: ['@TGS#1PUB'], ResponseFilter: { GroupBaseInfoFilter: 'Type' } }]) {
+    for (const body of [
+      {},
+      { GroupIdList: [] },
+      { GroupIdList: '@TGS#1PUB' },
+      { GroupIdList: [1] },
+      { GroupIdList: Array.from({ length: 51 }, (_, i) => `g${i}`) },
+      { GroupIdList: ['@TGS#1PUB'], ResponseFilter: { GroupBaseInfoFilter: 'Type' } }
+    ]) {
       expect((await call('get_group_info', body)).ErrorCode, JSON.stringify(body).slice(0, 60)).toBe(10004)
     }
     expect((await call('get_group_info', { GroupIdList: Array.from({ length: 50 }, (_, i) => `g${i}`) })).ErrorCode).toBe(0)
@@ -123,7 +156,16 @@ describe('get_appid_group_list', () => {
 
   test('10004 for a bad Limit, Next or GroupType', async () => {
     // One app per case: each app has its own 1/s bucket.
-    const bodies = [{ Limit: 0 }, { Limit: 10001 }, { Limit: '10' }, { Next: -1 }, { Next: 12345 }, { Next: groupListCursorBase }, { GroupType: 'Work' }, { GroupType: 'public' }]
+    const bodies = [
+      { Limit: 0 },
+      { Limit: 10001 },
+      { Limit: '10' },
+      { Next: -1 },
+      { Next: 12345 },
+      { Next: groupListCursorBase },
+      { GroupType: 'Work' },
+      { GroupType: 'public' }
+    ]
     const ids = bodies.map((_, i) => 1400000300 + i)
     const many = new Simulator({ apps: ids.map(app) })
     const { url } = await many.start()

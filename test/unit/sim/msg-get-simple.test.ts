@@ -29,7 +29,11 @@ interface Rsp {
 
 const text = (s: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text: s } }]
 
-function group(id: string, n: number, opts: { type?: string; holes?: number[]; states?: Record<number, MsgState>; big?: number; floor?: number } = {}): SimGroup {
+function group(
+  id: string,
+  n: number,
+  opts: { type?: string; holes?: number[]; states?: Record<number, MsgState>; big?: number; floor?: number } = {}
+): SimGroup {
   const messages = new Map<number, SimMessage>()
   for (let seq = 1; seq <= n; seq++) {
     if (opts.holes?.includes(seq)) continue
@@ -48,7 +52,10 @@ function group(id: string, n: number, opts: { type?: string; holes?: number[]; s
 }
 
 function testApp(sdkAppId: number): SimApp {
-  const main = group('@TGS#MAIN', 50, { holes: [30, 45], states: { 1: 'expired', 2: 'expired', 3: 'expired', 4: 'expired', 5: 'expired', 47: 'recalled', 48: 'deleted' } })
+  const main = group('@TGS#MAIN', 50, {
+    holes: [30, 45],
+    states: { 1: 'expired', 2: 'expired', 3: 'expired', 4: 'expired', 5: 'expired', 47: 'recalled', 48: 'deleted' }
+  })
   const sys = main.messages.get(10)
   if (sys) Object.assign(sys, { isSystem: true, from: '@TIM#SYSTEM', priority: 1, body: { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Join' } } })
   const ccd = main.messages.get(49)
@@ -64,7 +71,19 @@ function testApp(sdkAppId: number): SimApp {
     group('@TGS#AV', 0, { type: 'AVChatRoom' }),
     group('@TGS#BC', 0, { type: 'BChatRoom' }),
     { ...group('@TGS#GONE', 5), dismissed: true },
-    { ...group('@TGS#PROPERTY', 0), ...randomHistory(7, { messages: 700, holeRate: 0.08, deleteRate: 0.05, recallRate: 0.05, floor: 40, expiredBelow: 90, bigMessageRate: 0.1, systemRate: 0.05 }) }
+    {
+      ...group('@TGS#PROPERTY', 0),
+      ...randomHistory(7, {
+        messages: 700,
+        holeRate: 0.08,
+        deleteRate: 0.05,
+        recallRate: 0.05,
+        floor: 40,
+        expiredBelow: 90,
+        bigMessageRate: 0.1,
+        systemRate: 0.05
+      })
+    }
   ]
   return { sdkAppId, secretKey: KEY, admins: ['administrator'], groups: new Map(groups.map((g) => [g.GroupId, g])) }
 }
@@ -89,10 +108,13 @@ async function get(body: Record<string, unknown>, opts: { url?: string; app?: nu
   const sdkAppId = opts.app ?? APP
   const identifier = opts.id ?? 'administrator'
   const usersig = genUserSig({ sdkAppId, secretKey: opts.key ?? KEY, identifier, expire: 3600 })
-  const res = await fetch(`${opts.url ?? base}/v4/group_open_http_svc/group_msg_get_simple?sdkappid=${sdkAppId}&identifier=${identifier}&usersig=${usersig}&random=12345&contenttype=json`, {
-    method: 'POST',
-    body: JSON.stringify(body)
-  })
+  const res = await fetch(
+    `${opts.url ?? base}/v4/group_open_http_svc/group_msg_get_simple?sdkappid=${sdkAppId}&identifier=${identifier}&usersig=${usersig}&random=12345&contenttype=json`,
+    {
+      method: 'POST',
+      body: JSON.stringify(body)
+    }
+  )
   expect(res.status).toBe(200)
   return (await res.json()) as Rsp
 }
@@ -109,7 +131,15 @@ describe('paging', () => {
     expect(deleted).toMatchObject({ IsPlaceMsg: 1, MsgBody: [] })
     const normal = list.find((m) => m.MsgSeq === 50)
     expect(Object.keys(normal ?? {})).toEqual(['From_Account', 'IsPlaceMsg', 'MsgBody', 'MsgPriority', 'MsgRandom', 'MsgSeq', 'MsgTimeStamp'])
-    expect(normal).toEqual({ From_Account: 'bob', IsPlaceMsg: 0, MsgBody: text('message 50'), MsgPriority: 2, MsgRandom: 4_000_000_050, MsgSeq: 50, MsgTimeStamp: 1_700_000_500 })
+    expect(normal).toEqual({
+      From_Account: 'bob',
+      IsPlaceMsg: 0,
+      MsgBody: text('message 50'),
+      MsgPriority: 2,
+      MsgRandom: 4_000_000_050,
+      MsgSeq: 50,
+      MsgTimeStamp: 1_700_000_500
+    })
     expect(list.find((m) => m.MsgSeq === 49)?.CloudCustomData).toBe('{"mentions":["bob"]}')
   })
 
@@ -154,7 +184,16 @@ describe('paging', () => {
   test('system messages carry IsSystemMsg 1 and may have an object MsgBody', async () => {
     const r = await get({ GroupId: '@TGS#MAIN', ReqMsgNumber: 1, ReqMsgSeq: 10 })
     expect(r.RspMsgList).toEqual([
-      { From_Account: '@TIM#SYSTEM', IsPlaceMsg: 0, IsSystemMsg: 1, MsgBody: { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Join' } }, MsgPriority: 1, MsgRandom: 4_000_000_010, MsgSeq: 10, MsgTimeStamp: 1_700_000_100 }
+      {
+        From_Account: '@TIM#SYSTEM',
+        IsPlaceMsg: 0,
+        IsSystemMsg: 1,
+        MsgBody: { MsgType: 'TIMGroupTipElem', MsgContent: { OpType: 'Join' } },
+        MsgPriority: 1,
+        MsgRandom: 4_000_000_010,
+        MsgSeq: 10,
+        MsgTimeStamp: 1_700_000_100
+      }
     ])
   })
 
@@ -235,7 +274,10 @@ describe('response size budget', () => {
     let pages = 0
     let cutPages = 0
     for (;;) {
-      const r = await get({ GroupId: '@TGS#PROPERTY', ReqMsgNumber: 20, WithRecalledMsg: 1, ...(cursor === undefined ? {} : { ReqMsgSeq: cursor }) }, { url: smallBase })
+      const r = await get(
+        { GroupId: '@TGS#PROPERTY', ReqMsgNumber: 20, WithRecalledMsg: 1, ...(cursor === undefined ? {} : { ReqMsgSeq: cursor }) },
+        { url: smallBase }
+      )
       pages++
       const s = seqs(r)
       expect([...s].sort((a, b) => b - a)).toEqual(s)
@@ -344,6 +386,16 @@ describe('demo app', () => {
       if (cursor < 1) break
     }
     expect(count).toBeGreaterThan(580)
-    expect([...types].sort()).toEqual(['TIMCustomElem', 'TIMFaceElem', 'TIMFileElem', 'TIMImageElem', 'TIMLocationElem', 'TIMRelayElem', 'TIMSoundElem', 'TIMTextElem', 'TIMVideoFileElem'])
+    expect([...types].sort()).toEqual([
+      'TIMCustomElem',
+      'TIMFaceElem',
+      'TIMFileElem',
+      'TIMImageElem',
+      'TIMLocationElem',
+      'TIMRelayElem',
+      'TIMSoundElem',
+      'TIMTextElem',
+      'TIMVideoFileElem'
+    ])
   })
 })

@@ -37,7 +37,23 @@ describe('demoApp', () => {
     expect(msgs.some((m) => Array.isArray(m.body) && m.body.length > 1)).toBe(true)
     expect(msgs.some((m) => m.cloudCustomData !== undefined)).toBe(true)
     expect(new Set(msgs.map((m) => m.from)).size).toBeGreaterThanOrEqual(5)
-    for (const needle of ['<script>alert(1)</script>', 'onerror=alert(1)', 'javascript:alert(1)', '=HYPERLINK(', '+cmd', '"-1+2"', '@SUM(A1', 'MaoTong', 'https://', 'مرحبا', 'שלום', '🎉', 'JsonMsgKey', 'MsgList', 'ImageInfoArray']) {
+    for (const needle of [
+      '<script>alert(1)</script>',
+      'onerror=alert(1)',
+      'javascript:alert(1)',
+      '=HYPERLINK(',
+      '+cmd',
+      '"-1+2"',
+      '@SUM(A1',
+      'MaoTong',
+      'https://',
+      'مرحبا',
+      'שלום',
+      '🎉',
+      'JsonMsgKey',
+      'MsgList',
+      'ImageInfoArray'
+    ]) {
       expect(bodyText, needle).toContain(needle)
     }
     const img = msgs.flatMap((m) => (Array.isArray(m.body) ? m.body : [])).find((e) => e.MsgType === 'TIMImageElem')

@@ -6,7 +6,10 @@ import { decodeUserSig, genUserSig, tencentBase64Decode, tencentBase64Encode, Us
 // Tencent's official Node implementation, used only as a test oracle.
 const require = createRequire(import.meta.url)
 const { Api: OfficialApi } = require('tls-sig-api-v2') as {
-  Api: new (sdkappid: number, key: string) => {
+  Api: new (
+    sdkappid: number,
+    key: string
+  ) => {
     genUserSig(id: string, expire: number): string
     _hmacsha256(id: string, time: number, expire: number, userbuf: string | null): string
   }
@@ -42,7 +45,7 @@ describe('UserSig (TLSSigAPIv2)', () => {
     expect(decoded.sig).toBe('yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=')
   })
 
-  it('makes UserSigs that Tencent\'s official algorithm accepts', () => {
+  it("makes UserSigs that Tencent's official algorithm accepts", () => {
     for (const identifier of ['administrator', 'admin_2', '144115197276518801', '管理员']) {
       const sig = genUserSig({ sdkAppId, secretKey: key, identifier, expire: 3600 })
       expect(sig).toMatch(/^[A-Za-z0-9*_-]+$/)
@@ -69,12 +72,19 @@ describe('UserSig (TLSSigAPIv2)', () => {
   it('accepts a level-0 zlib stream with pretty JSON, as the Go and Python generators write', () => {
     const time = Math.floor(Date.now() / 1000)
     const api = new OfficialApi(sdkAppId, key)
-    const doc = { 'TLS.ver': '2.0', 'TLS.identifier': 'administrator', 'TLS.sdkappid': sdkAppId, 'TLS.expire': 600, 'TLS.time': time, 'TLS.sig': api._hmacsha256('administrator', time, 600, null) }
+    const doc = {
+      'TLS.ver': '2.0',
+      'TLS.identifier': 'administrator',
+      'TLS.sdkappid': sdkAppId,
+      'TLS.expire': 600,
+      'TLS.time': time,
+      'TLS.sig': api._hmacsha256('administrator', time, 600, null)
+    }
     const sig = tencentBase64Encode(deflateSync(Buffer.from(JSON.stringify(doc, null, 2) + '\n'), { level: 0 }))
     expect(verifyUserSig(sig, { sdkAppId, identifier: 'administrator', keyFor: () => key }).ok).toBe(true)
   })
 
-  it('rejects each kind of bad UserSig with the API\'s error code', () => {
+  it("rejects each kind of bad UserSig with the API's error code", () => {
     const now = Math.floor(Date.now() / 1000)
     const good = genUserSig({ sdkAppId, secretKey: key, identifier: 'administrator', expire: 600, time: now })
     const expect_ = { sdkAppId, identifier: 'administrator', keyFor: (id: number) => (id === sdkAppId ? key : undefined) }
@@ -93,7 +103,7 @@ describe('UserSig (TLSSigAPIv2)', () => {
     expect(code(good)).toBe(0)
   })
 
-  it('round-trips Tencent\'s base64 variant', () => {
+  it("round-trips Tencent's base64 variant", () => {
     const buf = Buffer.from([0xfb, 0xff, 0xfe, 0x00, 0x01])
     const enc = tencentBase64Encode(buf)
     expect(enc).not.toMatch(/[+/=]/)

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import {
-  dayKey,
-  formatDay,
-  formatIsoDateTime,
-  formatTime,
-  startsNewDay
-} from '../../../src-renderer/src/lib/format/date-time'
-import {
-  formatBytes,
-  formatCount,
-  formatDegrees,
-  formatDuration
-} from '../../../src-renderer/src/lib/format/numbers'
+import { dayKey, formatDay, formatIsoDateTime, formatTime, startsNewDay } from '../../../src-renderer/src/lib/format/date-time'
+import { formatBytes, formatCount, formatDegrees, formatDuration } from '../../../src-renderer/src/lib/format/numbers'
 
 // Day separators follow the local calendar, whatever the machine's zone: times are built from local
 // dates, so the test means the same in every zone.
-const local = (y: number, mo: number, d: number, h: number, mi: number, s: number): number =>
-  new Date(y, mo - 1, d, h, mi, s).getTime() / 1000
+const local = (y: number, mo: number, d: number, h: number, mi: number, s: number): number => new Date(y, mo - 1, d, h, mi, s).getTime() / 1000
 const lateMay6 = local(2024, 5, 6, 23, 59, 30)
 const earlyMay7 = local(2024, 5, 7, 0, 0, 10)
 
@@ -28,9 +16,7 @@ describe('day separators', () => {
 
   it('go above the first message of each local day', () => {
     const times = [lateMay6 - 3600, lateMay6, earlyMay7, earlyMay7 + 60]
-    const marks = times.map((time, i) =>
-      startsNewDay(i > 0 ? times[i - 1] : undefined, time, false)
-    )
+    const marks = times.map((time, i) => startsNewDay(i > 0 ? times[i - 1] : undefined, time, false))
     expect(marks).toEqual([true, false, true, false])
   })
 
@@ -52,9 +38,7 @@ describe('times, sizes and durations', () => {
   })
 
   it('show an ISO instant, or the text itself when it is not one', () => {
-    expect(
-      formatIsoDateTime(new Date(earlyMay7 * 1000).toISOString(), 'en').replace(/\s/g, ' ')
-    ).toBe('May 7, 2024, 12:00:10 AM')
+    expect(formatIsoDateTime(new Date(earlyMay7 * 1000).toISOString(), 'en').replace(/\s/g, ' ')).toBe('May 7, 2024, 12:00:10 AM')
     expect(formatIsoDateTime('not a date', 'en')).toBe('not a date')
   })
 

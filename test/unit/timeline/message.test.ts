@@ -50,9 +50,7 @@ describe('summarizing system messages', () => {
   })
 
   it('reads a bare event object without MsgType', () => {
-    expect(say({ OpType: 'Quit', Operator_Account: 'li_lei', Reason: 'left the group' })).toBe(
-      'li_lei left the group'
-    )
+    expect(say({ OpType: 'Quit', Operator_Account: 'li_lei', Reason: 'left the group' })).toBe('li_lei left the group')
   })
 
   it('reads the group creation tip', () => {
@@ -99,9 +97,7 @@ describe('summarizing system messages', () => {
   })
 
   it('shows control characters and cuts long values in a summary', () => {
-    expect(say({ OpType: 'Quit', Operator_Account: 'evil\u202Ename\u0000' })).toBe(
-      'evil\\u202ename\\u0000 left the group'
-    )
+    expect(say({ OpType: 'Quit', Operator_Account: 'evil\u202Ename\u0000' })).toBe('evil\\u202ename\\u0000 left the group')
     expect(shortValue('x'.repeat(100), 10)).toBe('xxxxxxxxxx…')
   })
 })
@@ -160,11 +156,7 @@ describe('placeholders and what the server did since archiving', () => {
     const seenAt = '2026-11-25T00:00:00.000Z'
     expect(serverNote(base)).toBeUndefined()
     expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 1, seenAt } } })).toBe('deleted')
-    expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 2, seenAt } } })).toBe(
-      'recalled'
-    )
-    expect(
-      serverNote({ ...base, _archive: { server: { IsPlaceMsg: 0, MsgBody: [], seenAt } } })
-    ).toBe('changed')
+    expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 2, seenAt } } })).toBe('recalled')
+    expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 0, MsgBody: [], seenAt } } })).toBe('changed')
   })
 })

@@ -1,35 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import {
-  controlSegments,
-  hasBidiControls,
-  jsonForDisplay,
-  showControls,
-  splitUrls,
-  truncate
-} from '../../../src-renderer/src/lib/format/text'
+import { controlSegments, hasBidiControls, jsonForDisplay, showControls, splitUrls, truncate } from '../../../src-renderer/src/lib/format/text'
 
 describe('making invisible characters visible', () => {
   it('shows the API sample’s binary custom data as escapes', () => {
     // The first message of the group_msg_get_simple page sample
     // (docs/reference/tencent-im-api.md §1.4, simulator seed).
-    expect(showControls('\b\u0001\u0010\u0006\u001A\u0006MaoTong', 'data')).toBe(
-      '\\b\\u0001\\u0010\\u0006\\u001a\\u0006MaoTong'
-    )
+    expect(showControls('\b\u0001\u0010\u0006\u001A\u0006MaoTong', 'data')).toBe('\\b\\u0001\\u0010\\u0006\\u001a\\u0006MaoTong')
   })
 
   it('marks each invisible character with its code point', () => {
-    expect(controlSegments('a\u0000b', 'data')).toEqual([
-      { text: 'a' },
-      { text: '\\u0000', code: 'U+0000' },
-      { text: 'b' }
-    ])
+    expect(controlSegments('a\u0000b', 'data')).toEqual([{ text: 'a' }, { text: '\\u0000', code: 'U+0000' }, { text: 'b' }])
   })
 
   it('keeps line breaks and tabs in chat text but shows escapes, bells and NULs', () => {
     const s = 'line1\nline2\r\nline3\ttabbed \u0000 nul \u001b[31mred\u001b[0m \u0007 bell \u007f'
-    expect(showControls(s, 'text')).toBe(
-      'line1\nline2\r\nline3\ttabbed \\u0000 nul \\u001b[31mred\\u001b[0m \\u0007 bell \\u007f'
-    )
+    expect(showControls(s, 'text')).toBe('line1\nline2\r\nline3\ttabbed \\u0000 nul \\u001b[31mred\\u001b[0m \\u0007 bell \\u007f')
   })
 
   it('leaves joiners and direction marks working in chat text', () => {
@@ -66,11 +51,8 @@ describe('finding URLs in text', () => {
       .map((p) => p.text)
 
   it('finds URLs with query strings and fragments', () => {
-    const s =
-      'Dashboard: https://grafana.example.com/d/abc123/api-latency?orgId=1&from=now-6h#panel-4'
-    expect(urls(s)).toEqual([
-      'https://grafana.example.com/d/abc123/api-latency?orgId=1&from=now-6h#panel-4'
-    ])
+    const s = 'Dashboard: https://grafana.example.com/d/abc123/api-latency?orgId=1&from=now-6h#panel-4'
+    expect(urls(s)).toEqual(['https://grafana.example.com/d/abc123/api-latency?orgId=1&from=now-6h#panel-4'])
   })
 
   it('keeps the surrounding text, so the parts join back to the original', () => {
@@ -82,30 +64,24 @@ describe('finding URLs in text', () => {
 
   it('leaves trailing punctuation and closing brackets to the sentence', () => {
     expect(urls('(see https://example.com/a).')).toEqual(['https://example.com/a'])
-    expect(urls('https://en.wikipedia.org/wiki/Foo_(bar)')).toEqual([
-      'https://en.wikipedia.org/wiki/Foo_(bar)'
-    ])
+    expect(urls('https://en.wikipedia.org/wiki/Foo_(bar)')).toEqual(['https://en.wikipedia.org/wiki/Foo_(bar)'])
     expect(urls('Go to https://example.com!')).toEqual(['https://example.com'])
   })
 
   it('stops at CJK punctuation and full-width spaces', () => {
-    expect(urls('文档在这里：https://wiki.example.com/a，请查看。')).toEqual([
-      'https://wiki.example.com/a'
-    ])
+    expect(urls('文档在这里：https://wiki.example.com/a，请查看。')).toEqual(['https://wiki.example.com/a'])
   })
 
   it('finds ftp, www. and internationalized hosts', () => {
-    expect(
-      urls(
-        'Mirror: http://例え.テスト/パス?q=値 and ftp://files.example.com/pub/ or www.example.org'
-      )
-    ).toEqual(['http://例え.テスト/パス?q=値', 'ftp://files.example.com/pub/', 'www.example.org'])
+    expect(urls('Mirror: http://例え.テスト/パス?q=値 and ftp://files.example.com/pub/ or www.example.org')).toEqual([
+      'http://例え.テスト/パス?q=値',
+      'ftp://files.example.com/pub/',
+      'www.example.org'
+    ])
   })
 
   it('does not treat javascript: or markup as a URL', () => {
-    expect(
-      urls('[click here](javascript:alert(1)) <a href="javascript:alert(1)">this</a>')
-    ).toEqual([])
+    expect(urls('[click here](javascript:alert(1)) <a href="javascript:alert(1)">this</a>')).toEqual([])
     expect(urls('<img src=x onerror=alert(1)>')).toEqual([])
   })
 

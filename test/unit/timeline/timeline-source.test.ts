@@ -52,8 +52,7 @@ function seed(): MessageRow[] {
 }
 
 const seqs = (rows: MessageRow[]): number[] => rows.map((r) => r.seq)
-const range = (lo: number, hi: number): number[] =>
-  Array.from({ length: hi - lo + 1 }, (_, i) => lo + i).filter((s) => !holes.has(s))
+const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i).filter((s) => !holes.has(s))
 
 let n = 0
 let db: AppDB

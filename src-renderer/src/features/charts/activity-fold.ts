@@ -83,7 +83,10 @@ export function dayStartSeconds(day: number): number {
 }
 
 /** The top `limit` senders and the sum of the rest. `sorted` is busiest first. */
-export function topSenders<T extends { from: string; n: number }>(sorted: readonly T[], limit: number): { top: T[]; others: number; otherSenders: number; total: number } {
+export function topSenders<T extends { from: string; n: number }>(
+  sorted: readonly T[],
+  limit: number
+): { top: T[]; others: number; otherSenders: number; total: number } {
   const top = sorted.slice(0, limit)
   let others = 0
   let total = 0

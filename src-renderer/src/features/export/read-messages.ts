@@ -47,18 +47,18 @@ export async function countSelection(sel: ExportSelection, keep: (m: ArchivedMes
   return n
 }
 
-export async function* readSelection(
-  sel: ExportSelection,
-  keep: (m: ArchivedMessage) => boolean,
-  signal?: AbortSignal
-): AsyncGenerator<ArchivedMessage[]> {
+export async function* readSelection(sel: ExportSelection, keep: (m: ArchivedMessage) => boolean, signal?: AbortSignal): AsyncGenerator<ArchivedMessage[]> {
   let out: ArchivedMessage[] = []
   let chars = 0
   for (const gk of sel.gks) {
     let after = 0
     for (;;) {
       if (signal?.aborted) return
-      const rows = await db.messages.where('[gk+seq]').between([gk, after + 1], [gk, Infinity], true, true).limit(pageRows).toArray()
+      const rows = await db.messages
+        .where('[gk+seq]')
+        .between([gk, after + 1], [gk, Infinity], true, true)
+        .limit(pageRows)
+        .toArray()
       if (rows.length === 0) break
       after = rows[rows.length - 1]!.seq
       for (const r of rows) {

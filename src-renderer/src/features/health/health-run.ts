@@ -68,11 +68,7 @@ export async function computeHealth(
     let after: number | typeof Dexie.minKey = Dexie.minKey
     for (;;) {
       if (opts.signal?.aborted) throw new HealthCancelled()
-      const page = await store.messages
-        .where('[gk+seq]')
-        .between([g.row.gk, after], [g.row.gk, Dexie.maxKey], false, true)
-        .limit(pageSize)
-        .toArray()
+      const page = await store.messages.where('[gk+seq]').between([g.row.gk, after], [g.row.gk, Dexie.maxKey], false, true).limit(pageSize).toArray()
       for (const row of page) acc.add(row.raw, id)
       done += page.length
       opts.onProgress?.({ done, total: Math.max(total, done) })
@@ -86,7 +82,11 @@ export async function computeHealth(
 
 /** A file name for the report: `health-<what>-<YYYY-MM-DD>.<ext>`, safe on every platform. */
 export function reportFileName(what: string, ext: 'html' | 'json', now = new Date()): string {
-  const safe = what.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'archive'
+  const safe =
+    what
+      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 60) || 'archive'
   return `health-${safe}-${now.toISOString().slice(0, 10)}.${ext}`
 }
 

@@ -17,66 +17,33 @@ function seqRange(store: AppDB, gk: string, lo: SeqBound, hi: SeqBound, includeL
 }
 
 /** The newest `n` messages of a group. */
-export async function loadNewest(
-  gk: string,
-  n: number,
-  store: AppDB = appDb
-): Promise<MessageRow[]> {
+export async function loadNewest(gk: string, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  const rows = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey)
-    .reverse()
-    .limit(n)
-    .toArray()
+  const rows = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey).reverse().limit(n).toArray()
   return rows.reverse()
 }
 
 /** The oldest `n` messages of a group (Home, or a date before the archive begins). */
-export async function loadOldest(
-  gk: string,
-  n: number,
-  store: AppDB = appDb
-): Promise<MessageRow[]> {
+export async function loadOldest(gk: string, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  return seqRange(store, gk, Dexie.minKey, Dexie.maxKey)
-    .limit(n)
-    .toArray()
+  return seqRange(store, gk, Dexie.minKey, Dexie.maxKey).limit(n).toArray()
 }
 
 /** Up to `n` messages with a seq below `beforeSeq`, the nearest ones. */
-export async function loadOlder(
-  gk: string,
-  beforeSeq: number,
-  n: number,
-  store: AppDB = appDb
-): Promise<MessageRow[]> {
+export async function loadOlder(gk: string, beforeSeq: number, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  const rows = await seqRange(store, gk, Dexie.minKey, beforeSeq, true, false)
-    .reverse()
-    .limit(n)
-    .toArray()
+  const rows = await seqRange(store, gk, Dexie.minKey, beforeSeq, true, false).reverse().limit(n).toArray()
   return rows.reverse()
 }
 
 /** Up to `n` messages with a seq above `afterSeq`, the nearest ones. */
-export async function loadNewer(
-  gk: string,
-  afterSeq: number,
-  n: number,
-  store: AppDB = appDb
-): Promise<MessageRow[]> {
+export async function loadNewer(gk: string, afterSeq: number, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  return seqRange(store, gk, afterSeq, Dexie.maxKey, false, true)
-    .limit(n)
-    .toArray()
+  return seqRange(store, gk, afterSeq, Dexie.maxKey, false, true).limit(n).toArray()
 }
 
 /** The messages with seqs from `fromSeq` to `toSeq` inclusive (re-reading a loaded window). */
-export async function loadRange(
-  gk: string,
-  fromSeq: number,
-  toSeq: number,
-  store: AppDB = appDb
-): Promise<MessageRow[]> {
+export async function loadRange(gk: string, fromSeq: number, toSeq: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (toSeq < fromSeq) return []
   return seqRange(store, gk, fromSeq, toSeq).toArray()
 }
@@ -86,12 +53,7 @@ export async function loadRange(
  * with about half the page on each side. Near either end of the group the page shifts so it still
  * holds `n` messages when the group has them.
  */
-export async function loadAround(
-  gk: string,
-  seq: number,
-  n: number,
-  store: AppDB = appDb
-): Promise<MessageRow[]> {
+export async function loadAround(gk: string, seq: number, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
   const wantNewer = Math.floor(n / 2)
   const wantOlder = n - wantNewer
@@ -112,18 +74,9 @@ export async function loadAround(
  * message is newer. Messages without a time (0, as some placeholders may carry) are not considered:
  * they would otherwise sort before the whole history.
  */
-export async function seqAtOrBefore(
-  gk: string,
-  unixTime: number,
-  store: AppDB = appDb
-): Promise<number | undefined> {
+export async function seqAtOrBefore(gk: string, unixTime: number, store: AppDB = appDb): Promise<number | undefined> {
   if (!(unixTime >= 1)) return undefined
-  const keys = await store.messages
-    .where('[gk+time]')
-    .between([gk, 1], [gk, unixTime], true, true)
-    .reverse()
-    .limit(1)
-    .primaryKeys()
+  const keys = await store.messages.where('[gk+time]').between([gk, 1], [gk, unixTime], true, true).reverse().limit(1).primaryKeys()
   const key = keys[0]
   return key ? key[1] : undefined
 }
@@ -132,11 +85,7 @@ export async function seqAtOrBefore(
  * The seq of the oldest message sent at or after `unixTime` (seconds), or undefined when every
  * message is older: where "jump to date" lands for the start of a day.
  */
-export async function seqAtOrAfter(
-  gk: string,
-  unixTime: number,
-  store: AppDB = appDb
-): Promise<number | undefined> {
+export async function seqAtOrAfter(gk: string, unixTime: number, store: AppDB = appDb): Promise<number | undefined> {
   const keys = await store.messages
     .where('[gk+time]')
     .between([gk, Math.max(1, unixTime)], [gk, Dexie.maxKey], true, true)
@@ -148,10 +97,7 @@ export async function seqAtOrAfter(
 
 /** The newest archived seq of a group, or undefined when it has none. */
 export async function newestSeq(gk: string, store: AppDB = appDb): Promise<number | undefined> {
-  const keys = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey)
-    .reverse()
-    .limit(1)
-    .primaryKeys()
+  const keys = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey).reverse().limit(1).primaryKeys()
   const key = keys[0]
   return key ? key[1] : undefined
 }

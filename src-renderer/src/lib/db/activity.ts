@@ -135,11 +135,7 @@ export async function buildActivity(tx: Transaction): Promise<void> {
     const diff = new ActivityDiff()
     let after: number | typeof Dexie.minKey = Dexie.minKey
     for (;;) {
-      const page = await messages
-        .where('[gk+seq]')
-        .between([gk, after], [gk, Dexie.maxKey], false, true)
-        .limit(PAGE)
-        .toArray()
+      const page = await messages.where('[gk+seq]').between([gk, after], [gk, Dexie.maxKey], false, true).limit(PAGE).toArray()
       if (page.length === 0) break
       for (const row of page) if (countable(row.raw)) diff.add(row.raw)
       after = page[page.length - 1]!.seq
@@ -165,7 +161,5 @@ export async function readHours(store: ActivityStore, gk: string): Promise<{ hou
 /** A group's per-sender rows ('s'), busiest first (ties by account). */
 export async function readSenders(store: ActivityStore, gk: string): Promise<{ from: string; n: number }[]> {
   const rows = await store.activity.where('[gk+kind+key]').between([gk, 's', Dexie.minKey], [gk, 's', Dexie.maxKey]).toArray()
-  return rows
-    .map((r) => ({ from: String(r.key), n: r.n }))
-    .sort((a, b) => b.n - a.n || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))
+  return rows.map((r) => ({ from: String(r.key), n: r.n })).sort((a, b) => b.n - a.n || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))
 }

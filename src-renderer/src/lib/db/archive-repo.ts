@@ -89,19 +89,10 @@ export function toWriteError(e: unknown): ArchiveWriteError {
   }
   const chain = errorChain(e)
   const detail = chain.map((x) => x.message).find((m) => m) ?? String(e)
-  return new ArchiveWriteError(
-    'other',
-    `The archive could not be written: ${detail}. Nothing from this batch was saved.`,
-    { cause: e }
-  )
+  return new ArchiveWriteError('other', `The archive could not be written: ${detail}. Nothing from this batch was saved.`, { cause: e })
 }
 
-type Merge = (
-  existing: ArchivedMessage | undefined,
-  incoming: RawMessage,
-  groupId: string,
-  seenAt: Date
-) => { record: ArchivedMessage; outcome: MergeOutcome }
+type Merge = (existing: ArchivedMessage | undefined, incoming: RawMessage, groupId: string, seenAt: Date) => { record: ArchivedMessage; outcome: MergeOutcome }
 
 /** One group's part of a write. */
 export interface GroupWrite {
@@ -309,11 +300,7 @@ export function commitBatch(gk: string, batch: BatchInput, database: AppDB = app
  * applied in the given order: their messages merge one after another and their coverage facts
  * apply in turn, exactly as separate commits would.
  */
-export function commitBatches(
-  items: { gk: string; batch: BatchInput }[],
-  database: AppDB = appDb,
-  options: WriteOptions = {}
-): Promise<CommitCounts> {
+export function commitBatches(items: { gk: string; batch: BatchInput }[], database: AppDB = appDb, options: WriteOptions = {}): Promise<CommitCounts> {
   const byGroup = new Map<string, BatchInput[]>()
   for (const { gk, batch } of items) {
     let list = byGroup.get(gk)

@@ -65,11 +65,7 @@ export async function deleteGroup(
     opts.onProgress?.({ done, total })
     for (;;) {
       // The next chunk's last key; every key before it (this group's, in seq order) goes with it.
-      const keys = await database.messages
-        .where('[gk+seq]')
-        .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
-        .limit(chunk)
-        .primaryKeys()
+      const keys = await database.messages.where('[gk+seq]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]).limit(chunk).primaryKeys()
       if (!keys.length) break
       await deleteRange(tx, database.messages.name, [gk, Dexie.minKey], keys[keys.length - 1])
       done += keys.length

@@ -50,10 +50,7 @@ export async function recordSyncOutcome(
   database: AppDB = appDb,
   now = Date.now()
 ): Promise<void> {
-  await database.groups.update(
-    gk,
-    outcome.ok ? { lastSyncAt: now, lastError: null } : { lastError: toAppError(outcome.error) }
-  )
+  await database.groups.update(gk, outcome.ok ? { lastSyncAt: now, lastError: null } : { lastError: toAppError(outcome.error) })
 }
 
 /** The coverage the store holds for a group (what a sync should start from). */
@@ -118,8 +115,6 @@ export async function listGroups(workspaceIds: string[], database: AppDB = appDb
   const order = (ws: string) => workspaceIds.indexOf(ws)
   return views.sort(
     (a, b) =>
-      order(a.row.workspaceId) - order(b.row.workspaceId) ||
-      a.row.profile.name.localeCompare(b.row.profile.name) ||
-      a.row.groupId.localeCompare(b.row.groupId)
+      order(a.row.workspaceId) - order(b.row.workspaceId) || a.row.profile.name.localeCompare(b.row.profile.name) || a.row.groupId.localeCompare(b.row.groupId)
   )
 }

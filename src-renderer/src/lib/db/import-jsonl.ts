@@ -134,11 +134,7 @@ async function* fileLines(file: File, onBytes: (n: number) => void): AsyncGenera
   }
 }
 
-export async function importJsonl(
-  file: File,
-  onProgress?: (p: ImportProgress) => void,
-  database: AppDB = appDb
-): Promise<ImportResult> {
+export async function importJsonl(file: File, onProgress?: (p: ImportProgress) => void, database: AppDB = appDb): Promise<ImportResult> {
   const result: ImportResult = { ...zeroCounts(), lines: 0, messages: 0, groups: [] }
   const groupsSeen = new Set<string>()
   // Both passes read the file: progress counts the bytes of both, so it only moves forward.

@@ -93,9 +93,7 @@ export function shortValue(v: unknown, max = 80): string {
 }
 
 function names(v: unknown, locale: string): string {
-  const list = (Array.isArray(v) ? v : v === undefined ? [] : [v])
-    .map((x) => shortValue(x, 40))
-    .filter((x) => x)
+  const list = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => shortValue(x, 40)).filter((x) => x)
   if (list.length > 10) {
     const shown = list.slice(0, 10)
     shown.push(`+${list.length - 10}`)
@@ -120,12 +118,7 @@ function rawList(v: unknown): unknown[] {
 }
 
 /** The phrase with the operator when the event names one, else its operator-less variant. */
-function byOperator(
-  operator: string,
-  withOp: TimelineKey,
-  withoutOp: TimelineKey,
-  params: Record<string, string>
-): Phrase {
+function byOperator(operator: string, withOp: TimelineKey, withoutOp: TimelineKey, params: Record<string, string>): Phrase {
   return operator ? { key: withOp, params: { operator, ...params } } : { key: withoutOp, params }
 }
 
@@ -146,15 +139,10 @@ function tipSummary(c: Record<string, unknown>, locale: string): Phrase {
       return byOperator(operator, 'system.create', 'system.createNoOperator', { group })
     }
     case 'Join':
-      if (members && operator && !memberList.includes(operatorRaw))
-        return { key: 'system.added', params: { operator, members } }
-      return members || operator
-        ? { key: 'system.joined', params: { members: members || operator } }
-        : { key: 'system.joinedSomeone' }
+      if (members && operator && !memberList.includes(operatorRaw)) return { key: 'system.added', params: { operator, members } }
+      return members || operator ? { key: 'system.joined', params: { members: members || operator } } : { key: 'system.joinedSomeone' }
     case 'Quit':
-      return members || operator
-        ? { key: 'system.left', params: { members: operator || members } }
-        : { key: 'system.leftSomeone' }
+      return members || operator ? { key: 'system.left', params: { members: operator || members } } : { key: 'system.leftSomeone' }
     case 'Kick':
       return byOperator(operator, 'system.kicked', 'system.removed', { members })
     case 'SetAdmin':
@@ -174,9 +162,7 @@ function tipSummary(c: Record<string, unknown>, locale: string): Phrase {
     default: {
       const fields = fieldsSummary(c, ['OpType'])
       const name = shortValue(op, 40)
-      return fields
-        ? { key: 'system.eventFields', params: { op: name, fields } }
-        : { key: 'system.event', params: { op: name } }
+      return fields ? { key: 'system.eventFields', params: { op: name, fields } } : { key: 'system.event', params: { op: name } }
     }
   }
 }

@@ -24,8 +24,7 @@ const controlChar = /[\u0000-\u001f\u007f-\u009f]/
 // Invisible formatting characters that can hide or reorder text: soft hyphen, Arabic letter mark,
 // Mongolian vowel separator, zero-width and direction marks, line/paragraph separators, bidi
 // embeddings/overrides/isolates, word joiner and invisible operators, BOM, interlinear annotations.
-const formatChar =
-  /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/
+const formatChar = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/
 const bidiControl = /[\u202a-\u202e\u2066-\u2069]/
 
 function hex4(code: number): string {
@@ -68,10 +67,7 @@ export function controlSegments(s: string, mode: ControlMode): TextSegment[] {
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!
     const isControl = controlChar.test(ch)
-    const visible =
-      mode === 'text'
-        ? isControl && ch !== '\t' && ch !== '\n' && ch !== '\r'
-        : isControl || formatChar.test(ch)
+    const visible = mode === 'text' ? isControl && ch !== '\t' && ch !== '\n' && ch !== '\r' : isControl || formatChar.test(ch)
     if (!visible) {
       run += ch
       continue
@@ -141,11 +137,7 @@ export function splitUrls(s: string): UrlSegment[] {
  * The start of `s`: at most `max` UTF-16 units and at most `maxLines` lines, never splitting a
  * surrogate pair. `truncated` tells whether anything was cut.
  */
-export function truncate(
-  s: string,
-  max: number,
-  maxLines = Infinity
-): { text: string; truncated: boolean } {
+export function truncate(s: string, max: number, maxLines = Infinity): { text: string; truncated: boolean } {
   let end = Math.min(s.length, Math.max(0, max))
   if (maxLines < Infinity) {
     let line = 1

@@ -19,8 +19,10 @@ export const groupEn = {
   'groupActions.deleteHint': 'Deletes this group’s archived messages from this archive (asks first)',
   'groupActions.deleteBusy': 'Wait for the sync of this group to end first.',
   'groupActions.deleteTitle': 'Delete “{name}” from this archive?',
-  'groupActions.deleteBody': 'This deletes the {count} archived messages of this group from this archive, with its search index, statistics and charts. It cannot be undone. Messages the server still keeps can be archived again by adding the group again.',
-  'groupActions.deleteBody_one': 'This deletes the 1 archived message of this group from this archive, with its search index, statistics and charts. It cannot be undone. Messages the server still keeps can be archived again by adding the group again.',
+  'groupActions.deleteBody':
+    'This deletes the {count} archived messages of this group from this archive, with its search index, statistics and charts. It cannot be undone. Messages the server still keeps can be archived again by adding the group again.',
+  'groupActions.deleteBody_one':
+    'This deletes the 1 archived message of this group from this archive, with its search index, statistics and charts. It cannot be undone. Messages the server still keeps can be archived again by adding the group again.',
   'groupActions.deleteBodyEmpty': 'This group has no archived messages. It leaves the list, with its sync state.',
   'groupActions.typeName': 'To confirm, type the group’s name:',
   'groupActions.typeId': 'To confirm, type the group’s ID:',
@@ -52,8 +54,10 @@ export const groupZh: Record<keyof typeof groupEn, string> = {
   'groupActions.deleteHint': '从此归档中删除该群组已归档的消息（会先确认）',
   'groupActions.deleteBusy': '请先等待此群组的同步结束。',
   'groupActions.deleteTitle': '从此归档中删除“{name}”？',
-  'groupActions.deleteBody': '此操作将从此归档中删除该群组已归档的 {count} 条消息，以及它的搜索索引、统计和图表。此操作无法撤销。服务器上仍保留的消息可以通过重新添加该群组再次归档。',
-  'groupActions.deleteBody_one': '此操作将从此归档中删除该群组已归档的 1 条消息，以及它的搜索索引、统计和图表。此操作无法撤销。服务器上仍保留的消息可以通过重新添加该群组再次归档。',
+  'groupActions.deleteBody':
+    '此操作将从此归档中删除该群组已归档的 {count} 条消息，以及它的搜索索引、统计和图表。此操作无法撤销。服务器上仍保留的消息可以通过重新添加该群组再次归档。',
+  'groupActions.deleteBody_one':
+    '此操作将从此归档中删除该群组已归档的 1 条消息，以及它的搜索索引、统计和图表。此操作无法撤销。服务器上仍保留的消息可以通过重新添加该群组再次归档。',
   'groupActions.deleteBodyEmpty': '此群组没有已归档的消息。它将连同同步状态一起从列表中移除。',
   'groupActions.typeName': '请输入群组名称以确认：',
   'groupActions.typeId': '请输入群组 ID 以确认：',

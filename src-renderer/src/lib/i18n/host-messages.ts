@@ -25,8 +25,7 @@ export const hostZh: Record<keyof typeof hostEn, string> = {
   'stale.open': '请打开运行 TIM Archive 的终端中输出的地址（以 ?token=… 结尾），然后关闭此标签页。',
   'stale.safe': '您的归档是安全的：它保存在此浏览器中，打开该地址即可再次看到。',
 
-  'storage.where':
-    '此归档保存在此浏览器的配置文件中，且仅对应此地址（{origin}）。换用其他浏览器、其他 --port 或清除此站点的数据后，归档将为空。',
+  'storage.where': '此归档保存在此浏览器的配置文件中，且仅对应此地址（{origin}）。换用其他浏览器、其他 --port 或清除此站点的数据后，归档将为空。',
   'storage.mayClear': '除非浏览器同意保留，否则它也可能在空间不足时清除此归档。',
   'storage.ask': '请求浏览器保留',
   'storage.granted': '浏览器已同意保留此归档。',

@@ -33,8 +33,7 @@ const appEn = {
   'header.importHint': 'Import a .jsonl archive written by tim-archive pull',
 
   'connect.title': 'Connect to your Tencent Cloud IM app',
-  'connect.intro':
-    'Use an app admin account. The secret key stays on this computer and is only used to sign requests to the IM REST API.',
+  'connect.intro': 'Use an app admin account. The secret key stays on this computer and is only used to sign requests to the IM REST API.',
   'connect.region': 'Region (data center)',
   'connect.regionCustom': 'Custom endpoint',
   'connect.endpoint': 'Endpoint URL',
@@ -71,7 +70,6 @@ const appEn = {
   'region.mumbai': 'Mumbai',
   'region.silicon-valley': 'Silicon Valley',
   'region.jakarta': 'Jakarta',
-
 
   'groups.title': 'Groups',
   'groups.imported': 'Imported archives',
@@ -112,12 +110,9 @@ const appEn = {
   'groups.retention': 'History kept on the server',
   'groups.retentionDays': '{count} days',
   'groups.retentionDays_one': '1 day',
-  'groups.retentionHint':
-    'How long your IM plan keeps group history (7 days on the free plan). Sync more often than this or messages expire unseen.',
-  'groups.retentionWarning':
-    'Not synced for more than {count} days: messages older than the retention may already have expired unseen. Sync now.',
-  'groups.retentionWarningNever':
-    'Never synced: the server only keeps {count} days of history. Sync now to archive it before it expires.',
+  'groups.retentionHint': 'How long your IM plan keeps group history (7 days on the free plan). Sync more often than this or messages expire unseen.',
+  'groups.retentionWarning': 'Not synced for more than {count} days: messages older than the retention may already have expired unseen. Sync now.',
+  'groups.retentionWarningNever': 'Never synced: the server only keeps {count} days of history. Sync now to archive it before it expires.',
   'groups.importedInfo': 'Imported from a file. It cannot be synced.',
   'groups.type': 'Type: {type}',
   'groups.id': 'ID: {groupId}',
@@ -200,15 +195,13 @@ const appEn = {
   'import.got.array': 'got an array',
   'import.got.object': 'got an object',
 
-  'storage.full':
-    'The archive could not be written: the disk or browser storage is full. Free some space, then sync again. Nothing from this batch was saved.',
+  'storage.full': 'The archive could not be written: the disk or browser storage is full. Free some space, then sync again. Nothing from this batch was saved.',
   'storage.failed': 'The archive could not be written: {message}. Nothing from this batch was saved.',
 
   'time.justNow': 'just now',
   'time.seconds': '{count} s',
   'time.minutes': '{count} min',
-  'time.hours': '{hours} h {minutes} min',
-
+  'time.hours': '{hours} h {minutes} min'
 }
 
 export type AppMessageKey = keyof typeof appEn
@@ -269,7 +262,6 @@ const appZh: Record<AppMessageKey, string> = {
   'region.mumbai': '孟买',
   'region.silicon-valley': '硅谷',
   'region.jakarta': '雅加达',
-
 
   'groups.title': '群组',
   'groups.imported': '导入的归档',
@@ -400,12 +392,22 @@ const appZh: Record<AppMessageKey, string> = {
   'time.justNow': '刚刚',
   'time.seconds': '{count} 秒',
   'time.minutes': '{count} 分钟',
-  'time.hours': '{hours} 小时 {minutes} 分钟',
-
+  'time.hours': '{hours} 小时 {minutes} 分钟'
 }
 
 export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn, ...hostEn, ...uiEn }
-export const zh: Record<keyof typeof en, string> = { ...appZh, ...timelineZh, ...searchZh, ...exportZh, ...chartsZh, ...shipZh, ...groupZh, ...errorsZh, ...hostZh, ...uiZh }
+export const zh: Record<keyof typeof en, string> = {
+  ...appZh,
+  ...timelineZh,
+  ...searchZh,
+  ...exportZh,
+  ...chartsZh,
+  ...shipZh,
+  ...groupZh,
+  ...errorsZh,
+  ...hostZh,
+  ...uiZh
+}
 
 export type MessageKey = keyof typeof en
 

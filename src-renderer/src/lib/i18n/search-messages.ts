@@ -44,11 +44,9 @@ export const searchEn = {
   'search.resultLabel': '{sender} in {group}, {time}',
   'search.noText': '(no text)',
   'search.noResultsTitle': 'No messages match.',
-  'search.noResultsHint':
-    'Check the spelling or try fewer words. Filters narrow the search too: try removing the dates, the sender or “this group only”.',
+  'search.noResultsHint': 'Check the spelling or try fewer words. Filters narrow the search too: try removing the dates, the sender or “this group only”.',
   'search.emptyTitle': 'Search everything you have archived',
-  'search.emptyBody':
-    'Type words or a phrase and press Enter. Search works offline, in Chinese as well as English. For example:',
+  'search.emptyBody': 'Type words or a phrase and press Enter. Search works offline, in Chinese as well as English. For example:',
   'search.emptyFilters': 'You can also leave the box empty and search by dates or sender alone.',
   'search.opened': 'Opened in the timeline.',
 
@@ -67,8 +65,7 @@ export const searchEn = {
   'search.kind.removed': 'Removed on the server',
 
   'search.help.title': 'Query syntax',
-  'search.help.intro':
-    'Every part of a query must match. Upper and lower case and full-/half-width forms (ＡＢＣ, abc) are the same.',
+  'search.help.intro': 'Every part of a query must match. Upper and lower case and full-/half-width forms (ＡＢＣ, abc) are the same.',
   'search.help.example': 'Example',
   'search.help.meaning': 'Finds',
   'search.help.words': 'messages with both words (whole words: release does not find releases)',
@@ -78,8 +75,7 @@ export const searchEn = {
   'search.help.prefix': 'words starting with rel: release, relay, reload',
   'search.help.from': 'messages sent by alice (From_Account); repeat for either of several senders',
   'search.help.in': 'messages in a group, by group ID or name',
-  'search.help.dates':
-    'on a day or in a month; before it begins; after it ends (YYYY-MM-DD, YYYY/MM/DD or YYYY-MM, local time)',
+  'search.help.dates': 'on a day or in a month; before it begins; after it ends (YYYY-MM-DD, YYYY/MM/DD or YYYY-MM, local time)',
   'search.help.has': 'messages with an image; also file, sound, video, location, custom, link, face, relay',
   'search.help.is': 'recalled messages; also deleted, system, removed (deleted on the server since archiving)',
   'search.help.not': 'a minus sign excludes: messages with deploy that are not from bob',

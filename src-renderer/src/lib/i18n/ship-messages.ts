@@ -12,7 +12,8 @@ export const shipEn = {
   'settings.scheduleOff': 'Off',
   'settings.scheduleHours': '{count} hours',
   'settings.scheduleHours_one': '1 hour',
-  'settings.scheduleHint': 'Runs while the app is open. For schedules without the app, run tim-archive pull from cron, a systemd timer or Task Scheduler (see the README).',
+  'settings.scheduleHint':
+    'Runs while the app is open. For schedules without the app, run tim-archive pull from cron, a systemd timer or Task Scheduler (see the README).',
   'settings.trayHint': 'While scheduled sync is on, closing the window keeps TIM Archive running in the tray (menu bar); quit it from there.',
   'settings.plan': 'The cloud keeps group history for',
   'settings.planHint': 'Your IM plan’s roaming period (7 days on the free plan). Used for groups that have no setting of their own.',
@@ -29,7 +30,8 @@ export const shipEn = {
   'schedule.result.failed': 'failed',
   'schedule.result.cancelled': 'cancelled',
   'schedule.result.paused': 'paused',
-  'retention.expired': 'Messages older than {days} days are deleted by Tencent Cloud; last synced {when}, so messages sent since may already be lost. Sync now.',
+  'retention.expired':
+    'Messages older than {days} days are deleted by Tencent Cloud; last synced {when}, so messages sent since may already be lost. Sync now.',
   'retention.soon': 'Messages older than {days} days are deleted by Tencent Cloud; last synced {when}. Sync now.',
   'retention.never': 'Messages older than {days} days are deleted by Tencent Cloud, and this group has never been synced. Sync now.',
   'retention.gaps': 'Messages older than {days} days are deleted by Tencent Cloud, and this group’s archive has gaps not pulled yet. Sync now.',

@@ -98,8 +98,7 @@ export const timelineEn = {
   'elem.hideRaw': 'Hide raw JSON',
 
   'details.title': 'Message {seq}',
-  'details.hint':
-    'The record exactly as archived, as JSON. Invisible formatting characters are written as \\u escapes.',
+  'details.hint': 'The record exactly as archived, as JSON. Invisible formatting characters are written as \\u escapes.',
   'details.recordLabel': 'Archived record (JSON)',
   'details.copy': 'Copy JSON',
   'details.close': 'Close',
@@ -163,8 +162,7 @@ export const timelineZh: Record<keyof typeof timelineEn, string> = {
   'message.hideServerVersion': '隐藏服务器上的当前版本',
   'message.serverVersion': '服务器上现在的内容：',
   'message.bidiShort': '方向控制字符',
-  'message.bidiWarning':
-    '这段文字包含会改变阅读方向的不可见字符，可能让文字看起来与实际不同，例如伪装文件扩展名。',
+  'message.bidiWarning': '这段文字包含会改变阅读方向的不可见字符，可能让文字看起来与实际不同，例如伪装文件扩展名。',
   'message.cloudCustomData': '自定义数据',
   'message.showAll': '显示全部（{count} 个字符）',
   'message.showLess': '收起',

@@ -92,9 +92,7 @@ function createWebApi(): PreloadApi {
         body: JSON.stringify({ args })
       })
     } catch (e) {
-      throw new HostUnavailableError(
-        `The TIM Archive server does not answer (${(e as Error).message}). Is it still running in its terminal?`
-      )
+      throw new HostUnavailableError(`The TIM Archive server does not answer (${(e as Error).message}). Is it still running in its terminal?`)
     }
     // The server refuses a wrong token with 401, and a page or request it does not recognize with
     // 403: either way this tab's token is not the running launch's.
@@ -164,8 +162,7 @@ function createWebApi(): PreloadApi {
     sync: {
       start: (input) => call(channels.syncStart, input),
       cancel: (runId) => call(channels.syncCancel, runId),
-      ack: (runId, batchIds, error) =>
-        error === undefined ? call(channels.syncAck, runId, batchIds) : call(channels.syncAck, runId, batchIds, error),
+      ack: (runId, batchIds, error) => (error === undefined ? call(channels.syncAck, runId, batchIds) : call(channels.syncAck, runId, batchIds, error)),
       onBatch: (l) => subscribe<SyncBatchEvent>(channels.syncBatch, l),
       onProgress: (l) => subscribe<SyncProgressEvent>(channels.syncProgress, l),
       onDone: (l) => subscribe<SyncDoneEvent>(channels.syncDone, l)
@@ -230,24 +227,27 @@ function checkDone(e: SyncDoneEvent): SyncDoneEvent {
 function checked(inner: PreloadApi): PreloadApi {
   return new Proxy({} as PreloadApi, {
     get(_, domain) {
-      return new Proxy({}, {
-        get(__, name) {
-          const target = Reflect.get(inner, domain) as Record<PropertyKey, unknown>
-          const f = Reflect.get(target, name) as unknown
-          if (typeof f !== 'function') return f
-          if (domain === 'sync' && name === 'onDone') {
-            return (l: (e: SyncDoneEvent) => void) => f.call(target, (e: SyncDoneEvent) => l(checkDone(e)))
-          }
-          // Subscriptions answer their unsubscribe function at once.
-          if (typeof name === 'string' && name.startsWith('on')) return f.bind(target)
-          const profiles = domain === 'groups' && (name === 'discover' || name === 'lookup')
-          return async (...args: unknown[]) => {
-            const r = (await f.apply(target, args)) as unknown
-            if (profiles) return checkProfiles(r as Result<GroupProfile[]>)
-            return r && typeof r === 'object' && 'ok' in r ? checkResult(r as Result<unknown>) : r
+      return new Proxy(
+        {},
+        {
+          get(__, name) {
+            const target = Reflect.get(inner, domain) as Record<PropertyKey, unknown>
+            const f = Reflect.get(target, name) as unknown
+            if (typeof f !== 'function') return f
+            if (domain === 'sync' && name === 'onDone') {
+              return (l: (e: SyncDoneEvent) => void) => f.call(target, (e: SyncDoneEvent) => l(checkDone(e)))
+            }
+            // Subscriptions answer their unsubscribe function at once.
+            if (typeof name === 'string' && name.startsWith('on')) return f.bind(target)
+            const profiles = domain === 'groups' && (name === 'discover' || name === 'lookup')
+            return async (...args: unknown[]) => {
+              const r = (await f.apply(target, args)) as unknown
+              if (profiles) return checkProfiles(r as Result<GroupProfile[]>)
+              return r && typeof r === 'object' && 'ok' in r ? checkResult(r as Result<unknown>) : r
+            }
           }
         }
-      })
+      )
     }
   })
 }

@@ -45,11 +45,7 @@ export function unpulledGaps(cov: Coverage): number {
   return missingRanges(cov).length
 }
 
-export function retentionWarning(
-  g: RetentionInput,
-  now: number,
-  opts: { marginDays?: number; graceDays?: number } = {}
-): RetentionWarning | null {
+export function retentionWarning(g: RetentionInput, now: number, opts: { marginDays?: number; graceDays?: number } = {}): RetentionWarning | null {
   if (g.imported) return null
   const retentionMs = g.retentionDays * dayMs
   // Two days' notice on a 7-day plan; never more than half the window on a short one.

@@ -43,16 +43,10 @@ export function nextRunAt(s: ScheduleInput): number | null {
   return base + s.everyHours * hourMs
 }
 
-export type ScheduleDecision =
-  | { run: true }
-  | { run: false; reason: 'off' | 'busy' | 'not-connected' | 'nothing' | 'not-yet'; nextAt: number | null }
+export type ScheduleDecision = { run: true } | { run: false; reason: 'off' | 'busy' | 'not-connected' | 'nothing' | 'not-yet'; nextAt: number | null }
 
 /** Whether the scheduler should start "Sync all" now. */
-export function decide(
-  s: ScheduleInput,
-  now: number,
-  ctx: { syncing: boolean; connected: boolean; groups: number }
-): ScheduleDecision {
+export function decide(s: ScheduleInput, now: number, ctx: { syncing: boolean; connected: boolean; groups: number }): ScheduleDecision {
   const nextAt = nextRunAt(s)
   if (nextAt === null) return { run: false, reason: 'off', nextAt: null }
   if (!ctx.connected) return { run: false, reason: 'not-connected', nextAt }

@@ -465,8 +465,7 @@ interface Plan {
 }
 
 function timeTest(range: { from?: number; to?: number }): (time: number) => boolean {
-  return (time) =>
-    time > 0 && (range.from === undefined || time * 1000 >= range.from) && (range.to === undefined || time * 1000 < range.to)
+  return (time) => time > 0 && (range.from === undefined || time * 1000 >= range.from) && (range.to === undefined || time * 1000 < range.to)
 }
 
 function dateRangeOf(c: Clause, offsetMinutes: number): { from?: number; to?: number } {
@@ -499,11 +498,7 @@ function plan(summary: QuerySummary, prepared: PreparedSearch): Plan {
     switch (c.kind) {
       case 'word':
         if (c.terms.length === 0 && c.prefixes.length === 0) verify = true
-        else
-          negative.push([
-            ...c.terms.map((term) => ({ term, prefix: false })),
-            ...c.prefixes.map((term) => ({ term, prefix: true }))
-          ])
+        else negative.push([...c.terms.map((term) => ({ term, prefix: false })), ...c.prefixes.map((term) => ({ term, prefix: true }))])
         break
       case 'phrase':
         verify = true
@@ -540,11 +535,7 @@ function scopeGroups(prepared: PreparedSearch, summary: QuerySummary): string[] 
     return normalize(id) === value || (name !== undefined && normalize(name) === value)
   }
   const excluded = summary.negated.filter((c) => c.kind === 'in').map((c) => (c as { value: string }).value)
-  return prepared.gks.filter(
-    (gk) =>
-      (summary.in.length === 0 || summary.in.some((v) => matchesGroup(gk, v))) &&
-      !excluded.some((v) => matchesGroup(gk, v))
-  )
+  return prepared.gks.filter((gk) => (summary.in.length === 0 || summary.in.some((v) => matchesGroup(gk, v))) && !excluded.some((v) => matchesGroup(gk, v)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -812,9 +803,7 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
   const evaluate = async (reader: RowReader, newerThan?: number): Promise<Sets> => {
     let result: Sets
     if (p.positive.length) {
-      const lists = await Promise.all(
-        p.positive.map(async (any) => (await Promise.all(any.map((l) => lookup(reader, l.term, l.prefix)))).reduce(orSets))
-      )
+      const lists = await Promise.all(p.positive.map(async (any) => (await Promise.all(any.map((l) => lookup(reader, l.term, l.prefix)))).reduce(orSets)))
       lists.sort((a, b) => size(a) - size(b))
       result = lists.reduce(andSets)
     } else {
@@ -847,7 +836,9 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
         })
   const single = p.positive.length === 1 && p.positive[0]!.length === 1 && !p.positive[0]![0]!.prefix ? p.positive[0]![0]!.term : undefined
   const count = async () =>
-    single !== undefined && p.negative.length === 0 && !p.verify && p.phrases.length === 0 ? reading((reader) => countOfTerm(reader, single, p.keepTime)) : undefined
+    single !== undefined && p.negative.length === 0 && !p.verify && p.phrases.length === 0
+      ? reading((reader) => countOfTerm(reader, single, p.keepTime))
+      : undefined
   return { ok: true, run: candidateRun(db, prepared, { all, first, count }, p.verify) }
 }
 
@@ -859,7 +850,13 @@ export async function indexSearch(req: SearchRequest, db: AppDB = appDb): Promis
  * levels gives exactly the results newer than `older`; once they are k, they are the first k.
  * One async function from start to end: Dexie keeps the transaction across its awaits.
  */
-async function firstResults(db: AppDB, gks: string[], reader: RowReader, evaluate: (reader: RowReader, newerThan?: number) => Promise<Sets>, k: number): Promise<{ ranked: Ranked; complete: boolean }> {
+async function firstResults(
+  db: AppDB,
+  gks: string[],
+  reader: RowReader,
+  evaluate: (reader: RowReader, newerThan?: number) => Promise<Sets>,
+  k: number
+): Promise<{ ranked: Ranked; complete: boolean }> {
   const newest = LEVELS.map(() => 0)
   for (const group of await db.groups.bulkGet(gks)) {
     const index = group?.index

@@ -131,16 +131,7 @@ export function offsetAt(o: Offsets, i: number): number {
  * The arrays need room for (to - from) / 2 postings (every posting takes two bytes at least).
  * `positions`: the term keeps positions; they are read into x when given, else skipped.
  */
-export function decodePostings(
-  d: Bytes,
-  from: number,
-  to: number,
-  s: Float64Array,
-  m: Uint32Array,
-  k: number,
-  positions = false,
-  x?: Positions[]
-): number {
+export function decodePostings(d: Bytes, from: number, to: number, s: Float64Array, m: Uint32Array, k: number, positions = false, x?: Positions[]): number {
   let seq = 0
   let time = 0
   let i = from

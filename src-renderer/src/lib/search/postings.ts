@@ -375,7 +375,7 @@ export function findTerms(row: PostingRow, term: string, prefix: boolean): { i: 
   for (let j = t.indexOf('\n'); j < at; j = t.indexOf('\n', j + 1)) i++
   if (!prefix) return [{ i, term }]
   const out: { i: number; term: string }[] = []
-  for (let j = at; j + 1 < t.length && t.startsWith(term, j + 1); ) {
+  for (let j = at; j + 1 < t.length && t.startsWith(term, j + 1);) {
     const end = t.indexOf('\n', j + 1)
     out.push({ i: i++, term: t.slice(j + 1, end) })
     j = end
@@ -461,7 +461,11 @@ export const bucketCount = LEVELS.at(-1)!.base + (1 << LEVELS.at(-1)!.bits)
  */
 export function deleteGroupPostings(store: PostingsStore, gk: string): Promise<unknown> {
   const ranges: [unknown[], unknown[]][] = []
-  for (let b = 0; b < bucketCount; b++) ranges.push([[b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]])
+  for (let b = 0; b < bucketCount; b++)
+    ranges.push([
+      [b, gk, Dexie.minKey],
+      [b, gk, Dexie.maxKey]
+    ])
   return deleteRanges(store, ranges)
 }
 
@@ -503,7 +507,13 @@ async function writeDiff(store: PostingsStore, gk: string, state: IndexState, di
     const buckets = Array.from({ length: 2 ** LEVELS[0]!.bits }, (_, j) => LEVELS[0]!.base + j)
     const level0 = (await Promise.all(buckets.map((b) => bucketRange(store, b, gk).toArray()))).flat()
     ;({ adds, dels } = netPostings(level0, diff))
-    await deleteRanges(store, buckets.map((b) => [[b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]]))
+    await deleteRanges(
+      store,
+      buckets.map((b) => [
+        [b, gk, Dexie.minKey],
+        [b, gk, Dexie.maxKey]
+      ])
+    )
   }
   const rows: PostingRow[] = []
   if (dels.size) rows.push(...levelRows(1, gk, ++c, 1, dels))
@@ -640,7 +650,16 @@ async function mergeLevel(store: PostingsStore, gk: string, level: number): Prom
       if (dels.size) puts.push(...levelRows(level + 1, gk, lo, 1, dels))
       if (adds.size) puts.push(...levelRows(level + 1, gk, hi, 0, adds))
     })
-    writes.push(deleteRanges(store, merged.map((b) => [[b, gk, Dexie.minKey], [b, gk, Dexie.maxKey]])), store.postings.bulkPut(puts))
+    writes.push(
+      deleteRanges(
+        store,
+        merged.map((b) => [
+          [b, gk, Dexie.minKey],
+          [b, gk, Dexie.maxKey]
+        ])
+      ),
+      store.postings.bulkPut(puts)
+    )
   }
   await Promise.all(writes)
 }

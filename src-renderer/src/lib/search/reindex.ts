@@ -51,11 +51,7 @@ async function indexAll(
     let state = (!options.rebuild && group.index) || emptyIndexState()
     let after: number | typeof Dexie.minKey = Dexie.minKey
     for (;;) {
-      const page = await messages
-        .where('[gk+seq]')
-        .between([group.gk, after], [group.gk, Dexie.maxKey], false, true)
-        .limit(PAGE)
-        .toArray()
+      const page = await messages.where('[gk+seq]').between([group.gk, after], [group.gk, Dexie.maxKey], false, true).limit(PAGE).toArray()
       if (page.length === 0) break
       const diff = new GroupIndexDiff()
       for (const row of page) diff.record(row.seq, undefined, row.raw)

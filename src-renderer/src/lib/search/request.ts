@@ -30,7 +30,10 @@ export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<Prep
   const names = new Map<string, string>()
   for (const g of groups) if (g.profile?.name) names.set(g.groupId, g.profile.name)
   const inScope = req.gks ? new Set(req.gks) : undefined
-  const gks = groups.map((g) => g.gk).filter((gk) => !inScope || inScope.has(gk)).sort()
+  const gks = groups
+    .map((g) => g.gk)
+    .filter((gk) => !inScope || inScope.has(gk))
+    .sort()
   const ctx: MatchContext = {
     groupName: (id) => names.get(id),
     timeZoneOffsetMinutes: req.timeZoneOffsetMinutes ?? 0

@@ -37,9 +37,7 @@ class GroupsState {
   filtered = $derived.by(() => {
     const q = this.filter.trim().toLowerCase()
     if (!q) return this.list
-    return this.list.filter(
-      (g) => g.row.groupId.toLowerCase().includes(q) || g.row.profile.name.toLowerCase().includes(q)
-    )
+    return this.list.filter((g) => g.row.groupId.toLowerCase().includes(q) || g.row.profile.name.toLowerCase().includes(q))
   })
 
   /**
@@ -79,7 +77,8 @@ class GroupsState {
     }
     // An ID the host did not answer for at all is reported too, rather than silently dropped.
     for (const id of ids) {
-      if (!res.value.some((p) => p.groupId === id)) out.rejected.push({ groupId: id, reason: 'no such group', problem: { code: 'NOT_FOUND', message: 'no such group', params: { groupId: id } } })
+      if (!res.value.some((p) => p.groupId === id))
+        out.rejected.push({ groupId: id, reason: 'no such group', problem: { code: 'NOT_FOUND', message: 'no such group', params: { groupId: id } } })
     }
     if (archivable.length) {
       const { added, refreshed } = await addGroups(workspaceId, archivable)

@@ -68,9 +68,7 @@ class SyncState {
     onCommitted: (events) => this.onCommitted(events)
   })
 
-  active = $derived(
-    this.status === 'starting' || this.status === 'running' || this.status === 'pausing' || this.status === 'cancelling'
-  )
+  active = $derived(this.status === 'starting' || this.status === 'running' || this.status === 'pausing' || this.status === 'cancelling')
 
   totals = $derived.by(() => {
     let seqsDone = 0
@@ -94,11 +92,7 @@ class SyncState {
   init(): () => void {
     if (this.subscribed) return () => {}
     this.subscribed = true
-    const offs = [
-      api.sync.onBatch((e) => this.onBatch(e)),
-      api.sync.onProgress((e) => this.onProgress(e)),
-      api.sync.onDone((e) => void this.onDone(e))
-    ]
+    const offs = [api.sync.onBatch((e) => this.onBatch(e)), api.sync.onProgress((e) => this.onProgress(e)), api.sync.onDone((e) => void this.onDone(e))]
     return () => {
       for (const off of offs) off()
       this.subscribed = false
@@ -316,8 +310,7 @@ class SyncState {
       this.errors = [...this.errors, ...groupErrors.filter((x) => !seen.has(`${x.groupId}\u0000${x.message}`))]
     }
     // A run that finished by itself before the cancel reached it is simply done.
-    this.status =
-      e.status === 'done' ? 'done' : this.intent === 'pause' ? 'paused' : this.intent === 'cancel' ? 'cancelled' : e.status
+    this.status = e.status === 'done' ? 'done' : this.intent === 'pause' ? 'paused' : this.intent === 'cancel' ? 'cancelled' : e.status
     this.intent = null
   }
 }
