@@ -159,7 +159,11 @@ describe('the total timeout', () => {
     const err = await codeOf(client.groupMsgGetSimple({ GroupId: 'g', ReqMsgNumber: 20 }))
     expect(err.code).toBe('TIMEOUT')
     expect(seen.requests).toBeLessThan(1_001)
-    expect(client.stats.retries).toBe(seen.requests - 1)
+    // Every request after the first is a retry. The last one may be cut off by the timeout on its
+    // way out, so the server can have seen one fewer than the client sent, never more.
+    expect(client.stats.retries).toBe(client.stats.requests - 1)
+    expect(seen.requests).toBeLessThanOrEqual(client.stats.requests)
+    expect(seen.requests).toBeGreaterThanOrEqual(client.stats.requests - 1)
   })
 })
 
