@@ -370,7 +370,7 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
         if (more) planner.resume()
         else {
           const floor = planner.lowestIssued()
-          planner.stopAt(floor)
+          planner.stop()
           // The estimate may reach below where history really starts.
           if (floor > estimatedFloor) seqsTotal -= floor - estimatedFloor
           await commit({ messages: [], range: null, floor })
@@ -540,7 +540,8 @@ class Planner {
     this.notify()
   }
 
-  stopAt(_floor: number): void {
+  /** The start of history is found: no window below it is planned. */
+  stop(): void {
     this.suspect = null
     this.stopped = true
     this.held = false
@@ -562,5 +563,3 @@ class PaceMeter {
     return dt > 0.2 ? (n - first.n) / dt : 0
   }
 }
-
-export { TimApiError }

@@ -15,7 +15,7 @@
  * the state does not claim the ranges involved.
  */
 import { createReadStream, createWriteStream } from 'node:fs'
-import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { open, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { once } from 'node:events'
@@ -94,10 +94,6 @@ export class JsonlArchive implements ArchiveSink {
   coverage(groupId: string): Coverage {
     const g = this.groups[groupId]
     return g ? { ranges: g.ranges.map((r) => [r[0], r[1]]), floor: g.floor, top: g.top } : emptyCoverage()
-  }
-
-  groupIds(): string[] {
-    return [...new Set([...Object.keys(this.groups), ...this.index.keys()])]
   }
 
   messageCount(groupId?: string): number {
@@ -235,13 +231,6 @@ export class JsonlArchive implements ArchiveSink {
     await writeFileAtomic(this.statePath, JSON.stringify(state))
   }
 
-  /** Number of archived messages waiting for a rewrite (server-side changes noted in a recheck). */
-  get pendingChanges(): number {
-    let n = 0
-    for (const p of this.patches.values()) n += p.size
-    return n
-  }
-
   /**
    * Writes pending changes to existing lines: the file is copied to a temp name with those lines
    * merged (content kept, server state noted), then renamed over the original.
@@ -348,11 +337,4 @@ function isAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
-}
-
-export async function fileExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false
-  )
 }

@@ -21,8 +21,6 @@ export const regions: readonly Region[] = [
   { id: 'jakarta', label: 'Jakarta', host: 'adminapiidn.im.qcloud.com', backupHost: 'adminapiidn.my-imcloud.com' }
 ]
 
-export type RegionId = string
-
 /**
  * The base URL for a region id or a custom endpoint. A custom endpoint is used as given (it may be
  * http:// for a local simulator); a region id maps to its https host.

@@ -103,12 +103,10 @@ export interface RelayElem extends MsgElement {
   }
 }
 
-/** IsPlaceMsg: 0 normal; 1 deleted, expired or failed to store (empty body); 2 recalled. */
-export type PlaceMsg = 0 | 1 | 2
-
 /** One entry of RspMsgList, kept verbatim. */
 export interface RawMessage {
   From_Account: string
+  /** 0 normal; 1 deleted, expired or failed to store (empty body); 2 recalled. */
   IsPlaceMsg: number
   /** An array of elements; an object on some system messages (IsSystemMsg 1). */
   MsgBody: MsgElement[] | Record<string, unknown>

@@ -1,6 +1,6 @@
 /**
  * When the scheduled "Sync all" runs next: pure arithmetic over times passed in (ms since epoch),
- * so the tests need no timers. The state lives in the settings table (schedule-state.svelte.ts
+ * so the tests need no timers. The state lives in the settings table (lib/state/schedule.svelte.ts
  * reads and writes it); a reload keeps the schedule because `lastRunAt` is persisted.
  *
  * Rules:
