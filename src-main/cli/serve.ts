@@ -13,6 +13,7 @@ import { AppService } from '../services/app-service'
 import { FileSecretStore } from '../services/secret-store'
 import { startWebServer, type WebServer } from '../web/server'
 import { UsageError } from './env-creds'
+import { escapeHtml } from '../shared/escape-html'
 
 export const serveHelp = `tim-archive serve [--port N] [--config-dir DIR]
 
@@ -49,11 +50,6 @@ function packageVersion(): string {
   } catch {
     return '0.0.0'
   }
-}
-
-/** Escapes text for an HTML attribute value or text node. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 
 /**

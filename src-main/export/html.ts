@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { describeTimeZone, formatCount, formatDateTime, formatDay, formatIsoDateTime, formatTime } from '../shared/format'
 import { describe, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
-import { escapeHtml, visibleControls } from './text-safety'
+import { escapeHtml } from '../shared/escape-html'
+import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
 
 const css = `

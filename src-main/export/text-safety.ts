@@ -16,13 +16,6 @@ export function visibleControls(s: string): string {
   return s.replace(/\r\n/g, '\n').replace(hiddenChars, (ch) => shortEscapes[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Escapes text for an HTML text node or a quoted attribute value. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => htmlEntities[ch]!)
-}
-
 /**
  * A CSV cell that no spreadsheet will run as a formula: a cell starting with = + - @, tab or CR
  * gets a leading single quote (OWASP "CSV Injection"). Spreadsheets also trim leading spaces

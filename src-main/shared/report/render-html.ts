@@ -5,11 +5,8 @@
  */
 import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
 import { formatCount } from '../format'
+import { escapeHtml } from '../escape-html'
 import { coverageSummary, emptyGroupsNote, formatIso, formatRanges, formatTime, reportZone, zoneSentence, type ReportOptions } from './render'
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-}
 
 const n = (x: number): string => formatCount(x, 'en')
 /** Ranges listed per category in the HTML; the JSON report has them all. */
