@@ -90,18 +90,9 @@ describe('the query string', () => {
 })
 
 describe('the total timeout', () => {
-  /** A loopback server that answers with `answer`, or never when it is undefined; counts requests. */
-  async function server(answer?: object) {
-    const seen = { requests: 0 }
-    const s = createServer((req: IncomingMessage, res) => {
-      seen.requests++
-      req.resume()
-      if (!answer) return
-      req.on('end', () => {
-        res.setHeader('content-type', 'application/json')
-        res.end(JSON.stringify(answer))
-      })
-    })
+  /** A loopback server with this request handler, closed after the test; its URL. */
+  async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+    const s = createServer(handler)
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
     stops.push(
       () =>
@@ -110,7 +101,22 @@ describe('the total timeout', () => {
           s.close(() => r())
         })
     )
-    return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen }
+    return `http://127.0.0.1:${(s.address() as AddressInfo).port}`
+  }
+
+  /** A loopback server that answers with `answer`, or never when it is undefined; counts requests. */
+  async function server(answer?: object) {
+    const seen = { requests: 0 }
+    const url = await listen((req: IncomingMessage, res) => {
+      seen.requests++
+      req.resume()
+      if (!answer) return
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify(answer))
+      })
+    })
+    return { url, seen }
   }
 
   it('ends a call to a server that never answers with TIMEOUT, however long the per-attempt timeout', async () => {
@@ -126,22 +132,14 @@ describe('the total timeout', () => {
 
   it('ends a call whose answer stalls after the headers with TIMEOUT (it used to wait forever)', async () => {
     let requests = 0
-    const s = createServer((req: IncomingMessage, res) => {
+    const url = await listen((req: IncomingMessage, res) => {
       requests++
       req.resume()
       res.writeHead(200, { 'content-type': 'application/json' })
       res.write('{"ActionStatus":')
     })
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-    stops.push(
-      () =>
-        new Promise((r) => {
-          s.closeAllConnections()
-          s.close(() => r())
-        })
-    )
     // No totalTimeoutMs: the default (the retry budget) applies.
-    const client = new TimClient(credsFor(freshAppId(), `http://127.0.0.1:${(s.address() as AddressInfo).port}`), {
+    const client = new TimClient(credsFor(freshAppId(), url), {
       timeoutMs: 300,
       retries: 2,
       backoffMs: 1,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { JsonlArchive } from '../../../src-main/archive/jsonl-archive'
+import { textMessage } from '../../helpers/messages'
 
 let dir: string
 beforeEach(async () => {
@@ -12,20 +13,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const msg = (seq: number) => ({
-  From_Account: 'u',
-  IsPlaceMsg: 0,
-  MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }],
-  MsgRandom: seq,
-  MsgSeq: seq,
-  MsgTimeStamp: 1_700_000_000 + seq
-})
-
 describe('JsonlArchive commits', () => {
   it('takes a commit made as soon as the previous one resolved (it used to wait forever)', async () => {
     const path = join(dir, 'chats.jsonl')
     const archive = await JsonlArchive.open(path)
-    for (let seq = 1; seq <= 3; seq++) await archive.commit({ groupId: 'g', messages: [msg(seq)], range: [seq, seq], top: seq })
+    for (let seq = 1; seq <= 3; seq++) await archive.commit({ groupId: 'g', messages: [textMessage(seq)], range: [seq, seq], top: seq })
     await archive.close()
     expect(
       (await readFile(path, 'utf8'))

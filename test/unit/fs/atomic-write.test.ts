@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { textMessage } from '../../helpers/messages'
 
 type Event =
   | { op: 'open'; path: string; flags: string; mode?: number; modeOnDisk: number }
@@ -176,16 +177,8 @@ describe('files written through it', () => {
   it("pull's resume state is fsynced before its rename and its folder after it", async () => {
     const path = join(dir, 'chats.jsonl')
     const archive = await JsonlArchive.open(path)
-    const msg = (seq: number) => ({
-      From_Account: 'u',
-      IsPlaceMsg: 0,
-      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `m${seq}` } }],
-      MsgRandom: seq,
-      MsgSeq: seq,
-      MsgTimeStamp: 1_700_000_000 + seq
-    })
-    await archive.commit({ groupId: 'g', messages: [msg(1), msg(2)], range: [1, 2], top: 2 })
-    await archive.commit({ groupId: 'g', messages: [msg(3)], range: [3, 3], top: 3 })
+    await archive.commit({ groupId: 'g', messages: [textMessage(1), textMessage(2)], range: [1, 2], top: 2 })
+    await archive.commit({ groupId: 'g', messages: [textMessage(3)], range: [3, 3], top: 3 })
     await archive.close()
     expect(expectDurableReplaces(`${path}.state.json`)).toBeGreaterThanOrEqual(2)
     const state = JSON.parse(await readFile(`${path}.state.json`, 'utf8')) as { groups: Record<string, { top: number }> }
