@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
 import { scanJsonl } from '../export/jsonl-source'
@@ -8,6 +8,7 @@ import { exportFormats, parseSplit, splitPeriod, type ExportFormat, type ExportM
 import type { ArchivedMessage } from '../shared/archive-record'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
 import { UsageError } from './env-creds'
+import { packageVersion } from './version'
 import { formatDuration } from './progress'
 
 export const exportHelp = `tim-archive export --in FILE.jsonl --format FORMAT --out PATH [options]
@@ -32,16 +33,6 @@ Lines of the archive that are not JSON (a torn last line) are skipped and report
 field of the wrong type stops the export, naming the line and the field.
 Exit status: 0 when the export is written; 1 when it failed (nothing is left at PATH);
 2 for usage errors (a bad query names the problem and where it is).`
-
-export function packageVersion(): string {
-  // out/main/cli.js → ../../package.json
-  try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version?: unknown }
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
-  } catch {
-    return '0.0.0'
-  }
-}
 
 /** A query error as a usage error that shows where: the text with a caret under the offset. */
 function queryClauses(label: string, q: string): Clause[] {

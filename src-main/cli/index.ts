@@ -2,7 +2,8 @@
  * tim-archive: the headless command line. Runs on plain Node (no Electron).
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
-import { exportHelp, packageVersion, runExportCommand } from './export'
+import { exportHelp, runExportCommand } from './export'
+import { packageVersion } from './version'
 import { pullHelp, runPull } from './pull'
 import { reportHelp, runReport } from './report'
 import { runServe, serveHelp } from './serve'

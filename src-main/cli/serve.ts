@@ -4,7 +4,7 @@
  * the browser's IndexedDB, exactly as the Electron renderer does.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -13,6 +13,7 @@ import { AppService } from '../services/app-service'
 import { FileSecretStore } from '../services/secret-store'
 import { startWebServer, type WebServer } from '../web/server'
 import { UsageError } from './env-creds'
+import { packageVersion } from './version'
 import { escapeHtml } from '../shared/escape-html'
 
 export const serveHelp = `tim-archive serve [--port N] [--config-dir DIR]
@@ -40,16 +41,6 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv): string {
   if (env.TIM_ARCHIVE_CONFIG_DIR?.trim()) return resolve(env.TIM_ARCHIVE_CONFIG_DIR.trim())
   const base = env.XDG_CONFIG_HOME?.trim() ? env.XDG_CONFIG_HOME.trim() : join(homedir(), '.config')
   return join(base, 'tim-archive')
-}
-
-function packageVersion(): string {
-  // out/main/cli.js → ../../package.json
-  try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version?: unknown }
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
-  } catch {
-    return '0.0.0'
-  }
 }
 
 /**
