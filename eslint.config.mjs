@@ -19,6 +19,11 @@ const noElectron = {
 }
 const noDexie = { group: ['dexie', 'dexie/*'], message: 'Dexie belongs to the renderer (src-renderer/src/lib/db).' }
 const noSvelte = { group: ['svelte', 'svelte/*'], message: 'Svelte belongs to the renderer.' }
+// i18n has two doors: `@renderer/lib/i18n` for components, `@renderer/lib/i18n/core` for plain modules.
+const i18nDoors = {
+  group: ['@renderer/lib/i18n/*', '!@renderer/lib/i18n/core', '**/i18n/*', '!**/i18n/core'],
+  message: "Import '@renderer/lib/i18n' (components) or '@renderer/lib/i18n/core' (plain modules); the other files are private to lib/i18n."
+}
 
 export default tseslint.config(
   { ignores: ['out/', 'dist/', 'test-results/', 'node_modules/', '.tmp/'] },
@@ -71,6 +76,11 @@ export default tseslint.config(
   },
   {
     files: ['src-renderer/**'],
+    ignores: ['src-renderer/src/lib/i18n/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, i18nDoors] }] }
+  },
+  {
+    files: ['src-renderer/src/lib/i18n/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron] }] }
   }
 )

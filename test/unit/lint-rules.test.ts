@@ -47,4 +47,18 @@ describe('restricted imports', () => {
       "import Dexie from 'dexie'\nimport { untrack } from 'svelte'\nimport { formatCount } from '@shared/format'\nexport const all = [Dexie, untrack, formatCount]\n"
     expect(await restricted(renderer, 'src-renderer/src/lib/lint-probe.ts')).toEqual([])
   })
+
+  it('let the renderer into i18n by its two doors only: the barrel for components, core for plain modules', async () => {
+    const deep = "import { tables } from '@renderer/lib/i18n/messages'\nexport const x = tables\n"
+    expect(await restricted(deep, 'src-renderer/src/lib/format/lint-probe.ts')).toEqual([expect.stringContaining("'@renderer/lib/i18n/core'")])
+    expect(await restricted("import { tables } from '../i18n/messages'\nexport const x = tables\n", 'src-renderer/src/lib/format/lint-probe.ts')).toHaveLength(
+      1
+    )
+    expect(
+      await restricted("import { translate } from '@renderer/lib/i18n/core'\nexport const x = translate\n", 'src-renderer/src/lib/format/lint-probe.ts')
+    ).toEqual([])
+    expect(await restricted("import { t } from '@renderer/lib/i18n'\nexport const x = t\n", 'src-renderer/src/features/lint-probe.ts')).toEqual([])
+    // Inside lib/i18n the files import each other freely.
+    expect(await restricted("import { tables } from './messages'\nexport const x = tables\n", 'src-renderer/src/lib/i18n/lint-probe.ts')).toEqual([])
+  })
 })

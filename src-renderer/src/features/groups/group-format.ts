@@ -2,7 +2,7 @@
 import { isComplete, missingRanges } from '@shared/coverage'
 import { importedWorkspaceId, type GroupStats } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
-import { fmtRelative, i18n, t } from '@renderer/lib/i18n/i18n.svelte'
+import { fmtRelative, i18n, t } from '@renderer/lib/i18n'
 import { retentionWarning, type RetentionWarning } from '@renderer/lib/schedule/retention'
 import { groupStatus, groupStatusText, type GroupStatus } from './group-status'
 

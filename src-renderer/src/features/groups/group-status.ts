@@ -9,8 +9,8 @@
  */
 import { isComplete, type Coverage } from '@shared/coverage'
 import { formatDateTime } from '@renderer/lib/format/date-time'
-import type { Locale } from '@renderer/lib/i18n/messages'
-import { translate } from '@renderer/lib/i18n/translate'
+import type { Locale } from '@renderer/lib/i18n/core'
+import { translate } from '@renderer/lib/i18n/core'
 
 export type GroupStatus =
   /** Nothing archived and no sync has found out anything about the group. */

@@ -6,9 +6,9 @@
  */
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { MsgElement } from '@shared/tim-types'
-import type { timelineEn } from '@renderer/lib/i18n/timeline-messages'
-import { elementTypeName } from '@renderer/lib/i18n/values'
-import { localeFor } from '@renderer/lib/i18n/translate'
+import type { timelineEn } from '@renderer/lib/i18n/core'
+import { elementTypeName } from '@renderer/lib/i18n/core'
+import { localeFor } from '@renderer/lib/i18n/core'
 import { showControls, truncate } from './text'
 
 export type TimelineKey = keyof typeof timelineEn

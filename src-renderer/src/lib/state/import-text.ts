@@ -3,8 +3,8 @@
  * check the very sentences the header shows.
  */
 import type { RecordProblem } from '@shared/record-line'
-import type { Locale, MessageKey } from '@renderer/lib/i18n/messages'
-import { translate } from '@renderer/lib/i18n/translate'
+import type { Locale, MessageKey } from '@renderer/lib/i18n/core'
+import { translate } from '@renderer/lib/i18n/core'
 
 /** "Imported 1 message into 1 group from a.jsonl.": each count takes its own plural. */
 export function importDoneText(locale: Locale, file: string, messages: number, groups: number): string {

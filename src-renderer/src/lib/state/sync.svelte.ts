@@ -13,7 +13,7 @@ import type { AppError, SyncBatchEvent, SyncDoneEvent, SyncProgressEvent, SyncTa
 import { groupKey } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/archive-repo'
 import { getCoverage, recordSyncOutcome, stillSyncing } from '@renderer/lib/db/groups-repo'
-import type { MessageKey } from '@renderer/lib/i18n/messages'
+import type { MessageKey } from '@renderer/lib/i18n/core'
 import { api } from '@renderer/lib/ipc/api'
 import { BatchAcker, type BatchFailure } from './batch-acks'
 import { carryOver, noneCarried, noteWalked, shownProgress, type Carried } from './sync-progress'
