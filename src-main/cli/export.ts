@@ -9,7 +9,7 @@ import type { ArchivedMessage } from '../shared/archive-record'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
 import { UsageError } from './env-creds'
 import { packageVersion } from './version'
-import { formatDuration } from './progress'
+import { formatDuration, ProgressLine } from './progress'
 
 export const exportHelp = `tim-archive export --in FILE.jsonl --format FORMAT --out PATH [options]
 
@@ -110,7 +110,7 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
       }
     : undefined
 
-  const progress = new LineProgress(process.stderr)
+  const progress = new ProgressLine(process.stderr)
   const scan = await scanJsonl(input, {
     keep,
     groupOrder: groups,
@@ -181,29 +181,4 @@ export function noSuchGroups(option: string, unknown: string[], file: string, pr
 
 function percent(n: number, total: number): string {
   return `${total > 0 ? ((n / total) * 100).toFixed(1) : '100.0'}%`
-}
-
-/** One status line redrawn in place on a terminal; plain lines every 2 s when piped. */
-class LineProgress {
-  private last = 0
-  private drawn = false
-  constructor(private readonly out: NodeJS.WriteStream) {}
-  update(text: string, fraction: number): void {
-    const now = Date.now()
-    if (now - this.last < (this.out.isTTY ? 100 : 2000)) return
-    this.last = now
-    if (this.out.isTTY) {
-      const width = 24
-      const filled = Math.max(0, Math.min(width, Math.round(fraction * width)))
-      this.out.write(`\r\x1b[2K${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${text}`)
-      this.drawn = true
-    } else {
-      this.out.write(`progress: ${text}\n`)
-    }
-  }
-  done(): void {
-    if (this.drawn) this.out.write('\n')
-    this.drawn = false
-    this.last = 0
-  }
 }

@@ -2,29 +2,82 @@ import type { SyncProgress } from '../archive/engine'
 import { formatCount, formatDuration as formatClock } from '../shared/format'
 
 /**
- * Progress on stderr: a live bar redrawn in place on a terminal, plain lines every few seconds
- * when piped (logs, cron mail).
+ * The CLI's one progress line, on stderr: on a terminal a bar and a status redrawn in place, at
+ * most every 100 ms; piped (logs, cron mail), a plain `progress: …` line every 2 s. Pull
+ * (ProgressReporter) and export both draw through it.
+ */
+export class ProgressLine {
+  private last = 0
+  private drawn = false
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly interval = out.isTTY ? 100 : 2000
+  ) {}
+
+  /** True on a terminal: the line is redrawn in place. */
+  get live(): boolean {
+    return this.out.isTTY === true
+  }
+
+  /**
+   * True when a line is due (the interval has passed since the last one, or `force`); it is then
+   * taken as drawn. For a caller whose text costs something to compute.
+   */
+  due(force = false): boolean {
+    const now = Date.now()
+    if (!force && now - this.last < this.interval) return false
+    this.last = now
+    return true
+  }
+
+  /** Shows `text`, after a bar filled to `fraction` (0–1) on a terminal. Not throttled. */
+  draw(text: string, fraction: number): void {
+    if (this.live) {
+      const width = 24
+      const filled = Math.max(0, Math.min(width, Math.round(fraction * width)))
+      this.out.write(`\r\x1b[2K${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${text}`)
+      this.drawn = true
+    } else {
+      this.out.write(`progress: ${text}\n`)
+    }
+  }
+
+  /** draw() when a line is due. */
+  update(text: string, fraction: number): void {
+    if (this.due()) this.draw(text, fraction)
+  }
+
+  /** Ends the live line so later output starts on a fresh line; the next update draws at once. */
+  done(): void {
+    if (this.drawn) this.out.write('\n')
+    this.drawn = false
+    this.last = 0
+  }
+}
+
+/**
+ * Pull's progress over all its groups: one percentage that never steps back, messages fetched,
+ * request rate, ETA and groups done, on the ProgressLine.
  */
 export class ProgressReporter {
   private readonly groups = new Map<string, SyncProgress>()
-  private last = 0
-  private drawn = false
+  private readonly line: ProgressLine
   /** The highest percentage shown: a group reporting for the first time adds to the total, and
    * the bar must not step back for it (issue 15 item 3). */
   private shownPct = 0
 
   constructor(
-    private readonly out: NodeJS.WriteStream,
+    out: NodeJS.WriteStream,
     private readonly total: number,
-    private readonly interval = out.isTTY ? 100 : 2000
-  ) {}
+    interval?: number
+  ) {
+    this.line = new ProgressLine(out, interval)
+  }
 
   update(p: SyncProgress): void {
     this.groups.set(p.groupId, p)
-    const now = Date.now()
-    if (now - this.last < this.interval && p.phase !== 'done') return
-    this.last = now
-    this.render()
+    if (this.line.due(p.phase === 'done')) this.render()
   }
 
   private summary() {
@@ -55,15 +108,8 @@ export class ProgressReporter {
     // "fetched": every message received this run, those already archived included; the summary
     // splits them into new and already archived.
     const stats = `${formatCount(s.messages, 'en')} messages fetched  ${formatCount(s.rps, 'en')} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
-    if (this.out.isTTY) {
-      const width = 24
-      const filled = Math.round((s.pct / 100) * width)
-      const bar = '█'.repeat(filled) + '░'.repeat(width - filled)
-      this.out.write(`\r\x1b[2K${bar} ${s.pct.toFixed(1).padStart(5)}%  ${stats}`)
-      this.drawn = true
-    } else {
-      this.out.write(`progress: ${s.pct.toFixed(1)}%  ${stats}\n`)
-    }
+    const pct = this.line.live ? s.pct.toFixed(1).padStart(5) : s.pct.toFixed(1)
+    this.line.draw(`${pct}%  ${stats}`, s.pct / 100)
   }
 
   /** Messages received this run across every group (the number the bar shows). */
@@ -76,7 +122,7 @@ export class ProgressReporter {
   /** Ends the live line so later output starts on a fresh line. */
   finish(): void {
     this.render()
-    if (this.drawn) this.out.write('\n')
+    this.line.done()
   }
 }
 

@@ -3,11 +3,26 @@
  *
  * Records are untrusted (whatever the server or an imported file held): any field may be missing
  * or of another type, MsgBody is an object on some system messages, MsgTypes may be unknown.
- * Nothing here throws on such input; it is the export counterpart of the timeline's
- * format/message.ts and of search/extract-text.ts. English labels: exports are files for anyone.
+ * Nothing here throws on such input: the body is read by shared/message-body.ts, as the timeline and
+ * search read it; this module only words it. English labels: exports are files for anyone.
  */
 import type { ArchivedMessage } from '../shared/archive-record'
 import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
+import {
+  asText,
+  bestImage,
+  bodyItems,
+  imageFormatName,
+  isRecord,
+  maxRelayDepth,
+  num,
+  readEntry,
+  relayContent,
+  relayItem,
+  safeHttpUrl
+} from '../shared/message-body'
+
+export { asText, isRecord, safeHttpUrl }
 
 export type Part =
   /** Message text as the sender wrote it. */
@@ -39,50 +54,10 @@ export interface MessageDoc {
   serverNote?: string
 }
 
-const maxRelayDepth = 8
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
-}
-
-/** Any value as short text: strings as they are, others as JSON. */
-export function asText(v: unknown): string {
-  if (typeof v === 'string') return v
-  if (v === undefined || v === null) return ''
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  try {
-    return JSON.stringify(v) ?? ''
-  } catch {
-    return ''
-  }
-}
-
-/** Only http(s) URLs are ever offered as links: never javascript:, data:, file: or anything else. */
-export function safeHttpUrl(v: unknown): string | undefined {
-  const s = str(v)
-  if (!s || !/^https?:\/\//i.test(s)) return undefined
-  try {
-    const u = new URL(s)
-    return u.protocol === 'http:' || u.protocol === 'https:' ? s : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** Sizes as the app writes them (decimal SI units: shared/format.ts), in English like the rest of an export. */
 function bytes(n: number): string {
   return formatBytes(n, 'en')
 }
-
-const imageFormats: Record<number, string> = { 1: 'JPG', 2: 'GIF', 3: 'PNG', 4: 'BMP' }
 
 function labelled(type: string, label: string, url?: string, data?: string): Part {
   const p: { kind: 'media'; type: string; label: string; url?: string; data?: string } = { kind: 'media', type, label }
@@ -104,13 +79,14 @@ function tipText(c: Record<string, unknown>): string {
 }
 
 function elementParts(el: unknown, depth: number): Part[] {
-  if (!isRecord(el)) return [labelled('unknown', 'unsupported element', undefined, asText(el))]
-  const type = str(el['MsgType'])
-  const c = isRecord(el['MsgContent']) ? el['MsgContent'] : {}
-  if (type === undefined) {
+  const entry = readEntry(el)
+  if (entry.kind === 'value') return [labelled('unknown', 'unsupported element', undefined, asText(entry.value))]
+  if (entry.kind === 'object') {
     // An object body that is not an element (a bare system event): its fields are the content.
-    return [labelled('event', typeof el['OpType'] === 'string' ? tipText(el) : 'event', undefined, typeof el['OpType'] === 'string' ? undefined : asText(el))]
+    const f = entry.fields
+    return [labelled('event', typeof f['OpType'] === 'string' ? tipText(f) : 'event', undefined, typeof f['OpType'] === 'string' ? undefined : asText(f))]
   }
+  const { type, content: c } = entry
   switch (type) {
     case 'TIMTextElem':
       return [{ kind: 'text', text: asText(c['Text']) }]
@@ -131,13 +107,11 @@ function elementParts(el: unknown, depth: number): Part[] {
       return [labelled(type, desc ? `custom: ${desc}` : 'custom data', undefined, data || undefined)]
     }
     case 'TIMImageElem': {
-      const infos = Array.isArray(c['ImageInfoArray']) ? c['ImageInfoArray'].filter(isRecord) : []
-      // Type 1 is the original; fall back to whatever is there.
-      const best = infos.find((i) => i['Type'] === 1) ?? infos[0]
+      const best = bestImage(c)
       const w = num(best?.['Width'])
       const h = num(best?.['Height'])
       const size = num(best?.['Size'])
-      const fmt = imageFormats[num(c['ImageFormat']) ?? -1]
+      const fmt = imageFormatName(num(c['ImageFormat']))
       const bits = [w && h ? `${w}×${h}` : '', fmt ?? '', size ? bytes(size) : ''].filter(Boolean)
       return [labelled(type, `image${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(best?.['URL']))]
     }
@@ -156,29 +130,29 @@ function elementParts(el: unknown, depth: number): Part[] {
       return [labelled(type, `file: ${asText(c['FileName'])}${size !== undefined ? ` (${bytes(size)})` : ''}`, safeHttpUrl(c['Url']))]
     }
     case 'TIMRelayElem': {
-      const list = Array.isArray(c['MsgList']) ? c['MsgList'] : undefined
+      const relay = relayContent(c)
+      const list = relay.list
       const items: RelayEntry[] = []
       if (list && depth < maxRelayDepth) {
-        for (const item of list) {
-          if (!isRecord(item)) continue
-          const e: RelayEntry = { from: asText(item['From_Account']), parts: bodyParts(item['MsgBody'], depth + 1) }
-          const t = num(item['MsgTimeStamp'])
-          if (t !== undefined) e.time = t
+        for (const v of list) {
+          const item = relayItem(v)
+          if (!item) continue
+          const e: RelayEntry = { from: asText(item.from), parts: bodyParts(item.body, depth + 1) }
+          if (item.time !== undefined) e.time = item.time
           items.push(e)
         }
       }
-      const relay: { kind: 'relay'; title: string; count?: number; items: RelayEntry[]; note?: string } = {
+      const part: { kind: 'relay'; title: string; count?: number; items: RelayEntry[]; note?: string } = {
         kind: 'relay',
         title: asText(c['Title']) || 'Chat history',
         items
       }
-      const count = num(c['MsgNum'])
-      if (count !== undefined) relay.count = count
+      if (relay.count !== undefined) part.count = relay.count
       if (!list) {
-        const abstract = Array.isArray(c['AbstractList']) ? c['AbstractList'].map(asText).join('\n') : ''
-        relay.note = `not included in the archive (over 12 KB)${abstract ? `; summary:\n${abstract}` : ''}`
+        const abstract = relay.abstract.map(asText).join('\n')
+        part.note = `not included in the archive (over 12 KB)${abstract ? `; summary:\n${abstract}` : ''}`
       }
-      return [relay]
+      return [part]
     }
     case 'TIMGroupTipElem':
     case 'TIMGroupSystemNoticeElem':
@@ -189,14 +163,15 @@ function elementParts(el: unknown, depth: number): Part[] {
 }
 
 function bodyParts(body: unknown, depth: number): Part[] {
-  if (Array.isArray(body)) return body.flatMap((el) => elementParts(el, depth))
-  if (isRecord(body) && Object.keys(body).length > 0) return elementParts(body, depth)
-  return []
+  return bodyItems(body).flatMap((el) => elementParts(el, depth))
 }
 
 function typesOf(body: unknown): string[] {
   const els = Array.isArray(body) ? body : isRecord(body) ? [body] : []
-  return els.map((el) => (isRecord(el) && typeof el['MsgType'] === 'string' ? el['MsgType'] : 'object'))
+  return els.map((el) => {
+    const e = readEntry(el)
+    return e.kind === 'element' ? e.type : 'object'
+  })
 }
 
 /**

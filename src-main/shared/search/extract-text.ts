@@ -21,6 +21,7 @@
  * Numbers inside custom JSON are not text (they are mostly ids, sizes and timestamps).
  */
 import type { ArchivedMessage } from '../archive-record'
+import { bodyItems, isRecord, maxRelayDepth, readEntry, relayContent, relayItem, str } from '../message-body'
 import { normalize } from './normalize'
 import { tokenizeNormalized } from './tokenize'
 
@@ -57,8 +58,7 @@ const elementFeature: Record<string, HasFeature> = {
   TIMRelayElem: 'relay'
 }
 
-// Nesting bounds for hostile input: relay inside relay, JSON inside JSON.
-const maxRelayDepth = 8
+// Nesting bound for hostile input (JSON inside JSON; relay inside relay is message-body.ts's).
 const maxValueDepth = 12
 // A run of base64, base64url or hex with no separator: encoded data, not words.
 const blob = /[A-Za-z0-9+/=_-]{64,}/g
@@ -67,14 +67,6 @@ const mediaKey = /url|uuid/i
 // A URL as the timeline finds one (format/text.ts): a scheme we recognise or a bare www. host, not
 // glued to an ASCII word before it (Chinese text often runs straight into a link), then a host letter.
 const urlPattern = /(?<![a-z0-9_])(?:(?:https?|ftp):\/\/|www\.)[\p{L}\p{N}]/iu
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined
-}
 
 interface Walk {
   texts: string[]
@@ -121,14 +113,14 @@ function pushValues(w: Walk, v: unknown, depth: number, skipMedia: boolean): voi
 }
 
 function walkElement(w: Walk, el: unknown, relayDepth: number): void {
-  if (!isRecord(el)) return
-  const type = el['MsgType']
-  const c = isRecord(el['MsgContent']) ? el['MsgContent'] : {}
-  if (typeof type !== 'string') {
+  const entry = readEntry(el)
+  if (entry.kind === 'value') return
+  if (entry.kind === 'object') {
     // Not an element: an object of a system body, say. Its strings are what there is.
-    pushValues(w, el, 0, true)
+    pushValues(w, entry.fields, 0, true)
     return
   }
+  const { type, content: c } = entry
   const feature = elementFeature[type]
   if (feature) w.has.add(feature)
   switch (type) {
@@ -154,12 +146,14 @@ function walkElement(w: Walk, el: unknown, relayDepth: number): void {
     case 'TIMVideoFileElem':
       break
     case 'TIMRelayElem': {
-      push(w, c['Title'])
-      const abstract = c['AbstractList']
-      if (Array.isArray(abstract)) for (const a of abstract) push(w, a)
-      const list = c['MsgList']
-      if (Array.isArray(list) && relayDepth < maxRelayDepth) {
-        for (const item of list) if (isRecord(item)) walkBody(w, item['MsgBody'], relayDepth + 1)
+      const relay = relayContent(c)
+      push(w, relay.title)
+      for (const a of relay.abstract) push(w, a)
+      if (relay.list && relayDepth < maxRelayDepth) {
+        for (const v of relay.list) {
+          const item = relayItem(v)
+          if (item) walkBody(w, item.body, relayDepth + 1)
+        }
       }
       break
     }
@@ -171,8 +165,7 @@ function walkElement(w: Walk, el: unknown, relayDepth: number): void {
 }
 
 function walkBody(w: Walk, body: unknown, relayDepth: number): void {
-  if (Array.isArray(body)) for (const el of body) walkElement(w, el, relayDepth)
-  else if (isRecord(body)) walkElement(w, body, relayDepth)
+  for (const el of bodyItems(body)) walkElement(w, el, relayDepth)
 }
 
 function walkMessage(m: ArchivedMessage): Walk {

@@ -7,7 +7,7 @@ import { parseInvokeArgs } from '../../../src-main/shared/ipc/schemas'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
 import { ArchiveWriteError, BatchCommitter, type CommitOutcome } from '../../../src-renderer/src/lib/db/archive-repo'
-import { BatchAcker, planAcks, type BatchFailure } from '../../../src-renderer/src/lib/state/batch-acks'
+import { BatchAcker, planAcks, type BatchFailure } from '../../../src-renderer/src/lib/sync/batch-acks'
 
 const ws = '1400000000@china'
 const gk = groupKey(ws, 'g1')

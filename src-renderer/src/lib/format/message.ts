@@ -2,14 +2,17 @@
  * Reading archived messages for display. Everything in a record came from the server (or an
  * imported file) and is untrusted: any field may be missing or of the wrong type, MsgBody may be an
  * object on system messages, and MsgTypes may be unknown (docs/reference/tencent-im-api.md §7.1,
- * §7.9).
+ * §7.9). The body is read by @shared/message-body (as exports and search read it); this module
+ * words it for the timeline.
  */
 import type { ArchivedMessage } from '@shared/archive-record'
-import type { MsgElement } from '@shared/tim-types'
+import { contentOf, isElement, isRecord, num, str } from '@shared/message-body'
 import type { timelineEn } from '@renderer/lib/i18n/core'
 import { elementTypeName } from '@renderer/lib/i18n/core'
 import { localeFor } from '@renderer/lib/i18n/core'
 import { showControls, truncate } from './text'
+
+export { bodyElements, bodyHasContent, contentOf, imageFormatName, isElement, isRecord, num, str } from '@shared/message-body'
 
 export type TimelineKey = keyof typeof timelineEn
 
@@ -17,46 +20,6 @@ export type TimelineKey = keyof typeof timelineEn
 export interface Phrase {
   key: TimelineKey
   params?: Record<string, string | number>
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-export function isElement(v: unknown): v is MsgElement {
-  return isRecord(v) && typeof v['MsgType'] === 'string'
-}
-
-/** A string field, or undefined when absent or not a string. */
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined
-}
-
-/** A finite number field, or undefined. */
-export function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
-}
-
-/** The MsgContent of an element as a record ({} when it is not one). */
-export function contentOf(el: MsgElement): Record<string, unknown> {
-  return isRecord(el.MsgContent) ? el.MsgContent : {}
-}
-
-/**
- * The elements of a MsgBody. An array keeps its entries (non-elements too: they render as
- * unsupported); a single object that is itself an element counts as a one-element body; any other
- * object is not a list of elements and yields none (system messages summarize it instead).
- */
-export function bodyElements(body: unknown): unknown[] {
-  if (Array.isArray(body)) return body
-  if (isElement(body)) return [body]
-  return []
-}
-
-/** True when the body holds anything to show. */
-export function bodyHasContent(body: unknown): boolean {
-  if (Array.isArray(body)) return body.length > 0
-  return isRecord(body) && Object.keys(body).length > 0
 }
 
 export type PlaceState = 'normal' | 'deleted' | 'recalled'
@@ -232,23 +195,4 @@ export function numericField(v: unknown, format: (n: number) => string): string 
   const n = num(v)
   if (n !== undefined) return format(n)
   return v === undefined ? '' : shortValue(v)
-}
-
-/**
- * ImageFormat codes of TIMImageElem (docs/reference/tencent-im-api.md §4): JPG=1, GIF=2, PNG=3,
- * BMP=4, other=255.
- */
-export function imageFormatName(code: unknown): string | undefined {
-  switch (code) {
-    case 1:
-      return 'JPG'
-    case 2:
-      return 'GIF'
-    case 3:
-      return 'PNG'
-    case 4:
-      return 'BMP'
-    default:
-      return undefined
-  }
 }

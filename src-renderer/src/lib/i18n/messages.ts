@@ -9,7 +9,9 @@ import { errorsEn, errorsZh } from './error-messages'
 import { exportEn, exportZh } from './export-messages'
 import { hostEn, hostZh } from './host-messages'
 import { searchEn, searchZh } from './search-messages'
-import { shipEn, shipZh } from './ship-messages'
+import { settingsEn, settingsZh } from './settings-messages'
+import { trayEn, trayZh } from './tray-messages'
+import { healthEn, healthZh } from './health-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 import { groupEn, groupZh } from './group-messages'
 import { uiEn, uiZh } from './ui-messages'
@@ -395,14 +397,29 @@ const appZh: Record<AppMessageKey, string> = {
   'time.hours': '{hours} 小时 {minutes} 分钟'
 }
 
-export const en = { ...appEn, ...timelineEn, ...searchEn, ...exportEn, ...chartsEn, ...shipEn, ...groupEn, ...errorsEn, ...hostEn, ...uiEn }
+export const en = {
+  ...appEn,
+  ...timelineEn,
+  ...searchEn,
+  ...exportEn,
+  ...chartsEn,
+  ...settingsEn,
+  ...trayEn,
+  ...healthEn,
+  ...groupEn,
+  ...errorsEn,
+  ...hostEn,
+  ...uiEn
+}
 export const zh: Record<keyof typeof en, string> = {
   ...appZh,
   ...timelineZh,
   ...searchZh,
   ...exportZh,
   ...chartsZh,
-  ...shipZh,
+  ...settingsZh,
+  ...trayZh,
+  ...healthZh,
   ...groupZh,
   ...errorsZh,
   ...hostZh,

@@ -15,7 +15,7 @@ import { groupIdOf } from '@renderer/lib/db/archive-repo'
 import { getCoverage, recordSyncOutcome, stillSyncing } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/core'
 import { api } from '@renderer/lib/ipc/api'
-import { BatchAcker, type BatchFailure } from './batch-acks'
+import { BatchAcker, type BatchFailure } from '@renderer/lib/sync/batch-acks'
 import { carryOver, noneCarried, noteWalked, shownProgress, type Carried } from './sync-progress'
 import { errorMessage, workspace } from './workspace.svelte'
 
