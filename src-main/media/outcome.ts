@@ -1,0 +1,149 @@
+/**
+ * What happened to each media object (issue 17 §1 "Record an outcome for every object"), and the
+ * pure decisions around it: what an HTTP status means, what a sync should (re)try, how long to
+ * wait. No I/O here; the queue applies these.
+ */
+import type { MediaKind, MediaRef } from './objects'
+import { NO_URL_NOTE } from './objects'
+
+export type RefusedReason = 'too-big' | 'type-not-allowed' | 'host-not-allowed' | 'private-address'
+
+/** Statuses that mean the server no longer has the file: Tencent deletes media with the history (§7.5). */
+export type ExpiredStatus = 403 | 404 | 410
+
+export type MediaOutcome =
+  /** The bytes are in the content store under `sha256`. `type` is the sniffed type, not the server's. */
+  | { status: 'saved'; bytes: number; sha256: string; type: string; at: number }
+  /** The server answered 403, 404 or 410. `firstSeenAt` is kept across later checks. */
+  | { status: 'expired'; httpStatus: ExpiredStatus; firstSeenAt: number; lastSeenAt: number }
+  /** Not fetched, or fetched and dropped, by policy; `detail` says which host, type or size. */
+  | { status: 'refused'; reason: RefusedReason; detail: string; at: number }
+  /** Anything else (network error, 5xx, length mismatch…). Retried on later syncs. */
+  | { status: 'failed'; error: string; attempts: number; at: number }
+  /** The element has no URL (older SDKs). Not an error; nothing to fetch. */
+  | { status: 'no-url'; note: string; at: number }
+
+export type HttpClass = 'ok' | 'expired' | 'retry' | 'fail'
+
+/**
+ * What an HTTP status means for a media download. 2xx: read the body. 403/404/410: the file is gone
+ * (COS answers 403 or 404 for a deleted object; 410 for completeness). 408, 425, 429 and 5xx:
+ * transient, try again. Any other status (3xx reaching here, 400, 401…) fails this attempt.
+ */
+export function classifyHttpStatus(status: number): HttpClass {
+  if (status >= 200 && status < 300) return 'ok'
+  if (status === 403 || status === 404 || status === 410) return 'expired'
+  if (status === 408 || status === 425 || status === 429 || (status >= 500 && status < 600)) return 'retry'
+  return 'fail'
+}
+
+/**
+ * The outcome an HTTP status settles, or null for 2xx (go on and read the body). A new expiry
+ * keeps the first time it was seen from `prev`, so the placeholder can say "first seen missing …".
+ */
+export function outcomeForHttpStatus(status: number, prev: MediaOutcome | undefined, attempts: number, now: number): MediaOutcome | null {
+  const cls = classifyHttpStatus(status)
+  if (cls === 'ok') return null
+  if (cls === 'expired') {
+    const firstSeenAt = prev?.status === 'expired' ? prev.firstSeenAt : now
+    return { status: 'expired', httpStatus: status as ExpiredStatus, firstSeenAt, lastSeenAt: now }
+  }
+  return { status: 'failed', error: `HTTP ${status}`, attempts, at: now }
+}
+
+/** Node network error codes worth another attempt within the same run. */
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/** Whether an error thrown by a download (by its `code`) is transient. */
+export function isRetryableError(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined
+  return typeof code === 'string' && RETRYABLE_CODES.has(code)
+}
+
+export interface RetryPolicy {
+  /** Attempts within one run, the first included. */
+  maxAttempts: number
+  baseMs: number
+  capMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseMs: 500, capMs: 30_000 }
+
+/** Within one run: after `attempt` attempts (1-based) that ended this way, try again? */
+export function shouldRetry(cls: HttpClass | 'network' | 'other', attempt: number, policy: RetryPolicy = DEFAULT_RETRY): boolean {
+  if (attempt >= policy.maxAttempts) return false
+  return cls === 'retry' || cls === 'network'
+}
+
+/** Wait before attempt `attempt + 1`: exponential with full jitter (`random` in [0, 1)). */
+export function backoffMs(attempt: number, policy: RetryPolicy = DEFAULT_RETRY, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1))
+  return Math.floor(random() * ceiling)
+}
+
+/**
+ * Across runs: should a sync fetch this object? Never seen, or failed before: yes (issue 17 §1
+ * "Later syncs fetch what earlier ones missed"). `recheck` (pull --recheck) also re-checks failed
+ * ones, which a normal sync already does, and is the only way to look again at a refusal (the
+ * allow-list or the size cap may have changed). Saved, expired and no-URL objects are settled.
+ */
+export function needsFetch(prev: MediaOutcome | undefined, opts: { recheck?: boolean } = {}): boolean {
+  if (!prev) return true
+  switch (prev.status) {
+    case 'failed':
+      return true
+    case 'refused':
+      return opts.recheck === true
+    default:
+      return false
+  }
+}
+
+/**
+ * The outcome to keep when a new one arrives. A saved object is never replaced by anything less
+ * (as in the message store, a placeholder never replaces content); an expiry keeps its first sighting.
+ */
+export function mergeOutcome(prev: MediaOutcome | undefined, next: MediaOutcome): MediaOutcome {
+  if (prev?.status === 'saved' && next.status !== 'saved') return prev
+  if (prev?.status === 'expired' && next.status === 'expired') return { ...next, firstSeenAt: Math.min(prev.firstSeenAt, next.firstSeenAt) }
+  if (prev?.status === 'failed' && next.status === 'failed') return { ...next, attempts: prev.attempts + next.attempts }
+  return next
+}
+
+export interface MediaLimits {
+  /** Per-file cap in bytes; default 100 MB (issue 17 §1 "Limits"). */
+  maxFileBytes: number
+}
+
+export const DEFAULT_LIMITS: MediaLimits = { maxFileBytes: 100 * 1024 * 1024 }
+
+/**
+ * What can be decided before any request: no URL, or a declared size over the cap. Null: go and
+ * fetch (the cap is enforced again on the bytes, since the declared size may lie).
+ */
+export function preflight(ref: MediaRef, limits: MediaLimits, now: number): MediaOutcome | null {
+  if (!ref.url) return { status: 'no-url', note: ref.note ?? NO_URL_NOTE, at: now }
+  if (ref.declaredBytes !== null && ref.declaredBytes > limits.maxFileBytes) {
+    return { status: 'refused', reason: 'too-big', detail: `declares ${ref.declaredBytes} bytes, over the cap of ${limits.maxFileBytes}`, at: now }
+  }
+  return null
+}
+
+/**
+ * Whether sniffed bytes fit the element they came from: an image or a video thumbnail must be an
+ * image, a voice message audio, a video video (or audio-only MP4). Files may be anything. A
+ * mismatch is refused as 'type-not-allowed' (a crafted message pointing an image at a page, say).
+ */
+export function typeFitsKind(kind: MediaKind, mime: string): boolean {
+  switch (kind) {
+    case 'image':
+    case 'video-thumb':
+      return mime.startsWith('image/')
+    case 'sound':
+      return mime.startsWith('audio/')
+    case 'video':
+      return mime.startsWith('video/') || mime === 'audio/mp4'
+    case 'file':
+      return true
+  }
+}
