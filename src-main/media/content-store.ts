@@ -133,7 +133,7 @@ export class ContentStore {
             headLen += take
           }
           hash.update(chunk)
-          for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten
+          for (let off = 0; off < chunk.length;) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten
         }
       } finally {
         await fh.close()

@@ -183,7 +183,9 @@ function walkBody(body: unknown, path: number[], depth: number, w: Walk): void {
           // Unknown Type values are not documented; a repeated one is ignored (first wins).
           if (!size || seen.has(size)) continue
           seen.add(size)
-          out.push(ref({ kind: 'image', size, url: info.URL, uuid: c.UUID, bytes: info.Size, width: info.Width, height: info.Height, format: c.ImageFormat }, at))
+          out.push(
+            ref({ kind: 'image', size, url: info.URL, uuid: c.UUID, bytes: info.Size, width: info.Width, height: info.Height, format: c.ImageFormat }, at)
+          )
         }
         break
       }

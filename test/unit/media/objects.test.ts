@@ -112,7 +112,16 @@ describe('media objects of a message', () => {
   })
 
   it('survives hostile bodies: wrong types, nulls, junk URLs and numbers', () => {
-    for (const body of [null, 7, 'x', {}, [null], [{ MsgType: 5 }], [{ MsgType: 'TIMImageElem', MsgContent: null }], [{ MsgType: 'TIMImageElem', MsgContent: { ImageInfoArray: 'no' } }]]) {
+    for (const body of [
+      null,
+      7,
+      'x',
+      {},
+      [null],
+      [{ MsgType: 5 }],
+      [{ MsgType: 'TIMImageElem', MsgContent: null }],
+      [{ MsgType: 'TIMImageElem', MsgContent: { ImageInfoArray: 'no' } }]
+    ]) {
       expect(mediaInBody(body)).toEqual([])
     }
     expect(mediaInMessage(null)).toEqual([])
@@ -123,7 +132,13 @@ describe('media objects of a message', () => {
         MsgContent: { Url: 'not a url', UUID: { evil: 1 }, FileSize: -5, FileName: 42, Download_Flag: '2' }
       },
       { MsgType: 'TIMFileElem', MsgContent: { Url: `${COS}/x`, FileSize: 1e300 } },
-      { MsgType: 'TIMImageElem', MsgContent: { UUID: 'i', ImageInfoArray: [null, { Type: '1' }, { Type: 9, URL: `${COS}/9` }, { Type: 3, Width: Number.NaN, URL: `${COS}/t` }, { Type: 3, URL: `${COS}/dup` }] } }
+      {
+        MsgType: 'TIMImageElem',
+        MsgContent: {
+          UUID: 'i',
+          ImageInfoArray: [null, { Type: '1' }, { Type: 9, URL: `${COS}/9` }, { Type: 3, Width: Number.NaN, URL: `${COS}/t` }, { Type: 3, URL: `${COS}/dup` }]
+        }
+      }
     ])
     expect(refs[0]).toMatchObject({ url: null, note: NO_URL_NOTE, uuid: null, declaredBytes: null, fileName: null, downloadFlag: null, key: null })
     expect(refs[1]!.declaredBytes).toBeNull()
@@ -140,7 +155,10 @@ describe('media objects of a message', () => {
     expect(mediaInBody(body)).toEqual([])
     // A wide tree of relays visits a bounded number of elements and returns a bounded list.
     const wideLeaf = Array.from({ length: 200 }, () => video)
-    const wide = Array.from({ length: 200 }, () => ({ MsgType: 'TIMRelayElem', MsgContent: { MsgList: Array.from({ length: 200 }, () => ({ MsgBody: wideLeaf })) } }))
+    const wide = Array.from({ length: 200 }, () => ({
+      MsgType: 'TIMRelayElem',
+      MsgContent: { MsgList: Array.from({ length: 200 }, () => ({ MsgBody: wideLeaf })) }
+    }))
     const t0 = Date.now()
     const refs = mediaInBody(wide)
     expect(Date.now() - t0).toBeLessThan(5000)

@@ -80,7 +80,9 @@ describe('what a later sync fetches', () => {
     const failed: MediaOutcome = { status: 'failed', error: 'x', attempts: 2, at: 1 }
     expect(mergeOutcome(failed, saved)).toBe(saved)
     expect(mergeOutcome(failed, { status: 'failed', error: 'y', attempts: 3, at: 2 })).toEqual({ status: 'failed', error: 'y', attempts: 5, at: 2 })
-    expect(mergeOutcome({ status: 'expired', httpStatus: 404, firstSeenAt: 5, lastSeenAt: 5 }, { status: 'expired', httpStatus: 410, firstSeenAt: 8, lastSeenAt: 8 })).toEqual({
+    expect(
+      mergeOutcome({ status: 'expired', httpStatus: 404, firstSeenAt: 5, lastSeenAt: 5 }, { status: 'expired', httpStatus: 410, firstSeenAt: 8, lastSeenAt: 8 })
+    ).toEqual({
       status: 'expired',
       httpStatus: 410,
       firstSeenAt: 5,

@@ -49,7 +49,14 @@ describe('sniffing a file type from its first bytes', () => {
   })
 
   it('calls anything else application/octet-stream, HTML and SVG included', () => {
-    for (const text of ['<!DOCTYPE html><script>alert(1)</script>', '<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>', '<?xml version="1.0"?><svg/>', 'hello', 'BMnot a bitmap at all....', '']) {
+    for (const text of [
+      '<!DOCTYPE html><script>alert(1)</script>',
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>',
+      '<?xml version="1.0"?><svg/>',
+      'hello',
+      'BMnot a bitmap at all....',
+      ''
+    ]) {
       expect(sniff(new TextEncoder().encode(text))).toEqual(OCTET_STREAM)
     }
     expect(sniff(new Uint8Array([0xff]))).toEqual(OCTET_STREAM)
@@ -64,13 +71,38 @@ describe('sniffing a file type from its first bytes', () => {
 
 describe('what may display inline', () => {
   it('allows raster images, audio and video', () => {
-    for (const m of ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'audio/mpeg', 'audio/aac', 'audio/ogg', 'audio/wav', 'audio/silk', 'video/mp4', 'video/webm', 'VIDEO/MP4; codecs=avc1']) {
+    for (const m of [
+      'image/jpeg',
+      'image/png',
+      'image/gif',
+      'image/webp',
+      'image/bmp',
+      'audio/mpeg',
+      'audio/aac',
+      'audio/ogg',
+      'audio/wav',
+      'audio/silk',
+      'video/mp4',
+      'video/webm',
+      'VIDEO/MP4; codecs=avc1'
+    ]) {
       expect(displaysInline(m), m).toBe(true)
     }
   })
 
   it('never allows HTML, SVG, XML, PDF, scripts or unknown bytes', () => {
-    for (const m of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/xml', 'application/pdf', 'application/javascript', 'text/plain', 'application/octet-stream', 'application/zip', '']) {
+    for (const m of [
+      'text/html',
+      'image/svg+xml',
+      'application/xhtml+xml',
+      'text/xml',
+      'application/pdf',
+      'application/javascript',
+      'text/plain',
+      'application/octet-stream',
+      'application/zip',
+      ''
+    ]) {
       expect(displaysInline(m), m).toBe(false)
     }
   })

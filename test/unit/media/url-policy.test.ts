@@ -127,12 +127,21 @@ describe('private addresses', () => {
     expect(isPrivateAddress(addr)).toBe(true)
   })
 
-  it.each(['1.1.1.1', '8.8.8.8', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.0', '11.0.0.1', '193.0.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2002:0808:0808::1'])(
-    'allows the public address %s',
-    (addr) => {
-      expect(isPrivateAddress(addr)).toBe(false)
-    }
-  )
+  it.each([
+    '1.1.1.1',
+    '8.8.8.8',
+    '172.15.255.255',
+    '172.32.0.1',
+    '100.63.255.255',
+    '100.128.0.0',
+    '11.0.0.1',
+    '193.0.0.1',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '2002:0808:0808::1'
+  ])('allows the public address %s', (addr) => {
+    expect(isPrivateAddress(addr)).toBe(false)
+  })
 
   it('reads the IPv4 address inside mapped, NAT64 and 6to4 IPv6 addresses', () => {
     expect(embeddedIPv4('::ffff:192.168.0.1')).toBe('192.168.0.1')
@@ -168,7 +177,13 @@ describe('the check between DNS and connect', () => {
   })
 
   it('refuses a name that resolves to a private address (DNS rebinding), even next to a public one', async () => {
-    for (const answer of [[{ address: '10.0.0.5', family: 4 }], [{ address: '203.205.1.1', family: 4 }, { address: '::ffff:127.0.0.1', family: 6 }]]) {
+    for (const answer of [
+      [{ address: '10.0.0.5', family: 4 }],
+      [
+        { address: '203.205.1.1', family: 4 },
+        { address: '::ffff:127.0.0.1', family: 6 }
+      ]
+    ]) {
       const { err } = await run(guardedLookup(url, tencent, fake(answer)), false)
       expect(err).toBeInstanceOf(PrivateAddressError)
       expect((err as PrivateAddressError).code).toBe('EMEDIA_PRIVATE_ADDRESS')
