@@ -196,3 +196,11 @@ describe('the check between DNS and connect', () => {
     expect((err as NodeJS.ErrnoException).code).toBe('ENOTFOUND')
   })
 })
+
+describe('wiring into Node requests', () => {
+  it('has the shape of the lookup option of https.request (checked by the type checker; nothing is requested)', () => {
+    const url = new URL('https://cos.ap-shanghai.myqcloud.com/k')
+    const options: import('node:https').RequestOptions = { lookup: guardedLookup(url, tencent) }
+    expect(typeof options.lookup).toBe('function')
+  })
+})
