@@ -58,6 +58,14 @@ describe('the content store', () => {
     expect(await files()).toHaveLength(1)
   })
 
+  it('stores the same bytes once when two downloads of them finish together', async () => {
+    const store = await ContentStore.open(root)
+    const [a, b] = await Promise.all([store.put(chunks(png, 5)), store.put(chunks(png, 11))])
+    expect(a.sha256).toBe(b.sha256)
+    expect(await files()).toEqual([join(a.sha256.slice(0, 2), a.sha256)])
+    expect(new Uint8Array(await readFile(a.path))).toEqual(png)
+  })
+
   it('stores an empty file', async () => {
     const store = await ContentStore.open(root)
     const r = await store.put(chunks(new Uint8Array(0)), { expectedBytes: 0 })
