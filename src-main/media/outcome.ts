@@ -3,7 +3,7 @@
  * pure decisions around it: what an HTTP status means, what a sync should (re)try, how long to
  * wait. No I/O here; the queue applies these.
  */
-import type { MediaKind, MediaRef } from './objects'
+import type { ImageSize, MediaKind, MediaRef } from './objects'
 import { NO_URL_NOTE } from './objects'
 
 export type RefusedReason = 'too-big' | 'type-not-allowed' | 'host-not-allowed' | 'private-address'
@@ -125,16 +125,49 @@ export function mergeOutcome(prev: MediaOutcome | undefined, next: MediaOutcome)
 export interface MediaLimits {
   /** Per-file cap in bytes; default 100 MB (issue 17 §1 "Limits"). */
   maxFileBytes: number
+  /** Which image sizes to keep; by default all three. */
+  images: Record<ImageSize, boolean>
+  files: boolean
+  voice: boolean
+  /** 'thumbnail' keeps a video's thumbnail but not the video itself. */
+  video: 'all' | 'thumbnail' | 'off'
 }
 
-export const DEFAULT_LIMITS: MediaLimits = { maxFileBytes: 100 * 1024 * 1024 }
+/** By default an archive is complete: every type and every image size, up to 100 MB a file. */
+export const DEFAULT_LIMITS: MediaLimits = {
+  maxFileBytes: 100 * 1024 * 1024,
+  images: { original: true, large: true, thumb: true },
+  files: true,
+  voice: true,
+  video: 'all'
+}
+
+/** Whether the settings keep objects of this kind (and image size). */
+export function kindAllowed(ref: Pick<MediaRef, 'kind' | 'size'>, limits: MediaLimits): boolean {
+  switch (ref.kind) {
+    case 'image':
+      return ref.size !== null && limits.images[ref.size]
+    case 'file':
+      return limits.files
+    case 'sound':
+      return limits.voice
+    case 'video':
+      return limits.video === 'all'
+    case 'video-thumb':
+      return limits.video !== 'off'
+  }
+}
 
 /**
- * What can be decided before any request: no URL, or a declared size over the cap. Null: go and
+ * What can be decided before any request: no URL; a kind the settings turn off (refused,
+ * 'type-not-allowed', so the placeholder can say why); a declared size over the cap. Null: go and
  * fetch (the cap is enforced again on the bytes, since the declared size may lie).
  */
 export function preflight(ref: MediaRef, limits: MediaLimits, now: number): MediaOutcome | null {
   if (!ref.url) return { status: 'no-url', note: ref.note ?? NO_URL_NOTE, at: now }
+  if (!kindAllowed(ref, limits)) {
+    return { status: 'refused', reason: 'type-not-allowed', detail: `${ref.size ? `${ref.kind} (${ref.size})` : ref.kind} is turned off`, at: now }
+  }
   if (ref.declaredBytes !== null && ref.declaredBytes > limits.maxFileBytes) {
     return { status: 'refused', reason: 'too-big', detail: `declares ${ref.declaredBytes} bytes, over the cap of ${limits.maxFileBytes}`, at: now }
   }
@@ -142,9 +175,12 @@ export function preflight(ref: MediaRef, limits: MediaLimits, now: number): Medi
 }
 
 /**
- * Whether sniffed bytes fit the element they came from: an image or a video thumbnail must be an
- * image, a voice message audio, a video video (or audio-only MP4). Files may be anything. A
- * mismatch is refused as 'type-not-allowed' (a crafted message pointing an image at a page, say).
+ * Whether sniffed bytes are what their element says: an image or a video thumbnail an image, a
+ * voice message audio, a video video (or audio-only MP4). Files may be anything. A mismatch is not
+ * a reason to drop the bytes (a voice codec this module does not know is still the voice message):
+ * they are kept, served as their sniffed type, and the viewer offers a download instead of
+ * showing them. displaysInline() (sniff.ts) is what keeps a crafted "image" that is really a page
+ * from ever rendering.
  */
 export function typeFitsKind(kind: MediaKind, mime: string): boolean {
   switch (kind) {
@@ -158,4 +194,19 @@ export function typeFitsKind(kind: MediaKind, mime: string): boolean {
     case 'file':
       return true
   }
+}
+
+export type BudgetState = 'ok' | 'warn' | 'full'
+
+/** Share of the disk budget at which the app warns (issue 17 §1: "warns before it is reached"). */
+export const BUDGET_WARN_AT = 0.9
+
+/**
+ * Where the media folder stands against the user's disk budget (null: no budget). 'full' means the
+ * next file of `nextBytes` would pass it: the queue stops fetching and the health report says so.
+ */
+export function budgetState(usedBytes: number, budgetBytes: number | null, nextBytes = 0): BudgetState {
+  if (budgetBytes === null) return 'ok'
+  if (usedBytes + nextBytes > budgetBytes) return 'full'
+  return usedBytes >= budgetBytes * BUDGET_WARN_AT ? 'warn' : 'ok'
 }

@@ -36,6 +36,9 @@ function u32le(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000
 }
 
+/** Major brands of HEIF images (ISO/IEC 23008-12): HEVC-coded stills and sequences, and the generic ones. */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'msf1'])
+
 /** Sizes of the BMP info headers that exist (BITMAPCOREHEADER … BITMAPV5HEADER). */
 const BMP_DIB_SIZES = new Set([12, 16, 40, 52, 56, 64, 108, 124])
 
@@ -58,6 +61,9 @@ export function sniff(head: Uint8Array): Sniffed {
   // ISO base media (MP4, MOV, M4A, 3GP): a box of type "ftyp" first; the major brand says which.
   if (ascii(b, 4, 'ftyp') && b.length >= 12) {
     const brand = String.fromCharCode(b[8]!, b[9]!, b[10]!, b[11]!)
+    // HEIF/HEIC (iPhone photos) and AVIF are images in the same box format, not videos.
+    if (brand === 'avif' || brand === 'avis') return { mime: 'image/avif', ext: 'avif' }
+    if (HEIF_BRANDS.has(brand)) return { mime: 'image/heic', ext: 'heic' }
     if (brand === 'qt  ') return { mime: 'video/quicktime', ext: 'mov' }
     if (brand === 'M4A ' || brand === 'M4B ') return { mime: 'audio/mp4', ext: 'm4a' }
     if (brand.startsWith('3g')) return { mime: 'video/3gpp', ext: '3gp' }
@@ -67,6 +73,7 @@ export function sniff(head: Uint8Array): Sniffed {
     // EBML; the DocType element says WebM or Matroska, early in the header.
     return containsAscii(b, 'webm', SNIFF_BYTES) ? { mime: 'video/webm', ext: 'webm' } : { mime: 'video/x-matroska', ext: 'mkv' }
   }
+  if (bytes(b, 0, [0x49, 0x49, 0x2a, 0x00]) || bytes(b, 0, [0x4d, 0x4d, 0x00, 0x2a])) return { mime: 'image/tiff', ext: 'tif' }
   if (ascii(b, 0, 'OggS')) return { mime: 'audio/ogg', ext: 'ogg' }
   if (ascii(b, 0, '#!AMR-WB\n')) return { mime: 'audio/amr-wb', ext: 'awb' }
   if (ascii(b, 0, '#!AMR\n')) return { mime: 'audio/amr', ext: 'amr' }
@@ -86,7 +93,7 @@ export function sniff(head: Uint8Array): Sniffed {
 }
 
 /** Raster image types we display. SVG is not here on purpose: it can carry script. */
-const INLINE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp'])
+const INLINE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/avif', 'image/heic', 'image/tiff'])
 const INLINE_AUDIO = new Set(['audio/mpeg', 'audio/aac', 'audio/mp4', 'audio/ogg', 'audio/wav', 'audio/amr', 'audio/amr-wb', 'audio/silk'])
 const INLINE_VIDEO = new Set(['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/3gpp'])
 
@@ -101,7 +108,7 @@ export function displaysInline(mime: string): boolean {
 }
 
 /** Types that may display inline but that Chromium cannot decode; the UI offers Save instead. */
-const CHROMIUM_CANNOT_PLAY = new Set(['audio/amr', 'audio/amr-wb', 'audio/silk', 'video/3gpp'])
+const CHROMIUM_CANNOT_PLAY = new Set(['image/heic', 'image/tiff', 'audio/amr', 'audio/amr-wb', 'audio/silk', 'video/3gpp'])
 
 /** Whether Chromium can render or play this type (false for AMR and SILK voice, for instance). */
 export function chromiumPlays(mime: string): boolean {

@@ -8,8 +8,10 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_RETRY,
   backoffMs,
+  budgetState,
   classifyHttpStatus,
   isRetryableError,
+  kindAllowed,
   mergeOutcome,
   needsFetch,
   outcomeForHttpStatus,
@@ -106,7 +108,31 @@ describe('decisions before and after the download', () => {
     expect(DEFAULT_LIMITS.maxFileBytes).toBe(100 * 1024 * 1024)
   })
 
-  it('refuses bytes that do not fit their element (an "image" that is really a page)', () => {
+  it('keeps every type and every image size by default', () => {
+    const refs = mediaInBody([
+      { MsgType: 'TIMImageElem', MsgContent: { UUID: 'i', ImageInfoArray: [1, 2, 3].map((Type) => ({ Type, URL: `${COS}/i${Type}` })) } },
+      { MsgType: 'TIMFileElem', MsgContent: { Url: `${COS}/f` } },
+      { MsgType: 'TIMSoundElem', MsgContent: { Url: `${COS}/s` } },
+      { MsgType: 'TIMVideoFileElem', MsgContent: { VideoUrl: `${COS}/v`, ThumbUrl: `${COS}/vt` } }
+    ])
+    expect(refs).toHaveLength(7)
+    expect(refs.every((r) => kindAllowed(r, DEFAULT_LIMITS) && preflight(r, DEFAULT_LIMITS, 0) === null)).toBe(true)
+  })
+
+  it('records objects the settings turn off as refused, type not allowed: video thumbnail-only, no originals', () => {
+    const limits = { ...DEFAULT_LIMITS, images: { original: false, large: true, thumb: true }, video: 'thumbnail' as const }
+    const refs = mediaInBody([
+      { MsgType: 'TIMImageElem', MsgContent: { UUID: 'i', ImageInfoArray: [1, 3].map((Type) => ({ Type, URL: `${COS}/i${Type}` })) } },
+      { MsgType: 'TIMVideoFileElem', MsgContent: { VideoUrl: `${COS}/v`, ThumbUrl: `${COS}/vt` } }
+    ])
+    expect(refs.map((r) => preflight(r, limits, 3)?.status ?? 'fetch')).toEqual(['refused', 'fetch', 'refused', 'fetch'])
+    expect(preflight(refs[0]!, limits, 3)).toEqual({ status: 'refused', reason: 'type-not-allowed', detail: 'image (original) is turned off', at: 3 })
+    expect(kindAllowed(refs[3]!, { ...limits, video: 'off' })).toBe(false)
+    expect(kindAllowed({ kind: 'sound', size: null }, { ...limits, voice: false })).toBe(false)
+    expect(kindAllowed({ kind: 'file', size: null }, { ...limits, files: false })).toBe(false)
+  })
+
+  it('tells whether bytes are what their element says (an "image" that is really a page is not)', () => {
     expect(typeFitsKind('image', 'image/png')).toBe(true)
     expect(typeFitsKind('image', 'application/octet-stream')).toBe(false)
     expect(typeFitsKind('video-thumb', 'video/mp4')).toBe(false)
@@ -114,5 +140,16 @@ describe('decisions before and after the download', () => {
     expect(typeFitsKind('sound', 'image/png')).toBe(false)
     expect(typeFitsKind('video', 'video/mp4')).toBe(true)
     expect(typeFitsKind('file', 'application/octet-stream')).toBe(true)
+  })
+})
+
+describe('the disk budget', () => {
+  it('warns before the budget is reached and stops before passing it', () => {
+    const gb = 1024 ** 3
+    expect(budgetState(5 * gb, null, gb)).toBe('ok')
+    expect(budgetState(0.5 * gb, gb)).toBe('ok')
+    expect(budgetState(0.95 * gb, gb)).toBe('warn')
+    expect(budgetState(0.95 * gb, gb, 0.1 * gb)).toBe('full')
+    expect(budgetState(gb, gb)).toBe('warn')
   })
 })

@@ -31,6 +31,10 @@ describe('sniffing a file type from its first bytes', () => {
     ['MP4', b([0, 0, 0, 0x20], 'ftypisom'), 'video/mp4', 'mp4'],
     ['MOV', b([0, 0, 0, 0x14], 'ftypqt  '), 'video/quicktime', 'mov'],
     ['M4A', b([0, 0, 0, 0x20], 'ftypM4A '), 'audio/mp4', 'm4a'],
+    ['HEIC (an iPhone photo, not a video)', b([0, 0, 0, 0x18], 'ftypheic'), 'image/heic', 'heic'],
+    ['HEIF', b([0, 0, 0, 0x18], 'ftypmif1'), 'image/heic', 'heic'],
+    ['AVIF', b([0, 0, 0, 0x1c], 'ftypavif'), 'image/avif', 'avif'],
+    ['TIFF', b([0x49, 0x49, 0x2a, 0x00]), 'image/tiff', 'tif'],
     ['WebM', b([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84], 'webm'), 'video/webm', 'webm'],
     ['Matroska', b([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x88], 'matroska'), 'video/x-matroska', 'mkv'],
     ['MP3 with ID3', b('ID3', [3, 0]), 'audio/mpeg', 'mp3'],
@@ -110,7 +114,9 @@ describe('what may display inline', () => {
   it('knows Chromium cannot play AMR or SILK voice, so the UI offers Save', () => {
     expect(chromiumPlays('audio/silk')).toBe(false)
     expect(chromiumPlays('audio/amr')).toBe(false)
+    expect(chromiumPlays('image/heic')).toBe(false)
     expect(chromiumPlays('audio/mpeg')).toBe(true)
+    expect(chromiumPlays('image/avif')).toBe(true)
     expect(chromiumPlays('text/html')).toBe(false)
   })
 })
