@@ -210,3 +210,17 @@ export function budgetState(usedBytes: number, budgetBytes: number | null, nextB
   if (usedBytes + nextBytes > budgetBytes) return 'full'
   return usedBytes >= budgetBytes * BUDGET_WARN_AT ? 'warn' : 'ok'
 }
+
+/**
+ * The outcome for a URL the fetch policy refused (url-policy.ts). The record knows four reasons;
+ * a wrong scheme, a malformed URL or credentials in it are all "host not allowed" (this URL may not
+ * be fetched), with the policy's own reason kept in the detail.
+ */
+export function refusedForUrl(
+  verdict: { reason: 'bad-url' | 'scheme-not-allowed' | 'host-not-allowed' | 'credentials-in-url' | 'private-address'; detail: string },
+  now: number
+): MediaOutcome {
+  const reason: RefusedReason = verdict.reason === 'private-address' ? 'private-address' : 'host-not-allowed'
+  const detail = verdict.reason === reason ? verdict.detail : `${verdict.reason}: ${verdict.detail}`
+  return { status: 'refused', reason, detail, at: now }
+}

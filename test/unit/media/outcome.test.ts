@@ -16,10 +16,12 @@ import {
   needsFetch,
   outcomeForHttpStatus,
   preflight,
+  refusedForUrl,
   shouldRetry,
   typeFitsKind
 } from '../../../src-main/media/outcome'
 import { mediaInBody } from '../../../src-main/media/objects'
+import { checkUrl, makeFetchPolicy } from '../../../src-main/media/url-policy'
 
 const saved: MediaOutcome = { status: 'saved', bytes: 10, sha256: 'a'.repeat(64), type: 'image/png', at: 1 }
 
@@ -151,5 +153,27 @@ describe('the disk budget', () => {
     expect(budgetState(0.95 * gb, gb)).toBe('warn')
     expect(budgetState(0.95 * gb, gb, 0.1 * gb)).toBe('full')
     expect(budgetState(gb, gb)).toBe('warn')
+  })
+})
+
+describe('refusals by the fetch policy', () => {
+  const policy = makeFetchPolicy({ endpoint: 'http://127.0.0.1:8123' })
+  const refuse = (raw: string) => {
+    const v = checkUrl(raw, policy)
+    if (v.ok) throw new Error(`${raw} was allowed`)
+    return refusedForUrl(v, 4)
+  }
+
+  it('records a host off the list, a wrong scheme or credentials as host not allowed, with the detail', () => {
+    expect(refuse('https://evil.example/a.png')).toEqual({ status: 'refused', reason: 'host-not-allowed', detail: 'evil.example', at: 4 })
+    expect(refuse('http://cos.ap-shanghai.myqcloud.com/a')).toMatchObject({
+      reason: 'host-not-allowed',
+      detail: 'scheme-not-allowed: http: to cos.ap-shanghai.myqcloud.com'
+    })
+    expect(refuse('https://u:p@cos.ap-shanghai.myqcloud.com/a')).toMatchObject({ reason: 'host-not-allowed' })
+  })
+
+  it('records another loopback port as a private address', () => {
+    expect(refuse('https://127.0.0.1:9/x')).toMatchObject({ reason: 'private-address' })
   })
 })
