@@ -5,6 +5,7 @@
  */
 import type { ImageSize, MediaKind, MediaRef } from './objects'
 import { NO_URL_NOTE } from './objects'
+import type { UrlRefusal } from './url-policy'
 
 export type RefusedReason = 'too-big' | 'type-not-allowed' | 'host-not-allowed' | 'private-address'
 
@@ -216,10 +217,7 @@ export function budgetState(usedBytes: number, budgetBytes: number | null, nextB
  * a wrong scheme, a malformed URL or credentials in it are all "host not allowed" (this URL may not
  * be fetched), with the policy's own reason kept in the detail.
  */
-export function refusedForUrl(
-  verdict: { reason: 'bad-url' | 'scheme-not-allowed' | 'host-not-allowed' | 'credentials-in-url' | 'private-address'; detail: string },
-  now: number
-): MediaOutcome {
+export function refusedForUrl(verdict: { reason: UrlRefusal; detail: string }, now: number): MediaOutcome {
   const reason: RefusedReason = verdict.reason === 'private-address' ? 'private-address' : 'host-not-allowed'
   const detail = verdict.reason === reason ? verdict.detail : `${verdict.reason}: ${verdict.detail}`
   return { status: 'refused', reason, detail, at: now }
