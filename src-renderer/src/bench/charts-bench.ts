@@ -54,7 +54,7 @@ const api = {
         items.push({ gk, batch: { messages, range: [s, Math.min(hi, s + 19)] as [number, number] } })
       }
       const t0 = performance.now()
-      await commitBatches(items, d, { activity })
+      await commitBatches(items, d, { projections: activity ? ['stats', 'activity', 'search'] : ['stats', 'search'] })
       busy += performance.now() - t0
     }
     return busy

@@ -180,7 +180,7 @@ const api = {
         items.push({ gk, batch: { messages, range: [s, Math.min(hi, s + 19)] as [number, number] } })
       }
       const b0 = performance.now()
-      await commitBatches(items, d, { index })
+      await commitBatches(items, d, { projections: index ? ['stats', 'activity', 'search'] : ['stats', 'activity'] })
       busy += performance.now() - b0
     }
     void t0

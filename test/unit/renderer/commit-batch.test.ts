@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
-import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
+import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
+import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ArchiveWriteError, BatchCommitter, commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 

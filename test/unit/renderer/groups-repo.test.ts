@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { AppDB, groupKey, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
+import { AppDB, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
+import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { commitBatch } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups, getCoverage, listGroups, recordSyncOutcome } from '../../../src-renderer/src/lib/db/groups-repo'
 import { retentionKey, setSetting, workspaceRetentionKey } from '../../../src-renderer/src/lib/db/settings'

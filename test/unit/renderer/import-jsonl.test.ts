@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
-import { AppDB, groupKey, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
+import { AppDB, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
+import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ImportLineError, importChunkLines, importJsonl, type ImportProgress } from '../../../src-renderer/src/lib/db/import-jsonl'
 import { importDoneText, importProblemText } from '../../../src-renderer/src/lib/state/import-text'
 

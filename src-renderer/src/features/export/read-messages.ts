@@ -7,6 +7,7 @@
 import { compileQuery, isQueryError, parseQuery, type Clause, type QueryError } from '@shared/search/query'
 import type { ArchivedMessage } from '@shared/archive-record'
 import { db } from '@renderer/lib/db/app-db'
+import { pages } from '@renderer/lib/db/pager'
 
 export interface ExportSelection {
   /** Group keys (`${workspaceId}|${groupId}`), in export order. */
@@ -51,16 +52,7 @@ export async function* readSelection(sel: ExportSelection, keep: (m: ArchivedMes
   let out: ArchivedMessage[] = []
   let chars = 0
   for (const gk of sel.gks) {
-    let after = 0
-    for (;;) {
-      if (signal?.aborted) return
-      const rows = await db.messages
-        .where('[gk+seq]')
-        .between([gk, after + 1], [gk, Infinity], true, true)
-        .limit(pageRows)
-        .toArray()
-      if (rows.length === 0) break
-      after = rows[rows.length - 1]!.seq
+    for await (const rows of pages(db.messages, gk, { size: pageRows, signal })) {
       for (const r of rows) {
         if (!keep(r.raw)) continue
         const size = JSON.stringify(r.raw).length
@@ -72,8 +64,8 @@ export async function* readSelection(sel: ExportSelection, keep: (m: ArchivedMes
         out.push(r.raw)
         chars += size
       }
-      if (rows.length < pageRows) break
     }
+    if (signal?.aborted) return
   }
   if (out.length) yield out
 }

@@ -1,13 +1,13 @@
 /**
  * The health report for groups in the store: their messages stream from IndexedDB a page at a
- * time through the [gk+seq] primary key (never a whole group at once: a group may hold a million
+ * time through the [gk+seq] primary key (lib/db/pager.ts; never a whole group at once: a group may hold a million
  * messages) into the same HealthAccumulator the CLI uses, with the coverage and the group rows
  * (last sync, last error) as the sync state. Cancellable between pages.
  */
-import Dexie from 'dexie'
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '@shared/report/health'
 import { db as appDb, importedWorkspaceId, type AppDB } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
+import { pages } from '@renderer/lib/db/pager'
 
 export interface HealthProgress {
   /** Messages read so far, and the total the group rows announce. */
@@ -65,16 +65,12 @@ export async function computeHealth(
   opts.onProgress?.({ done, total })
   for (const g of groups) {
     const id = ids.get(g.row.gk)!
-    let after: number | typeof Dexie.minKey = Dexie.minKey
-    for (;;) {
-      if (opts.signal?.aborted) throw new HealthCancelled()
-      const page = await store.messages.where('[gk+seq]').between([g.row.gk, after], [g.row.gk, Dexie.maxKey], false, true).limit(pageSize).toArray()
+    for await (const page of pages(store.messages, g.row.gk, { size: pageSize, signal: opts.signal })) {
       for (const row of page) acc.add(row.raw, id)
       done += page.length
       opts.onProgress?.({ done, total: Math.max(total, done) })
-      if (page.length < pageSize) break
-      after = page[page.length - 1]!.seq
     }
+    if (opts.signal?.aborted) throw new HealthCancelled()
   }
   if (opts.signal?.aborted) throw new HealthCancelled()
   return acc.finish(opts.now)

@@ -8,44 +8,38 @@
  */
 import Dexie from 'dexie'
 import { db as appDb, type AppDB, type MessageRow } from '@renderer/lib/db/app-db'
-
-type SeqBound = number | typeof Dexie.minKey | typeof Dexie.maxKey
-
-/** A group's messages with seqs between `lo` and `hi` (bounds included unless said otherwise). */
-function seqRange(store: AppDB, gk: string, lo: SeqBound, hi: SeqBound, includeLo = true, includeHi = true) {
-  return store.messages.where('[gk+seq]').between([gk, lo], [gk, hi], includeLo, includeHi)
-}
+import { bySeq, byTime } from '@renderer/lib/db/pager'
 
 /** The newest `n` messages of a group. */
 export async function loadNewest(gk: string, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  const rows = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey).reverse().limit(n).toArray()
+  const rows = await bySeq(store.messages, gk).reverse().limit(n).toArray()
   return rows.reverse()
 }
 
 /** The oldest `n` messages of a group (Home, or a date before the archive begins). */
 export async function loadOldest(gk: string, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  return seqRange(store, gk, Dexie.minKey, Dexie.maxKey).limit(n).toArray()
+  return bySeq(store.messages, gk).limit(n).toArray()
 }
 
 /** Up to `n` messages with a seq below `beforeSeq`, the nearest ones. */
 export async function loadOlder(gk: string, beforeSeq: number, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  const rows = await seqRange(store, gk, Dexie.minKey, beforeSeq, true, false).reverse().limit(n).toArray()
+  const rows = await bySeq(store.messages, gk, Dexie.minKey, beforeSeq, true, false).reverse().limit(n).toArray()
   return rows.reverse()
 }
 
 /** Up to `n` messages with a seq above `afterSeq`, the nearest ones. */
 export async function loadNewer(gk: string, afterSeq: number, n: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (n <= 0) return []
-  return seqRange(store, gk, afterSeq, Dexie.maxKey, false, true).limit(n).toArray()
+  return bySeq(store.messages, gk, afterSeq, Dexie.maxKey, false, true).limit(n).toArray()
 }
 
 /** The messages with seqs from `fromSeq` to `toSeq` inclusive (re-reading a loaded window). */
 export async function loadRange(gk: string, fromSeq: number, toSeq: number, store: AppDB = appDb): Promise<MessageRow[]> {
   if (toSeq < fromSeq) return []
-  return seqRange(store, gk, fromSeq, toSeq).toArray()
+  return bySeq(store.messages, gk, fromSeq, toSeq).toArray()
 }
 
 /**
@@ -76,7 +70,7 @@ export async function loadAround(gk: string, seq: number, n: number, store: AppD
  */
 export async function seqAtOrBefore(gk: string, unixTime: number, store: AppDB = appDb): Promise<number | undefined> {
   if (!(unixTime >= 1)) return undefined
-  const keys = await store.messages.where('[gk+time]').between([gk, 1], [gk, unixTime], true, true).reverse().limit(1).primaryKeys()
+  const keys = await byTime(store.messages, gk, 1, unixTime).reverse().limit(1).primaryKeys()
   const key = keys[0]
   return key ? key[1] : undefined
 }
@@ -86,18 +80,14 @@ export async function seqAtOrBefore(gk: string, unixTime: number, store: AppDB =
  * message is older: where "jump to date" lands for the start of a day.
  */
 export async function seqAtOrAfter(gk: string, unixTime: number, store: AppDB = appDb): Promise<number | undefined> {
-  const keys = await store.messages
-    .where('[gk+time]')
-    .between([gk, Math.max(1, unixTime)], [gk, Dexie.maxKey], true, true)
-    .limit(1)
-    .primaryKeys()
+  const keys = await byTime(store.messages, gk, Math.max(1, unixTime)).limit(1).primaryKeys()
   const key = keys[0]
   return key ? key[1] : undefined
 }
 
 /** The newest archived seq of a group, or undefined when it has none. */
 export async function newestSeq(gk: string, store: AppDB = appDb): Promise<number | undefined> {
-  const keys = await seqRange(store, gk, Dexie.minKey, Dexie.maxKey).reverse().limit(1).primaryKeys()
+  const keys = await bySeq(store.messages, gk).reverse().limit(1).primaryKeys()
   const key = keys[0]
   return key ? key[1] : undefined
 }

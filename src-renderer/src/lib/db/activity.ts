@@ -21,9 +21,10 @@
  * also makes a repeated commit count nothing twice.
  *
  * Cost at ingest: one bulkGet + one bulkPut per group per write transaction, one row per (day,
- * group) and per (sender, group) touched.
+ * group) and per (sender, group) touched. The write path feeds it through projections/activity.ts,
+ * whose `rebuild` builds the rows from the archived messages.
  */
-import Dexie, { type Table, type Transaction } from 'dexie'
+import Dexie, { type Table } from 'dexie'
 import { hasContent, type ArchivedMessage } from '@shared/archive-record'
 
 export type ActivityKind = 'd' | 's'
@@ -116,33 +117,6 @@ export async function writeActivity(store: ActivityStore, gk: string, diff: Acti
       return { gk, kind, key, n, h }
     })
   )
-}
-
-/** Messages read per step when building the aggregates from the stored messages. */
-const PAGE = 2000
-
-/**
- * Builds every group's aggregates from the messages already archived: the schema upgrade to v3
- * (app-db.ts) runs this inside its upgrade transaction, so an archive from before the charts gets
- * them on the first launch of the new version, all or nothing. Pages through each group's messages
- * by seq (as lib/search/reindex.ts does for the search index).
- */
-export async function buildActivity(tx: Transaction): Promise<void> {
-  const groups = tx.table<{ gk: string }, string>('groups')
-  const messages = tx.table<{ gk: string; seq: number; raw: ArchivedMessage }, [string, number]>('messages')
-  const store: ActivityStore = { activity: tx.table<ActivityRow, ActivityKey>('activity') }
-  for (const gk of (await groups.toCollection().primaryKeys()) as string[]) {
-    const diff = new ActivityDiff()
-    let after: number | typeof Dexie.minKey = Dexie.minKey
-    for (;;) {
-      const page = await messages.where('[gk+seq]').between([gk, after], [gk, Dexie.maxKey], false, true).limit(PAGE).toArray()
-      if (page.length === 0) break
-      for (const row of page) if (countable(row.raw)) diff.add(row.raw)
-      after = page[page.length - 1]!.seq
-    }
-    // The increments of a whole group stay small (one entry per hour and sender), so one write.
-    await writeActivity(store, gk, diff)
-  }
 }
 
 /** A group's counts per UTC hour (hours with messages only), in hour order: one range read of its day rows. */

@@ -1,7 +1,8 @@
 /**
- * Writing to the archive. Every write is ONE Dexie read-write transaction over messages, coverage
- * and groups: the messages, the coverage they complete and the group's statistics land together or
- * not at all. Coverage is the sync checkpoint, so a half-written batch (messages without coverage,
+ * Writing to the archive. Every write is ONE Dexie read-write transaction over messages, coverage,
+ * groups and what the store derives from the messages (projections/: the group statistics, the
+ * charts' counts, the search index): the messages, the coverage they complete and the derived views
+ * land together or not at all. Coverage is the sync checkpoint, so a half-written batch (messages without coverage,
  * or coverage without messages) must never exist: a crash or a full disk aborts the whole batch and
  * the next sync pulls it again.
  *
@@ -15,9 +16,12 @@ import { mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/a
 import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
-import { emptyIndexState, GroupIndexDiff, writePostings } from '@renderer/lib/search/postings'
-import { ActivityDiff, writeActivity } from './activity'
-import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type GroupStats, type MessageRow } from './app-db'
+import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type MessageRow } from './app-db'
+import { groupIdOf, workspaceOfKey } from './group-key'
+import { projectionTables, selectProjections, type GroupChanges, type ProjectionName } from './projections'
+
+/** Importers another helper is moving (lib/search/index-search.ts) still take it from here until the merge. */
+export { groupIdOf }
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
 export interface BatchInput {
@@ -107,44 +111,6 @@ export interface GroupWrite {
   profileIfMissing: GroupProfile
 }
 
-interface Contribution {
-  deleted: number
-  recalled: number
-  removedLater: number
-  system: number
-}
-
-function contribution(m: ArchivedMessage): Contribution {
-  return {
-    deleted: m.IsPlaceMsg === 1 ? 1 : 0,
-    recalled: m.IsPlaceMsg === 2 ? 1 : 0,
-    removedLater: m._archive?.server ? 1 : 0,
-    system: m.IsSystemMsg === 1 ? 1 : 0
-  }
-}
-
-function applyToStats(stats: GroupStats, before: ArchivedMessage | undefined, after: ArchivedMessage): void {
-  if (before) {
-    const c = contribution(before)
-    stats.deleted -= c.deleted
-    stats.recalled -= c.recalled
-    stats.removedLater -= c.removedLater
-    stats.system -= c.system
-  } else {
-    stats.messages += 1
-  }
-  const c = contribution(after)
-  stats.deleted += c.deleted
-  stats.recalled += c.recalled
-  stats.removedLater += c.removedLater
-  stats.system += c.system
-  const time = Number(after.MsgTimeStamp)
-  if (Number.isFinite(time) && time > 0) {
-    stats.firstTime = stats.firstTime === 0 ? time : Math.min(stats.firstTime, time)
-    stats.lastTime = Math.max(stats.lastTime, time)
-  }
-}
-
 function toRow(gk: string, record: ArchivedMessage): MessageRow {
   const time = Number(record.MsgTimeStamp)
   return {
@@ -160,26 +126,27 @@ function validSeq(m: RawMessage): boolean {
   return Number.isSafeInteger(m.MsgSeq) && m.MsgSeq >= 1
 }
 
-/**
- * Writes several groups' messages and coverage in one transaction. Returns the merge counts.
- * Throws ArchiveWriteError (and keeps nothing) when any part fails.
- */
 export interface WriteOptions {
   now?: Date
   /**
-   * Keep the search index (lib/search/postings.ts) in step, in the same transaction. Default true;
-   * false only for bench:search's baseline of raw ingest (a store written so has no search).
+   * The projections kept in step, in the same transaction (projections/index.ts); default all.
+   * Fewer only for a benchmark's baseline (bench:search without 'search', bench:charts without
+   * 'activity'): a store written so is out of step with the views left out.
    */
-  index?: boolean
-  /** Keep the charts' counts (db/activity.ts) in step. Default true; false only for bench:charts' baseline. */
-  activity?: boolean
+  projections?: readonly ProjectionName[]
 }
 
+/**
+ * Writes several groups' messages and coverage in one transaction: merges the messages, writes the
+ * changed ones, hands the changes to each projection, then stores the coverage and the group rows.
+ * Returns the merge counts. Throws ArchiveWriteError (and keeps nothing) when any part fails.
+ */
 export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb, options: WriteOptions = {}): Promise<CommitCounts> {
   const now = options.now ?? new Date()
-  const indexing = options.index ?? true
+  const chosen = selectProjections(options.projections)
+  const derived = projectionTables(chosen).map((name) => database.table(name))
   try {
-    return await database.transaction('rw', [database.messages, database.coverage, database.groups, database.postings, database.activity], async (tx) => {
+    return await database.transaction('rw', [database.messages, database.coverage, database.groups, ...derived], async (tx) => {
       const counts = zeroCounts()
       const gks = writes.map((w) => w.gk)
       const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
@@ -188,10 +155,8 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
       const existing = await database.messages.bulkGet(keys)
 
       const puts: MessageRow[] = []
-      const nextGroups: GroupRow[] = []
       const nextCoverage: CoverageRow[] = []
-      const diffs: GroupIndexDiff[] = []
-      const activity: ActivityDiff[] = []
+      const changes: GroupChanges[] = []
       let k = 0
       writes.forEach((w, i) => {
         const group: GroupRow = groupRows[i]
@@ -206,6 +171,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
               lastError: null,
               stats: emptyStats()
             }
+        const steps: GroupChanges['steps'] = []
         // Current state per seq, so a seq repeated within one write merges with its own first copy.
         const current = new Map<number, ArchivedMessage | undefined>()
         const stored = new Map<number, ArchivedMessage | undefined>()
@@ -226,50 +192,27 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
           if (outcome === 'new') counts.new++
           else if (outcome === 'upgraded') counts.upgraded++
           else counts.serverChanged++
-          applyToStats(group.stats, before, record)
+          steps.push({ before, after: record })
           current.set(m.MsgSeq, record)
           changed.set(m.MsgSeq, record)
         }
         for (const record of changed.values()) puts.push(toRow(w.gk, record))
-        // Chart counts (db/activity.ts): a seq counts once, when it is first stored with content.
-        const counted = new ActivityDiff()
-        for (const [seq, record] of changed) counted.record(stored.get(seq), record)
-        activity.push(counted)
-        if (indexing) {
-          // What the index holds changes from the record stored before this write to the final one.
-          const diff = new GroupIndexDiff()
-          for (const [seq, record] of changed) diff.record(seq, stored.get(seq), record)
-          diffs.push(diff)
-        }
+        // Each projection sees a seq's change from the record stored before this write to the final one.
+        const messages = [...changed].map(([seq, after]) => ({ seq, before: stored.get(seq), after }))
+        changes.push({ gk: w.gk, group, messages, steps })
         const cov = coverageRows[i] ?? { gk: w.gk, ...emptyCoverage() }
         const next = w.coverage({ ranges: cov.ranges, floor: cov.floor, top: cov.top })
         nextCoverage.push({ gk: w.gk, ranges: next.ranges, floor: next.floor, top: next.top })
-        nextGroups.push(group)
       })
       if (puts.length) await database.messages.bulkPut(puts)
-      if (options.activity ?? true) for (let i = 0; i < activity.length; i++) await writeActivity(database, writes[i]!.gk, activity[i]!)
-      for (let i = 0; i < diffs.length; i++) {
-        const group = nextGroups[i]!
-        group.index = await writePostings({ postings: database.postings, tx }, group.gk, group.index ?? emptyIndexState(), diffs[i]!)
-      }
+      for (const projection of chosen) await projection.apply(tx, changes)
       await database.coverage.bulkPut(nextCoverage)
-      await database.groups.bulkPut(nextGroups)
+      await database.groups.bulkPut(changes.map((c) => c.group))
       return counts
     })
   } catch (e) {
     throw toWriteError(e)
   }
-}
-
-/** The group id part of a group key (`workspaceId|groupId`; workspace ids contain no '|'). */
-export function groupIdOf(gk: string): string {
-  const i = gk.indexOf('|')
-  return i < 0 ? gk : gk.slice(i + 1)
-}
-
-export function workspaceIdOf(gk: string): string {
-  const i = gk.indexOf('|')
-  return i < 0 ? '' : gk.slice(0, i)
 }
 
 /**
@@ -283,7 +226,7 @@ export function commitBatch(gk: string, batch: BatchInput, database: AppDB = app
     [
       {
         gk,
-        workspaceId: workspaceIdOf(gk),
+        workspaceId: workspaceOfKey(gk),
         groupId,
         messages: batch.messages,
         coverage: (before) => applyBatchCoverage(before, batch),
@@ -311,7 +254,7 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
     const groupId = groupIdOf(gk)
     return {
       gk,
-      workspaceId: workspaceIdOf(gk),
+      workspaceId: workspaceOfKey(gk),
       groupId,
       messages: batches.flatMap((b) => b.messages),
       coverage: (before) => batches.reduce((cov, b) => applyBatchCoverage(cov, b), before),

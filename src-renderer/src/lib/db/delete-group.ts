@@ -5,8 +5,8 @@
  *
  * Deleting is ONE read-write transaction over every table that holds the group or something derived
  * from it: its messages, its coverage (the sync state), its group row (profile, statistics, the
- * search index's state), its search postings (lib/search/postings.ts), its chart counts
- * (db/activity.ts) and its retention setting. Either all of it is gone or, when anything fails or
+ * search index's state), its part of every projection (projections/: the search postings, the chart
+ * counts) and its retention setting. Either all of it is gone or, when anything fails or
  * the window closes half-way, IndexedDB aborts the transaction and the group is exactly as it was:
  * there is no half-deleted group to resume.
  *
@@ -14,9 +14,11 @@
  * rows (IndexedDB's own delete(range), one request per chunk), and `onProgress` hears after each,
  * between IndexedDB requests, so the page stays responsive and can draw a progress bar.
  */
-import Dexie, { type Transaction } from 'dexie'
-import { deleteGroupPostings } from '@renderer/lib/search/postings'
+import Dexie from 'dexie'
 import { db as appDb, type AppDB } from './app-db'
+import { deleteRange } from './delete-range'
+import { bySeq } from './pager'
+import { projections, projectionTables } from './projections'
 import { retentionKey } from './settings'
 
 /** Stops (or resumes) syncing a group: Sync all and the scheduled sync skip it; its archive stays. */
@@ -38,16 +40,6 @@ export interface DeleteResult {
 /** Messages deleted per IndexedDB request (and per progress report). */
 const CHUNK = 5000
 
-/** Deletes the key range [lower, upper] of a table with IndexedDB's delete(range), in the transaction. */
-function deleteRange(tx: Transaction, table: string, lower: unknown, upper: unknown): Promise<void> {
-  const os = tx.idbtrans.objectStore(table)
-  return new Dexie.Promise<void>((resolve, reject) => {
-    const req = os.delete(Dexie.dependencies.IDBKeyRange.bound(lower, upper))
-    req.onsuccess = () => resolve()
-    req.onerror = () => reject(req.error)
-  })
-}
-
 /**
  * Deletes the group and everything derived from it, all or nothing (see the header). Resolves with
  * the number of messages deleted; a group that is not in the store deletes nothing.
@@ -58,23 +50,21 @@ export async function deleteGroup(
   database: AppDB = appDb
 ): Promise<DeleteResult> {
   const chunk = opts.chunk ?? CHUNK
-  const tables = [database.groups, database.messages, database.coverage, database.postings, database.activity, database.settings]
+  const derived = projectionTables(projections).map((name) => database.table(name))
+  const tables = [database.groups, database.messages, database.coverage, ...derived, database.settings]
   return database.transaction('rw', tables, async (tx) => {
-    const total = await database.messages.where('[gk+seq]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]).count()
+    const total = await bySeq(database.messages, gk).count()
     let done = 0
     opts.onProgress?.({ done, total })
     for (;;) {
       // The next chunk's last key; every key before it (this group's, in seq order) goes with it.
-      const keys = await database.messages.where('[gk+seq]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]).limit(chunk).primaryKeys()
+      const keys = await bySeq(database.messages, gk).limit(chunk).primaryKeys()
       if (!keys.length) break
       await deleteRange(tx, database.messages.name, [gk, Dexie.minKey], keys[keys.length - 1])
       done += keys.length
       opts.onProgress?.({ done, total })
     }
-    await deleteGroupPostings({ postings: database.postings, tx }, gk)
-    // Every [gk, kind, key]: [gk] sorts before them all, [gk, maxKey] after (maxKey twice in one
-    // key would be the same object twice, which IndexedDB refuses).
-    await deleteRange(tx, database.activity.name, [gk], [gk, Dexie.maxKey])
+    for (const projection of projections) await projection.forget(tx, gk)
     await database.coverage.delete(gk)
     await database.settings.delete(retentionKey(gk))
     // Last, through Dexie: the group list's liveQuery hears of it and the group leaves the sidebar.

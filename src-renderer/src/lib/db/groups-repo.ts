@@ -4,7 +4,8 @@
 import { emptyCoverage, type Coverage } from '@shared/coverage'
 import { toAppError } from '@shared/ipc/app-error'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
-import { db as appDb, emptyStats, groupKey, importedWorkspaceId, type AppDB, type GroupRow } from './app-db'
+import { db as appDb, emptyStats, importedWorkspaceId, type AppDB, type GroupRow } from './app-db'
+import { groupKey } from './group-key'
 import { defaultRetentionDays, retentionKey, workspaceRetentionKey } from './settings'
 
 /** Adds groups (or refreshes the profile of ones already listed). Returns the keys of the new ones. */

@@ -19,7 +19,8 @@ import { describeRecordProblem, parseRecordLine, type RecordProblem } from '@sha
 import { addRange, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
-import { db as appDb, groupKey, importedWorkspaceId, type AppDB } from './app-db'
+import { db as appDb, importedWorkspaceId, type AppDB } from './app-db'
+import { groupKey } from './group-key'
 import { addCounts, writeGroups, zeroCounts, type CommitCounts, type GroupWrite } from './archive-repo'
 
 export const importChunkLines = 2000

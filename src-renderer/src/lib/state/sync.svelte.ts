@@ -10,8 +10,7 @@
  * which is exactly what is still missing.
  */
 import type { AppError, SyncBatchEvent, SyncDoneEvent, SyncProgressEvent, SyncTarget } from '@shared/ipc/contract'
-import { groupKey } from '@renderer/lib/db/app-db'
-import { groupIdOf } from '@renderer/lib/db/archive-repo'
+import { groupIdOf, groupKey } from '@renderer/lib/db/group-key'
 import { getCoverage, recordSyncOutcome, stillSyncing } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/core'
 import { api } from '@renderer/lib/ipc/api'
