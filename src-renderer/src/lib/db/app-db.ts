@@ -9,8 +9,7 @@ import Dexie, { type EntityTable } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { Coverage } from '@shared/coverage'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
-import type { IndexState, PostingRow } from '@renderer/lib/search/postings'
-import { indexArchive } from '@renderer/lib/search/reindex'
+import { indexArchive, reportReindex, type IndexState, type PostingRow, type PostingsOptions } from '@renderer/lib/search'
 import { buildActivity, type ActivityKey, type ActivityRow } from './activity'
 
 export interface WorkspaceRow extends WorkspaceInfo {
@@ -82,7 +81,8 @@ export class AppDB extends Dexie {
   postings!: Dexie.Table<PostingRow, [number, string, number]>
   activity!: Dexie.Table<ActivityRow, ActivityKey>
 
-  constructor(name = 'tim-archive') {
+  /** `search`: the search index's tuning and stats for the upgrade's indexing (tests); the app passes none. */
+  constructor(name = 'tim-archive', search: PostingsOptions = {}) {
     super(name)
     // v1: workspaces, groups (profile + stats), messages by [gk+seq] and [gk+time], coverage, settings.
     this.version(1).stores({
@@ -111,7 +111,7 @@ export class AppDB extends Dexie {
     // LEVELS); the upgrade drops the old rows and indexes every archived message again.
     this.version(6)
       .stores({})
-      .upgrade((tx) => indexArchive(tx, { rebuild: true }))
+      .upgrade((tx) => indexArchive(tx, { ...search, rebuild: true, onProgress: reportReindex }))
   }
 }
 

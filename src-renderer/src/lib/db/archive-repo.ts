@@ -15,7 +15,7 @@ import { mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/a
 import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
-import { emptyIndexState, GroupIndexDiff, writePostings } from '@renderer/lib/search/postings'
+import { emptyIndexState, GroupIndexDiff, writePostings, type PostingsOptions } from '@renderer/lib/search'
 import { ActivityDiff, writeActivity } from './activity'
 import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type GroupStats, type MessageRow } from './app-db'
 
@@ -171,6 +171,8 @@ export interface WriteOptions {
    * false only for bench:search's baseline of raw ingest (a store written so has no search).
    */
   index?: boolean
+  /** The search index's tuning and stats: tests and bench:search pass theirs; the app, none. */
+  search?: PostingsOptions
   /** Keep the charts' counts (db/activity.ts) in step. Default true; false only for bench:charts' baseline. */
   activity?: boolean
 }
@@ -237,7 +239,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
         activity.push(counted)
         if (indexing) {
           // What the index holds changes from the record stored before this write to the final one.
-          const diff = new GroupIndexDiff()
+          const diff = new GroupIndexDiff(options.search?.stats)
           for (const [seq, record] of changed) diff.record(seq, stored.get(seq), record)
           diffs.push(diff)
         }
@@ -250,7 +252,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
       if (options.activity ?? true) for (let i = 0; i < activity.length; i++) await writeActivity(database, writes[i]!.gk, activity[i]!)
       for (let i = 0; i < diffs.length; i++) {
         const group = nextGroups[i]!
-        group.index = await writePostings({ postings: database.postings, tx }, group.gk, group.index ?? emptyIndexState(), diffs[i]!)
+        group.index = await writePostings({ postings: database.postings, tx }, group.gk, group.index ?? emptyIndexState(), diffs[i]!, options.search)
       }
       await database.coverage.bulkPut(nextCoverage)
       await database.groups.bulkPut(nextGroups)

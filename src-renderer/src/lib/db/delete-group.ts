@@ -15,7 +15,7 @@
  * between IndexedDB requests, so the page stays responsive and can draw a progress bar.
  */
 import Dexie, { type Transaction } from 'dexie'
-import { deleteGroupPostings } from '@renderer/lib/search/postings'
+import { deleteGroupPostings } from '@renderer/lib/search'
 import { db as appDb, type AppDB } from './app-db'
 import { retentionKey } from './settings'
 
