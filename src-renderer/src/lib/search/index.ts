@@ -20,23 +20,13 @@ export function search(req: SearchRequest, db: AppDB = appDb): Promise<SearchOut
 export { indexSearch, type SearchOptions } from './query/search'
 export type { SearchReadStats } from './query/lookup'
 export { scanSearch } from './query/scan'
-export { newestFirst, prepareSearch, type HitKey, type PreparedSearch } from './query/prepare'
+export { newestFirst, prepareSearch } from './query/prepare'
 
-// The index: what the store's write path, its schema and a group's deletion use.
-export {
-  bucketAt,
-  bucketCount,
-  defaultTuning,
-  emptyIndexState,
-  LEVELS,
-  levelSpans,
-  type IndexState,
-  type PostingRow,
-  type PostingsTuning
-} from './index/layout'
+// The index: what the store's write path, its schema, a group's deletion and the App use.
+export { bucketAt, defaultTuning, emptyIndexState, LEVELS, type IndexState, type PostingRow, type PostingsTuning } from './index/layout'
 export { GroupIndexDiff } from './index/diff'
-export { deleteGroupPostings, newIndexWriteStats, writePostings, type IndexWriteStats, type PostingsOptions, type PostingsStore } from './index/store'
-export { indexArchive, reportReindex, subscribeReindex, type ReindexOptions, type ReindexProgress } from './index/reindex'
+export { deleteGroupPostings, newIndexWriteStats, writePostings, type IndexWriteStats, type PostingsOptions } from './index/store'
+export { indexArchive, reportReindex, subscribeReindex, type ReindexProgress } from './index/reindex'
 // For tests that write rows of an old layout by hand.
 export { offsetsText } from './index/codec'
 export { termPosition } from './index/terms'
