@@ -7,7 +7,7 @@
  *   included). Those scripts are written without spaces, so a run is indexed as overlapping
  *   character bigrams, and every character also as a unigram: `数据同步` → `数据 据同 同步 数 据 同
  *   步`. The unigrams make a one-character query an exact lookup, so no CJK lookup is a prefix
- *   and the index can spread CJK terms evenly over its buckets (index-terms.ts).
+ *   and the index can spread CJK terms evenly over its buckets (the renderer's lib/search/index/terms.ts).
  * - a **word chain**: letters, marks and digits of any other script (`release`, `v2`, `привет`,
  *   `2024`), possibly joined by single apostrophes, hyphens, underscores or dots (`don't`,
  *   `e-mail`, `snake_case`, `node.js`, `v1.2`). Each part is a term, and a chain of several parts

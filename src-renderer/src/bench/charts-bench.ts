@@ -7,7 +7,8 @@
  * (mixed Chinese/English text, 200 Zipf-distributed senders, images, 1% placeholders).
  */
 import Dexie from 'dexie'
-import { AppDB, groupKey } from '@renderer/lib/db/app-db'
+import { AppDB } from '@renderer/lib/db/app-db'
+import { groupKey } from '@renderer/lib/db/group-key'
 import { countable, readHours, readSenders } from '@renderer/lib/db/activity'
 import { commitBatches } from '@renderer/lib/db/archive-repo'
 import { addGroups } from '@renderer/lib/db/groups-repo'

@@ -13,8 +13,7 @@ import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/arc
 import { deleteGroup, setSyncStopped, type DeleteProgress } from '../../../src-renderer/src/lib/db/delete-group'
 import { addGroups, listGroups, recordSyncOutcome, stillSyncing, syncAllTargets } from '../../../src-renderer/src/lib/db/groups-repo'
 import { retentionKey, setSetting } from '../../../src-renderer/src/lib/db/settings'
-import { indexSearch } from '../../../src-renderer/src/lib/search/index-search'
-import { postingsTuning } from '../../../src-renderer/src/lib/search/postings'
+import { indexSearch } from '../../../src-renderer/src/lib/search'
 
 const ws = '1400000001@china'
 const A = groupKey(ws, '@TGS#A')
@@ -22,9 +21,7 @@ const B = groupKey(ws, '@TGS#B')
 
 let n = 0
 const open: AppDB[] = []
-const tuning = { ...postingsTuning }
 afterEach(async () => {
-  Object.assign(postingsTuning, tuning)
   for (const d of open.splice(0)) await d.delete()
 })
 function freshDb(): AppDB {
@@ -48,7 +45,7 @@ function msg(seq: number, salt: number): RawMessage {
 /** Two groups with the same words, written in interleaved batches so their index rows share buckets. */
 async function twoGroups(d: AppDB, count = 400): Promise<void> {
   // Small thresholds: level-0 rows, folds, merges and parts all happen on a small archive.
-  Object.assign(postingsTuning, { foldMessages: 60, fanout: 2, rowPostings: 40 })
+  const options = { search: { tuning: { foldMessages: 60, fanout: 2, rowPostings: 40 } } }
   await addGroups(
     ws,
     [
@@ -64,7 +61,8 @@ async function twoGroups(d: AppDB, count = 400): Promise<void> {
         { gk: A, batch: { messages: seqs.map((s) => msg(s, 1)), range: [lo, seqs.at(-1)!] } },
         { gk: B, batch: { messages: seqs.map((s) => msg(s, 2)), range: [lo, seqs.at(-1)!] } }
       ],
-      d
+      d,
+      options
     )
   }
   await commitBatch(A, { messages: [], range: null, floor: 1, top: count }, d)

@@ -12,7 +12,7 @@ import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/arc
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { projections, type Projection } from '../../../src-renderer/src/lib/db/projections'
-import { decodeRow } from '../../../src-renderer/src/lib/search/postings'
+import { decodeRow } from '../../../src-renderer/src/lib/search/index/rows'
 
 const ws = '1400000000@china'
 const gk1 = groupKey(ws, 'g1')

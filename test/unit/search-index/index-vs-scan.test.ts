@@ -9,16 +9,24 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import Dexie from 'dexie'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
-import { AppDB, groupKey } from '../../../src-renderer/src/lib/db/app-db'
+import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
+import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
-import { indexSearch, lastSearchStats } from '../../../src-renderer/src/lib/search/index-search'
-import { bucketAt, LEVELS, postingsTuning } from '../../../src-renderer/src/lib/search/postings'
-import { offsetsText } from '../../../src-renderer/src/lib/search/postings-codec'
-import { termPosition } from '../../../src-main/shared/search/index-terms'
-import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
-import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
-import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
+import {
+  bucketAt,
+  defaultTuning,
+  indexSearch,
+  LEVELS,
+  newestFirst,
+  offsetsText,
+  prepareSearch,
+  scanSearch,
+  termPosition,
+  type PostingsTuning,
+  type SearchReadStats,
+  type SearchRequest
+} from '../../../src-renderer/src/lib/search'
 import { mulberry32 } from '../../../src-main/shared/random'
 
 const ws = '1400000000@china'
@@ -82,7 +90,14 @@ function body(m: RawMessage): string | undefined {
  * the batches oldest first (forward), newest first (backward, as a first sync pulls history), or
  * every odd seq before every even one (interleaved: runs whose seqs of a term interleave).
  */
-async function buildArchive(d: AppDB, seed: number, count: number, order: 'forward' | 'backward' | 'interleaved' = 'forward'): Promise<string[]> {
+async function buildArchive(
+  d: AppDB,
+  seed: number,
+  count: number,
+  order: 'forward' | 'backward' | 'interleaved' = 'forward',
+  tuning: PostingsTuning = defaultTuning
+): Promise<string[]> {
+  const options = { search: { tuning } }
   const rand = mulberry32(seed)
   const ids = ['g1', 'g2', 'g3']
   await addGroups(
@@ -120,7 +135,7 @@ async function buildArchive(d: AppDB, seed: number, count: number, order: 'forwa
       : order === 'interleaved'
         ? [...only((seq) => seq % 2 === 1), ...only((seq) => seq % 2 === 0)]
         : commits
-  for (const items of ordered) if (items.length) await commitBatches(items, d)
+  for (const items of ordered) if (items.length) await commitBatches(items, d, options)
   // Rewrites: placeholders gain content (terms added, is:deleted removed); content gets a server
   // note (recalled/deleted, or a changed body whose text is searchable); a note is dropped again.
   for (const gk of gks) {
@@ -133,10 +148,10 @@ async function buildArchive(d: AppDB, seed: number, count: number, order: 'forwa
       else if (!m.IsPlaceMsg && r < 0.12 && body(m))
         rewrites.push({ ...m, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: body(m)!.split(' ').reverse().join(' ') } }] } as RawMessage)
     }
-    for (let i = 0; i < rewrites.length; i += 7) await commitBatches([{ gk, batch: { messages: rewrites.slice(i, i + 7), range: null } }], d)
+    for (let i = 0; i < rewrites.length; i += 7) await commitBatches([{ gk, batch: { messages: rewrites.slice(i, i + 7), range: null } }], d, options)
     // The server agrees with the archive again for some: their notes (and the notes' terms) go.
     const back = all.get(gk)!.filter((m, i) => !m.IsPlaceMsg && i % 11 === 0)
-    await commitBatches([{ gk, batch: { messages: back, range: null } }], d)
+    await commitBatches([{ gk, batch: { messages: back, range: null } }], d, options)
   }
   return gks
 }
@@ -250,21 +265,17 @@ async function olderArchive(name: string, version: 3 | 4 | 5, groupId: string, i
 }
 
 describe('the search index answers as the scan does', () => {
-  const defaults = { ...postingsTuning }
-  afterEach(() => Object.assign(postingsTuning, defaults))
-
   const levelOf = (b: number) => LEVELS.findIndex((l) => b >= l.base && b < l.base + 2 ** l.bits)
   it.each([
-    ['as the app writes it (level-0 rows and a few folds)', defaults, [0, 1]],
+    ['as the app writes it (level-0 rows and a few folds)', defaultTuning, [0, 1]],
     ['with many folds, merges down every level, and rows cut into parts', { foldMessages: 60, fanout: 2, rowPostings: 40 }, [0, 1, 2, 3]],
     ['with merges of history written newest first', { foldMessages: 60, fanout: 2, rowPostings: 400 }, [0, 1, 2, 3], 'backward'],
     ['with merges of runs whose seqs interleave', { foldMessages: 60, fanout: 2, rowPostings: 400 }, [0, 1, 2, 3], 'interleaved']
   ] as const)(
     'for every query form, over sync-shaped writes with rewrites, %s',
     async (_, tuning, levels, order?: 'backward' | 'interleaved') => {
-      Object.assign(postingsTuning, tuning)
       const d = freshDb()
-      const gks = await buildArchive(d, 7, 2600, order)
+      const gks = await buildArchive(d, 7, 2600, order, tuning)
       // Rows exist at each level this tuning reaches, and only in the levels' buckets.
       const keys = await d.postings.toCollection().primaryKeys()
       const seen = new Set(keys.map((k) => levelOf(k[0])))
@@ -315,7 +326,7 @@ describe('the search index answers as the scan does', () => {
   )
 
   it("takes a first page from the newest levels when they settle it, and it is the scan's first page", async () => {
-    Object.assign(postingsTuning, { foldMessages: 60, fanout: 2, rowPostings: 40 })
+    const options = { search: { tuning: { foldMessages: 60, fanout: 2, rowPostings: 40 } } }
     const d = freshDb()
     // Synced as a steady trickle, so older levels hold older messages (rewrites, as the other
     // tests write them, bring old times into new levels: the pages stay right, but settle later).
@@ -328,7 +339,7 @@ describe('the search index answers as the scan does', () => {
     )
     for (let seq = 1; seq <= 2400;) {
       const items = gks.map((id) => ({ gk: groupKey(ws, id), batch: { messages: Array.from({ length: 20 }, () => message(rand, seq++)), range: null } }))
-      await commitBatches(items, d)
+      await commitBatches(items, d, options)
     }
     // Then a write of new messages with old ones that the server has since recalled or deleted:
     // the newest level holds old times too, which must not outrank newer results not yet read.
@@ -341,9 +352,10 @@ describe('the search index answers as the scan does', () => {
         .map((r) => ({ ...r.raw, IsPlaceMsg: 1 + (r.seq % 2), MsgBody: [] }) as unknown as RawMessage)
       return { gk, batch: { messages: [...old, ...Array.from({ length: 5 }, (_, i) => message(rand, 2401 + g * 5 + i))], range: null } }
     })
-    await commitBatches(items, d)
+    await commitBatches(items, d, options)
     const rows = await d.messages.toArray()
     const settled: string[] = []
+    const stats: SearchReadStats = { rows: 0, bytes: 0, readMs: 0 }
     for (const query of ['the', 'rel*', 'release 会议', '-lunch', 'has:link', 'is:deleted', 'is:recalled', 'from:alice', '"数据同步"', '会议 -from:bob']) {
       const prepared = await prepareSearch({ query }, d)
       if ('error' in prepared) throw new Error(prepared.error)
@@ -351,26 +363,24 @@ describe('the search index answers as the scan does', () => {
         .filter((r) => prepared.matches(r.raw))
         .sort(newestFirst)
         .map((h) => `${h.gk}#${h.seq}`)
-      const first = await indexSearch({ query }, d)
+      const first = await indexSearch({ query }, d, { stats })
       if (!first.ok) throw new Error('query failed')
       expect(
         (await first.run.page(0, 10)).map((h) => `${h.gk}#${h.seq}`),
         query
       ).toEqual(expected.slice(0, 10))
-      const pageRows = lastSearchStats.rows
+      const pageRows = stats.rows
       // Beyond 500 results the first page evaluates every level.
-      const whole = await indexSearch({ query }, d)
+      const whole = await indexSearch({ query }, d, { stats })
       if (!whole.ok) throw new Error('query failed')
       expect((await whole.run.page(0, 5000)).length, query).toBe(expected.length)
-      if (pageRows < lastSearchStats.rows) settled.push(query)
+      if (pageRows < stats.rows) settled.push(query)
     }
     // Common terms are settled by the newest levels, without reading the older ones.
     expect(settled).toEqual(expect.arrayContaining(['the', 'rel*', '-lunch', 'from:alice']))
   }, 60_000)
 
   it('finds what a group held before search existed: the upgrade indexes it', async () => {
-    // Folds and a merge happen inside the upgrade transaction (which has no Dexie zone to find it by).
-    Object.assign(postingsTuning, { foldMessages: 60, fanout: 2 })
     // Write a v1 database by hand (no postings table), then open it with the current schema.
     const name = `index-upgrade-${Date.now()}`
     const { default: Dexie } = await import('dexie')
@@ -403,7 +413,8 @@ describe('the search index answers as the scan does', () => {
     }))
     await v1.table('messages').bulkPut(rows)
     v1.close()
-    const d = new AppDB(name)
+    // Folds and a merge happen inside the upgrade transaction (which has no Dexie zone to find it by).
+    const d = new AppDB(name, { tuning: { ...defaultTuning, foldMessages: 60, fanout: 2 } })
     open.push(d)
     const r = await indexSearch({ query: 'milestone 历史' }, d)
     if (!r.ok) throw new Error('query failed')

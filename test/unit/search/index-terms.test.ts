@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fromTerm, hasTerm, indexTerms, isTerm, PREFIX_BITS, prefixSpan, spansEverything, termPosition } from '../../../src-main/shared/search/index-terms'
-import { bucketAt, LEVELS, levelSpans } from '../../../src-renderer/src/lib/search/postings'
+import { fromTerm, hasTerm, indexTerms, isTerm, PREFIX_BITS, prefixSpan, spansEverything, termPosition } from '../../../src-renderer/src/lib/search/index/terms'
+import { bucketAt, LEVELS, levelSpans } from '../../../src-renderer/src/lib/search/index/layout'
 import { tokenize } from '../../../src-main/shared/search/tokenize'
 
 const inSpan = (p: number, s: { lo: number; hi: number }) => p >= s.lo && p < s.hi

@@ -7,7 +7,7 @@ import {
   spliceSegments,
   walkPostings,
   type PostingsSegment
-} from '../../../src-renderer/src/lib/search/postings-codec'
+} from '../../../src-renderer/src/lib/search/index/codec'
 
 function roundTrip(s: number[], m: number[]): { s: number[]; m: number[]; bytes: number } {
   const w = new ByteWriter(4)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseQuery, type Query } from '../../../src-main/shared/search/query'
-import { ellipsis, highlightRanges, snippet, type SnippetSegment } from '../../../src-main/shared/search/snippet'
+import { ellipsis, highlightRanges, snippet, type SnippetSegment } from '../../../src-renderer/src/features/search/snippet'
 
 function q(s: string): Query {
   const r = parseQuery(s)

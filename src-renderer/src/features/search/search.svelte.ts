@@ -5,7 +5,7 @@
  */
 import { search, type SearchHit, type SearchRun } from '@renderer/lib/search'
 import type { Query, QueryError } from '@shared/search/query'
-import { datesReversed, toRequest, type SearchFields } from './search-request'
+import { datesReversed, toRequest, type SearchFields } from './search-fields'
 
 /** Results read per page (and per "load more"). */
 export const pageSize = 50

@@ -11,13 +11,10 @@ import Dexie, { type EntityTable } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { Coverage } from '@shared/coverage'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
-import type { IndexState, PostingRow } from '@renderer/lib/search/postings'
+import { reportReindex, type IndexState, type PostingRow, type PostingsOptions } from '@renderer/lib/search'
 import type { ActivityKey, ActivityRow } from './activity'
 import { activityProjection } from './projections/activity'
 import { searchProjection } from './projections/search'
-
-/** The benchmark pages another helper is moving still take it from here until the merge. */
-export { groupKey } from './group-key'
 
 export interface WorkspaceRow extends WorkspaceInfo {
   addedAt: number
@@ -88,7 +85,8 @@ export class AppDB extends Dexie {
   postings!: Dexie.Table<PostingRow, [number, string, number]>
   activity!: Dexie.Table<ActivityRow, ActivityKey>
 
-  constructor(name = 'tim-archive') {
+  /** `search`: the search index's tuning and stats for the upgrade's indexing (tests); the app passes none. */
+  constructor(name = 'tim-archive', search: PostingsOptions = {}) {
     super(name)
     // v1: workspaces, groups (profile + stats), messages by [gk+seq] and [gk+time], coverage, settings.
     this.version(1).stores({
@@ -98,7 +96,7 @@ export class AppDB extends Dexie {
       coverage: 'gk',
       settings: 'key'
     })
-    // v2: the search index (lib/search/postings.ts). Its upgrade used to index every archived
+    // v2: the search index (lib/search/index/). Its upgrade used to index every archived
     // message, as v4's did; v6's rebuilds the index in the current layout, so theirs is left to it
     // (an archive upgraded from any older version is indexed once, not twice).
     this.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
@@ -107,18 +105,18 @@ export class AppDB extends Dexie {
     this.version(3)
       .stores({ activity: '[gk+kind+key]' })
       .upgrade((tx) => activityProjection.rebuild(tx))
-    // v4: the search index as a leveled merge tree of hash buckets (postings.ts), without the
+    // v4: the search index as a leveled merge tree of hash buckets (lib/search/index/layout.ts), without the
     // [b+gk+mt] index.
     this.version(4).stores({ postings: '[b+gk+c]' })
     // v5: the index's levels had twice the buckets, rows kept their bytes in strings
-    // (postings-codec.ts Bytes), and each group's index state kept every level's newest time
+    // (lib/search/index/codec.ts Bytes), and each group's index state kept every level's newest time
     // (IndexState.mt). Its upgrade rebuilt the index, as v6's does, so theirs is left to it.
     this.version(5).stores({})
-    // v6: levels 1 and 2 of the index have 64 and 1,024 buckets instead of 32 and 256 (postings.ts
+    // v6: levels 1 and 2 of the index have 64 and 1,024 buckets instead of 32 and 256 (lib/search/index/layout.ts
     // LEVELS); the upgrade drops the old rows and indexes every archived message again.
     this.version(6)
       .stores({})
-      .upgrade((tx) => searchProjection.rebuild(tx))
+      .upgrade((tx) => searchProjection.rebuild(tx, { search, onProgress: reportReindex }))
   }
 }
 

@@ -16,12 +16,10 @@ import { mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/a
 import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
+import type { PostingsOptions } from '@renderer/lib/search'
 import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type MessageRow } from './app-db'
 import { groupIdOf, workspaceOfKey } from './group-key'
 import { projectionTables, selectProjections, type GroupChanges, type ProjectionName } from './projections'
-
-/** Importers another helper is moving (lib/search/index-search.ts) still take it from here until the merge. */
-export { groupIdOf }
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
 export interface BatchInput {
@@ -134,6 +132,8 @@ export interface WriteOptions {
    * 'activity'): a store written so is out of step with the views left out.
    */
   projections?: readonly ProjectionName[]
+  /** The search index's tuning and stats: tests and bench:search pass theirs; the app, none. */
+  search?: PostingsOptions
 }
 
 /**
@@ -205,7 +205,7 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
         nextCoverage.push({ gk: w.gk, ranges: next.ranges, floor: next.floor, top: next.top })
       })
       if (puts.length) await database.messages.bulkPut(puts)
-      for (const projection of chosen) await projection.apply(tx, changes)
+      for (const projection of chosen) await projection.apply(tx, changes, { search: options.search })
       await database.coverage.bulkPut(nextCoverage)
       await database.groups.bulkPut(changes.map((c) => c.group))
       return counts

@@ -13,6 +13,7 @@
  */
 import type { Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
+import type { PostingsOptions, ReindexProgress } from '@renderer/lib/search'
 import type { GroupRow } from '../app-db'
 
 /** The projections, by name (the order of projections/index.ts is the order they run in). */
@@ -45,14 +46,22 @@ export interface GroupChanges {
   steps: MergeStep[]
 }
 
+/** What a caller hands the projections: only tests and benchmarks pass anything. */
+export interface ProjectionOptions {
+  /** The search index's tuning and the stats its writes fill (tests, bench:search). */
+  search?: PostingsOptions
+  /** Hears a rebuild's progress (the search index's, shown by the App during a schema upgrade). */
+  onProgress?: (progress: ReindexProgress | null) => void
+}
+
 export interface Projection {
   readonly name: ProjectionName
   /** The tables it writes besides `groups` (the write's and the deletion's transactions include them). */
   readonly tables: readonly string[]
   /** Brings the view in step with one write's changes. */
-  apply(tx: Transaction, changes: readonly GroupChanges[]): Promise<void>
+  apply(tx: Transaction, changes: readonly GroupChanges[], options?: ProjectionOptions): Promise<void>
   /** Derives the whole view again from the archived messages, replacing what it held. */
-  rebuild(tx: Transaction): Promise<void>
+  rebuild(tx: Transaction, options?: ProjectionOptions): Promise<void>
   /** Removes one group's part of the view (the group is being deleted). */
   forget(tx: Transaction, gk: string): Promise<void>
 }

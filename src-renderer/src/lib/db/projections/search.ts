@@ -1,10 +1,9 @@
 /**
- * The search index (lib/search/postings.ts: its layout, merges and costs), kept in step with the
+ * The search index (lib/search/index/: its layout, merges and costs), kept in step with the
  * messages as they are written. Each group's index bookkeeping lives in its group row (`index`).
  */
 import type { Transaction } from 'dexie'
-import { deleteGroupPostings, emptyIndexState, GroupIndexDiff, writePostings, type PostingRow, type PostingsStore } from '@renderer/lib/search/postings'
-import { indexArchive } from '@renderer/lib/search/reindex'
+import { deleteGroupPostings, emptyIndexState, GroupIndexDiff, indexArchive, writePostings, type PostingRow, type PostingsStore } from '@renderer/lib/search'
 import type { Projection } from './projection'
 
 function store(tx: Transaction): PostingsStore {
@@ -15,18 +14,18 @@ export const searchProjection: Projection = {
   name: 'search',
   tables: ['postings'],
 
-  async apply(tx, changes) {
+  async apply(tx, changes, options = {}) {
     for (const g of changes) {
       // What the index holds changes from the record stored before this write to the final one.
-      const diff = new GroupIndexDiff()
+      const diff = new GroupIndexDiff(options.search?.stats)
       for (const m of g.messages) diff.record(m.seq, m.before, m.after)
-      g.group.index = await writePostings(store(tx), g.gk, g.group.index ?? emptyIndexState(), diff)
+      g.group.index = await writePostings(store(tx), g.gk, g.group.index ?? emptyIndexState(), diff, options.search)
     }
   },
 
-  /** Drops every postings row and each group's index state, and indexes every archived message (lib/search/reindex.ts). */
-  rebuild(tx) {
-    return indexArchive(tx, { rebuild: true })
+  /** Drops every postings row and each group's index state, and indexes every archived message (lib/search/index/reindex.ts). */
+  rebuild(tx, options = {}) {
+    return indexArchive(tx, { ...options.search, rebuild: true, onProgress: options.onProgress })
   },
 
   async forget(tx, gk) {

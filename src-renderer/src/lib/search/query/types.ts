@@ -1,5 +1,5 @@
 /**
- * The search API the UI uses. Two implementations answer it: index.ts (the inverted index kept in
+ * The search API the UI uses. Two implementations answer it: search.ts (the inverted index kept in
  * the same transactions as the messages; what the app uses) and scan.ts (reads every message in
  * scope; the reference the index is tested against and the baseline bench:search compares with).
  */

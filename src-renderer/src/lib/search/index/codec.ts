@@ -5,7 +5,7 @@
  * Measured on the 1,000,000-message bench store: 4.1 bytes per posting instead of 8 as two
  * Uint32Arrays, and one array to clone instead of two. Seqs up to 2^53 and times up to 2^32 fit.
  *
- * A term that keeps positions (index-terms.ts hasPositions) follows each pair with the word's
+ * A term that keeps positions (terms.ts hasPositions) follows each pair with the word's
  * positions in the message: 0 for none, else (first + 1) * 2 + (more ? 1 : 0), then for more the
  * count of the others and their distances from the one before. One byte for a word that occurs
  * once within its first 63 words.

@@ -21,9 +21,9 @@
  * finds the message but no highlight shows in such text. Everything else (case, width, ligatures,
  * circled digits, invisible characters) maps exactly.
  */
-import { normalize } from './normalize'
-import type { Clause, Query } from './query'
-import { MAX_TERM_LENGTH, phraseAt } from './tokenize'
+import { normalize } from '@shared/search/normalize'
+import type { Clause, Query } from '@shared/search/query'
+import { MAX_TERM_LENGTH, phraseAt } from '@shared/search/tokenize'
 
 export interface SnippetSegment {
   text: string

@@ -1,14 +1,14 @@
 /**
  * What the inverted index stores for a message, and where each term lives in it. Pure, shared by
- * the store (src-renderer/src/lib/search/postings.ts) and its tests.
+ * the index's writes and lookups (lib/search/index, lib/search/query) and their tests.
  *
- * A message's index terms are its text terms (tokenize.ts) plus one **feature term** per field the
+ * A message's index terms are its text terms (shared/search/tokenize.ts) plus one **feature term** per field the
  * query language filters on, so `from:`, `has:` and `is:` are index lookups like words:
  * `\u0001f:alice` (sender, normalized), `\u0001h:image`, `\u0001i:recalled`. Text terms are letters
  * and digits only, so they can never collide with a feature term.
  *
  * Positions: every term has a 32-bit position, and each level of the index cuts the position
- * space into 2^bits buckets by its top bits (postings.ts), so a lookup reads one bucket per level
+ * space into 2^bits buckets by its top bits (layout.ts), so a lookup reads one bucket per level
  * and a bucket's share of the index halves with every bit. The position is a well-mixed hash of
  * the whole term, except that a spaced-script word of 3 or more letters takes its top PREFIX_BITS
  * from its first 3 code units: every word starting with `rel` lies in one span of 1/256 of the
@@ -18,10 +18,10 @@
  * (tokenize.ts), so they hash whole; a Latin prefix shorter than 3 spans everything (prefixSpan
  * says so).
  */
-import type { ArchivedMessage } from '../archive-record'
-import { messageView, type HasFeature, type IsFeature } from './extract-text'
-import { normalize } from './normalize'
-import { isCjkCodePoint, tokenizeWithPositions, type Positions } from './tokenize'
+import type { ArchivedMessage } from '@shared/archive-record'
+import { messageView, type HasFeature, type IsFeature } from '@shared/search/extract-text'
+import { normalize } from '@shared/search/normalize'
+import { isCjkCodePoint, tokenizeWithPositions, type Positions } from '@shared/search/tokenize'
 
 const feature = '\u0001'
 

@@ -1,8 +1,9 @@
 /**
  * What a SearchRequest means, shared by the index and the scan: the parsed query with the UI's
- * sender and date filters folded in, the groups in scope, and the reference predicate.
+ * sender and date filters folded in, the groups in scope, the reference predicate, and the query
+ * taken apart for the index's planner (parsed and summarized here once).
  */
-import { compileQuery, isQueryError, parseQuery, type MatchContext, type Query, type QueryError } from '@shared/search/query'
+import { compileQuery, isQueryError, parseQuery, querySummary, type MatchContext, type Query, type QueryError, type QuerySummary } from '@shared/search/query'
 import { normalize } from '@shared/search/normalize'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { AppDB } from '@renderer/lib/db/app-db'
@@ -11,6 +12,8 @@ import type { SearchRequest } from './types'
 export interface PreparedSearch {
   query: Query
   ctx: MatchContext
+  /** The query taken apart for the index's planner (querySummary, in ctx's time zone). */
+  summary: QuerySummary
   /** Group keys in scope (after `in:` is NOT applied: the matcher and the index apply it). */
   gks: string[]
   /** Group id → name, for `in:` by name. */
@@ -52,7 +55,7 @@ export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<Prep
     }
     return base(m)
   }
-  return { query, ctx, gks, names, range, sender, matches }
+  return { query, ctx, summary: querySummary(query, ctx), gks, names, range, sender, matches }
 }
 
 /**

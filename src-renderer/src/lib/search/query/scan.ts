@@ -5,7 +5,7 @@
  */
 import Dexie from 'dexie'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
-import { newestFirst, prepareSearch, type HitKey } from './request'
+import { newestFirst, prepareSearch, type HitKey } from './prepare'
 import type { SearchHit, SearchOutcome, SearchRequest } from './types'
 
 export async function scanSearch(req: SearchRequest, db: AppDB = appDb): Promise<SearchOutcome> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { datesReversed, localDayStart, toRequest, type SearchFields } from '../../../src-renderer/src/features/search/search-request'
+import { datesReversed, localDayStart, toRequest, type SearchFields } from '../../../src-renderer/src/features/search/search-fields'
 
 const fields = (f: Partial<SearchFields> = {}): SearchFields => ({
   query: 'release',
