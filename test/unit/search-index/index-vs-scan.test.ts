@@ -19,7 +19,7 @@ import { termPosition } from '../../../src-main/shared/search/index-terms'
 import { newestFirst, prepareSearch } from '../../../src-renderer/src/lib/search/request'
 import { scanSearch } from '../../../src-renderer/src/lib/search/scan'
 import type { SearchRequest } from '../../../src-renderer/src/lib/search/types'
-import { mulberry32 } from '../../../src-main/shared/random'
+import { mulberry32 } from '../../../tools/random'
 
 const ws = '1400000000@china'
 
