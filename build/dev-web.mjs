@@ -11,7 +11,7 @@ import { build } from 'vite'
 process.env.NODE_ENV_ELECTRON_VITE = 'production'
 const { config } = await resolveConfig({}, 'build', 'production')
 if (!config?.main || !config.renderer) throw new Error('electron.vite.config.ts must define main and renderer')
-const { config: tools } = await resolveConfig({ configFile: 'tools/electron.vite.config.ts' }, 'build', 'production')
+const { config: tools } = await resolveConfig({ configFile: 'tools/electron.vite.config.ts', ignoreConfigWarning: true }, 'build', 'production')
 if (!tools?.main) throw new Error('tools/electron.vite.config.ts must define main')
 
 /** Starts a watch build and resolves once its first build is written. */
