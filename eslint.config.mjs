@@ -19,6 +19,11 @@ const noElectron = {
 }
 const noDexie = { group: ['dexie', 'dexie/*'], message: 'Dexie belongs to the renderer (src-renderer/src/lib/db).' }
 const noSvelte = { group: ['svelte', 'svelte/*'], message: 'Svelte belongs to the renderer.' }
+// The tooling (simulator, benchmarks, demo) may import the product; the product never imports it.
+const noTools = {
+  group: ['**/tools', '**/tools/**'],
+  message: 'tools/ (simulator, benchmarks, demo) is built apart and never shipped: the product must not import it.'
+}
 // i18n has two doors: `@renderer/lib/i18n` for components, `@renderer/lib/i18n/core` for plain modules.
 const i18nDoors = {
   group: ['@renderer/lib/i18n/*', '!@renderer/lib/i18n/core', '**/i18n/*', '!**/i18n/core'],
@@ -26,7 +31,7 @@ const i18nDoors = {
 }
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'test-results/', 'node_modules/', '.tmp/'] },
+  { ignores: ['out/', 'out-tools/', 'dist/', 'test-results/', 'node_modules/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
@@ -42,9 +47,10 @@ export default tseslint.config(
       'no-control-regex': 'off'
     }
   },
-  // Node: the main process, CLI, simulator, build scripts, tests and configs.
+  // Node: the main process, CLI, tooling (simulator, benchmarks, demo), build scripts, tests and configs.
   {
-    files: ['src-main/**', 'build/**', 'bin/**', 'test/**', '*.{js,mjs,cjs,ts,mts}'],
+    files: ['src-main/**', 'tools/**', 'build/**', 'bin/**', 'test/**', '*.{js,mjs,cjs,ts,mts}'],
+    ignores: ['tools/bench-pages/**'],
     languageOptions: { globals: { ...globals.node } }
   },
   // CommonJS files load with require() (the bin launcher must stay plain CJS for old Nodes).
@@ -55,7 +61,7 @@ export default tseslint.config(
   },
   // Chromium: the renderer, plus the browser side of e2e tests and benchmarks.
   {
-    files: ['src-renderer/**', 'test/e2e/**'],
+    files: ['src-renderer/**', 'tools/bench-pages/**', 'test/e2e/**'],
     languageOptions: { globals: { ...globals.browser } }
   },
   {
@@ -69,18 +75,29 @@ export default tseslint.config(
       }
     }
   },
-  // The boundaries (STYLE.md): shared/ is pure code both sides import; the renderer is a web page.
+  // The boundaries (STYLE.md): shared/ is pure code both sides import; the renderer is a web page;
+  // the product (src-main, src-renderer) does not import the tooling (tools/).
+  {
+    files: ['src-main/**'],
+    ignores: ['src-main/shared/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTools] }] }
+  },
   {
     files: ['src-main/shared/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noDexie, noSvelte] }] }
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noDexie, noSvelte, noTools] }] }
   },
   {
     files: ['src-renderer/**'],
     ignores: ['src-renderer/src/lib/i18n/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, i18nDoors] }] }
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, i18nDoors, noTools] }] }
   },
   {
     files: ['src-renderer/src/lib/i18n/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noTools] }] }
+  },
+  // The benchmarks' in-page halves are web pages too.
+  {
+    files: ['tools/bench-pages/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron] }] }
   }
 )

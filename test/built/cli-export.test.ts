@@ -7,8 +7,8 @@ import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoApp, demoGroupIds } from '../../src-main/sim/seed'
-import { Simulator } from '../../src-main/sim/server'
+import { demoApp, demoGroupIds } from '../../tools/sim/seed'
+import { Simulator } from '../../tools/sim/server'
 import { cliEnv, runCli } from '../helpers/cli'
 import { freshAppId } from '../helpers/sim'
 

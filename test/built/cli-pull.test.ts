@@ -4,13 +4,13 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mulberry32, randomHistory } from '../../src-main/sim/seed'
-import { Simulator, type SimGroup } from '../../src-main/sim/server'
+import { mulberry32, randomHistory } from '../../tools/sim/seed'
+import { Simulator, type SimGroup } from '../../tools/sim/server'
 import { decodeUserSig, verifyUserSig } from '../../src-main/tim/usersig'
 import { expectedPlaces, sortedEntries } from '../helpers/memory-sink'
 import { cliEnv, runCli, startCli } from '../helpers/cli'
 import { appWith, freshAppId, group } from '../helpers/sim'
-import { demoCredentials } from '../../src-main/sim/seed'
+import { demoCredentials } from '../../tools/sim/seed'
 
 const cli = resolve(__dirname, '../../out/main/cli.js')
 const bin = resolve(__dirname, '../../bin/tim-archive.cjs')

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 
-const demo = resolve(__dirname, '../../out/main/demo.js')
+const demo = resolve(__dirname, '../../out-tools/main/demo.js')
 const cli = resolve(__dirname, '../../out/main/cli.js')
 let child: ReturnType<typeof spawn> | undefined
 

@@ -79,6 +79,7 @@ function walk(dir: string): string[] {
 
 const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)
 const built = walk(join(root, 'out'))
+const toolsBuilt = walk(join(root, 'out-tools'))
 /** Files that may lie around in a working copy and must never ship. */
 const strays = [
   '.env',
@@ -128,19 +129,10 @@ describe('installer configuration', () => {
       expect(shipped('package.json')).toBe(true)
       for (const f of ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.js', 'out/renderer/index.html']) expect(shipped(f), f).toBe(true)
       // Everything else that is tracked (sources, tests, CI, build resources, README, lock file)
-      // stays out, and so do the benchmarks, the demo and the simulator.
+      // stays out, and so does the tooling's build (out-tools/: simulator, benchmarks, demo).
       const leaked = tracked.filter((f) => f !== 'package.json' && shipped(f))
       expect(leaked, platform).toEqual([])
-      for (const f of [
-        'out/main/bench-sync.js',
-        'out/main/bench-timeline.js',
-        'out/main/demo.js',
-        'out/main/sim.js',
-        'out/renderer/bench-search.html',
-        'out/renderer/bench-charts.html'
-      ])
-        expect(shipped(f), f).toBe(false)
-      for (const f of readdirSync(join(root, 'out/renderer/assets'))) if (/bench/.test(f)) expect(shipped(`out/renderer/assets/${f}`), f).toBe(false)
+      expect(toolsBuilt.filter(shipped), platform).toEqual([])
       expect(strays.filter(shipped), platform).toEqual([])
     }
   })
@@ -169,9 +161,9 @@ describe('installer configuration', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(3)
-    // The renderer ships whole, except the benchmarks' pages and their entry chunks.
+    // The renderer ships whole.
     const renderer = built.filter((f) => f.startsWith('out/renderer/') && !f.endsWith('.map'))
-    expect(renderer.filter((f) => !/bench/.test(f)).filter((f) => !shipped(f))).toEqual([])
+    expect(renderer.filter((f) => !shipped(f))).toEqual([])
     const assets = [...readFileSync(join(root, 'out/renderer/index.html'), 'utf8').matchAll(/"(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => m[1]!)
     expect(assets.length).toBeGreaterThan(1)
     for (const asset of assets) expect(shipped(`out/renderer/${asset}`), asset).toBe(true)
@@ -182,6 +174,35 @@ describe('installer configuration', () => {
     for (const p of packages) if (!builtins.has(p)) expect(Object.keys(pkg.dependencies), `${p} is required at run time`).toContain(p)
     for (const dev of ['electron', 'electron-builder', 'vitest', 'playwright-core', '@resvg/resvg-js', 'tls-sig-api-v2'])
       expect(pkg.dependencies[dev]).toBeUndefined()
+  })
+
+  it('gets no tooling from the product build: the simulator, benchmarks and demo build to out-tools/', () => {
+    if (!existsSync(join(root, 'out-tools/main/sim.js'))) throw new Error('out-tools/ is missing: run `npm run build` first (npm test does).')
+    for (const f of ['sim.js', 'demo.js', 'bench-sync.js', 'bench-search.js']) expect(toolsBuilt, f).toContain(`out-tools/main/${f}`)
+    for (const f of ['bench-search.html', 'bench-charts.html']) expect(toolsBuilt, f).toContain(`out-tools/bench-pages/${f}`)
+    // By name: no entry, page or chunk of theirs in out/.
+    expect(built.filter((f) => /(^|[/-])(sim|demo|seed|bench)([.-]|$)/.test(f.split('/').pop()!))).toEqual([])
+    // By content: text found only in the tooling's code is in out-tools/ and nowhere in out/.
+    const markers = [
+      /\bclass Simulator\b|\bSimulator = class\b/,
+      /\bfunction mulberry32\b/,
+      /Simulator of the Tencent IM REST API/,
+      /playwright-core/,
+      /drives this page/
+    ]
+    const text = (files: string[]) => files.filter((f) => /\.(js|html)$/.test(f)).map((f) => readFileSync(join(root, f), 'utf8'))
+    const tools = text(toolsBuilt)
+    const product = text(built)
+    for (const m of markers) {
+      expect(
+        tools.some((t) => m.test(t)),
+        `${m} is in out-tools/`
+      ).toBe(true)
+      expect(
+        product.some((t) => m.test(t)),
+        `${m} is not in out/`
+      ).toBe(false)
+    }
   })
 
   it('has every icon the targets use, as real PNGs of the stated sizes, rendered from build/icon.svg', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { demoCredentials } from '../../src-main/sim/seed'
+import { demoCredentials } from '../../tools/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
 
 /**

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { demoGroupIds } from '../../src-main/sim/seed'
+import { demoGroupIds } from '../../tools/sim/seed'
 import { connectAndAdd } from './fixtures/app-page'
 import { useAppSession, type AppSession } from './fixtures/session'
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { benchGroupId } from '../../src-main/sim/seed'
+import { benchGroupId } from '../../tools/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
 import { connectAndAdd } from './fixtures/app-page'
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import type { SeqRange } from '../../src-main/shared/coverage'
 import type { ArchiveHealth } from '../../src-main/shared/report/health'
-import { demoApp, demoGroupIds, teamGroupId } from '../../src-main/sim/seed'
+import { demoApp, demoGroupIds, teamGroupId } from '../../tools/sim/seed'
 import { startServe, startSimulator } from './fixtures/processes'
 import { connectAndAdd } from './fixtures/app-page'
 

@@ -21,7 +21,9 @@ test('the demo (npm run demo -- --web) exports a group to a file, as serve does'
   const [port, simPort] = [await freePort(), await freePort()]
   // The demo keeps its config folder in the temp folder: a private one for this test.
   const tmp = mkdtempSync(join(tmpdir(), 'tim-demo-e2e-'))
-  const demo = startProcess([join(root, 'out/main/demo.js'), '--web', '--port', String(port), '--sim-port', String(simPort), '--latency', '0'], { TMPDIR: tmp })
+  const demo = startProcess([join(root, 'out-tools/main/demo.js'), '--web', '--port', String(port), '--sim-port', String(simPort), '--latency', '0'], {
+    TMPDIR: tmp
+  })
   const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true })
   const page = await context.newPage()
   try {

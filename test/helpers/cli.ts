@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
-import { demoCredentials } from '../../src-main/sim/seed'
+import { demoCredentials } from '../../tools/sim/seed'
 
 /** The built CLI (`npm run build`): tests of it live in test/built/. */
 export const builtCli = resolve(__dirname, '../../out/main/cli.js')

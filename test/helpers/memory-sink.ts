@@ -1,7 +1,7 @@
 import { mergeMessage, type ArchivedMessage } from '../../src-main/shared/archive-record'
 import { applyBatchCoverage, emptyCoverage, type Coverage } from '../../src-main/shared/coverage'
 import type { ArchiveSink, SyncBatch } from '../../src-main/archive/engine'
-import type { SimGroup } from '../../src-main/sim/server'
+import type { SimGroup } from '../../tools/sim/server'
 
 /** An in-memory store with the same merge and coverage rules as the real sinks. */
 export class MemorySink implements ArchiveSink {

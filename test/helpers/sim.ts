@@ -1,5 +1,5 @@
-import { Simulator, type SimApp, type SimGroup, type SimOptions } from '../../src-main/sim/server'
-import { demoCredentials } from '../../src-main/sim/seed'
+import { Simulator, type SimApp, type SimGroup, type SimOptions } from '../../tools/sim/server'
+import { demoCredentials } from '../../tools/sim/seed'
 import type { TimCredentials } from '../../src-main/tim/client'
 
 let nextAppId = 1500000000

@@ -5,8 +5,8 @@ import { TimClient } from '../../src-main/tim/client'
 import { TimApiError } from '../../src-main/tim/errors'
 import { decodeUserSig } from '../../src-main/tim/usersig'
 import { regions, resolveEndpoint } from '../../src-main/shared/regions'
-import { randomHistory } from '../../src-main/sim/seed'
-import type { Simulator } from '../../src-main/sim/server'
+import { randomHistory } from '../../tools/sim/seed'
+import type { Simulator } from '../../tools/sim/server'
 import { appWith, credsFor, freshAppId, group, startSim } from '../helpers/sim'
 
 const stops: (() => Promise<void>)[] = []

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 /**
  * The boundaries of STYLE.md, enforced by eslint.config.mjs (issue 16 §8): shared/ imports no Node
- * module, Electron, Dexie or Svelte; the renderer imports no Node module or Electron. These lint
+ * module, Electron, Dexie or Svelte; the renderer imports no Node module or Electron; the product
+ * imports nothing from tools/ (simulator, benchmarks, demo). These lint
  * snippets at paths in each part of the tree with the project's real config.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -60,5 +61,19 @@ describe('restricted imports', () => {
     expect(await restricted("import { t } from '@renderer/lib/i18n'\nexport const x = t\n", 'src-renderer/src/features/lint-probe.ts')).toEqual([])
     // Inside lib/i18n the files import each other freely.
     expect(await restricted("import { tables } from './messages'\nexport const x = tables\n", 'src-renderer/src/lib/i18n/lint-probe.ts')).toEqual([])
+  })
+
+  it('keep the tooling out of the product: src-main and src-renderer never import tools/, tools/ imports the product', async () => {
+    const sim = "import { Simulator } from '../../tools/sim/server'\nexport const x = Simulator\n"
+    expect(await restricted(sim, 'src-main/cli/lint-probe.ts')).toEqual([expect.stringContaining('tools/ (simulator, benchmarks, demo)')])
+    expect(
+      await restricted("import { mulberry32 } from '../../../tools/random'\nexport const x = mulberry32\n", 'src-main/shared/search/lint-probe.ts')
+    ).toHaveLength(1)
+    expect(
+      await restricted("import { x } from '../../../../tools/bench-pages/search-bench'\nexport const y = x\n", 'src-renderer/src/lib/db/lint-probe.ts')
+    ).toHaveLength(1)
+    expect(await restricted("import { syncGroup } from '../../src-main/archive/engine'\nexport const x = syncGroup\n", 'tools/bench/lint-probe.ts')).toEqual([])
+    // The benchmarks' in-page halves are web pages: no Node modules there.
+    expect(await restricted(nodeFs, 'tools/bench-pages/lint-probe.ts')).toHaveLength(1)
   })
 })

@@ -7,8 +7,8 @@ import { AppService, invokeChannel, InvalidRequestError } from '../../../src-mai
 import { FileSecretStore } from '../../../src-main/services/secret-store'
 import { applyBatchCoverage, emptyCoverage, isComplete, type Coverage } from '../../../src-main/shared/coverage'
 import { channels, type SyncBatchEvent } from '../../../src-main/shared/ipc/contract'
-import type { Simulator } from '../../../src-main/sim/server'
-import { demoCredentials, demoGroupIds } from '../../../src-main/sim/seed'
+import type { Simulator } from '../../../tools/sim/server'
+import { demoCredentials, demoGroupIds } from '../../../tools/sim/seed'
 import { expectedPlaces } from '../../helpers/memory-sink'
 import { cloneAppIds, connectInput, EventLog, startDemoSim, tempDir, testClientOptions } from './helpers'
 

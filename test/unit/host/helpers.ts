@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Simulator, type SimOptions } from '../../../src-main/sim/server'
-import { demoApp, demoCredentials } from '../../../src-main/sim/seed'
+import { Simulator, type SimOptions } from '../../../tools/sim/server'
+import { demoApp, demoCredentials } from '../../../tools/sim/seed'
 import type { ConnectInput } from '../../../src-main/shared/ipc/contract'
 import type { AppService, HostEvents } from '../../../src-main/services/app-service'
 

@@ -10,8 +10,8 @@ import { translate, type Params } from '../../../src-renderer/src/lib/i18n/trans
 const tr = (locale: Locale) => (key: MessageKey, params?: Params) => translate(locale, key, params)
 const chinese = /[\u4e00-\u9fff]/
 
-/** The host's source, read as text (Vite's glob; the simulator is a test tool, not the host). */
-const hostSources = import.meta.glob<string>(['/src-main/**/*.ts', '!/src-main/sim/**'], { query: '?raw', import: 'default', eager: true })
+/** The host's source, read as text (Vite's glob; the simulator lives in tools/, not the host). */
+const hostSources = import.meta.glob<string>('/src-main/**/*.ts', { query: '?raw', import: 'default', eager: true })
 
 /** The text of a call from its opening parenthesis to the matching one, skipping string literals. */
 function callText(src: string, open: number): string {

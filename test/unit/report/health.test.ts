@@ -5,7 +5,7 @@ import { HealthAccumulator, type GroupSyncState } from '../../../src-main/shared
 import { renderJson, renderText } from '../../../src-main/shared/report/render'
 import { renderHtml } from '../../../src-main/shared/report/render-html'
 import { RunSet, subtractRuns } from '../../../src-main/shared/report/run-set'
-import { Rng } from '../../../src-main/sim/seed'
+import { Rng } from '../../../tools/sim/seed'
 
 function msg(groupId: string, seq: number, extra: Partial<ArchivedMessage> = {}): ArchivedMessage {
   return {

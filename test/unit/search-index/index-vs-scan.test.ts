@@ -27,7 +27,7 @@ import {
   type SearchReadStats,
   type SearchRequest
 } from '../../../src-renderer/src/lib/search'
-import { mulberry32 } from '../../../src-main/shared/random'
+import { mulberry32 } from '../../../tools/random'
 
 const ws = '1400000000@china'
 

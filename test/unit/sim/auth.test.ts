@@ -2,7 +2,7 @@
 // (docs/reference/tencent-im-api.md §1.2, §3.4, §5.5).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
-import { Simulator, type SimApp } from '../../../src-main/sim/server'
+import { Simulator, type SimApp } from '../../../tools/sim/server'
 
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e'
 const APP = 1400000000

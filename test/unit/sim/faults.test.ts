@@ -1,7 +1,7 @@
 // Injected faults, latency and shutdown, over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
-import { Simulator, type SimApp, type SimMessage } from '../../../src-main/sim/server'
+import { Simulator, type SimApp, type SimMessage } from '../../../tools/sim/server'
 
 const KEY = 'faults-test-key'
 const APP = 1400000400

@@ -2,7 +2,7 @@
 // limiting, over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
-import { groupListCursorBase, Simulator, type SimApp, type SimGroup } from '../../../src-main/sim/server'
+import { groupListCursorBase, Simulator, type SimApp, type SimGroup } from '../../../tools/sim/server'
 
 const KEY = 'groups-test-key'
 

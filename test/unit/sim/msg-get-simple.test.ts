@@ -1,8 +1,8 @@
 // group_msg_get_simple semantics (docs/reference/tencent-im-api.md §1, §8) over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
-import { Simulator, type MsgState, type SimApp, type SimGroup, type SimMessage } from '../../../src-main/sim/server'
-import { demoApp, demoCredentials, demoGroupIds, randomHistory } from '../../../src-main/sim/seed'
+import { Simulator, type MsgState, type SimApp, type SimGroup, type SimMessage } from '../../../tools/sim/server'
+import { demoApp, demoCredentials, demoGroupIds, randomHistory } from '../../../tools/sim/seed'
 
 const KEY = 'test-key-0123456789abcdef'
 const APP = 1400000010

@@ -1,7 +1,7 @@
 // Seed data: determinism, coverage of the reference's edge cases, speed.
 import { describe, expect, test } from 'vitest'
-import { benchGroup, demoApp, demoCredentials, demoGroupIds, randomHistory } from '../../../src-main/sim/seed'
-import type { SimGroup } from '../../../src-main/sim/server'
+import { benchGroup, demoApp, demoCredentials, demoGroupIds, randomHistory } from '../../../tools/sim/seed'
+import type { SimGroup } from '../../../tools/sim/server'
 
 const NOW = 1_750_000_000
 const dump = (g: Pick<SimGroup, 'messages'>) => JSON.stringify([...g.messages])

@@ -12,9 +12,12 @@ import { existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultPort, startBrowserHost, untilStopped } from '../cli/serve'
+import { defaultPort, startBrowserHost, untilStopped } from '../../src-main/cli/serve'
 import { Simulator } from '../sim/server'
 import { cliEnvLine, demoApp, demoCredentials } from '../sim/seed'
+
+/** The product build (out/, npm run build) that the demo runs: this file is out-tools/main/demo.js. */
+const productOut = join(__dirname, '../../out')
 
 /**
  * The Electron binary, or null where none is installed (its download comes from GitHub). Looked
@@ -67,7 +70,7 @@ async function main(): Promise<number> {
   }
 
   if (electron) {
-    const child = spawn(electron, [join(__dirname, 'index.js')], {
+    const child = spawn(electron, [join(productOut, 'main/index.js')], {
       stdio: 'inherit',
       // Demo only: the public demo key, so the window starts connected to the simulator.
       env: { ...process.env, TIM_ARCHIVE_DEMO_CONNECT: JSON.stringify(demoConnect) }
@@ -79,7 +82,7 @@ async function main(): Promise<number> {
     const host = await startBrowserHost({
       configDir: join(tmpdir(), 'tim-archive-demo'),
       port: Number(values.port),
-      rendererDir: join(__dirname, '../renderer'),
+      rendererDir: join(productOut, 'renderer'),
       connect: demoConnect
     }).catch(async (e: unknown) => {
       stopped.cancel()

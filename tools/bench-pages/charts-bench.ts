@@ -1,5 +1,5 @@
 /**
- * The in-page half of `npm run bench:charts` (src-main/bench/bench-charts.ts drives it through
+ * The in-page half of `npm run bench:charts` (tools/bench/bench-charts.ts drives it through
  * Chromium): writes a generated archive through the app's own write path (commitBatches: messages,
  * coverage, stats, search index and the charts' counts in one transaction each), then times what
  * the charts view reads and computes (features/charts) against a scan of every message computing

@@ -4,7 +4,7 @@
  * group of 80% and four of 5%), written through the app's own write path (commitBatches: messages,
  * coverage, statistics and search index in one transaction per 2,000 messages).
  *
- * The page is out/renderer/bench-search.html (src-renderer/src/bench/search-bench.ts), served from
+ * The page is out-tools/bench-pages/bench-search.html (tools/bench-pages/search-bench.ts), served from
  * a loopback server; IndexedDB lives in a temporary on-disk Chromium profile, as in the app.
  *
  * Reports, in one run:
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     }))
   ]
 
-  const root = join(__dirname, '../renderer')
+  const root = join(__dirname, '../bench-pages')
   // IndexedDB belongs to the page's origin: a kept profile is found again only on the same port.
   const { server, url } = await serveStatic(root, values.profile ? 47_913 : 0)
   const profileDir = values.profile ?? (await mkdtemp(join(tmpdir(), 'tim-bench-search-profile-')))

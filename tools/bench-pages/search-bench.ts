@@ -1,5 +1,5 @@
 /**
- * The in-page half of `npm run bench:search` (src-main/bench/bench-search.ts drives it through
+ * The in-page half of `npm run bench:search` (tools/bench/bench-search.ts drives it through
  * Chromium): generates a mixed Chinese/English archive, writes it through the app's own write path
  * (commitBatches: messages, coverage, stats and the search index in one transaction each), and
  * times the app's own search (lib/search) against the scan. Exposed as `window.benchSearch`.
@@ -11,7 +11,7 @@ import { addGroups } from '@renderer/lib/db/groups-repo'
 import { indexSearch, newIndexWriteStats, scanSearch, type SearchReadStats } from '@renderer/lib/search'
 import { loadAround, seqAtOrBefore } from '@renderer/features/timeline/timeline-source'
 import type { RawMessage } from '@shared/tim-types'
-import { mulberry32 } from '@shared/random'
+import { mulberry32 } from '../random'
 
 /** Zipf(1) sampler over ranks 0..n-1. */
 function zipf(n: number): (r: number) => number {

@@ -11,8 +11,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP, type Socket } from 'node:net'
-import type { MsgElement } from '../shared/tim-types'
-import { verifyUserSig } from '../tim/usersig'
+import type { MsgElement } from '../../src-main/shared/tim-types'
+import { verifyUserSig } from '../../src-main/tim/usersig'
 import { demoApp, mulberry32 } from './seed'
 
 export type MsgState = 'normal' | 'deleted' | 'expired' | 'recalled'

@@ -1,5 +1,5 @@
 /**
- * What the in-page benchmarks (bench:search, bench:charts) share: out/renderer served on loopback
+ * What the in-page benchmarks (bench:search, bench:charts) share: their pages (out-tools/bench-pages) served on loopback
  * (module scripts need http, not file://), Debian's Chromium with an on-disk profile (IndexedDB
  * as in the app), and the figures' formatting.
  */

@@ -5,7 +5,7 @@
  * messages, coverage, statistics, search index and the charts' counts in one transaction per
  * 2,000 messages).
  *
- * The page is out/renderer/bench-charts.html (src-renderer/src/bench/charts-bench.ts), served from
+ * The page is out-tools/bench-pages/bench-charts.html (tools/bench-pages/charts-bench.ts), served from
  * a loopback server; IndexedDB lives in a temporary on-disk Chromium profile, as in the app.
  *
  * Reports, in one run:
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const span = 2 * 365 * 86_400
   const group: BenchGroup = { groupId: '@TGS#BENCHCHARTS', seed: 7, messages: total, start: 1_640_995_200, gap: span / total }
 
-  const root = join(__dirname, '../renderer')
+  const root = join(__dirname, '../bench-pages')
   const { server, url } = await serveStatic(root)
   const profileDir = await mkdtemp(join(tmpdir(), 'tim-bench-charts-profile-'))
   let context: BrowserContext | undefined

@@ -26,11 +26,11 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
-import { AppService } from '../services/app-service'
-import { FileSecretStore } from '../services/secret-store'
+import { AppService } from '../../src-main/services/app-service'
+import { FileSecretStore } from '../../src-main/services/secret-store'
 import { Simulator } from '../sim/server'
 import { demoApp, demoCredentials, plainTexts } from '../sim/seed'
-import { startWebServer, type WebServer } from '../web/server'
+import { startWebServer, type WebServer } from '../../src-main/web/server'
 
 // ---------------------------------------------------------------------------------------------
 // The few browser APIs the in-page functions use. This file is type-checked against Node's libs
@@ -674,7 +674,7 @@ async function main(): Promise<void> {
       endpoint: simUrl
     })
     if (!connected.ok) throw new Error(`Could not connect to the simulator: ${connected.error.message}`)
-    server = await startWebServer({ service, port: 0, rendererDir: join(__dirname, '../renderer') })
+    server = await startWebServer({ service, port: 0, rendererDir: join(__dirname, '../../out/renderer') })
 
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath,

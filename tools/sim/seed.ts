@@ -3,9 +3,9 @@
  * seeded random history generator for property tests. Everything is deterministic: a seeded
  * mulberry32 PRNG, never Math.random. Message shapes follow docs/reference/tencent-im-api.md §4.
  */
-import type { MsgElement } from '../shared/tim-types'
+import type { MsgElement } from '../../src-main/shared/tim-types'
 import type { MsgState, SimApp, SimGroup, SimMessage } from './server'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../random'
 
 export { mulberry32 }
 
