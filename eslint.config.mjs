@@ -29,6 +29,13 @@ const i18nDoors = {
   group: ['@renderer/lib/i18n/*', '!@renderer/lib/i18n/core', '**/i18n/*', '!**/i18n/core'],
   message: "Import '@renderer/lib/i18n' (components) or '@renderer/lib/i18n/core' (plain modules); the other files are private to lib/i18n."
 }
+// Search has one door: `@renderer/lib/search` (lib/search/index.ts); index/ and query/ are private to it.
+const searchDoor = {
+  group: ['@renderer/lib/search/*', '**/search/index/*', '**/search/query/*'],
+  message: "Import '@renderer/lib/search'; its index/ and query/ folders are private to lib/search."
+}
+// The renderer is not host code.
+const noRenderer = { group: ['@renderer/*', '**/src-renderer/**'], message: 'The renderer is not host code.' }
 
 export default tseslint.config(
   { ignores: ['out/', 'out-tools/', 'dist/', 'test-results/', 'node_modules/', '.tmp/'] },
@@ -82,13 +89,22 @@ export default tseslint.config(
     ignores: ['src-main/shared/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noTools] }] }
   },
+  // src-main/media is host code shared by the engine, the CLI, Electron main and the web host.
+  {
+    files: ['src-main/media/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron, noDexie, noSvelte, noRenderer, noTools] }] }
+  },
   {
     files: ['src-main/shared/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noDexie, noSvelte, noTools] }] }
   },
   {
     files: ['src-renderer/**'],
-    ignores: ['src-renderer/src/lib/i18n/**'],
+    ignores: ['src-renderer/src/lib/i18n/**', 'src-renderer/src/lib/search/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, i18nDoors, searchDoor, noTools] }] }
+  },
+  {
+    files: ['src-renderer/src/lib/search/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noElectron, i18nDoors, noTools] }] }
   },
   {

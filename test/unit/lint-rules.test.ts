@@ -63,6 +63,25 @@ describe('restricted imports', () => {
     expect(await restricted("import { tables } from './messages'\nexport const x = tables\n", 'src-renderer/src/lib/i18n/lint-probe.ts')).toEqual([])
   })
 
+  it('let the renderer into search by its one door, and keep media fetching out of Electron and the renderer', async () => {
+    const deep = "import { writePostings } from '@renderer/lib/search/index/store'\nexport const x = writePostings\n"
+    expect(await restricted(deep, 'src-renderer/src/lib/db/lint-probe.ts')).toEqual([expect.stringContaining("'@renderer/lib/search'")])
+    expect(
+      await restricted("import { search } from '../search/query/search'\nexport const x = search\n", 'src-renderer/src/lib/db/lint-probe.ts')
+    ).toHaveLength(1)
+    expect(
+      await restricted("import { search } from '../lib/search/query/search'\nexport const x = search\n", 'src-renderer/src/features/lint-probe.ts')
+    ).toHaveLength(1)
+    expect(await restricted("import { search } from '@renderer/lib/search'\nexport const x = search\n", 'src-renderer/src/lib/db/lint-probe.ts')).toEqual([])
+    // Inside lib/search the folders import each other freely.
+    expect(
+      await restricted("import { writePostings } from '../index/store'\nexport const x = writePostings\n", 'src-renderer/src/lib/search/query/lint-probe.ts')
+    ).toEqual([])
+    expect(await restricted("import { app } from 'electron'\nexport const x = app\n", 'src-main/media/lint-probe.ts')).toHaveLength(1)
+    expect(await restricted("import { db } from '@renderer/lib/db/app-db'\nexport const x = db\n", 'src-main/media/lint-probe.ts')).toHaveLength(1)
+    expect(await restricted("import { createHash } from 'node:crypto'\nexport const x = createHash\n", 'src-main/media/lint-probe.ts')).toEqual([])
+  })
+
   it('keep the tooling out of the product: src-main and src-renderer never import tools/, tools/ imports the product', async () => {
     const sim = "import { Simulator } from '../../tools/sim/server'\nexport const x = Simulator\n"
     expect(await restricted(sim, 'src-main/cli/lint-probe.ts')).toEqual([expect.stringContaining('tools/ (simulator, benchmarks, demo)')])
