@@ -4,8 +4,9 @@
  * older layout) becomes searchable on the first launch of the new version, all or nothing: if the
  * upgrade fails, IndexedDB keeps the database as it was.
  */
-import Dexie, { type Table, type Transaction } from 'dexie'
+import type { Table, Transaction } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
+import { pages } from '@renderer/lib/db/pager'
 import { GroupIndexDiff } from './diff'
 import { emptyIndexState, type IndexState, type PostingRow } from './layout'
 import { writePostings, type PostingsOptions, type PostingsStore } from './store'
@@ -59,16 +60,13 @@ async function indexAll(
   if (options.rebuild) await store.postings.clear()
   for (const group of await groups.toArray()) {
     let state = (!options.rebuild && group.index) || emptyIndexState()
-    let after: number | typeof Dexie.minKey = Dexie.minKey
-    for (;;) {
-      const page = await messages.where('[gk+seq]').between([group.gk, after], [group.gk, Dexie.maxKey], false, true).limit(PAGE).toArray()
+    for await (const page of pages(messages, group.gk, { size: PAGE })) {
       if (page.length === 0) break
       const diff = new GroupIndexDiff(options.stats)
       for (const row of page) diff.record(row.seq, undefined, row.raw)
       state = await writePostings(store, group.gk, state, diff, options)
       progress.done += page.length
       options.onProgress?.({ ...progress })
-      after = page[page.length - 1]!.seq
     }
     await groups.update(group.gk, { index: state })
   }

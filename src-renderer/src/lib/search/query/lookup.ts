@@ -7,6 +7,7 @@
 import Dexie from 'dexie'
 import { positionList } from '@shared/search/tokenize'
 import type { AppDB } from '@renderer/lib/db/app-db'
+import { byTime } from '@renderer/lib/db/pager'
 import { decodePostings, offsetAt, readVarint, type Positions } from '../index/codec'
 import { levelSpans, LEVELS, type PostingRow } from '../index/layout'
 import { findTerms } from '../index/rows'
@@ -291,7 +292,7 @@ export async function universe(db: AppDB, gks: string[], range: { from?: number;
   if (typeof lo === 'number' && typeof hi === 'number' && lo >= hi) return out
   await Promise.all(
     gks.map(async (gk) => {
-      const c = () => db.messages.where('[gk+time]').between([gk, lo], [gk, hi], true, false)
+      const c = () => byTime(db.messages, gk, lo, hi, true, false)
       const [keys, primary] = await Promise.all([c().keys(), c().primaryKeys()])
       const s = new Float64Array(primary.length)
       const m = new Uint32Array(primary.length)

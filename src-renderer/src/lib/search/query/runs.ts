@@ -6,6 +6,7 @@
 import Dexie from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { AppDB, MessageRow } from '@renderer/lib/db/app-db'
+import { bySeq, byTime } from '@renderer/lib/db/pager'
 import type { Plan } from './plan'
 import { newestFirst, type PreparedSearch } from './prepare'
 import type { Ranked } from './ranked'
@@ -85,10 +86,7 @@ export function rangeRun(db: AppDB, prepared: PreparedSearch, gks: string[], kee
   const dated = keepTime.length > 0
   const lo = Math.max(1, range.from === undefined ? 1 : Math.ceil(range.from / 1000))
   const hi = range.to === undefined ? Dexie.maxKey : Math.ceil(range.to / 1000)
-  const collection = (gk: string) =>
-    dated
-      ? db.messages.where('[gk+time]').between([gk, lo], [gk, hi], true, false)
-      : db.messages.where('[gk+seq]').between([gk, Dexie.minKey], [gk, Dexie.maxKey])
+  const collection = (gk: string) => (dated ? byTime(db.messages, gk, lo, hi, true, false) : bySeq(db.messages, gk))
   let counted: Promise<number> | undefined
   if (typeof hi === 'number' && lo >= hi) return { query: prepared.query, count: async () => 0, page: async () => [] }
   return {
@@ -97,7 +95,7 @@ export function rangeRun(db: AppDB, prepared: PreparedSearch, gks: string[], kee
     page: async (offset, limit) => {
       const per = await Promise.all(
         gks.map((gk) =>
-          (dated ? collection(gk) : db.messages.where('[gk+time]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]))
+          (dated ? collection(gk) : byTime(db.messages, gk))
             .reverse()
             .limit(offset + limit)
             .toArray()

@@ -3,8 +3,8 @@
  * construction and slow (seconds at a million messages): the index is tested against it, and
  * bench:search reports the index's speed as a ratio to it.
  */
-import Dexie from 'dexie'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
+import { bySeq } from '@renderer/lib/db/pager'
 import { newestFirst, prepareSearch, type HitKey } from './prepare'
 import type { SearchHit, SearchOutcome, SearchRequest } from './types'
 
@@ -16,12 +16,9 @@ export async function scanSearch(req: SearchRequest, db: AppDB = appDb): Promise
     (all ??= (async () => {
       const out: HitKey[] = []
       for (const gk of prepared.gks) {
-        await db.messages
-          .where('[gk+seq]')
-          .between([gk, Dexie.minKey], [gk, Dexie.maxKey])
-          .each((row) => {
-            if (prepared.matches(row.raw)) out.push({ gk: row.gk, seq: row.seq, time: row.time })
-          })
+        await bySeq(db.messages, gk).each((row) => {
+          if (prepared.matches(row.raw)) out.push({ gk: row.gk, seq: row.seq, time: row.time })
+        })
       }
       return out.sort(newestFirst)
     })())
