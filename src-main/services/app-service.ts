@@ -23,11 +23,6 @@ import type { SecretStore } from './secret-store'
 import { SyncRuns, type SyncRunsOptions } from './sync-runs'
 import { Workspaces } from './workspaces'
 
-export { CancelledError, InvalidRequestError, StoreError } from './app-errors'
-export { invokeChannel } from './dispatch'
-export type { HostEvents } from './host-events'
-export { workspaceIdOfConnection } from './workspaces'
-
 export interface AppServiceOptions extends SyncRunsOptions {
   secretStore: SecretStore
   /** Holds workspace.json (and, for FileSecretStore, the encrypted secrets). */
