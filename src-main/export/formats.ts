@@ -7,7 +7,15 @@ import type { ArchivedMessage } from '../shared/archive-record'
 import { formatCount } from '../shared/format'
 import { describe, docText, isoTime, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
 import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
-import type { ExportMeta, ExportWriter } from './types'
+import type { ExportFormatName } from '../shared/ipc/contract'
+import type { ExportFormat, ExportMeta, ExportWriter } from './types'
+
+/**
+ * The exporter's formats (types.ts) and the app's (shared/ipc/contract.ts, which the dialog offers
+ * and the host's schema accepts) are one list: this fails to compile when they differ.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+export const exportFormatsAgree: Same<ExportFormat, ExportFormatName> = true
 
 /** JSON Lines: exactly the lines `tim-archive pull` writes (JSON.stringify of the record). */
 export class JsonlWriter implements ExportWriter {

@@ -1,16 +1,17 @@
 /**
  * Electron transport of the contract: ipcMain handlers that check who is calling, validate the
- * payload (shared/ipc/schemas.ts, via invokeChannel) and hand it to AppService; service events go
- * to the window on the contract's event channels.
+ * payload (shared/ipc/schemas.ts, via services/dispatch.ts) and hand it to AppService; the host's
+ * events go to the window on their channels. Both lists come from the channel table
+ * (shared/ipc/channels.ts).
  *
  * Only type imports from electron: this module loads (and is tested) on plain Node.
  */
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { channels } from '../shared/ipc/contract'
-import { invokeArgs, isInvokeChannel, type InvokeChannel } from '../shared/ipc/schemas'
-import { invokeChannel, type AppService } from '../services/app-service'
+import { channels, hostEventChannels, invokeChannels, type InvokeChannel } from '../shared/ipc/channels'
+import type { AppService } from '../services/app-service'
+import { invokeChannel } from '../services/dispatch'
 
 export interface RegisterIpcOptions {
   /** Whether a sender frame URL is our app. Default: `trustedRendererUrl()` for this build. */
@@ -75,8 +76,7 @@ export function registerIpc(
       return invokeChannel(service, channel, args)
     })
   }
-  const names = Object.keys(invokeArgs).filter(isInvokeChannel)
-  for (const channel of names) handle(channel)
+  for (const channel of invokeChannels) handle(channel)
 
   const send = (channel: string, payload: unknown): boolean => {
     const win = getWindow()
@@ -84,17 +84,15 @@ export function registerIpc(
     win.webContents.send(channel, payload)
     return true
   }
-  const offs = [
-    service.on(channels.syncBatch, (e) => {
+  const offs = hostEventChannels.map((channel) =>
+    service.on(channel, (e) => {
       // Nobody could ever acknowledge this batch: stop instead of waiting forever.
-      if (!send(channels.syncBatch, e)) service.cancelAllRuns()
-    }),
-    service.on(channels.syncProgress, (e) => void send(channels.syncProgress, e)),
-    service.on(channels.syncDone, (e) => void send(channels.syncDone, e))
-  ]
+      if (!send(channel, e) && channel === channels.syncBatch) service.cancelAllRuns()
+    })
+  )
 
   return () => {
-    for (const c of names) ipcMain.removeHandler(c)
+    for (const c of invokeChannels) ipcMain.removeHandler(c)
     for (const off of offs) off()
   }
 }

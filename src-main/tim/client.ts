@@ -165,14 +165,31 @@ export class TimClient {
     return ids
   }
 
-  /** Profiles for any number of groups, 50 per request. */
-  async getGroupInfos(groupIds: string[], signal?: AbortSignal): Promise<GroupInfo[]> {
-    const out: GroupInfo[] = []
-    for (let i = 0; i < groupIds.length; i += 50) {
-      const res = await this.getGroupInfo({ GroupIdList: groupIds.slice(i, i + 50) }, signal)
-      out.push(...(res.GroupInfo ?? []))
+  /**
+   * Profiles for any number of groups, 50 per request, in the order of the requests.
+   * `responseFilter` names the fields to return (without one the API adds every member list);
+   * `concurrency` requests run at once (default 1).
+   */
+  async getGroupInfos(
+    groupIds: string[],
+    signal?: AbortSignal,
+    options: { responseFilter?: GetGroupInfoRequest['ResponseFilter']; concurrency?: number } = {}
+  ): Promise<GroupInfo[]> {
+    const chunks: string[][] = []
+    for (let i = 0; i < groupIds.length; i += 50) chunks.push(groupIds.slice(i, i + 50))
+    const answers: GroupInfo[][] = []
+    let next = 0
+    const worker = async () => {
+      while (next < chunks.length) {
+        const i = next++
+        const req: GetGroupInfoRequest = { GroupIdList: chunks[i]! }
+        if (options.responseFilter) req.ResponseFilter = options.responseFilter
+        const res = await this.getGroupInfo(req, signal)
+        answers[i] = res.GroupInfo ?? []
+      }
     }
-    return out
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, options.concurrency ?? 1), chunks.length) }, worker))
+    return answers.flat()
   }
 
   private signedPath(command: string): string {

@@ -1,10 +1,10 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { PreloadApi } from '@shared/ipc/contract'
+import type { AppApi } from '@shared/ipc/contract'
 
 declare global {
   interface Window {
-    api: PreloadApi
+    api: AppApi
   }
 }
 export {}

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { contentSecurityPolicy } from '../../src-main/security/csp'
-import { channels, type AppStatus, type ExportStartInput, type PreloadApi } from '../../src-main/shared/ipc/contract'
+import { channels, type AppStatus, type ExportStartInput, type AppApi } from '../../src-main/shared/ipc/contract'
 import { eventChannels } from '../../src-main/shared/ipc/schemas'
 import { runMain } from '../helpers/electron-main'
 import { StandIn, type FakeBrowserWindow } from '../helpers/electron-stand-in'
@@ -29,7 +29,7 @@ let dir: string
 let standIn: StandIn
 let stopMain: () => void
 let win: FakeBrowserWindow
-let api: PreloadApi
+let api: AppApi
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'shell-'))
@@ -43,7 +43,7 @@ beforeAll(async () => {
   standIn.ready()
   await vi.waitFor(() => expect(standIn.trays).toHaveLength(1))
   win = standIn.windows[0]!
-  api = standIn.loadPreload(win, win.webPreferences.preload!).api as PreloadApi
+  api = standIn.loadPreload(win, win.webPreferences.preload!).api as AppApi
 })
 
 afterAll(async () => {
@@ -152,7 +152,7 @@ describe('the page calls main through the real preload', () => {
 
   test('a page that is not ours gets nothing, even through the preload', async () => {
     const other = standIn.loadPreload(standIn.windows[0]!, join(out, 'preload', 'index.js'))
-    const foreign = other.api as PreloadApi
+    const foreign = other.api as AppApi
     const url = win.webContents.url
     win.webContents.url = 'https://evil.example/'
     try {
@@ -160,7 +160,7 @@ describe('the page calls main through the real preload', () => {
     } finally {
       win.webContents.url = url
       // Back to the first page's preload.
-      api = standIn.loadPreload(win, win.webPreferences.preload!).api as PreloadApi
+      api = standIn.loadPreload(win, win.webPreferences.preload!).api as AppApi
     }
   })
 

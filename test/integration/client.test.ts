@@ -200,6 +200,16 @@ describe('the REST client against the simulator', () => {
     expect(infos.find((i) => i.GroupId === 'nope')?.ErrorCode).toBe(10010)
   })
 
+  it('reads profiles 50 per request, several at once, in the order asked, with a response filter', async () => {
+    const groups = Array.from({ length: 3 }, (_, i) => group(`g${i}`, randomHistory(i, { messages: 5 })))
+    const { url, appId } = await sim({ groups })
+    const ids = Array.from({ length: 120 }, (_, i) => (i % 40 === 0 ? `g${i / 40}` : `x${i}`))
+    const client = new TimClient(credsFor(appId, url))
+    const infos = await client.getGroupInfos(ids, undefined, { concurrency: 4, responseFilter: { GroupBaseInfoFilter: ['Type', 'NextMsgSeq'] } })
+    expect(infos.map((i) => i.GroupId)).toEqual(ids)
+    expect(infos.find((i) => i.GroupId === 'g1')).toMatchObject({ ErrorCode: 0, NextMsgSeq: 6 })
+  })
+
   it.each([
     ['a wrong secret key', { secretKey: 'f'.repeat(64) }, 'g1', 70009, /secret key is wrong/],
     ['an identifier that is not an app admin', { identifier: 'alice', secretKey: undefined }, 'g1', 60010, /not an app admin/],

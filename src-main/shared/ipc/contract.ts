@@ -1,13 +1,13 @@
 /**
  * The one contract between the renderer and its host. Electron implements it over IPC (preload →
  * ipcMain), browser mode over loopback HTTP + Server-Sent Events (src-main/web). Renderer code goes
- * through src-renderer/src/lib/ipc only and cannot tell the two apart. Types only.
+ * through src-renderer/src/lib/ipc only and cannot tell the two apart. The calls and events
+themselves are listed in channels.ts; this module holds the types they carry, and a few limits.
  *
  * Expected failures (wrong key, unreachable server, dismissed group) come back as
  * `{ ok: false, error }`; only bugs throw.
  */
 import type { Coverage } from '../coverage'
-import type { ArchivedMessage } from '../archive-record'
 import type { GroupInfo, RawMessage } from '../tim-types'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
@@ -146,8 +146,13 @@ export interface SyncDoneEvent {
   groups: SyncGroupDone[]
 }
 
-/** What the app exports (see src-main/export). */
-export type ExportFormatName = 'html' | 'json' | 'jsonl' | 'csv' | 'txt' | 'md'
+/**
+ * What the app exports (see src-main/export): the one list of formats. The export dialog offers
+ * these, the host's schema accepts these, and src-main/export/formats.ts holds its writers to them
+ * at compile time.
+ */
+export const exportFormatNames = ['html', 'json', 'jsonl', 'csv', 'txt', 'md'] as const
+export type ExportFormatName = (typeof exportFormatNames)[number]
 
 export interface ExportStartInput {
   format: ExportFormatName
@@ -199,73 +204,12 @@ export interface AppStatus {
 /** What the shell asks the renderer to do (the tray's "Sync now"). */
 export type AppCommand = 'sync-now'
 
-export interface PreloadApi {
-  app: {
-    info(): Promise<AppInfo>
-    /** Tells the shell the sync status (for the tray); validated in main. */
-    setStatus(status: AppStatus): Promise<void>
-    /** Commands from the shell (the tray menu). Browser mode sends none. */
-    onCommand(listener: (command: AppCommand) => void): () => void
-  }
-  workspace: {
-    /** The saved workspace, if any (the key stays in main). */
-    current(): Promise<WorkspaceInfo | null>
-    /** Checks the credentials with one real request; saves nothing. */
-    test(input: ConnectInput): Promise<Result<{ groupCount: number }>>
-    /** Checks, then saves the workspace (key encrypted at rest in main). */
-    connect(input: ConnectInput): Promise<Result<WorkspaceInfo>>
-    /** Forgets the saved key and workspace. The archive in the renderer's store stays. */
-    forget(): Promise<void>
-  }
-  groups: {
-    /** Every group of the app (get_appid_group_list at 1 request/s, then get_group_info). */
-    discover(): Promise<Result<GroupProfile[]>>
-    /** Profiles for the given IDs (validates hand-typed IDs). */
-    lookup(groupIds: string[]): Promise<Result<GroupProfile[]>>
-  }
-  sync: {
-    start(input: SyncStartInput): Promise<Result<{ runId: string }>>
-    /** Stops the run; what was committed stays. Pause is a cancel the UI offers to resume. */
-    cancel(runId: string): Promise<void>
-    /**
-     * The renderer committed (or failed to commit) these batches of the run; the engine waits for
-     * this. One call acknowledges every batch the renderer wrote in one transaction, so the cost
-     * is per transaction rather than per batch: 1..maxAckBatchIds ids, each a non-negative safe
-     * integer. Without `error` every listed batch is durable in the store; with it, none of them
-     * was kept and `error` (at most maxAckErrorChars) applies to all of them. Ids that are unknown,
-     * already acknowledged, or of a run that is no longer current are ignored.
-     */
-    ack(runId: string, batchIds: number[], error?: string): Promise<void>
-    onBatch(listener: (e: SyncBatchEvent) => void): () => void
-    onProgress(listener: (e: SyncProgressEvent) => void): () => void
-    onDone(listener: (e: SyncDoneEvent) => void): () => void
-  }
-  export: {
-    /**
-     * Asks where to save (the native dialog in Electron; CANCELLED when closed) and opens the
-     * export. Browser mode writes to a private temp folder and offers a download at the end.
-     */
-    start(input: ExportStartInput): Promise<Result<ExportStarted>>
-    /**
-     * Appends messages (records exactly as archived, in export order, at most
-     * maxExportChunkMessages). Answers when they are written: send the next chunk only then.
-     */
-    write(exportId: string, messages: ArchivedMessage[]): Promise<Result<{ messages: number; bytes: number }>>
-    /** Ends the export: the file appears under its name only now. */
-    finish(exportId: string): Promise<Result<ExportFinished>>
-    /** Drops the export: its temporary file is removed. */
-    cancel(exportId: string): Promise<void>
-  }
-  link: {
-    /**
-     * Opens a link from a message, after the user confirmed its address, in the system browser or
-     * mail client (Electron: shell.openExternal). http, https and mailto only (shared/links.ts),
-     * checked again in main. Browser mode opens a new tab from the page (noopener, noreferrer) and
-     * never calls the host.
-     */
-    open(url: string): Promise<Result<null>>
-  }
-}
+/**
+ * The renderer's API, derived from the channel table (channels.ts): what the preload exposes as
+ * `window.api` and what browser mode's transport implements.
+ */
+export type { AppApi } from './channels'
+export { channels } from './channels'
 
 /** The most messages one `export.write` call may carry (and under 1 MB of JSON in browser mode). */
 export const maxExportChunkMessages = 5000
@@ -274,27 +218,3 @@ export const maxExportChunkMessages = 5000
 export const maxAckBatchIds = 10_000
 /** The longest `error` a `sync.ack` call may carry. */
 export const maxAckErrorChars = 2000
-
-/** Channel names, `domain:verb`. Events flow main → renderer. */
-export const channels = {
-  appInfo: 'app:info',
-  appSetStatus: 'app:setStatus',
-  appCommand: 'app:command',
-  workspaceCurrent: 'workspace:current',
-  workspaceTest: 'workspace:test',
-  workspaceConnect: 'workspace:connect',
-  workspaceForget: 'workspace:forget',
-  groupsDiscover: 'groups:discover',
-  groupsLookup: 'groups:lookup',
-  syncStart: 'sync:start',
-  syncCancel: 'sync:cancel',
-  syncAck: 'sync:ack',
-  syncBatch: 'sync:batch',
-  syncProgress: 'sync:progress',
-  syncDone: 'sync:done',
-  exportStart: 'export:start',
-  exportWrite: 'export:write',
-  exportFinish: 'export:finish',
-  exportCancel: 'export:cancel',
-  linkOpen: 'link:open'
-} as const

@@ -8,7 +8,8 @@
 import * as v from 'valibot'
 import { regions } from '../regions'
 import { isOpenableUrl, maxLinkChars } from '../links'
-import { channels, maxAckBatchIds, maxAckErrorChars, maxExportChunkMessages } from './contract'
+import { exportFormatNames, maxAckBatchIds, maxAckErrorChars, maxExportChunkMessages } from './contract'
+import { channels, type InvokeChannel } from './channels'
 
 /** uint32 seqs (docs/reference/tencent-im-api.md §1.5): 1 … 4294967295. */
 const MAX_SEQ = 4294967295
@@ -167,7 +168,7 @@ function isTimeZone(tz: string): boolean {
 const DateTextSchema = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}(-\d{2})?$/, 'A date is YYYY-MM-DD or YYYY-MM'))
 
 export const ExportStartInputSchema = v.strictObject({
-  format: v.picklist(['html', 'json', 'jsonl', 'csv', 'txt', 'md'], 'The format must be html, json, jsonl, csv, txt or md'),
+  format: v.picklist(exportFormatNames, `The format must be ${exportFormatNames.slice(0, -1).join(', ')} or ${exportFormatNames.at(-1)}`),
   split: v.optional(v.pipe(v.string(), v.maxLength(32))),
   query: v.pipe(v.string(), v.maxLength(2000)),
   groups: v.pipe(
@@ -209,9 +210,10 @@ export const LinkUrlSchema = v.pipe(
 )
 
 /**
- * Argument tuples per invoke channel, exactly as the preload passes them to ipcRenderer.invoke
- * and the web transport sends them as `{ args }`. A trailing optional argument may be absent,
- * undefined, or null (JSON has no undefined).
+ * Argument tuples per invoke channel of the table (channels.ts), exactly as the preload passes them
+ * to ipcRenderer.invoke and the web transport sends them as `{ args }`. A trailing optional
+ * argument may be absent, undefined, or null (JSON has no undefined). The compiler refuses a
+ * channel without its schema.
  */
 export const invokeArgs = {
   [channels.appInfo]: v.strictTuple([]),
@@ -230,30 +232,10 @@ export const invokeArgs = {
   [channels.exportFinish]: v.strictTuple([ExportIdSchema]),
   [channels.exportCancel]: v.strictTuple([ExportIdSchema]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
-} as const
+} as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 
-export type InvokeChannel = keyof typeof invokeArgs
-
-/** Channels whose answer is a Result: invalid input comes back as `{ ok: false, code: 'INVALID' }`. */
-export const resultChannels: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>([
-  channels.workspaceTest,
-  channels.workspaceConnect,
-  channels.groupsDiscover,
-  channels.groupsLookup,
-  channels.syncStart,
-  channels.exportStart,
-  channels.exportWrite,
-  channels.exportFinish,
-  channels.linkOpen
-])
-
-/** Main → renderer event channels. */
-export const eventChannels = [channels.syncBatch, channels.syncProgress, channels.syncDone, channels.appCommand] as const
-export type EventChannel = (typeof eventChannels)[number]
-
-export function isInvokeChannel(name: string): name is InvokeChannel {
-  return Object.hasOwn(invokeArgs, name)
-}
+// The table's lists, where the host's modules and older tests import them from.
+export { eventChannels, isInvokeChannel, resultChannels, type EventChannel, type InvokeChannel } from './channels'
 
 export type ParsedArgs<C extends InvokeChannel> = v.InferOutput<(typeof invokeArgs)[C]>
 

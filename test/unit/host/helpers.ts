@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { Simulator, type SimOptions } from '../../../tools/sim/server'
 import { demoApp, demoCredentials } from '../../../tools/sim/seed'
 import type { ConnectInput } from '../../../src-main/shared/ipc/contract'
-import type { AppService, HostEvents } from '../../../src-main/services/app-service'
+import type { AppService } from '../../../src-main/services/app-service'
+import type { HostEvents } from '../../../src-main/services/host-events'
 
 /**
  * The demo app under its own SDKAppID, plus copies under other SDKAppIDs: get_appid_group_list is

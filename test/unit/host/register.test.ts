@@ -88,10 +88,10 @@ describe('registerIpc', () => {
   test('service events reach the window on their channels', async () => {
     const s = await setup()
     const done: SyncDoneEvent = { runId: 'r', status: 'done', groups: [] }
-    ;(s.service as unknown as { emit: (k: string, e: unknown) => void }).emit('sync:done', done)
+    ;(s.service as unknown as { events: { emit: (k: string, e: unknown) => void } }).events.emit('sync:done', done)
     expect(s.sent).toEqual([[channels.syncDone, done]])
     s.closeWindow()
-    ;(s.service as unknown as { emit: (k: string, e: unknown) => void }).emit('sync:done', done)
+    ;(s.service as unknown as { events: { emit: (k: string, e: unknown) => void } }).events.emit('sync:done', done)
     expect(s.sent).toHaveLength(1)
     s.dispose()
   })

@@ -1,6 +1,6 @@
 /**
  * The renderer's one door to its host. In Electron the preload exposes `window.api`; in browser
- * mode (`tim-archive serve`) the same PreloadApi is carried over loopback HTTP + Server-Sent
+ * mode (`tim-archive serve`) the same AppApi is carried over loopback HTTP + Server-Sent
  * Events. Nothing else in the renderer knows which transport is in use.
  *
  * Browser mode authenticates with the token printed by `serve` (`?token=…` in the address). It is
@@ -8,15 +8,8 @@
  * address bar so it does not end up in bookmarks, history or screenshots.
  */
 import { toAppError } from '@shared/ipc/app-error'
-import {
-  channels,
-  type GroupProfile,
-  type PreloadApi,
-  type Result,
-  type SyncBatchEvent,
-  type SyncDoneEvent,
-  type SyncProgressEvent
-} from '@shared/ipc/contract'
+import { buildApi, channels, hostEventChannels, type AppApi, type EventChannel, type InvokeChannel } from '@shared/ipc/channels'
+import type { GroupProfile, Result, SyncDoneEvent } from '@shared/ipc/contract'
 import { isOpenableUrl } from '@shared/links'
 
 const tokenStorageKey = 'tim-archive.token'
@@ -77,12 +70,10 @@ function takeToken(): string | null {
   }
 }
 
-type EventChannel = typeof channels.syncBatch | typeof channels.syncProgress | typeof channels.syncDone
-
-function createWebApi(): PreloadApi {
+function createWebApi(): AppApi {
   const token = takeToken()
 
-  async function call<T>(channel: string, ...args: unknown[]): Promise<T> {
+  async function call<T>(channel: InvokeChannel, args: unknown[]): Promise<T> {
     if (!token) throw staleLaunch('missing')
     let res: Response
     try {
@@ -108,23 +99,24 @@ function createWebApi(): PreloadApi {
   const listeners = new Map<EventChannel, Set<(data: unknown) => void>>()
   let source: EventSource | null = null
 
-  function subscribe<T>(channel: EventChannel, listener: (e: T) => void): () => void {
+  function subscribe(channel: EventChannel, listener: (e: unknown) => void): () => void {
+    // Browser mode has no shell (no tray): nothing sends its events.
+    if (!(hostEventChannels as readonly string[]).includes(channel)) return () => {}
     let set = listeners.get(channel)
     if (!set) {
       set = new Set()
       listeners.set(channel, set)
     }
-    const wrapped = listener as (data: unknown) => void
-    set.add(wrapped)
+    set.add(listener)
     if (!source && token) {
       // EventSource cannot send headers: the token goes in the query (loopback only).
       source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
       // A refused reconnect (the server was restarted: a new token) closes the stream for good and
       // says nothing about why; one call tells a restart (401) from a stopped server.
       source.addEventListener('error', () => {
-        if (source?.readyState === EventSource.CLOSED) void call(channels.appInfo).catch(() => undefined)
+        if (source?.readyState === EventSource.CLOSED) void call(channels.appInfo, []).catch(() => undefined)
       })
-      for (const ch of [channels.syncBatch, channels.syncProgress, channels.syncDone] as const) {
+      for (const ch of hostEventChannels) {
         source.addEventListener(ch, (ev) => {
           let data: unknown
           try {
@@ -138,41 +130,13 @@ function createWebApi(): PreloadApi {
       }
     }
     return () => {
-      set.delete(wrapped)
+      set.delete(listener)
     }
   }
 
+  const api = buildApi(call, subscribe)
   return {
-    app: {
-      info: () => call(channels.appInfo),
-      setStatus: (status) => call(channels.appSetStatus, status),
-      // Browser mode has no tray: nothing sends commands.
-      onCommand: () => () => {}
-    },
-    workspace: {
-      current: () => call(channels.workspaceCurrent),
-      test: (input) => call(channels.workspaceTest, input),
-      connect: (input) => call(channels.workspaceConnect, input),
-      forget: () => call(channels.workspaceForget)
-    },
-    groups: {
-      discover: () => call(channels.groupsDiscover),
-      lookup: (groupIds) => call(channels.groupsLookup, groupIds)
-    },
-    sync: {
-      start: (input) => call(channels.syncStart, input),
-      cancel: (runId) => call(channels.syncCancel, runId),
-      ack: (runId, batchIds, error) => (error === undefined ? call(channels.syncAck, runId, batchIds) : call(channels.syncAck, runId, batchIds, error)),
-      onBatch: (l) => subscribe<SyncBatchEvent>(channels.syncBatch, l),
-      onProgress: (l) => subscribe<SyncProgressEvent>(channels.syncProgress, l),
-      onDone: (l) => subscribe<SyncDoneEvent>(channels.syncDone, l)
-    },
-    export: {
-      start: (input) => call(channels.exportStart, input),
-      write: (exportId, messages) => call(channels.exportWrite, exportId, messages),
-      finish: (exportId) => call(channels.exportFinish, exportId),
-      cancel: (exportId) => call(channels.exportCancel, exportId)
-    },
+    ...api,
     link: {
       // The page opens the tab itself, with no opener (the new page cannot reach this one) and no
       // referrer (the site does not learn the archive's address and token-free path). No host call.
@@ -185,11 +149,11 @@ function createWebApi(): PreloadApi {
   }
 }
 
-function pick(): PreloadApi {
+function pick(): AppApi {
   if (typeof window !== 'undefined' && window.api) return window.api
   if (typeof window === 'undefined') {
     // Unit tests (node) import modules that import this one without calling it.
-    return new Proxy({} as PreloadApi, {
+    return new Proxy({} as AppApi, {
       get() {
         throw new HostUnavailableError('No host: the renderer API is not available here.')
       }
@@ -224,8 +188,8 @@ function checkDone(e: SyncDoneEvent): SyncDoneEvent {
  * errors. A proxy over empty objects, so methods added to the contract later are checked too, and
  * nothing is read from `inner` before a call (in unit tests it is a proxy that throws on access).
  */
-function checked(inner: PreloadApi): PreloadApi {
-  return new Proxy({} as PreloadApi, {
+function checked(inner: AppApi): AppApi {
+  return new Proxy({} as AppApi, {
     get(_, domain) {
       return new Proxy(
         {},
@@ -252,4 +216,4 @@ function checked(inner: PreloadApi): PreloadApi {
   })
 }
 
-export const api: PreloadApi = checked(pick())
+export const api: AppApi = checked(pick())
