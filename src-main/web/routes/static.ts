@@ -72,8 +72,8 @@ export function staticRoute(root: string, guard: Guard): (req: IncomingMessage, 
     if (url.pathname === '/' || url.pathname === '/index.html') return serveIndex(req, res, url)
     // Everything else is what the page loads (its scripts, styles, fonts), with the page cookie the
     // page came with: nothing is served to whoever merely knows the port. The only page is
-    // index.html: the benchmark pages built next to it (bench-*.html) belong to npm run bench:*,
-    // which serve out/renderer themselves (src-main/bench/bench-page.ts).
+    // index.html; no other .html is served (the benchmark pages are built apart, to
+    // out-tools/bench-pages, and served by tools/bench/bench-page.ts).
     if (!guard.hasPageCookie(req)) return sendError(res, 403, 'FORBIDDEN', 'Open TIM Archive from the address printed in the terminal')
     if (/\.html?$/i.test(url.pathname)) return sendError(res, 404, 'NOT_FOUND', 'Not found')
     let rel: string
