@@ -24,6 +24,7 @@ import { applyBatchCoverage, emptyCoverage, type Coverage } from '../shared/cove
 import type { RawMessage } from '../shared/tim-types'
 import type { ArchiveSink, SyncBatch } from './engine'
 import { commit, writeFileAtomic } from '../fs/atomic-write'
+import { processAlive } from '../fs/process-alive'
 
 interface IndexEntry {
   /** Fingerprint of the archived API fields. */
@@ -320,7 +321,7 @@ async function acquireLock(lockPath: string): Promise<void> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
-      if (pid && pid !== process.pid && isAlive(pid)) {
+      if (pid && pid !== process.pid && processAlive(pid)) {
         throw new ArchiveLockedError(`${lockPath.slice(0, -5)} is in use by another tim-archive process (pid ${pid}).`)
       }
       // The holder is gone (killed mid-run): take the lock over.
@@ -328,13 +329,4 @@ async function acquireLock(lockPath: string): Promise<void> {
     }
   }
   throw new ArchiveLockedError(`Could not lock ${lockPath.slice(0, -5)}.`)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

@@ -15,6 +15,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { commit, syncDir } from '../fs/atomic-write'
 import { SNIFF_BYTES } from './sniff'
+import { processAlive } from '../fs/process-alive'
 
 const TMP = '.tmp'
 const SHA_RE = /^[0-9a-f]{64}$/
@@ -52,15 +53,6 @@ export interface Stored {
 
 /** Leftovers younger than this are kept if their process may still be alive. */
 const STALE_MS = 24 * 60 * 60 * 1000
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 export class ContentStore {
   private constructor(readonly root: string) {}

@@ -5,13 +5,14 @@
  */
 import 'fake-indexeddb/auto'
 import Dexie from 'dexie'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { readHours, readSenders } from '../../../src-renderer/src/lib/db/activity'
 import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
+import { freshDbs } from './fresh-db'
 
 const ws = '1400000000@china'
 const gk = groupKey(ws, 'g1')
@@ -19,18 +20,7 @@ const gk2 = groupKey(ws, 'g2')
 /** 2023-11-14 22:00:00 UTC, the start of an hour. */
 const t0 = 1_700_000_000 - (1_700_000_000 % 3600)
 const h0 = t0 / 3600
-let n = 0
-const open: AppDB[] = []
-
-function freshDb(): AppDB {
-  const d = new AppDB(`activity-test-${++n}-${Date.now()}`)
-  open.push(d)
-  return d
-}
-
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete()
-})
+const freshDb = freshDbs('activity')
 
 /** seq s at t0 + 20 min × (s − 1): three messages per hour; odd seqs from alice, even from bob. */
 function msg(seq: number, over: Partial<RawMessage> = {}): RawMessage {
@@ -185,8 +175,7 @@ describe('activity aggregates kept by the store', () => {
     await v2.table('messages').bulkPut(rows)
     v2.close()
 
-    const d = new AppDB(name)
-    open.push(d)
+    const d = freshDb(name)
     const hours = await readHours(d, gk)
     expect(hours).toHaveLength(1500)
     expect(hours.reduce((s, r) => s + r.n, 0)).toBe(4455)
@@ -221,8 +210,7 @@ describe('activity aggregates kept by the store', () => {
       .table('messages')
       .bulkPut(range(1, 3).map((m) => ({ gk, seq: m.MsgSeq, time: m.MsgTimeStamp, from: m.From_Account, raw: { GroupId: 'g1', ...m } })))
     v1.close()
-    const d = new AppDB(name)
-    open.push(d)
+    const d = freshDb(name)
     expect(await snapshot(d)).toEqual({ hours: { 0: 3 }, senders: { alice: 2, bob: 1 } })
     expect(await d.postings.count()).toBeGreaterThan(0)
   })

@@ -1,7 +1,7 @@
 // The renderer acknowledges sync batches per committed transaction, not per batch.
 import 'fake-indexeddb/auto'
 import Dexie from 'dexie'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { channels, maxAckBatchIds, maxAckErrorChars, type SyncBatchEvent } from '../../../src-main/shared/ipc/contract'
 import { parseInvokeArgs } from '../../../src-main/shared/ipc/schemas'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
@@ -9,21 +9,11 @@ import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ArchiveWriteError, BatchCommitter, type CommitOutcome } from '../../../src-renderer/src/lib/db/archive-repo'
 import { BatchAcker, planAcks, type BatchFailure } from '../../../src-renderer/src/lib/sync/batch-acks'
+import { freshDbs } from './fresh-db'
 
 const ws = '1400000000@china'
 const gk = groupKey(ws, 'g1')
-let n = 0
-const open: AppDB[] = []
-
-function freshDb(): AppDB {
-  const d = new AppDB(`ack-test-${++n}-${Date.now()}`)
-  open.push(d)
-  return d
-}
-
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete()
-})
+const freshDb = freshDbs('ack')
 
 function msg(seq: number, over: Partial<RawMessage> = {}): RawMessage {
   return {

@@ -1,25 +1,15 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ArchiveWriteError, BatchCommitter, commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
+import { freshDbs } from './fresh-db'
 
 const ws = '1400000000@china'
 const gk = groupKey(ws, 'g1')
-let n = 0
-const open: AppDB[] = []
-
-function freshDb(): AppDB {
-  const d = new AppDB(`commit-test-${++n}-${Date.now()}`)
-  open.push(d)
-  return d
-}
-
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete()
-})
+const freshDb = freshDbs('commit')
 
 function msg(seq: number, over: Partial<RawMessage> = {}): RawMessage {
   return {

@@ -1,21 +1,13 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
-import { AppDB, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
+import { describe, expect, it } from 'vitest'
+import { importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { commitBatch } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups, getCoverage, listGroups, recordSyncOutcome } from '../../../src-renderer/src/lib/db/groups-repo'
 import { retentionKey, setSetting, workspaceRetentionKey } from '../../../src-renderer/src/lib/db/settings'
+import { freshDbs } from './fresh-db'
 
-let n = 0
-const open: AppDB[] = []
-function freshDb(): AppDB {
-  const d = new AppDB(`groups-test-${++n}-${Date.now()}`)
-  open.push(d)
-  return d
-}
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete()
-})
+const freshDb = freshDbs('groups')
 
 const ws = '1400000001@china'
 

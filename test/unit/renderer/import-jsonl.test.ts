@@ -1,21 +1,13 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
-import { AppDB, importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
+import { importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ImportLineError, importChunkLines, importJsonl, type ImportProgress } from '../../../src-renderer/src/lib/db/import-jsonl'
 import { importDoneText, importProblemText } from '../../../src-renderer/src/lib/state/import-text'
+import { freshDbs } from './fresh-db'
 
-let n = 0
-const open: AppDB[] = []
-function freshDb(): AppDB {
-  const d = new AppDB(`import-test-${++n}-${Date.now()}`)
-  open.push(d)
-  return d
-}
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete()
-})
+const freshDb = freshDbs('import')
 
 function rec(groupId: string, seq: number, over: Partial<ArchivedMessage> = {}): ArchivedMessage {
   return {

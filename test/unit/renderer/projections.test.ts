@@ -5,7 +5,7 @@
  * and a write that runs only some projections leaves the others as they were.
  */
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
@@ -13,23 +13,13 @@ import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { projections, type Projection } from '../../../src-renderer/src/lib/db/projections'
 import { decodeRow } from '../../../src-renderer/src/lib/search/index/rows'
+import { freshDbs } from './fresh-db'
 
 const ws = '1400000000@china'
 const gk1 = groupKey(ws, 'g1')
 const gk2 = groupKey(ws, 'g2')
 const t0 = 1_700_000_000
-let n = 0
-const open: AppDB[] = []
-
-function freshDb(): AppDB {
-  const d = new AppDB(`projections-test-${++n}-${Date.now()}`)
-  open.push(d)
-  return d
-}
-
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete()
-})
+const freshDb = freshDbs('projections')
 
 const words = ['harbour', 'lantern', 'orchard', 'meadow', 'copper', 'velvet', '灯塔', '果园']
 
