@@ -4,13 +4,15 @@
  * only: single instance, ready, window, tray, quit. The window is in windows/main-window.ts, the
  * CSP, session and keychain policy in security/.
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron'
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron'
 import { join } from 'node:path'
 import { registerIpc } from '../ipc/register'
 import { channels } from '../shared/ipc/contract'
 import { AppService } from '../services/app-service'
 import { secretStoreFor } from '../security/secret-store'
 import { installSessionPolicy } from '../security/session'
+import { registerMediaScheme, serveMediaScheme } from '../security/media-protocol'
+import { ContentStore } from '../media/content-store'
 import { chooseExportDestination } from '../windows/export-dialog'
 import { openExternalLink } from '../windows/harden'
 import { createMainWindow } from '../windows/main-window'
@@ -23,6 +25,7 @@ let appTray: AppTray | null = null
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  registerMediaScheme(protocol)
   let mainWindow: BrowserWindow | null = null
   app.on('second-instance', () => {
     const win = mainWindow ?? BrowserWindow.getAllWindows()[0]
@@ -39,6 +42,8 @@ if (!app.requestSingleInstanceLock()) {
     const demo = process.env.TIM_ARCHIVE_DEMO_CONNECT
     if (demo) app.setPath('userData', join(app.getPath('temp'), 'tim-archive-demo-electron'))
     const configDir = app.getPath('userData')
+    // Kept media lives under userData (issue 17), served to the page only through tim-media:.
+    serveMediaScheme(protocol, await ContentStore.open(join(configDir, 'media')))
     const service = new AppService({
       secretStore: secretStoreFor(safeStorage, configDir),
       configDir,

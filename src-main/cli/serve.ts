@@ -12,6 +12,7 @@ import type { ConnectInput } from '../shared/ipc/contract'
 import { AppService } from '../services/app-service'
 import { FileSecretStore } from '../services/secret-store'
 import { startWebServer, type WebServer } from '../web/server'
+import { ContentStore } from '../media/content-store'
 import { UsageError } from './env-creds'
 import { packageVersion } from './version'
 import { escapeHtml } from '../shared/escape-html'
@@ -125,7 +126,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       const connected = await service.workspace.connect(opts.connect)
       if (!connected.ok) throw new Error(`Could not connect to ${opts.connect.endpoint ?? opts.connect.region}: ${connected.error.message}`)
     }
-    const server = await startWebServer({ service, port: opts.port, rendererDir: opts.rendererDir })
+    // Kept media lives under the config folder (issue 17), served to the page only by /media/<sha256>.
+    const mediaStore = await ContentStore.open(join(opts.configDir, 'media'))
+    const server = await startWebServer({ service, port: opts.port, rendererDir: opts.rendererDir, mediaStore })
     return {
       server,
       service,

@@ -7,7 +7,8 @@
  * file://, before any header applies); test/unit/shell/csp.test.ts holds the two equal.
  *
  * No network for the renderer: all API traffic goes through main. Message content is data: no
- * inline scripts, no remote images, no eval.
+ * inline scripts, no remote images, no eval. Media shows only from the local store: browser mode's
+ * /media route ('self') and the desktop app's tim-media: protocol (media/serve.ts).
  */
 export const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: tim-media:; media-src 'self' tim-media:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

@@ -5,6 +5,7 @@
  *   GET  /assets/…            its static files (403 without the page cookie)
  *   POST /api/<channel>       { args: [...] } → { result }   (Authorization: Bearer T)
  *   GET  /api/events?token=T  sync:batch / sync:progress / sync:done as SSE events
+ *   GET  /media/<sha256>      a stored media object (page cookie), media/serve.ts
  *
  * Any web page the admin visits can send requests to 127.0.0.1, and any local user can connect to
  * it, while this server holds the secret key. So: loopback only; the checks of guard.ts on every
@@ -16,12 +17,14 @@ import { realpath } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { resolve } from 'node:path'
+import type { ContentStore } from '../media/content-store'
 import type { AppService } from '../services/app-service'
 import { Guard } from './guard'
 import { sendError } from './http'
 import { callApi } from './routes/api'
 import { serveDownload } from './routes/download'
 import { eventsRoute } from './routes/events'
+import { mediaRoute } from './routes/media'
 import { staticRoute } from './routes/static'
 
 export { maxBodyBytes } from './http'
@@ -36,6 +39,8 @@ export interface WebServerOptions {
   token?: string
   /** SSE heartbeat interval, ms. Default 15000. */
   heartbeatMs?: number
+  /** The media store whose objects /media/<sha256> serves; none: every object is 404. */
+  mediaStore?: ContentStore
 }
 
 export interface WebServer {
@@ -56,6 +61,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const guard = new Guard(token, () => port)
   const events = eventsRoute(service, guard, opts.heartbeatMs ?? 15_000)
   const serveStatic = staticRoute(root, guard)
+  const serveMedia = mediaRoute(opts.mediaStore, guard)
   const sockets = new Set<Socket>()
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
@@ -66,6 +72,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (pathname === '/api/events') return events.open(req, res, url())
     if (pathname.startsWith('/download/')) return serveDownload(service, req, res, url())
     if (pathname.startsWith('/api/')) return callApi(service, guard, req, res, url())
+    if (pathname.startsWith('/media/')) return serveMedia(req, res, url())
     return serveStatic(req, res, url())
   }
 

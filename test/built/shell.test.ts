@@ -6,7 +6,7 @@
  * Electron, and that a call from the page's `window.api` reaches the real handler.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -123,9 +123,15 @@ describe('the main process on a stand-in Electron', () => {
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [contentSecurityPolicy] })
   })
 
-  test('registers no custom protocol (the page is file://; a privileged scheme would need its own review)', () => {
-    expect([...standIn.protocols.keys()]).toEqual([])
-    expect(standIn.privilegedSchemes).toEqual([])
+  test('registers one custom protocol, tim-media:, with the reviewed privileges and no CSP bypass; it serves only stored objects', async () => {
+    expect([...standIn.protocols.keys()]).toEqual(['tim-media'])
+    expect(standIn.privilegedSchemes).toEqual(['tim-media'])
+    expect(standIn.privileges.get('tim-media')).toEqual({ standard: true, secure: true, supportFetchAPI: true, stream: true })
+    const handle = standIn.protocols.get('tim-media')!
+    // The store lives under userData; an object it does not hold, or any path, is 404.
+    expect((await stat(join(dir, 'userData', 'media'))).isDirectory()).toBe(true)
+    for (const url of [`tim-media://object/${'0'.repeat(64)}`, 'tim-media://object/../window-state.json', 'tim-media://object/%2e%2e%2fwindow-state.json'])
+      expect((await handle(new Request(url) as Parameters<typeof handle>[0])).status, url).toBe(404)
   })
 
   test('the tray shows its icon and menu', () => {

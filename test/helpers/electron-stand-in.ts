@@ -92,6 +92,8 @@ export class StandIn {
   readonly trays: FakeTray[] = []
   readonly protocols = new Map<string, ProtocolHandler>()
   readonly privilegedSchemes: string[] = []
+  /** Each privileged scheme with the privileges asked for. */
+  readonly privileges = new Map<string, unknown>()
   readonly openedExternally: string[] = []
   readonly dialogs: { kind: 'save' | 'open'; window: FakeBrowserWindow | null; options: SaveDialogOptions | OpenDialogOptions }[] = []
   readonly session = new FakeSession()
@@ -161,6 +163,7 @@ export class StandIn {
       isProtocolHandled: (scheme) => standIn.protocols.has(scheme),
       registerSchemesAsPrivileged: (schemes) => {
         standIn.privilegedSchemes.push(...schemes.map((s) => s.scheme))
+        for (const s of schemes) standIn.privileges.set(s.scheme, s.privileges)
       }
     }
     const safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'> = {

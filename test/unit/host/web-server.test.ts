@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { request, type IncomingMessage } from 'node:http'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AppService } from '../../../src-main/services/app-service'
 import { FileSecretStore } from '../../../src-main/services/secret-store'
@@ -12,6 +13,7 @@ import type { Simulator } from '../../../tools/sim/server'
 import { demoCredentials, demoGroupIds } from '../../../tools/sim/seed'
 import { contentSecurityPolicy } from '../../../src-main/security/csp'
 import { startWebServer, type WebServer } from '../../../src-main/web/server'
+import { ContentStore } from '../../../src-main/media/content-store'
 import { cloneAppIds, connectInput, startDemoSim, tempDir, testClientOptions } from './helpers'
 
 let sim: Simulator
@@ -20,6 +22,8 @@ let server: WebServer
 let service: AppService
 let base: string
 let rendererDir: string
+let png: { sha256: string; bytes: Buffer }
+let html: { sha256: string }
 const cleanups: (() => Promise<void>)[] = []
 const INDEX = '<!doctype html><html><head><title>TIM Archive</title></head><body><div id="app"></div></body></html>'
 
@@ -46,7 +50,12 @@ beforeAll(async () => {
     locale: 'en-US',
     clientOptions: testClientOptions
   })
-  server = await startWebServer({ service, rendererDir, heartbeatMs: 100 })
+  // A media store holding a PNG and an HTML file that a crafted message could have carried.
+  const mediaStore = await ContentStore.open(join(dir.path, 'media'))
+  const pngBytes = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(200, 7)])
+  png = { sha256: (await mediaStore.put(Readable.from([pngBytes]))).sha256, bytes: pngBytes }
+  html = await mediaStore.put(Readable.from([Buffer.from('<!doctype html><script>alert(1)</script>')]))
+  server = await startWebServer({ service, rendererDir, heartbeatMs: 100, mediaStore })
   base = `http://127.0.0.1:${server.port}`
 })
 afterAll(async () => {
@@ -393,5 +402,45 @@ describe('events', () => {
       { workspaceId: workspace.id, groups: [{ groupId: demoGroupIds.empty, coverage: emptyCoverage() }] }
     ])
     expect(again.body.result?.ok).toBe(true)
+  })
+})
+
+describe('media', () => {
+  test('a stored image is served inline to the page, by its SHA-256, with its sniffed type', async () => {
+    const cookie = await pageCookie()
+    const r = await raw(`/media/${png.sha256}`, { headers: { Cookie: cookie } })
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('image/png')
+    expect(r.headers['x-content-type-options']).toBe('nosniff')
+    expect(r.headers['content-disposition']).toMatch(/^inline;/)
+    expect(Number(r.headers['content-length'])).toBe(png.bytes.length)
+  })
+
+  test('only to the page: without the page cookie, 403', async () => {
+    expect((await raw(`/media/${png.sha256}`)).status).toBe(403)
+  })
+
+  test('an HTML file is never served as a document: a download of octet-stream under a sandbox CSP', async () => {
+    const r = await raw(`/media/${html.sha256}`, { headers: { Cookie: await pageCookie() } })
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('application/octet-stream')
+    expect(r.headers['content-disposition']).toMatch(/^attachment;/)
+    expect(r.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
+  })
+
+  test('a range of an object answers 206 with those bytes; past the end, 416', async () => {
+    const cookie = await pageCookie()
+    const r = await raw(`/media/${png.sha256}`, { headers: { Cookie: cookie, Range: 'bytes=8-15' } })
+    expect(r.status).toBe(206)
+    expect(r.headers['content-range']).toBe(`bytes 8-15/${png.bytes.length}`)
+    expect(Buffer.from(r.body, 'latin1').length).toBe(8)
+    const past = await raw(`/media/${png.sha256}`, { headers: { Cookie: cookie, Range: `bytes=${png.bytes.length}-` } })
+    expect(past.status).toBe(416)
+  })
+
+  test('anything but a stored object is 404, paths included', async () => {
+    const cookie = await pageCookie()
+    for (const path of ['/media/' + 'a'.repeat(64), '/media/..%2Foutside.txt', '/media/../outside.txt', `/media/${png.sha256.toUpperCase()}`, '/media/'])
+      expect((await raw(path, { headers: { Cookie: cookie } })).status, path).toBe(404)
   })
 })
