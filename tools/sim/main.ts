@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { allFaultKinds, SIM_MEDIA_STATS_PATH, Simulator, type FaultKind, type SimOptions } from './server'
 import { allCosFaultKinds, type CosFaultKind } from './media/cos'
 import { MEDIA_LAB_SEQS } from './media/lab'
-import { cliEnvLine, demoApp, demoCredentials, demoGroupIds } from './seed'
+import { cliEnvLine, demoApp, demoCredentials, demoGroupIds, mediaGroupId } from './seed'
 
 const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [--fault-kinds a,b] [--rate N] [--bench-messages N]
                       [--media] [--cos-latency MS] [--cos-faults RATE] [--cos-fault-kinds a,b] [--private-port N]
@@ -21,7 +21,7 @@ const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [
   --fault-kinds LIST   comma-separated, from: ${allFaultKinds.join(', ')} (default: all but stall)
   --rate N             requests per second per command (default 200; get_appid_group_list is always 1/s)
   --bench-messages N   messages in the bench group ${demoGroupIds.bench} (default 30000)
-  --media              add the media lab group ${demoGroupIds.media}: every kind of media and the hostile cases
+  --media              add the media lab group ${mediaGroupId}: every kind of media and the hostile cases
   --cos-latency MS     delay before every answer of the loopback COS (/cos/…) (default 0)
   --cos-faults RATE    share of COS requests (0..1) that get an injected fault
   --cos-fault-kinds L  comma-separated, from: ${allCosFaultKinds.join(', ')} (default: all but stall)
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   console.log(`  private-address stand-in 127.0.0.1:${sim.privatePort} (must never be contacted)`)
   if (media) {
     console.log(
-      `  media lab ${demoGroupIds.media}: ` +
+      `  media lab ${mediaGroupId}: ` +
         Object.entries(MEDIA_LAB_SEQS)
           .map(([k, v]) => `${v} ${k}`)
           .join(', ')

@@ -32,10 +32,13 @@ export const demoGroupIds = {
   empty: '@TGS#4EMPTYGROUP',
   dismissed: '@TGS#5DISMISSED',
   bench: '@TGS#6BENCH',
-  custom: 'ops-oncall_2024.team',
-  /** Only with demoApp({ media: true }) (npm run sim --media): tools/sim/media/lab.ts. */
-  media: mediaLabGroupId
+  custom: 'ops-oncall_2024.team'
 } as const
+/**
+ * The media lab group, only with demoApp({ media: true }) (npm run sim -- --media): tools/sim/media/lab.ts.
+ * Not in demoGroupIds, whose values are the groups every demo app has.
+ */
+export const mediaGroupId = mediaLabGroupId
 /** The bench group of demoApp(): `benchMessages` plain messages. */
 export const benchGroupId = demoGroupIds.bench
 /** The ~600-message team chat of demoApp(). */

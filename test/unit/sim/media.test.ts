@@ -5,7 +5,7 @@ import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { genUserSig } from '../../../src-main/tim/usersig'
 import { SIM_MEDIA_STATS_PATH, Simulator } from '../../../tools/sim/server'
-import { demoApp, demoCredentials, demoGroupIds } from '../../../tools/sim/seed'
+import { demoApp, demoCredentials, demoGroupIds, mediaGroupId } from '../../../tools/sim/seed'
 import { MEDIA_LAB_SEQS, mediaBenchGroup, mediaLabGroupId, oversizeBytes } from '../../../tools/sim/media/lab'
 import { readGif, readJpeg, readMp4, readPdf, readPng, readWav, readZip } from './media-parse'
 
@@ -145,8 +145,9 @@ const labElems = (seq: number): Elem[] => elems(lab.get(seq)?.MsgBody)
 
 describe('the media lab group', () => {
   test('is in the demo app only with media: true, and is listed with 19 messages', async () => {
-    expect(demoApp({ benchMessages: 1, now: NOW }).groups.has(demoGroupIds.media)).toBe(false)
-    expect(demoGroupIds.media).toBe(mediaLabGroupId)
+    expect(demoApp({ benchMessages: 1, now: NOW }).groups.has(mediaGroupId)).toBe(false)
+    expect(Object.values(demoGroupIds)).not.toContain(mediaGroupId)
+    expect(mediaGroupId).toBe(mediaLabGroupId)
     expect([...lab.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1))
   })
 
