@@ -3,20 +3,29 @@
  *
  * Flags: --port N (default 5080), --latency MS, --faults RATE (0..1; all kinds but stall unless
  * --fault-kinds a,b), --fault-kinds err10002,html502,reset,truncated,stall, --rate N (req/s per
- * command), --bench-messages N (size of the bench group, default 30000).
+ * command), --bench-messages N (size of the bench group, default 30000), --media (add the media lab
+ * group), --cos-latency MS, --cos-faults RATE, --cos-fault-kinds a,b (the loopback COS), --private-port N.
  * Runs until SIGINT or SIGTERM.
  */
 import { parseArgs } from 'node:util'
-import { allFaultKinds, Simulator, type FaultKind, type SimOptions } from './server'
-import { cliEnvLine, demoApp, demoCredentials, demoGroupIds } from './seed'
+import { allFaultKinds, SIM_MEDIA_STATS_PATH, Simulator, type FaultKind, type SimOptions } from './server'
+import { allCosFaultKinds, type CosFaultKind } from './media/cos'
+import { MEDIA_LAB_SEQS } from './media/lab'
+import { cliEnvLine, demoApp, demoCredentials, demoGroupIds, mediaGroupId } from './seed'
 
 const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [--fault-kinds a,b] [--rate N] [--bench-messages N]
+                      [--media] [--cos-latency MS] [--cos-faults RATE] [--cos-fault-kinds a,b] [--private-port N]
   --port N             TCP port on 127.0.0.1 (default 5080; 0 = any free port)
   --latency MS         delay added before every answer (default 0)
   --faults RATE        share of requests (0..1) that get an injected fault
   --fault-kinds LIST   comma-separated, from: ${allFaultKinds.join(', ')} (default: all but stall)
   --rate N             requests per second per command (default 200; get_appid_group_list is always 1/s)
-  --bench-messages N   messages in the bench group ${demoGroupIds.bench} (default 30000)`
+  --bench-messages N   messages in the bench group ${demoGroupIds.bench} (default 30000)
+  --media              add the media lab group ${mediaGroupId}: every kind of media and the hostile cases
+  --cos-latency MS     delay before every answer of the loopback COS (/cos/…) (default 0)
+  --cos-faults RATE    share of COS requests (0..1) that get an injected fault
+  --cos-fault-kinds L  comma-separated, from: ${allCosFaultKinds.join(', ')} (default: all but stall)
+  --private-port N     port of the private-address stand-in on 127.0.0.1 (default: any free port)`
 
 function num(name: string, v: string | undefined, check: (n: number) => boolean): number | undefined {
   if (v === undefined) return undefined
@@ -34,6 +43,11 @@ async function main(): Promise<void> {
       'fault-kinds': { type: 'string' },
       rate: { type: 'string' },
       'bench-messages': { type: 'string' },
+      media: { type: 'boolean' },
+      'cos-latency': { type: 'string' },
+      'cos-faults': { type: 'string' },
+      'cos-fault-kinds': { type: 'string' },
+      'private-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true,
@@ -58,7 +72,27 @@ async function main(): Promise<void> {
     if (bad.length > 0 || kinds.length === 0) throw new Error(`Invalid --fault-kinds: ${values['fault-kinds']}`)
   }
 
-  const opts: SimOptions = { port, latencyMs, apps: [demoApp(benchMessages === undefined ? {} : { benchMessages })] }
+  const cosLatencyMs = num('cos-latency', values['cos-latency'], (n) => n >= 0) ?? 0
+  const cosFaultRate = num('cos-faults', values['cos-faults'], (n) => n >= 0 && n <= 1)
+  const privatePort = num('private-port', values['private-port'], (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 0
+  let cosKinds: CosFaultKind[] = allCosFaultKinds.filter((k) => k !== 'stall')
+  if (values['cos-fault-kinds'] !== undefined) {
+    cosKinds = values['cos-fault-kinds']
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '') as CosFaultKind[]
+    const bad = cosKinds.filter((k) => !allCosFaultKinds.includes(k))
+    if (bad.length > 0 || cosKinds.length === 0) throw new Error(`Invalid --cos-fault-kinds: ${values['cos-fault-kinds']}`)
+  }
+  const media = values.media === true
+
+  const opts: SimOptions = {
+    port,
+    latencyMs,
+    apps: [demoApp({ ...(benchMessages === undefined ? {} : { benchMessages }), media })],
+    privatePort,
+    cos: { latencyMs: cosLatencyMs, ...(cosFaultRate !== undefined && cosFaultRate > 0 ? { faults: { rate: cosFaultRate, kinds: cosKinds } } : {}) }
+  }
   if (rateLimit !== undefined) opts.rateLimit = rateLimit
   if (faultRate !== undefined && faultRate > 0) opts.faults = { rate: faultRate, kinds }
   const sim = new Simulator(opts)
@@ -72,6 +106,20 @@ async function main(): Promise<void> {
   console.log(
     `  latency ${latencyMs} ms, rate ${rateLimit ?? 200} req/s per command` + (opts.faults ? `, faults ${opts.faults.rate} of ${kinds.join('/')}` : '')
   )
+  console.log(
+    `  media: loopback COS at ${url}/cos/…, latency ${cosLatencyMs} ms` +
+      (cosFaultRate ? `, faults ${cosFaultRate} of ${cosKinds.join('/')}` : '') +
+      `; counters at ${url}${SIM_MEDIA_STATS_PATH}`
+  )
+  console.log(`  private-address stand-in 127.0.0.1:${sim.privatePort} (must never be contacted)`)
+  if (media) {
+    console.log(
+      `  media lab ${mediaGroupId}: ` +
+        Object.entries(MEDIA_LAB_SEQS)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')
+    )
+  }
   console.log('  groups:')
   for (const g of sim.apps.get(c.sdkAppId)?.groups.values() ?? []) {
     console.log(`    ${g.GroupId.padEnd(22)} ${g.Type.padEnd(10)} NextMsgSeq ${g.nextMsgSeq}${g.dismissed ? ' (dismissed)' : ''}`)
@@ -87,8 +135,9 @@ async function main(): Promise<void> {
     process.once('SIGINT', done)
     process.once('SIGTERM', done)
   })
+  const hits = sim.privateHits
   await sim.stop()
-  console.log('simulator stopped')
+  console.log(`simulator stopped (private-address stand-in contacted ${hits} times)`)
 }
 
 main().catch((e: unknown) => {

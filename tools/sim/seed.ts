@@ -6,6 +6,8 @@
 import type { MsgElement } from '../../src-main/shared/tim-types'
 import type { MsgState, SimApp, SimGroup, SimMessage } from './server'
 import { mulberry32 } from '../random'
+import { COS_PREFIX, SIM_COS_ORIGIN } from './media/cos'
+import { mediaLabGroup, mediaLabGroupId, teamBucket } from './media/lab'
 
 export { mulberry32 }
 
@@ -32,6 +34,11 @@ export const demoGroupIds = {
   bench: '@TGS#6BENCH',
   custom: 'ops-oncall_2024.team'
 } as const
+/**
+ * The media lab group, only with demoApp({ media: true }) (npm run sim -- --media): tools/sim/media/lab.ts.
+ * Not in demoGroupIds, whose values are the groups every demo app has.
+ */
+export const mediaGroupId = mediaLabGroupId
 /** The bench group of demoApp(): `benchMessages` plain messages. */
 export const benchGroupId = demoGroupIds.bench
 /** The ~600-message team chat of demoApp(). */
@@ -88,7 +95,12 @@ function uuid(rng: Rng): string {
   return s
 }
 
-const cos = 'https://cos.ap-shanghai.myqcloud.com/demo-1400000001'
+/**
+ * The team chat's files live on the simulator's loopback COS (tools/sim/media/cos.ts), in a
+ * public-read bucket: the server swaps the placeholder origin for its own, and serves real bytes that
+ * match each element's declared format, dimensions and size.
+ */
+const cos = `${SIM_COS_ORIGIN}${COS_PREFIX.slice(0, -1)}/${teamBucket}`
 
 function image(rng: Rng, opts: { gif?: boolean; zeroSizes?: boolean } = {}): MsgElement {
   const id = uuid(rng)
@@ -130,7 +142,7 @@ function sound(rng: Rng, legacy = false): MsgElement {
   const Second = rng.int(1, 60)
   return legacy
     ? { MsgType: 'TIMSoundElem', MsgContent: { UUID: id, Size, Second } }
-    : { MsgType: 'TIMSoundElem', MsgContent: { Url: `${cos}/voice/${id}.m4a`, UUID: id, Size, Second, Download_Flag: 2 } }
+    : { MsgType: 'TIMSoundElem', MsgContent: { Url: `${cos}/voice/${id}.wav`, UUID: id, Size, Second, Download_Flag: 2 } }
 }
 
 function file(rng: Rng, FileName: string, legacy = false): MsgElement {
@@ -551,8 +563,9 @@ function todayUtc(): number {
 /**
  * The demo app: admins `administrator` and `admin2`; `alice` is an ordinary user (60010 when she
  * calls). `now` (Unix seconds) anchors the demo timestamps; by default the start of the UTC day.
+ * `media` adds the media lab group (tools/sim/media/lab.ts): every kind of media and the hostile cases.
  */
-export function demoApp(opts: { benchMessages?: number; now?: number } = {}): SimApp {
+export function demoApp(opts: { benchMessages?: number; now?: number; media?: boolean } = {}): SimApp {
   const now = opts.now ?? todayUtc()
   const groups: SimGroup[] = [
     teamGroup(now),
@@ -597,6 +610,8 @@ export function demoApp(opts: { benchMessages?: number; now?: number } = {}): Si
     ),
     benchGroup(opts.benchMessages ?? 30000, now)
   ]
+  // The media lab is opt-in: existing tests count the demo's groups (the app reports "6 groups").
+  if (opts.media) groups.push(mediaLabGroup(now))
   return {
     sdkAppId: demoCredentials.sdkAppId,
     secretKey: demoCredentials.secretKey,

@@ -8,12 +8,18 @@
  * the common query string, UserSig v2 verification, app-admin check, per-command token-bucket rate
  * limits, the 20-message and response-size caps, holes / placeholders / recalled messages, purged
  * history, and injected transport faults (10002, HTML 502, reset, truncated body, stall).
+ *
+ * The same server and port also serve the demo groups' media from a loopback "COS" under /cos/
+ * (./media/cos.ts), and a second 127.0.0.1 port stands for a private address (./media/private-port.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP, type Socket } from 'node:net'
 import type { MsgElement } from '../../src-main/shared/tim-types'
 import { verifyUserSig } from '../../src-main/tim/usersig'
 import { demoApp, mulberry32 } from './seed'
+import { COS_PREFIX, SimCos, type CosOptions, type MediaOverride } from './media/cos'
+import { mediaBucket } from './media/lab'
+import { PrivatePortListener } from './media/private-port'
 
 export type MsgState = 'normal' | 'deleted' | 'expired' | 'recalled'
 
@@ -31,6 +37,11 @@ export interface SimMessage {
   isSystem?: boolean
   state: MsgState
   cloudCustomData?: string
+  /**
+   * Test switch: the message is still served but its files answer 404 on the loopback COS (the
+   * moment between a file's expiry and its message's). An 'expired' message's files always answer 404.
+   */
+  mediaExpired?: boolean
 }
 
 export interface SimGroup {
@@ -54,6 +65,8 @@ export interface SimGroup {
   historyFloor?: number
   /** Dismissed groups answer 10010. */
   dismissed?: boolean
+  /** Misbehaving media objects on the loopback COS, by path (`/cos/<bucket>/<object>`, decoded). */
+  mediaOverrides?: Map<string, MediaOverride>
 }
 
 export interface SimApp {
@@ -93,6 +106,10 @@ export interface SimOptions {
   oversizeAs10018?: boolean
   /** Unix-seconds clock for UserSig expiry (default real time). */
   now?: () => number
+  /** The loopback COS: latency, faults and signed buckets (default: the demo's media bucket is signed). */
+  cos?: CosOptions
+  /** Port of the private-address stand-in listener on 127.0.0.1 (default 0 = any free port). */
+  privatePort?: number
 }
 
 export interface SimStats {
@@ -116,6 +133,8 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024
 const LIST_TYPES = ['Public', 'Private', 'ChatRoom', 'AVChatRoom', 'BChatRoom', 'Community'] as const
 /** New type names that the listing filter treats as their legacy name. */
 const TYPE_ALIAS: Record<string, string> = { Work: 'Private', Meeting: 'ChatRoom' }
+/** GET: the media counters as JSON ({ privatePort, privateHits, cos }), outside the API's /v4/ paths. */
+export const SIM_MEDIA_STATS_PATH = '/_sim/media'
 const HTML_502 = '<html><body><h1>502 Bad Gateway</h1></body></html>'
 
 function fail(code: number, info: string): Answer {
@@ -192,6 +211,10 @@ export class Simulator {
   private readonly sockets = new Set<Socket>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private stopping = false
+  /** The loopback COS serving the groups' media on this server's port. */
+  readonly cos: SimCos
+  private readonly privateListener = new PrivatePortListener()
+  private readonly privatePortOption: number
 
   private readonly services: Record<string, Record<string, Handler>> = {
     group_open_http_svc: {
@@ -221,6 +244,33 @@ export class Simulator {
       if (this.apps.has(app.sdkAppId)) throw new Error(`Duplicate SDKAppID ${app.sdkAppId}`)
       this.apps.set(app.sdkAppId, app)
     }
+    this.privatePortOption = opts.privatePort ?? 0
+    if (!Number.isInteger(this.privatePortOption) || this.privatePortOption < 0 || this.privatePortOption > 65535) {
+      throw new Error(`Invalid private port ${this.privatePortOption}`)
+    }
+    this.cos = new SimCos(
+      this.apps,
+      { signedBuckets: [mediaBucket], ...opts.cos },
+      () => (this.now ? this.now() : Date.now() / 1000),
+      (ms) => this.sleep(ms),
+      (ms, fn) => {
+        const t = setTimeout(() => {
+          this.timers.delete(t)
+          fn()
+        }, ms)
+        this.timers.add(t)
+      }
+    )
+  }
+
+  /** The 127.0.0.1 port that stands for a private address (0 until started). */
+  get privatePort(): number {
+    return this.privateListener.port
+  }
+
+  /** Connections the private-address stand-in received: must stay 0. */
+  get privateHits(): number {
+    return this.privateListener.hits.length
   }
 
   // -------------------------------------------------------------------------------------------
@@ -251,13 +301,17 @@ export class Simulator {
     const addr = server.address()
     if (addr === null || typeof addr === 'string') throw new Error('Unexpected server address')
     const h = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address
-    return { url: `http://${h}:${addr.port}` }
+    const url = `http://${h}:${addr.port}`
+    const privatePort = await this.privateListener.start(this.privatePortOption)
+    this.cos.setOrigins(url, privatePort)
+    return { url }
   }
 
   async stop(): Promise<void> {
     this.stopping = true
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
+    await this.privateListener.stop()
     const server = this.server
     if (!server) return
     this.server = undefined
@@ -311,7 +365,9 @@ export class Simulator {
       const seq = g.nextMsgSeq
       if (seq > UINT32_MAX) throw new Error('MsgSeq would exceed uint32')
       g.nextMsgSeq = seq + 1
-      g.messages.set(seq, { ...m, seq })
+      const msg = { ...m, seq }
+      g.messages.set(seq, msg)
+      this.cos.indexMessage(sdkAppId, g, msg)
       seqs.push(seq)
     }
     return seqs
@@ -327,6 +383,24 @@ export class Simulator {
   // HTTP plumbing
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if ((req.url ?? '').startsWith(COS_PREFIX)) {
+      // Media on the loopback COS: counted in cos.stats, not in the REST API's stats.
+      this.cos.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+          res.end(`simulator error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+        } else res.destroy()
+      })
+      return
+    }
+    if (req.method === 'GET' && req.url === SIM_MEDIA_STATS_PATH) {
+      // Read-only: lets a test that runs the simulator as a child process see the COS counters and
+      // assert that the private-address stand-in was never contacted.
+      const buf = Buffer.from(JSON.stringify({ privatePort: this.privatePort, privateHits: this.privateHits, cos: this.cos.stats }))
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': buf.length })
+      res.end(buf)
+      return
+    }
     this.stats.requests++
     const chunks: Buffer[] = []
     let size = 0
@@ -411,6 +485,15 @@ export class Simulator {
         return
       }
     }
+  }
+
+  /** `http://<Host header>` when it names a loopback host on this server's port, else undefined. */
+  private originOf(req: IncomingMessage): string | undefined {
+    const host = req.headers.host ?? ''
+    const m = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]):(\d{1,5})$/i.exec(host)
+    const addr = this.server?.address()
+    if (!m || addr === null || addr === undefined || typeof addr === 'string' || Number(m[2]) !== addr.port) return undefined
+    return `http://${host.toLowerCase()}`
   }
 
   /** Token bucket per SDKAppID and command; capacity one second's worth, continuous refill. */
@@ -504,7 +587,8 @@ export class Simulator {
     let answer: Answer
     const body = this.parseBody(raw)
     if (typeof body === 'string') answer = fail(60003, body)
-    else answer = handler(app, body)
+    // Media URLs name the host the client used (127.0.0.1 or localhost), so they match its endpoint.
+    else answer = this.cos.withOrigin(this.originOf(req), () => handler(app, body))
     return fault ? { answer, fault } : { answer }
   }
 
@@ -532,7 +616,7 @@ export class Simulator {
     for (let seq = top; seq >= Math.max(1, g.historyFloor ?? 1) && list.length < want; seq--) {
       const m = g.messages.get(seq)
       if (!m) continue
-      const item = renderMessage(seq, m, withRecalled)
+      const item = renderMessage(seq, m, withRecalled, this.cos)
       if (!item) continue
       const b = Buffer.byteLength(JSON.stringify(item)) + (list.length > 0 ? 1 : 0)
       if (list.length > 0 && bytes + b > this.maxResponseBytes) {
@@ -592,7 +676,7 @@ export class Simulator {
       const purged = seq < floor
       if (!purged && m.state !== 'expired') allExpired = false
       if (purged || cutBySize) continue
-      const item = renderMessage(seq, m, withRecalled)
+      const item = renderMessage(seq, m, withRecalled, this.cos)
       if (!item) continue
       const b = Buffer.byteLength(JSON.stringify(item)) + (list.length > 0 ? 1 : 0)
       if (list.length > 0 && bytes + b > this.maxResponseBytes) {
@@ -671,12 +755,13 @@ export class Simulator {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-function renderMessage(seq: number, m: SimMessage, withRecalled: boolean): Answer | undefined {
+function renderMessage(seq: number, m: SimMessage, withRecalled: boolean, cos: SimCos): Answer | undefined {
   const place = m.state === 'normal' ? 0 : m.state === 'recalled' ? 2 : 1
   if (place === 2 && !withRecalled) return undefined
   const item: Answer = { From_Account: m.from, IsPlaceMsg: place }
   if (m.isSystem) item['IsSystemMsg'] = 1
-  item['MsgBody'] = place === 0 ? m.body : []
+  // Media URLs get this server's origin, and a signature that is new on every answer.
+  item['MsgBody'] = place === 0 ? cos.render(m.body) : []
   item['MsgPriority'] = m.priority ?? 2
   item['MsgRandom'] = m.random
   item['MsgSeq'] = seq
