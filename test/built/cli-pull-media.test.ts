@@ -7,14 +7,14 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Simulator, type SimMessage } from '../../tools/sim/server'
-import { cliEnv, runCli } from '../helpers/cli'
+import { cliEnv, runCli, startCli } from '../helpers/cli'
 import { appWith, freshAppId, group } from '../helpers/sim'
 
 const cli = resolve(__dirname, '../../out/main/cli.js')
@@ -28,6 +28,9 @@ let privateConnections = 0
 const appId = freshAppId()
 const files = new Map<string, Buffer>()
 const mediaRequests: string[] = []
+/** While set, each file is sent in two halves 400 ms apart: a kill lands mid-download. */
+let slowMedia = false
+const MANY = 24
 
 function png(n: number, seed: number): Buffer {
   const b = Buffer.alloc(n)
@@ -63,7 +66,12 @@ beforeAll(async () => {
         res.writeHead(404).end()
         return
       }
-      res.writeHead(200, { 'content-length': String(f.length), 'content-type': 'text/html' }).end(f)
+      res.writeHead(200, { 'content-length': String(f.length), 'content-type': 'text/html' })
+      if (!slowMedia) res.end(f)
+      else {
+        res.write(f.subarray(0, f.length >> 1))
+        setTimeout(() => res.end(f.subarray(f.length >> 1)), 400)
+      }
       return
     }
     const up = new URL(simUrl)
@@ -87,7 +95,14 @@ beforeAll(async () => {
     [5, msg(5, [image('PRIV', `http://127.0.0.1:${privatePort}/secret`, 5)])],
     [6, msg(6, [{ MsgType: 'TIMFileElem', MsgContent: { UUID: 'F', FileName: 'a.pdf', FileSize: 9 } }])]
   ])
-  sim = new Simulator({ apps: [appWith(appId, [group('media', { messages, nextMsgSeq: 7 })])] })
+  const many = new Map<number, SimMessage>()
+  for (let i = 1; i <= MANY; i++) {
+    files.set(`/media/m${i}.png`, png(20_000 + i * 1000, 100 + i))
+    many.set(i, msg(i, [image(`M${i}`, `${frontUrl}/media/m${i}.png`, 20_000 + i * 1000)]))
+  }
+  sim = new Simulator({
+    apps: [appWith(appId, [group('media', { messages, nextMsgSeq: 7 }), group('many', { messages: many, nextMsgSeq: MANY + 1 })])]
+  })
   simUrl = (await sim.start()).url
 })
 
@@ -139,6 +154,54 @@ describe('tim-archive pull --media', () => {
     expect(again.code).toBe(0)
     expect(mediaRequests).toEqual([])
     expect(again.stdout).toContain('no new media to keep')
+  })
+
+  it('resumes after SIGKILL mid-download with no partial or corrupt file, and fetches only what is missing', async () => {
+    const out = join(dir, 'killed.jsonl')
+    const media = join(dir, 'killed-media')
+    slowMedia = true
+    mediaRequests.length = 0
+    const child = startCli(['pull', '--group', 'many', '--out', out, '--media', media, '--media-concurrency', '4'], cliEnv(appId, frontUrl))
+    // Kill once downloads are under way: some done, some half sent.
+    while (mediaRequests.length < 9) await new Promise((r) => setTimeout(r, 20))
+    child.kill('SIGKILL')
+    await new Promise((r) => child.on('close', r))
+    slowMedia = false
+
+    // Every file under a real name is whole: its name is the SHA-256 of its bytes.
+    const check = async (): Promise<string[]> => {
+      const names: string[] = []
+      for (const d of await readdir(media, { withFileTypes: true })) {
+        if (!d.isDirectory() || !/^[0-9a-f]{2}$/.test(d.name)) continue
+        for (const f of await readdir(join(media, d.name))) {
+          expect(sha(await readFile(join(media, d.name, f)))).toBe(f)
+          names.push(f)
+        }
+      }
+      return names
+    }
+    const before = await check()
+    expect(before.length).toBeLessThan(MANY)
+
+    mediaRequests.length = 0
+    const r = await runCli(['pull', '--group', 'many', '--out', out, '--media', media], cliEnv(appId, frontUrl))
+    expect(r.code).toBe(0)
+    const after = await check()
+    expect(after.sort()).toEqual(
+      [...files.entries()]
+        .filter(([p]) => p.startsWith('/media/m'))
+        .map(([, b]) => sha(b))
+        .sort()
+    )
+    // What the killed run had saved was not downloaded again.
+    expect(mediaRequests.length).toBeLessThanOrEqual(MANY - before.length)
+    expect(await readdir(join(media, '.tmp'))).toEqual([])
+    const last = new Map<number, { MsgSeq: number; _archive?: { media?: Record<string, { status: string }> } }>()
+    for (const line of (await readFile(out, 'utf8')).trim().split('\n')) {
+      const rec = JSON.parse(line) as { MsgSeq: number; _archive?: { media?: Record<string, { status: string }> } }
+      last.set(rec.MsgSeq, rec)
+    }
+    for (let i = 1; i <= MANY; i++) expect(last.get(i)?._archive?.media?.[`image:thumb:uuid:M${i}`]?.status).toBe('saved')
   })
 
   it('explains bad media flags with exit status 2', async () => {
