@@ -124,6 +124,8 @@ describe('tim-archive pull --media', () => {
     expect(r.stdout).toContain('1 expired on the server')
     expect(r.stdout).toContain('1 refused')
     expect(r.stdout).toContain('1 without a URL')
+    // The progress line counts media settled of queued (four downloads, one without a URL).
+    expect(r.stderr).toMatch(/media 5\/5 /)
 
     const last = new Map<number, Record<string, unknown>>()
     for (const line of (await readFile(out, 'utf8')).trim().split('\n')) {
