@@ -13,6 +13,11 @@
  * open() cuts off. Changing an existing line (a message the server has since deleted or recalled)
  * rewrites the whole file to a temp name and commits it the same way; until that rewrite is done
  * the state does not claim the ranges involved.
+ *
+ * `pull --media` adds later lines of seqs already archived, each the archived record plus
+ * `_archive.media` (annotate()); readers keep the last line of a seq (shared/archive-record.ts
+ * mergeArchivedCopies). The hooks let it see every record as the file is opened and every new
+ * record once it is durable, without a second pass over the file.
  */
 import { createReadStream, createWriteStream } from 'node:fs'
 import { open, readFile, unlink, type FileHandle } from 'node:fs/promises'
@@ -47,6 +52,15 @@ interface StateFile {
 
 export class ArchiveLockedError extends Error {}
 
+export interface ArchiveHooks {
+  /** Each record as open() reads it, in file order (a later line of the same seq comes later). */
+  onRecord?: (rec: ArchivedMessage) => void
+  /** Records of messages new to the archive, once their lines are durable (after each commit). */
+  onAppend?: (recs: ArchivedMessage[]) => void
+}
+
+type QueueItem = { batch: SyncBatch; records?: undefined } | { batch?: undefined; records: ArchivedMessage[] }
+
 function serverNoteKey(p: number, body: unknown): string {
   return JSON.stringify([p, body ?? null])
 }
@@ -57,7 +71,7 @@ export class JsonlArchive implements ArchiveSink {
   /** Coverage held back until pending line changes are rewritten into the file. */
   private held: SyncBatch[] = []
   private patches = new Map<string, Map<number, RawMessage>>()
-  private queue: { batch: SyncBatch; resolve: () => void; reject: (e: unknown) => void }[] = []
+  private queue: (QueueItem & { resolve: () => void; reject: (e: unknown) => void })[] = []
   private flushing: Promise<void> | null = null
   private bytes = 0
   private closed = false
@@ -65,11 +79,14 @@ export class JsonlArchive implements ArchiveSink {
   appended = 0
   /** Archived lines changed by rewrites (server-side deletions, recalls, upgrades). */
   changed = 0
+  /** Later lines appended by annotate(). */
+  annotated = 0
 
   private constructor(
     readonly path: string,
     private fh: FileHandle,
-    private readonly lockPath: string
+    private readonly lockPath: string,
+    private readonly hooks: ArchiveHooks = {}
   ) {}
 
   get statePath(): string {
@@ -77,12 +94,12 @@ export class JsonlArchive implements ArchiveSink {
   }
 
   /** Opens (or creates) an archive, taking its lock, repairing a torn tail and indexing it. */
-  static async open(path: string): Promise<JsonlArchive> {
+  static async open(path: string, hooks: ArchiveHooks = {}): Promise<JsonlArchive> {
     const lockPath = `${path}.lock`
     await acquireLock(lockPath)
     try {
       const fh = await open(path, 'a+')
-      const archive = new JsonlArchive(path, fh, lockPath)
+      const archive = new JsonlArchive(path, fh, lockPath, hooks)
       await archive.load()
       return archive
     } catch (e) {
@@ -140,6 +157,7 @@ export class JsonlArchive implements ArchiveSink {
           throw new Error(`${this.path}: line ${lineNo} has no GroupId/MsgSeq; this is not a tim-archive file. Nothing was changed.`)
         }
         this.indexRecord(rec)
+        this.hooks.onRecord?.(rec)
       }
     }
     try {
@@ -162,9 +180,25 @@ export class JsonlArchive implements ArchiveSink {
   }
 
   commit(batch: SyncBatch): Promise<void> {
+    return this.enqueue({ batch })
+  }
+
+  /**
+   * Appends later lines for messages already archived (the record as archived plus the archiver's
+   * notes, e.g. `_archive.media`), durably, in order with commits. A record whose seq is not
+   * archived is refused: this never adds a message.
+   */
+  annotate(records: ArchivedMessage[]): Promise<void> {
+    for (const r of records) {
+      if (!this.index.get(r.GroupId)?.has(r.MsgSeq)) return Promise.reject(new Error(`annotate: ${r.GroupId} seq ${r.MsgSeq} is not archived`))
+    }
+    return this.enqueue({ records })
+  }
+
+  private enqueue(item: QueueItem): Promise<void> {
     if (this.closed) return Promise.reject(new Error('archive is closed'))
     return new Promise((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject })
+      this.queue.push({ ...item, resolve, reject })
       if (!this.flushing) this.flushing = this.flushLoop()
     })
   }
@@ -174,7 +208,7 @@ export class JsonlArchive implements ArchiveSink {
       while (this.queue.length > 0) {
         const items = this.queue.splice(0)
         try {
-          await this.flush(items.map((i) => i.batch))
+          await this.flush(items)
           for (const i of items) i.resolve()
         } catch (e) {
           for (const i of items) i.reject(e)
@@ -187,9 +221,19 @@ export class JsonlArchive implements ArchiveSink {
     }
   }
 
-  private async flush(batches: SyncBatch[]): Promise<void> {
+  private async flush(items: QueueItem[]): Promise<void> {
     const lines: string[] = []
-    for (const batch of batches) {
+    const added: ArchivedMessage[] = []
+    let annotations = 0
+    let batches = 0
+    for (const item of items) {
+      if (item.records !== undefined) {
+        for (const r of item.records) lines.push(JSON.stringify(r))
+        annotations += item.records.length
+        continue
+      }
+      const batch = item.batch
+      batches++
       let g = this.index.get(batch.groupId)
       if (!g) this.index.set(batch.groupId, (g = new Map()))
       let patched = false
@@ -198,6 +242,7 @@ export class JsonlArchive implements ArchiveSink {
         if (!have) {
           const rec = mergeMessage(undefined, m, batch.groupId).record
           lines.push(JSON.stringify(rec))
+          added.push(rec)
           g.set(m.MsgSeq, { fp: contentFingerprint(rec) })
           continue
         }
@@ -217,9 +262,12 @@ export class JsonlArchive implements ArchiveSink {
       await this.fh.appendFile(text, 'utf8')
       await this.fh.datasync()
       this.bytes += Buffer.byteLength(text)
-      this.appended += lines.length
+      this.appended += lines.length - annotations
+      this.annotated += annotations
     }
-    await this.writeState()
+    // Annotations alone change no coverage: the state file stays as it is.
+    if (batches > 0) await this.writeState()
+    if (added.length > 0) this.hooks.onAppend?.(added)
   }
 
   private applyState(batch: SyncBatch): GroupState {

@@ -1,5 +1,5 @@
 import type { SyncProgress } from '../archive/engine'
-import { formatCount, formatDuration as formatClock } from '../shared/format'
+import { formatBytes, formatCount, formatDuration as formatClock } from '../shared/format'
 
 /**
  * The CLI's one progress line, on stderr: on a terminal a bar and a status redrawn in place, at
@@ -66,6 +66,8 @@ export class ProgressReporter {
   /** The highest percentage shown: a group reporting for the first time adds to the total, and
    * the bar must not step back for it (issue 15 item 3). */
   private shownPct = 0
+  /** Media objects (pull --media): settled of queued, and bytes received. */
+  private media: (() => { total: number; done: number; bytes: number }) | null = null
 
   constructor(
     out: NodeJS.WriteStream,
@@ -73,6 +75,16 @@ export class ProgressReporter {
     interval?: number
   ) {
     this.line = new ProgressLine(out, interval)
+  }
+
+  /** Shows media downloads on the same line (pull --media). */
+  showMedia(counts: () => { total: number; done: number; bytes: number }): void {
+    this.media = counts
+  }
+
+  /** Redraws when a line is due (media progress arrives without sync progress). */
+  tick(): void {
+    if (this.line.due()) this.render()
   }
 
   update(p: SyncProgress): void {
@@ -109,7 +121,9 @@ export class ProgressReporter {
     // splits them into new and already archived.
     const stats = `${formatCount(s.messages, 'en')} messages fetched  ${formatCount(s.rps, 'en')} req/s  ETA ${eta}  groups ${s.finished}/${this.total}`
     const pct = this.line.live ? s.pct.toFixed(1).padStart(5) : s.pct.toFixed(1)
-    this.line.draw(`${pct}%  ${stats}`, s.pct / 100)
+    const m = this.media?.()
+    const media = m && m.total > 0 ? `  media ${formatCount(m.done, 'en')}/${formatCount(m.total, 'en')} ${formatBytes(m.bytes, 'en')}` : ''
+    this.line.draw(`${pct}%  ${stats}${media}`, s.pct / 100)
   }
 
   /** Messages received this run across every group (the number the bar shows). */

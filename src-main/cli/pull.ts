@@ -5,9 +5,13 @@ import { JsonlArchive } from '../archive/jsonl-archive'
 import { Semaphore } from '../archive/semaphore'
 import { TimClient } from '../tim/client'
 import { TimApiError } from '../tim/errors'
-import { formatCount } from '../shared/format'
+import { formatBytes, formatCount } from '../shared/format'
+import { DEFAULT_LIMITS, type MediaLimits, type MediaOutcome } from '../media/outcome'
+import { DEFAULT_CONCURRENCY } from '../media/queue'
+import { makeFetchPolicy, normalizeHostPattern } from '../media/url-policy'
 import { UsageError, credsFromEnv } from './env-creds'
 import { ProgressReporter } from './progress'
+import { MediaPull } from './pull-media'
 
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
 
@@ -17,10 +21,26 @@ fetched; the closing line splits them into new and already archived.
   --group ID         a group to archive (repeat for several)
   --out FILE         the archive file (created if missing); resume state is kept in FILE.state.json
   --recheck          walk archived history again and record what the server has since deleted,
-                     recalled or let expire (archived content is kept)
+                     recalled or let expire (archived content is kept); with --media, also try
+                     again media refused before (failed media is retried on every pull)
   --rate N           requests per second for this SDKAppID (default 200, the API's limit)
   --concurrency N    requests in flight across all groups (default 16)
   --timeout MS       per-request timeout (default 20000)
+
+Media (images, files, voice messages, videos), off unless --media is given:
+  --media DIR        keep the media of archived messages in DIR, each file named by its SHA-256;
+                     every message line records its objects' outcomes under "_archive.media"
+  --media-types LIST which kinds to keep: images,files,voice,video (default: all four)
+  --media-video thumbnail|all
+                     keep videos, or only their thumbnails (default all)
+  --media-max-file MB
+                     largest file kept, in MB of 1,048,576 bytes (default 100)
+  --media-allow-host HOST
+                     also download from HOST (example.com, or *.example.com for its subdomains);
+                     repeat for several. Tencent's COS and IM file hosts and the endpoint's host
+                     are always allowed; private and loopback addresses never are
+  --media-concurrency N
+                     downloads in flight (default ${DEFAULT_CONCURRENCY})
 
 Credentials come from the environment, never from the command line:
   TIM_SDKAPPID, TIM_IDENTIFIER (an app admin), TIM_SECRET_KEY or TIM_USERSIG,
@@ -46,6 +66,12 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
       rate: { type: 'string' },
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
+      media: { type: 'string' },
+      'media-types': { type: 'string' },
+      'media-video': { type: 'string' },
+      'media-max-file': { type: 'string' },
+      'media-allow-host': { type: 'string', multiple: true },
+      'media-concurrency': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -60,16 +86,38 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   const rate = positiveInt('--rate', values.rate, 200)
   const concurrency = positiveInt('--concurrency', values.concurrency, 16)
   const timeoutMs = positiveInt('--timeout', values.timeout, 20_000)
+  const mediaFlags = parseMediaFlags(values)
   const creds = credsFromEnv(env, { needIdentifier: true, needEndpoint: true })
   const client = new TimClient(creds, { rate, timeoutMs })
   const out = resolve(values.out)
 
-  const archive = await JsonlArchive.open(out)
   const abort = new AbortController()
+  const progress = new ProgressReporter(process.stderr, groups.length)
+  let media: MediaPull | null = null
+  if (mediaFlags) {
+    media = await MediaPull.open({
+      dir: mediaFlags.dir,
+      // The API endpoint's host is allowed (and, when it is loopback, plain http to its own port):
+      // that is how the simulator serves media.
+      policy: makeFetchPolicy({ endpoint: client.baseUrl, extraHosts: mediaFlags.hosts }),
+      limits: mediaFlags.limits,
+      recheck: values.recheck,
+      concurrency: mediaFlags.concurrency,
+      signal: abort.signal,
+      onChange: () => progress.tick()
+    })
+    const m = media
+    progress.showMedia(() => m.counts)
+  }
+  const archive = await JsonlArchive.open(out, media?.hooks).catch(async (e: unknown) => {
+    await media?.close()
+    throw e
+  })
+  // Downloads of what earlier runs left start now; each batch's start once it commits (hooks).
+  media?.start(archive)
   const onSignal = () => abort.abort(new Error('interrupted'))
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-  const progress = new ProgressReporter(process.stderr, groups.length)
   const slots = new Semaphore(concurrency)
   const before = archive.messageCount()
   let results: PromiseSettledResult<SyncResult>[]
@@ -88,10 +136,14 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
         })
       )
     )
+    // The sync is done; the media it referenced may still be downloading.
+    await media?.drain()
     progress.finish()
     await archive.close()
+    await media?.close()
   } catch (e) {
     await archive.abandon()
+    await media?.close()
     throw e
   } finally {
     process.off('SIGINT', onSignal)
@@ -113,6 +165,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   process.stdout.write(
     `${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`
   )
+  if (media && mediaFlags) process.stdout.write(`${mediaFlags.dir}: ${mediaSummary(media.byStatus, media.queue.stats.savedBytes)}\n`)
   if (abort.signal.aborted) {
     process.stderr.write('Interrupted: what was pulled is saved; run the same command to resume.\n')
     return 130
@@ -121,6 +174,84 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 const n = (v: number): string => formatCount(v, 'en')
+
+const MEDIA_TYPES = ['images', 'files', 'voice', 'video'] as const
+
+export interface MediaFlags {
+  dir: string
+  limits: MediaLimits
+  hosts: string[]
+  concurrency: number
+}
+
+/** The --media flags, checked; null without --media (then no other media flag is accepted). */
+export function parseMediaFlags(values: {
+  media?: string
+  'media-types'?: string
+  'media-video'?: string
+  'media-max-file'?: string
+  'media-allow-host'?: string[]
+  'media-concurrency'?: string
+}): MediaFlags | null {
+  if (values.media === undefined) {
+    const stray = (['media-types', 'media-video', 'media-max-file', 'media-allow-host', 'media-concurrency'] as const).find((k) => values[k] !== undefined)
+    if (stray) throw new UsageError(`--${stray} needs --media DIR, the folder to keep media in.`)
+    return null
+  }
+  if (values.media.trim() === '') throw new UsageError('--media needs a folder, e.g. --media ./media.')
+  const limits: MediaLimits = { ...DEFAULT_LIMITS, images: { ...DEFAULT_LIMITS.images } }
+  if (values['media-types'] !== undefined) {
+    const list = values['media-types']
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean)
+    const bad = list.filter((t) => !(MEDIA_TYPES as readonly string[]).includes(t))
+    if (bad.length || list.length === 0) {
+      throw new UsageError(`--media-types takes a comma-separated list of ${MEDIA_TYPES.join(', ')}; got "${values['media-types']}".`)
+    }
+    const on = new Set(list)
+    limits.images = { original: on.has('images'), large: on.has('images'), thumb: on.has('images') }
+    limits.files = on.has('files')
+    limits.voice = on.has('voice')
+    limits.video = on.has('video') ? 'all' : 'off'
+  }
+  if (values['media-video'] !== undefined) {
+    const v = values['media-video'].trim().toLowerCase()
+    if (v !== 'thumbnail' && v !== 'all') throw new UsageError(`--media-video takes thumbnail or all; got "${values['media-video']}".`)
+    if (limits.video === 'off') throw new UsageError('--media-video has no effect when --media-types leaves out video.')
+    limits.video = v
+  }
+  if (values['media-max-file'] !== undefined) {
+    const raw = values['media-max-file'].trim()
+    const mb = Number(raw)
+    if (!/^\d+(\.\d+)?$/.test(raw) || !(mb > 0) || mb > 1024 * 1024) {
+      throw new UsageError(`--media-max-file takes a size in MB greater than 0 (e.g. 100 or 2.5); got "${values['media-max-file']}".`)
+    }
+    limits.maxFileBytes = Math.max(1, Math.round(mb * 1024 * 1024))
+  }
+  const hosts: string[] = []
+  for (const h of values['media-allow-host'] ?? []) {
+    const p = normalizeHostPattern(h)
+    if (!p) {
+      throw new UsageError(`--media-allow-host takes a host name such as files.example.com or *.example.com (not "*" or a whole top-level domain); got "${h}".`)
+    }
+    hosts.push(p)
+  }
+  const concurrency = positiveInt('--media-concurrency', values['media-concurrency'], DEFAULT_CONCURRENCY)
+  return { dir: resolve(values.media), limits, hosts, concurrency }
+}
+
+/** "12 media objects saved (3.4 MB), 2 expired on the server, 1 refused, 1 failed (retried on the next pull)". */
+export function mediaSummary(by: Record<MediaOutcome['status'], number>, savedBytes: number): string {
+  const total = Object.values(by).reduce((a, b) => a + b, 0)
+  if (total === 0) return 'no new media to keep'
+  const parts = [`${n(by.saved)} media object${by.saved === 1 ? '' : 's'} saved (${formatBytes(savedBytes, 'en')})`]
+  if (by.expired) parts.push(`${n(by.expired)} expired on the server`)
+  if (by.refused) parts.push(`${n(by.refused)} refused`)
+  if (by['no-url']) parts.push(`${n(by['no-url'])} without a URL`)
+  if (by.failed) parts.push(`${n(by.failed)} failed (tried again on the next pull)`)
+  return parts.join(', ')
+}
 
 /**
  * What a run did, in the same terms as the progress bar: the bar counts messages fetched (those

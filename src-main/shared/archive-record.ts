@@ -23,6 +23,22 @@ export interface ServerState {
 export interface ArchiveMeta {
   /** What the server returned on the latest pull when it differs from the archived content. */
   server?: ServerState
+  /**
+   * What happened to each media object the message references, by identity key
+   * (`image:thumb:uuid:…`, src-main/media/objects.ts): written by `pull --media` (issue 17 §1).
+   */
+  media?: Record<string, MediaNote>
+}
+
+/**
+ * One media object's outcome as an archived line keeps it: src-main/media/outcome.ts MediaOutcome
+ * (`saved` with bytes, sha256 and the sniffed type; `expired` with firstSeenAt; `refused` with a
+ * reason; `failed` with the error; `no-url`). Structural here: shared/ needs no host types.
+ */
+export interface MediaNote {
+  status: string
+  firstSeenAt?: number
+  [field: string]: unknown
 }
 
 export interface ArchivedMessage extends RawMessage {
@@ -113,4 +129,64 @@ export function mergeMessage(
     return { record: existing, outcome: 'unchanged' }
   }
   return { record: { ...existing, _archive: { ...existing._archive, server } }, outcome: 'server-changed' }
+}
+
+/**
+ * Two notes about the same media object, the later written after the earlier: a `saved` note is
+ * never replaced by anything else (the bytes were kept; a later 404 does not undo that), two
+ * expiries keep the earliest first sighting, otherwise the later note stands.
+ */
+export function mergeMediaNote(earlier: MediaNote | undefined, later: MediaNote): MediaNote {
+  if (!earlier) return later
+  if (earlier.status === 'saved' && later.status !== 'saved') return earlier
+  if (earlier.status === 'expired' && later.status === 'expired' && typeof earlier.firstSeenAt === 'number' && typeof later.firstSeenAt === 'number') {
+    return { ...later, firstSeenAt: Math.min(earlier.firstSeenAt, later.firstSeenAt) }
+  }
+  return later
+}
+
+/** The union of two copies' media notes: every key of either, merged per key. Undefined when both have none. */
+export function mergeMediaNotes(
+  earlier: Record<string, MediaNote> | undefined,
+  later: Record<string, MediaNote> | undefined
+): Record<string, MediaNote> | undefined {
+  if (!earlier) return later
+  if (!later) return earlier
+  const out: Record<string, MediaNote> = { ...earlier }
+  for (const [k, v] of Object.entries(later)) out[k] = mergeMediaNote(earlier[k], v)
+  return out
+}
+
+/**
+ * The merge rule for two archived copies of the same (GroupId, MsgSeq) in one archive file, the
+ * later line after the earlier. `pull --media` appends such a later line to record media outcomes
+ * (`_archive.media`) without rewriting the file, and a reader that keeps the last line of a seq sees
+ * everything, since that line carries the union. A reader that meets both lines merges them here:
+ * - the content follows mergeMessage (content is never replaced by a placeholder; a differing
+ *   later body is noted as the server's);
+ * - the server note is the later copy's, else the earlier's;
+ * - media notes are the union (mergeMediaNotes): no outcome either line records is lost.
+ */
+export function mergeArchivedCopies(earlier: ArchivedMessage, later: ArchivedMessage): ArchivedMessage {
+  let record: ArchivedMessage
+  let meta: ArchiveMeta
+  if (apiFields(earlier) === apiFields(later)) {
+    record = { ...later }
+    meta = { ...earlier._archive, ...later._archive }
+    const server = later._archive?.server ?? earlier._archive?.server
+    if (server) meta.server = server
+  } else {
+    const { _archive: _a, ...api } = later
+    // A copy: mergeMessage may hand back `earlier` itself.
+    record = { ...mergeMessage(earlier, api, earlier.GroupId).record }
+    meta = { ...record._archive }
+    const server = meta.server ?? later._archive?.server
+    if (server) meta.server = server
+  }
+  const media = mergeMediaNotes(earlier._archive?.media, later._archive?.media)
+  if (media) meta.media = media
+  else delete meta.media
+  if (Object.keys(meta).length > 0) record._archive = meta
+  else delete record._archive
+  return record
 }

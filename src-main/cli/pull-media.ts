@@ -1,0 +1,277 @@
+/**
+ * `pull --media DIR`: keeps the media of the messages pull archives (issue 17 §1), in DIR.
+ *
+ * How it hangs together (src-main/media/ledger.ts has the file layout and the crash argument):
+ *  - JsonlArchive.open reads every line; onRecord hands each to this module, which notes the
+ *    messages whose objects still need work (no settled outcome in the ledger, or a line that
+ *    does not yet say what the ledger knows). That is the derived queue: nothing else is kept.
+ *  - start() enqueues those objects; onAppend enqueues the objects of each batch right after its
+ *    lines are durable, so downloads run while the sync goes on pulling.
+ *  - each outcome goes to the ledger (fsynced) before it counts; when every object of a message
+ *    has one, a later line of that message with `_archive.media` is appended to the archive.
+ *  - drain() waits for all of it; pull calls it after the sync, before closing the archive.
+ */
+import { ContentStore } from '../media/content-store'
+import { MediaFetcher } from '../media/fetcher'
+import { archivedMedia, isOutcome, mediaKey, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
+import { needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
+import { DEFAULT_CONCURRENCY, jobId, MediaQueue, type MediaJob } from '../media/queue'
+import type { FetchPolicy } from '../media/url-policy'
+import type { ArchivedMessage } from '../shared/archive-record'
+import type { ArchiveHooks, JsonlArchive } from '../archive/jsonl-archive'
+
+export interface MediaPullOptions {
+  dir: string
+  policy: FetchPolicy
+  limits: MediaLimits
+  /** Also re-check objects refused before (outcome.ts needsFetch). */
+  recheck?: boolean
+  concurrency?: number
+  signal?: AbortSignal
+  /** Called when something worth showing on the progress line changed. */
+  onChange?: () => void
+  /** For tests: a fetcher with other timeouts. */
+  fetcher?: MediaFetcher
+}
+
+interface Tracked {
+  record: ArchivedMessage
+  /** Objects of the message still without this run's outcome. */
+  open: number
+}
+
+function msgId(groupId: string, seq: number): string {
+  return `${groupId}\u0000${seq}`
+}
+
+export class MediaPull {
+  readonly queue: MediaQueue
+  /** Messages read on open that have work left (latest line of each seq). */
+  private readonly loaded = new Map<string, ArchivedMessage>()
+  private readonly tracked = new Map<string, Tracked>()
+  /** Objects being settled this run → the messages waiting for them. */
+  private readonly waiting = new Map<string, Set<string>>()
+  /** Objects settled this run. */
+  private readonly done = new Set<string>()
+  private readonly work = new Set<Promise<unknown>>()
+  private annotations: ArchivedMessage[] = []
+  private annotateScheduled = false
+  // Set from promise callbacks; the cast keeps TypeScript from narrowing it to null for good.
+  private failure = null as { error: unknown } | null
+  private archive: JsonlArchive | null = null
+  /** Outcomes a line records that the ledger does not know (an archive moved to a new DIR). */
+  private readonly adoptable = new Map<string, MediaOutcome>()
+  /** Outcomes recorded without a download (no URL, a switched-off type, a declared size over the cap). */
+  readonly direct: Record<MediaOutcome['status'], number> = { saved: 0, expired: 0, refused: 0, failed: 0, 'no-url': 0 }
+  /** Lines appended with `_archive.media`. */
+  linesWritten = 0
+
+  private constructor(
+    private readonly o: MediaPullOptions,
+    readonly store: ContentStore,
+    readonly ledger: MediaLedger,
+    private readonly fetcher: MediaFetcher
+  ) {
+    this.queue = new MediaQueue({
+      concurrency: o.concurrency,
+      signal: o.signal,
+      fetch: async (job, opts) => {
+        // A line from another media folder may say "saved": only true here if the file is here.
+        const adopted = this.adoptable.get(jobId(job.groupId, job.key))
+        if (adopted?.status === 'saved' && (await store.has(adopted.sha256))) return { outcome: adopted, retry: false }
+        return fetcher.fetch(job.ref, opts)
+      },
+      record: async (job, outcome) => {
+        await ledger.record(job.groupId, job.key, outcome)
+      }
+    })
+    this.queue.on('done', (job) => this.settled(jobId(job.groupId, job.key)))
+    this.queue.on('done', () => o.onChange?.())
+  }
+
+  static async open(o: MediaPullOptions): Promise<MediaPull> {
+    const store = await ContentStore.open(o.dir)
+    const ledger = await MediaLedger.open(o.dir)
+    const fetcher = o.fetcher ?? new MediaFetcher({ store, policy: o.policy, limits: o.limits, maxSockets: o.concurrency ?? DEFAULT_CONCURRENCY })
+    return new MediaPull(o, store, ledger, fetcher)
+  }
+
+  /** The hooks to open the archive with. */
+  get hooks(): ArchiveHooks {
+    return {
+      onRecord: (rec) => this.onRecord(rec),
+      onAppend: (recs) => {
+        for (const r of recs) this.track(r)
+      }
+    }
+  }
+
+  /** An archived line, as the archive is opened: noted when its objects need work. */
+  private onRecord(rec: ArchivedMessage): void {
+    const id = msgId(rec.GroupId, rec.MsgSeq)
+    const refs = archivedMedia(rec)
+    if (refs.length === 0) {
+      this.loaded.delete(id)
+      return
+    }
+    let work = mediaNotesFor(rec, refs, this.ledger) !== null
+    for (const ref of refs) {
+      if (work) break
+      const key = mediaKey(ref)
+      const note: unknown = rec._archive?.media?.[key]
+      const prev = this.ledger.get(rec.GroupId, key) ?? (isOutcome(note) ? note : undefined)
+      work = needsFetch(prev, { recheck: this.o.recheck }) || (this.ledger.get(rec.GroupId, key) === undefined && prev !== undefined)
+    }
+    if (work) this.loaded.set(id, rec)
+    else this.loaded.delete(id)
+  }
+
+  /** After the archive is open: starts on what earlier runs left (the derived queue). */
+  start(archive: JsonlArchive): void {
+    this.archive = archive
+    for (const rec of this.loaded.values()) this.track(rec)
+    this.loaded.clear()
+  }
+
+  /** Queued and settled-this-run figures for the progress line. */
+  get counts(): { total: number; done: number; bytes: number } {
+    const direct = Object.values(this.direct).reduce((a, b) => a + b, 0)
+    return { total: this.queue.stats.queued + direct, done: this.queue.stats.done + direct, bytes: this.queue.stats.bytes }
+  }
+
+  /** Every object of `rec`: settled, waiting for a download in progress, or queued now. */
+  private track(rec: ArchivedMessage): void {
+    const refs = archivedMedia(rec)
+    if (refs.length === 0) return
+    const mid = msgId(rec.GroupId, rec.MsgSeq)
+    const entry: Tracked = { record: rec, open: 0 }
+    const now = Date.now()
+    for (const ref of refs) {
+      const key = mediaKey(ref)
+      const id = jobId(rec.GroupId, key)
+      const wait = (): void => {
+        let w = this.waiting.get(id)
+        if (!w) this.waiting.set(id, (w = new Set()))
+        if (!w.has(mid)) {
+          w.add(mid)
+          entry.open++
+        }
+      }
+      if (this.waiting.has(id)) {
+        wait()
+        continue
+      }
+      if (this.done.has(id)) continue
+      let prev = this.ledger.get(rec.GroupId, key)
+      if (!prev) {
+        const note: unknown = rec._archive?.media?.[key]
+        if (isOutcome(note)) {
+          if (note.status === 'saved') this.adoptable.set(id, note)
+          else {
+            // What the line says, taken into this DIR's ledger (an expiry keeps its first sighting).
+            prev = note
+            if (!needsFetch(note, { recheck: this.o.recheck })) {
+              wait()
+              this.recordDirect(rec.GroupId, key, note, id, false)
+              continue
+            }
+          }
+        }
+      }
+      if (!needsFetch(prev, { recheck: this.o.recheck }) && !this.adoptable.has(id)) continue
+      const pre = preflight(ref, this.o.limits, now)
+      wait()
+      if (pre) this.recordDirect(rec.GroupId, key, pre, id, true)
+      else {
+        const job: MediaJob = { groupId: rec.GroupId, key, ref, prev }
+        this.queue.add(job)
+      }
+    }
+    if (entry.open === 0) this.project(entry)
+    else this.tracked.set(mid, entry)
+  }
+
+  private recordDirect(groupId: string, key: string, outcome: MediaOutcome, id: string, count: boolean): void {
+    if (count) this.direct[outcome.status]++
+    this.keep(
+      this.ledger.record(groupId, key, outcome).then(() => {
+        this.settled(id)
+        this.o.onChange?.()
+      })
+    )
+  }
+
+  private keep(p: Promise<unknown>): void {
+    const q: Promise<unknown> = p.then(
+      () => this.work.delete(q),
+      (error: unknown) => {
+        this.work.delete(q)
+        this.failure ??= { error }
+        this.queue.stop(error)
+      }
+    )
+    this.work.add(q)
+  }
+
+  /** An object has its outcome for this run: the messages waiting only for it get their line. */
+  private settled(id: string): void {
+    this.done.add(id)
+    const mids = this.waiting.get(id)
+    this.waiting.delete(id)
+    for (const mid of mids ?? []) {
+      const t = this.tracked.get(mid)
+      if (!t) continue
+      if (--t.open === 0) {
+        this.tracked.delete(mid)
+        this.project(t)
+      }
+    }
+  }
+
+  /** Appends the message's line with `_archive.media` when the ledger knows more than its line. */
+  private project(t: Tracked): void {
+    const notes = mediaNotesFor(t.record, archivedMedia(t.record), this.ledger)
+    if (!notes) return
+    this.annotations.push(withMediaNotes(t.record, notes))
+    if (this.annotateScheduled) return
+    this.annotateScheduled = true
+    // Lines of outcomes settled close together share one append and fsync.
+    setImmediate(() => {
+      this.annotateScheduled = false
+      this.flushAnnotations()
+    })
+  }
+
+  private flushAnnotations(): void {
+    const recs = this.annotations
+    if (recs.length === 0 || !this.archive) return
+    this.annotations = []
+    this.linesWritten += recs.length
+    this.keep(this.archive.annotate(recs))
+  }
+
+  /** Waits until every object queued so far has its outcome and every line is written. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.queue.drain()
+      while (this.work.size > 0) await Promise.all([...this.work])
+      if (this.failure) throw this.failure.error
+      this.flushAnnotations()
+      // No await since the failure check: nothing can have failed in between.
+      if (this.work.size === 0 && this.annotations.length === 0) return
+    }
+  }
+
+  /** Outcomes of this run by status (downloads and those decided without one). */
+  get byStatus(): Record<MediaOutcome['status'], number> {
+    const s = { ...this.direct }
+    for (const [k, v] of Object.entries(this.queue.stats.byStatus)) s[k as MediaOutcome['status']] += v
+    return s
+  }
+
+  async close(): Promise<void> {
+    this.queue.stop()
+    this.fetcher.close()
+    await this.ledger.close()
+  }
+}
