@@ -35,7 +35,7 @@ export interface ScanOptions {
 export interface ScanResult {
   path: string
   count: number
-  /** Records read (kept or not). */
+  /** Messages in the file (kept or not): each (group, seq) once, however many lines it has (pull --media appends a later copy of a message with its media outcomes). */
   records: number
   /** 1-based line numbers of lines that are not records. */
   badLines: number[]
@@ -89,7 +89,9 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
   const badLines: number[] = []
   const allGroups = new Set<string>()
   let badLineCount = 0
-  let records = 0
+  // Every line's (group, seq), kept or not, as one number (group index × 2^32 + seq): counted once each at the end.
+  const everyKey = new Grow()
+  const everyGroup = new Map<string, number>()
   let lineNo = 0
   let pos = 0
   let carry: Buffer | null = null
@@ -113,8 +115,10 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
       return
     }
     const m = r.record
-    records++
     allGroups.add(m.GroupId)
+    let eg = everyGroup.get(m.GroupId)
+    if (eg === undefined) everyGroup.set(m.GroupId, (eg = everyGroup.size))
+    everyKey.push(eg * 2 ** 32 + m.MsgSeq)
     if (!opts.keep(m)) return
     let g = groupIndex.get(m.GroupId)
     if (g === undefined) {
@@ -165,6 +169,9 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     order[kept++] = a // in place: kept never passes i
   }
   const sorted = order.subarray(0, kept)
+  const every = everyKey.data.subarray(0, everyKey.length).sort()
+  let records = 0
+  for (let i = 0; i < every.length; i++) if (i === 0 || every[i] !== every[i - 1]) records++
   const names = [...groupIndex.entries()]
     .filter(([, i]) => present.has(i))
     .sort((a, b) => a[1] - b[1])

@@ -178,6 +178,19 @@ describe('reading a pull file for export', () => {
     expect(out[0]).toEqual(other[0])
   })
 
+  it('counts a message once when a later line repeats it (pull --media adds its outcomes so), and exports the later line', async () => {
+    const path = join(dir, 'repeated.jsonl')
+    const msgs = many(10)
+    const later = { ...msgs[3]!, _archive: { media: {} } }
+    await writeFile(path, [...msgs, later].map((m) => JSON.stringify(m)).join('\n') + '\n')
+    const scan = await scanJsonl(path, { keep: compileQuery(parseQuery('-from:nobody') as Query) })
+    expect(scan.records).toBe(10)
+    expect(scan.count).toBe(10)
+    const out: ArchivedMessage[] = []
+    for await (const c of scan.read(4)) out.push(...c)
+    expect(out[3]).toEqual(later)
+  })
+
   it('filters with the search language', async () => {
     const path = join(dir, 'corpus.jsonl')
     // Only the corpus' valid records: its deliberately malformed ones (for the writers) are not
