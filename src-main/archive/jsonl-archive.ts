@@ -29,7 +29,7 @@ import { applyBatchCoverage, emptyCoverage, type Coverage } from '../shared/cove
 import type { RawMessage } from '../shared/tim-types'
 import type { ArchiveSink, SyncBatch } from './engine'
 import { commit, writeFileAtomic } from '../fs/atomic-write'
-import { processAlive } from '../fs/process-alive'
+import { acquirePidLock } from '../fs/pid-lock'
 
 interface IndexEntry {
   /** Fingerprint of the archived API fields. */
@@ -96,7 +96,11 @@ export class JsonlArchive implements ArchiveSink {
   /** Opens (or creates) an archive, taking its lock, repairing a torn tail and indexing it. */
   static async open(path: string, hooks: ArchiveHooks = {}): Promise<JsonlArchive> {
     const lockPath = `${path}.lock`
-    await acquireLock(lockPath)
+    await acquirePidLock(lockPath, (pid) =>
+      pid
+        ? new ArchiveLockedError(`${lockPath.slice(0, -5)} is in use by another tim-archive process (pid ${pid}).`)
+        : new ArchiveLockedError(`Could not lock ${lockPath.slice(0, -5)}.`)
+    )
     try {
       const fh = await open(path, 'a+')
       const archive = new JsonlArchive(path, fh, lockPath, hooks)
@@ -357,24 +361,4 @@ export class JsonlArchive implements ArchiveSink {
     await this.fh.close().catch(() => {})
     await unlink(this.lockPath).catch(() => {})
   }
-}
-
-async function acquireLock(lockPath: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(lockPath, 'wx')
-      await fh.writeFile(String(process.pid))
-      await fh.close()
-      return
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
-      if (pid && pid !== process.pid && processAlive(pid)) {
-        throw new ArchiveLockedError(`${lockPath.slice(0, -5)} is in use by another tim-archive process (pid ${pid}).`)
-      }
-      // The holder is gone (killed mid-run): take the lock over.
-      await unlink(lockPath).catch(() => {})
-    }
-  }
-  throw new ArchiveLockedError(`Could not lock ${lockPath.slice(0, -5)}.`)
 }

@@ -15,7 +15,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { commit, syncDir } from '../fs/atomic-write'
 import { SNIFF_BYTES } from './sniff'
-import { processAlive } from '../fs/process-alive'
+import { processAlive } from '../fs/pid-lock'
 
 const TMP = '.tmp'
 const SHA_RE = /^[0-9a-f]{64}$/

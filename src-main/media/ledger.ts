@@ -31,6 +31,7 @@ import { mergeMediaNote } from '../shared/archive-record'
 import type { MediaRef } from './objects'
 import { mediaInMessage } from './objects'
 import { mergeOutcome, type MediaOutcome } from './outcome'
+import { acquirePidLock } from '../fs/pid-lock'
 
 export const LEDGER_FILE = 'ledger.jsonl'
 const LOCK_FILE = 'ledger.lock'
@@ -78,7 +79,11 @@ export class MediaLedger {
   static async open(dir: string): Promise<MediaLedger> {
     await mkdir(dir, { recursive: true })
     const lockPath = join(dir, LOCK_FILE)
-    await acquireLock(lockPath)
+    await acquirePidLock(lockPath, (pid) =>
+      pid
+        ? new MediaDirLockedError(`${lockPath.slice(0, -LOCK_FILE.length - 1)} is in use by another tim-archive process (pid ${pid}).`)
+        : new MediaDirLockedError(`Could not lock ${lockPath}.`)
+    )
     try {
       const fh = await open(join(dir, LEDGER_FILE), 'a+')
       const ledger = new MediaLedger(dir, fh)
@@ -201,33 +206,4 @@ export function withMediaNotes(record: ArchivedMessage, notes: Record<string, Me
 /** The media objects of an archived message (its archived content; a server note's body is not fetched). */
 export function archivedMedia(record: ArchivedMessage): MediaRef[] {
   return mediaInMessage(record)
-}
-
-async function acquireLock(lockPath: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(lockPath, 'wx')
-      await fh.writeFile(String(process.pid))
-      await fh.close()
-      return
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new MediaDirLockedError(`${lockPath.slice(0, -LOCK_FILE.length - 1)} is in use by another tim-archive process (pid ${pid}).`)
-      }
-      // The holder is gone (killed mid-run): take the lock over.
-      await unlink(lockPath).catch(() => {})
-    }
-  }
-  throw new MediaDirLockedError(`Could not lock ${lockPath}.`)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
