@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { commit, syncDir } from '../fs/atomic-write'
-import { SNIFF_BYTES } from './sniff'
+import { SNIFF_BYTES } from '../shared/media/sniff'
 import { processAlive } from '../fs/pid-lock'
 
 const TMP = '.tmp'

@@ -26,9 +26,9 @@ import * as https from 'node:https'
 import { isIP } from 'node:net'
 import type { IncomingMessage } from 'node:http'
 import { ContentStoreError, type ContentStore } from './content-store'
-import type { MediaRef } from './objects'
+import type { MediaRef } from '../shared/media/objects'
 import { classifyHttpStatus, isRetryableError, outcomeForHttpStatus, refusedForUrl, type MediaLimits, type MediaOutcome } from './outcome'
-import { sniff } from './sniff'
+import { sniff } from '../shared/media/sniff'
 import { checkRedirect, checkUrl, guardedLookup, isPrivateAddress, PrivateAddressError, type FetchPolicy, type UrlRefusal } from './url-policy'
 
 export interface FetchTimeouts {

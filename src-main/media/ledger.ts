@@ -28,8 +28,8 @@ import { mkdir, open, readFile, unlink, type FileHandle } from 'node:fs/promises
 import { join } from 'node:path'
 import type { ArchivedMessage, MediaNote } from '../shared/archive-record'
 import { mergeMediaNote } from '../shared/archive-record'
-import type { MediaRef } from './objects'
-import { mediaInMessage } from './objects'
+import type { MediaRef } from '../shared/media/objects'
+import { mediaInMessage } from '../shared/media/objects'
 import { mergeOutcome, type MediaOutcome } from './outcome'
 import { acquirePidLock } from '../fs/pid-lock'
 

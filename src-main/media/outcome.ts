@@ -3,8 +3,8 @@
  * pure decisions around it: what an HTTP status means, what a sync should (re)try, how long to
  * wait. No I/O here; the queue applies these.
  */
-import type { ImageSize, MediaKind, MediaRef } from './objects'
-import { NO_URL_NOTE } from './objects'
+import type { ImageSize, MediaKind, MediaRef } from '../shared/media/objects'
+import { NO_URL_NOTE } from '../shared/media/objects'
 import type { UrlRefusal } from './url-policy'
 
 export type RefusedReason = 'too-big' | 'type-not-allowed' | 'host-not-allowed' | 'private-address'
@@ -180,7 +180,7 @@ export function preflight(ref: MediaRef, limits: MediaLimits, now: number): Medi
  * voice message audio, a video video (or audio-only MP4). Files may be anything. A mismatch is not
  * a reason to drop the bytes (a voice codec this module does not know is still the voice message):
  * they are kept, served as their sniffed type, and the viewer offers a download instead of
- * showing them. displaysInline() (sniff.ts) is what keeps a crafted "image" that is really a page
+ * showing them. displaysInline() (shared/media/sniff.ts) is what keeps a crafted "image" that is really a page
  * from ever rendering.
  */
 export function typeFitsKind(kind: MediaKind, mime: string): boolean {

@@ -15,7 +15,7 @@
  * Not under the REST API's limiter: COS downloads have their own bound, `concurrency`.
  */
 import { EventEmitter } from 'node:events'
-import type { MediaRef } from './objects'
+import type { MediaRef } from '../shared/media/objects'
 import { backoffMs, DEFAULT_RETRY, shouldRetry, type MediaOutcome, type RetryPolicy } from './outcome'
 import type { FetchAttempt, FetchOnceOptions } from './fetcher'
 
@@ -31,7 +31,7 @@ export const DEFAULT_CONCURRENCY = 16
 
 export interface MediaJob {
   groupId: string
-  /** The object's identity key (objects.ts identityKey). */
+  /** The object's identity key (shared/media/objects.ts identityKey). */
   key: string
   ref: MediaRef
   /** Its outcome before this run, if any. */

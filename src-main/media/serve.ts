@@ -3,7 +3,7 @@
  * content store (browser mode's /media route, Electron's tim-media: protocol). The page names an
  * object by its SHA-256 only; the host never serves a path, a URL or anything outside the store.
  *
- * The type comes from the bytes (sniff.ts), never from what a server once said. Only raster
+ * The type comes from the bytes (shared/media/sniff.ts), never from what a server once said. Only raster
  * images, audio and video are served inline (displaysInline); everything else, HTML and SVG
  * included, is an attachment under a generic type, so a crafted file cannot run in the page's
  * origin. Every answer carries `X-Content-Type-Options: nosniff` and a sandboxing CSP of its own.
@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import type { ContentStore } from './content-store'
-import { displaysInline, OCTET_STREAM, SNIFF_BYTES, sniff } from './sniff'
+import { displaysInline, OCTET_STREAM, SNIFF_BYTES, sniff } from '../shared/media/sniff'
 
 /** A stored object's name: 64 lower-case hex digits. */
 export const shaPattern = /^[0-9a-f]{64}$/

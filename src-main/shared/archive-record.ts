@@ -25,7 +25,7 @@ export interface ArchiveMeta {
   server?: ServerState
   /**
    * What happened to each media object the message references, by identity key
-   * (`image:thumb:uuid:…`, src-main/media/objects.ts): written by `pull --media` (issue 17 §1).
+   * (`image:thumb:uuid:…`, shared/media/objects.ts): written by `pull --media` (issue 17 §1).
    */
   media?: Record<string, MediaNote>
 }

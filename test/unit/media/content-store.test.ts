@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ContentStore, ContentStoreError } from '../../../src-main/media/content-store'
-import { sniff } from '../../../src-main/media/sniff'
+import { sniff } from '../../../src-main/shared/media/sniff'
 
 let root: string
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { LEDGER_FILE, MediaDirLockedError, MediaLedger, mediaKey, mediaNotesFor, withMediaNotes } from '../../../src-main/media/ledger'
-import { mediaInMessage } from '../../../src-main/media/objects'
+import { mediaInMessage } from '../../../src-main/shared/media/objects'
 import type { MediaOutcome } from '../../../src-main/media/outcome'
 import { mergeArchivedCopies, mergeMediaNote, mergeMediaNotes, type ArchivedMessage } from '../../../src-main/shared/archive-record'
 

@@ -4,7 +4,7 @@
  * them (docs/reference/tencent-im-api.md §4, §11), then as a hostile sender could shape them.
  */
 import { describe, expect, it } from 'vitest'
-import { LIMITS, NO_URL_NOTE, identityKey, mediaInBody, mediaInMessage } from '../../../src-main/media/objects'
+import { LIMITS, NO_URL_NOTE, identityKey, mediaInBody, mediaInMessage } from '../../../src-main/shared/media/objects'
 
 const COS = 'https://cos.ap-shanghai.myqcloud.com/1400000000/grp/img'
 

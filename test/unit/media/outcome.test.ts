@@ -20,7 +20,7 @@ import {
   shouldRetry,
   typeFitsKind
 } from '../../../src-main/media/outcome'
-import { mediaInBody } from '../../../src-main/media/objects'
+import { mediaInBody } from '../../../src-main/shared/media/objects'
 import { checkUrl, makeFetchPolicy } from '../../../src-main/media/url-policy'
 
 const saved: MediaOutcome = { status: 'saved', bytes: 10, sha256: 'a'.repeat(64), type: 'image/png', at: 1 }

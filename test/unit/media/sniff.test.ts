@@ -3,7 +3,7 @@
  * Content-Type cannot make a page display inline, and HTML or SVG never display at all.
  */
 import { describe, expect, it } from 'vitest'
-import { OCTET_STREAM, SNIFF_BYTES, chromiumPlays, displaysInline, sniff } from '../../../src-main/media/sniff'
+import { OCTET_STREAM, SNIFF_BYTES, chromiumPlays, displaysInline, sniff } from '../../../src-main/shared/media/sniff'
 
 const b = (...parts: (string | number[])[]): Uint8Array => {
   const out: number[] = []
