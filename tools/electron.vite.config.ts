@@ -19,6 +19,7 @@ export default defineConfig({
         entry: {
           sim: resolve('tools/sim/main.ts'),
           'bench-sync': resolve('tools/bench/bench-sync.ts'),
+          'bench-media': resolve('tools/bench/bench-media.ts'),
           'bench-timeline': resolve('tools/bench/bench-timeline.ts'),
           'bench-export': resolve('tools/bench/bench-export.ts'),
           'bench-search': resolve('tools/bench/bench-search.ts'),

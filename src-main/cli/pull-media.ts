@@ -20,6 +20,9 @@ import type { FetchPolicy } from '../media/url-policy'
 import type { ArchivedMessage } from '../shared/archive-record'
 import type { ArchiveHooks, JsonlArchive } from '../archive/jsonl-archive'
 
+/** Downloads at once while the sync runs (docs/dev/benchmarks.md: bench:media, 2026-12-07). */
+export const SYNC_CONCURRENCY = 2
+
 export interface MediaPullOptions {
   dir: string
   policy: FetchPolicy
@@ -27,6 +30,11 @@ export interface MediaPullOptions {
   /** Also re-check objects refused before (outcome.ts needsFetch). */
   recheck?: boolean
   concurrency?: number
+  /**
+   * Downloads at once while the sync still runs (default SYNC_CONCURRENCY): the messages come
+   * first, as their history is what expires soonest; `drain()` raises it to `concurrency`.
+   */
+  syncConcurrency?: number
   signal?: AbortSignal
   /** Called when something worth showing on the progress line changed. */
   onChange?: () => void
@@ -73,7 +81,7 @@ export class MediaPull {
     private readonly fetcher: MediaFetcher
   ) {
     this.queue = new MediaQueue({
-      concurrency: o.concurrency,
+      concurrency: Math.min(o.syncConcurrency ?? SYNC_CONCURRENCY, o.concurrency ?? DEFAULT_CONCURRENCY),
       signal: o.signal,
       fetch: async (job, opts) => {
         // A line from another media folder may say "saved": only true here if the file is here.
@@ -252,6 +260,8 @@ export class MediaPull {
 
   /** Waits until every object queued so far has its outcome and every line is written. */
   async drain(): Promise<void> {
+    // The sync is over: every download slot is the media's now.
+    this.queue.setConcurrency(this.o.concurrency ?? DEFAULT_CONCURRENCY)
     for (;;) {
       await this.queue.drain()
       while (this.work.size > 0) await Promise.all([...this.work])

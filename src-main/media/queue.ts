@@ -84,7 +84,7 @@ interface Entry {
 }
 
 export class MediaQueue extends EventEmitter<QueueEvents> {
-  readonly concurrency: number
+  private limit: number
   private readonly retry: RetryPolicy
   private readonly pending: Entry[] = []
   /** Accepted this run and not yet recorded: queued, running or waiting out a backoff. */
@@ -106,9 +106,23 @@ export class MediaQueue extends EventEmitter<QueueEvents> {
 
   constructor(private readonly o: QueueOptions) {
     super()
-    this.concurrency = Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY)
+    this.limit = Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY)
     this.retry = o.retry ?? DEFAULT_RETRY
     o.signal?.addEventListener('abort', () => this.stop(o.signal!.reason), { once: true })
+  }
+
+  /** How many downloads run at once. */
+  get concurrency(): number {
+    return this.limit
+  }
+
+  /**
+   * Changes how many downloads run at once: raised, more start at once; lowered, those running
+   * finish and no new one starts until fewer run. (pull keeps it low while the sync runs.)
+   */
+  setConcurrency(n: number): void {
+    this.limit = Math.max(1, Math.floor(n))
+    this.pump()
   }
 
   /**

@@ -4,13 +4,14 @@
  * Flags: --port N (default 5080), --latency MS, --faults RATE (0..1; all kinds but stall unless
  * --fault-kinds a,b), --fault-kinds err10002,html502,reset,truncated,stall, --rate N (req/s per
  * command), --bench-messages N (size of the bench group, default 30000), --media (add the media lab
- * group), --cos-latency MS, --cos-faults RATE, --cos-fault-kinds a,b (the loopback COS), --private-port N.
+ * group), --cos-latency MS, --cos-faults RATE, --cos-fault-kinds a,b (the loopback COS), --private-port N,
+ * --bench-media N[,M] (bench:media's groups: @TGS#8MEDIABENCH with N media objects, @TGS#9MEDIASEQ with M).
  * Runs until SIGINT or SIGTERM.
  */
 import { parseArgs } from 'node:util'
 import { allFaultKinds, SIM_MEDIA_STATS_PATH, Simulator, type FaultKind, type SimOptions } from './server'
 import { allCosFaultKinds, type CosFaultKind } from './media/cos'
-import { MEDIA_LAB_SEQS } from './media/lab'
+import { benchMediaGroupId, benchMediaSeqGroupId, MEDIA_LAB_SEQS, mediaBenchGroup } from './media/lab'
 import { cliEnvLine, demoApp, demoCredentials, demoGroupIds, mediaGroupId } from './seed'
 
 const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [--fault-kinds a,b] [--rate N] [--bench-messages N]
@@ -25,7 +26,8 @@ const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [
   --cos-latency MS     delay before every answer of the loopback COS (/cos/…) (default 0)
   --cos-faults RATE    share of COS requests (0..1) that get an injected fault
   --cos-fault-kinds L  comma-separated, from: ${allCosFaultKinds.join(', ')} (default: all but stall)
-  --private-port N     port of the private-address stand-in on 127.0.0.1 (default: any free port)`
+  --private-port N     port of the private-address stand-in on 127.0.0.1 (default: any free port)
+  --bench-media N[,M]  add bench:media's groups: ${benchMediaGroupId} with N media objects, ${benchMediaSeqGroupId} with M (default 0)`
 
 function num(name: string, v: string | undefined, check: (n: number) => boolean): number | undefined {
   if (v === undefined) return undefined
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       'cos-faults': { type: 'string' },
       'cos-fault-kinds': { type: 'string' },
       'private-port': { type: 'string' },
+      'bench-media': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true,
@@ -85,11 +88,18 @@ async function main(): Promise<void> {
     if (bad.length > 0 || cosKinds.length === 0) throw new Error(`Invalid --cos-fault-kinds: ${values['cos-fault-kinds']}`)
   }
   const media = values.media === true
+  const benchMedia = (values['bench-media'] ?? '').split(',').filter(Boolean).map(Number)
+  if (benchMedia.some((n) => !Number.isSafeInteger(n) || n < 0) || benchMedia.length > 2)
+    throw new Error(`--bench-media: expected N or N,M (numbers of media objects), got ${values['bench-media']}`)
+  const app = demoApp({ ...(benchMessages === undefined ? {} : { benchMessages }), media })
+  const now = Math.floor(Date.now() / 1000)
+  if (benchMedia[0]) app.groups.set(benchMediaGroupId, mediaBenchGroup({ objects: benchMedia[0], now, groupId: benchMediaGroupId }))
+  if (benchMedia[1]) app.groups.set(benchMediaSeqGroupId, mediaBenchGroup({ objects: benchMedia[1], now, groupId: benchMediaSeqGroupId, seed: 7 }))
 
   const opts: SimOptions = {
     port,
     latencyMs,
-    apps: [demoApp({ ...(benchMessages === undefined ? {} : { benchMessages }), media })],
+    apps: [app],
     privatePort,
     cos: { latencyMs: cosLatencyMs, ...(cosFaultRate !== undefined && cosFaultRate > 0 ? { faults: { rate: cosFaultRate, kinds: cosKinds } } : {}) }
   }

@@ -91,6 +91,40 @@ describe('the media download queue', () => {
     expect(q.stats.byStatus.saved).toBe(24)
   })
 
+  it('runs fewer at once when lowered (pull while the sync runs), more as soon as raised', async () => {
+    const gates: (() => void)[] = []
+    let active = 0
+    let most = 0
+    const { q, recorded } = collecting(
+      () =>
+        new Promise((resolve) => {
+          most = Math.max(most, ++active)
+          gates.push(() => {
+            active--
+            resolve({ outcome: { status: 'failed', error: 'x', attempts: 1, at: 0 }, retry: false })
+          })
+        }),
+      { concurrency: 2 }
+    )
+    for (let i = 0; i < 10; i++) q.add({ groupId: 'g', key: `k${i}`, ref: ref(`${server.url}/x${i}`, 1) })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(active).toBe(2)
+    q.setConcurrency(6)
+    expect(active).toBe(6)
+    q.setConcurrency(1)
+    // Lowered: the six running finish; one at a time after them.
+    for (let i = 0; i < 6; i++) gates.shift()!()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(active).toBe(1)
+    while (gates.length) {
+      gates.shift()!()
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    await q.drain()
+    expect(recorded).toHaveLength(10)
+    expect(most).toBe(6)
+  })
+
   it('retries a transient failure with backoff and records the final outcome once', async () => {
     let calls = 0
     const { q, recorded } = collecting(async () => (++calls < 3 ? busy : saved()))

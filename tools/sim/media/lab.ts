@@ -258,6 +258,10 @@ export function mediaLabGroup(now: number): SimGroup {
   }
 }
 
+/** bench:media's groups (tools/bench/bench-media.ts; `npm run sim -- --bench-media N,M`). */
+export const benchMediaGroupId = '@TGS#8MEDIABENCH'
+export const benchMediaSeqGroupId = '@TGS#9MEDIASEQ'
+
 /** The bucket of mediaBenchGroup(): public-read unless a test adds it to `SimOptions.cos.signedBuckets`. */
 export const benchMediaBucket = 'bench-media-1400000001'
 
