@@ -13,7 +13,8 @@
  */
 import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
-import { archivedMedia, isOutcome, mediaKey, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
+import { archivedMedia, isOutcome, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
+import { mediaKey } from '../shared/media/objects'
 import { needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, jobId, MediaQueue, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'

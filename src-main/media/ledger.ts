@@ -29,7 +29,7 @@ import { join } from 'node:path'
 import type { ArchivedMessage, MediaNote } from '../shared/archive-record'
 import { mergeMediaNote } from '../shared/archive-record'
 import type { MediaRef } from '../shared/media/objects'
-import { mediaInMessage } from '../shared/media/objects'
+import { mediaInMessage, mediaKey } from '../shared/media/objects'
 import { mergeOutcome, type MediaOutcome } from './outcome'
 import { acquirePidLock } from '../fs/pid-lock'
 
@@ -39,15 +39,6 @@ const LOCK_FILE = 'ledger.lock'
 const STATUSES = new Set(['saved', 'expired', 'refused', 'failed', 'no-url'])
 
 export class MediaDirLockedError extends Error {}
-
-/**
- * The key an object is recorded under: its identity key, or, for an element with neither UUID nor
- * URL (nothing identifies it), its place in the message. Such an element is always 'no-url'.
- */
-export function mediaKey(ref: MediaRef): string {
-  if (ref.key) return ref.key
-  return `${ref.size ? `${ref.kind}:${ref.size}` : ref.kind}:at:${ref.path.join('.')}`
-}
 
 /** Whether a value read from a file looks like a MediaOutcome (a hand-edited line is skipped). */
 export function isOutcome(v: unknown): v is MediaOutcome {

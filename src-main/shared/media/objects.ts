@@ -32,7 +32,7 @@ export interface MediaRef {
   url: string | null
   note: string | null
   uuid: string | null
-  /** The size the message declares, in bytes; null when absent or not a sane number. */
+  /** The size the message declares, in bytes; null when absent, 0 or not a sane number. */
   declaredBytes: number | null
   width: number | null
   height: number | null
@@ -79,6 +79,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** A non-negative safe integer, or null. */
 function count(v: unknown): number | null {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null
+}
+
+function positive(v: unknown): number | null {
+  const n = count(v)
+  return n === 0 ? null : n
 }
 
 function text(v: unknown): string | null {
@@ -140,9 +145,11 @@ function ref(p: Fields, path: number[]): MediaRef {
     url,
     note: url ? null : NO_URL_NOTE,
     uuid,
-    declaredBytes: count(p.bytes),
-    width: count(p.width),
-    height: count(p.height),
+    // 0 is "not said": the server reports 0 for the sizes it derives itself (a GIF's large and
+    // thumbnail images), whose files still have bytes. Checking a length of 0 would fail them forever.
+    declaredBytes: positive(p.bytes),
+    width: positive(p.width),
+    height: positive(p.height),
     fileName: text(p.fileName),
     seconds: count(p.seconds),
     format: formatOf(p.format),
@@ -251,4 +258,13 @@ export function mediaInBody(body: unknown): MediaRef[] {
 /** Every media object one archived message references, in body order (a relay's after its position). */
 export function mediaInMessage(message: unknown): MediaRef[] {
   return isRecord(message) ? mediaInBody(message.MsgBody) : []
+}
+
+/**
+ * The key an object is recorded under: its identity key, or, for an element with neither UUID nor
+ * URL (nothing identifies it), its place in the message. Such an element is always 'no-url'.
+ */
+export function mediaKey(ref: MediaRef): string {
+  if (ref.key) return ref.key
+  return `${ref.size ? `${ref.kind}:${ref.size}` : ref.kind}:at:${ref.path.join('.')}`
 }

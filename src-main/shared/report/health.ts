@@ -20,8 +20,13 @@
  *   archived history is counted as expired and every other 1 as deleted;
  * - removed later: archived with content, and a later recheck saw the server delete, recall or
  *   change it (`_archive.server`): the archive keeps the content.
+ * - media: the objects (image sizes, files, voice, videos) the archived messages reference, each
+ *   once per group, by what `pull --media` recorded for it (`_archive.media`): saved, expired on
+ *   the server before it was saved, refused, failed, no URL (old SDKs), or nothing yet: pending,
+ *   at risk of expiring with the history.
  */
-import type { ArchivedMessage } from '../archive-record'
+import { mergeMediaNote, type ArchivedMessage, type MediaNote } from '../archive-record'
+import { mediaInMessage, mediaKey } from '../media/objects'
 import { isComplete, missingRanges, type Coverage, type SeqRange } from '../coverage'
 import { RunSet, countRuns, gapsBetween, subtractRuns } from './run-set'
 
@@ -36,6 +41,25 @@ export interface GroupSyncState extends Coverage {
 export interface SeqRuns {
   count: number
   ranges: SeqRange[]
+}
+
+/** The media objects of a group's (or the archive's) messages, by what was recorded for each. */
+export interface MediaHealth {
+  /** Objects referenced, each once (by its identity key). */
+  referenced: number
+  saved: number
+  /** Gone from the server (403/404/410) before they were saved. */
+  expired: number
+  /** Too big, a kind switched off, a host not allowed or a private address. */
+  refused: number
+  /** Tried and failed; the next pull tries again. */
+  failed: number
+  /** Elements without a URL (old SDKs): nothing to fetch. */
+  noUrl: number
+  /** No outcome recorded: not fetched yet (or pulled without --media). At risk. */
+  pending: number
+  /** Bytes of the saved objects on disk, each stored file once. */
+  bytes: number
 }
 
 export interface GroupHealth {
@@ -75,6 +99,7 @@ export interface GroupHealth {
   }
   lastSyncAt: string | null
   errors: { at?: string; code?: number; message: string }[]
+  media: MediaHealth
 }
 
 export interface ArchiveHealth {
@@ -103,6 +128,7 @@ export interface ArchiveHealth {
     lastTime: number | null
     lastSyncAt: string | null
     errors: number
+    media: MediaHealth
   }
   groups: GroupHealth[]
 }
@@ -118,10 +144,22 @@ class GroupAccumulator {
   readonly system = new RunSet()
   firstTime: number | null = null
   lastTime: number | null = null
+  /** Each media object once, by key, with what was recorded for it (null: nothing yet). */
+  readonly media = new Map<string, MediaNote | null>()
 
   add(m: ArchivedMessage): void {
     const seq = m.MsgSeq
     this.all.add(seq)
+    for (const ref of mediaInMessage(m)) {
+      const key = mediaKey(ref)
+      if (!this.media.has(key)) this.media.set(key, null)
+    }
+    const notes = m._archive?.media
+    if (notes && typeof notes === 'object') {
+      for (const [key, note] of Object.entries(notes)) {
+        if (note && typeof note === 'object' && typeof note.status === 'string') this.media.set(key, mergeMediaNote(this.media.get(key) ?? undefined, note))
+      }
+    }
     if (m.IsPlaceMsg === 1) this.place1.add(seq)
     else if (m.IsPlaceMsg === 2) this.place2.add(seq)
     else this.withContent.add(seq)
@@ -153,6 +191,13 @@ export class HealthAccumulator {
     let g = this.groups.get(groupId)
     if (!g) this.groups.set(groupId, (g = new GroupAccumulator()))
     g.add(m)
+  }
+
+  /** Every group's media objects as one map (group and key), so a file two groups share counts its bytes once. */
+  private allMedia(): MediaHealth {
+    const all = new Map<string, MediaNote | null>()
+    for (const [id, g] of this.groups) for (const [key, note] of g.media) all.set(`${id}\u0000${key}`, note)
+    return mediaHealth(all)
   }
 
   finish(now: Date = new Date()): ArchiveHealth {
@@ -187,7 +232,8 @@ export class HealthAccumulator {
         firstTime: times.length ? Math.min(...times) : null,
         lastTime: times.length ? Math.max(...times) : null,
         lastSyncAt: syncs.at(-1) ?? null,
-        errors: sum((g) => g.errors.length)
+        errors: sum((g) => g.errors.length),
+        media: this.allMedia()
       },
       groups
     }
@@ -260,6 +306,34 @@ function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState
       changed: runs(laterChanged)
     },
     lastSyncAt: state?.lastSyncAt ?? null,
-    errors: state?.errors ?? []
+    errors: state?.errors ?? [],
+    media: mediaHealth(g.media)
   }
+}
+
+function emptyMedia(): MediaHealth {
+  return { referenced: 0, saved: 0, expired: 0, refused: 0, failed: 0, noUrl: 0, pending: 0, bytes: 0 }
+}
+
+function mediaHealth(objects: ReadonlyMap<string, MediaNote | null>): MediaHealth {
+  const h = emptyMedia()
+  const files = new Set<string>()
+  for (const note of objects.values()) {
+    h.referenced++
+    const status = note?.status
+    if (status === 'saved') {
+      h.saved++
+      const sha = note!['sha256']
+      const bytes = note!['bytes']
+      if (typeof sha === 'string' && typeof bytes === 'number' && !files.has(sha)) {
+        files.add(sha)
+        h.bytes += bytes
+      }
+    } else if (status === 'expired') h.expired++
+    else if (status === 'refused') h.refused++
+    else if (status === 'failed') h.failed++
+    else if (status === 'no-url') h.noUrl++
+    else h.pending++
+  }
+  return h
 }

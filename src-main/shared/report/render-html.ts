@@ -3,10 +3,10 @@
  * so), light and dark by the reader's system setting. Every string from the archive (group IDs,
  * error messages) goes through escapeHtml: a group ID is chosen by whoever created the group.
  */
-import type { ArchiveHealth, GroupHealth, SeqRuns } from './health'
+import type { ArchiveHealth, GroupHealth, MediaHealth, SeqRuns } from './health'
 import { formatCount } from '../format'
 import { escapeHtml } from '../escape-html'
-import { coverageSummary, emptyGroupsNote, formatIso, formatRanges, formatTime, reportZone, zoneSentence, type ReportOptions } from './render'
+import { coverageSummary, emptyGroupsNote, mediaSummary, formatIso, formatRanges, formatTime, reportZone, zoneSentence, type ReportOptions } from './render'
 
 const n = (x: number): string => formatCount(x, 'en')
 /** Ranges listed per category in the HTML; the JSON report has them all. */
@@ -33,6 +33,13 @@ function row(label: string, r: SeqRuns): string {
   return `<tr><th>${escapeHtml(label)}</th><td class="${cls}">${n(r.count)}</td><td class="ranges">${r.count ? escapeHtml(formatRanges(r.ranges, maxRangesShown)) : ''}</td></tr>`
 }
 
+/** The media objects' line, marked when some are at risk or failed; '' when none are referenced. */
+function mediaLine(m: MediaHealth): string {
+  const text = mediaSummary(m)
+  if (!text) return ''
+  return `<p class="${m.pending || m.failed ? 'warn' : 'ok'}">Media: ${escapeHtml(text)}</p>`
+}
+
 function groupSection(g: GroupHealth, i: number, tz: string): string {
   const c = g.coverage
   const state = c.known ? (c.complete ? 'ok' : 'warn') : 'muted'
@@ -54,7 +61,7 @@ function groupSection(g: GroupHealth, i: number, tz: string): string {
 <h2>${escapeHtml(g.groupId)}</h2>
 <p class="${state}">${escapeHtml(coverageSummary(g, tz))}</p>
 <p class="muted">${n(g.messages)} messages (${n(g.withContent)} with content, ${n(g.system)} system) · first ${escapeHtml(formatTime(g.firstTime, tz))} · last ${escapeHtml(formatTime(g.lastTime, tz))} · last sync ${escapeHtml(formatIso(g.lastSyncAt, tz))}</p>
-<table><thead><tr><th>Seqs</th><th class="num">Count</th><th>Ranges</th></tr></thead><tbody>${rows}</tbody></table>${errors}
+<table><thead><tr><th>Seqs</th><th class="num">Count</th><th>Ranges</th></tr></thead><tbody>${rows}</tbody></table>${mediaLine(g.media)}${errors}
 </section>`
 }
 
@@ -80,7 +87,7 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt, tz))} · ${n(t.groups)} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))} · first message ${escapeHtml(formatTime(t.firstTime, tz))} · last ${escapeHtml(formatTime(t.lastTime, tz))} · last sync ${escapeHtml(formatIso(t.lastSyncAt, tz))}</p>
-<p class="muted">${escapeHtml(zoneSentence(h, tz))}</p>
+<p class="muted">${escapeHtml(zoneSentence(h, tz))}</p>${mediaLine(t.media)}
 <table>
 <thead><tr><th>Group</th><th class="num">Messages</th><th>Coverage</th><th class="num">Holes</th><th class="num">Deleted</th><th class="num">Expired</th><th class="num">Recalled</th><th class="num">Removed later</th><th>Last sync</th></tr></thead>
 <tbody>

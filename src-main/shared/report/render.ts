@@ -3,8 +3,8 @@
  * Pure code, shared by the CLI and the app.
  */
 import type { SeqRange } from '../coverage'
-import { describeTimeZone, formatCount, formatDateTime, formatIsoDateTime, formatSeqRange, formatSeqRanges, localTimeZone } from '../format'
-import { withoutMessages, type ArchiveHealth, type GroupHealth, type SeqRuns } from './health'
+import { describeTimeZone, formatBytes, formatCount, formatDateTime, formatIsoDateTime, formatSeqRange, formatSeqRanges, localTimeZone } from '../format'
+import { withoutMessages, type ArchiveHealth, type GroupHealth, type MediaHealth, type SeqRuns } from './health'
 
 /** How a report writes times: in this IANA zone (default: the local one), named once at the top. */
 export interface ReportOptions {
@@ -64,6 +64,23 @@ export function coverageSummary(g: GroupHealth, timeZone?: string): string {
   return `incomplete: ${span}, ${n(c.missing.count)} seqs not pulled yet in ${c.missing.ranges.length} gap${c.missing.ranges.length === 1 ? '' : 's'}`
 }
 
+/**
+ * "52 objects: 38 saved (115 MB), 3 expired before they were saved, 3 refused, 3 failed, 5 without a
+ * URL, 0 not kept yet", or null when the messages reference none.
+ */
+export function mediaSummary(m: MediaHealth): string | null {
+  if (m.referenced === 0) return null
+  const parts = [
+    `${n(m.saved)} saved (${formatBytes(m.bytes, 'en')})`,
+    m.expired ? `${n(m.expired)} expired before they were saved` : '',
+    m.refused ? `${n(m.refused)} refused` : '',
+    m.failed ? `${n(m.failed)} failed (tried again on the next pull)` : '',
+    m.noUrl ? `${n(m.noUrl)} without a URL (old SDK)` : '',
+    m.pending ? `${n(m.pending)} not kept yet (at risk of expiring with the history)` : ''
+  ]
+  return `${n(m.referenced)} object${m.referenced === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`
+}
+
 /** " (2 with no messages on the server, 1 not synced yet)" after the complete groups, or ''. */
 export function emptyGroupsNote(t: ArchiveHealth['totals']): string {
   const parts = [t.emptyGroups ? `${n(t.emptyGroups)} with no messages on the server` : '', t.unsyncedGroups ? `${n(t.unsyncedGroups)} not synced yet` : '']
@@ -91,6 +108,8 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   out.push(`  recalled             ${n(t.recalled)}`)
   out.push(`  removed later        ${n(t.removedLater)} (content kept in the archive)`)
   if (t.errors) out.push(`  sync errors          ${t.errors}`)
+  const media = mediaSummary(t.media)
+  if (media) out.push(`  media                ${media}`)
   for (const g of h.groups) {
     out.push('')
     out.push(`${g.groupId}: ${n(g.messages)} messages; ${coverageSummary(g, tz)}`)
@@ -112,6 +131,8 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
     if (later.deleted.count) out.push(runsLine('  deleted since', later.deleted))
     if (later.recalled.count) out.push(runsLine('  recalled since', later.recalled))
     if (later.changed.count) out.push(runsLine('  changed since', later.changed))
+    const groupMedia = mediaSummary(g.media)
+    if (groupMedia) out.push(`  media                ${groupMedia}`)
     for (const e of g.errors) out.push(`  error: ${e.code !== undefined ? `${e.code} ` : ''}${e.message}${e.at ? ` (${at(e.at)})` : ''}`)
   }
   return out.join('\n') + '\n'

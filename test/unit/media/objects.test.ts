@@ -56,6 +56,13 @@ describe('media objects of a message', () => {
     expect(refs.every((r) => r.path.join() === '0' && r.format === '1')).toBe(true)
   })
 
+  it('reads a size or dimension of 0 as not declared (the sizes the server derives, as for a GIF), so no length check can fail them', () => {
+    const gif = image('g1')
+    gif.MsgContent.ImageInfoArray[1] = { ...gif.MsgContent.ImageInfoArray[1]!, Size: 0, Width: 0, Height: 0 }
+    const large = mediaInMessage({ MsgSeq: 1, MsgBody: [gif] })[1]!
+    expect([large.declaredBytes, large.width, large.height]).toEqual([null, null, null])
+  })
+
   it('keys an object by UUID and size class, so a re-signed URL is the same object', () => {
     const a = mediaInBody([image('u1', 'first')])
     const b = mediaInBody([image('u1', 'second')])

@@ -239,6 +239,56 @@ describe('archive health report', () => {
     expect(g.recalled.ranges).toEqual(naiveRuns(p2))
   })
 
+  it('counts the media objects each group references by what pull --media recorded, each once, the bytes of each file once', () => {
+    const image = (uuid: string, url: string) => ({
+      MsgType: 'TIMImageElem',
+      MsgContent: {
+        UUID: uuid,
+        ImageFormat: 1,
+        ImageInfoArray: [
+          { Type: 1, Size: 900, Width: 40, Height: 30, URL: `https://x.myqcloud.com/${url}_1.jpg` },
+          { Type: 3, Size: 90, Width: 20, Height: 15, URL: `https://x.myqcloud.com/${url}_3.jpg` }
+        ]
+      }
+    })
+    const sound = { MsgType: 'TIMSoundElem', MsgContent: { UUID: 'v1', Size: 500, Second: 3, Url: 'https://x.myqcloud.com/v1.m4a', Download_Flag: 2 } }
+    const saved = (sha: string, bytes: number) => ({ status: 'saved', sha256: sha, bytes, type: 'image/jpeg', at: 1 })
+    const h = new HealthAccumulator()
+    const first = msg('g', 1, { MsgBody: [image('A', 'a')] })
+    h.add(first)
+    // pull --media's later line of seq 1: the original saved, the thumbnail failed.
+    h.add({
+      ...first,
+      _archive: { media: { 'image:original:uuid:A': saved('s1', 900), 'image:thumb:uuid:A': { status: 'failed', error: 'reset', attempts: 1, at: 1 } } }
+    })
+    // A third line: the thumbnail saved after all; the original's saved note is never undone.
+    h.add({
+      ...first,
+      _archive: { media: { 'image:thumb:uuid:A': saved('s2', 90), 'image:original:uuid:A': { status: 'failed', error: 'x', attempts: 1, at: 2 } } }
+    })
+    // The same image forwarded in seq 2 (one object), and a voice message nobody fetched yet.
+    h.add(msg('g', 2, { MsgBody: [image('A', 'a'), sound] }))
+    // Another group with its own copy of the same file (same bytes): counted there too, stored once.
+    h.add(
+      msg('h', 1, {
+        MsgBody: [image('B', 'b')],
+        _archive: {
+          media: { 'image:original:uuid:B': saved('s1', 900), 'image:thumb:uuid:B': { status: 'expired', httpStatus: 404, firstSeenAt: 1, lastSeenAt: 1 } }
+        }
+      })
+    )
+    const r = h.finish(new Date(0))
+    const [g, hh] = r.groups
+    expect(g!.media).toEqual({ referenced: 3, saved: 2, expired: 0, refused: 0, failed: 0, noUrl: 0, pending: 1, bytes: 990 })
+    expect(hh!.media).toEqual({ referenced: 2, saved: 1, expired: 1, refused: 0, failed: 0, noUrl: 0, pending: 0, bytes: 900 })
+    expect(r.totals.media).toEqual({ referenced: 5, saved: 3, expired: 1, refused: 0, failed: 0, noUrl: 0, pending: 1, bytes: 990 })
+    const text = renderText(r, { timeZone: 'UTC' })
+    expect(text).toContain(
+      'media                5 objects: 3 saved (990 byte), 1 expired before they were saved, 1 not kept yet (at risk of expiring with the history)'
+    )
+    expect(renderHtml(r, 'r', { timeZone: 'UTC' })).toContain('<p class="warn">Media: 5 objects: 3 saved')
+  })
+
   it('renders one self-contained HTML file in which archive strings stay text', () => {
     const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
     const acc = new HealthAccumulator({ [hostile]: state([[1, 2]], 1, 2, { errors: [{ message: '<b>bold</b> & "quoted"' }] }) })
