@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { mediaGroupId } from '../../tools/sim/seed'
+import { useAppSession, type AppSession } from './fixtures/session'
+import { connectAndAdd } from './fixtures/app-page'
+
+/**
+ * Kept media as a user meets it (issue 17): browser mode against the simulator with its media lab,
+ * synced into the real IndexedDB. Once the batches are committed the host downloads the lab's
+ * files; the timeline shows each image's kept thumbnail (served by /media/<sha256>) in a box of the
+ * size the message declares, and a placeholder for what was not kept. The private-address stand-in
+ * is never contacted. Screenshots in light and dark, English and Chinese, at two sizes.
+ */
+const shots = resolve(__dirname, '../../test-results/screenshots')
+mkdirSync(shots, { recursive: true })
+
+test.describe.configure({ mode: 'serial' })
+
+const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10, media: true } })
+let sim: AppSession['sim']
+let serve: AppSession['serve']
+let page: Page
+test.beforeAll(() => {
+  ;({ sim, serve, page } = session)
+})
+
+const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) })
+const feed = () => page.getByRole('feed', { name: 'Messages' })
+const images = () => feed().locator('.media-box img')
+
+async function simMedia(): Promise<{ privateHits: number; cos: { served: number } }> {
+  const r = await fetch(`${sim.url}/_sim/media`)
+  return (await r.json()) as { privateHits: number; cos: { served: number } }
+}
+
+test('I sync the media lab and see its images', async () => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(serve.url)
+  await connectAndAdd(page, sim.url, [mediaGroupId])
+  const sidebar = page.getByRole('complementary', { name: 'Groups' })
+  await sidebar.getByRole('button', { name: /Media lab/ }).click()
+  await sidebar.getByRole('button', { name: 'Sync all' }).click()
+  await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
+  // The oldest messages (the plain images) first.
+  await feed().focus()
+  await page.keyboard.press('Home')
+  // Kept images appear without a reload (media.onChanged), each loaded from the archive's copy.
+  await expect.poll(async () => images().count(), { timeout: 30_000 }).toBeGreaterThan(0)
+  const first = images().first()
+  await first.scrollIntoViewIfNeeded()
+  await expect.poll(() => first.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 20_000 }).toBe(true)
+  const srcs = await images().evaluateAll((els) => els.map((e) => (e as HTMLImageElement).getAttribute('src') ?? ''))
+  for (const src of srcs) expect(src).toMatch(/^\/media\/[0-9a-f]{64}$/)
+  // Nothing on the page points at a message's own URL.
+  const remote = await page
+    .locator('img')
+    .evaluateAll((els) => els.map((e) => (e as HTMLImageElement).src).filter((s) => !s.startsWith(location.origin) && !s.startsWith('data:')))
+  expect(remote).toEqual([])
+  // The box has the thumbnail's declared shape: the image fills it, no jump when it loads.
+  const box = await first.evaluate((img: HTMLImageElement) => {
+    const r = img.parentElement!.getBoundingClientRect()
+    return { w: r.width, h: r.height, ratio: img.width / img.height, natural: img.naturalWidth / img.naturalHeight }
+  })
+  expect(Math.abs(box.w / box.h - box.natural)).toBeLessThan(0.05)
+  expect((await simMedia()).privateHits).toBe(0)
+  await shot('media-01-light-en-1280')
+})
+
+test('what was not kept says why', async () => {
+  // The expired image (seq 18) shows its placeholder with the date it was first seen missing.
+  await feed().focus()
+  await page.keyboard.press('End')
+  const expired = feed().locator('.media-box[data-media-status="expired"]').first()
+  await expired.scrollIntoViewIfNeeded()
+  await expect(expired).toContainText('Expired on the server')
+  await expect(expired).toContainText(/Missing on the server since/)
+  await shot('media-02-expired-light-en-1280')
+})
+
+test('light and dark, English and Chinese, 1280×800 and 800×600', async () => {
+  await feed().focus()
+  await page.keyboard.press('Home')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await shot('media-03-dark-en-1280')
+  await page.locator('#language').selectOption('zh-CN')
+  await page.keyboard.press('End')
+  await expect(feed().locator('.media-box[data-media-status="expired"]').first()).toContainText('服务器上已过期')
+  await shot('media-04b-dark-zh-1280-end')
+  await feed().focus()
+  await page.keyboard.press('Home')
+  await shot('media-04-dark-zh-1280')
+  await page.setViewportSize({ width: 800, height: 600 })
+  await shot('media-05-dark-zh-800')
+  await page.emulateMedia({ colorScheme: 'light' })
+  await shot('media-06-light-zh-800')
+  await page.locator('#language').selectOption('en')
+  await feed().focus()
+  await page.keyboard.press('End')
+  await shot('media-07-light-en-800-expired')
+  await page.setViewportSize({ width: 1280, height: 800 })
+  expect((await simMedia()).privateHits).toBe(0)
+})
