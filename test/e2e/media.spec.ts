@@ -84,6 +84,7 @@ test('light and dark, English and Chinese, 1280×800 and 800×600', async () => 
   await page.emulateMedia({ colorScheme: 'dark' })
   await shot('media-03-dark-en-1280')
   await page.locator('#language').selectOption('zh-CN')
+  await feed().focus()
   await page.keyboard.press('End')
   await expect(feed().locator('.media-box[data-media-status="expired"]').first()).toContainText('服务器上已过期')
   await shot('media-04b-dark-zh-1280-end')
