@@ -79,6 +79,18 @@ test('I sync the media lab and see its images', async () => {
   await shot('media-01-light-en-1280')
 })
 
+test('clicking a thumbnail opens the kept large image over the timeline', async () => {
+  await images().first().click()
+  const viewer = page.getByRole('dialog', { name: /^Large image · / })
+  await expect(viewer).toBeVisible()
+  const big = viewer.locator('img')
+  await expect.poll(() => big.evaluate((e) => (e as unknown as Img).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(198)
+  expect(await big.getAttribute('src')).toMatch(/^\/media\/[0-9a-f]{64}$/)
+  await shot('media-01b-viewer-light-en-1280')
+  await page.keyboard.press('Escape')
+  await expect(viewer).toHaveCount(0)
+})
+
 test('what was not kept says why', async () => {
   // The expired image (seq 18) shows its placeholder with the date it was first seen missing.
   await feed().focus()

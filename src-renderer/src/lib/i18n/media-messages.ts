@@ -17,7 +17,10 @@ export const mediaEn = {
   'media.reasonOther': 'refused ({reason})',
   'media.failed': 'Could not be downloaded; tried again on the next sync',
   'media.noUrl': 'No download address (sent by an old SDK)',
-  'media.openLarge': 'Open the large image'
+  'media.openLarge': 'Open the large image',
+  'media.viewerLarge': 'Large image · {width}×{height}',
+  'media.viewerOriginal': 'Original image · {width}×{height}',
+  'media.close': 'Close'
 } as const
 
 export const mediaZh: Record<keyof typeof mediaEn, string> = {
@@ -35,5 +38,8 @@ export const mediaZh: Record<keyof typeof mediaEn, string> = {
   'media.reasonOther': '已拒绝（{reason}）',
   'media.failed': '下载失败；下次同步时会重试',
   'media.noUrl': '没有下载地址（旧版 SDK 发送）',
-  'media.openLarge': '打开大图'
+  'media.openLarge': '打开大图',
+  'media.viewerLarge': '大图 · {width}×{height}',
+  'media.viewerOriginal': '原图 · {width}×{height}',
+  'media.close': '关闭'
 }
