@@ -15,7 +15,7 @@ import { connectAndAdd } from './fixtures/app-page'
 const shots = resolve(__dirname, '../../test-results/screenshots')
 mkdirSync(shots, { recursive: true })
 
-test.describe.configure({ mode: 'serial' })
+test.describe.configure({ mode: 'serial', timeout: 60_000 })
 
 const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10, media: true } })
 let sim: AppSession['sim']
@@ -37,6 +37,18 @@ interface Img {
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) })
 const feed = () => page.getByRole('feed') // named in the UI's language
 const images = () => feed().locator('.media-box img')
+
+/** Scrolls down the virtualized timeline from the top until `loc` is rendered. */
+async function reach(loc: ReturnType<Page['locator']>): Promise<void> {
+  await feed().focus()
+  await page.keyboard.press('Home')
+  await feed().hover()
+  for (let i = 0; i < 60 && (await loc.count()) === 0; i++) {
+    await page.mouse.wheel(0, 300)
+    await page.waitForTimeout(50)
+  }
+  await loc.first().scrollIntoViewIfNeeded()
+}
 
 async function simMedia(): Promise<{ privateHits: number; cos: { served: number } }> {
   const r = await fetch(`${sim.url}/_sim/media`)
@@ -89,6 +101,27 @@ test('clicking a thumbnail opens the kept large image over the timeline', async 
   await shot('media-01b-viewer-light-en-1280')
   await page.keyboard.press('Escape')
   await expect(viewer).toHaveCount(0)
+})
+
+test('kept voice and video play from the archive; kept files say so', async () => {
+  const voice = feed().locator('[data-media-kind="sound"] audio').first()
+  await reach(voice)
+  expect(await voice.getAttribute('src')).toMatch(/^\/media\/[0-9a-f]{64}$/)
+  const video = feed().locator('[data-media-kind="video"] video').first()
+  await reach(video)
+  expect(await video.getAttribute('src')).toMatch(/^\/media\/[0-9a-f]{64}$/)
+  expect(await video.getAttribute('poster')).toMatch(/^\/media\/[0-9a-f]{64}$/)
+  // The poster (the kept thumbnail) shows before anything is played.
+  await shot('media-01c-voice-video-light-en-1280')
+  const pdf = feed().locator('[data-media-kind="file"][data-media-status="saved"]').first()
+  await reach(pdf)
+  await expect(pdf).toContainText('Kept in the archive')
+  const refused = feed().locator('[data-media-kind="file"][data-media-status="refused"]')
+  await reach(refused.filter({ hasText: 'over the size limit' }))
+  await expect(refused.filter({ hasText: 'over the size limit' })).toHaveCount(1)
+  await reach(refused.filter({ hasText: 'points at a private network address' }))
+  await expect(refused.filter({ hasText: 'points at a private network address' })).toHaveCount(1)
+  await shot('media-01d-files-light-en-1280')
 })
 
 test('what was not kept says why', async () => {

@@ -20,7 +20,11 @@ export const mediaEn = {
   'media.openLarge': 'Open the large image',
   'media.viewerLarge': 'Large image · {width}×{height}',
   'media.viewerOriginal': 'Original image · {width}×{height}',
-  'media.close': 'Close'
+  'media.close': 'Close',
+  'media.voice': 'Voice message',
+  'media.video': 'Video',
+  'media.videoPoster': 'Video thumbnail',
+  'media.fileKept': 'Kept in the archive'
 } as const
 
 export const mediaZh: Record<keyof typeof mediaEn, string> = {
@@ -41,5 +45,9 @@ export const mediaZh: Record<keyof typeof mediaEn, string> = {
   'media.openLarge': '打开大图',
   'media.viewerLarge': '大图 · {width}×{height}',
   'media.viewerOriginal': '原图 · {width}×{height}',
-  'media.close': '关闭'
+  'media.close': '关闭',
+  'media.voice': '语音消息',
+  'media.video': '视频',
+  'media.videoPoster': '视频缩略图',
+  'media.fileKept': '已保存到归档'
 }
