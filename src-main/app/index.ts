@@ -12,7 +12,6 @@ import { AppService } from '../services/app-service'
 import { secretStoreFor } from '../security/secret-store'
 import { installSessionPolicy } from '../security/session'
 import { registerMediaScheme, serveMediaScheme } from '../security/media-protocol'
-import { ContentStore } from '../media/content-store'
 import { chooseExportDestination } from '../windows/export-dialog'
 import { openExternalLink } from '../windows/harden'
 import { createMainWindow } from '../windows/main-window'
@@ -42,8 +41,6 @@ if (!app.requestSingleInstanceLock()) {
     const demo = process.env.TIM_ARCHIVE_DEMO_CONNECT
     if (demo) app.setPath('userData', join(app.getPath('temp'), 'tim-archive-demo-electron'))
     const configDir = app.getPath('userData')
-    // Kept media lives under userData (issue 17), served to the page only through tim-media:.
-    serveMediaScheme(protocol, await ContentStore.open(join(configDir, 'media')))
     const service = new AppService({
       secretStore: secretStoreFor(safeStorage, configDir),
       configDir,
@@ -58,6 +55,9 @@ if (!app.requestSingleInstanceLock()) {
           chooseExportDestination(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined, suggestedName, folder)
       }
     })
+    // Kept media lives under userData (issue 17), in the service's store (services/media.ts),
+    // served to the page only through tim-media:.
+    serveMediaScheme(protocol, await service.media.store())
     if (demo) {
       const connected = await service.workspace.connect(JSON.parse(demo) as Parameters<typeof service.workspace.connect>[0])
       if (!connected.ok) console.error(`demo: could not connect to the simulator: ${connected.error.message}`)

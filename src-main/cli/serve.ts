@@ -12,7 +12,6 @@ import type { ConnectInput } from '../shared/ipc/contract'
 import { AppService } from '../services/app-service'
 import { FileSecretStore } from '../services/secret-store'
 import { startWebServer, type WebServer } from '../web/server'
-import { ContentStore } from '../media/content-store'
 import { UsageError } from './env-creds'
 import { packageVersion } from './version'
 import { escapeHtml } from '../shared/escape-html'
@@ -127,7 +126,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       if (!connected.ok) throw new Error(`Could not connect to ${opts.connect.endpoint ?? opts.connect.region}: ${connected.error.message}`)
     }
     // Kept media lives under the config folder (issue 17), served to the page only by /media/<sha256>.
-    const mediaStore = await ContentStore.open(join(opts.configDir, 'media'))
+    // The service's own store (services/media.ts), which its downloads fill.
+    const mediaStore = await service.media.store()
     const server = await startWebServer({ service, port: opts.port, rendererDir: opts.rendererDir, mediaStore })
     return {
       server,
@@ -143,6 +143,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         try {
           await server.close()
         } finally {
+          await service.close().catch((e: unknown) => console.error('tim-archive: closing the media folder failed', e))
           removeRuntimeDir()
           process.off('exit', removeRuntimeDir)
         }

@@ -7,6 +7,7 @@
  * - `groups`: group discovery (discovery.ts);
  * - `sync`: sync runs (sync-runs.ts);
  * - `export`: exports written from the renderer's chunks (export-host.ts);
+ * - `media`: media of committed messages, kept in `<configDir>/media` (media.ts);
  * - `app`, `link`: small enough to live here.
  *
  * Both transports forward its events (host-events.ts) to the renderer. It owns the secrets: the
@@ -19,6 +20,7 @@ import { fail } from './app-errors'
 import { Discovery } from './discovery'
 import { ExportHost, type ExportHostOptions } from './export-host'
 import { HostEventBus, type HostEvents, type Listener } from './host-events'
+import { mediaDirOf, MediaService } from './media'
 import type { SecretStore } from './secret-store'
 import { SyncRuns, type SyncRunsOptions } from './sync-runs'
 import { Workspaces } from './workspaces'
@@ -53,6 +55,8 @@ export class AppService implements HostApi {
   readonly sync: SyncRuns
   /** Exports written by the host from chunks the renderer reads from its store (export-host.ts). */
   readonly export: ExportHost
+  /** Media of committed messages and their outcomes (media.ts); its store is what the hosts serve. */
+  readonly media: MediaService
   readonly link: HostApi['link']
   /** The renderer's latest status (for the tray). */
   status: AppStatus | null = null
@@ -75,7 +79,8 @@ export class AppService implements HostApi {
       beforeForget: () => this.cancelAllRuns()
     })
     this.groups = new Discovery(this.workspace)
-    this.sync = new SyncRuns(this.workspace, this.events.emit, opts)
+    this.media = new MediaService(this.workspace, this.events.emit, { dir: mediaDirOf(opts.configDir) })
+    this.sync = new SyncRuns(this.workspace, this.events.emit, opts, (groupId, messages) => this.media.enqueue(groupId, messages))
     this.export = new ExportHost({ version: opts.version, ...opts.exports })
     this.link = {
       // The URL was validated by the channel's schema (http, https, mailto only).
@@ -107,5 +112,11 @@ export class AppService implements HostApi {
    */
   cancelAllRuns(): void {
     this.sync.cancelAll()
+  }
+
+  /** Cancels runs, stops media downloads and releases the media folder. */
+  async close(): Promise<void> {
+    this.cancelAllRuns()
+    await this.media.close()
   }
 }

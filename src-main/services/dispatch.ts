@@ -25,6 +25,7 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.exportWrite]: (s, [id, messages]) => s.export.write(id, messages as ArchivedMessage[]),
   [channels.exportFinish]: (s, [id]) => s.export.finish(id),
   [channels.exportCancel]: (s, [id]) => s.export.cancel(id),
+  [channels.mediaLookup]: (s, [groupId, keys]) => s.media.lookup(groupId, keys),
   [channels.linkOpen]: (s, [url]) => s.link.open(url)
 }
 

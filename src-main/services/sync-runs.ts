@@ -1,7 +1,9 @@
 /**
  * Sync runs: one at a time, each syncing its groups through the engine (archive/engine.ts) while the
  * renderer commits the batches and acknowledges them (sync.ack). Batches, progress and the run's end
- * go out as host events.
+ * go out as host events. Once a batch is acknowledged as committed, its messages go to
+ * `onCommitted` (the media service queues their objects: media is fetched only for messages that
+ * are in the archive).
  */
 import { randomUUID } from 'node:crypto'
 import { syncGroup, type ArchiveSink, type SyncBatch, type SyncProgress } from '../archive/engine'
@@ -22,13 +24,17 @@ export interface SyncRunsOptions {
   progressIntervalMs?: number
 }
 
+/** Messages of one group the renderer acknowledged as committed. */
+export type OnCommitted = (groupId: string, messages: SyncBatch['messages']) => void
+
 export class SyncRuns {
   private run: Run | undefined
 
   constructor(
     private readonly workspaces: Workspaces,
     private readonly emit: Emit,
-    private readonly opts: SyncRunsOptions = {}
+    private readonly opts: SyncRunsOptions = {},
+    private readonly onCommitted?: OnCommitted
   ) {}
 
   /** True while a sync run is active. */
@@ -57,7 +63,7 @@ export class SyncRuns {
     }
     // Checked again: another start may have won the race while this one awaited.
     if (this.run) return busy()
-    const run = new Run(randomUUID(), this.opts, this.emit)
+    const run = new Run(randomUUID(), this.opts, this.emit, this.onCommitted)
     this.run = run
     this.execute(run, input, c.client, c.secret).catch((e: unknown) => {
       // A bug, not an API failure (those end up per group): still free the slot and say so.
@@ -141,7 +147,8 @@ class Run {
   constructor(
     readonly id: string,
     opts: SyncRunsOptions,
-    private readonly emit: Emit
+    private readonly emit: Emit,
+    private readonly onCommitted?: OnCommitted
   ) {
     this.signal = this.abort.signal
     this.maxUnacked = Math.max(1, opts.maxUnackedBatches ?? 64)
@@ -171,10 +178,21 @@ class Run {
       const acked = new Promise<void>((resolve, reject) => this.pending.set(batchId, { resolve, reject }))
       this.emit('sync:batch', event)
       await acked
+      this.handOver(batch)
     } finally {
       const next = this.windowWaiters.shift()
       if (next) next.resolve()
       else this.unacked--
+    }
+  }
+
+  /** A committed batch's messages to onCommitted; its failure never fails the sync. */
+  private handOver(batch: SyncBatch): void {
+    if (!this.onCommitted || batch.messages.length === 0) return
+    try {
+      this.onCommitted(batch.groupId, batch.messages)
+    } catch (e) {
+      console.error('tim-archive: onCommitted threw', e)
     }
   }
 

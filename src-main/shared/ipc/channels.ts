@@ -24,6 +24,8 @@ import type {
   ExportStarted,
   ExportStartInput,
   GroupProfile,
+  MediaChangedEvent,
+  MediaStatus,
   Result,
   SyncBatchEvent,
   SyncDoneEvent,
@@ -130,6 +132,15 @@ export const channelTable = {
     finish: call<(exportId: string) => Promise<Result<ExportFinished>>>(true),
     /** Drops the export: its temporary file is removed. */
     cancel: call<(exportId: string) => Promise<void>>(false)
+  },
+  media: {
+    /**
+     * What the host recorded for these media objects of a group (keys: shared/media/objects.ts
+     * identityKey, at most maxMediaLookupKeys). A key with no outcome yet answers `pending`.
+     */
+    lookup: call<(groupId: string, keys: string[]) => Promise<Record<string, MediaStatus>>>(false),
+    /** Outcomes changed (at most one event per group every 250 ms): look the keys up again. */
+    onChanged: event<MediaChangedEvent, 'host'>('host')
   },
   link: {
     /**

@@ -218,3 +218,37 @@ export const maxExportChunkMessages = 5000
 export const maxAckBatchIds = 10_000
 /** The longest `error` a `sync.ack` call may carry. */
 export const maxAckErrorChars = 2000
+
+/** The most keys one `media.lookup` call may carry; split longer lists over several calls. */
+export const maxMediaLookupKeys = 500
+/** The longest media key (shared/media/objects.ts identityKey) a `media.lookup` call may carry. */
+export const maxMediaKeyChars = 300
+/** The longest group ID a `media.lookup` call may carry. */
+export const maxMediaGroupIdChars = 128
+
+/**
+ * What the host knows of one media object (media/outcome.ts MediaOutcome, trimmed for the page):
+ * `pending` when nothing is recorded yet (queued, or not seen by a sync). A saved object is shown
+ * by `sha256` only (lib/ipc mediaUrl). Times are epoch milliseconds.
+ */
+export interface MediaStatus {
+  status: 'pending' | 'saved' | 'expired' | 'refused' | 'failed' | 'no-url'
+  /** saved: the stored object's name. */
+  sha256?: string
+  /** saved: the sniffed type. */
+  type?: string
+  /** When the outcome was recorded (expired: last seen missing). */
+  at?: number
+  /** expired: 403, 404 or 410. */
+  httpStatus?: number
+  /** refused: too-big, type-not-allowed, host-not-allowed or private-address. */
+  reason?: string
+  /** expired: when the server was first seen without the file. */
+  firstSeenAt?: number
+}
+
+/** Outcomes of these objects of `groupId` changed: look them up again. */
+export interface MediaChangedEvent {
+  groupId: string
+  keys: string[]
+}

@@ -8,7 +8,15 @@
 import * as v from 'valibot'
 import { regions } from '../regions'
 import { isOpenableUrl, maxLinkChars } from '../links'
-import { exportFormatNames, maxAckBatchIds, maxAckErrorChars, maxExportChunkMessages } from './contract'
+import {
+  exportFormatNames,
+  maxAckBatchIds,
+  maxAckErrorChars,
+  maxExportChunkMessages,
+  maxMediaGroupIdChars,
+  maxMediaKeyChars,
+  maxMediaLookupKeys
+} from './contract'
 import { channels, type InvokeChannel } from './channels'
 
 /** uint32 seqs (docs/reference/tencent-im-api.md §1.5): 1 … 4294967295. */
@@ -154,6 +162,13 @@ export const GroupIdListSchema = v.pipe(
   v.maxLength(limits.groupsPerLookup, `At most ${limits.groupsPerLookup} group IDs at once`)
 )
 
+/** A group the page shows media of (a stored GroupId, not hand-typed). */
+export const MediaGroupIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(maxMediaGroupIdChars), noControlChars('The group ID'))
+export const MediaKeyListSchema = v.pipe(
+  v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(maxMediaKeyChars))),
+  v.maxLength(maxMediaLookupKeys, `At most ${maxMediaLookupKeys} media keys at once`)
+)
+
 export const ExportIdSchema = v.pipe(v.string(), v.uuid('An export id is a UUID'))
 
 function isTimeZone(tz: string): boolean {
@@ -231,6 +246,7 @@ export const invokeArgs = {
   [channels.exportWrite]: v.strictTuple([ExportIdSchema, ExportChunkSchema]),
   [channels.exportFinish]: v.strictTuple([ExportIdSchema]),
   [channels.exportCancel]: v.strictTuple([ExportIdSchema]),
+  [channels.mediaLookup]: v.strictTuple([MediaGroupIdSchema, MediaKeyListSchema]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

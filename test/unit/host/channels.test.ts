@@ -10,11 +10,13 @@ describe('the channel table', () => {
       appCommand: 'app:command',
       syncAck: 'sync:ack',
       syncBatch: 'sync:batch',
-      linkOpen: 'link:open'
+      linkOpen: 'link:open',
+      mediaLookup: 'media:lookup',
+      mediaChanged: 'media:changed'
     })
-    expect(Object.keys(channels)).toHaveLength(20)
-    expect([...eventChannels].sort()).toEqual(['app:command', 'sync:batch', 'sync:done', 'sync:progress'])
-    expect([...hostEventChannels].sort()).toEqual(['sync:batch', 'sync:done', 'sync:progress'])
+    expect(Object.keys(channels)).toHaveLength(22)
+    expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
+    expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])
   })
 

@@ -62,7 +62,7 @@ describe('registerIpc', () => {
     const s = await setup()
     expect([...s.handlers.keys()].sort()).toEqual(
       Object.values(channels)
-        .filter((c) => !['sync:batch', 'sync:progress', 'sync:done', 'app:command'].includes(c))
+        .filter((c) => !['sync:batch', 'sync:progress', 'sync:done', 'app:command', 'media:changed'].includes(c))
         .sort()
     )
     s.dispose()

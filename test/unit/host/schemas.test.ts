@@ -253,10 +253,15 @@ describe('the other calls', () => {
 
   test('every invoke channel of the contract has a schema, and event channels do not', () => {
     for (const name of Object.values(channels)) {
-      const isEvent = name === channels.syncBatch || name === channels.syncProgress || name === channels.syncDone || name === channels.appCommand
+      const isEvent =
+        name === channels.syncBatch ||
+        name === channels.syncProgress ||
+        name === channels.syncDone ||
+        name === channels.appCommand ||
+        name === channels.mediaChanged
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(16)
+    expect(Object.keys(invokeArgs)).toHaveLength(17)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

@@ -11,6 +11,7 @@ import { hostEn, hostZh } from './host-messages'
 import { searchEn, searchZh } from './search-messages'
 import { settingsEn, settingsZh } from './settings-messages'
 import { trayEn, trayZh } from './tray-messages'
+import { mediaEn, mediaZh } from './media-messages'
 import { healthEn, healthZh } from './health-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 import { groupEn, groupZh } from './group-messages'
@@ -405,6 +406,7 @@ export const en = {
   ...chartsEn,
   ...settingsEn,
   ...trayEn,
+  ...mediaEn,
   ...healthEn,
   ...groupEn,
   ...errorsEn,
@@ -419,6 +421,7 @@ export const zh: Record<keyof typeof en, string> = {
   ...chartsZh,
   ...settingsZh,
   ...trayZh,
+  ...mediaZh,
   ...healthZh,
   ...groupZh,
   ...errorsZh,

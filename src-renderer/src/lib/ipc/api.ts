@@ -217,3 +217,17 @@ function checked(inner: AppApi): AppApi {
 }
 
 export const api: AppApi = checked(pick())
+
+const sha256Pattern = /^[0-9a-f]{64}$/
+
+/**
+ * Where the page loads a stored media object (by the SHA-256 media.lookup answered): the desktop
+ * shell's `tim-media:` scheme (security/media-protocol.ts), or browser mode's `/media/<sha256>`
+ * (web/routes/media.ts, same origin, the page cookie). The only place that knows which shell this
+ * is. Anything but 64 lower-case hex digits answers '' (never a path or a URL from a message).
+ */
+export function mediaUrl(sha256: string): string {
+  if (!sha256Pattern.test(sha256)) return ''
+  const electron = typeof window !== 'undefined' && window.api !== undefined
+  return electron ? `tim-media://object/${sha256}` : `/media/${sha256}`
+}
