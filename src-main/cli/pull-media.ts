@@ -16,13 +16,10 @@ import { MediaFetcher } from '../media/fetcher'
 import { archivedMedia, isOutcome, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
 import { mediaKey } from '../shared/media/objects'
 import { needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
-import { DEFAULT_CONCURRENCY, jobId, MediaQueue, type MediaJob } from '../media/queue'
+import { DEFAULT_CONCURRENCY, jobId, MediaQueue, SYNC_CONCURRENCY, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'
 import type { ArchivedMessage } from '../shared/archive-record'
 import type { ArchiveHooks, JsonlArchive } from '../archive/jsonl-archive'
-
-/** Downloads at once while the sync runs (docs/dev/benchmarks.md: bench:media, 2026-12-07). */
-export const SYNC_CONCURRENCY = 2
 
 export interface MediaPullOptions {
   dir: string

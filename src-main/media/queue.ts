@@ -29,6 +29,13 @@ import type { FetchAttempt, FetchOnceOptions } from './fetcher'
  */
 export const DEFAULT_CONCURRENCY = 16
 
+/**
+ * Downloads at once while messages are still being synced: the history expires first, so the
+ * sync keeps its speed (docs/dev/benchmarks.md, bench:media 2026-12-07: 16 at once held the sync
+ * to 0.27–0.38 of its rate, 2 at once 1.02).
+ */
+export const SYNC_CONCURRENCY = 2
+
 export interface MediaJob {
   groupId: string
   /** The object's identity key (shared/media/objects.ts identityKey). */
@@ -46,6 +53,11 @@ export interface QueueOptions {
   /** Makes an outcome durable. The job is done once this resolves; a rejection stops the queue. */
   record: (job: MediaJob, outcome: MediaOutcome) => Promise<void> | void
   concurrency?: number
+  /**
+   * The cap right now, asked before each download starts (e.g. SYNC_CONCURRENCY while a sync
+   * runs); never above `concurrency`.
+   */
+  cap?: () => number
   retry?: RetryPolicy
   /** For tests: the random source of the backoff jitter. */
   random?: () => number
@@ -173,7 +185,8 @@ export class MediaQueue extends EventEmitter<QueueEvents> {
   }
 
   private pump(): void {
-    while (this.stats.active < this.concurrency && this.pending.length > 0 && !this.abort.signal.aborted) {
+    const cap = this.o.cap ? Math.max(1, Math.min(this.limit, this.o.cap())) : this.limit
+    while (this.stats.active < cap && this.pending.length > 0 && !this.abort.signal.aborted) {
       const e = this.pending.shift()!
       this.stats.active++
       void this.run(e)

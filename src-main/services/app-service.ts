@@ -79,7 +79,7 @@ export class AppService implements HostApi {
       beforeForget: () => this.cancelAllRuns()
     })
     this.groups = new Discovery(this.workspace)
-    this.media = new MediaService(this.workspace, this.events.emit, { dir: mediaDirOf(opts.configDir) })
+    this.media = new MediaService(this.workspace, this.events.emit, { dir: mediaDirOf(opts.configDir), syncing: () => this.sync.active })
     this.sync = new SyncRuns(this.workspace, this.events.emit, opts, (groupId, messages) => this.media.enqueue(groupId, messages))
     this.export = new ExportHost({ version: opts.version, ...opts.exports })
     this.link = {

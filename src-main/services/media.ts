@@ -19,7 +19,7 @@ import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
 import { MediaLedger } from '../media/ledger'
 import { DEFAULT_LIMITS, needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
-import { DEFAULT_CONCURRENCY, MediaQueue } from '../media/queue'
+import { DEFAULT_CONCURRENCY, MediaQueue, SYNC_CONCURRENCY } from '../media/queue'
 import { makeFetchPolicy } from '../media/url-policy'
 import type { MediaStatus } from '../shared/ipc/contract'
 import { mediaInMessage, mediaKey } from '../shared/media/objects'
@@ -31,6 +31,8 @@ export interface MediaServiceOptions {
   dir: string
   limits?: MediaLimits
   concurrency?: number
+  /** True while a sync run is active: downloads then run SYNC_CONCURRENCY at a time, so the sync keeps its speed. */
+  syncing?: () => boolean
   /** Minimum interval between media:changed events of one group, ms. Default 250. */
   changedIntervalMs?: number
 }
@@ -103,6 +105,7 @@ export class MediaService {
       const ledger = await MediaLedger.open(this.o.dir)
       const queue = new MediaQueue({
         concurrency: this.o.concurrency,
+        cap: () => (this.o.syncing?.() ? SYNC_CONCURRENCY : (this.o.concurrency ?? DEFAULT_CONCURRENCY)),
         fetch: async (job, opts) => {
           const f = await this.currentFetcher(store)
           if (!f) return { outcome: { status: 'failed', error: 'no workspace is connected', attempts: 1, at: Date.now() }, retry: false }

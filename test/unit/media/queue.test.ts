@@ -125,6 +125,36 @@ describe('the media download queue', () => {
     expect(most).toBe(6)
   })
 
+  it('asks its cap before each start: fewer while a sync runs, all slots once it ends', async () => {
+    const gates: (() => void)[] = []
+    let active = 0
+    let syncing = true
+    const { q, recorded } = collecting(
+      () =>
+        new Promise((resolve) => {
+          active++
+          gates.push(() => {
+            active--
+            resolve({ outcome: { status: 'failed', error: 'x', attempts: 1, at: 0 }, retry: false })
+          })
+        }),
+      { concurrency: 4, cap: () => (syncing ? 1 : 4) }
+    )
+    for (let i = 0; i < 8; i++) q.add({ groupId: 'g', key: `k${i}`, ref: ref(`${server.url}/y${i}`, 1) })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(active).toBe(1)
+    syncing = false
+    gates.shift()!()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(active).toBe(4)
+    while (gates.length) {
+      gates.shift()!()
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    await q.drain()
+    expect(recorded).toHaveLength(8)
+  })
+
   it('retries a transient failure with backoff and records the final outcome once', async () => {
     let calls = 0
     const { q, recorded } = collecting(async () => (++calls < 3 ? busy : saved()))
