@@ -23,24 +23,36 @@ type Messages<T extends PagedRow> = Table<T, [string, number]>
 export function bySeq<T extends PagedRow>(
   messages: Messages<T>,
   gk: string,
-  lo: Bound = Dexie.minKey,
-  hi: Bound = Dexie.maxKey,
-  includeLo = true,
-  includeHi = true
+  lo?: Bound,
+  hi?: Bound,
+  includeLo?: boolean,
+  includeHi?: boolean
 ): Collection<T, [string, number]> {
-  return messages.where('[gk+seq]').between([gk, lo], [gk, hi], includeLo, includeHi)
+  return within(messages, '[gk+seq]', gk, lo, hi, includeLo, includeHi)
 }
 
 /** A group's messages with times (Unix s) from `lo` to `hi` (bounds included unless said otherwise), in time order. */
 export function byTime<T extends PagedRow>(
   messages: Messages<T>,
   gk: string,
+  lo?: Bound,
+  hi?: Bound,
+  includeLo?: boolean,
+  includeHi?: boolean
+): Collection<T, [string, number]> {
+  return within(messages, '[gk+time]', gk, lo, hi, includeLo, includeHi)
+}
+
+function within<T extends PagedRow>(
+  messages: Messages<T>,
+  index: '[gk+seq]' | '[gk+time]',
+  gk: string,
   lo: Bound = Dexie.minKey,
   hi: Bound = Dexie.maxKey,
   includeLo = true,
   includeHi = true
 ): Collection<T, [string, number]> {
-  return messages.where('[gk+time]').between([gk, lo], [gk, hi], includeLo, includeHi)
+  return messages.where(index).between([gk, lo], [gk, hi], includeLo, includeHi)
 }
 
 export interface PageOptions {
