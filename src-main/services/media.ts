@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
 import { MediaLedger } from '../media/ledger'
+import { importMediaFolder, type ImportFolderSummary } from '../media/import-folder'
 import { DEFAULT_LIMITS, needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, MediaQueue, SYNC_CONCURRENCY } from '../media/queue'
 import { makeFetchPolicy } from '../media/url-policy'
@@ -175,6 +176,17 @@ export class MediaService {
     const out: Record<string, MediaStatus> = {}
     for (const k of keys) out[k] = statusOf(ledger.get(groupId, k))
     return out
+  }
+
+  /**
+   * Adopts a media folder written by `pull --media` (media/import-folder.ts): its verified files
+   * into this store, its outcomes into this ledger; the page hears of the changed keys.
+   */
+  async importFolder(src: string): Promise<ImportFolderSummary> {
+    const { store, ledger } = await this.open()
+    const summary = await importMediaFolder(src, { store, ledger })
+    for (const [groupId, keys] of summary.changed) for (const k of keys) this.noteChanged(groupId, k)
+    return summary
   }
 
   /** Waits until every object queued so far has its outcome recorded (tests, shutdown). */
