@@ -230,7 +230,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: Se
   if (values['import-media'] !== undefined) {
     const src = resolve(values['import-media'])
     try {
-      const summary = await host.service.media.importFolder(src)
+      const summary = await host.service.media.importFrom(src)
       process.stderr.write(`Imported media from ${src}: ${describeImportSummary(summary)}.\n`)
     } catch (e) {
       stopped.cancel()
