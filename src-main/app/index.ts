@@ -13,6 +13,7 @@ import { secretStoreFor } from '../security/secret-store'
 import { installSessionPolicy } from '../security/session'
 import { registerMediaScheme, serveMediaScheme } from '../security/media-protocol'
 import { chooseExportDestination } from '../windows/export-dialog'
+import { chooseMediaFolder } from '../windows/media-folder-dialog'
 import { openExternalLink } from '../windows/harden'
 import { createMainWindow } from '../windows/main-window'
 import { createTray, type AppTray } from './tray'
@@ -49,6 +50,8 @@ if (!app.requestSingleInstanceLock()) {
       locale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
       // A confirmed message link opens in the system browser or mail client, never in the app.
       openExternal: openExternalLink,
+      // media.importFolder: the native folder picker for a `pull --media` folder.
+      chooseMediaFolder: () => chooseMediaFolder(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined),
       exports: {
         // The native save dialog (a folder picker for a split export), over the app window.
         chooseDestination: (suggestedName, folder) =>

@@ -15,8 +15,9 @@ import { startWebServer, type WebServer } from '../web/server'
 import { UsageError } from './env-creds'
 import { packageVersion } from './version'
 import { escapeHtml } from '../shared/escape-html'
+import { describeImportSummary } from '../media/import-folder'
 
-export const serveHelp = `tim-archive serve [--port N] [--config-dir DIR]
+export const serveHelp = `tim-archive serve [--port N] [--config-dir DIR] [--import-media DIR]
 
 Runs TIM Archive in your browser. Prints an address with a one-time access token and opens it
 (BROWSER=none only prints it; BROWSER=command opens it with that command). Runs until Ctrl+C.
@@ -24,7 +25,11 @@ Runs TIM Archive in your browser. Prints an address with a one-time access token
                     archive per address: another port starts with an empty archive.
   --config-dir DIR  where the workspace and the encrypted secret key are kept
                     (default $TIM_ARCHIVE_CONFIG_DIR, else $XDG_CONFIG_HOME/tim-archive,
-                    else ~/.config/tim-archive)`
+                    else ~/.config/tim-archive)
+  --import-media DIR
+                    before the page opens, adopt the media folder a \`pull --media DIR\` wrote:
+                    its files (each checked against its SHA-256 name) and its outcomes, so an
+                    archive imported in the page (Import…) shows its images, voice, video and files`
 
 export const defaultPort = 5180
 
@@ -188,6 +193,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: Se
     options: {
       port: { type: 'string' },
       'config-dir': { type: 'string' },
+      'import-media': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -219,6 +225,19 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv, hooks: Se
       return 1
     }
     throw e
+  }
+
+  if (values['import-media'] !== undefined) {
+    const src = resolve(values['import-media'])
+    try {
+      const summary = await host.service.media.importFrom(src)
+      process.stderr.write(`Imported media from ${src}: ${describeImportSummary(summary)}.\n`)
+    } catch (e) {
+      stopped.cancel()
+      await host.close()
+      process.stderr.write(`tim-archive: could not import media from ${src}: ${(e as Error).message}\n`)
+      return 1
+    }
   }
 
   await new Promise<void>((done) => process.stdout.write(`TIM Archive is running at ${host.server.url}\n`, () => done()))

@@ -40,6 +40,8 @@ export interface AppServiceOptions extends SyncRunsOptions {
    * which checks the scheme again). Browser mode has none: its page opens links itself.
    */
   openExternal?: (url: string) => Promise<void>
+  /** Electron: the native folder picker for media.importFolder (windows/media-folder-dialog.ts). */
+  chooseMediaFolder?: () => Promise<string | null>
 }
 
 /**
@@ -79,7 +81,11 @@ export class AppService implements HostApi {
       beforeForget: () => this.cancelAllRuns()
     })
     this.groups = new Discovery(this.workspace)
-    this.media = new MediaService(this.workspace, this.events.emit, { dir: mediaDirOf(opts.configDir), syncing: () => this.sync.active })
+    this.media = new MediaService(this.workspace, this.events.emit, {
+      dir: mediaDirOf(opts.configDir),
+      syncing: () => this.sync.active,
+      ...(opts.chooseMediaFolder ? { chooseFolder: opts.chooseMediaFolder } : {})
+    })
     this.sync = new SyncRuns(this.workspace, this.events.emit, opts, (groupId, messages) => this.media.enqueue(groupId, messages))
     this.export = new ExportHost({ version: opts.version, ...opts.exports })
     this.link = {

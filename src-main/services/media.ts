@@ -18,10 +18,12 @@ import { join } from 'node:path'
 import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
 import { MediaLedger } from '../media/ledger'
+import { importMediaFolder, type ImportFolderSummary } from '../media/import-folder'
 import { DEFAULT_LIMITS, needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, MediaQueue, SYNC_CONCURRENCY } from '../media/queue'
 import { makeFetchPolicy } from '../media/url-policy'
-import type { MediaStatus } from '../shared/ipc/contract'
+import type { MediaFolderImported, MediaStatus, Result } from '../shared/ipc/contract'
+import { fail } from './app-errors'
 import { mediaInMessage, mediaKey } from '../shared/media/objects'
 import type { Emit } from './host-events'
 import type { Workspaces } from './workspaces'
@@ -33,6 +35,8 @@ export interface MediaServiceOptions {
   concurrency?: number
   /** True while a sync run is active: downloads then run SYNC_CONCURRENCY at a time, so the sync keeps its speed. */
   syncing?: () => boolean
+  /** Electron: the native folder picker for media.importFolder (null when closed). */
+  chooseFolder?: () => Promise<string | null>
   /** Minimum interval between media:changed events of one group, ms. Default 250. */
   changedIntervalMs?: number
 }
@@ -175,6 +179,33 @@ export class MediaService {
     const out: Record<string, MediaStatus> = {}
     for (const k of keys) out[k] = statusOf(ledger.get(groupId, k))
     return out
+  }
+
+  /**
+   * Adopts a media folder written by `pull --media` (media/import-folder.ts): its verified files
+   * into this store, its outcomes into this ledger; the page hears of the changed keys.
+   */
+  async importFrom(src: string): Promise<ImportFolderSummary> {
+    const { store, ledger } = await this.open()
+    const summary = await importMediaFolder(src, { store, ledger })
+    for (const [groupId, keys] of summary.changed) for (const k of keys) this.noteChanged(groupId, k)
+    return summary
+  }
+
+  /** media.importFolder: the folder picker (Electron), then importFrom. */
+  async importFolder(): Promise<Result<MediaFolderImported>> {
+    if (!this.o.chooseFolder) return fail('UNSUPPORTED', 'This host has no folder picker: start it with tim-archive serve --import-media DIR')
+    const folder = await this.o.chooseFolder()
+    if (!folder) return fail('CANCELLED', 'No folder was chosen.', { params: { reason: 'noDestination' } })
+    try {
+      const s = await this.importFrom(folder)
+      return { ok: true, value: { folder, copied: s.copied, present: s.present, rejected: s.rejected.length, outcomes: s.outcomes } }
+    } catch (e) {
+      return fail('OPEN_FAILED', `The media folder could not be imported: ${(e as Error).message}`, {
+        params: { reason: 'mediaFolder' },
+        detail: (e as Error).message
+      })
+    }
   }
 
   /** Waits until every object queued so far has its outcome recorded (tests, shutdown). */

@@ -15,6 +15,8 @@ import { contentSecurityPolicy } from '../../src-main/security/csp'
 import { channels, type AppStatus, type ExportStartInput, type AppApi } from '../../src-main/shared/ipc/contract'
 import { eventChannels } from '../../src-main/shared/ipc/schemas'
 import { runMain } from '../helpers/electron-main'
+import { ContentStore } from '../../src-main/media/content-store'
+import { MediaLedger } from '../../src-main/media/ledger'
 import { StandIn, type FakeBrowserWindow } from '../helpers/electron-stand-in'
 
 const root = resolve(__dirname, '../..')
@@ -179,6 +181,37 @@ describe('the page calls main through the real preload', () => {
       { kind: 'open', window: win, defaultPath: join(dir, 'documents', 'chats') }
     ])
     expect((standIn.dialogs[1]!.options as { properties?: string[] }).properties).toContain('openDirectory')
+  })
+
+  test('media.importFolder opens the native folder picker over the window and adopts the pulled folder; closing it cancels', async () => {
+    // A folder as `tim-archive pull --media` leaves it: a content file and its ledger.
+    const pulled = join(dir, 'pulled-media')
+    const bytes = Buffer.from('\x89PNG\r\n\x1a\n kept by pull', 'binary')
+    const store = await ContentStore.open(pulled)
+    const { sha256 } = await store.put(
+      (async function* () {
+        yield bytes
+      })()
+    )
+    const ledger = await MediaLedger.open(pulled)
+    await ledger.record('@TGS#pulled', 'image:thumb:u1', { status: 'saved', bytes: bytes.length, sha256, type: 'image/png', at: 1 })
+    await ledger.close()
+
+    const before = standIn.dialogs.length
+    await expect(api.media.importFolder()).resolves.toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    standIn.nextOpenPaths = [pulled]
+    await expect(api.media.importFolder()).resolves.toEqual({ ok: true, value: { folder: pulled, copied: 1, present: 0, rejected: 0, outcomes: 1 } })
+    const asked = standIn.dialogs.slice(before)
+    expect(asked.map((d) => ({ kind: d.kind, window: d.window }))).toEqual([
+      { kind: 'open', window: win },
+      { kind: 'open', window: win }
+    ])
+    expect((asked[0]!.options as { properties?: string[] }).properties).toEqual(['openDirectory'])
+    // The page now finds the object saved, and the file is in userData's media store.
+    await expect(api.media.lookup('@TGS#pulled', ['image:thumb:u1'])).resolves.toEqual({
+      'image:thumb:u1': { status: 'saved', sha256, type: 'image/png', at: 1 }
+    })
+    expect(await readFile(join(dir, 'userData', 'media', sha256.slice(0, 2), sha256))).toEqual(bytes)
   })
 
   test('a confirmed link goes to the system browser or mail client; other schemes never', async () => {

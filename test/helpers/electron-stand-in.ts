@@ -96,6 +96,8 @@ export class StandIn {
   readonly privileges = new Map<string, unknown>()
   readonly openedExternally: string[] = []
   readonly dialogs: { kind: 'save' | 'open'; window: FakeBrowserWindow | null; options: SaveDialogOptions | OpenDialogOptions }[] = []
+  /** What the next open dialog answers (then back to closed): the paths the user picked. */
+  nextOpenPaths: string[] | null = null
   readonly session = new FakeSession()
   readonly app: FakeApp
   readonly ipcMain: FakeIpcMain
@@ -148,7 +150,9 @@ export class StandIn {
       showOpenDialog: (async (a: unknown, b?: OpenDialogOptions): Promise<OpenDialogReturnValue> => {
         const [window, options] = b ? [a as FakeBrowserWindow, b] : [null, a as OpenDialogOptions]
         standIn.dialogs.push({ kind: 'open', window, options })
-        return { canceled: true, filePaths: [] }
+        const picked = standIn.nextOpenPaths
+        standIn.nextOpenPaths = null
+        return picked ? { canceled: false, filePaths: picked } : { canceled: true, filePaths: [] }
       }) as Dialog['showOpenDialog']
     }
     const display = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1050 }, scaleFactor: 1 } as Display

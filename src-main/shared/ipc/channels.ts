@@ -25,6 +25,7 @@ import type {
   ExportStartInput,
   GroupProfile,
   MediaChangedEvent,
+  MediaFolderImported,
   MediaStatus,
   Result,
   SyncBatchEvent,
@@ -139,6 +140,13 @@ export const channelTable = {
      * identityKey, at most maxMediaLookupKeys). A key with no outcome yet answers `pending`.
      */
     lookup: call<(groupId: string, keys: string[]) => Promise<Record<string, MediaStatus>>>(false),
+    /**
+     * Electron: asks for a media folder written by `tim-archive pull --media DIR` (the native
+     * folder picker; CANCELLED when closed) and adopts it: its files, each checked against its
+     * SHA-256 name, and its outcomes, so an imported archive shows its media. Browser mode answers
+     * UNSUPPORTED (`tim-archive serve --import-media DIR` does it there).
+     */
+    importFolder: call<() => Promise<Result<MediaFolderImported>>>(true),
     /** Outcomes changed (at most one event per group every 250 ms): look the keys up again. */
     onChanged: event<MediaChangedEvent, 'host'>('host')
   },

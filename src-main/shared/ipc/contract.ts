@@ -247,6 +247,20 @@ export interface MediaStatus {
   firstSeenAt?: number
 }
 
+/** What `media.importFolder` adopted from a `pull --media` folder (media/import-folder.ts). */
+export interface MediaFolderImported {
+  /** The folder the user chose. */
+  folder: string
+  /** Files copied into the archive's store. */
+  copied: number
+  /** Files the store already had. */
+  present: number
+  /** Files whose bytes do not hash to their name: not adopted. */
+  rejected: number
+  /** Outcomes recorded (new or changed). */
+  outcomes: number
+}
+
 /** Outcomes of these objects of `groupId` changed: look them up again. */
 export interface MediaChangedEvent {
   groupId: string

@@ -247,6 +247,7 @@ export const invokeArgs = {
   [channels.exportFinish]: v.strictTuple([ExportIdSchema]),
   [channels.exportCancel]: v.strictTuple([ExportIdSchema]),
   [channels.mediaLookup]: v.strictTuple([MediaGroupIdSchema, MediaKeyListSchema]),
+  [channels.mediaImportFolder]: v.strictTuple([]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

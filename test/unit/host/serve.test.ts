@@ -58,6 +58,20 @@ test('a busy port says to pass --port', async () => {
   }
 })
 
+test('--import-media with a folder that is not there says so and stops, before any address is printed', async () => {
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  try {
+    const missing = join(dir.path, 'no-such-media')
+    expect(await runServe(['--port', '0', '--config-dir', join(dir.path, 'cfg-im'), '--import-media', missing], { BROWSER: 'none' }, { rendererDir })).toBe(1)
+    expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain(`could not import media from ${missing}: ${missing} does not exist.`)
+    expect(out.mock.calls.map((c) => String(c[0])).join('')).not.toMatch(/running at/)
+  } finally {
+    err.mockRestore()
+    out.mockRestore()
+  }
+})
+
 test('an unbuilt app is reported, not crashed on', async () => {
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
   try {

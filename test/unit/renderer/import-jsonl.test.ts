@@ -67,6 +67,32 @@ describe('importing a JSON Lines archive', () => {
     expect(row!.raw._archive?.server?.IsPlaceMsg).toBe(1)
   })
 
+  it('keeps the media outcomes pull --media writes on a later line of the same seq, merged with what is archived', async () => {
+    const d = freshDb()
+    const image = rec('groupA', 1, { MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: { UUID: 'u1', ImageFormat: 1, ImageInfoArray: [] } }] })
+    const saved = { status: 'saved', bytes: 3, sha256: 'a'.repeat(64), type: 'image/png', at: 1_800_000_000_000 }
+    const expired = { status: 'expired', httpStatus: 404, firstSeenAt: 1_800_000_000_000, lastSeenAt: 1_800_000_000_000 }
+    // pull wrote the message, then (pull --media) a later line of seq 1 carrying its outcomes.
+    const later = { ...image, _archive: { media: { 'image:thumb:u1': saved, 'image:large:u1': expired } } }
+    const first = await importJsonl(new File([jsonl([image, rec('groupA', 2), later])], 'pull.jsonl'), undefined, d)
+    expect(first).toMatchObject({ messages: 3, new: 2 })
+    expect((await d.messages.get([gkA, 1]))!.raw._archive?.media).toEqual({ 'image:thumb:u1': saved, 'image:large:u1': expired })
+    expect((await d.messages.get([gkA, 2]))!.raw._archive).toBeUndefined()
+
+    // A later file that says less (a failed retry of the saved object, an earlier expiry) loses nothing.
+    const failed = { status: 'failed', error: 'HTTP 500', attempts: 1, at: 1_800_000_100_000 }
+    const earlierExpiry = { ...expired, firstSeenAt: 1_799_000_000_000 }
+    const again = { ...image, _archive: { media: { 'image:thumb:u1': failed, 'image:large:u1': earlierExpiry, bogus: 'not a note' } } }
+    const second = await importJsonl(new File([jsonl([again])], 'later.jsonl'), undefined, d)
+    expect(second).toMatchObject({ upgraded: 1 })
+    expect((await d.messages.get([gkA, 1]))!.raw._archive?.media).toEqual({
+      'image:thumb:u1': saved,
+      'image:large:u1': { ...expired, firstSeenAt: 1_799_000_000_000 }
+    })
+    // The same file again changes nothing.
+    expect(await importJsonl(new File([jsonl([again])], 'later.jsonl'), undefined, d)).toMatchObject({ unchanged: 1, upgraded: 0 })
+  })
+
   it('refuses a file with one bad line, naming the line, and stores nothing of it', async () => {
     const d = freshDb()
     const text = [

@@ -14,7 +14,7 @@
  * Coverage: a file says nothing about which seqs are complete, except that a run of consecutive
  * seqs that are all present is complete. Those runs are recorded; the floor stays unknown.
  */
-import { contentFingerprint, mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/archive-record'
+import { contentFingerprint, mergeMediaNotes, mergeMessage, type ArchivedMessage, type MediaNote, type MergeOutcome } from '@shared/archive-record'
 import { describeRecordProblem, parseRecordLine, type RecordProblem } from '@shared/record-line'
 import { addRange, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
@@ -58,13 +58,43 @@ export function importedProfile(groupId: string): GroupProfile {
 
 /**
  * The merge rule for an imported record, which is an archived record (maybe with its own
- * `_archive.server` note), not a fresh server observation:
+ * `_archive.server` note and `_archive.media` outcomes), not a fresh server observation:
  * - same API fields as the archive: keep the archive, adding the file's server note if it has one
  *   and the archive has none;
  * - otherwise the shared rule (content beats a placeholder; differing content is kept and the
- *   file's copy is noted as the server's).
+ *   file's copy is noted as the server's);
+ * - media outcomes are the union of the archive's and the file's (shared/archive-record.ts
+ *   mergeMediaNotes, the rule pull's readers use for the later line of a seq that `pull --media`
+ *   appends): a saved object stays saved, no outcome is lost. A line that adds only media notes
+ *   counts as 'upgraded'.
  */
 export function mergeImported(
+  existing: ArchivedMessage | undefined,
+  incoming: RawMessage,
+  groupId: string,
+  seenAt: Date
+): { record: ArchivedMessage; outcome: MergeOutcome } {
+  const merged = mergeImportedContent(existing, incoming, groupId, seenAt)
+  const rec = incoming as ArchivedMessage
+  const media = mergeMediaNotes(existing?._archive?.media, mediaNotesOf(rec))
+  const have = merged.record._archive?.media
+  if (!media || (have && JSON.stringify(have) === JSON.stringify(media))) return merged
+  const record: ArchivedMessage = { ...merged.record, _archive: { ...merged.record._archive, media } }
+  return { record, outcome: merged.outcome === 'unchanged' ? 'upgraded' : merged.outcome }
+}
+
+/** A line's `_archive.media`: only entries that are notes (an object with a string status). */
+function mediaNotesOf(rec: ArchivedMessage): Record<string, MediaNote> | undefined {
+  const media: unknown = rec._archive && typeof rec._archive === 'object' ? rec._archive.media : undefined
+  if (!media || typeof media !== 'object' || Array.isArray(media)) return undefined
+  const out: Record<string, MediaNote> = {}
+  for (const [k, n] of Object.entries(media as Record<string, unknown>)) {
+    if (n && typeof n === 'object' && !Array.isArray(n) && typeof (n as MediaNote).status === 'string') out[k] = n as MediaNote
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+function mergeImportedContent(
   existing: ArchivedMessage | undefined,
   incoming: RawMessage,
   groupId: string,
@@ -74,7 +104,8 @@ export function mergeImported(
   const note = rec._archive && typeof rec._archive === 'object' ? rec._archive.server : undefined
   if (!existing) {
     const record: ArchivedMessage = { ...rec, GroupId: groupId }
-    if (!note) delete record._archive
+    if (note) record._archive = { server: note }
+    else delete record._archive
     return { record, outcome: 'new' }
   }
   if (contentFingerprint(existing) === contentFingerprint(rec)) {

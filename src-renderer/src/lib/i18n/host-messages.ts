@@ -15,7 +15,17 @@ export const hostEn = {
   'storage.ask': 'Ask the browser to keep it',
   'storage.granted': 'The browser agreed to keep this archive.',
   'storage.refused':
-    'The browser said no. Chromium decides by itself (it agrees more readily for a bookmarked or often used site); Firefox asks you. Keep a copy with Export… or tim-archive pull.'
+    'The browser said no. Chromium decides by itself (it agrees more readily for a bookmarked or often used site); Firefox asks you. Keep a copy with Export… or tim-archive pull.',
+
+  // Importing the media folder `tim-archive pull --media DIR` wrote (Electron; browser mode: serve --import-media).
+  'mediaImport.button': 'Import media folder…',
+  'mediaImport.hint': 'Choose the folder tim-archive pull --media wrote, so an imported archive shows its images, voice, video and files',
+  'mediaImport.running': 'Importing the media folder…',
+  'mediaImport.done': 'Imported media from {folder}: {copied} files copied, {present} already kept, {outcomes} outcomes recorded.',
+  'mediaImport.rejected': '{count} files were not imported: their contents do not match their names.',
+  'mediaImport.rejected_one': '1 file was not imported: its contents do not match its name.',
+  'mediaImport.failed': 'The media folder was not imported: {message}',
+  'err.OPEN_FAILED.mediaFolder': 'The media folder could not be read.'
 }
 
 export const hostZh: Record<keyof typeof hostEn, string> = {
@@ -30,5 +40,14 @@ export const hostZh: Record<keyof typeof hostEn, string> = {
   'storage.ask': '请求浏览器保留',
   'storage.granted': '浏览器已同意保留此归档。',
   'storage.refused':
-    '浏览器拒绝了。Chromium 会自行决定（对已加入书签或经常使用的站点更容易同意）；Firefox 会询问您。请用“导出…”或 tim-archive pull 保留一份副本。'
+    '浏览器拒绝了。Chromium 会自行决定（对已加入书签或经常使用的站点更容易同意）；Firefox 会询问您。请用“导出…”或 tim-archive pull 保留一份副本。',
+
+  'mediaImport.button': '导入媒体文件夹…',
+  'mediaImport.hint': '选择 tim-archive pull --media 生成的文件夹，使导入的归档显示其中的图片、语音、视频和文件',
+  'mediaImport.running': '正在导入媒体文件夹…',
+  'mediaImport.done': '已从 {folder} 导入媒体：复制 {copied} 个文件，{present} 个已保存，记录 {outcomes} 条结果。',
+  'mediaImport.rejected': '{count} 个文件未导入：其内容与文件名不符。',
+  'mediaImport.rejected_one': '1 个文件未导入：其内容与文件名不符。',
+  'mediaImport.failed': '媒体文件夹未导入：{message}',
+  'err.OPEN_FAILED.mediaFolder': '无法读取该媒体文件夹。'
 }

@@ -5,6 +5,11 @@
  * Components ask with `want(groupId, keys)` (in an effect: visible messages only, since the
  * timeline is virtualized) and read `statusOf(groupId, key)` (reactive). Requests made in the same
  * tick are batched into one lookup per group, at most maxMediaLookupKeys keys a call.
+ *
+ * An imported message may carry its outcomes in `_archive.media` (written by `pull --media`):
+ * Message.svelte hands them to `noteArchived`, and where the host has nothing for a key (pending),
+ * the note stands in, except a `saved` note (its bytes are in the pull's media folder, not here,
+ * until that folder is imported: then the host says saved itself).
  */
 import { SvelteMap } from 'svelte/reactivity'
 import { maxMediaLookupKeys, type MediaStatus } from '@shared/ipc/contract'
@@ -24,9 +29,35 @@ function id(groupId: string, key: string): string {
   return `${groupId}\u0000${key}`
 }
 
-/** The recorded outcome, or undefined until the first lookup answered. */
+/** Outcomes an archived message carries (`_archive.media`), per (group, key): the fallback when the host has none. */
+const archived = new SvelteMap<string, MediaStatus>()
+
+/** The recorded outcome (else the message's own note), or undefined until the first lookup answered. */
 export function statusOf(groupId: string, key: string): MediaStatus | undefined {
-  return statuses.get(id(groupId, key))
+  const s = statuses.get(id(groupId, key))
+  if (s && s.status !== 'pending') return s
+  return archived.get(id(groupId, key)) ?? s
+}
+
+const NOTE_STATUSES = new Set(['expired', 'refused', 'failed', 'no-url'])
+
+/** Remembers a message's `_archive.media` notes (data from a file: only the typed fields are taken). */
+export function noteArchived(groupId: unknown, media: unknown): void {
+  if (typeof groupId !== 'string' || !media || typeof media !== 'object' || Array.isArray(media)) return
+  for (const [key, n] of Object.entries(media as Record<string, unknown>)) {
+    if (!n || typeof n !== 'object') continue
+    const note = n as Record<string, unknown>
+    if (typeof note.status !== 'string' || !NOTE_STATUSES.has(note.status)) continue
+    const s: MediaStatus = { status: note.status as MediaStatus['status'] }
+    if (typeof note.reason === 'string') s.reason = note.reason
+    if (typeof note.httpStatus === 'number') s.httpStatus = note.httpStatus
+    if (typeof note.firstSeenAt === 'number') s.firstSeenAt = note.firstSeenAt
+    const at = note.at ?? note.lastSeenAt
+    if (typeof at === 'number') s.at = at
+    const i = id(groupId, key)
+    const had = archived.get(i)
+    if (!had || JSON.stringify(had) !== JSON.stringify(s)) archived.set(i, s)
+  }
 }
 
 /** Asks for these keys' outcomes (once each; later changes arrive through media.onChanged). */

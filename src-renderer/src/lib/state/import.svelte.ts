@@ -4,6 +4,9 @@ import { ArchiveWriteError } from '@renderer/lib/db/archive-repo'
 import type { RecordProblem } from '@shared/record-line'
 import { errorMessage } from './workspace.svelte'
 import { groups } from './groups.svelte'
+import { api } from '@renderer/lib/ipc/api'
+import type { MediaFolderImported } from '@shared/ipc/contract'
+import type { ShownError } from '@renderer/lib/i18n'
 
 export type ImportOutcome =
   | { kind: 'done'; file: string; result: ImportResult }
@@ -11,8 +14,14 @@ export type ImportOutcome =
   | { kind: 'storage-full'; file: string }
   | { kind: 'failed'; file: string; message: string }
 
+/** What importing a `pull --media` folder (media.importFolder, Electron) ended with. */
+export type MediaFolderOutcome = { kind: 'done'; value: MediaFolderImported } | { kind: 'failed'; error: ShownError }
+
 class ImportState {
   running = $state(false)
+  /** A media folder import is running. */
+  mediaRunning = $state(false)
+  mediaOutcome = $state<MediaFolderOutcome | null>(null)
   file = $state('')
   progress = $state<ImportProgress | null>(null)
   outcome = $state<ImportOutcome | null>(null)
@@ -39,6 +48,29 @@ class ImportState {
 
   dismiss(): void {
     this.outcome = null
+  }
+
+  /**
+   * Asks the host to adopt a media folder `tim-archive pull --media` wrote (its native folder
+   * picker): the imported archive's media then shows. Closing the picker changes nothing.
+   */
+  async importMediaFolder(): Promise<void> {
+    if (this.mediaRunning) return
+    this.mediaRunning = true
+    this.mediaOutcome = null
+    try {
+      const r = await api.media.importFolder()
+      if (r.ok) this.mediaOutcome = { kind: 'done', value: r.value }
+      else if (r.error.code !== 'CANCELLED') this.mediaOutcome = { kind: 'failed', error: r.error }
+    } catch (e) {
+      this.mediaOutcome = { kind: 'failed', error: { message: errorMessage(e) } }
+    } finally {
+      this.mediaRunning = false
+    }
+  }
+
+  dismissMedia(): void {
+    this.mediaOutcome = null
   }
 }
 
