@@ -13,6 +13,7 @@ import { secretStoreFor } from '../security/secret-store'
 import { installSessionPolicy } from '../security/session'
 import { registerMediaScheme, serveMediaScheme } from '../security/media-protocol'
 import { chooseExportDestination } from '../windows/export-dialog'
+import { chooseMediaSavePath, showMediaInFolder } from '../windows/media-files'
 import { openExternalLink } from '../windows/harden'
 import { createMainWindow } from '../windows/main-window'
 import { createTray, type AppTray } from './tray'
@@ -53,6 +54,11 @@ if (!app.requestSingleInstanceLock()) {
         // The native save dialog (a folder picker for a split export), over the app window.
         chooseDestination: (suggestedName, folder) =>
           chooseExportDestination(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined, suggestedName, folder)
+      },
+      media: {
+        // Save… and Show in folder for kept files (services/media.ts save/show).
+        chooseSavePath: (suggestedName) => chooseMediaSavePath(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined, suggestedName),
+        showInFolder: showMediaInFolder
       }
     })
     // Kept media lives under userData (issue 17), in the service's store (services/media.ts),
