@@ -60,9 +60,13 @@ export function checkMediaSettings(s: MediaSettings): Result<MediaSettings> {
   for (const h of s.extraHosts) {
     const p = normalizeHostPattern(h)
     if (!p) {
-      return fail('INVALID', `"${h}" cannot be added to the media allow-list: give a host name such as files.example.com or *.example.com (not "*" or a whole top-level domain).`, {
-        params: { reason: 'mediaHost', host: h }
-      })
+      return fail(
+        'INVALID',
+        `"${h}" cannot be added to the media allow-list: give a host name such as files.example.com or *.example.com (not "*" or a whole top-level domain).`,
+        {
+          params: { reason: 'mediaHost', host: h }
+        }
+      )
     }
     if (!hosts.includes(p)) hosts.push(p)
   }

@@ -91,6 +91,8 @@ export class MediaService {
   private used: { bytes: number; files: Set<string> } | null = null
   /** Declared bytes of queued downloads not yet recorded (so a burst cannot overshoot the budget by much). */
   private reserved = 0
+  /** Set when an enqueue left objects pending because the budget is reached; cleared by a settings change. */
+  private budgetBlocked = false
   private readonly changed = new Map<string, { keys: Set<string>; last: number; timer?: NodeJS.Timeout }>()
   private readonly work = new Set<Promise<unknown>>()
   private closed = false
@@ -205,7 +207,10 @@ export class MediaService {
         // Over the disk budget: nothing is recorded, so the object stays pending and is fetched by
         // a later enqueue once the budget is raised (the app shows the budget as full).
         const next = ref.declaredBytes ?? 0
-        if (budgetState(used.bytes + this.reserved, budget, next) === 'full') continue
+        if (budgetState(used.bytes + this.reserved, budget, next) === 'full') {
+          this.budgetBlocked = true
+          continue
+        }
         this.reserved += next
         queue.add({ groupId, key, ref, ...(prev ? { prev } : {}) })
       }
@@ -272,7 +277,7 @@ export class MediaService {
     const { settings } = await this.current()
     const view = await this.view()
     const usedBytes = this.usedFrom(view.entries()).bytes
-    return { settings, usedBytes, budget: budgetState(usedBytes, budgetBytesOf(settings)) }
+    return { settings, usedBytes, budget: this.budgetBlocked ? 'full' : budgetState(usedBytes, budgetBytesOf(settings)) }
   }
 
   /** Checks and stores new settings; downloads that start from now on follow them. */
@@ -281,6 +286,7 @@ export class MediaService {
     const saved = await this.settingsStore.save(next)
     if (!saved.ok) return saved
     this.settingsVersion++
+    this.budgetBlocked = false
     return ok(await this.settings())
   }
 

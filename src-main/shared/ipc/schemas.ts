@@ -182,7 +182,12 @@ export const MediaSettingsSchema = v.strictObject({
   files: v.boolean(),
   voice: v.boolean(),
   video: v.picklist(['all', 'thumbnail', 'off'], 'Video is all, thumbnail or off'),
-  maxFileMB: v.pipe(v.number(), v.finite(), v.gtValue(0, 'The per-file cap must be more than 0 MB'), v.maxValue(maxMediaFileMB, `The per-file cap is at most ${maxMediaFileMB} MB`)),
+  maxFileMB: v.pipe(
+    v.number(),
+    v.finite(),
+    v.gtValue(0, 'The per-file cap must be more than 0 MB'),
+    v.maxValue(maxMediaFileMB, `The per-file cap is at most ${maxMediaFileMB} MB`)
+  ),
   extraHosts: v.pipe(
     v.array(
       v.pipe(

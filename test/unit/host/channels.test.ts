@@ -14,7 +14,7 @@ describe('the channel table', () => {
       mediaLookup: 'media:lookup',
       mediaChanged: 'media:changed'
     })
-    expect(Object.keys(channels)).toHaveLength(22)
+    expect(Object.keys(channels)).toHaveLength(27)
     expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])
@@ -32,7 +32,10 @@ describe('the channel table', () => {
         'export:start',
         'export:write',
         'export:finish',
-        'link:open'
+        'link:open',
+        'media:setSettings',
+        'media:save',
+        'media:show'
       ].sort()
     )
   })

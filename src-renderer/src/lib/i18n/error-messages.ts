@@ -99,7 +99,8 @@ export const errorsEn = {
   'err.CANCELLED.export': 'The export was cancelled.',
   'err.CANCELLED.noDestination': 'No destination was chosen.',
   'err.CANCELLED.save': 'The file was not saved.',
-  'err.INVALID.mediaHost': '“{host}” cannot be added to the allowed hosts: give a host name such as files.example.com or *.example.com (not * or a whole top-level domain).',
+  'err.INVALID.mediaHost':
+    '“{host}” cannot be added to the allowed hosts: give a host name such as files.example.com or *.example.com (not * or a whole top-level domain).',
   'err.NOT_FOUND.media': 'This file is not kept in the archive.',
   'err.SAVE_FAILED': 'The file could not be saved.',
 
