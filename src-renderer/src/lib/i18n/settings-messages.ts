@@ -64,6 +64,10 @@ export const settingsEn = {
   'retention.soon': 'Messages older than {days} days are deleted by Tencent Cloud; last synced {when}. Sync now.',
   'retention.never': 'Messages older than {days} days are deleted by Tencent Cloud, and this group has never been synced. Sync now.',
   'retention.gaps': 'Messages older than {days} days are deleted by Tencent Cloud, and this group’s archive has gaps not pulled yet. Sync now.',
+  'retention.media':
+    '{count} images, files, voice messages or videos of messages that Tencent Cloud deletes within {days} days are not kept yet; they are deleted with them. Sync now, or check the media settings.',
+  'retention.media_one':
+    '1 image, file, voice message or video of a message that Tencent Cloud deletes within {days} days is not kept yet; it is deleted with it. Sync now, or check the media settings.',
   'retention.short.expired': 'Messages may have expired: sync now',
   'retention.short.soon': 'Sync within {count} days',
   'retention.short.soon_one': 'Sync within 1 day',
@@ -130,6 +134,8 @@ export const settingsZh: Record<keyof typeof settingsEn, string> = {
   'retention.soon': '腾讯云会删除超过 {days} 天的消息；上次同步于{when}。请立即同步。',
   'retention.never': '腾讯云会删除超过 {days} 天的消息，而此群组从未同步。请立即同步。',
   'retention.gaps': '腾讯云会删除超过 {days} 天的消息，而此群组的归档还有未拉取的缺口。请立即同步。',
+  'retention.media': '腾讯云将在 {days} 天内删除的消息中，有 {count} 个图片、文件、语音或视频尚未保存，会随消息一起被删除。请立即同步，或检查媒体设置。',
+  'retention.media_one': '腾讯云将在 {days} 天内删除的消息中，有 1 个图片、文件、语音或视频尚未保存，会随消息一起被删除。请立即同步，或检查媒体设置。',
   'retention.short.expired': '消息可能已过期：请立即同步',
   'retention.short.soon': '请在 {count} 天内同步',
   'retention.short.soon_one': '请在 1 天内同步',
