@@ -136,6 +136,9 @@ export class MediaService {
         concurrency: this.o.concurrency,
         cap: () => (this.o.syncing?.() ? SYNC_CONCURRENCY : (this.o.concurrency ?? DEFAULT_CONCURRENCY)),
         fetch: async (job, opts) => {
+          // Queued under older settings: a type turned off or a smaller cap since applies now.
+          const pre = preflight(job.ref, (await this.current()).limits, Date.now())
+          if (pre) return { outcome: pre, retry: false }
           const f = await this.currentFetcher(store)
           if (!f) return { outcome: { status: 'failed', error: 'no workspace is connected', attempts: 1, at: Date.now() }, retry: false }
           return f.fetch(job.ref, opts)
