@@ -14,6 +14,7 @@ import { installSessionPolicy } from '../security/session'
 import { registerMediaScheme, serveMediaScheme } from '../security/media-protocol'
 import { chooseExportDestination } from '../windows/export-dialog'
 import { chooseMediaFolder } from '../windows/media-folder-dialog'
+import { chooseMediaSavePath, showMediaInFolder } from '../windows/media-files'
 import { openExternalLink } from '../windows/harden'
 import { createMainWindow } from '../windows/main-window'
 import { createTray, type AppTray } from './tray'
@@ -50,12 +51,17 @@ if (!app.requestSingleInstanceLock()) {
       locale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
       // A confirmed message link opens in the system browser or mail client, never in the app.
       openExternal: openExternalLink,
-      // media.importFolder: the native folder picker for a `pull --media` folder.
-      chooseMediaFolder: () => chooseMediaFolder(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined),
       exports: {
         // The native save dialog (a folder picker for a split export), over the app window.
         chooseDestination: (suggestedName, folder) =>
           chooseExportDestination(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined, suggestedName, folder)
+      },
+      media: {
+        // Save… and Show in folder for kept files (services/media.ts save/show).
+        chooseSavePath: (suggestedName) => chooseMediaSavePath(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined, suggestedName),
+        showInFolder: showMediaInFolder,
+        // media.importFolder: the native folder picker for a `pull --media` folder.
+        chooseFolder: () => chooseMediaFolder(mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined)
       }
     })
     // Kept media lives under userData (issue 17), in the service's store (services/media.ts),

@@ -11,9 +11,9 @@
  * under its final name. `open` clears leftovers of processes that are gone.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { commit, syncDir } from '../fs/atomic-write'
+import { commit, syncDir, tempPathFor } from '../fs/atomic-write'
 import { SNIFF_BYTES } from '../shared/media/sniff'
 import { processAlive } from '../fs/pid-lock'
 
@@ -98,6 +98,21 @@ export class ContentStore {
     } catch {
       return false
     }
+  }
+
+  /**
+   * Copies a stored object to `dest` atomically (a temporary file beside it, fsync, rename, fsync
+   * the folder): `dest` holds the whole object or, after a failure, what it held before.
+   */
+  async copyTo(sha256: string, dest: string): Promise<void> {
+    const tmp = tempPathFor(dest)
+    try {
+      await copyFile(this.pathFor(sha256), tmp)
+    } catch (e) {
+      await rm(tmp, { force: true })
+      throw e
+    }
+    await commit(tmp, dest)
   }
 
   /**

@@ -49,6 +49,93 @@ function ledgerKey(groupId: string, key: string): string {
   return JSON.stringify([groupId, key])
 }
 
+/**
+ * Reads whole ledger lines into `into` (each line holds the merged outcome: the last one stands).
+ * Answers how many lines were skipped because they were not outcome records.
+ */
+function parseLedgerLines(text: string, into: Map<string, MediaOutcome>): number {
+  let skipped = 0
+  for (const line of text.split('\n')) {
+    if (!line) continue
+    let v: { g?: unknown; k?: unknown; o?: unknown }
+    try {
+      v = JSON.parse(line) as typeof v
+    } catch {
+      skipped++
+      continue
+    }
+    if (typeof v.g !== 'string' || typeof v.k !== 'string' || !isOutcome(v.o)) {
+      skipped++
+      continue
+    }
+    into.set(ledgerKey(v.g, v.k), v.o)
+  }
+  return skipped
+}
+
+/**
+ * A read-only view of DIR's ledger, without the lock: what `tim-archive serve` or the app shows
+ * while a `pull --media` (or another process) holds the folder and appends to it. Each `refresh()`
+ * reads only what was appended since the last one, up to the last whole line (a line being
+ * written is read next time); a file that shrank (a torn line cut off by the writer's open, or a
+ * new ledger) is read again from the start. Never writes.
+ */
+export class MediaLedgerReader {
+  private readonly outcomes = new Map<string, MediaOutcome>()
+  private offset = 0
+  private ino = -1
+
+  constructor(readonly dir: string) {}
+
+  get path(): string {
+    return join(this.dir, LEDGER_FILE)
+  }
+
+  /** Reads what was appended since the last refresh. A missing ledger reads as empty. */
+  async refresh(): Promise<void> {
+    let fh: FileHandle
+    try {
+      fh = await open(this.path, 'r')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.outcomes.clear()
+        this.offset = 0
+        return
+      }
+      throw e
+    }
+    try {
+      const st = await fh.stat()
+      if (st.ino !== this.ino || st.size < this.offset) {
+        this.outcomes.clear()
+        this.offset = 0
+        this.ino = st.ino
+      }
+      if (st.size === this.offset) return
+      const buf = Buffer.alloc(st.size - this.offset)
+      const { bytesRead } = await fh.read(buf, 0, buf.length, this.offset)
+      const end = buf.subarray(0, bytesRead).lastIndexOf(0x0a) + 1
+      if (end === 0) return
+      parseLedgerLines(buf.subarray(0, end).toString('utf8'), this.outcomes)
+      this.offset += end
+    } finally {
+      await fh.close()
+    }
+  }
+
+  get(groupId: string, key: string): MediaOutcome | undefined {
+    return this.outcomes.get(ledgerKey(groupId, key))
+  }
+
+  /** Every (groupId, key, outcome) read so far. */
+  *entries(): Generator<[groupId: string, key: string, outcome: MediaOutcome]> {
+    for (const [k, o] of this.outcomes) {
+      const [g, key] = JSON.parse(k) as [string, string]
+      yield [g, key, o]
+    }
+  }
+}
+
 export class MediaLedger {
   private readonly outcomes = new Map<string, MediaOutcome>()
   private pending: { line: string; resolve: () => void; reject: (e: unknown) => void }[] = []
@@ -90,22 +177,7 @@ export class MediaLedger {
     const text = await readFile(this.path, 'utf8')
     const end = text.lastIndexOf('\n') + 1
     if (end < text.length) await this.fh.truncate(Buffer.byteLength(text.slice(0, end)))
-    for (const line of text.slice(0, end).split('\n')) {
-      if (!line) continue
-      let v: { g?: unknown; k?: unknown; o?: unknown }
-      try {
-        v = JSON.parse(line) as typeof v
-      } catch {
-        this.skipped++
-        continue
-      }
-      if (typeof v.g !== 'string' || typeof v.k !== 'string' || !isOutcome(v.o)) {
-        this.skipped++
-        continue
-      }
-      // Each line holds the merged outcome: the last one stands.
-      this.outcomes.set(ledgerKey(v.g, v.k), v.o)
-    }
+    this.skipped += parseLedgerLines(text.slice(0, end), this.outcomes)
   }
 
   /** Objects with an outcome. */

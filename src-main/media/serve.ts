@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import type { ContentStore } from './content-store'
+import { safeFileName } from '../shared/media/file-name'
 import { displaysInline, OCTET_STREAM, SNIFF_BYTES, sniff } from '../shared/media/sniff'
 
 /** A stored object's name: 64 lower-case hex digits. */
@@ -59,7 +60,8 @@ export async function mediaHead(store: ContentStore, sha: string, downloadName?:
   const sniffed = sniff(head)
   const inline = displaysInline(sniffed.mime) && downloadName === undefined
   const type = displaysInline(sniffed.mime) ? sniffed.mime : OCTET_STREAM.mime
-  const name = downloadName ?? `${sha.slice(0, 12)}.${sniffed.ext}`
+  // A name from the page (`?download=`) comes from a message: only its last path part, made safe.
+  const name = downloadName !== undefined ? safeFileName(downloadName, `${sha.slice(0, 12)}.${sniffed.ext}`) : `${sha.slice(0, 12)}.${sniffed.ext}`
   return {
     path,
     size,

@@ -20,7 +20,8 @@ import { fail } from './app-errors'
 import { Discovery } from './discovery'
 import { ExportHost, type ExportHostOptions } from './export-host'
 import { HostEventBus, type HostEvents, type Listener } from './host-events'
-import { mediaDirOf, MediaService } from './media'
+import { mediaDirOf, MediaService, type MediaServiceOptions } from './media'
+import { MediaSettingsStore } from './media-settings'
 import type { SecretStore } from './secret-store'
 import { SyncRuns, type SyncRunsOptions } from './sync-runs'
 import { Workspaces } from './workspaces'
@@ -40,8 +41,11 @@ export interface AppServiceOptions extends SyncRunsOptions {
    * which checks the scheme again). Browser mode has none: its page opens links itself.
    */
   openExternal?: (url: string) => Promise<void>
-  /** Electron: the native folder picker for media.importFolder (windows/media-folder-dialog.ts). */
-  chooseMediaFolder?: () => Promise<string | null>
+  /**
+   * Electron: the save dialog and the file manager for kept files (media.ts save/show), and the
+   * folder picker for media.importFolder (windows/media-folder-dialog.ts).
+   */
+  media?: Pick<MediaServiceOptions, 'chooseSavePath' | 'showInFolder' | 'chooseFolder'>
 }
 
 /**
@@ -83,8 +87,9 @@ export class AppService implements HostApi {
     this.groups = new Discovery(this.workspace)
     this.media = new MediaService(this.workspace, this.events.emit, {
       dir: mediaDirOf(opts.configDir),
+      settings: new MediaSettingsStore(opts.configDir),
       syncing: () => this.sync.active,
-      ...(opts.chooseMediaFolder ? { chooseFolder: opts.chooseMediaFolder } : {})
+      ...opts.media
     })
     this.sync = new SyncRuns(this.workspace, this.events.emit, opts, (groupId, messages) => this.media.enqueue(groupId, messages))
     this.export = new ExportHost({ version: opts.version, ...opts.exports })

@@ -27,6 +27,11 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.exportCancel]: (s, [id]) => s.export.cancel(id),
   [channels.mediaLookup]: (s, [groupId, keys]) => s.media.lookup(groupId, keys),
   [channels.mediaImportFolder]: (s) => s.media.importFolder(),
+  [channels.mediaOutcomes]: (s, [groupId]) => s.media.outcomes(groupId),
+  [channels.mediaSettings]: (s) => s.media.settings(),
+  [channels.mediaSetSettings]: (s, [settings]) => s.media.setSettings(settings),
+  [channels.mediaSave]: (s, [input]) => s.media.save(input),
+  [channels.mediaShow]: (s, [sha256]) => s.media.show(sha256),
   [channels.linkOpen]: (s, [url]) => s.link.open(url)
 }
 

@@ -6,7 +6,13 @@
  *
  * - `enqueue(groupId, messages)` is called once the renderer acknowledged a batch as committed
  *   (sync-runs.ts): media is fetched only for messages that are in the archive.
- * - `lookup(groupId, keys)` answers the recorded outcome per key ('pending' when none yet).
+ * - `lookup(groupId, keys)` answers the recorded outcome per key ('pending' when none yet). It
+ *   reads the ledger without its lock (MediaLedgerReader) unless this service holds it, so a
+ *   `pull --media` on the same folder does not hide what is kept.
+ * - `settings()` / `setSettings()`: the limits, allow-list additions and disk budget
+ *   (media-settings.ts), applied to every download that starts after a change; refusals recorded
+ *   before a change are looked at again on the next enqueue.
+ * - `save()` / `show()`: a kept file to a path the user picks, or shown in its folder (Electron).
  * - `media:changed` goes out when outcomes were recorded, at most once per group every 250 ms,
  *   with the keys that changed since the last event.
  *
@@ -17,21 +23,28 @@
 import { join } from 'node:path'
 import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
-import { MediaLedger } from '../media/ledger'
 import { importMediaFolder, type ImportFolderSummary } from '../media/import-folder'
-import { DEFAULT_LIMITS, needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
+import { MediaLedger, MediaLedgerReader } from '../media/ledger'
+import { budgetState, needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, MediaQueue, SYNC_CONCURRENCY } from '../media/queue'
 import { makeFetchPolicy } from '../media/url-policy'
-import type { MediaFolderImported, MediaStatus, Result } from '../shared/ipc/contract'
-import { fail } from './app-errors'
+import type { MediaFolderImported, MediaOutcomeNote, MediaSaveInput, MediaSettings, MediaSettingsState, MediaStatus, Result } from '../shared/ipc/contract'
+import { safeFileName } from '../shared/media/file-name'
 import { mediaInMessage, mediaKey } from '../shared/media/objects'
+import { fail, ok } from './app-errors'
 import type { Emit } from './host-events'
+import { budgetBytesOf, defaultMediaSettings, limitsOf, type MediaSettingsStore } from './media-settings'
 import type { Workspaces } from './workspaces'
 
 export interface MediaServiceOptions {
   /** The media folder: `<configDir>/media`. */
   dir: string
-  limits?: MediaLimits
+  /** Where the settings are stored (`<configDir>/media-settings.json`); none: the defaults, fixed. */
+  settings?: MediaSettingsStore
+  /** Electron: the native save dialog; null when the user closed it. Browser mode has none (the page downloads). */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>
+  /** Electron: shows a file in the system's file manager (shell.showItemInFolder). */
+  showInFolder?: (path: string) => void
   concurrency?: number
   /** True while a sync run is active: downloads then run SYNC_CONCURRENCY at a time, so the sync keeps its speed. */
   syncing?: () => boolean
@@ -72,8 +85,17 @@ interface Opened {
 export class MediaService {
   private opening: Promise<Opened> | null = null
   private storeOpening: Promise<ContentStore> | null = null
-  private fetcher: { endpoint: string; fetcher: MediaFetcher } | null = null
-  private readonly limits: MediaLimits
+  private fetcher: { endpoint: string; version: number; fetcher: MediaFetcher } | null = null
+  private readonly settingsStore: MediaSettingsStore | null
+  /** Bumped on every settings change: the fetcher is rebuilt for the next download. */
+  private settingsVersion = 0
+  private readonly reader: MediaLedgerReader
+  /** Bytes of kept files, each once (for the budget); null until counted from the ledger. */
+  private used: { bytes: number; files: Set<string> } | null = null
+  /** Declared bytes of queued downloads not yet recorded (so a burst cannot overshoot the budget by much). */
+  private reserved = 0
+  /** Set when an enqueue left objects pending because the budget is reached; cleared by a settings change. */
+  private budgetBlocked = false
   private readonly changed = new Map<string, { keys: Set<string>; last: number; timer?: NodeJS.Timeout }>()
   private readonly work = new Set<Promise<unknown>>()
   private closed = false
@@ -83,7 +105,13 @@ export class MediaService {
     private readonly emit: Emit,
     private readonly o: MediaServiceOptions
   ) {
-    this.limits = o.limits ?? DEFAULT_LIMITS
+    this.settingsStore = o.settings ?? null
+    this.reader = new MediaLedgerReader(o.dir)
+  }
+
+  private async current(): Promise<{ settings: MediaSettings; limits: MediaLimits; changedAt: number }> {
+    const { settings, changedAt } = this.settingsStore ? await this.settingsStore.load() : { settings: defaultMediaSettings(), changedAt: 0 }
+    return { settings, limits: limitsOf(settings), changedAt }
   }
 
   get dir(): string {
@@ -111,12 +139,17 @@ export class MediaService {
         concurrency: this.o.concurrency,
         cap: () => (this.o.syncing?.() ? SYNC_CONCURRENCY : (this.o.concurrency ?? DEFAULT_CONCURRENCY)),
         fetch: async (job, opts) => {
+          // Queued under older settings: a type turned off or a smaller cap since applies now.
+          const pre = preflight(job.ref, (await this.current()).limits, Date.now())
+          if (pre) return { outcome: pre, retry: false }
           const f = await this.currentFetcher(store)
           if (!f) return { outcome: { status: 'failed', error: 'no workspace is connected', attempts: 1, at: Date.now() }, retry: false }
           return f.fetch(job.ref, opts)
         },
         record: async (job, outcome) => {
-          await ledger.record(job.groupId, job.key, outcome)
+          const merged = await ledger.record(job.groupId, job.key, outcome)
+          this.reserved = Math.max(0, this.reserved - (job.ref.declaredBytes ?? 0))
+          if (merged.status === 'saved') this.countSaved(merged.sha256, merged.bytes)
         }
       })
       queue.on('done', (job) => this.noteChanged(job.groupId, job.key))
@@ -134,11 +167,13 @@ export class MediaService {
     const c = await this.workspaces.connected()
     if (!c.ok) return null
     const endpoint = c.client.baseUrl
-    if (this.fetcher?.endpoint !== endpoint) {
+    const version = this.settingsVersion
+    if (this.fetcher?.endpoint !== endpoint || this.fetcher.version !== version) {
+      const { settings, limits } = await this.current()
       this.fetcher?.fetcher.close()
-      const policy = makeFetchPolicy({ endpoint })
-      const fetcher = new MediaFetcher({ store, policy, limits: this.limits, maxSockets: this.o.concurrency ?? DEFAULT_CONCURRENCY })
-      this.fetcher = { endpoint, fetcher }
+      const policy = makeFetchPolicy({ endpoint, extraHosts: settings.extraHosts })
+      const fetcher = new MediaFetcher({ store, policy, limits, maxSockets: this.o.concurrency ?? DEFAULT_CONCURRENCY })
+      this.fetcher = { endpoint, version, fetcher }
     }
     return this.fetcher.fetcher
   }
@@ -158,26 +193,52 @@ export class MediaService {
 
   private async enqueueNow(groupId: string, messages: readonly unknown[]): Promise<void> {
     const { ledger, queue } = await this.open()
+    const { settings, limits, changedAt } = await this.current()
+    const budget = budgetBytesOf(settings)
+    const used = this.usedFrom(ledger.entries())
     const now = Date.now()
     for (const m of messages) {
       for (const ref of mediaInMessage(m)) {
         const key = mediaKey(ref)
         const prev = ledger.get(groupId, key)
-        if (!needsFetch(prev)) continue
-        const pre = preflight(ref, this.limits, now)
+        // A refusal recorded under older settings (a smaller cap, a type turned off, a host not yet
+        // added) is looked at again under the current ones.
+        if (!needsFetch(prev, { recheck: prev?.status === 'refused' && prev.at < changedAt })) continue
+        const pre = preflight(ref, limits, now)
         if (pre) {
           await ledger.record(groupId, key, pre)
           this.noteChanged(groupId, key)
-        } else queue.add({ groupId, key, ref, ...(prev ? { prev } : {}) })
+          continue
+        }
+        // Over the disk budget: nothing is recorded, so the object stays pending and is fetched by
+        // a later enqueue once the budget is raised (the app shows the budget as full).
+        const next = ref.declaredBytes ?? 0
+        if (budgetState(used.bytes + this.reserved, budget, next) === 'full') {
+          this.budgetBlocked = true
+          continue
+        }
+        this.reserved += next
+        queue.add({ groupId, key, ref, ...(prev ? { prev } : {}) })
       }
     }
   }
 
-  /** The recorded outcome of each key ('pending' when none). */
+  /** The ledger as far as this process knows it: its own (when it holds the lock) or a lock-free read. */
+  private async view(): Promise<Pick<MediaLedger, 'get' | 'entries'>> {
+    const opened = this.opening ? await this.opening.catch(() => null) : null
+    if (opened) return opened.ledger
+    await this.reader.refresh()
+    return this.reader
+  }
+
+  /**
+   * The recorded outcome of each key ('pending' when none). Never takes the folder's lock: while
+   * another process (a `pull --media`) holds it, the ledger file is read as it stands.
+   */
   async lookup(groupId: string, keys: readonly string[]): Promise<Record<string, MediaStatus>> {
-    const { ledger } = await this.open()
+    const view = await this.view()
     const out: Record<string, MediaStatus> = {}
-    for (const k of keys) out[k] = statusOf(ledger.get(groupId, k))
+    for (const k of keys) out[k] = statusOf(view.get(groupId, k))
     return out
   }
 
@@ -188,6 +249,8 @@ export class MediaService {
   async importFrom(src: string): Promise<ImportFolderSummary> {
     const { store, ledger } = await this.open()
     const summary = await importMediaFolder(src, { store, ledger })
+    // The disk used is counted again from the ledger, now with the adopted files.
+    this.used = null
     for (const [groupId, keys] of summary.changed) for (const k of keys) this.noteChanged(groupId, k)
     return summary
   }
@@ -206,6 +269,88 @@ export class MediaService {
         detail: (e as Error).message
       })
     }
+  }
+
+  /** Every outcome recorded for a group, by key, as the health report counts them. */
+  async outcomes(groupId: string): Promise<Record<string, MediaOutcomeNote>> {
+    const view = await this.view()
+    const out: Record<string, MediaOutcomeNote> = {}
+    for (const [g, key, o] of view.entries()) {
+      if (g !== groupId) continue
+      const note: MediaOutcomeNote = { status: o.status }
+      if (o.status === 'saved') {
+        note.sha256 = o.sha256
+        note.bytes = o.bytes
+      } else if (o.status === 'expired') note.firstSeenAt = o.firstSeenAt
+      out[key] = note
+    }
+    return out
+  }
+
+  private usedFrom(entries: Iterable<[string, string, MediaOutcome]>): { bytes: number; files: Set<string> } {
+    if (this.used) return this.used
+    const used = { bytes: 0, files: new Set<string>() }
+    for (const [, , o] of entries) {
+      if (o.status === 'saved' && !used.files.has(o.sha256)) {
+        used.files.add(o.sha256)
+        used.bytes += o.bytes
+      }
+    }
+    // Counted once from this process's own ledger; kept up to date as it records.
+    if (this.opening) this.used = used
+    return used
+  }
+
+  private countSaved(sha256: string, bytes: number): void {
+    if (!this.used || this.used.files.has(sha256)) return
+    this.used.files.add(sha256)
+    this.used.bytes += bytes
+  }
+
+  /** The settings, and where the media folder stands against the budget. */
+  async settings(): Promise<MediaSettingsState> {
+    const { settings } = await this.current()
+    const view = await this.view()
+    const usedBytes = this.usedFrom(view.entries()).bytes
+    return { settings, usedBytes, budget: this.budgetBlocked ? 'full' : budgetState(usedBytes, budgetBytesOf(settings)) }
+  }
+
+  /** Checks and stores new settings; downloads that start from now on follow them. */
+  async setSettings(next: MediaSettings): Promise<Result<MediaSettingsState>> {
+    if (!this.settingsStore) return fail('UNSUPPORTED', 'This host keeps no media settings')
+    const saved = await this.settingsStore.save(next)
+    if (!saved.ok) return saved
+    this.settingsVersion++
+    this.budgetBlocked = false
+    return ok(await this.settings())
+  }
+
+  /**
+   * Saves a kept file where the user chooses (Electron's save dialog, suggesting the message's file
+   * name), copied atomically. CANCELLED when the dialog was closed; NOT_FOUND when the object is
+   * not in the store; UNSUPPORTED in browser mode (the page downloads /media/<sha>?download=name).
+   */
+  async save(input: MediaSaveInput): Promise<Result<{ path: string }>> {
+    if (!this.o.chooseSavePath) return fail('UNSUPPORTED', 'This host has no save dialog: the page downloads the file')
+    const store = await this.store()
+    if (!(await store.has(input.sha256))) return fail('NOT_FOUND', 'This file is not kept in the archive', { params: { reason: 'media' } })
+    const dest = await this.o.chooseSavePath(safeFileName(input.name))
+    if (!dest) return fail('CANCELLED', 'The save was cancelled', { params: { reason: 'save' } })
+    try {
+      await store.copyTo(input.sha256, dest)
+    } catch (e) {
+      return fail('SAVE_FAILED', `The file could not be saved: ${(e as Error).message}`, { detail: (e as Error).message })
+    }
+    return ok({ path: dest })
+  }
+
+  /** Shows a kept file in the system's file manager (Electron). */
+  async show(sha256: string): Promise<Result<null>> {
+    if (!this.o.showInFolder) return fail('UNSUPPORTED', 'This host cannot show files in a folder')
+    const store = await this.store()
+    if (!(await store.has(sha256))) return fail('NOT_FOUND', 'This file is not kept in the archive', { params: { reason: 'media' } })
+    this.o.showInFolder(store.pathFor(sha256))
+    return ok(null)
   }
 
   /** Waits until every object queued so far has its outcome recorded (tests, shutdown). */

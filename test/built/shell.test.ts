@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { ContentStore } from '../../src-main/media/content-store'
 import { contentSecurityPolicy } from '../../src-main/security/csp'
 import { channels, type AppStatus, type ExportStartInput, type AppApi } from '../../src-main/shared/ipc/contract'
 import { eventChannels } from '../../src-main/shared/ipc/schemas'
 import { runMain } from '../helpers/electron-main'
-import { ContentStore } from '../../src-main/media/content-store'
 import { MediaLedger } from '../../src-main/media/ledger'
 import { StandIn, type FakeBrowserWindow } from '../helpers/electron-stand-in'
 
@@ -220,6 +220,31 @@ describe('the page calls main through the real preload', () => {
     await expect(api.link.open('javascript:alert(1)')).resolves.toMatchObject({ ok: false })
     await expect(api.link.open('file:///etc/passwd')).resolves.toMatchObject({ ok: false })
     expect(standIn.openedExternally.slice(before)).toEqual(['mailto:someone@example.com'])
+  })
+
+  test('Save… copies a kept file where the native dialog says; Show in folder shows the stored file', async () => {
+    const store = await ContentStore.open(join(dir, 'userData', 'media'))
+    const put = await store.put(
+      (async function* () {
+        yield new TextEncoder().encode('%PDF-1.4 a kept file')
+      })()
+    )
+    const before = standIn.dialogs.length
+    const dest = join(dir, 'saved-report.pdf')
+    standIn.saveDialogAnswer = dest
+    await expect(api.media.save({ sha256: put.sha256, name: '../季度 report.pdf' })).resolves.toEqual({ ok: true, value: { path: dest } })
+    expect(await readFile(dest, 'utf8')).toBe('%PDF-1.4 a kept file')
+    // The dialog suggested the message's file name, made safe, in Downloads, over the window.
+    expect(standIn.dialogs.slice(before).map((d) => ({ kind: d.kind, window: d.window, defaultPath: d.options.defaultPath }))).toEqual([
+      { kind: 'save', window: win, defaultPath: join(dir, 'downloads', '季度 report.pdf') }
+    ])
+    // Closing the dialog saves nothing.
+    await expect(api.media.save({ sha256: put.sha256, name: 'x.pdf' })).resolves.toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    await expect(api.media.show(put.sha256)).resolves.toEqual({ ok: true, value: null })
+    expect(standIn.shownInFolder).toEqual([store.pathFor(put.sha256)])
+    // Never a path in place of a SHA-256.
+    await expect(api.media.show('../window-state.json')).resolves.toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    expect(standIn.shownInFolder).toHaveLength(1)
   })
 
   test("the tray's Sync now reaches the page's onCommand listener", () => {

@@ -95,6 +95,10 @@ export class StandIn {
   /** Each privileged scheme with the privileges asked for. */
   readonly privileges = new Map<string, unknown>()
   readonly openedExternally: string[] = []
+  /** Paths shell.showItemInFolder was asked to show. */
+  readonly shownInFolder: string[] = []
+  /** What the next save dialog answers: a path, or null for a closed dialog (the default). */
+  saveDialogAnswer: string | null = null
   readonly dialogs: { kind: 'save' | 'open'; window: FakeBrowserWindow | null; options: SaveDialogOptions | OpenDialogOptions }[] = []
   /** What the next open dialog answers (then back to closed): the paths the user picked. */
   nextOpenPaths: string[] | null = null
@@ -136,16 +140,21 @@ export class StandIn {
         standIn.trays.push(this)
       }
     }
-    const shell: Pick<Shell, 'openExternal'> = {
+    const shell: Pick<Shell, 'openExternal' | 'showItemInFolder'> = {
       openExternal: async (url) => {
         standIn.openedExternally.push(url)
+      },
+      showItemInFolder: (path) => {
+        standIn.shownInFolder.push(path)
       }
     }
     const dialog: Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'> = {
       showSaveDialog: (async (a: unknown, b?: SaveDialogOptions): Promise<SaveDialogReturnValue> => {
         const [window, options] = b ? [a as FakeBrowserWindow, b] : [null, a as SaveDialogOptions]
         standIn.dialogs.push({ kind: 'save', window, options })
-        return { canceled: true, filePath: '' }
+        const answer = standIn.saveDialogAnswer
+        standIn.saveDialogAnswer = null
+        return answer === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: answer }
       }) as Dialog['showSaveDialog'],
       showOpenDialog: (async (a: unknown, b?: OpenDialogOptions): Promise<OpenDialogReturnValue> => {
         const [window, options] = b ? [a as FakeBrowserWindow, b] : [null, a as OpenDialogOptions]
@@ -277,6 +286,7 @@ class FakeApp
     this.paths.set('userData', join(dir, 'userData'))
     this.paths.set('temp', join(dir, 'temp'))
     this.paths.set('documents', join(dir, 'documents'))
+    this.paths.set('downloads', join(dir, 'downloads'))
     this.paths.set('home', dir)
     // Electron (Chromium) creates the profile folder at startup; the others exist on any system.
     for (const p of this.paths.values()) mkdirSync(p, { recursive: true })

@@ -26,6 +26,10 @@ import type {
   GroupProfile,
   MediaChangedEvent,
   MediaFolderImported,
+  MediaOutcomeNote,
+  MediaSaveInput,
+  MediaSettings,
+  MediaSettingsState,
   MediaStatus,
   Result,
   SyncBatchEvent,
@@ -147,6 +151,20 @@ export const channelTable = {
      * UNSUPPORTED (`tim-archive serve --import-media DIR` does it there).
      */
     importFolder: call<() => Promise<Result<MediaFolderImported>>>(true),
+    /** Every outcome the host recorded for a group's media, by key (the health report counts them). */
+    outcomes: call<(groupId: string) => Promise<Record<string, MediaOutcomeNote>>>(false),
+    /** The media settings (services/media-settings.ts) and the disk used against the budget. */
+    settings: call<() => Promise<MediaSettingsState>>(false),
+    /** Checks and stores the media settings (INVALID names a host that cannot be added). */
+    setSettings: call<(settings: MediaSettings) => Promise<Result<MediaSettingsState>>>(true),
+    /**
+     * Electron: saves a kept file where the user chooses in the native save dialog (copied
+     * atomically); CANCELLED when closed. Browser mode answers UNSUPPORTED: the page downloads
+     * /media/<sha256>?download=<name> instead.
+     */
+    save: call<(input: MediaSaveInput) => Promise<Result<{ path: string }>>>(true),
+    /** Electron: shows a kept file in the system's file manager. Browser mode: UNSUPPORTED. */
+    show: call<(sha256: string) => Promise<Result<null>>>(true),
     /** Outcomes changed (at most one event per group every 250 ms): look the keys up again. */
     onChanged: event<MediaChangedEvent, 'host'>('host')
   },

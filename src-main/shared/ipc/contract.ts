@@ -266,3 +266,57 @@ export interface MediaChangedEvent {
   groupId: string
   keys: string[]
 }
+
+/** The largest per-file cap the settings accept, MB (1 TB). */
+export const maxMediaFileMB = 1024 * 1024
+/** The largest disk budget the settings accept, MB (1 PB: effectively none). */
+export const maxMediaBudgetMB = 1024 * 1024 * 1024
+/** The most hosts a user may add to the media allow-list. */
+export const maxMediaExtraHosts = 50
+
+/**
+ * What the app keeps (issue 17 §1 "Limits"), stored by the host (services/media-settings.ts) and
+ * applied to every download after the change. By default an archive is complete: every type and
+ * every image size, up to 100 MB a file, no disk budget.
+ */
+export interface MediaSettings {
+  /** Which image sizes to keep. */
+  images: { original: boolean; large: boolean; thumb: boolean }
+  files: boolean
+  voice: boolean
+  /** 'thumbnail' keeps a video's poster but not the video. */
+  video: 'all' | 'thumbnail' | 'off'
+  /** Per-file cap, MB. */
+  maxFileMB: number
+  /** Hosts added to the download allow-list (`files.example.com` or `*.example.com`). */
+  extraHosts: string[]
+  /** Disk budget for the media folder, MB; null: none. The app warns at 90% and stops fetching when reached. */
+  budgetMB: number | null
+}
+
+/** The settings and where the media folder stands against its budget. */
+export interface MediaSettingsState {
+  settings: MediaSettings
+  /** Bytes of the kept files (each file once). */
+  usedBytes: number
+  /** ok; warn: at 90% of the budget or more; full: downloads wait until the budget is raised. */
+  budget: 'ok' | 'warn' | 'full'
+}
+
+/**
+ * One recorded outcome as the health report counts it (shared/report/health.ts MediaHealth reads
+ * `status`, and `sha256` + `bytes` of saved ones to count each file once).
+ */
+export interface MediaOutcomeNote {
+  status: 'saved' | 'expired' | 'refused' | 'failed' | 'no-url'
+  sha256?: string
+  bytes?: number
+  firstSeenAt?: number
+}
+
+/** What `media.save` asks for: a kept object and the name to suggest. */
+export interface MediaSaveInput {
+  sha256: string
+  /** The file's name as the message gives it (only its last path part is used). */
+  name: string
+}

@@ -13,6 +13,9 @@ import {
   maxAckBatchIds,
   maxAckErrorChars,
   maxExportChunkMessages,
+  maxMediaBudgetMB,
+  maxMediaExtraHosts,
+  maxMediaFileMB,
   maxMediaGroupIdChars,
   maxMediaKeyChars,
   maxMediaLookupKeys
@@ -169,6 +172,43 @@ export const MediaKeyListSchema = v.pipe(
   v.maxLength(maxMediaLookupKeys, `At most ${maxMediaLookupKeys} media keys at once`)
 )
 
+/**
+ * Media settings (issue 17 §1 "Limits"). Host names are checked for their shape here (letters,
+ * digits, dots, hyphens, an optional leading `*.`); the host then refuses any it cannot use
+ * (services/media-settings.ts: `*`, a whole top-level domain).
+ */
+export const MediaSettingsSchema = v.strictObject({
+  images: v.strictObject({ original: v.boolean(), large: v.boolean(), thumb: v.boolean() }),
+  files: v.boolean(),
+  voice: v.boolean(),
+  video: v.picklist(['all', 'thumbnail', 'off'], 'Video is all, thumbnail or off'),
+  maxFileMB: v.pipe(
+    v.number(),
+    v.finite(),
+    v.gtValue(0, 'The per-file cap must be more than 0 MB'),
+    v.maxValue(maxMediaFileMB, `The per-file cap is at most ${maxMediaFileMB} MB`)
+  ),
+  extraHosts: v.pipe(
+    v.array(
+      v.pipe(
+        v.string(),
+        v.maxLength(253, 'A host name has at most 253 characters'),
+        v.regex(/^(\*\.)?[A-Za-z0-9.-]+\.?$/, 'A host name has only letters, digits, dots and hyphens, with an optional leading *.')
+      )
+    ),
+    v.maxLength(maxMediaExtraHosts, `At most ${maxMediaExtraHosts} added hosts`)
+  ),
+  budgetMB: v.nullable(v.pipe(v.number(), v.finite(), v.gtValue(0, 'The disk budget must be more than 0 MB'), v.maxValue(maxMediaBudgetMB)))
+})
+
+/** A kept object's name: 64 lower-case hex digits (media/serve.ts shaPattern). */
+export const Sha256Schema = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'A media object is named by its SHA-256'))
+
+export const MediaSaveInputSchema = v.strictObject({
+  sha256: Sha256Schema,
+  name: v.pipe(v.string(), v.maxLength(1000, 'A file name has at most 1000 characters'))
+})
+
 export const ExportIdSchema = v.pipe(v.string(), v.uuid('An export id is a UUID'))
 
 function isTimeZone(tz: string): boolean {
@@ -248,6 +288,11 @@ export const invokeArgs = {
   [channels.exportCancel]: v.strictTuple([ExportIdSchema]),
   [channels.mediaLookup]: v.strictTuple([MediaGroupIdSchema, MediaKeyListSchema]),
   [channels.mediaImportFolder]: v.strictTuple([]),
+  [channels.mediaOutcomes]: v.strictTuple([MediaGroupIdSchema]),
+  [channels.mediaSettings]: v.strictTuple([]),
+  [channels.mediaSetSettings]: v.strictTuple([MediaSettingsSchema]),
+  [channels.mediaSave]: v.strictTuple([MediaSaveInputSchema]),
+  [channels.mediaShow]: v.strictTuple([Sha256Schema]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

@@ -15,7 +15,7 @@ describe('the channel table', () => {
       mediaImportFolder: 'media:importFolder',
       mediaChanged: 'media:changed'
     })
-    expect(Object.keys(channels)).toHaveLength(23)
+    expect(Object.keys(channels)).toHaveLength(28)
     expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])
@@ -34,7 +34,10 @@ describe('the channel table', () => {
         'export:write',
         'export:finish',
         'link:open',
-        'media:importFolder'
+        'media:importFolder',
+        'media:setSettings',
+        'media:save',
+        'media:show'
       ].sort()
     )
   })

@@ -438,6 +438,21 @@ describe('media', () => {
     expect(past.status).toBe(416)
   })
 
+  test('?download=<name> sends an attachment under a safe file name, even for an image', async () => {
+    const cookie = await pageCookie()
+    const r = await raw(`/media/${png.sha256}?download=${encodeURIComponent('../../etc/报告 "x".png')}`, { headers: { Cookie: cookie } })
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('image/png')
+    const cd = r.headers['content-disposition'] as string
+    expect(cd).toMatch(/^attachment;/)
+    // The last path part only; the quote cannot end the quoted name; the UTF-8 name is percent-encoded.
+    expect(cd).toContain(`filename*=UTF-8''${encodeURIComponent('报告 _x_.png')}`)
+    expect(cd).toMatch(/filename="[^"/]*\.png"/)
+    expect(cd).not.toContain('..')
+    const empty = await raw(`/media/${png.sha256}?download=..`, { headers: { Cookie: cookie } })
+    expect(empty.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="${png.sha256.slice(0, 12)}\\.png"`))
+  })
+
   test('anything but a stored object is 404, paths included', async () => {
     const cookie = await pageCookie()
     for (const path of ['/media/' + 'a'.repeat(64), '/media/..%2Foutside.txt', '/media/../outside.txt', `/media/${png.sha256.toUpperCase()}`, '/media/'])

@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppDB, emptyStats, type MessageRow } from '../../../src-renderer/src/lib/db/app-db'
 import type { GroupView } from '../../../src-renderer/src/lib/db/groups-repo'
+import { mediaInMessage, mediaKey } from '../../../src-main/shared/media/objects'
 import { computeHealth, HealthCancelled, reportFileName, type HealthProgress } from '../../../src-renderer/src/features/health/health-run'
 
 const ws = '1400000001@custom'
@@ -93,6 +94,51 @@ describe('the health report in the app', () => {
     )
     await expect(run).rejects.toBeInstanceOf(HealthCancelled)
     expect(seen).toEqual([0, 50, 100])
+  })
+
+  it('counts the media the host kept for the group (media.outcomes), each object once, the rest as not kept yet', async () => {
+    const image = (uuid: string) => ({
+      MsgType: 'TIMImageElem',
+      MsgContent: {
+        UUID: uuid,
+        ImageFormat: 1,
+        ImageInfoArray: [
+          { Type: 1, Size: 100, Width: 10, Height: 10, URL: `https://x.myqcloud.com/${uuid}/o` },
+          { Type: 3, Size: 10, Width: 2, Height: 2, URL: `https://x.myqcloud.com/${uuid}/t` }
+        ]
+      }
+    })
+    await db.messages.bulkPut([
+      { ...row(60), raw: { ...row(60).raw, MsgBody: [image('u1')] } },
+      { ...row(61), raw: { ...row(61).raw, MsgBody: [image('u2')] } }
+    ])
+    const keys = (uuid: string) => mediaInMessage({ MsgBody: [image(uuid)] }).map((r) => mediaKey(r))
+    const [o1, t1] = keys('u1')
+    const [o2] = keys('u2')
+    const asked: string[] = []
+    const h = await computeHealth(
+      [view(299)],
+      {
+        mediaOutcomes: async (id) => {
+          asked.push(id)
+          return {
+            [o1!]: { status: 'saved', sha256: 'a'.repeat(64), bytes: 100 },
+            [t1!]: { status: 'saved', sha256: 'a'.repeat(64), bytes: 100 },
+            [o2!]: { status: 'expired', firstSeenAt: 1 },
+            'image:thumb:uuid:elsewhere': { status: 'refused' }
+          }
+        }
+      },
+      db
+    )
+    expect(asked).toEqual([groupId])
+    // Two messages, two sizes each: 2 saved (one file on disk), 1 expired, 1 not kept yet; a key no
+    // message of the store references is not counted.
+    expect(h.groups[0]!.media).toEqual({ referenced: 4, saved: 2, expired: 1, refused: 0, failed: 0, noUrl: 0, pending: 1, bytes: 100 })
+    expect(h.totals.media.referenced).toBe(4)
+    // Without the host's answer, every object is not kept yet.
+    const none = await computeHealth([view(299)], { mediaOutcomes: async () => Promise.reject(new Error('no host')) }, db)
+    expect(none.groups[0]!.media).toMatchObject({ referenced: 4, pending: 4 })
   })
 
   it('names the exported file after the group and the day, safe on every platform', () => {

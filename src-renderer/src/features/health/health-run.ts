@@ -3,8 +3,17 @@
  * time through the [gk+seq] primary key (lib/db/pager.ts; never a whole group at once: a group may hold a million
  * messages) into the same HealthAccumulator the CLI uses, with the coverage and the group rows
  * (last sync, last error) as the sync state. Cancellable between pages.
+ *
+ * Media (issue 17 §5): the app's store holds messages, the host holds what became of their media
+ * (services/media.ts, the ledger). `mediaOutcomes(groupId)` (media.outcomes) answers a group's
+ * recorded outcomes by key; each message gets its objects' outcomes as `_archive.media`, as a
+ * `pull --media` line carries them, so the report counts saved, expired, refused, failed and not
+ * kept yet exactly as `tim-archive report` does.
  */
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '@shared/report/health'
+import { mergeMediaNote, type ArchivedMessage, type MediaNote } from '@shared/archive-record'
+import type { MediaOutcomeNote } from '@shared/ipc/contract'
+import { mediaInMessage, mediaKey } from '@shared/media/objects'
 import { db as appDb, importedWorkspaceId, type AppDB } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
 import { pages } from '@renderer/lib/db/pager'
@@ -51,7 +60,14 @@ export function syncStateOf(g: GroupView): GroupSyncState {
 
 export async function computeHealth(
   groups: readonly GroupView[],
-  opts: { pageSize?: number; signal?: AbortSignal; onProgress?: (p: HealthProgress) => void; now?: Date } = {},
+  opts: {
+    pageSize?: number
+    signal?: AbortSignal
+    onProgress?: (p: HealthProgress) => void
+    now?: Date
+    /** The host's recorded media outcomes of a group, by key (media.outcomes); none: the messages' own notes only. */
+    mediaOutcomes?: (groupId: string) => Promise<Record<string, MediaOutcomeNote>>
+  } = {},
   store: AppDB = appDb
 ): Promise<ArchiveHealth> {
   const pageSize = opts.pageSize ?? 2000
@@ -65,8 +81,10 @@ export async function computeHealth(
   opts.onProgress?.({ done, total })
   for (const g of groups) {
     const id = ids.get(g.row.gk)!
+    const outcomes = opts.mediaOutcomes ? await opts.mediaOutcomes(g.row.groupId).catch(() => ({})) : {}
+    const anyOutcome = Object.keys(outcomes).length > 0
     for await (const page of pages(store.messages, g.row.gk, { size: pageSize, signal: opts.signal })) {
-      for (const row of page) acc.add(row.raw, id)
+      for (const row of page) acc.add(anyOutcome ? withOutcomes(row.raw, outcomes) : row.raw, id)
       done += page.length
       opts.onProgress?.({ done, total: Math.max(total, done) })
     }
@@ -74,6 +92,19 @@ export async function computeHealth(
   }
   if (opts.signal?.aborted) throw new HealthCancelled()
   return acc.finish(opts.now)
+}
+
+/** The message with the host's outcomes of its media objects added to `_archive.media`. */
+export function withOutcomes(m: ArchivedMessage, outcomes: Readonly<Record<string, MediaOutcomeNote>>): ArchivedMessage {
+  let notes: Record<string, MediaNote> | null = null
+  for (const ref of mediaInMessage(m)) {
+    const key = mediaKey(ref)
+    const o = Object.hasOwn(outcomes, key) ? outcomes[key] : undefined
+    if (!o) continue
+    notes ??= { ...m._archive?.media }
+    notes[key] = mergeMediaNote(notes[key], { ...o })
+  }
+  return notes ? { ...m, _archive: { ...m._archive, media: notes } } : m
 }
 
 /** A file name for the report: `health-<what>-<YYYY-MM-DD>.<ext>`, safe on every platform. */

@@ -98,6 +98,11 @@ export const errorsEn = {
   'err.CANCELLED.sync': 'The sync was cancelled.',
   'err.CANCELLED.export': 'The export was cancelled.',
   'err.CANCELLED.noDestination': 'No destination was chosen.',
+  'err.CANCELLED.save': 'The file was not saved.',
+  'err.INVALID.mediaHost':
+    '“{host}” cannot be added to the allowed hosts: give a host name such as files.example.com or *.example.com (not * or a whole top-level domain).',
+  'err.NOT_FOUND.media': 'This file is not kept in the archive.',
+  'err.SAVE_FAILED': 'The file could not be saved.',
 
   'err.INTERNAL': 'Something unexpected went wrong in the app’s host.',
   'err.INTERNAL.noDownloadDir': 'No download folder is configured.',
@@ -144,6 +149,10 @@ export const errorsZh: Record<keyof typeof errorsEn, string> = {
   'err.CANCELLED.sync': '同步已取消。',
   'err.CANCELLED.export': '导出已取消。',
   'err.CANCELLED.noDestination': '未选择保存位置。',
+  'err.CANCELLED.save': '文件未保存。',
+  'err.INVALID.mediaHost': '无法将“{host}”加入允许的主机：请填写主机名，例如 files.example.com 或 *.example.com（不能是 * 或整个顶级域名）。',
+  'err.NOT_FOUND.media': '归档中没有保存这个文件。',
+  'err.SAVE_FAILED': '无法保存该文件。',
 
   'err.INTERNAL': '应用的宿主进程发生了意外错误。',
   'err.INTERNAL.noDownloadDir': '未配置下载文件夹。',

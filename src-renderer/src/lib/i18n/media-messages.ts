@@ -24,7 +24,14 @@ export const mediaEn = {
   'media.voice': 'Voice message',
   'media.video': 'Video',
   'media.videoPoster': 'Video thumbnail',
-  'media.fileKept': 'Kept in the archive'
+  'media.fileKept': 'Kept in the archive',
+  'media.save': 'Save…',
+  'media.download': 'Download',
+  'media.showInFolder': 'Show in folder',
+  'media.savedTo': 'Saved to {path}',
+  'media.voiceCannotPlay': 'This voice format cannot play here. Save it to play it with another app.',
+  'media.videoCannotPlay': 'This video format cannot play here. Save it to play it with another app.',
+  'media.details': 'Details and server links'
 } as const
 
 export const mediaZh: Record<keyof typeof mediaEn, string> = {
@@ -49,5 +56,12 @@ export const mediaZh: Record<keyof typeof mediaEn, string> = {
   'media.voice': '语音消息',
   'media.video': '视频',
   'media.videoPoster': '视频缩略图',
-  'media.fileKept': '已保存到归档'
+  'media.fileKept': '已保存到归档',
+  'media.save': '另存为…',
+  'media.download': '下载',
+  'media.showInFolder': '在文件夹中显示',
+  'media.savedTo': '已保存到 {path}',
+  'media.voiceCannotPlay': '此语音格式无法在这里播放。请保存后用其他应用播放。',
+  'media.videoCannotPlay': '此视频格式无法在这里播放。请保存后用其他应用播放。',
+  'media.details': '详细信息和服务器链接'
 }

@@ -231,3 +231,18 @@ export function mediaUrl(sha256: string): string {
   const electron = typeof window !== 'undefined' && window.api !== undefined
   return electron ? `tim-media://object/${sha256}` : `/media/${sha256}`
 }
+
+/** Whether this page runs in the desktop shell (which saves files with its own dialog, media.save). */
+export function isDesktopShell(): boolean {
+  return typeof window !== 'undefined' && window.api !== undefined
+}
+
+/**
+ * Browser mode: the address that downloads a stored object under `name` (the server sends it as
+ * an attachment with a safe file name, web/routes/media.ts). '' in the desktop shell (Save… goes
+ * through media.save) and for anything but a SHA-256.
+ */
+export function mediaDownloadUrl(sha256: string, name: string): string {
+  if (!sha256Pattern.test(sha256) || isDesktopShell()) return ''
+  return `/media/${sha256}?download=${encodeURIComponent(name)}`
+}
