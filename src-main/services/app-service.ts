@@ -81,7 +81,7 @@ export class AppService implements HostApi {
     this.groups = new Discovery(this.workspace)
     this.media = new MediaService(this.workspace, this.events.emit, { dir: mediaDirOf(opts.configDir), syncing: () => this.sync.active })
     this.sync = new SyncRuns(this.workspace, this.events.emit, opts, (groupId, messages) => this.media.enqueue(groupId, messages))
-    this.export = new ExportHost({ version: opts.version, ...opts.exports })
+    this.export = new ExportHost({ version: opts.version, ...opts.exports, media: this.media })
     this.link = {
       // The URL was validated by the channel's schema (http, https, mailto only).
       open: async (url): Promise<Result<null>> => {

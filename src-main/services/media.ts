@@ -177,6 +177,16 @@ export class MediaService {
     return out
   }
 
+  /**
+   * What an export reads (services/export-host.ts, export/media.ts): the recorded outcome of an
+   * object and where the store keeps its bytes. Read-only, through this service's own ledger (it
+   * already holds the folder's lock) and store.
+   */
+  async exportSource(): Promise<{ outcome(groupId: string, key: string): MediaOutcome | undefined; pathFor(sha256: string): string }> {
+    const { ledger, store } = await this.open()
+    return { outcome: (g, k) => ledger.get(g, k), pathFor: (sha) => store.pathFor(sha) }
+  }
+
   /** Waits until every object queued so far has its outcome recorded (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.work.size > 0) await Promise.all([...this.work])

@@ -27,7 +27,15 @@ const vthumb = blobBytes(png(32, 32, [9, 9, 9]))
 const doc = blobBytes(pdf('report'))
 
 function msg(seq: number, body: unknown[], media?: Record<string, unknown>): ArchivedMessage {
-  const m: ArchivedMessage = { GroupId: G, MsgSeq: seq, MsgTimeStamp: 1_714_989_600 + seq, From_Account: 'alice', MsgRandom: seq, IsPlaceMsg: 0, MsgBody: body }
+  const m: ArchivedMessage = {
+    GroupId: G,
+    MsgSeq: seq,
+    MsgTimeStamp: 1_714_989_600 + seq,
+    From_Account: 'alice',
+    MsgRandom: seq,
+    IsPlaceMsg: 0,
+    MsgBody: body as never
+  }
   if (media) m._archive = { media: media as never }
   return m
 }
