@@ -71,7 +71,7 @@ test('I export the media lab as HTML with its media and get one .zip of the page
   await page.getByRole('button', { name: 'Export…', exact: true }).click()
   const dialog = page.getByRole('dialog', { name: 'Export messages' })
   await expect(dialog).toBeVisible()
-  const include = dialog.getByRole('checkbox', { name: /Include kept media/ })
+  const include = dialog.getByRole('checkbox', { name: /Include the kept images/ })
   await expect(include).toBeChecked()
   await expect(dialog.getByRole('checkbox', { name: 'One self-contained HTML file' })).not.toBeChecked()
   await expect(dialog.getByText('The export and its media folder download together as one .zip.')).toBeVisible()
