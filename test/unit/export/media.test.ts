@@ -83,7 +83,7 @@ const messages: ArchivedMessage[] = [
     }
   ]),
   msg(5, [
-    { MsgType: 'TIMFileElem', MsgContent: { UUID: 'doc', Url: 'https://cos.example.myqcloud.com/doc', FileSize: doc.length, FileName: 'Q3 "report".pdf' } }
+    { MsgType: 'TIMFileElem', MsgContent: { UUID: 'doc', Url: 'https://cos.example.myqcloud.com/doc', FileSize: doc.length, FileName: 'Q3 "report"<img src=x onerror=alert(1)>.pdf' } }
   ]),
   // Saved, but its file was deleted from the media folder.
   msg(6, [image('img-gone', [{ type: 3, bytes: Buffer.from('gone'), w: 5, h: 5 }])]),
@@ -182,7 +182,10 @@ describe('an HTML export with a media folder', () => {
     expect(html).toMatch(
       new RegExp(`<video class="mi k" controls preload="none" src="media/${ext.video}" poster="media/${ext.vthumb}" width="32" height="32">`)
     )
-    expect(html).toContain(`href="media/${ext.doc}" download="Q3 &quot;report&quot;.pdf">Q3 &quot;report&quot;.pdf (`)
+    // A file name from a message is text in a quoted attribute and a text node, never markup.
+    const name = 'Q3 &quot;report&quot;&lt;img src=x onerror=alert(1)&gt;.pdf'
+    expect(html).toContain(`href="media/${ext.doc}" download="${name}">${name} (`)
+    expect(html).not.toMatch(/<img[^>]*onerror/)
     // Every src and href that is not an http(s) link is a file of media/.
     for (const [, url] of html.matchAll(/(?:src|href|poster)="([^"]+)"/g)) expect(url).toMatch(/^(media\/[0-9a-f]{64}\.[a-z0-9]+|https:\/\/.*)$/)
     expect(html).not.toContain('javascript:alert')
