@@ -104,6 +104,7 @@ async function runSingle(source: AsyncIterable<readonly ArchivedMessage[]>, job:
   try {
     const writer = createWriter(job.format, job.meta.timeZone, undefined, media)
     let messages = 0
+    if (media) media.onCopied = () => job.onProgress?.(withMedia({ messages, bytes: sink.bytes, parts: 1 }, media))
     await sink.write(writer.begin(job.meta))
     for await (const raw of source) {
       if (job.signal?.aborted) throw abortError(job.signal)
@@ -182,6 +183,7 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
   }
   /** Bytes of the part so far (pending text counted as UTF-16 units × ~1: a close estimate). */
   const partBytes = (p: OpenPart): number => p.sink.bytes + p.pending.length
+  if (media) media.onCopied = () => job.onProgress?.(withMedia({ messages, bytes: bytes + (part ? partBytes(part) : 0), parts: entries.length }, media))
 
   try {
     for await (const raw of source) {

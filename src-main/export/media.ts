@@ -128,6 +128,8 @@ export class MediaCopier implements MediaLinks {
   files = 0
   bytes = 0
   missingNames: string[] = []
+  /** Called after each file copied (or inlined): the export's progress counts the media too. */
+  onCopied: (() => void) | undefined
 
   constructor(
     private readonly o: ExportMediaOptions,
@@ -234,9 +236,11 @@ export class MediaCopier implements MediaLinks {
       s.path = `${MEDIA_FOLDER}/${name}`
       this.files++
       this.bytes += bytes
+      this.onCopied?.()
     } else if (inlineImage(t.mime) && bytes <= this.inlineMaxBytes) {
       this.files++
       this.bytes += bytes
+      this.onCopied?.()
     }
     this.stored.set(sha256, s)
     return s
