@@ -83,7 +83,10 @@ const messages: ArchivedMessage[] = [
     }
   ]),
   msg(5, [
-    { MsgType: 'TIMFileElem', MsgContent: { UUID: 'doc', Url: 'https://cos.example.myqcloud.com/doc', FileSize: doc.length, FileName: 'Q3 "report"<img src=x onerror=alert(1)>.pdf' } }
+    {
+      MsgType: 'TIMFileElem',
+      MsgContent: { UUID: 'doc', Url: 'https://cos.example.myqcloud.com/doc', FileSize: doc.length, FileName: 'Q3 "report"<img src=x onerror=alert(1)>.pdf' }
+    }
   ]),
   // Saved, but its file was deleted from the media folder.
   msg(6, [image('img-gone', [{ type: 3, bytes: Buffer.from('gone'), w: 5, h: 5 }])]),
@@ -258,6 +261,21 @@ describe('JSON, JSON Lines, text, Markdown and CSV with media', () => {
       expect(text, format).toContain(`media/${ext.video}`)
       expect(text, format).toContain('https://cos.example.myqcloud.com/doc')
     }
+  })
+
+  it('the progress counts the media files as they are copied', async () => {
+    const out = join(dir, 'progress')
+    await mkdir(out)
+    const seen: number[] = []
+    await runExport(chunks(messages, 10), {
+      format: 'html',
+      out: join(out, 'p.html'),
+      meta,
+      media,
+      onProgress: (p) => seen.push(p.mediaFiles ?? -1)
+    })
+    // One chunk of every message, yet a report per file copied: 1, 2, … 7, then the chunk's.
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 7])
   })
 
   it('a cancelled single-file export leaves neither the file nor the media it copied', async () => {
