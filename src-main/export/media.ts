@@ -125,6 +125,8 @@ export class MediaCopier implements MediaLinks {
   private madeDir = false
   private createdDir: string | undefined
   private missingShas = new Set<string>()
+  /** Inline mode: objects inlined at least once (counted once). */
+  private readonly inlined = new Set<string>()
   files = 0
   bytes = 0
   missingNames: string[] = []
@@ -169,6 +171,7 @@ export class MediaCopier implements MediaLinks {
     const notes: Record<string, MediaNote> = {}
     if (had) for (const [k, n] of Object.entries(had)) if (isRecord(n) && typeof n.status === 'string') notes[k] = withoutPath(n as MediaNote)
     const files = new Map<string, MediaFile>()
+    const byElement = new Map<string, MediaFile[]>()
     for (const ref of refs) {
       const key = mediaKey(ref)
       const fromLedger = this.o.source.outcome(m.GroupId, key)
@@ -192,14 +195,35 @@ export class MediaCopier implements MediaLinks {
       if (s.path) {
         f.path = s.path
         notes[key] = { ...note, path: s.path }
-      } else if (this.mode === 'inline' && (ref.kind === 'image' || ref.kind === 'video-thumb') && s.bytes <= this.inlineMaxBytes && inlineImage(s.type)) {
-        f.dataUrl = `data:${s.type};base64,${(await readFile(this.o.source.pathFor(s.sha256))).toString('base64')}`
       }
       files.set(key, f)
+      byElement.set(ref.path.join('.'), [...(byElement.get(ref.path.join('.')) ?? []), f])
     }
+    if (this.mode === 'inline') for (const list of byElement.values()) await this.inline(list)
     const copy: ArchivedMessage = Object.keys(notes).length > 0 ? { ...m, _archive: { ...m._archive, media: notes } } : m
     if (files.size > 0) this.links.set(copy, files)
     return copy
+  }
+
+  /**
+   * Inline mode: the one picture an element shows, as a data: URL when it is a displayable image
+   * within the cap: an image's smallest kept size (thumbnail, else large, else original), a video's
+   * thumbnail. Everything else stays named only.
+   */
+  private async inline(list: MediaFile[]): Promise<void> {
+    const order: (ImageSize | null)[] = ['thumb', 'large', 'original']
+    const fits = (f: MediaFile): boolean => f.bytes <= this.inlineMaxBytes && inlineImage(f.type)
+    const image = order.map((size) => list.find((f) => f.kind === 'image' && f.size === size)).find((f) => f !== undefined && fits(f))
+    const thumb = list.find((f) => f.kind === 'video-thumb' && fits(f))
+    for (const f of [image, thumb]) {
+      if (!f) continue
+      f.dataUrl = `data:${f.type};base64,${(await readFile(this.o.source.pathFor(f.sha256))).toString('base64')}`
+      if (this.inlined.has(f.sha256)) continue
+      this.inlined.add(f.sha256)
+      this.files++
+      this.bytes += f.bytes
+      this.onCopied?.()
+    }
   }
 
   /** The stored object, copied into media/ in folder mode (once per export); null when its file is missing. */
@@ -234,10 +258,6 @@ export class MediaCopier implements MediaLinks {
       const name = `${sha256}.${t.ext}`
       await this.copy(src, name, bytes)
       s.path = `${MEDIA_FOLDER}/${name}`
-      this.files++
-      this.bytes += bytes
-      this.onCopied?.()
-    } else if (inlineImage(t.mime) && bytes <= this.inlineMaxBytes) {
       this.files++
       this.bytes += bytes
       this.onCopied?.()

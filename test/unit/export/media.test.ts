@@ -219,7 +219,9 @@ describe('an HTML export with a media folder', () => {
     expect(html).toContain(`content="${contentSecurityPolicy(true, 'inline')}"`)
     expect(contentSecurityPolicy(true, 'inline')).toContain('img-src data:')
     expect(contentSecurityPolicy(true, 'inline')).not.toContain('media-src')
-    expect(r.media!.files).toBeGreaterThan(0)
+    // Only what a reader sees inline: the shared thumbnail once, the video's thumbnail; not the larger size of a picture.
+    expect(r.media!.files).toBe(2)
+    expect(html).not.toContain(Buffer.from(large).toString('base64').slice(0, 60))
   })
 
   it('without media, the page loads nothing, as before', () => {
