@@ -20,6 +20,7 @@ import {
   type Result
 } from '../../../src-main/shared/ipc/contract'
 import { mediaInMessage, mediaKey } from '../../../src-main/shared/media/objects'
+import { readMediaFolder } from '../../../src-main/export/media'
 import { blobBytes, png as pngBlob } from '../../../tools/sim/media/encode'
 import { startWebServer, type WebServer } from '../../../src-main/web/server'
 import { corpus } from './corpus'
@@ -90,6 +91,39 @@ describe('exporting from the app (desktop)', () => {
     const done = ok(await host.finish(exportId))
     expect(done.files.length).toBe(5)
     expect((await readdir(target)).sort()).toEqual(['index.html', 'part-0001.html', 'part-0002.html', 'part-0003.html', 'part-0004.html'])
+  })
+
+  it('with media, the kept files go into a media folder beside the file I chose', async () => {
+    const kept = join(dir, 'desktop-kept')
+    const png = blobBytes(pngBlob(12, 8, [200, 10, 10]))
+    const hash = createHash('sha256').update(png).digest('hex')
+    await mkdir(join(kept, hash.slice(0, 2)), { recursive: true })
+    await writeFile(join(kept, hash.slice(0, 2), hash), png)
+    const m = {
+      ...corpus[0]!,
+      MsgSeq: 998,
+      MsgBody: [
+        {
+          MsgType: 'TIMImageElem',
+          MsgContent: { UUID: 'd1', ImageInfoArray: [{ Type: 3, Size: png.length, Width: 12, Height: 8, URL: 'https://x.myqcloud.com/d1' }] }
+        }
+      ]
+    }
+    await writeFile(
+      join(kept, 'ledger.jsonl'),
+      JSON.stringify({ g: m.GroupId, k: mediaKey(mediaInMessage(m)[0]!), o: { status: 'saved', bytes: png.length, sha256: hash, type: 'image/png', at: 1 } }) +
+        '\n'
+    )
+    const sub = join(dir, 'desktop-media')
+    await mkdir(sub)
+    const host = new ExportHost({ version: 't', chooseDestination: async () => join(sub, 'page.html'), media: { exportSource: () => readMediaFolder(kept) } })
+    const { exportId } = ok(await host.start({ ...input, format: 'html', media: 'folder', suggestedName: 'page.html' }))
+    ok(await host.write(exportId, [m]))
+    const done = ok(await host.finish(exportId))
+    expect(done.media).toMatchObject({ files: 1, missing: 0 })
+    expect((await readdir(sub)).sort()).toEqual(['media', 'page.html'])
+    expect(await readdir(join(sub, 'media'))).toEqual([`${hash}.png`])
+    expect(await readFile(join(sub, 'page.html'), 'utf8')).toContain(`src="media/${hash}.png"`)
   })
 
   it('the host checks what the page sends', async () => {
