@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
 import { scanJsonl } from '../export/jsonl-source'
-import { checkTimeZone, formatCount, isoTime, localTimeZone, periodKey } from '../shared/format'
+import { MEDIA_FOLDER, readMediaFolder, type ExportMediaOptions, type MediaMode, type MediaSummary } from '../export/media'
+import { LEDGER_FILE } from '../media/ledger'
+import { checkTimeZone, formatBytes, formatCount, isoTime, localTimeZone, periodKey } from '../shared/format'
 import { exportFormats, parseSplit, splitPeriod, type ExportFormat, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
@@ -28,7 +30,16 @@ seq). The file appears only when complete: it is written under a temporary name 
                      (HTML adds an index.html)
   --tz TZ            the IANA time zone for times and dates, e.g. Asia/Shanghai or UTC (default:
                      this machine's, from TZ or the system); also --time-zone
+  --media DIR        carry the media kept by \`pull --media DIR\`: each saved object the exported
+                     messages reference is copied once into a media/ folder beside the export (inside
+                     the folder of a split export), named <sha256>.<ext>; HTML shows thumbnails and
+                     links originals, voice, video and files; JSON/JSONL add "path" to each saved
+                     _archive.media entry; TXT, Markdown and CSV name the local file
+  --media-inline     with --format html: one self-contained page instead; thumbnails are inlined as
+                     data: URLs up to --media-inline-max KB each (default 256), nothing is copied
+  --media-inline-max KB   the largest image inlined by --media-inline
 
+A saved object whose file is not in DIR is named in a summary line; the export still succeeds.
 Lines of the archive that are not JSON (a torn last line) are skipped and reported; a record with a
 field of the wrong type stops the export, naming the line and the field.
 Exit status: 0 when the export is written; 1 when it failed (nothing is left at PATH);
@@ -62,6 +73,9 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
       split: { type: 'string' },
       'time-zone': { type: 'string' },
       tz: { type: 'string' },
+      media: { type: 'string' },
+      'media-inline': { type: 'boolean' },
+      'media-inline-max': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -91,6 +105,23 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     const s = parseSplit(values.split)
     if ('error' in s) throw new UsageError(`--split: ${s.error}`)
     split = s
+  }
+  let media: ExportMediaOptions | undefined
+  if (values['media-inline'] && format !== 'html') throw new UsageError('--media-inline makes a self-contained HTML page: use it with --format html.')
+  if ((values['media-inline'] || values['media-inline-max'] !== undefined) && values.media === undefined)
+    throw new UsageError('--media-inline needs --media DIR, the folder pull --media kept the media in.')
+  let inlineMaxBytes: number | undefined
+  if (values['media-inline-max'] !== undefined) {
+    const kb = Number(values['media-inline-max'])
+    if (!(kb > 0) || !Number.isFinite(kb)) throw new UsageError(`--media-inline-max ${values['media-inline-max']} is not a size: give kilobytes above 0.`)
+    inlineMaxBytes = Math.round(kb * 1024)
+  }
+  if (values.media !== undefined) {
+    const dir = resolve(values.media)
+    if (!existsSync(join(dir, LEDGER_FILE)))
+      throw new UsageError(`--media ${values.media}: no ${LEDGER_FILE} there; give the folder pull --media kept the media in.`)
+    const source = await readMediaFolder(dir)
+    media = { source, mode: values['media-inline'] ? 'inline' : 'folder', ...(inlineMaxBytes ? { inlineMaxBytes } : {}) }
   }
   const clauses = [
     ...queryClauses('--query', values.query ?? ''),
@@ -153,12 +184,14 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
       meta,
       signal: abort.signal,
       ...(split ? { split } : {}),
+      ...(media ? { media } : {}),
       onProgress: (p) => {
         const secs = (Date.now() - started) / 1000
         const rate = p.messages / Math.max(secs, 0.001)
         const eta = rate > 0 ? formatDuration((scan.count - p.messages) / rate) : '--:--'
+        const copied = p.mediaFiles !== undefined ? `  media ${formatCount(p.mediaFiles, 'en')} files ${formatBytes(p.mediaBytes ?? 0, 'en')}` : ''
         progress.update(
-          `writing ${formatCount(p.messages, 'en')}/${formatCount(scan.count, 'en')} msgs  ${formatCount(rate, 'en')} msgs/s  ETA ${eta}`,
+          `writing ${formatCount(p.messages, 'en')}/${formatCount(scan.count, 'en')} msgs  ${formatCount(rate, 'en')} msgs/s${copied}  ETA ${eta}`,
           p.messages / Math.max(1, scan.count)
         )
       }
@@ -166,11 +199,27 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     progress.done()
     const where = split ? `${result.files.length} files in ${out}` : out
     process.stderr.write(`exported ${formatCount(result.messages, 'en')} messages (${formatCount(scan.records, 'en')} in the archive) to ${where}\n`)
+    if (result.media)
+      process.stderr.write(mediaSummary(result.media, media?.mode ?? 'folder', split ? join(out, MEDIA_FOLDER) : join(dirname(out), MEDIA_FOLDER)))
     return 0
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/** The media lines of the summary: what was copied (or inlined), and the saved files that were missing. */
+export function mediaSummary(m: MediaSummary, mode: MediaMode, folder: string): string {
+  const what =
+    mode === 'inline'
+      ? `inlined ${formatCount(m.files, 'en')} images (${formatBytes(m.bytes, 'en')})`
+      : `copied ${formatCount(m.files, 'en')} media files (${formatBytes(m.bytes, 'en')}) to ${folder}`
+  let out = `${what}\n`
+  if (m.missing > 0) {
+    const more = m.missing > m.missingNames.length ? `, and ${formatCount(m.missing - m.missingNames.length, 'en')} more` : ''
+    out += `${formatCount(m.missing, 'en')} saved media file(s) missing from the media folder, left out: ${m.missingNames.join(', ')}${more}\n`
+  }
+  return out
 }
 
 /** "--group @TGS#NOPE is not in a.jsonl. Groups in the archive: @TGS#A, @TGS#B." */

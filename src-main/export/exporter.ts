@@ -3,28 +3,29 @@
  * partitions (by message count, size, year, month or day) and always closing a part with its postamble.
  * Memory is bounded by one chunk plus a small output buffer, whatever the number of messages.
  */
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { FileSink, TempDir } from './file-sink'
 import { JsonWriter, JsonlWriter, CsvWriter, MarkdownWriter, TxtWriter } from './formats'
 import { HtmlWriter, htmlIndex, type HtmlNav, type IndexEntry } from './html'
+import { MediaCopier, type ExportMediaOptions, type MediaLinks, type MediaSummary } from './media'
 import { periodKey } from './model'
 import { formatExtension, splitPeriod, type ExportFormat, type ExportMeta, type ExportWriter, type Split } from './types'
 
-export function createWriter(format: ExportFormat, timeZone: string, nav?: () => HtmlNav): ExportWriter {
+export function createWriter(format: ExportFormat, timeZone: string, nav?: () => HtmlNav, media?: MediaLinks): ExportWriter {
   switch (format) {
     case 'html':
-      return new HtmlWriter(timeZone, nav)
+      return new HtmlWriter(timeZone, nav, media)
     case 'json':
       return new JsonWriter()
     case 'jsonl':
       return new JsonlWriter()
     case 'csv':
-      return new CsvWriter(timeZone)
+      return new CsvWriter(timeZone, media)
     case 'txt':
-      return new TxtWriter(timeZone)
+      return new TxtWriter(timeZone, media)
     case 'md':
-      return new MarkdownWriter(timeZone)
+      return new MarkdownWriter(timeZone, media)
   }
 }
 
@@ -32,6 +33,9 @@ export interface ExportProgress {
   messages: number
   bytes: number
   parts: number
+  /** With media: files copied (or inlined) so far, and their bytes. */
+  mediaFiles?: number
+  mediaBytes?: number
 }
 
 export interface ExportJob {
@@ -42,13 +46,21 @@ export interface ExportJob {
   meta: ExportMeta
   signal?: AbortSignal
   onProgress?: (p: ExportProgress) => void
+  /**
+   * Carry the kept media (export/media.ts): copied into `media/` beside the file (in the folder of
+   * a split export), or, for a self-contained HTML page, inlined. Without it the export names only
+   * the URLs, as before.
+   */
+  media?: ExportMediaOptions
 }
 
 export interface ExportResult {
   messages: number
   bytes: number
-  /** Paths written, in order (a split HTML export ends with its index.html). */
+  /** Paths written, in order (a split HTML export ends with its index.html); media files not listed. */
   files: string[]
+  /** With media: what was copied, and the saved objects whose file was missing. */
+  media?: MediaSummary
 }
 
 // Output is gathered into strings of about this size before each disk write.
@@ -66,24 +78,48 @@ export async function runExport(source: AsyncIterable<readonly ArchivedMessage[]
   return job.split ? runSplit(source, job, job.split) : runSingle(source, job)
 }
 
+/** The media copier of a job (none without media). Inline mode is for HTML only; others copy. */
+function copierFor(job: ExportJob, dir: string, ownsDir: boolean): MediaCopier | undefined {
+  if (!job.media) return undefined
+  const mode = job.format === 'html' ? job.media.mode : 'folder'
+  return new MediaCopier({ ...job.media, mode }, dir, ownsDir)
+}
+
+function withMedia(p: ExportProgress, media: MediaCopier | undefined): ExportProgress {
+  if (media) {
+    p.mediaFiles = media.files
+    p.mediaBytes = media.bytes
+  }
+  return p
+}
+
+function done(r: ExportResult, media: MediaCopier | undefined): ExportResult {
+  if (media) r.media = media.summary()
+  return r
+}
+
 async function runSingle(source: AsyncIterable<readonly ArchivedMessage[]>, job: ExportJob): Promise<ExportResult> {
   const sink = await FileSink.create(job.out)
+  const media = copierFor(job, dirname(job.out), false)
   try {
-    const writer = createWriter(job.format, job.meta.timeZone)
+    const writer = createWriter(job.format, job.meta.timeZone, undefined, media)
     let messages = 0
+    if (media) media.onCopied = () => job.onProgress?.(withMedia({ messages, bytes: sink.bytes, parts: 1 }, media))
     await sink.write(writer.begin(job.meta))
-    for await (const chunk of source) {
+    for await (const raw of source) {
       if (job.signal?.aborted) throw abortError(job.signal)
+      const chunk = media ? await media.prepare(raw, job.signal) : raw
       await sink.write(writer.write(chunk))
       messages += chunk.length
-      job.onProgress?.({ messages, bytes: sink.bytes, parts: 1 })
+      job.onProgress?.(withMedia({ messages, bytes: sink.bytes, parts: 1 }, media))
     }
     if (job.signal?.aborted) throw abortError(job.signal)
     await sink.write(writer.end())
     await sink.commit()
-    return { messages, bytes: sink.bytes, files: [job.out] }
+    return done({ messages, bytes: sink.bytes, files: [job.out] }, media)
   } catch (e) {
     await sink.abort()
+    await media?.abort()
     throw e
   }
 }
@@ -97,6 +133,8 @@ interface OpenPart {
 
 async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: ExportJob, split: Split): Promise<ExportResult> {
   const dir = await TempDir.create(job.out)
+  // One media/ folder for every part, inside the export's folder.
+  const media = copierFor(job, dir.tempPath, true)
   const ext = formatExtension[job.format]
   const tz = job.meta.timeZone
   const entries: IndexEntry[] = []
@@ -126,7 +164,7 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
       if (nextFile) n.next = nextFile
       return n
     }
-    const writer = createWriter(job.format, tz, nav)
+    const writer = createWriter(job.format, tz, nav, media)
     const sink = await FileSink.create(join(dir.tempPath, file))
     const p: OpenPart = { sink, writer, entry, pending: '' }
     nextFile = undefined
@@ -145,10 +183,12 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
   }
   /** Bytes of the part so far (pending text counted as UTF-16 units × ~1: a close estimate). */
   const partBytes = (p: OpenPart): number => p.sink.bytes + p.pending.length
+  if (media) media.onCopied = () => job.onProgress?.(withMedia({ messages, bytes: bytes + (part ? partBytes(part) : 0), parts: entries.length }, media))
 
   try {
-    for await (const chunk of source) {
+    for await (const raw of source) {
       if (job.signal?.aborted) throw abortError(job.signal)
+      const chunk = media ? await media.prepare(raw, job.signal) : raw
       for (const m of chunk) {
         let rotate = !part
         if (part) {
@@ -176,7 +216,7 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
         if (p.pending.length >= flushChars) await flush(p)
       }
       messages += chunk.length
-      job.onProgress?.({ messages, bytes: bytes + (part ? partBytes(part) : 0), parts: entries.length })
+      job.onProgress?.(withMedia({ messages, bytes: bytes + (part ? partBytes(part) : 0), parts: entries.length }, media))
     }
     if (job.signal?.aborted) throw abortError(job.signal)
     if (part) await close(part)
@@ -190,7 +230,7 @@ async function runSplit(source: AsyncIterable<readonly ArchivedMessage[]>, job: 
       files.push(join(job.out, 'index.html'))
     }
     await dir.commit()
-    return { messages, bytes, files }
+    return done({ messages, bytes, files }, media)
   } catch (e) {
     await part?.sink.abort()
     await dir.abort()

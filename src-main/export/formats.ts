@@ -8,6 +8,7 @@ import { formatCount } from '../shared/format'
 import { describe, docText, isoTime, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
 import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
 import type { ExportFormatName } from '../shared/ipc/contract'
+import type { MediaLinks } from './media'
 import type { ExportFormat, ExportMeta, ExportWriter } from './types'
 
 /**
@@ -66,7 +67,10 @@ export const csvColumns = ['group', 'seq', 'time', 'sender', 'type', 'text', 'st
  */
 export class CsvWriter implements ExportWriter {
   readonly format = 'csv' as const
-  constructor(private readonly timeZone: string) {}
+  constructor(
+    private readonly timeZone: string,
+    private readonly media?: MediaLinks
+  ) {}
   private rows(rows: string[][]): string {
     // Cells made inert before stringify rather than through its cast hook: same result, and the
     // hook costs about a fifth of the CSV writer's time.
@@ -81,7 +85,7 @@ export class CsvWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     const rows: string[][] = []
     for (const m of messages) {
-      const d = describe(m, this.timeZone)
+      const d = describe(m, this.timeZone, 'iso', this.media)
       rows.push([
         d.group,
         d.seq === undefined ? '' : String(d.seq),
@@ -119,7 +123,10 @@ export class TxtWriter implements ExportWriter {
   private group: string | undefined
   private meta!: ExportMeta
   private count = 0
-  constructor(private readonly timeZone: string) {}
+  constructor(
+    private readonly timeZone: string,
+    private readonly media?: MediaLinks
+  ) {}
   begin(meta: ExportMeta): string {
     this.meta = meta
     this.group = undefined
@@ -129,7 +136,7 @@ export class TxtWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone)
+      const d = describe(m, this.timeZone, 'iso', this.media)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
@@ -161,7 +168,10 @@ export class MarkdownWriter implements ExportWriter {
   private group: string | undefined
   private meta!: ExportMeta
   private count = 0
-  constructor(private readonly timeZone: string) {}
+  constructor(
+    private readonly timeZone: string,
+    private readonly media?: MediaLinks
+  ) {}
   begin(meta: ExportMeta): string {
     this.meta = meta
     this.group = undefined
@@ -192,7 +202,7 @@ export class MarkdownWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone)
+      const d = describe(m, this.timeZone, 'iso', this.media)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group

@@ -10,16 +10,22 @@
  *   still would not run, and no image, font, frame or fetch can load (the page makes no network
  *   request of any kind). Remove it and an escaping bug becomes script execution;
  * - links from messages are anchors only for http(s) URLs, with rel="noopener noreferrer" and
- *   referrer policy no-referrer; media (images, voice, video, files) are links, never fetched;
+ *   referrer policy no-referrer; remote media (the COS URLs) are links, never fetched;
+ * - kept media (export/media.ts), only when the export carries it: images, audio and video load
+ *   from the export's own `media/` folder by relative paths the exporter wrote (`media/<sha>.<ext>`,
+ *   never a value from a message), allowed by img-src/media-src 'self'; a self-contained page
+ *   allows only img-src data: (its inlined thumbnails) and loads nothing else;
  * - the script reads message data through textContent and attributes only (no innerHTML).
  */
 import { createHash } from 'node:crypto'
 import type { ArchivedMessage } from '../shared/archive-record'
-import { describeTimeZone, formatCount, formatDateTime, formatDay, formatIsoDateTime, formatTime } from '../shared/format'
+import { describeTimeZone, formatBytes, formatCount, formatDateTime, formatDay, formatIsoDateTime, formatTime } from '../shared/format'
 import { describe, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
 import { escapeHtml } from '../shared/escape-html'
 import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
+import { inlineImage, type MediaFile, type MediaLinks, type MediaMode } from './media'
+import { chromiumPlays } from '../shared/media/sniff'
 
 const css = `
 :root{color-scheme:light;--bg:#fff;--fg:#1d1f23;--muted:#646a73;--line:#e3e5e8;--card:#f6f7f9;--accent:#2563eb;--warn:#b45309}
@@ -53,6 +59,9 @@ a{color:var(--accent)}
 nav.parts{display:inline}nav.parts a{margin-right:12px}
 .foot{padding:8px 16px 24px;color:var(--muted)}
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left}
+.k{display:block;margin:4px 0}
+.mi{display:block;max-width:min(100%,360px);height:auto;border-radius:4px;background:var(--line)}
+video.mi{max-width:min(100%,480px)}
 `.trim()
 
 const script = `
@@ -92,13 +101,18 @@ function sha256(s: string): string {
 const scriptHash = sha256(script)
 const styleHash = sha256(css)
 
-/** The page's policy: nothing loads, only this file's own script and style run. */
-export function contentSecurityPolicy(withScript: boolean): string {
+/**
+ * The page's policy: only this file's own script and style run. Without media nothing loads; with
+ * a media folder images, audio and video load from the page's own place ('self': the relative
+ * `media/` files); a self-contained page loads images only from data: URLs it carries.
+ */
+export function contentSecurityPolicy(withScript: boolean, media?: MediaMode): string {
+  const loads = media === 'folder' ? ["img-src 'self'", "media-src 'self'"] : media === 'inline' ? ['img-src data:'] : ["img-src 'none'"]
   return [
     "default-src 'none'",
     withScript ? `script-src 'sha256-${scriptHash}'` : "script-src 'none'",
     `style-src 'sha256-${styleHash}'`,
-    "img-src 'none'",
+    ...loads,
     "base-uri 'none'",
     "form-action 'none'"
   ].join('; ')
@@ -135,12 +149,82 @@ function linkify(text: string): string {
   return out + h(text.slice(last))
 }
 
+/** A kept file's own relative path, as an attribute value (the exporter wrote it: media/<hex>.<ext>). */
+function local(f: MediaFile): string {
+  return escapeHtml(f.path!.split('/').map(encodeURIComponent).join('/'))
+}
+
+function dims(f: MediaFile): string {
+  return f.width && f.height ? ` width="${f.width}" height="${f.height}"` : ''
+}
+
+function sizeOf(f: MediaFile): string {
+  return formatBytes(f.bytes, 'en')
+}
+
+/** A kept file that is neither copied nor inlined (a self-contained page): named, with its size. */
+function named(what: string, f: MediaFile): string {
+  return `<span class="k d">${h(what)} kept as ${escapeHtml(f.name)} (${sizeOf(f)}), not included in this file</span>`
+}
+
+function fileLink(f: MediaFile, label: string): string {
+  const download = f.fileName ? ` download="${h(f.fileName)}"` : ''
+  return `<a class="k" href="${local(f)}"${download}>${h(label)}</a>`
+}
+
+const bySize = (files: readonly MediaFile[], order: readonly (string | null)[]): MediaFile[] =>
+  order.flatMap((s) => files.filter((f) => f.kind === 'image' && f.size === s))
+
+/**
+ * The kept copies of one element: an image's thumbnail inline (at its declared size) linking to
+ * the largest copy; voice and video with players when Chromium plays their type; files as links
+ * with their name and size. Every src and href is a path the exporter wrote or a data: URL it made.
+ */
+function keptHtml(files: readonly MediaFile[]): string {
+  const out: string[] = []
+  const images = files.filter((f) => f.kind === 'image')
+  if (images.length) {
+    const show = bySize(images, ['thumb', 'large', 'original']).find((f) => (f.path || f.dataUrl) && inlineImage(f.type))
+    const full = bySize(images, ['original', 'large', 'thumb']).find((f) => f.path)
+    const img = show ? `<img class="mi" src="${show.dataUrl ? escapeHtml(show.dataUrl) : local(show)}"${dims(show)} alt="image" loading="lazy">` : ''
+    if (full)
+      out.push(
+        `<a class="k" href="${local(full)}" title="${escapeHtml(`${full.size ?? 'image'}, ${sizeOf(full)}`)}">${img || h(`kept image (${sizeOf(full)})`)}</a>`
+      )
+    else if (img) out.push(`<span class="k">${img}</span>`)
+    else out.push(named('image', bySize(images, ['original', 'large', 'thumb'])[0]!))
+  }
+  const thumb = files.find((f) => f.kind === 'video-thumb')
+  const video = files.find((f) => f.kind === 'video')
+  if (video?.path) {
+    const poster = thumb?.path && inlineImage(thumb.type) ? ` poster="${local(thumb)}"` : ''
+    if (chromiumPlays(video.type) && video.type.startsWith('video/'))
+      out.push(`<video class="mi k" controls preload="none" src="${local(video)}"${poster}${dims(thumb ?? video)}></video>`)
+    else if (thumb?.path && inlineImage(thumb.type)) out.push(`<img class="mi k" src="${local(thumb)}"${dims(thumb)} alt="video thumbnail" loading="lazy">`)
+    out.push(fileLink(video, `video file (${sizeOf(video)})`))
+  } else {
+    if (thumb?.dataUrl || (thumb?.path && inlineImage(thumb.type))) {
+      out.push(`<img class="mi k" src="${thumb.dataUrl ? escapeHtml(thumb.dataUrl) : local(thumb)}"${dims(thumb)} alt="video thumbnail" loading="lazy">`)
+    } else if (thumb) out.push(named('video thumbnail', thumb))
+    if (video) out.push(named('video', video))
+  }
+  const sound = files.find((f) => f.kind === 'sound')
+  if (sound?.path) {
+    if (chromiumPlays(sound.type) && sound.type.startsWith('audio/')) out.push(`<audio class="k" controls preload="none" src="${local(sound)}"></audio>`)
+    out.push(fileLink(sound, `voice file (${sizeOf(sound)})`))
+  } else if (sound) out.push(named('voice', sound))
+  const file = files.find((f) => f.kind === 'file')
+  if (file?.path) out.push(fileLink(file, `${file.fileName ?? file.name} (${sizeOf(file)})`))
+  else if (file) out.push(named(file.fileName ?? 'file', file))
+  return out.join('')
+}
+
 function partHtml(p: Part, tz: string): string {
   switch (p.kind) {
     case 'text':
       return `<div class="t" dir="auto">${linkify(p.text)}</div>`
     case 'media':
-      return `<div class="e" data-type="${escapeHtml(p.type)}">[${h(p.label)}]${p.url ? ' ' + anchor(p.url, 'open link') : ''}${p.data ? `<span class="d">${h(p.data)}</span>` : ''}</div>`
+      return `<div class="e" data-type="${escapeHtml(p.type)}">[${h(p.label)}]${p.url ? ' ' + anchor(p.url, 'open link') : ''}${p.data ? `<span class="d">${h(p.data)}</span>` : ''}${p.files ? keptHtml(p.files) : ''}</div>`
     case 'relay': {
       const items = p.items
         .map((i) => `<li><span class="f">${h(i.from)}</span> ${timeHtml(i.time, tz, 'long')} ${i.parts.map((x) => partHtml(x, tz)).join('')}</li>`)
@@ -193,10 +277,10 @@ function groupTitle(meta: ExportMeta, groupId: string): string {
   return g?.name && g.name !== groupId ? `${g.name} (${groupId})` : groupId
 }
 
-function head(title: string, withScript: boolean): string {
+function head(title: string, withScript: boolean, media?: MediaMode): string {
   return (
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
-    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(withScript)}">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(withScript, media)}">\n` +
     '<meta name="referrer" content="no-referrer">\n' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     `<title>${h(title)}</title>\n<style>${css}</style>\n</head>\n`
@@ -234,7 +318,8 @@ export class HtmlWriter implements ExportWriter {
   private count = 0
   constructor(
     private readonly timeZone: string,
-    private readonly nav: () => HtmlNav = () => ({})
+    private readonly nav: () => HtmlNav = () => ({}),
+    private readonly media?: MediaLinks
   ) {}
   begin(meta: ExportMeta): string {
     this.meta = meta
@@ -244,7 +329,7 @@ export class HtmlWriter implements ExportWriter {
     const title = meta.groups.length === 1 ? groupTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
     const part = meta.part ? ` — part ${meta.part.index}: ${meta.part.label}` : ''
     return (
-      head(title + part, true) +
+      head(title + part, true, this.media?.mode) +
       '<body>\n<header class="bar">\n' +
       `<h1>${h(title)}${h(part)}</h1>\n<p class="meta">${metaLine(meta)}</p>\n` +
       '<div class="controls">' +
@@ -259,7 +344,7 @@ export class HtmlWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'en')
+      const d = describe(m, this.timeZone, 'en', this.media)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group

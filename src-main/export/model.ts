@@ -7,6 +7,8 @@
  * search read it; this module only words it. English labels: exports are files for anyone.
  */
 import type { ArchivedMessage } from '../shared/archive-record'
+import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
+import type { MediaFile, MediaLinks } from './media'
 import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
 import {
   asText,
@@ -27,8 +29,11 @@ export { asText, isRecord, safeHttpUrl }
 export type Part =
   /** Message text as the sender wrote it. */
   | { kind: 'text'; text: string }
-  /** A non-text element: a label ("image 640×480 JPG"), maybe a link (http(s) only) and data. */
-  | { kind: 'media'; type: string; label: string; url?: string; data?: string }
+  /**
+   * A non-text element: a label ("image 640×480 JPG"), maybe a link (http(s) only) and data, and
+   * the kept copies of its objects when the export carries media (export/media.ts).
+   */
+  | { kind: 'media'; type: string; label: string; url?: string; data?: string; files?: MediaFile[] }
   /** A forwarded chat history. */
   | { kind: 'relay'; title: string; count?: number; items: RelayEntry[]; note?: string }
 
@@ -59,10 +64,14 @@ function bytes(n: number): string {
   return formatBytes(n, 'en')
 }
 
-function labelled(type: string, label: string, url?: string, data?: string): Part {
-  const p: { kind: 'media'; type: string; label: string; url?: string; data?: string } = { kind: 'media', type, label }
+/** The kept files of a message's elements, by element path ('0', '2.1.0': shared/media/objects.ts MediaRef.path). */
+type FilesAt = ReadonlyMap<string, MediaFile[]>
+
+function labelled(type: string, label: string, url?: string, data?: string, files?: MediaFile[]): Part {
+  const p: { kind: 'media'; type: string; label: string; url?: string; data?: string; files?: MediaFile[] } = { kind: 'media', type, label }
   if (url) p.url = url
   if (data) p.data = data
+  if (files?.length) p.files = files
   return p
 }
 
@@ -78,7 +87,8 @@ function tipText(c: Record<string, unknown>): string {
   return [op, who && `by ${who}`, list && `members: ${list}`, ...fields].filter(Boolean).join('; ')
 }
 
-function elementParts(el: unknown, depth: number): Part[] {
+function elementParts(el: unknown, depth: number, path: number[], kept: FilesAt | undefined): Part[] {
+  const files = kept?.get(path.join('.'))
   const entry = readEntry(el)
   if (entry.kind === 'value') return [labelled('unknown', 'unsupported element', undefined, asText(entry.value))]
   if (entry.kind === 'object') {
@@ -113,31 +123,31 @@ function elementParts(el: unknown, depth: number): Part[] {
       const size = num(best?.['Size'])
       const fmt = imageFormatName(num(c['ImageFormat']))
       const bits = [w && h ? `${w}×${h}` : '', fmt ?? '', size ? bytes(size) : ''].filter(Boolean)
-      return [labelled(type, `image${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(best?.['URL']))]
+      return [labelled(type, `image${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(best?.['URL']), undefined, files)]
     }
     case 'TIMSoundElem': {
       const sec = num(c['Second'])
-      return [labelled(type, `voice${sec !== undefined ? ` ${sec} s` : ''}`, safeHttpUrl(c['Url']))]
+      return [labelled(type, `voice${sec !== undefined ? ` ${sec} s` : ''}`, safeHttpUrl(c['Url']), undefined, files)]
     }
     case 'TIMVideoFileElem': {
       const sec = num(c['VideoSecond'])
       const fmt = asText(c['VideoFormat'])
       const bits = [sec !== undefined ? `${sec} s` : '', fmt].filter(Boolean)
-      return [labelled(type, `video${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(c['VideoUrl']))]
+      return [labelled(type, `video${bits.length ? ' ' + bits.join(' ') : ''}`, safeHttpUrl(c['VideoUrl']), undefined, files)]
     }
     case 'TIMFileElem': {
       const size = num(c['FileSize'])
-      return [labelled(type, `file: ${asText(c['FileName'])}${size !== undefined ? ` (${bytes(size)})` : ''}`, safeHttpUrl(c['Url']))]
+      return [labelled(type, `file: ${asText(c['FileName'])}${size !== undefined ? ` (${bytes(size)})` : ''}`, safeHttpUrl(c['Url']), undefined, files)]
     }
     case 'TIMRelayElem': {
       const relay = relayContent(c)
       const list = relay.list
       const items: RelayEntry[] = []
       if (list && depth < maxRelayDepth) {
-        for (const v of list) {
+        for (const [j, v] of list.entries()) {
           const item = relayItem(v)
           if (!item) continue
-          const e: RelayEntry = { from: asText(item.from), parts: bodyParts(item.body, depth + 1) }
+          const e: RelayEntry = { from: asText(item.from), parts: bodyParts(item.body, depth + 1, [...path, j], kept) }
           if (item.time !== undefined) e.time = item.time
           items.push(e)
         }
@@ -162,8 +172,24 @@ function elementParts(el: unknown, depth: number): Part[] {
   }
 }
 
-function bodyParts(body: unknown, depth: number): Part[] {
-  return bodyItems(body).flatMap((el) => elementParts(el, depth))
+function bodyParts(body: unknown, depth: number, path: number[] = [], kept?: FilesAt): Part[] {
+  return bodyItems(body).flatMap((el, i) => elementParts(el, depth, [...path, i], kept))
+}
+
+/** A message's kept files grouped by the path of their element. */
+function filesAt(m: ArchivedMessage, media: MediaLinks | undefined): FilesAt | undefined {
+  const byKey = media?.filesOf(m)
+  if (!byKey || byKey.size === 0) return undefined
+  const out = new Map<string, MediaFile[]>()
+  for (const ref of mediaInMessage(m)) {
+    const f = byKey.get(mediaKey(ref))
+    if (!f) continue
+    const at = ref.path.join('.')
+    const list = out.get(at)
+    if (list) list.push(f)
+    else out.set(at, [f])
+  }
+  return out
 }
 
 function typesOf(body: unknown): string[] {
@@ -178,7 +204,7 @@ function typesOf(body: unknown): string[] {
  * What an export shows of a record. `tz` and `dates` say how the time the server note carries is
  * written: ISO 8601 in the zone (CSV, TXT, Markdown) or as the app writes dates (HTML).
  */
-export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso'): MessageDoc {
+export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks): MessageDoc {
   const rec: Record<string, unknown> = isRecord(m) ? m : {}
   const place = rec['IsPlaceMsg']
   const state: MessageState = place === 1 ? 'deleted' : place === 2 ? 'recalled' : rec['IsSystemMsg'] === 1 ? 'system' : 'normal'
@@ -189,7 +215,7 @@ export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = '
     from: asText(rec['From_Account']),
     state,
     types: typesOf(rec['MsgBody']),
-    parts: bodyParts(rec['MsgBody'], 0)
+    parts: bodyParts(rec['MsgBody'], 0, [], filesAt(m, media))
   }
   const archive = rec['_archive']
   const server = isRecord(archive) && isRecord(archive['server']) ? archive['server'] : undefined
@@ -213,8 +239,11 @@ export function partText(p: Part, indent = '', tz = 'UTC'): string {
   switch (p.kind) {
     case 'text':
       return p.text
-    case 'media':
-      return `[${p.label}]${p.data ? ' ' + p.data : ''}${p.url ? ' ' + p.url : ''}`
+    case 'media': {
+      const local = mainFile(p.files)
+      const kept = local ? ` ${local.path ?? `(kept as ${local.name}, not copied)`}` : ''
+      return `[${p.label}]${p.data ? ' ' + p.data : ''}${kept}${p.url ? ' ' + p.url : ''}`
+    }
     case 'relay': {
       const head = `[forwarded: ${p.title}${p.count !== undefined ? `, ${p.count} messages` : ''}]`
       const lines = p.items.map(
@@ -224,6 +253,22 @@ export function partText(p: Part, indent = '', tz = 'UTC'): string {
       return [head, ...lines].join('\n')
     }
   }
+}
+
+const imageRank: Record<ImageSize, number> = { original: 0, large: 1, thumb: 2 }
+
+/**
+ * The copy a text export names for an element: an image's largest kept size, a video itself (its
+ * thumbnail when only that was kept), a file, a voice message.
+ */
+export function mainFile(files: readonly MediaFile[] | undefined): MediaFile | undefined {
+  if (!files?.length) return undefined
+  return [...files].sort((a, b) => rank(a) - rank(b))[0]
+}
+
+function rank(f: MediaFile): number {
+  if (f.kind === 'image') return imageRank[f.size ?? 'thumb']
+  return f.kind === 'video-thumb' ? 5 : 0
 }
 
 export function stateLabel(s: MessageState): string {

@@ -92,7 +92,7 @@ export class AppService implements HostApi {
       ...opts.media
     })
     this.sync = new SyncRuns(this.workspace, this.events.emit, opts, (groupId, messages) => this.media.enqueue(groupId, messages))
-    this.export = new ExportHost({ version: opts.version, ...opts.exports })
+    this.export = new ExportHost({ version: opts.version, ...opts.exports, media: this.media })
     this.link = {
       // The URL was validated by the channel's schema (http, https, mailto only).
       open: async (url): Promise<Result<null>> => {

@@ -9,9 +9,13 @@
  *                         disk): the renderer sends the next one only then, so memory stays
  *                         bounded on both sides whatever the size
  *   finish(id)          → the postamble, fsync, rename; browser mode gets a one-time download URL
- *                         (a split export's folder is packed into one .zip first: a browser
- *                         downloads files, not folders)
+ *                         (a split export's folder, or an export with its media/ folder, is packed
+ *                         into one .zip first: a browser downloads files, not folders)
  *   cancel(id)          → the temporary file is removed; nothing appears under the final name
+ *
+ * With media (issue 17 §4), the kept copies come from the app's media folder through MediaService
+ * (its ledger and store, read only): copied into `media/` beside the file (Electron), inside the
+ * split export's folder, or inlined into one self-contained HTML page.
  *
  * One write in flight per export. An export nobody writes to for `idleMs` is cancelled (the page
  * went away).
@@ -20,10 +24,11 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runExport, type ExportResult } from '../export/exporter'
-import { zipFiles } from '../export/zip'
+import type { ExportMediaSource } from '../export/media'
+import { zipFolder } from '../export/zip'
 import { parseSplit, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
-import type { AppError, ExportFinished, ExportStartInput, ExportStarted, Result } from '../shared/ipc/contract'
+import type { AppError, ExportFinished, ExportStartInput, ExportStarted, ExportWritten, Result } from '../shared/ipc/contract'
 
 export interface ExportHostOptions {
   version: string
@@ -36,6 +41,8 @@ export interface ExportHostOptions {
   downloadDir?: string
   /** Cancel an export that got no call for this long (ms). Default 5 minutes. */
   idleMs?: number
+  /** The app's kept media (services/media.ts), for exports that carry it. */
+  media?: { exportSource(): Promise<ExportMediaSource> }
 }
 
 export interface Download {
@@ -106,8 +113,11 @@ interface Job {
   name: string
   /** Browser mode: the folder the file is written in. */
   webDir?: string
-  /** Browser mode, split export: the folder of parts (job.name) goes into this .zip. */
-  zipName?: string
+  /** Browser mode: the folder (a split export's parts, or a file and its media/) that goes into a .zip. */
+  zipFolder?: { path: string; name: string }
+  /** Browser mode, one file with media: offered alone when no media was copied after all. */
+  single?: boolean
+  mediaFiles: number
   timer?: NodeJS.Timeout
 }
 
@@ -138,6 +148,17 @@ export class ExportHost {
     const id = randomUUID()
     let out: string
     let webDir: string | undefined
+    let zipFolder: Job['zipFolder']
+    // Media needs a folder beside the file, except in a self-contained page.
+    const mediaMode = input.media === 'inline' && input.format === 'html' ? 'inline' : input.media ? 'folder' : undefined
+    let source: ExportMediaSource | undefined
+    if (mediaMode && this.opts.media) {
+      source = await this.opts.media.exportSource().catch((e: unknown) => {
+        // The folder locked by a pull --media: the export goes on without the ledger's outcomes.
+        console.error('tim-archive: export without the media ledger', e)
+        return undefined
+      })
+    }
     if (this.opts.chooseDestination) {
       const chosen = await this.opts.chooseDestination(suggested, !!split)
       if (!chosen) return fail('CANCELLED', 'No destination was chosen.', { params: { reason: 'noDestination' } })
@@ -148,6 +169,14 @@ export class ExportHost {
       webDir = join(this.opts.downloadDir, id)
       await mkdir(webDir, { recursive: true, mode: 0o700 })
       out = join(webDir, suggested)
+      if (split) zipFolder = { path: out, name: suggested }
+      else if (source && mediaMode === 'folder') {
+        // The file and its media/ in a folder of their own, zipped at the end.
+        const stem = safeFileName(suggested.replace(/\.[A-Za-z0-9]+$/, ''), 'tim-archive-export')
+        await mkdir(join(webDir, stem), { mode: 0o700 })
+        out = join(webDir, stem, suggested)
+        zipFolder = { path: join(webDir, stem), name: stem }
+      }
     }
     const meta: ExportMeta = {
       app: 'TIM Archive',
@@ -171,18 +200,22 @@ export class ExportHost {
       messages: 0,
       bytes: 0,
       name: suggested,
+      mediaFiles: 0,
       done: Promise.resolve({ messages: 0, bytes: 0, files: [] })
     }
     if (webDir) job.webDir = webDir
-    if (webDir && split) job.zipName = `${suggested}.zip`
+    if (zipFolder) job.zipFolder = zipFolder
+    if (zipFolder && !split) job.single = true
     job.done = runExport(queue, {
       format: input.format,
       out,
       meta,
       signal: abort.signal,
       ...(split ? { split } : {}),
+      ...(source && mediaMode ? { media: { source, mode: mediaMode } } : {}),
       onProgress: (p) => {
         job.bytes = p.bytes
+        job.mediaFiles = p.mediaFiles ?? 0
       }
     })
     job.done.catch((e: unknown) => {
@@ -200,7 +233,7 @@ export class ExportHost {
     job.timer.unref?.()
   }
 
-  async write(id: string, messages: readonly ArchivedMessage[]): Promise<Result<{ messages: number; bytes: number }>> {
+  async write(id: string, messages: readonly ArchivedMessage[]): Promise<Result<ExportWritten>> {
     const job = this.jobs.get(id)
     if (!job) return fail('INVALID', 'No such export (it finished, was cancelled, or timed out).', { params: { reason: 'exportGone' } })
     if (job.failure) return this.failed(job)
@@ -214,7 +247,7 @@ export class ExportHost {
     }
     if (job.failure) return this.failed(job)
     job.messages += messages.length
-    return { ok: true, value: { messages: job.messages, bytes: job.bytes } }
+    return { ok: true, value: { messages: job.messages, bytes: job.bytes, mediaFiles: job.mediaFiles } }
   }
 
   private async failed<T>(job: Job): Promise<Result<T>> {
@@ -239,14 +272,17 @@ export class ExportHost {
       return this.failed(job)
     }
     const value: ExportFinished = { messages: result.messages, bytes: result.bytes, files: result.files }
+    if (result.media) value.media = result.media
     if (job.webDir) {
       let path = result.files[0]!
       let name = job.name
-      if (job.zipName) {
+      // One file whose media turned out empty (nothing kept): offered as the file itself.
+      const zip = job.zipFolder && !(job.single && !result.media?.files) ? job.zipFolder : undefined
+      if (zip) {
         try {
-          path = join(job.webDir, job.zipName)
-          value.bytes = await zipFiles(result.files, job.name, path, job.abort.signal)
-          name = job.zipName
+          name = `${zip.name}.zip`
+          path = join(job.webDir, name)
+          value.bytes = await zipFolder(zip.path, zip.name, path, job.abort.signal)
         } catch (e) {
           job.failure = e instanceof Error ? e : new Error(String(e))
           return this.failed(job)

@@ -353,6 +353,16 @@ export class MediaService {
     return ok(null)
   }
 
+  /**
+   * What an export reads (services/export-host.ts, export/media.ts): the recorded outcome of an
+   * object and where the store keeps its bytes. Read-only and lock-free (the ledger as view() sees it).
+   */
+  async exportSource(): Promise<{ outcome(groupId: string, key: string): MediaOutcome | undefined; pathFor(sha256: string): string }> {
+    const view = await this.view()
+    const store = await this.store()
+    return { outcome: (g, k) => view.get(g, k), pathFor: (sha) => store.pathFor(sha) }
+  }
+
   /** Waits until every object queued so far has its outcome recorded (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.work.size > 0) await Promise.all([...this.work])

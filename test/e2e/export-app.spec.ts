@@ -112,7 +112,7 @@ test('round trip: a pulled archive imported into the app exports as the same JSO
     })
     expect(zipFile).toMatch(/@TGS#1DEMOTEAM \d{4}-\d{2}-\d{2}\.zip$/)
     const parts = new Map([...(await unzip(readFileSync(zipFile)))].map(([name, text]) => [name.split('/').pop()!, text]))
-    expect([...parts.keys()]).toEqual(['part-0001.html', 'part-0002.html', 'part-0003.html', 'index.html'])
+    expect([...parts.keys()]).toEqual(['index.html', 'part-0001.html', 'part-0002.html', 'part-0003.html'])
     expect(['part-0001.html', 'part-0002.html', 'part-0003.html'].map((f) => parts.get(f)!.match(/<article/g)?.length)).toEqual([250, 250, 95])
     expect(parts.get('index.html')).toContain('href="part-0003.html"')
   } finally {

@@ -21,6 +21,7 @@ import type {
   AppStatus,
   ConnectInput,
   ExportFinished,
+  ExportWritten,
   ExportStarted,
   ExportStartInput,
   GroupProfile,
@@ -132,7 +133,7 @@ export const channelTable = {
      * Appends messages (records exactly as archived, in export order, at most
      * maxExportChunkMessages). Answers when they are written: send the next chunk only then.
      */
-    write: call<(exportId: string, messages: ArchivedMessage[]) => Promise<Result<{ messages: number; bytes: number }>>>(true),
+    write: call<(exportId: string, messages: ArchivedMessage[]) => Promise<Result<ExportWritten>>>(true),
     /** Ends the export: the file appears under its name only now. */
     finish: call<(exportId: string) => Promise<Result<ExportFinished>>>(true),
     /** Drops the export: its temporary file is removed. */

@@ -170,6 +170,22 @@ export interface ExportStartInput {
   count?: number
   /** The file (or folder) name to suggest. */
   suggestedName: string
+  /**
+   * Carry the media kept in the app's media folder (issue 17 §4): 'folder' copies it into `media/`
+   * beside the export (browser mode: the export and its media/ come as one .zip); 'inline' (HTML
+   * only) makes one self-contained page with thumbnails inlined. Absent: URLs only, as before.
+   */
+  media?: ExportMediaChoice
+}
+
+export const exportMediaChoices = ['folder', 'inline'] as const
+export type ExportMediaChoice = (typeof exportMediaChoices)[number]
+
+/** What an export's write answers: messages and bytes so far, and media files copied so far. */
+export interface ExportWritten {
+  messages: number
+  bytes: number
+  mediaFiles?: number
 }
 
 export interface ExportStarted {
@@ -185,6 +201,8 @@ export interface ExportFinished {
   files: string[]
   /** Browser mode: a same-origin URL that downloads the file once. */
   downloadUrl?: string
+  /** With media: files copied (or inlined) and their bytes; saved files missing from the media folder. */
+  media?: { files: number; bytes: number; missing: number; missingNames: string[] }
 }
 
 /**

@@ -10,6 +10,7 @@ import { regions } from '../regions'
 import { isOpenableUrl, maxLinkChars } from '../links'
 import {
   exportFormatNames,
+  exportMediaChoices,
   maxAckBatchIds,
   maxAckErrorChars,
   maxExportChunkMessages,
@@ -235,7 +236,8 @@ export const ExportStartInputSchema = v.strictObject({
   before: v.optional(DateTextSchema),
   timeZone: v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone, 'The time zone must be an IANA name such as UTC or Asia/Shanghai')),
   count: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
-  suggestedName: v.pipe(v.string(), v.minLength(1), v.maxLength(200), noControlChars('The file name'))
+  suggestedName: v.pipe(v.string(), v.minLength(1), v.maxLength(200), noControlChars('The file name')),
+  media: v.optional(v.picklist(exportMediaChoices, 'Media is folder or inline'))
 })
 
 /**

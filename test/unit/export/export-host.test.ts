@@ -2,7 +2,8 @@
  * The app's export path on the host: chunks in, a file out (Electron: where the save dialog
  * said; browser mode: a one-time download over real loopback HTTP).
  */
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +11,17 @@ import { AppService } from '../../../src-main/services/app-service'
 import { invokeChannel } from '../../../src-main/services/dispatch'
 import { ExportHost, safeFileName } from '../../../src-main/services/export-host'
 import { FileSecretStore } from '../../../src-main/services/secret-store'
-import { channels, type ExportFinished, type ExportStartInput, type ExportStarted, type Result } from '../../../src-main/shared/ipc/contract'
+import {
+  channels,
+  type ExportFinished,
+  type ExportStartInput,
+  type ExportStarted,
+  type ExportWritten,
+  type Result
+} from '../../../src-main/shared/ipc/contract'
+import { mediaInMessage, mediaKey } from '../../../src-main/shared/media/objects'
+import { readMediaFolder } from '../../../src-main/export/media'
+import { blobBytes, png as pngBlob } from '../../../tools/sim/media/encode'
 import { startWebServer, type WebServer } from '../../../src-main/web/server'
 import { corpus } from './corpus'
 import { unzip } from '../../helpers/unzip'
@@ -82,6 +93,39 @@ describe('exporting from the app (desktop)', () => {
     expect((await readdir(target)).sort()).toEqual(['index.html', 'part-0001.html', 'part-0002.html', 'part-0003.html', 'part-0004.html'])
   })
 
+  it('with media, the kept files go into a media folder beside the file I chose', async () => {
+    const kept = join(dir, 'desktop-kept')
+    const png = blobBytes(pngBlob(12, 8, [200, 10, 10]))
+    const hash = createHash('sha256').update(png).digest('hex')
+    await mkdir(join(kept, hash.slice(0, 2)), { recursive: true })
+    await writeFile(join(kept, hash.slice(0, 2), hash), png)
+    const m = {
+      ...corpus[0]!,
+      MsgSeq: 998,
+      MsgBody: [
+        {
+          MsgType: 'TIMImageElem',
+          MsgContent: { UUID: 'd1', ImageInfoArray: [{ Type: 3, Size: png.length, Width: 12, Height: 8, URL: 'https://x.myqcloud.com/d1' }] }
+        }
+      ]
+    }
+    await writeFile(
+      join(kept, 'ledger.jsonl'),
+      JSON.stringify({ g: m.GroupId, k: mediaKey(mediaInMessage(m)[0]!), o: { status: 'saved', bytes: png.length, sha256: hash, type: 'image/png', at: 1 } }) +
+        '\n'
+    )
+    const sub = join(dir, 'desktop-media')
+    await mkdir(sub)
+    const host = new ExportHost({ version: 't', chooseDestination: async () => join(sub, 'page.html'), media: { exportSource: () => readMediaFolder(kept) } })
+    const { exportId } = ok(await host.start({ ...input, format: 'html', media: 'folder', suggestedName: 'page.html' }))
+    ok(await host.write(exportId, [m]))
+    const done = ok(await host.finish(exportId))
+    expect(done.media).toMatchObject({ files: 1, missing: 0 })
+    expect((await readdir(sub)).sort()).toEqual(['media', 'page.html'])
+    expect(await readdir(join(sub, 'media'))).toEqual([`${hash}.png`])
+    expect(await readFile(join(sub, 'page.html'), 'utf8')).toContain(`src="media/${hash}.png"`)
+  })
+
   it('the host checks what the page sends', async () => {
     const service = new AppService({
       secretStore: new FileSecretStore(join(dir, 'cfg')),
@@ -107,7 +151,6 @@ describe('exporting from the app (browser mode)', () => {
   beforeAll(async () => {
     const rendererDir = join(dir, 'renderer')
     await mkdir(rendererDir, { recursive: true })
-    const { writeFile } = await import('node:fs/promises')
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>')
     const service = new AppService({
       secretStore: new FileSecretStore(join(dir, 'cfg2')),
@@ -164,17 +207,57 @@ describe('exporting from the app (browser mode)', () => {
     expect(zip.length).toBe(done.bytes)
     const entries = await unzip(zip)
     expect([...entries.keys()]).toEqual([
+      '季度 chat/index.html',
       '季度 chat/part-0001.html',
       '季度 chat/part-0002.html',
       '季度 chat/part-0003.html',
-      '季度 chat/part-0004.html',
-      '季度 chat/index.html'
+      '季度 chat/part-0004.html'
     ])
     // Each part is a whole page, and together they hold every message once.
     const pages = [...entries.values()]
     for (const page of pages) expect(page).toMatch(/^<!doctype html>[\s\S]*<\/html>\s*$/i)
-    expect(pages.slice(0, 4).map((p) => p.match(/<article/g)?.length)).toEqual([10, 10, 10, corpus.length - 30])
-    expect(pages[4]).toContain('href="part-0004.html"')
+    expect(pages.slice(1).map((p) => p.match(/<article/g)?.length)).toEqual([10, 10, 10, corpus.length - 30])
+    expect(pages[0]).toContain('href="part-0004.html"')
+    await expect.poll(() => readdir(join(dir, 'downloads'))).toEqual([])
+  })
+
+  it('an HTML export with media downloads as one .zip of the page and its media folder; without kept media, as the page alone', async () => {
+    // The app's media folder as its MediaService keeps it: the content store and the ledger.
+    const png = blobBytes(pngBlob(16, 16, [10, 120, 200]))
+    const hash = createHash('sha256').update(png).digest('hex')
+    const mediaDir = join(dir, 'cfg2', 'media')
+    await mkdir(join(mediaDir, hash.slice(0, 2)), { recursive: true })
+    await writeFile(join(mediaDir, hash.slice(0, 2), hash), png)
+    const withImage = {
+      ...corpus[0]!,
+      MsgSeq: 999,
+      MsgBody: [
+        {
+          MsgType: 'TIMImageElem',
+          MsgContent: { UUID: 'u1', ImageFormat: 3, ImageInfoArray: [{ Type: 3, Size: png.length, Width: 16, Height: 16, URL: 'https://x.myqcloud.com/u1' }] }
+        }
+      ]
+    }
+    const key = mediaKey(mediaInMessage(withImage)[0]!)
+    await writeFile(
+      join(mediaDir, 'ledger.jsonl'),
+      JSON.stringify({ g: withImage.GroupId, k: key, o: { status: 'saved', bytes: png.length, sha256: hash, type: 'image/png', at: 1 } }) + '\n'
+    )
+    const started = ok(await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, format: 'html', media: 'folder', suggestedName: 'pics.html' }]))
+    const w = ok(await api<Result<ExportWritten>>(channels.exportWrite, [started.exportId, [...corpus.slice(0, 5), withImage]]))
+    expect(w.mediaFiles).toBe(1)
+    const done = ok(await api<Result<ExportFinished>>(channels.exportFinish, [started.exportId]))
+    expect(done.files).toEqual(['pics.zip'])
+    expect(done.media).toEqual({ files: 1, bytes: png.length, missing: 0, missingNames: [] })
+    const entries = await unzip(Buffer.from(await (await fetch(base + done.downloadUrl!)).arrayBuffer()))
+    expect([...entries.keys()]).toEqual([`pics/media/${hash}.png`, 'pics/pics.html'])
+    expect(entries.get('pics/pics.html')).toContain(`<img class="mi" src="media/${hash}.png" width="16" height="16"`)
+
+    const plain = ok(await api<Result<ExportStarted>>(channels.exportStart, [{ ...input, format: 'html', media: 'folder', suggestedName: 'text.html' }]))
+    ok(await api<Result<unknown>>(channels.exportWrite, [plain.exportId, corpus.slice(0, 5)]))
+    const plainDone = ok(await api<Result<ExportFinished>>(channels.exportFinish, [plain.exportId]))
+    expect(plainDone.files).toEqual(['text.html'])
+    expect(await (await fetch(base + plainDone.downloadUrl!)).text()).toMatch(/^<!doctype html>/)
     await expect.poll(() => readdir(join(dir, 'downloads'))).toEqual([])
   })
 

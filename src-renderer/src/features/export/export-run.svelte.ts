@@ -2,7 +2,7 @@
  * One export from the app: count, then stream the selection from the store to the host chunk by
  * chunk (each write answered once written, so memory stays bounded), with progress, ETA and cancel.
  */
-import type { AppError, ExportFinished, ExportFormatName } from '@shared/ipc/contract'
+import type { AppError, ExportFinished, ExportFormatName, ExportMediaChoice } from '@shared/ipc/contract'
 import { api } from '@renderer/lib/ipc/api'
 import { compileSelection, countSelection, readSelection, selectionClauses, type ExportSelection } from './read-messages'
 
@@ -11,6 +11,8 @@ export interface ExportOptions extends ExportSelection {
   split?: string
   groups: { groupId: string; name?: string }[]
   suggestedName: string
+  /** Carry the kept media: in a media/ folder, or inlined into one HTML page. */
+  media?: ExportMediaChoice
 }
 
 /** The host refused a step of the export: its AppError, for the page to word. */
@@ -26,6 +28,8 @@ export class ExportRun {
   phase = $state<ExportPhase>('idle')
   total = $state(0)
   written = $state(0)
+  /** Media files copied so far (an export with media). */
+  mediaFiles = $state(0)
   etaSeconds = $state<number | null>(null)
   error = $state('')
   /** Set when the host refused: the page words it (the English `error` stays for the record). */
@@ -46,6 +50,7 @@ export class ExportRun {
     this.hostError = null
     this.result = null
     this.written = 0
+    this.mediaFiles = 0
     this.etaSeconds = null
     const clauses = selectionClauses(o)
     if ('error' in clauses) {
@@ -67,6 +72,7 @@ export class ExportRun {
         count: this.total,
         suggestedName: o.suggestedName,
         ...(o.split ? { split: o.split } : {}),
+        ...(o.media ? { media: o.media } : {}),
         ...(o.from ? { after: o.from } : {}),
         ...(o.to ? { before: o.to } : {})
       }
@@ -84,6 +90,7 @@ export class ExportRun {
         const w = await api.export.write(started.value.exportId, chunk)
         if (!w.ok) throw new HostRefused(w.error)
         this.written = w.value.messages
+        this.mediaFiles = w.value.mediaFiles ?? 0
         const secs = (performance.now() - t0) / 1000
         const rate = this.written / Math.max(secs, 0.001)
         this.etaSeconds = rate > 0 ? Math.max(0, (this.total - this.written) / rate) : null

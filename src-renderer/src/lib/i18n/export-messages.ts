@@ -43,7 +43,16 @@ export const exportEn = {
   'export.doneDownload': 'Exported {count} messages: your browser is saving {where}.',
   'export.cancelled': 'Export cancelled. No file was written.',
   'export.failed': 'The export failed: {message}',
-  'export.noGroups': 'Choose at least one group.'
+  'export.noGroups': 'Choose at least one group.',
+  'export.mediaLegend': 'Media',
+  'export.media': 'Include the kept images, voice, video and attachments',
+  'export.mediaFolder': 'Copies go into a media folder beside the export, each file once.',
+  'export.mediaBrowser': 'The export and its media folder download together as one .zip.',
+  'export.mediaInline': 'One self-contained HTML file',
+  'export.mediaInlineHint': 'Thumbnails up to 256 KB each are inside the page; originals, voice, video and files are named, not included.',
+  'export.progressMedia': '{files} media files',
+  'export.doneMedia': 'Media: {files} files ({bytes}).',
+  'export.mediaMissing': '{count} kept files were missing from the media folder and were left out: {names}'
 } as const
 
 export const exportZh: Record<keyof typeof exportEn, string> = {
@@ -90,5 +99,14 @@ export const exportZh: Record<keyof typeof exportEn, string> = {
   'export.doneDownload': '已导出 {count} 条消息：浏览器正在保存 {where}。',
   'export.cancelled': '已取消导出，未写入任何文件。',
   'export.failed': '导出失败：{message}',
-  'export.noGroups': '请至少选择一个群。'
+  'export.noGroups': '请至少选择一个群。',
+  'export.mediaLegend': '媒体',
+  'export.media': '包含已保存的图片、语音、视频和附件',
+  'export.mediaFolder': '副本放在导出文件旁的 media 文件夹中，每个文件只存一份。',
+  'export.mediaBrowser': '导出文件与其 media 文件夹一起打包为一个 .zip 下载。',
+  'export.mediaInline': '单个独立的 HTML 文件',
+  'export.mediaInlineHint': '每张不超过 256 KB 的缩略图嵌入网页；原图、语音、视频和文件只列出名称，不包含在内。',
+  'export.progressMedia': '{files} 个媒体文件',
+  'export.doneMedia': '媒体：{files} 个文件（{bytes}）。',
+  'export.mediaMissing': '有 {count} 个已保存的文件不在媒体文件夹中，未包含：{names}'
 }
