@@ -30,7 +30,7 @@ export interface ImportProgress {
   totalBytes: number
   /** Lines checked so far (blank ones included); the file's line count while importing. */
   lines: number
-  /** Records committed so far. */
+  /** Distinct messages committed so far (a later line of the same seq, as `pull --media` writes, counts once). */
   messages: number
 }
 
@@ -191,7 +191,9 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
   result.lines = lineNo
   bytesRead = file.size
 
-  // Pass 2: import in chunks.
+  // Pass 2: import in chunks. The seqs seen per group, so that a later line of a seq (pull --media
+  // appends one with the message's media outcomes) is not counted as another message.
+  const seqsSeen = new Map<string, Set<number>>()
   let pending: ArchivedMessage[] = []
   const flush = async () => {
     if (!pending.length) return
@@ -212,7 +214,13 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
     }))
     const counts = await writeGroups(writes, database)
     Object.assign(result, addCounts(result, counts))
-    result.messages += pending.length
+    for (const r of pending) {
+      let seqs = seqsSeen.get(r.GroupId)
+      if (!seqs) seqsSeen.set(r.GroupId, (seqs = new Set()))
+      if (seqs.has(r.MsgSeq)) continue
+      seqs.add(r.MsgSeq)
+      result.messages++
+    }
     for (const w of writes) groupsSeen.add(w.gk)
     result.groups = [...groupsSeen]
     pending = []
