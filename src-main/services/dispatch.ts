@@ -26,6 +26,7 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.exportFinish]: (s, [id]) => s.export.finish(id),
   [channels.exportCancel]: (s, [id]) => s.export.cancel(id),
   [channels.mediaLookup]: (s, [groupId, keys]) => s.media.lookup(groupId, keys),
+  [channels.mediaEnqueue]: (s, [groupId, messages]) => s.media.enqueue(groupId, messages),
   [channels.linkOpen]: (s, [url]) => s.link.open(url)
 }
 

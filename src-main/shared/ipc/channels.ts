@@ -139,6 +139,13 @@ export const channelTable = {
      * identityKey, at most maxMediaLookupKeys). A key with no outcome yet answers `pending`.
      */
     lookup: call<(groupId: string, keys: string[]) => Promise<Record<string, MediaStatus>>>(false),
+    /**
+     * Queues again the objects of archived messages of a group (at most maxMediaEnqueueMessages,
+     * records as archived) whose download failed or never ran (the app quit mid-way): the page
+     * sends them after start and after each sync (lib/media/resume.ts). Objects already settled
+     * are skipped by the host. Answers at once; outcomes arrive as media.onChanged.
+     */
+    enqueue: call<(groupId: string, messages: ArchivedMessage[]) => Promise<void>>(false),
     /** Outcomes changed (at most one event per group every 250 ms): look the keys up again. */
     onChanged: event<MediaChangedEvent, 'host'>('host')
   },

@@ -8,11 +8,13 @@
 import * as v from 'valibot'
 import { regions } from '../regions'
 import { isOpenableUrl, maxLinkChars } from '../links'
+import { LIMITS as MEDIA_LIMITS } from '../media/objects'
 import {
   exportFormatNames,
   maxAckBatchIds,
   maxAckErrorChars,
   maxExportChunkMessages,
+  maxMediaEnqueueMessages,
   maxMediaGroupIdChars,
   maxMediaKeyChars,
   maxMediaLookupKeys
@@ -169,6 +171,25 @@ export const MediaKeyListSchema = v.pipe(
   v.maxLength(maxMediaLookupKeys, `At most ${maxMediaLookupKeys} media keys at once`)
 )
 
+/**
+ * Archived messages whose media the host queues again: each a message as archived (a seq, a
+ * MsgBody array of at most the elements the media walk reads, or a single element). The host reads the body defensively (shared/media/objects.ts
+ * bounds the walk), so only the shape is checked here, and the count.
+ */
+export const MediaMessageListSchema = v.pipe(
+  v.array(
+    v.looseObject({
+      MsgSeq: SeqSchema,
+      MsgBody: v.union([
+        v.pipe(v.array(v.unknown()), v.maxLength(MEDIA_LIMITS.elementsPerBody)),
+        // Not v.looseObject: valibot's object schemas take arrays too, so an over-long array would pass as one element.
+        v.custom<Record<string, unknown>>((o) => typeof o === 'object' && o !== null && !Array.isArray(o), 'A message body is an array or one element')
+      ])
+    })
+  ),
+  v.maxLength(maxMediaEnqueueMessages, `At most ${maxMediaEnqueueMessages} messages at once`)
+)
+
 export const ExportIdSchema = v.pipe(v.string(), v.uuid('An export id is a UUID'))
 
 function isTimeZone(tz: string): boolean {
@@ -247,6 +268,7 @@ export const invokeArgs = {
   [channels.exportFinish]: v.strictTuple([ExportIdSchema]),
   [channels.exportCancel]: v.strictTuple([ExportIdSchema]),
   [channels.mediaLookup]: v.strictTuple([MediaGroupIdSchema, MediaKeyListSchema]),
+  [channels.mediaEnqueue]: v.strictTuple([MediaGroupIdSchema, MediaMessageListSchema]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

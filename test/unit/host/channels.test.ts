@@ -12,9 +12,10 @@ describe('the channel table', () => {
       syncBatch: 'sync:batch',
       linkOpen: 'link:open',
       mediaLookup: 'media:lookup',
+      mediaEnqueue: 'media:enqueue',
       mediaChanged: 'media:changed'
     })
-    expect(Object.keys(channels)).toHaveLength(22)
+    expect(Object.keys(channels)).toHaveLength(23)
     expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])
