@@ -5,6 +5,7 @@
  * and a write that runs only some projections leaves the others as they were.
  */
 import 'fake-indexeddb/auto'
+import Dexie from 'dexie'
 import { describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
@@ -260,5 +261,45 @@ describe('the media projection', () => {
     await deleteGroup(gk1, {}, d)
     expect(await d.media.where('[gk+seq+i]').between([gk1, 0, 0], [gk1, Infinity, Infinity]).count()).toBe(0)
     expect(await d.media.count()).toBe(before2)
+  })
+})
+
+describe('the v7 upgrade', () => {
+  it('lists the media of what a v6 archive already holds', async () => {
+    const name = `media-upgrade-${Date.now()}`
+    const v6 = new Dexie(name)
+    v6.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
+    v6.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
+    v6.version(3).stores({ activity: '[gk+kind+key]' })
+    v6.version(4).stores({ postings: '[b+gk+c]' })
+    v6.version(5).stores({})
+    v6.version(6).stores({})
+    await v6.open()
+    await v6.table('groups').put({
+      gk: gk1,
+      workspaceId: ws,
+      groupId: 'g1',
+      profile: { groupId: 'g1', name: 'One', type: 'Public', archivable: true },
+      addedAt: 0,
+      lastSyncAt: null,
+      lastError: null,
+      stats: {}
+    })
+    // More messages than one upgrade page.
+    const raws = Array.from({ length: 2500 }, (_, i) => ({ ...media(i + 1), GroupId: 'g1' }))
+    await v6.table('messages').bulkPut(raws.map((raw) => ({ gk: gk1, seq: raw.MsgSeq, time: raw.MsgTimeStamp, from: raw.From_Account, raw })))
+    v6.close()
+    const d = freshDb(name)
+    const rows = await d.media.toArray()
+    const expected = new AppDB(`media-upgrade-expected-${Date.now()}`)
+    try {
+      await withGroups(expected)
+      await commitBatch(gk1, { messages: range(1, 2500, media), range: [1, 2500] }, expected)
+      expect(rows).toEqual(await expected.media.toArray())
+      // Images (seq % 5 = 0), files, and videos with a voice message each: four rows per five messages.
+      expect(rows.length).toBe(2000)
+    } finally {
+      await expected.delete()
+    }
   })
 })
