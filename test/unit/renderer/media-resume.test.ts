@@ -136,3 +136,18 @@ describe('resuming media', () => {
     expect(walks).toBe(2)
   })
 })
+
+describe('resuming media, big messages', () => {
+  it('keeps each call under the size a browser-mode request may have', async () => {
+    const d = freshDb()
+    await addGroups(ws, [{ groupId: 'g1', name: 'One', type: 'Public', archivable: true }], d)
+    // 300 messages of about 10 KB each (a caption next to the image): 3 MB in all.
+    const caption = { MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(10_000) } }
+    const messages = Array.from({ length: 300 }, (_, i) => ({ ...image(i + 1), MsgBody: [...image(i + 1).MsgBody, caption] }))
+    await commitBatch(groupKey(ws, 'g1'), { messages, range: [1, 300] }, d)
+    const host = new FakeHost(() => undefined)
+    await resumeMedia(ws, host, d)
+    expect(host.seqs).toEqual(messages.map((m) => m.MsgSeq))
+    for (const call of host.sent) expect(JSON.stringify(call).length).toBeLessThan(1024 * 1024)
+  })
+})

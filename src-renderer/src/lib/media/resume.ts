@@ -32,6 +32,8 @@ export interface ResumeResult {
 
 /** Media rows read per step. */
 const ROWS = 500
+/** The most JSON one media.enqueue call carries (browser mode's requests are at most 1 MiB). */
+const CHUNK_CHARS = 600_000
 
 /** Objects of this session found settled, per group key: `seq:i`. */
 const settled = new Map<string, Set<string>>()
@@ -57,9 +59,25 @@ async function resumeGroup(gk: string, host: ResumeHost, database: AppDB, out: R
     while (toSend.length >= maxMediaEnqueueMessages || (all && toSend.length > 0)) {
       const seqs = toSend.splice(0, maxMediaEnqueueMessages)
       const rows = await database.messages.bulkGet(seqs.map((s) => [gk, s] as [string, number]))
-      const messages = rows.flatMap((r) => (r ? [forHost(r.raw)] : []))
-      if (messages.length) await host.enqueue(groupId, messages)
-      out.sent += messages.length
+      // Calls stay under CHUNK_CHARS of JSON too (browser mode takes 1 MiB per request).
+      let chunk: ArchivedMessage[] = []
+      let chars = 0
+      for (const r of rows) {
+        if (!r) continue
+        const m = forHost(r.raw)
+        const size = JSON.stringify(m).length
+        if (size > CHUNK_CHARS) continue
+        if (chars + size > CHUNK_CHARS) {
+          await host.enqueue(groupId, chunk)
+          out.sent += chunk.length
+          chunk = []
+          chars = 0
+        }
+        chunk.push(m)
+        chars += size
+      }
+      if (chunk.length) await host.enqueue(groupId, chunk)
+      out.sent += chunk.length
     }
   }
   for (;;) {
