@@ -143,7 +143,7 @@ describe('resuming media, big messages', () => {
     await addGroups(ws, [{ groupId: 'g1', name: 'One', type: 'Public', archivable: true }], d)
     // 300 messages of about 10 KB each (a caption next to the image): 3 MB in all.
     const caption = { MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(10_000) } }
-    const messages = Array.from({ length: 300 }, (_, i) => ({ ...image(i + 1), MsgBody: [...image(i + 1).MsgBody, caption] }))
+    const messages = Array.from({ length: 300 }, (_, i) => ({ ...image(i + 1), MsgBody: [...(image(i + 1).MsgBody as object[]), caption] }) as RawMessage)
     await commitBatch(groupKey(ws, 'g1'), { messages, range: [1, 300] }, d)
     const host = new FakeHost(() => undefined)
     await resumeMedia(ws, host, d)
