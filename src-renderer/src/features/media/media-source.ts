@@ -4,7 +4,6 @@
  * group may hold 100,000 images). Each read is one index range: [gk+shelf+t+seq+i] for a shelf,
  * [gk+kind+t+seq+i] for one kind, bounded by the date range.
  */
-import Dexie from 'dexie'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
 import type { MediaRow, MediaShelf, MediaViewKind } from '@renderer/lib/db/projections/media'
 
@@ -25,9 +24,9 @@ export function shelfOf(type: MediaFilterType): MediaShelf {
 function range(database: AppDB, gk: string, f: MediaFilter) {
   const shelf = f.type === 'grid' || f.type === 'list'
   const index = shelf ? '[gk+shelf+t+seq+i]' : '[gk+kind+t+seq+i]'
-  const lo = f.from ?? Dexie.minKey
-  const hi = f.to ?? Dexie.maxKey
-  return database.media.where(index).between([gk, f.type, lo, Dexie.minKey, Dexie.minKey], [gk, f.type, hi, Dexie.maxKey, Dexie.maxKey], true, true)
+  const lo = f.from ?? -Infinity
+  const hi = f.to ?? Infinity
+  return database.media.where(index).between([gk, f.type, lo, -Infinity, -Infinity], [gk, f.type, hi, Infinity, Infinity], true, true)
 }
 
 export function countMedia(gk: string, f: MediaFilter, database: AppDB = appDb): Promise<number> {
@@ -41,7 +40,7 @@ export function readMedia(gk: string, f: MediaFilter, offset: number, limit: num
 
 /** Whether the group has any media at all (the empty state's question). */
 export async function hasMedia(gk: string, database: AppDB = appDb): Promise<boolean> {
-  return (await database.media.where('[gk+seq+i]').between([gk, Dexie.minKey, Dexie.minKey], [gk, Dexie.maxKey, Dexie.maxKey]).first()) !== undefined
+  return (await database.media.where('[gk+seq+i]').between([gk, -Infinity, -Infinity], [gk, Infinity, Infinity]).first()) !== undefined
 }
 
 /** A date input's value (YYYY-MM-DD) as Unix seconds at the start (or end) of that day, local time. */

@@ -133,16 +133,16 @@ export async function neighbourImage(row: Pick<MediaRow, 'gk' | 't' | 'seq' | 'i
   const c = database.table<MediaRow, MediaRowKey>('media').where('[gk+kind+t+seq+i]')
   const at = [row.gk, 'image', row.t, row.seq, row.i]
   return older
-    ? c.between([row.gk, 'image', Dexie.minKey, Dexie.minKey, Dexie.minKey], at, true, false).last()
-    : c.between(at, [row.gk, 'image', Dexie.maxKey, Dexie.maxKey, Dexie.maxKey], false, true).first()
+    ? c.between([row.gk, 'image', -Infinity, -Infinity, -Infinity], at, true, false).last()
+    : c.between(at, [row.gk, 'image', Infinity, Infinity, Infinity], false, true).first()
 }
 
 /** Where `row` stands among its group's images, newest first (1 = the newest), and how many there are. */
 export async function countImages(row: Pick<MediaRow, 'gk' | 't' | 'seq' | 'i'>, database: Dexie): Promise<{ index: number; total: number }> {
   const c = () => database.table<MediaRow, MediaRowKey>('media').where('[gk+kind+t+seq+i]')
   const [newer, total] = await Promise.all([
-    c().between([row.gk, 'image', row.t, row.seq, row.i], [row.gk, 'image', Dexie.maxKey, Dexie.maxKey, Dexie.maxKey], false, true).count(),
-    c().between([row.gk, 'image', Dexie.minKey, Dexie.minKey, Dexie.minKey], [row.gk, 'image', Dexie.maxKey, Dexie.maxKey, Dexie.maxKey]).count()
+    c().between([row.gk, 'image', row.t, row.seq, row.i], [row.gk, 'image', Infinity, Infinity, Infinity], false, true).count(),
+    c().between([row.gk, 'image', -Infinity, -Infinity, -Infinity], [row.gk, 'image', Infinity, Infinity, Infinity]).count()
   ])
   return { index: newer + 1, total }
 }
