@@ -170,3 +170,83 @@ test('light and dark, English and Chinese, 1280×800 and 800×600', async () => 
   await shot('media-view-09-list-light-en-800')
   await page.setViewportSize({ width: 1280, height: 800 })
 })
+
+test('a group with 100,000 images opens at once and scrolls to its oldest, with only the visible tiles in the page', async () => {
+  // The rows the media projection would hold, written straight into the page's store.
+  const gk = await page.evaluate(async (groupId) => {
+    // The node tsconfig has no DOM types: what is used of IndexedDB is named here.
+    interface Req<T> {
+      result: T
+      error: unknown
+      onsuccess: (() => void) | null
+      onerror: (() => void) | null
+    }
+    interface Store {
+      put(v: unknown): void
+      getAll(): Req<unknown[]>
+    }
+    interface Tx {
+      objectStore(name: string): Store
+      oncomplete: (() => void) | null
+      onerror: (() => void) | null
+      error: unknown
+    }
+    interface Db {
+      transaction(names: string[], mode: 'readwrite'): Tx
+      close(): void
+    }
+    const open = (globalThis as unknown as { indexedDB: { open(name: string): Req<Db> } }).indexedDB.open('tim-archive')
+    const idb = await new Promise<Db>((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))))
+    const tx = idb.transaction(['groups', 'media'], 'readwrite')
+    const groups = tx.objectStore('groups')
+    const all = await new Promise<{ gk: string; groupId: string }[]>((res) => {
+      const r = groups.getAll()
+      r.onsuccess = () => res(r.result as { gk: string; groupId: string }[])
+    })
+    const key = all.find((g) => g.groupId === groupId)!.gk
+    const media = tx.objectStore('media')
+    const t0 = 1_500_000_000
+    for (let n = 0; n < 100_000; n++) {
+      const seq = 1000 + n
+      media.put({
+        gk: key,
+        seq,
+        i: 0,
+        t: t0 + n * 60,
+        kind: 'image',
+        shelf: 'grid',
+        keys: { thumb: `image:thumb:uuid:bulk-${n}` },
+        w: 198,
+        h: 149,
+        bytes: 1000,
+        name: null,
+        seconds: null,
+        format: '1'
+      })
+    }
+    await new Promise<void>((res, rej) => ((tx.oncomplete = () => res()), (tx.onerror = () => rej(tx.error))))
+    idb.close()
+    return key
+  }, mediaGroupId)
+  expect(gk).toContain(mediaGroupId)
+  await page.getByRole('button', { name: 'Timeline', exact: true }).click()
+  const started = Date.now()
+  await page.getByRole('button', { name: 'Media', exact: true }).click()
+  await page.getByRole('button', { name: 'Images', exact: true }).click()
+  await expect(page.getByText(`${(100_000 + imageSeqs.length).toLocaleString('en')} items, newest first`)).toBeVisible()
+  // The bulk is from 2017: the lab's images stay the newest.
+  await expect(tiles().first()).toHaveAttribute('data-seq', String(imageSeqs[0]))
+  expect(Date.now() - started).toBeLessThan(5000)
+  expect(await grid().locator('li').count()).toBeLessThan(200)
+  // End: the oldest image, focused; Home: back to the newest.
+  await tiles().first().focus()
+  await page.keyboard.press('End')
+  await expect(grid().locator('button[data-seq="1000"]')).toBeFocused({ timeout: 10_000 })
+  await page.keyboard.press('ArrowLeft')
+  await expect(grid().locator('button[data-seq="1001"]')).toBeFocused()
+  expect(await grid().locator('li').count()).toBeLessThan(200)
+  await shot('media-view-10-100k-light-en-1280')
+  await page.keyboard.press('Home')
+  await expect(tiles().first()).toBeFocused({ timeout: 10_000 })
+  await expect(tiles().first()).toHaveAttribute('data-seq', String(imageSeqs[0]))
+})
