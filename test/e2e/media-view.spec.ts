@@ -43,11 +43,23 @@ const imageSeqs = [
 test('the Media view says what to do before a sync, and shows the kept thumbnails after one', async () => {
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(serve.url)
+  // What the page sends back to the host after the sync (lib/media/resume.ts): media pending or failed.
+  const resent: number[] = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/media:enqueue')) {
+      const body = r.postDataJSON() as { args: [string, { MsgSeq: number }[]] }
+      resent.push(...body.args[1].map((m) => m.MsgSeq))
+    }
+  })
   await connectAndAdd(page, sim.url, [mediaGroupId])
   const sidebar = page.getByRole('complementary', { name: 'Groups' })
   await sidebar.getByRole('button', { name: /Media lab/ }).click()
   await sidebar.getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
+  // The truncated download (seq 16) is pending or failed when the run ends: it is sent back; the
+  // oversize file, refused by policy, is not.
+  await expect.poll(() => resent.includes(MEDIA_LAB_SEQS.truncated), { timeout: 20_000 }).toBe(true)
+  expect(resent).not.toContain(MEDIA_LAB_SEQS.oversize)
 
   await page.getByRole('button', { name: 'Media', exact: true }).click()
   await expect(page.getByRole('button', { name: 'Media', exact: true })).toHaveAttribute('aria-pressed', 'true')
