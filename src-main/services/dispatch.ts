@@ -32,6 +32,7 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.mediaSetSettings]: (s, [settings]) => s.media.setSettings(settings),
   [channels.mediaSave]: (s, [input]) => s.media.save(input),
   [channels.mediaShow]: (s, [sha256]) => s.media.show(sha256),
+  [channels.mediaEnqueue]: (s, [groupId, messages]) => s.media.enqueue(groupId, messages),
   [channels.linkOpen]: (s, [url]) => s.link.open(url)
 }
 

@@ -180,15 +180,17 @@ export class MediaService {
 
   /**
    * Queues the objects of committed messages that have no settled outcome. Returns at once; the
-   * downloads run in the background and end in media:changed events.
+   * downloads run in the background and end in media:changed events. (A promise only because the
+   * channel media.enqueue answers one; it resolves at once.)
    */
-  enqueue(groupId: string, messages: readonly unknown[]): void {
-    if (this.closed) return
+  enqueue(groupId: string, messages: readonly unknown[]): Promise<void> {
+    if (this.closed) return Promise.resolve()
     const p = this.enqueueNow(groupId, messages).catch((e: unknown) => {
       console.error('tim-archive: could not queue media', e)
     })
     this.work.add(p)
     void p.finally(() => this.work.delete(p))
+    return Promise.resolve()
   }
 
   private async enqueueNow(groupId: string, messages: readonly unknown[]): Promise<void> {

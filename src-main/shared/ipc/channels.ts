@@ -166,6 +166,13 @@ export const channelTable = {
     save: call<(input: MediaSaveInput) => Promise<Result<{ path: string }>>>(true),
     /** Electron: shows a kept file in the system's file manager. Browser mode: UNSUPPORTED. */
     show: call<(sha256: string) => Promise<Result<null>>>(true),
+    /**
+     * Queues again the objects of archived messages of a group (at most maxMediaEnqueueMessages,
+     * records as archived) whose download failed or never ran (the app quit mid-way): the page
+     * sends them after start and after each sync (lib/media/resume.ts). Objects already settled
+     * are skipped by the host. Answers at once; outcomes arrive as media.onChanged.
+     */
+    enqueue: call<(groupId: string, messages: ArchivedMessage[]) => Promise<void>>(false),
     /** Outcomes changed (at most one event per group every 250 ms): look the keys up again. */
     onChanged: event<MediaChangedEvent, 'host'>('host')
   },

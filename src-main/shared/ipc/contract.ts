@@ -243,6 +243,8 @@ export const maxMediaLookupKeys = 500
 export const maxMediaKeyChars = 300
 /** The longest group ID a `media.lookup` call may carry. */
 export const maxMediaGroupIdChars = 128
+/** The most messages one `media.enqueue` call may carry; split longer lists over several calls. */
+export const maxMediaEnqueueMessages = 200
 
 /**
  * What the host knows of one media object (media/outcome.ts MediaOutcome, trimmed for the page):

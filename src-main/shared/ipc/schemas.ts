@@ -8,6 +8,7 @@
 import * as v from 'valibot'
 import { regions } from '../regions'
 import { isOpenableUrl, maxLinkChars } from '../links'
+import { LIMITS as MEDIA_LIMITS } from '../media/objects'
 import {
   exportFormatNames,
   exportMediaChoices,
@@ -17,6 +18,7 @@ import {
   maxMediaBudgetMB,
   maxMediaExtraHosts,
   maxMediaFileMB,
+  maxMediaEnqueueMessages,
   maxMediaGroupIdChars,
   maxMediaKeyChars,
   maxMediaLookupKeys
@@ -210,6 +212,25 @@ export const MediaSaveInputSchema = v.strictObject({
   name: v.pipe(v.string(), v.maxLength(1000, 'A file name has at most 1000 characters'))
 })
 
+/**
+ * Archived messages whose media the host queues again: each a message as archived (a seq, a
+ * MsgBody array of at most the elements the media walk reads, or a single element). The host reads the body defensively (shared/media/objects.ts
+ * bounds the walk), so only the shape is checked here, and the count.
+ */
+export const MediaMessageListSchema = v.pipe(
+  v.array(
+    v.looseObject({
+      MsgSeq: SeqSchema,
+      MsgBody: v.union([
+        v.pipe(v.array(v.unknown()), v.maxLength(MEDIA_LIMITS.elementsPerBody)),
+        // Not v.looseObject: valibot's object schemas take arrays too, so an over-long array would pass as one element.
+        v.custom<Record<string, unknown>>((o) => typeof o === 'object' && o !== null && !Array.isArray(o), 'A message body is an array or one element')
+      ])
+    })
+  ),
+  v.maxLength(maxMediaEnqueueMessages, `At most ${maxMediaEnqueueMessages} messages at once`)
+)
+
 export const ExportIdSchema = v.pipe(v.string(), v.uuid('An export id is a UUID'))
 
 function isTimeZone(tz: string): boolean {
@@ -295,6 +316,7 @@ export const invokeArgs = {
   [channels.mediaSetSettings]: v.strictTuple([MediaSettingsSchema]),
   [channels.mediaSave]: v.strictTuple([MediaSaveInputSchema]),
   [channels.mediaShow]: v.strictTuple([Sha256Schema]),
+  [channels.mediaEnqueue]: v.strictTuple([MediaGroupIdSchema, MediaMessageListSchema]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

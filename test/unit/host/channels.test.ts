@@ -13,9 +13,10 @@ describe('the channel table', () => {
       linkOpen: 'link:open',
       mediaLookup: 'media:lookup',
       mediaImportFolder: 'media:importFolder',
+      mediaEnqueue: 'media:enqueue',
       mediaChanged: 'media:changed'
     })
-    expect(Object.keys(channels)).toHaveLength(28)
+    expect(Object.keys(channels)).toHaveLength(29)
     expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])

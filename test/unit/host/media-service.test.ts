@@ -145,3 +145,54 @@ describe('MediaService', () => {
     await expect(invokeChannel(service, channels.mediaLookup, [mediaGroupId, ['k'.repeat(300)]])).resolves.toEqual({ ['k'.repeat(300)]: { status: 'pending' } })
   })
 })
+
+describe('media.enqueue', () => {
+  const cos = `http://127.0.0.1:1/cos`
+  const image = (seq: number) => ({
+    GroupId: mediaGroupId,
+    MsgSeq: seq,
+    MsgTimeStamp: 1_700_000_000,
+    MsgBody: [
+      { MsgType: 'TIMImageElem', MsgContent: { UUID: `resume-${seq}`, ImageInfoArray: [{ Type: 3, Size: 10, Width: 1, Height: 1, URL: `${cos}/${seq}.png` }] } }
+    ]
+  })
+
+  test('refuses a payload that is not a bounded list of messages', async () => {
+    const { service } = await connectedService()
+    const refused = [
+      [mediaGroupId, Array.from({ length: 201 }, (_, i) => image(i + 1))],
+      [mediaGroupId, [{ MsgSeq: 0, MsgBody: [] }]],
+      [mediaGroupId, [{ MsgSeq: 1.5, MsgBody: [] }]],
+      [mediaGroupId, [{ MsgBody: [] }]],
+      [mediaGroupId, [{ MsgSeq: 1, MsgBody: 'text' }]],
+      [mediaGroupId, [{ MsgSeq: 1, MsgBody: Array.from({ length: 201 }, () => ({})) }]],
+      [mediaGroupId, ['not a message']],
+      [mediaGroupId, { 0: image(1) }],
+      ['g'.repeat(129), [image(1)]],
+      ['bad\u0000id', [image(1)]],
+      [mediaGroupId]
+    ]
+    const outcomes = []
+    for (const args of refused)
+      outcomes.push(
+        await invokeChannel(service, channels.mediaEnqueue, args).then(
+          () => 'accepted',
+          (e: unknown) => (e instanceof InvalidRequestError ? 'refused' : String(e))
+        )
+      )
+    expect(outcomes).toEqual(refused.map(() => 'refused'))
+    // Nothing of a refused call was queued.
+    await service.media.drain()
+    expect((await service.media.lookup(mediaGroupId, ['image:thumb:uuid:resume-1']))['image:thumb:uuid:resume-1']!.status).toBe('pending')
+  })
+
+  test('queues the objects of valid messages, which then get an outcome', async () => {
+    const { service } = await connectedService()
+    // 127.0.0.1:1 is not the workspace's endpoint: the policy refuses the host, an outcome all the same.
+    await expect(invokeChannel(service, channels.mediaEnqueue, [mediaGroupId, Array.from({ length: 200 }, (_, i) => image(i + 1))])).resolves.toBeUndefined()
+    await service.media.drain()
+    const status = await service.media.lookup(mediaGroupId, ['image:thumb:uuid:resume-1', 'image:thumb:uuid:resume-200'])
+    expect(status['image:thumb:uuid:resume-1']!.status).not.toBe('pending')
+    expect(status['image:thumb:uuid:resume-200']!.status).not.toBe('pending')
+  })
+})

@@ -261,7 +261,7 @@ describe('the other calls', () => {
         name === channels.mediaChanged
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(23)
+    expect(Object.keys(invokeArgs)).toHaveLength(24)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

@@ -5,11 +5,13 @@
  * and a write that runs only some projections leaves the others as they were.
  */
 import 'fake-indexeddb/auto'
+import Dexie from 'dexie'
 import { describe, expect, it } from 'vitest'
 import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
+import { deleteGroup } from '../../../src-renderer/src/lib/db/delete-group'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { projections, type Projection } from '../../../src-renderer/src/lib/db/projections'
 import { decodeRow } from '../../../src-renderer/src/lib/search/index/rows'
@@ -34,6 +36,59 @@ function msg(seq: number, over: Partial<RawMessage> = {}): RawMessage {
     MsgTimeStamp: t0 + seq * 420,
     MsgPriority: 1,
     ...over
+  }
+}
+
+const cos = 'https://cos.ap-shanghai.myqcloud.com/tim'
+const imageBody = (seq: number) => ({
+  MsgType: 'TIMImageElem',
+  MsgContent: {
+    UUID: `img-${seq}`,
+    ImageFormat: 1,
+    ImageInfoArray: [
+      { Type: 1, Size: 90_000, Width: 1200, Height: 800, URL: `${cos}/o/${seq}.jpg` },
+      { Type: 2, Size: 30_000, Width: 720, Height: 480, URL: `${cos}/l/${seq}.jpg` },
+      { Type: 3, Size: 4_000, Width: 198, Height: 132, URL: `${cos}/t/${seq}.jpg` }
+    ]
+  }
+})
+const fileBody = (seq: number) => ({
+  MsgType: 'TIMFileElem',
+  MsgContent: { UUID: `file-${seq}`, Url: `${cos}/f/${seq}.pdf`, FileSize: 5000 + seq, FileName: `report-${seq}.pdf`, Download_Flag: 2 }
+})
+const videoBody = (seq: number) => ({
+  MsgType: 'TIMVideoFileElem',
+  MsgContent: {
+    VideoUUID: `vid-${seq}`,
+    VideoUrl: `${cos}/v/${seq}.mp4`,
+    VideoSize: 800_000,
+    VideoSecond: 12,
+    VideoFormat: 'mp4',
+    VideoDownloadFlag: 2,
+    ThumbUUID: `vt-${seq}`,
+    ThumbUrl: `${cos}/vt/${seq}.jpg`,
+    ThumbSize: 9000,
+    ThumbWidth: 320,
+    ThumbHeight: 180,
+    ThumbFormat: 'JPG',
+    ThumbDownloadFlag: 2
+  }
+})
+const soundBody = (seq: number) => ({
+  MsgType: 'TIMSoundElem',
+  MsgContent: { UUID: `snd-${seq}`, Url: `${cos}/s/${seq}.silk`, Size: 3000, Second: 4, Download_Flag: 2 }
+})
+/** A message with media for some seqs: an image, a file with a caption, a video, a voice message. */
+function media(seq: number): RawMessage {
+  switch (seq % 5) {
+    case 0:
+      return msg(seq, { MsgBody: [imageBody(seq)] })
+    case 1:
+      return msg(seq, { MsgBody: [...(msg(seq).MsgBody as object[]), fileBody(seq)] } as Partial<RawMessage>)
+    case 2:
+      return msg(seq, { MsgBody: [videoBody(seq), soundBody(seq)] } as Partial<RawMessage>)
+    default:
+      return msg(seq)
   }
 }
 
@@ -76,7 +131,9 @@ async function searchState(d: AppDB, gk: string): Promise<Record<string, number[
 async function state(d: AppDB) {
   const groups = await d.groups.toArray()
   const activity = await d.activity.toArray()
+  const media = await d.media.toArray()
   return {
+    media: media.map((r) => ({ ...r })),
     stats: Object.fromEntries(groups.map((g) => [g.gk, g.stats])),
     activity: activity.map((r) => ({ ...r })),
     search: { [gk1]: await searchState(d, gk1), [gk2]: await searchState(d, gk2) }
@@ -84,17 +141,18 @@ async function state(d: AppDB) {
 }
 
 function rebuild(d: AppDB, p: Projection): Promise<void> {
-  return d.transaction('rw', [d.groups, d.messages, d.activity, d.postings], (tx) => p.rebuild(tx))
+  return d.transaction('rw', [d.groups, d.messages, d.activity, d.postings, d.media], (tx) => p.rebuild(tx))
 }
 
 /** Sync-shaped writes: new messages, placeholders later filled in, messages the server removes later, system messages, a seq twice in one write, two groups at once. */
 async function writeHistory(d: AppDB) {
-  await commitBatch(gk1, { messages: [...range(1, 20), placeholder(21, 1), placeholder(22, 2), system(23)], range: [1, 23] }, d)
+  await commitBatch(gk1, { messages: [...range(1, 20, media), placeholder(21, 1), placeholder(22, 2), system(23)], range: [1, 23] }, d)
   await commitBatches(
     [
-      { gk: gk1, batch: { messages: [msg(21), msg(24)], range: null } },
-      { gk: gk2, batch: { messages: range(1, 30), range: [1, 30] } },
-      { gk: gk1, batch: { messages: [placeholder(5, 2), msg(24), msg(25)], range: null } }
+      // A placeholder filled in with an image.
+      { gk: gk1, batch: { messages: [msg(21, { MsgBody: [imageBody(21)] } as Partial<RawMessage>), msg(24), media(25)], range: null } },
+      { gk: gk2, batch: { messages: range(1, 30, media), range: [1, 30] } },
+      { gk: gk1, batch: { messages: [placeholder(5, 2), msg(24), media(25)], range: null } }
     ],
     d
   )
@@ -152,5 +210,96 @@ describe('the projections the write path keeps', () => {
     const rebuilt = await state(e)
     expect(rebuilt.stats[gk1]!.messages).toBe(45)
     expect(rebuilt.search[gk1]!['30']).toEqual([30])
+  })
+})
+
+describe('the media projection', () => {
+  it('lists each media object of a message once, an image with its three sizes and a video with its thumbnail', async () => {
+    const d = freshDb()
+    await withGroups(d)
+    await writeHistory(d)
+    const rows = await d.media.where('[gk+seq+i]').between([gk1, 1, 0], [gk1, 100, 100]).toArray()
+    const at = (seq: number, i = 0) => rows.find((r) => r.seq === seq && r.i === i)
+    // seq 5 was later reported recalled: the archived image stays, so does its row.
+    expect(at(5)).toMatchObject({
+      kind: 'image',
+      shelf: 'grid',
+      t: t0 + 5 * 420,
+      w: 1200,
+      h: 800,
+      bytes: 90_000,
+      keys: { original: 'image:original:uuid:img-5', large: 'image:large:uuid:img-5', thumb: 'image:thumb:uuid:img-5' }
+    })
+    expect(at(7)).toMatchObject({
+      kind: 'video',
+      shelf: 'grid',
+      w: 320,
+      h: 180,
+      seconds: 12,
+      keys: { video: 'video:uuid:vid-7', thumb: 'video-thumb:uuid:vt-7' }
+    })
+    expect(at(7, 1)).toMatchObject({ kind: 'voice', shelf: 'list', seconds: 4, keys: { sound: 'sound:uuid:snd-7' } })
+    expect(at(6)).toMatchObject({ kind: 'file', shelf: 'list', name: 'report-6.pdf', bytes: 5006 })
+    // A placeholder later filled in with an image, and an image stored twice in one write.
+    expect(at(21)?.kind).toBe('image')
+    expect(at(25)?.kind).toBe('image')
+    // Text-only messages have none.
+    expect(at(3)).toBeUndefined()
+    expect(at(22)).toBeUndefined()
+
+    // Newest first per shelf: what the Media view's grid reads.
+    const grid = await d.media.where('[gk+shelf+t+seq+i]').between([gk1, 'grid', 0, 0, 0], [gk1, 'grid', Infinity, Infinity, Infinity]).reverse().toArray()
+    expect(grid.map((r) => r.seq)).toEqual([25, 21, 20, 17, 15, 12, 10, 7, 5, 2])
+  })
+
+  it('forgets a deleted group and no other', async () => {
+    const d = freshDb()
+    await withGroups(d)
+    await writeHistory(d)
+    const before2 = await d.media.where('[gk+seq+i]').between([gk2, 0, 0], [gk2, Infinity, Infinity]).count()
+    expect(before2).toBeGreaterThan(0)
+    await deleteGroup(gk1, {}, d)
+    expect(await d.media.where('[gk+seq+i]').between([gk1, 0, 0], [gk1, Infinity, Infinity]).count()).toBe(0)
+    expect(await d.media.count()).toBe(before2)
+  })
+})
+
+describe('the v7 upgrade', () => {
+  it('lists the media of what a v6 archive already holds', async () => {
+    const name = `media-upgrade-${Date.now()}`
+    const v6 = new Dexie(name)
+    v6.version(1).stores({ workspaces: 'id', groups: 'gk, workspaceId', messages: '[gk+seq], [gk+time]', coverage: 'gk', settings: 'key' })
+    v6.version(2).stores({ postings: '[b+gk+c], [b+gk+mt]' })
+    v6.version(3).stores({ activity: '[gk+kind+key]' })
+    v6.version(4).stores({ postings: '[b+gk+c]' })
+    v6.version(5).stores({})
+    v6.version(6).stores({})
+    await v6.open()
+    await v6.table('groups').put({
+      gk: gk1,
+      workspaceId: ws,
+      groupId: 'g1',
+      profile: { groupId: 'g1', name: 'One', type: 'Public', archivable: true },
+      addedAt: 0,
+      lastSyncAt: null,
+      lastError: null,
+      stats: {}
+    })
+    // More messages than one upgrade page.
+    const raws = Array.from({ length: 2500 }, (_, i) => ({ ...media(i + 1), GroupId: 'g1' }))
+    await v6.table('messages').bulkPut(raws.map((raw) => ({ gk: gk1, seq: raw.MsgSeq, time: raw.MsgTimeStamp, from: raw.From_Account, raw })))
+    v6.close()
+    const d = freshDb(name)
+    const rows = await d.media.toArray()
+    const expected = new AppDB(`media-upgrade-expected-${Date.now()}`)
+    try {
+      await withGroups(expected)
+      await commitBatch(gk1, { messages: range(1, 2500, media), range: [1, 2500] }, expected)
+      expect(rows).toEqual(await expected.media.toArray())
+      // Images (seq % 5 = 0), files, and videos with a voice message each: four rows per five messages.
+      expect(rows.length).toBe(2000)
+    } finally {
+      await expected.delete()
+    }
   })
 })

@@ -14,6 +14,7 @@ import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract
 import { reportReindex, type IndexState, type PostingRow, type PostingsOptions } from '@renderer/lib/search'
 import type { ActivityKey, ActivityRow } from './activity'
 import { activityProjection } from './projections/activity'
+import { mediaProjection, type MediaRow, type MediaRowKey } from './projections/media'
 import { searchProjection } from './projections/search'
 
 export interface WorkspaceRow extends WorkspaceInfo {
@@ -84,6 +85,7 @@ export class AppDB extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>
   postings!: Dexie.Table<PostingRow, [number, string, number]>
   activity!: Dexie.Table<ActivityRow, ActivityKey>
+  media!: Dexie.Table<MediaRow, MediaRowKey>
 
   /** `search`: the search index's tuning and stats for the upgrade's indexing (tests); the app passes none. */
   constructor(name = 'tim-archive', search: PostingsOptions = {}) {
@@ -117,6 +119,11 @@ export class AppDB extends Dexie {
     this.version(6)
       .stores({})
       .upgrade((tx) => searchProjection.rebuild(tx, { search, onProgress: reportReindex }))
+    // v7: the media each message references, one row per object (projections/media.ts: the Media view,
+    // the image viewer's previous/next); newest first per group and shelf or kind. The upgrade builds it.
+    this.version(7)
+      .stores({ media: '[gk+seq+i], [gk+shelf+t+seq+i], [gk+kind+t+seq+i]' })
+      .upgrade((tx) => mediaProjection.rebuild(tx))
   }
 }
 

@@ -12,6 +12,7 @@ import { searchEn, searchZh } from './search-messages'
 import { settingsEn, settingsZh } from './settings-messages'
 import { trayEn, trayZh } from './tray-messages'
 import { mediaEn, mediaZh } from './media-messages'
+import { mediaViewEn, mediaViewZh } from './media-view-messages'
 import { healthEn, healthZh } from './health-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 import { groupEn, groupZh } from './group-messages'
@@ -407,6 +408,7 @@ export const en = {
   ...settingsEn,
   ...trayEn,
   ...mediaEn,
+  ...mediaViewEn,
   ...healthEn,
   ...groupEn,
   ...errorsEn,
@@ -422,6 +424,7 @@ export const zh: Record<keyof typeof en, string> = {
   ...settingsZh,
   ...trayZh,
   ...mediaZh,
+  ...mediaViewZh,
   ...healthZh,
   ...groupZh,
   ...errorsZh,

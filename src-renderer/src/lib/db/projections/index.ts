@@ -4,14 +4,15 @@
  * calls its `rebuild`), and nothing in the write path.
  */
 import { activityProjection } from './activity'
+import { mediaProjection } from './media'
 import type { Projection, ProjectionName } from './projection'
 import { searchProjection } from './search'
 import { statsProjection } from './stats'
 
 export type { GroupChanges, MergeStep, MessageChange, Projection, ProjectionName } from './projection'
-export { activityProjection, searchProjection, statsProjection }
+export { activityProjection, mediaProjection, searchProjection, statsProjection }
 
-export const projections: readonly Projection[] = [statsProjection, activityProjection, searchProjection]
+export const projections: readonly Projection[] = [statsProjection, activityProjection, searchProjection, mediaProjection]
 
 /** Every projection's name, in run order. */
 export const allProjections: readonly ProjectionName[] = projections.map((p) => p.name)

@@ -1,6 +1,6 @@
 /**
  * A projection is a view the store derives from the archived messages and keeps in step with them:
- * the group statistics, the charts' activity counts, the search index (projections/index.ts lists
+ * the group statistics, the charts' activity counts, the search index, the media list (projections/index.ts lists
  * them). The write path (archive-repo.ts writeGroups) merges the messages, updates the coverage and
  * the group row, and hands what changed to each projection's `apply`, in the same transaction, so a
  * projection is never out of step with the messages it describes. `rebuild` derives the whole view
@@ -17,7 +17,7 @@ import type { PostingsOptions, ReindexProgress } from '@renderer/lib/search'
 import type { GroupRow } from '../app-db'
 
 /** The projections, by name (the order of projections/index.ts is the order they run in). */
-export type ProjectionName = 'stats' | 'activity' | 'search'
+export type ProjectionName = 'stats' | 'activity' | 'search' | 'media'
 
 /** One seq a write changed: the record stored before the write (if any) and the one stored after it. */
 export interface MessageChange {
