@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test'
-import { channels } from '../../src-main/shared/ipc/channels'
 import { demoApp, mediaGroupId, teamGroupId } from '../../tools/sim/seed'
 import { mediaInBody, mediaKey } from '../../src-main/shared/media/objects'
 import { MEDIA_LAB_SEQS } from '../../tools/sim/media/lab'
@@ -291,19 +290,8 @@ test('SIGKILL of the host mid-download, then a restart on the same config folder
       [...team.messages.values()].filter((m) => m.state === 'normal').flatMap((m) => mediaInBody(m.body).map((ref) => `${teamGroupId} ${mediaKey(ref)}`))
     )
     const missing = () => [...expected].filter((k) => !ledger(configDir).has(k))
-    const resumes = 'mediaEnqueue' in channels
-    if (resumes) {
-      // The page queues the objects of its archive again (media.enqueue): every object ends with an outcome.
-      await expect.poll(() => missing().length, { timeout: 90_000 }).toBe(0)
-    } else {
-      // Today the host hears of media only from acknowledged sync batches, and a sync after the
-      // restart brings no new batch for these messages: what was recorded stays, nothing is lost,
-      // and the rest waits for a page-side resume (media.enqueue).
-      test.info().annotations.push({
-        type: 'note',
-        description: `no media.enqueue yet: ${missing().length} of ${expected.size} objects have no outcome after the restart`
-      })
-    }
+    // The page queues the objects of its archive again (media.enqueue, lib/media/resume.ts): every object ends with an outcome.
+    await expect.poll(() => missing().length, { timeout: 90_000 }).toBe(0)
     for (const path of storedFiles(configDir)) {
       expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(path.slice(-64))
     }
