@@ -93,12 +93,20 @@ test('I sync the media lab and see its images', async () => {
 
 test('clicking a thumbnail opens the kept large image over the timeline', async () => {
   await images().first().click()
-  const viewer = page.getByRole('dialog', { name: /^Large image · / })
+  const viewer = page.getByRole('dialog', { name: /\d×\d/ })
   await expect(viewer).toBeVisible()
   const big = viewer.locator('img')
   await expect.poll(() => big.evaluate((e) => (e as unknown as Img).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(198)
   expect(await big.getAttribute('src')).toMatch(/^\/media\/[0-9a-f]{64}$/)
   await shot('media-01b-viewer-light-en-1280')
+  // Opened from the timeline, the viewer knows the image's place in the group and steps to another with ←/→.
+  const position = viewer.getByText(/^Image \d+ of \d+$/)
+  await expect(position).toBeVisible()
+  const before = await position.textContent()
+  const first = await big.getAttribute('src')
+  await page.keyboard.press(before?.startsWith('Image 1 of') ? 'ArrowRight' : 'ArrowLeft')
+  await expect(position).not.toHaveText(before ?? '')
+  await expect.poll(() => big.getAttribute('src')).not.toBe(first)
   await page.keyboard.press('Escape')
   await expect(viewer).toHaveCount(0)
 })

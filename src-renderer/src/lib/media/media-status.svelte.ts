@@ -122,3 +122,7 @@ function subscribe(): void {
 /** The group whose messages a component shows (set by Message.svelte for its body). */
 export const mediaGroupContext = Symbol('media-group')
 export type MediaGroupGetter = () => string | undefined
+
+/** The message a component belongs to (its group key and seq; set by Message.svelte): the viewer finds its place among the group's images. */
+export const mediaMessageContext = Symbol('media-message')
+export type MediaMessageGetter = () => { gk: string; seq: number }

@@ -125,6 +125,16 @@ export function rowKeys(row: MediaRow): string[] {
   return [...new Set(Object.values(row.keys))]
 }
 
+/** The image row of message `seq` whose objects have one of these keys (an image element of that message), if any. */
+export async function imageRowOf(gk: string, seq: number, keys: readonly string[], database: Dexie): Promise<MediaRow | undefined> {
+  const rows = await database
+    .table<MediaRow, MediaRowKey>('media')
+    .where('[gk+seq+i]')
+    .between([gk, seq, 0], [gk, seq, Number.MAX_SAFE_INTEGER], true, true)
+    .toArray()
+  return rows.find((r) => r.kind === 'image' && Object.values(r.keys).some((k) => keys.includes(k)))
+}
+
 /**
  * The image next to `row` in its group, newest first: the `older` one (→ in the viewer) or the
  * newer one (←); undefined at either end.
