@@ -152,6 +152,16 @@ export class MediaQueue extends EventEmitter<QueueEvents> {
     return true
   }
 
+  /**
+   * Lets a recorded job be added again (a failed download asked for once more: the app's queue
+   * lives as long as the app, and a later sync should try again what an earlier one could not
+   * fetch). No effect on a job still queued or in flight.
+   */
+  forget(groupId: string, key: string): void {
+    const id = jobId(groupId, key)
+    if (!this.open.has(id)) this.finished.delete(id)
+  }
+
   /** Whether (groupId, key) was recorded in this run. */
   settled(groupId: string, key: string): boolean {
     return this.finished.has(jobId(groupId, key))

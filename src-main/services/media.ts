@@ -220,6 +220,9 @@ export class MediaService {
           continue
         }
         this.reserved += next
+        // A failed download (or a refusal under older settings) recorded earlier in this session is
+        // tried again: the queue lives as long as the app, and later syncs fetch what earlier ones missed.
+        if (prev) queue.forget(groupId, key)
         queue.add({ groupId, key, ref, ...(prev ? { prev } : {}) })
       }
     }

@@ -120,11 +120,23 @@ describe('MediaService', () => {
     const announced = new Set(changed.flatMap((e) => e.keys))
     for (const seq of images) for (const k of keysOf(seq)) expect(announced.has(k)).toBe(true)
 
-    // A second pass over the same messages fetches nothing again.
+    // A second pass over the same messages fetches nothing again, except what failed.
+    const failedSeqs = [...bySeq.keys()].filter((seq) => keysOf(seq).some((k) => status[k]!.status === 'failed'))
+    expect(failedSeqs).toEqual([MEDIA_LAB_SEQS.truncated])
     const before = sim.cos.stats.served
-    service.media.enqueue(mediaGroupId, messages)
+    service.media.enqueue(
+      mediaGroupId,
+      messages.filter((m) => !failedSeqs.includes(m.MsgSeq))
+    )
     await service.media.drain()
     expect(sim.cos.stats.served).toBe(before)
+    // The failed one is tried again in the same session when its message comes back (the page's
+    // resume after each sync, lib/media/resume.ts): one more request, still recorded as failed.
+    service.media.enqueue(mediaGroupId, [bySeq.get(MEDIA_LAB_SEQS.truncated)!])
+    await service.media.drain()
+    expect(sim.cos.stats.served).toBeGreaterThan(before)
+    const again = await service.media.lookup(mediaGroupId, keysOf(MEDIA_LAB_SEQS.truncated))
+    expect(Object.values(again).map((s) => s.status)).toEqual(['failed'])
 
     // Through the channel, an unknown key is pending.
     const viaChannel = (await invokeChannel(service, channels.mediaLookup, [mediaGroupId, [keysOf(MEDIA_LAB_SEQS.png)[0], 'image:thumb:uuid:nope']])) as Record<
