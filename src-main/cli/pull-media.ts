@@ -15,7 +15,7 @@ import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
 import { archivedMedia, isOutcome, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
 import { mediaKey } from '../shared/media/objects'
-import { needsFetch, preflight, type MediaLimits, type MediaOutcome } from '../media/outcome'
+import { budgetState, needsFetch, preflight, type BudgetState, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, jobId, MediaQueue, SYNC_CONCURRENCY, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'
 import type { ArchivedMessage } from '../shared/archive-record'
@@ -25,6 +25,12 @@ export interface MediaPullOptions {
   dir: string
   policy: FetchPolicy
   limits: MediaLimits
+  /**
+   * The most the folder may hold, bytes (null or absent: no budget). Once saved files plus the
+   * declared sizes of downloads under way would pass it, no new download starts: the object gets no
+   * outcome this run (it stays "not kept yet", fetched by a later run with room).
+   */
+  budgetBytes?: number | null
   /** Also re-check objects refused before (outcome.ts needsFetch). */
   recheck?: boolean
   concurrency?: number
@@ -67,10 +73,18 @@ export class MediaPull {
   private archive: JsonlArchive | null = null
   /** Outcomes a line records that the ledger does not know (an archive moved to a new DIR). */
   private readonly adoptable = new Map<string, MediaOutcome>()
+  /** Files counted in usedBytes (each once). */
+  private readonly counted = new Set<string>()
   /** Outcomes recorded without a download (no URL, a switched-off type, a declared size over the cap). */
   readonly direct: Record<MediaOutcome['status'], number> = { saved: 0, expired: 0, refused: 0, failed: 0, 'no-url': 0 }
   /** Lines appended with `_archive.media`. */
   linesWritten = 0
+  /** Bytes of the files in the folder (each once) when it was opened, and saved since. */
+  private usedBytes = 0
+  /** Declared bytes of the downloads queued and not yet settled. */
+  private reserved = 0
+  /** Objects not fetched because the budget was reached. */
+  private overBudget = 0
 
   private constructor(
     private readonly o: MediaPullOptions,
@@ -91,6 +105,13 @@ export class MediaPull {
         await ledger.record(job.groupId, job.key, outcome)
       }
     })
+    this.queue.on('done', (job, outcome?: MediaOutcome) => {
+      this.reserved = Math.max(0, this.reserved - (job.ref.declaredBytes ?? 0))
+      if (outcome?.status === 'saved' && !this.counted.has(outcome.sha256)) {
+        this.counted.add(outcome.sha256)
+        this.usedBytes += outcome.bytes
+      }
+    })
     this.queue.on('done', (job) => this.settled(jobId(job.groupId, job.key)))
     this.queue.on('done', () => o.onChange?.())
   }
@@ -99,7 +120,20 @@ export class MediaPull {
     const store = await ContentStore.open(o.dir)
     const ledger = await MediaLedger.open(o.dir)
     const fetcher = o.fetcher ?? new MediaFetcher({ store, policy: o.policy, limits: o.limits, maxSockets: o.concurrency ?? DEFAULT_CONCURRENCY })
-    return new MediaPull(o, store, ledger, fetcher)
+    const pull = new MediaPull(o, store, ledger, fetcher)
+    for (const [, , outcome] of ledger.entries()) {
+      if (outcome.status === 'saved' && !pull.counted.has(outcome.sha256)) {
+        pull.counted.add(outcome.sha256)
+        pull.usedBytes += outcome.bytes
+      }
+    }
+    return pull
+  }
+
+  /** Where the folder stands against --media-budget: its bytes, the state, and the objects left unfetched. */
+  budget(): { usedBytes: number; state: BudgetState; skipped: number } {
+    const budget = this.o.budgetBytes ?? null
+    return { usedBytes: this.usedBytes, state: this.overBudget > 0 ? 'full' : budgetState(this.usedBytes, budget), skipped: this.overBudget }
   }
 
   /** The hooks to open the archive with. */
@@ -186,6 +220,15 @@ export class MediaPull {
       }
       if (!needsFetch(prev, { recheck: this.o.recheck }) && !this.adoptable.has(id)) continue
       const pre = preflight(ref, this.o.limits, now)
+      if (!pre && this.o.budgetBytes != null) {
+        const next = ref.declaredBytes ?? 0
+        if (budgetState(this.usedBytes + this.reserved, this.o.budgetBytes, next) === 'full') {
+          // No room: nothing is recorded, so a later run with a larger budget fetches it.
+          this.overBudget++
+          continue
+        }
+        this.reserved += next
+      }
       wait()
       if (pre) this.recordDirect(rec.GroupId, key, pre, id, true)
       else {

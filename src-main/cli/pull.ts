@@ -33,8 +33,13 @@ Media (images, files, voice messages, videos), off unless --media is given:
   --media-types LIST which kinds to keep: images,files,voice,video (default: all four)
   --media-video thumbnail|all
                      keep videos, or only their thumbnails (default all)
+  --media-image-sizes LIST
+                     which image sizes to keep: original,large,thumb (default: all three)
   --media-max-file MB
                      largest file kept, in MB of 1,048,576 bytes (default 100)
+  --media-budget MB  the most the media folder may hold: a warning from 90%, and once it is
+                     reached no new download starts (those objects stay "not kept yet" and are
+                     fetched by a later pull with a larger budget); default none
   --media-allow-host HOST
                      also download from HOST (example.com, or *.example.com for its subdomains);
                      repeat for several. Tencent's COS and IM file hosts and the endpoint's host
@@ -70,6 +75,8 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
       'media-types': { type: 'string' },
       'media-video': { type: 'string' },
       'media-max-file': { type: 'string' },
+      'media-image-sizes': { type: 'string' },
+      'media-budget': { type: 'string' },
       'media-allow-host': { type: 'string', multiple: true },
       'media-concurrency': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
@@ -101,6 +108,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
       // that is how the simulator serves media.
       policy: makeFetchPolicy({ endpoint: client.baseUrl, extraHosts: mediaFlags.hosts }),
       limits: mediaFlags.limits,
+      budgetBytes: mediaFlags.budgetBytes,
       recheck: values.recheck,
       concurrency: mediaFlags.concurrency,
       signal: abort.signal,
@@ -165,7 +173,18 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   process.stdout.write(
     `${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`
   )
-  if (media && mediaFlags) process.stdout.write(`${mediaFlags.dir}: ${mediaSummary(media.byStatus, media.queue.stats.savedBytes)}\n`)
+  if (media && mediaFlags) {
+    process.stdout.write(`${mediaFlags.dir}: ${mediaSummary(media.byStatus, media.queue.stats.savedBytes)}\n`)
+    const budget = media.budget()
+    if (budget.state !== 'ok' && mediaFlags.budgetBytes !== null) {
+      const used = `${formatBytes(budget.usedBytes, 'en')} of the ${formatBytes(mediaFlags.budgetBytes, 'en')} media budget`
+      process.stderr.write(
+        budget.skipped > 0
+          ? `Media budget reached: ${used} used; ${n(budget.skipped)} object${budget.skipped === 1 ? '' : 's'} not fetched (raise --media-budget to keep them).\n`
+          : `Media budget nearly reached: ${used} used.\n`
+      )
+    }
+  }
   if (abort.signal.aborted) {
     process.stderr.write('Interrupted: what was pulled is saved; run the same command to resume.\n')
     return 130
@@ -176,10 +195,13 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
 const n = (v: number): string => formatCount(v, 'en')
 
 const MEDIA_TYPES = ['images', 'files', 'voice', 'video'] as const
+const IMAGE_SIZES = ['original', 'large', 'thumb'] as const
 
 export interface MediaFlags {
   dir: string
   limits: MediaLimits
+  /** --media-budget in bytes; null for none. */
+  budgetBytes: number | null
   hosts: string[]
   concurrency: number
 }
@@ -190,11 +212,15 @@ export function parseMediaFlags(values: {
   'media-types'?: string
   'media-video'?: string
   'media-max-file'?: string
+  'media-image-sizes'?: string
+  'media-budget'?: string
   'media-allow-host'?: string[]
   'media-concurrency'?: string
 }): MediaFlags | null {
   if (values.media === undefined) {
-    const stray = (['media-types', 'media-video', 'media-max-file', 'media-allow-host', 'media-concurrency'] as const).find((k) => values[k] !== undefined)
+    const stray = (
+      ['media-types', 'media-video', 'media-image-sizes', 'media-max-file', 'media-budget', 'media-allow-host', 'media-concurrency'] as const
+    ).find((k) => values[k] !== undefined)
     if (stray) throw new UsageError(`--${stray} needs --media DIR, the folder to keep media in.`)
     return null
   }
@@ -215,6 +241,21 @@ export function parseMediaFlags(values: {
     limits.voice = on.has('voice')
     limits.video = on.has('video') ? 'all' : 'off'
   }
+  if (values['media-image-sizes'] !== undefined) {
+    const list = values['media-image-sizes']
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean)
+    const bad = list.filter((t) => !(IMAGE_SIZES as readonly string[]).includes(t))
+    if (bad.length || list.length === 0) {
+      throw new UsageError(`--media-image-sizes takes a comma-separated list of ${IMAGE_SIZES.join(', ')}; got "${values['media-image-sizes']}".`)
+    }
+    if (!limits.images.thumb && !limits.images.large && !limits.images.original) {
+      throw new UsageError('--media-image-sizes has no effect when --media-types leaves out images.')
+    }
+    const on = new Set(list)
+    limits.images = { original: on.has('original'), large: on.has('large'), thumb: on.has('thumb') }
+  }
   if (values['media-video'] !== undefined) {
     const v = values['media-video'].trim().toLowerCase()
     if (v !== 'thumbnail' && v !== 'all') throw new UsageError(`--media-video takes thumbnail or all; got "${values['media-video']}".`)
@@ -229,6 +270,14 @@ export function parseMediaFlags(values: {
     }
     limits.maxFileBytes = Math.max(1, Math.round(mb * 1024 * 1024))
   }
+  let budgetBytes: number | null = null
+  if (values['media-budget'] !== undefined) {
+    const raw = values['media-budget'].trim()
+    const mb = Number(raw)
+    if (!/^\d+(\.\d+)?$/.test(raw) || !(mb > 0))
+      throw new UsageError(`--media-budget takes a size in MB greater than 0 (e.g. 20000); got "${values['media-budget']}".`)
+    budgetBytes = Math.max(1, Math.round(mb * 1024 * 1024))
+  }
   const hosts: string[] = []
   for (const h of values['media-allow-host'] ?? []) {
     const p = normalizeHostPattern(h)
@@ -238,7 +287,7 @@ export function parseMediaFlags(values: {
     hosts.push(p)
   }
   const concurrency = positiveInt('--media-concurrency', values['media-concurrency'], DEFAULT_CONCURRENCY)
-  return { dir: resolve(values.media), limits, hosts, concurrency }
+  return { dir: resolve(values.media), limits, budgetBytes, hosts, concurrency }
 }
 
 /** "12 media objects saved (3.4 MB), 2 expired on the server, 1 refused, 1 failed (retried on the next pull)". */

@@ -223,6 +223,37 @@ describe('tim-archive pull --media', () => {
     for (let i = 1; i <= MANY; i++) expect(last.get(i)?._archive?.media?.[`image:thumb:uuid:M${i}`]?.status).toBe('saved')
   })
 
+  it('stops starting downloads at --media-budget, says so, and a later pull with room fetches the rest', async () => {
+    const out = join(dir, 'budget.jsonl')
+    const media = join(dir, 'budget-media')
+    // 24 images of 21–44 KB (about 780 KB); a budget of 0.3 MB holds some of them.
+    const budget = 0.3 * 1024 * 1024
+    const first = await runCli(['pull', '--group', 'many', '--out', out, '--media', media, '--media-budget', '0.3'], cliEnv(appId, frontUrl))
+    expect(first.code).toBe(0)
+    expect(first.stderr).toMatch(/Media budget reached: .* used; \d+ objects? not fetched \(raise --media-budget to keep them\)/)
+    const stored = async () => {
+      let bytes = 0
+      let count = 0
+      for (const d of await readdir(media, { withFileTypes: true })) {
+        if (!d.isDirectory() || !/^[0-9a-f]{2}$/.test(d.name)) continue
+        for (const f of await readdir(join(media, d.name))) {
+          bytes += (await readFile(join(media, d.name, f))).length
+          count++
+        }
+      }
+      return { bytes, count }
+    }
+    const kept = await stored()
+    expect(kept.count).toBeGreaterThan(0)
+    expect(kept.count).toBeLessThan(MANY)
+    expect(kept.bytes).toBeLessThanOrEqual(budget)
+    // What was not fetched has no outcome: the next pull, with room, keeps it.
+    const second = await runCli(['pull', '--group', 'many', '--out', out, '--media', media], cliEnv(appId, frontUrl))
+    expect(second.code).toBe(0)
+    expect(second.stderr).not.toContain('Media budget')
+    expect((await stored()).count).toBe(MANY)
+  })
+
   it('explains bad media flags with exit status 2', async () => {
     const out = join(dir, 'bad.jsonl')
     const cases: [string[], string][] = [
@@ -231,7 +262,11 @@ describe('tim-archive pull --media', () => {
       [['--media', join(dir, 'm'), '--media-video', 'some'], 'thumbnail or all'],
       [['--media', join(dir, 'm'), '--media-max-file', '-3'], '--media-max-file'],
       [['--media', join(dir, 'm'), '--media-allow-host', '*.com'], '--media-allow-host'],
-      [['--media', join(dir, 'm'), '--media-concurrency', '0'], '--media-concurrency']
+      [['--media', join(dir, 'm'), '--media-concurrency', '0'], '--media-concurrency'],
+      [['--media', join(dir, 'm'), '--media-image-sizes', 'huge'], 'original, large, thumb'],
+      [['--media', join(dir, 'm'), '--media-types', 'voice', '--media-image-sizes', 'thumb'], 'leaves out images'],
+      [['--media', join(dir, 'm'), '--media-budget', '0'], '--media-budget'],
+      [['--media-budget', '10'], '--media-budget needs --media DIR']
     ]
     for (const [flags, message] of cases) {
       const r = await runCli(['pull', '--group', 'media', '--out', out, ...flags], cliEnv(appId, frontUrl))
