@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { unpack } from './fixtures/zip'
 import { expect, test, type Page } from '@playwright/test'
 import { cliPath, freePort, startProcess, startServe } from './fixtures/processes'
 
@@ -50,8 +51,15 @@ test('the demo (npm run demo -- --web) exports a group to a file, as serve does'
     const d = await download
     const file = join(tmp, d.suggestedFilename())
     await d.saveAs(file)
-    expect(readFileSync(file, 'utf8')).toContain('<!doctype html>')
-    expect(readFileSync(file, 'utf8')).toContain('@TGS#1DEMOTEAM')
+    // The demo keeps the team chat's media, and an HTML export includes it by default: the page and
+    // its media/ folder download together as one .zip.
+    expect(d.suggestedFilename()).toMatch(/\.zip$/)
+    const unpacked = join(tmp, 'unpacked')
+    const names = await unpack(readFileSync(file), unpacked)
+    const html = names.find((n) => n.endsWith('.html'))!
+    expect(names.some((n) => /\/media\/[0-9a-f]{64}\.\w+$/.test(n))).toBe(true)
+    expect(readFileSync(join(unpacked, html), 'utf8')).toContain('<!doctype html>')
+    expect(readFileSync(join(unpacked, html), 'utf8')).toContain('@TGS#1DEMOTEAM')
   } finally {
     await context.close()
     await demo.kill('SIGINT')

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createHash } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
-import { fromBufferPromise } from 'yauzl'
+import { unpack } from './fixtures/zip'
 import { mediaGroupId } from '../../tools/sim/seed'
 import { useAppSession, type AppSession } from './fixtures/session'
 import { connectAndAdd } from './fixtures/app-page'
@@ -37,22 +37,6 @@ interface Img {
 
 const dir = mkdtempSync(join(tmpdir(), 'tim-media-export-'))
 let pagePath = ''
-
-/** Unpacks a zip (yauzl) into `into`, refusing any entry that would land outside it. */
-async function unpack(zip: Buffer, into: string): Promise<string[]> {
-  const z = await fromBufferPromise(zip, { lazyEntries: true })
-  const names: string[] = []
-  for await (const entry of z.eachEntry()) {
-    const target = resolve(into, entry.fileName)
-    if (!target.startsWith(into + '/')) throw new Error(`zip entry outside the folder: ${entry.fileName}`)
-    const chunks: Buffer[] = []
-    for await (const c of await z.openReadStreamPromise(entry)) chunks.push(c as Buffer)
-    mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, Buffer.concat(chunks))
-    names.push(entry.fileName)
-  }
-  return names
-}
 
 test('I export the media lab as HTML with its media and get one .zip of the page and its media folder', async () => {
   await page.setViewportSize({ width: 1280, height: 800 })
