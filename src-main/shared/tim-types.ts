@@ -321,3 +321,32 @@ export interface ModifyGroupMsgRequest {
   CloudCustomData?: string
   TopicId?: string
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the client makes of these answers (src-main/tim/client.ts)
+
+/** One account's nickname and avatar as portrait_get returned them (absent: not returned as a string). */
+export interface AccountProfile {
+  account: string
+  nick?: string
+  image?: string
+}
+
+/** An account, topic or page the server answered with an error of its own. */
+export interface ItemFailure {
+  /** The account (portrait_get) or topic ID (get_topic), when known. */
+  id?: string
+  /** The item's ResultCode / ErrorCode; undefined when the server only listed it in Fail_Account. */
+  code?: number
+  info: string
+}
+
+export interface ProfilesResult {
+  profiles: AccountProfile[]
+  failed: ItemFailure[]
+}
+
+export interface TopicList {
+  topics: TopicInfo[]
+  failed: ItemFailure[]
+}
