@@ -162,6 +162,7 @@ async function main(): Promise<void> {
   console.log('  groups:')
   for (const g of sim.apps.get(c.sdkAppId)?.groups.values() ?? []) {
     console.log(`    ${g.GroupId.padEnd(22)} ${g.Type.padEnd(10)} NextMsgSeq ${g.nextMsgSeq}${g.dismissed ? ' (dismissed)' : ''}`)
+    for (const t of g.topics?.values() ?? []) console.log(`      topic ${t.TopicId} (${t.TopicName}) NextMsgSeq ${t.nextMsgSeq}`)
   }
   console.log('')
   console.log('Paste into your shell:')
