@@ -25,6 +25,11 @@ export const errorCodes: Readonly<Record<number, CodeInfo>> = {
   10015: { meaning: 'invalid group ID: no group with this ID', class: 'permanent' },
   10018: { meaning: 'response larger than 1 MB: request fewer messages', class: 'permanent' },
   10026: { meaning: 'this command is disabled for the SDKAppID', class: 'permanent' },
+  // The profile service (portrait_get; docs/reference/tencent-im-api.md §9.2)
+  40001: { meaning: 'profile request parameters are wrong (for example more than 100 accounts)', class: 'permanent' },
+  40003: { meaning: 'no such account: it was never imported or has been deleted', class: 'permanent' },
+  40004: { meaning: 'the profile request needs app admin permission', class: 'permanent' },
+  40006: { meaning: 'profile service internal error (try again)', class: 'retry' },
   // Common REST codes 60000-60021
   60002: { meaning: 'HTTP parsing error: check the request URL format', class: 'permanent' },
   60003: { meaning: 'the request JSON could not be parsed', class: 'permanent' },

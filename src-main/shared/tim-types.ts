@@ -199,3 +199,154 @@ export interface GetAppidGroupListResponse extends ApiEnvelope {
   /** 0 when the listing is finished. */
   Next: number
 }
+
+// ---------------------------------------------------------------------------------------------
+// People: profiles and group members (docs/reference/tencent-im-api.md §9.2)
+
+/** The profile tags the archive reads: the nickname and the avatar URL. */
+export const profileTags = ['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Image'] as const
+export type ProfileTag = (typeof profileTags)[number]
+
+/** v4/profile/portrait_get: at most 100 accounts per request. */
+export interface PortraitGetRequest {
+  To_Account: string[]
+  TagList: string[]
+}
+
+export interface ProfileItem {
+  Tag: string
+  /** A string for the standard string tags; numbers or bytes for some others. */
+  Value: unknown
+  [extra: string]: unknown
+}
+
+export interface UserProfileItem {
+  To_Account: string
+  ProfileItem?: ProfileItem[]
+  /** Per-account status: 0, or a 400xx code (40003: no such account). */
+  ResultCode: number
+  ResultInfo?: string
+  [extra: string]: unknown
+}
+
+export interface PortraitGetResponse extends ApiEnvelope {
+  UserProfileItem?: UserProfileItem[]
+  /** Accounts the server could not read. */
+  Fail_Account?: string[]
+}
+
+/** v4/group_open_http_svc/get_group_member_info. */
+export interface GetGroupMemberInfoRequest {
+  GroupId: string
+  /** At most 200 per page (100 recommended). */
+  Limit?: number
+  /** Not for Communities, which page with Next. */
+  Offset?: number
+  /** Community only: "" on the first call, then the returned value. */
+  Next?: string
+  MemberInfoFilter?: string[]
+  MemberRoleFilter?: string[]
+  AppDefinedDataFilter_GroupMember?: string[]
+}
+
+export interface GroupMember {
+  Member_Account: string
+  Role?: string
+  JoinTime?: number
+  MsgSeq?: number
+  MsgFlag?: string
+  LastSendMsgTime?: number
+  ShutUpUntil?: number
+  /** The member's name card in this group ('' when none). */
+  NameCard?: string
+  [extra: string]: unknown
+}
+
+export interface GetGroupMemberInfoResponse extends ApiEnvelope {
+  MemberNum?: number
+  MemberList?: GroupMember[]
+  /** Communities only: '' when the listing is finished. */
+  Next?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Community topics (docs/reference/tencent-im-api.md §9.3)
+
+/** v4/million_group_open_http_svc/get_topic (trtc.io/document/49469). */
+export interface GetTopicRequest {
+  GroupId: string
+  /** Required by the page: whose SelfInfo comes back (the archive sends the admin identifier). */
+  From_Account: string
+  /** Optional: without it, every topic of the group. */
+  TopicIdList?: string[]
+  ResponseFilter?: string[]
+}
+
+export interface TopicInfo {
+  TopicId: string
+  TopicName?: string
+  /** Spelt GroupID in the community SDK's model of this answer (not confirmed on the page). */
+  GroupID?: string
+  FaceUrl?: string
+  Introduction?: string
+  Notification?: string
+  CreateTime?: number
+  LastMsgTime?: number
+  NextMsgSeq?: number
+  ShutUpAllFlag?: number
+  CustomString?: string
+  [extra: string]: unknown
+}
+
+export interface TopicAndSelfInfo {
+  ErrorCode?: number
+  ErrorInfo?: string
+  TopicInfo?: TopicInfo
+  SelfInfo?: Record<string, unknown>
+  [extra: string]: unknown
+}
+
+export interface GetTopicResponse extends ApiEnvelope {
+  TopicAndSelfInfo?: TopicAndSelfInfo[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits (docs/reference/tencent-im-api.md §9.4): the simulator serves it; the archive never calls it.
+
+/** v4/openim/modify_group_msg. */
+export interface ModifyGroupMsgRequest {
+  GroupId: string
+  MsgSeq: number
+  MsgBody?: MsgElement[]
+  CloudCustomData?: string
+  TopicId?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the client makes of these answers (src-main/tim/client.ts)
+
+/** One account's nickname and avatar as portrait_get returned them (absent: not returned as a string). */
+export interface AccountProfile {
+  account: string
+  nick?: string
+  image?: string
+}
+
+/** An account, topic or page the server answered with an error of its own. */
+export interface ItemFailure {
+  /** The account (portrait_get) or topic ID (get_topic), when known. */
+  id?: string
+  /** The item's ResultCode / ErrorCode; undefined when the server only listed it in Fail_Account. */
+  code?: number
+  info: string
+}
+
+export interface ProfilesResult {
+  profiles: AccountProfile[]
+  failed: ItemFailure[]
+}
+
+export interface TopicList {
+  topics: TopicInfo[]
+  failed: ItemFailure[]
+}

@@ -9,23 +9,37 @@
  *   70500, …), unparseable bodies, HTTP 5xx, resets and timeouts are retried with exponential
  *   backoff and full jitter. 70001 (UserSig expired) re-signs once, then retries. Anything else is
  *   permanent and surfaces as a TimApiError naming the code and its meaning.
- * - These calls only read, so retrying a POST is safe.
+ * - These calls only read, so retrying a POST is safe. Besides the group service, the client reads
+ *   profiles (v4/profile/portrait_get) and Community topics (v4/million_group_open_http_svc/get_topic),
+ *   all through the same 200/s limiter (docs/reference/tencent-im-api.md §9.2, §9.3).
  */
 import ky, { isForceRetryError, isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky'
 import { randomInt } from 'node:crypto'
 import { classifyCode } from '../shared/error-codes'
 import { resolveEndpoint } from '../shared/regions'
-import type {
-  ApiEnvelope,
-  GetAppidGroupListRequest,
-  GetAppidGroupListResponse,
-  GetGroupInfoRequest,
-  GetGroupInfoResponse,
-  GroupInfo,
-  GroupMsgGetSimpleRequest,
-  GroupMsgGetSimpleResponse
+import {
+  profileTags,
+  type AccountProfile,
+  type ApiEnvelope,
+  type GetAppidGroupListRequest,
+  type GetAppidGroupListResponse,
+  type GetGroupInfoRequest,
+  type GetGroupInfoResponse,
+  type GetGroupMemberInfoRequest,
+  type GetGroupMemberInfoResponse,
+  type GetTopicRequest,
+  type GetTopicResponse,
+  type GroupInfo,
+  type GroupMember,
+  type GroupMsgGetSimpleRequest,
+  type GroupMsgGetSimpleResponse,
+  type ItemFailure,
+  type PortraitGetRequest,
+  type PortraitGetResponse,
+  type ProfilesResult,
+  type TopicList
 } from '../shared/tim-types'
-import { TimApiError, describeNetworkFailure } from './errors'
+import { TimApiError, UnsupportedGroupError, describeNetworkFailure } from './errors'
 import { RateLimiter, limiterFor } from './rate-limiter'
 import { UserSigSource } from './usersig'
 
@@ -66,6 +80,24 @@ export interface ClientStats {
 const frequencyCodes = new Set([60007, 60011, 60018, 60019, 10006])
 
 const groupService = 'v4/group_open_http_svc'
+const profileService = 'v4/profile'
+const communityService = 'v4/million_group_open_http_svc'
+
+/** portrait_get takes at most 100 accounts (docs/reference/tencent-im-api.md §9.2). */
+export const maxProfileAccounts = 100
+/** get_group_member_info pages hold at most 200 members; 100 is the page's recommendation. */
+export const maxMemberPage = 200
+const defaultMemberPage = 100
+
+export interface MemberPagesOptions {
+  /** The group's Type from get_group_info. Communities page with Next; AVChatRoom/BChatRoom are refused. Default: Community when the ID starts with @TGS#_ (Tencent's rule for Community IDs). */
+  groupType?: string
+  /** Members per request, 1..200 (default 100). */
+  pageSize?: number
+  /** MemberInfoFilter (default: Member_Account, Role, JoinTime, NameCard). */
+  fields?: string[]
+  signal?: AbortSignal
+}
 
 export class TimClient {
   readonly baseUrl: string
@@ -148,6 +180,139 @@ export class TimClient {
     return this.call<GetGroupInfoResponse>('get_group_info', req, this.limiter, signal)
   }
 
+  /** One portrait_get request: 1 to 100 accounts. Per-account errors stay in each UserProfileItem. */
+  portraitGet(req: PortraitGetRequest, signal?: AbortSignal): Promise<PortraitGetResponse> {
+    if (req.To_Account.length === 0 || req.To_Account.length > maxProfileAccounts) {
+      throw new RangeError(`portrait_get takes 1 to ${maxProfileAccounts} accounts per request`)
+    }
+    return this.call<PortraitGetResponse>('portrait_get', req, this.limiter, signal, profileService)
+  }
+
+  /**
+   * Nicknames and avatars (Tag_Profile_IM_Nick, Tag_Profile_IM_Image) of any number of accounts, 100
+   * per request, in the order asked (duplicates asked once). Accounts the server could not read
+   * (a per-item ResultCode, or only a Fail_Account entry) come back in `failed`, not as an error;
+   * an error of the whole request (40001, 40004, …) throws a TimApiError.
+   */
+  async getProfiles(accounts: readonly string[], opts: { signal?: AbortSignal; concurrency?: number } = {}): Promise<ProfilesResult> {
+    const unique = [...new Set(accounts)]
+    const chunks: string[][] = []
+    for (let i = 0; i < unique.length; i += maxProfileAccounts) chunks.push(unique.slice(i, i + maxProfileAccounts))
+    const answers: PortraitGetResponse[] = []
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const i = next++
+        answers[i] = await this.portraitGet({ To_Account: chunks[i]!, TagList: [...profileTags] }, opts.signal)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 1), chunks.length) }, worker))
+    const profiles: AccountProfile[] = []
+    const failed: ItemFailure[] = []
+    for (const res of answers) {
+      const seen = new Set<string>()
+      for (const item of res.UserProfileItem ?? []) {
+        if (typeof item.To_Account !== 'string') continue
+        seen.add(item.To_Account)
+        const code = typeof item.ResultCode === 'number' ? item.ResultCode : 0
+        if (code !== 0) {
+          failed.push({ id: item.To_Account, code, info: String(item.ResultInfo ?? '') })
+          continue
+        }
+        const p: AccountProfile = { account: item.To_Account }
+        for (const tag of item.ProfileItem ?? []) {
+          if (typeof tag.Value !== 'string') continue
+          if (tag.Tag === 'Tag_Profile_IM_Nick') p.nick = tag.Value
+          else if (tag.Tag === 'Tag_Profile_IM_Image') p.image = tag.Value
+        }
+        profiles.push(p)
+      }
+      for (const acc of res.Fail_Account ?? []) if (!seen.has(acc)) failed.push({ id: acc, info: 'listed in Fail_Account' })
+    }
+    return { profiles, failed }
+  }
+
+  /** One get_group_member_info request (Limit ≤ 200; Offset, or Next for a Community). */
+  getGroupMemberInfo(req: GetGroupMemberInfoRequest, signal?: AbortSignal): Promise<GetGroupMemberInfoResponse> {
+    if (req.Limit !== undefined && (!Number.isInteger(req.Limit) || req.Limit < 1 || req.Limit > maxMemberPage)) {
+      throw new RangeError(`get_group_member_info takes a Limit of 1 to ${maxMemberPage}`)
+    }
+    return this.call<GetGroupMemberInfoResponse>('get_group_member_info', req, this.limiter, signal)
+  }
+
+  /**
+   * A group's members, page by page: Offset for every type but a Community, which pages with the
+   * `Next` cursor. AVChatRoom and BChatRoom keep no member list: an UnsupportedGroupError, before
+   * any request. Members who left are not listed (resolve them with getProfiles).
+   */
+  async *groupMemberPages(groupId: string, opts: MemberPagesOptions = {}): AsyncGenerator<GroupMember[], void, undefined> {
+    const type = opts.groupType ?? (groupId.startsWith('@TGS#_') ? 'Community' : undefined)
+    if (type === 'AVChatRoom' || type === 'BChatRoom') throw new UnsupportedGroupError('get_group_member_info', groupId, type)
+    const limit = opts.pageSize ?? defaultMemberPage
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxMemberPage) throw new RangeError(`pageSize must be 1 to ${maxMemberPage}`)
+    const base: GetGroupMemberInfoRequest = {
+      GroupId: groupId,
+      Limit: limit,
+      MemberInfoFilter: opts.fields ?? ['Member_Account', 'Role', 'JoinTime', 'NameCard']
+    }
+    if (type === 'Community') {
+      let next = ''
+      const seen = new Set<string>()
+      for (;;) {
+        const res = await this.getGroupMemberInfo({ ...base, Next: next }, opts.signal)
+        const page = res.MemberList ?? []
+        if (page.length > 0) yield page
+        next = typeof res.Next === 'string' ? res.Next : ''
+        if (next === '' || page.length === 0) return
+        // A cursor seen before would loop forever: the listing is as complete as it gets.
+        if (seen.has(next)) return
+        seen.add(next)
+      }
+    }
+    let offset = 0
+    for (;;) {
+      const res = await this.getGroupMemberInfo({ ...base, Offset: offset }, opts.signal)
+      const page = res.MemberList ?? []
+      if (page.length > 0) yield page
+      offset += page.length
+      const total = typeof res.MemberNum === 'number' ? res.MemberNum : undefined
+      if (page.length < limit || (total !== undefined && offset >= total)) return
+    }
+  }
+
+  /** Every member of a group (see groupMemberPages). */
+  async getGroupMembers(groupId: string, opts: MemberPagesOptions = {}): Promise<GroupMember[]> {
+    const all: GroupMember[] = []
+    for await (const page of this.groupMemberPages(groupId, opts)) all.push(...page)
+    return all
+  }
+
+  /** One get_topic request. */
+  getTopic(req: GetTopicRequest, signal?: AbortSignal): Promise<GetTopicResponse> {
+    return this.call<GetTopicResponse>('get_topic', req, this.limiter, signal, communityService)
+  }
+
+  /**
+   * A topic-enabled Community's topics (all of them, or `topicIds`). From_Account, which the page
+   * requires, is the admin identifier. Topics answered with an error of their own are in `failed`.
+   */
+  async getTopics(groupId: string, opts: { topicIds?: string[]; signal?: AbortSignal } = {}): Promise<TopicList> {
+    const req: GetTopicRequest = { GroupId: groupId, From_Account: this.creds.identifier }
+    if (opts.topicIds) req.TopicIdList = opts.topicIds
+    const res = await this.getTopic(req, opts.signal)
+    const topics: TopicList['topics'] = []
+    const failed: ItemFailure[] = []
+    ;(res.TopicAndSelfInfo ?? []).forEach((item, i) => {
+      const code = typeof item.ErrorCode === 'number' ? item.ErrorCode : 0
+      const info = item.TopicInfo
+      if (code !== 0 || !info || typeof info.TopicId !== 'string') {
+        const id = info?.TopicId ?? opts.topicIds?.[i]
+        failed.push({ ...(id === undefined ? {} : { id }), code, info: String(item.ErrorInfo ?? '') })
+      } else topics.push(info)
+    })
+    return { topics, failed }
+  }
+
   /** One page of the app's group IDs. `Next` is 0 when the listing is finished. */
   getAppidGroupList(req: GetAppidGroupListRequest = {}, signal?: AbortSignal): Promise<GetAppidGroupListResponse> {
     return this.call<GetAppidGroupListResponse>('get_appid_group_list', req, this.listLimiter, signal)
@@ -192,7 +357,7 @@ export class TimClient {
     return answers.flat()
   }
 
-  private signedPath(command: string): string {
+  private signedPath(service: string, command: string): string {
     const q = new URLSearchParams({
       sdkappid: String(this.creds.sdkAppId),
       identifier: this.creds.identifier,
@@ -201,22 +366,22 @@ export class TimClient {
       random: String(randomInt(0, 2 ** 32 - 1)),
       contenttype: 'json'
     })
-    return `${groupService}/${command}?${q.toString()}`
+    return `${service}/${command}?${q.toString()}`
   }
 
-  private async call<T extends ApiEnvelope>(command: string, body: object, limiter: RateLimiter, signal?: AbortSignal): Promise<T> {
+  private async call<T extends ApiEnvelope>(command: string, body: object, limiter: RateLimiter, signal?: AbortSignal, service = groupService): Promise<T> {
     let parsed: T | undefined
     let resigned = false
     const stats = this.stats
     const onRetry = this.opts.onRetry
     const resign = (request: Request): Request => {
       const url = new URL(request.url)
-      const fresh = new URL(this.signedPath(command), this.baseUrl + '/')
+      const fresh = new URL(this.signedPath(service, command), this.baseUrl + '/')
       url.search = fresh.search
       return new Request(url, request)
     }
     try {
-      await this.http.post(this.signedPath(command), {
+      await this.http.post(this.signedPath(service, command), {
         json: body,
         signal,
         hooks: {

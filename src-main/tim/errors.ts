@@ -48,6 +48,21 @@ export class TimApiError extends Error {
 
 export type Unreachable = 'dns' | 'refused'
 
+/**
+ * A call the API does not support for this kind of group, refused before any request: AVChatRoom
+ * and BChatRoom groups keep no member list (get_group_member_info) and no history.
+ */
+export class UnsupportedGroupError extends Error {
+  override readonly name = 'UnsupportedGroupError'
+  constructor(
+    readonly command: string,
+    readonly groupId: string,
+    readonly groupType: string
+  ) {
+    super(`${command}: ${groupType} groups are not supported by this API (${groupId})`)
+  }
+}
+
 /** The system error (ENOTFOUND, ECONNREFUSED, …) under fetch's "fetch failed" and ky's wrapper. */
 function systemError(error: unknown): { code?: string; address?: string; port?: number } | undefined {
   let e: unknown = error

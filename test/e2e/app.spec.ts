@@ -45,7 +45,7 @@ test('I connect: a wrong key is explained, the right one connects', async () => 
 
   await page.getByLabel('Secret key', { exact: true }).fill(demo.secretKey)
   await page.getByRole('button', { name: 'Test connection' }).click()
-  await expect(page.getByText(/The connection works: the app has 6 groups/)).toBeVisible()
+  await expect(page.getByText(/The connection works: the app has 7 groups/)).toBeVisible()
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(page.getByText(`SDKAppID ${demo.sdkAppId}`)).toBeVisible()
   await expect(page.getByText('No groups yet')).toBeVisible()

@@ -5,7 +5,10 @@
  * --fault-kinds a,b), --fault-kinds err10002,html502,reset,truncated,stall, --rate N (req/s per
  * command), --bench-messages N (size of the bench group, default 30000), --media (add the media lab
  * group), --cos-latency MS, --cos-faults RATE, --cos-fault-kinds a,b (the loopback COS), --private-port N,
- * --bench-media N[,M] (bench:media's groups: @TGS#8MEDIABENCH with N media objects, @TGS#9MEDIASEQ with M).
+ * --bench-media N[,M] (bench:media's groups: @TGS#8MEDIABENCH with N media objects, @TGS#9MEDIASEQ with M),
+ * --edit-after S (S seconds after start, the team chat's edit target is edited as modify_group_msg would),
+ * --rename-after S (S seconds after start, alice renames herself and chen_wei's name card changes).
+ * Control endpoints under /_sim/ (POST JSON): see Simulator.control in ./server.ts.
  * Runs until SIGINT or SIGTERM.
  */
 import { parseArgs } from 'node:util'
@@ -13,6 +16,7 @@ import { allFaultKinds, SIM_MEDIA_STATS_PATH, Simulator, type FaultKind, type Si
 import { allCosFaultKinds, type CosFaultKind } from './media/cos'
 import { benchMediaGroupId, benchMediaSeqGroupId, MEDIA_LAB_SEQS, mediaBenchGroup } from './media/lab'
 import { cliEnvLine, demoApp, demoCredentials, demoGroupIds, mediaGroupId } from './seed'
+import { EDIT, TEAM_SEQS } from './demo-people'
 
 const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [--fault-kinds a,b] [--rate N] [--bench-messages N]
                       [--media] [--cos-latency MS] [--cos-faults RATE] [--cos-fault-kinds a,b] [--private-port N]
@@ -27,7 +31,10 @@ const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [
   --cos-faults RATE    share of COS requests (0..1) that get an injected fault
   --cos-fault-kinds L  comma-separated, from: ${allCosFaultKinds.join(', ')} (default: all but stall)
   --private-port N     port of the private-address stand-in on 127.0.0.1 (default: any free port)
-  --bench-media N[,M]  add bench:media's groups: ${benchMediaGroupId} with N media objects, ${benchMediaSeqGroupId} with M (default 0)`
+  --bench-media N[,M]  add bench:media's groups: ${benchMediaGroupId} with N media objects, ${benchMediaSeqGroupId} with M (default 0)
+  --edit-after S       S seconds after start, edit seq ${TEAM_SEQS.edited} of ${demoGroupIds.team} (as modify_group_msg does)
+  --rename-after S     S seconds after start, rename alice and change chen_wei's name card in ${demoGroupIds.team}
+Control endpoints (POST JSON to /_sim/<name>): profile, name-card, leave, edit, append, topic (docs/dev/contributing.md).`
 
 function num(name: string, v: string | undefined, check: (n: number) => boolean): number | undefined {
   if (v === undefined) return undefined
@@ -51,6 +58,8 @@ async function main(): Promise<void> {
       'cos-fault-kinds': { type: 'string' },
       'private-port': { type: 'string' },
       'bench-media': { type: 'string' },
+      'edit-after': { type: 'string' },
+      'rename-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true,
@@ -87,6 +96,8 @@ async function main(): Promise<void> {
     const bad = cosKinds.filter((k) => !allCosFaultKinds.includes(k))
     if (bad.length > 0 || cosKinds.length === 0) throw new Error(`Invalid --cos-fault-kinds: ${values['cos-fault-kinds']}`)
   }
+  const editAfter = num('edit-after', values['edit-after'], (n) => n >= 0)
+  const renameAfter = num('rename-after', values['rename-after'], (n) => n >= 0)
   const media = values.media === true
   const benchMedia = (values['bench-media'] ?? '').split(',').filter(Boolean).map(Number)
   if (benchMedia.some((n) => !Number.isSafeInteger(n) || n < 0) || benchMedia.length > 2)
@@ -109,6 +120,24 @@ async function main(): Promise<void> {
   const { url } = await sim.start()
 
   const c = demoCredentials
+  const timers: NodeJS.Timeout[] = []
+  if (editAfter !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        sim.editMessage(c.sdkAppId, demoGroupIds.team, TEAM_SEQS.edited, { body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: EDIT.after } }] })
+        console.log(`edited ${demoGroupIds.team} seq ${TEAM_SEQS.edited}`)
+      }, editAfter * 1000)
+    )
+  }
+  if (renameAfter !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        sim.setProfile(c.sdkAppId, 'alice', { nick: 'Alice Wang-Li 王丽' })
+        sim.setNameCard(c.sdkAppId, demoGroupIds.team, 'chen_wei', '陈伟 · CTO')
+        console.log('renamed alice and changed chen_wei’s name card')
+      }, renameAfter * 1000)
+    )
+  }
   console.log(`Tencent IM REST simulator listening on ${url}`)
   console.log(`  SDKAppID    ${c.sdkAppId}`)
   console.log(`  identifier  ${c.identifier} (admins: ${sim.apps.get(c.sdkAppId)?.admins.join(', ') ?? ''}; 'alice' is not an admin)`)
@@ -133,6 +162,7 @@ async function main(): Promise<void> {
   console.log('  groups:')
   for (const g of sim.apps.get(c.sdkAppId)?.groups.values() ?? []) {
     console.log(`    ${g.GroupId.padEnd(22)} ${g.Type.padEnd(10)} NextMsgSeq ${g.nextMsgSeq}${g.dismissed ? ' (dismissed)' : ''}`)
+    for (const t of g.topics?.values() ?? []) console.log(`      topic ${t.TopicId} (${t.TopicName}) NextMsgSeq ${t.nextMsgSeq}`)
   }
   console.log('')
   console.log('Paste into your shell:')
@@ -145,6 +175,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', done)
     process.once('SIGTERM', done)
   })
+  for (const t of timers) clearTimeout(t)
   const hits = sim.privateHits
   await sim.stop()
   console.log(`simulator stopped (private-address stand-in contacted ${hits} times)`)

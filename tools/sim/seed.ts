@@ -8,6 +8,7 @@ import type { MsgState, SimApp, SimGroup, SimMessage } from './server'
 import { mulberry32 } from '../random'
 import { COS_PREFIX, SIM_COS_ORIGIN } from './media/cos'
 import { mediaLabGroup, mediaLabGroupId, teamBucket } from './media/lab'
+import { applyTeamConversation, communityFanIds, communityGroup, communityGroupId, demoProfiles, teamMembers } from './demo-people'
 
 export { mulberry32 }
 
@@ -32,7 +33,9 @@ export const demoGroupIds = {
   empty: '@TGS#4EMPTYGROUP',
   dismissed: '@TGS#5DISMISSED',
   bench: '@TGS#6BENCH',
-  custom: 'ops-oncall_2024.team'
+  custom: 'ops-oncall_2024.team',
+  /** A topic-enabled Community (tools/sim/demo-people.ts). */
+  community: communityGroupId
 } as const
 /**
  * The media lab group, only with demoApp({ media: true }) (npm run sim -- --media): tools/sim/media/lab.ts.
@@ -420,17 +423,24 @@ function teamGroup(nowSec: number): SimGroup {
     if (d.cloudCustomData !== undefined) m.cloudCustomData = d.cloudCustomData
     messages.set(seq, m)
   }
-  return {
+  const created = nowSec - span - 3600
+  const quit = [...messages.values()].find((m) => m.isSystem && (m.body as { OpType?: unknown }).OpType === 'Quit')
+  const g: SimGroup = {
     GroupId: groupId,
     Type: 'Public',
     Name: '产品研发 Team 🚀',
     Owner_Account: 'administrator',
-    CreateTime: nowSec - span - 3600,
+    CreateTime: created,
     MemberNum: senders.length + 4,
     Introduction: 'Product & engineering team chat. 产品研发团队日常沟通。',
     nextMsgSeq: total + 1,
-    messages
+    messages,
+    members: teamMembers(created, nowSec, quit?.time ?? nowSec)
   }
+  // Issue 18's conversation (replies, mentions, stickers, custom messages, an edit target) over
+  // plain messages: counts and senders stay as they were.
+  applyTeamConversation(g)
+  return g
 }
 
 /**
@@ -612,11 +622,13 @@ export function demoApp(opts: { benchMessages?: number; now?: number; media?: bo
   ]
   // The media lab is opt-in: existing tests count the demo's groups (the app reports "6 groups").
   if (opts.media) groups.push(mediaLabGroup(now))
+  groups.push(communityGroup(now))
   return {
     sdkAppId: demoCredentials.sdkAppId,
     secretKey: demoCredentials.secretKey,
     admins: [demoCredentials.identifier, 'admin2'],
-    groups: new Map(groups.map((g) => [g.GroupId, g]))
+    groups: new Map(groups.map((g) => [g.GroupId, g])),
+    profiles: demoProfiles(now, communityFanIds())
   }
 }
 

@@ -17,9 +17,10 @@ import { isIP, type Socket } from 'node:net'
 import type { MsgElement } from '../../src-main/shared/tim-types'
 import { verifyUserSig } from '../../src-main/tim/usersig'
 import { demoApp, mulberry32 } from './seed'
-import { COS_PREFIX, SimCos, type CosOptions, type MediaOverride } from './media/cos'
+import { COS_PREFIX, cosPathOf, SimCos, type CosOptions, type MediaOverride } from './media/cos'
 import { mediaBucket } from './media/lab'
 import { PrivatePortListener } from './media/private-port'
+import { getGroupMemberInfo, getTopic, memberRows, portraitGet, type MemberRow, type SimMember, type SimProfile, type SimTopic } from './people'
 
 export type MsgState = 'normal' | 'deleted' | 'expired' | 'recalled'
 
@@ -67,6 +68,13 @@ export interface SimGroup {
   dismissed?: boolean
   /** Misbehaving media objects on the loopback COS, by path (`/cos/<bucket>/<object>`, decoded). */
   mediaOverrides?: Map<string, MediaOverride>
+  /**
+   * The members, with their name cards over time and when they left (tools/sim/people.ts). Without
+   * it, members are the owner, every sender and synthetic members up to MemberNum.
+   */
+  members?: SimMember[]
+  /** A topic-enabled Community's topics, by TopicId; their messages are pulled with TopicId. */
+  topics?: Map<string, SimTopic>
 }
 
 export interface SimApp {
@@ -74,6 +82,8 @@ export interface SimApp {
   secretKey: string
   admins: string[]
   groups: Map<string, SimGroup>
+  /** Profiles by UserID (nickname and avatar over time). Accounts without one do not exist (40003). */
+  profiles?: Map<string, SimProfile>
 }
 
 export type FaultKind = 'err10002' | 'html502' | 'reset' | 'truncated' | 'stall'
@@ -135,6 +145,8 @@ const LIST_TYPES = ['Public', 'Private', 'ChatRoom', 'AVChatRoom', 'BChatRoom', 
 const TYPE_ALIAS: Record<string, string> = { Work: 'Private', Meeting: 'ChatRoom' }
 /** GET: the media counters as JSON ({ privatePort, privateHits, cos }), outside the API's /v4/ paths. */
 export const SIM_MEDIA_STATS_PATH = '/_sim/media'
+/** POST control endpoints for tests that run the simulator as a child process (see Simulator.control). */
+export const SIM_CONTROL_PREFIX = '/_sim/'
 const HTML_502 = '<html><body><h1>502 Bad Gateway</h1></body></html>'
 
 function fail(code: number, info: string): Answer {
@@ -220,7 +232,17 @@ export class Simulator {
     group_open_http_svc: {
       group_msg_get_simple: (app, body) => this.groupMsgGetSimple(app, body),
       get_group_info: (app, body) => (this.withoutGroupInfo ? fail(10003, 'invalid command word') : this.getGroupInfo(app, body)),
-      get_appid_group_list: (app, body) => this.getAppidGroupList(app, body)
+      get_appid_group_list: (app, body) => this.getAppidGroupList(app, body),
+      get_group_member_info: (app, body) => getGroupMemberInfo(app, body, this.nowSec(), (g) => syntheticMembers(g), isWellFormedGroupId)
+    },
+    profile: {
+      portrait_get: (app, body) => portraitGet(app, body, this.nowSec(), (url) => this.avatarUrl(url))
+    },
+    million_group_open_http_svc: {
+      get_topic: (app, body) => getTopic(app, body, isWellFormedGroupId)
+    },
+    openim: {
+      modify_group_msg: (app, body) => this.modifyGroupMsg(app, body)
     }
   }
 
@@ -261,6 +283,12 @@ export class Simulator {
         this.timers.add(t)
       }
     )
+    this.registerAvatars()
+  }
+
+  /** Registers every profile's placeholder avatars on the loopback COS (done once, at construction). */
+  private registerAvatars(): void {
+    for (const app of this.apps.values()) for (const [acc, p] of app.profiles ?? []) for (const v of p.image) this.registerAvatar(v.value, acc)
   }
 
   /** The 127.0.0.1 port that stands for a private address (0 until started). */
@@ -379,6 +407,211 @@ export class Simulator {
     m.state = state
   }
 
+  /** The server's clock in Unix seconds (the `now` option, else real time). */
+  nowSec(): number {
+    return this.now ? this.now() : Date.now() / 1000
+  }
+
+  /**
+   * A new nickname and/or avatar for `account`, in force from `at` (default now). The avatar is a
+   * placeholder COS URL (SIM_COS_ORIGIN/cos/<bucket>/…) that this server then serves, or any URL.
+   * Creates the profile when the account had none.
+   */
+  setProfile(sdkAppId: number, account: string, change: { nick?: string; image?: string; at?: number }): void {
+    const app = this.apps.get(sdkAppId)
+    if (!app) throw new Error(`No app ${sdkAppId}`)
+    app.profiles ??= new Map()
+    let p = app.profiles.get(account)
+    if (!p) {
+      p = { nick: [], image: [] }
+      app.profiles.set(account, p)
+    }
+    const since = change.at ?? this.nowSec()
+    if (change.nick !== undefined) p.nick.push({ since, value: change.nick })
+    if (change.image !== undefined) {
+      p.image.push({ since, value: change.image })
+      this.registerAvatar(change.image, account)
+    }
+  }
+
+  /** A new name card for a member of `groupId`, in force from `at` (default now). */
+  setNameCard(sdkAppId: number, groupId: string, account: string, nameCard: string, at?: number): void {
+    const g = this.group(sdkAppId, groupId)
+    const m = g.members?.find((x) => x.account === account)
+    if (!m) throw new Error(`${account} is not a listed member of ${groupId}`)
+    if (Buffer.byteLength(nameCard) > 50) throw new Error('a name card holds at most 50 bytes')
+    m.nameCard.push({ since: at ?? this.nowSec(), value: nameCard })
+  }
+
+  /** `account` leaves `groupId` at `at` (default now): gone from get_group_member_info, still in portrait_get. */
+  removeMember(sdkAppId: number, groupId: string, account: string, at?: number): void {
+    const m = this.group(sdkAppId, groupId).members?.find((x) => x.account === account)
+    if (!m) throw new Error(`${account} is not a listed member of ${groupId}`)
+    m.leftAt = at ?? this.nowSec()
+  }
+
+  /** Adds a topic to a Community (a later get_topic lists it). */
+  addTopic(sdkAppId: number, groupId: string, topic: { TopicId: string; TopicName: string; CreateTime?: number }): SimTopic {
+    const g = this.group(sdkAppId, groupId)
+    if (g.Type !== 'Community') throw new Error(`${groupId} is not a Community`)
+    if (!topic.TopicId.startsWith(`${groupId}@TOPIC#_`)) throw new Error('a topic ID is the group ID + @TOPIC#_ + a custom part')
+    g.topics ??= new Map()
+    if (g.topics.has(topic.TopicId)) throw new Error(`topic ${topic.TopicId} exists`)
+    const t: SimTopic = {
+      TopicId: topic.TopicId,
+      TopicName: topic.TopicName,
+      CreateTime: topic.CreateTime ?? Math.floor(this.nowSec()),
+      nextMsgSeq: 1,
+      messages: new Map()
+    }
+    g.topics.set(t.TopicId, t)
+    return t
+  }
+
+  /** Appends messages to a topic at its nextMsgSeq; returns the seqs. */
+  appendTopicMessages(sdkAppId: number, groupId: string, topicId: string, msgs: Omit<SimMessage, 'seq'>[]): number[] {
+    const t = this.group(sdkAppId, groupId).topics?.get(topicId)
+    if (!t) throw new Error(`No topic ${topicId} in ${groupId}`)
+    return msgs.map((m) => {
+      const seq = t.nextMsgSeq++
+      t.messages.set(seq, { ...m, seq })
+      return seq
+    })
+  }
+
+  /**
+   * What v4/openim/modify_group_msg does: overwrite MsgBody and/or CloudCustomData of the message at
+   * `seq` (in a topic when `topicId` is given). No old version is kept, as on the real server.
+   */
+  editMessage(sdkAppId: number, groupId: string, seq: number, change: { body?: MsgElement[]; cloudCustomData?: string; topicId?: string }): void {
+    const g = this.group(sdkAppId, groupId)
+    const messages = change.topicId === undefined ? g.messages : g.topics?.get(change.topicId)?.messages
+    const m = messages?.get(seq)
+    if (!m) throw new Error(`No message with seq ${seq} in ${groupId}${change.topicId ? ` / ${change.topicId}` : ''}`)
+    if (change.body !== undefined) {
+      m.body = change.body
+      if (change.topicId === undefined) this.cos.indexMessage(sdkAppId, g, m)
+    }
+    if (change.cloudCustomData !== undefined) m.cloudCustomData = change.cloudCustomData
+  }
+
+  /**
+   * The control endpoints under /_sim/ (POST, JSON body; the answer is {ok: true} or {ok: false,
+   * error}). `sdkAppId` defaults to the first app. See docs/dev/contributing.md.
+   *   /_sim/profile   {account, nick?, image?, at?}
+   *   /_sim/name-card {groupId, account, nameCard, at?}
+   *   /_sim/leave     {groupId, account, at?}
+   *   /_sim/edit      {groupId, seq, topicId?, body?, cloudCustomData?}
+   *   /_sim/append    {groupId, topicId?, from, text, time?}   → {ok, seqs}
+   *   /_sim/topic     {groupId, topicId, name}
+   */
+  control(path: string, body: Record<string, unknown>): Record<string, unknown> {
+    const first = this.apps.keys().next().value as number
+    const appId = typeof body['sdkAppId'] === 'number' ? body['sdkAppId'] : first
+    const str = (k: string): string => {
+      const v = body[k]
+      if (typeof v !== 'string') throw new Error(`${k} must be a string`)
+      return v
+    }
+    const optStr = (k: string): string | undefined => (body[k] === undefined ? undefined : str(k))
+    const optNum = (k: string): number | undefined => {
+      const v = body[k]
+      if (v === undefined) return undefined
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${k} must be a number`)
+      return v
+    }
+    switch (path) {
+      case 'profile': {
+        const change: { nick?: string; image?: string; at?: number } = {}
+        const nick = optStr('nick')
+        const image = optStr('image')
+        const at = optNum('at')
+        if (nick !== undefined) change.nick = nick
+        if (image !== undefined) change.image = image
+        if (at !== undefined) change.at = at
+        this.setProfile(appId, str('account'), change)
+        return { ok: true }
+      }
+      case 'name-card':
+        this.setNameCard(appId, str('groupId'), str('account'), str('nameCard'), optNum('at'))
+        return { ok: true }
+      case 'leave':
+        this.removeMember(appId, str('groupId'), str('account'), optNum('at'))
+        return { ok: true }
+      case 'edit': {
+        const change: { body?: MsgElement[]; cloudCustomData?: string; topicId?: string } = {}
+        if (body['body'] !== undefined) {
+          if (!Array.isArray(body['body'])) throw new Error('body must be an array of elements')
+          change.body = body['body'] as MsgElement[]
+        }
+        const ccd = optStr('cloudCustomData')
+        const topicId = optStr('topicId')
+        if (ccd !== undefined) change.cloudCustomData = ccd
+        if (topicId !== undefined) change.topicId = topicId
+        const seq = optNum('seq')
+        if (seq === undefined) throw new Error('seq is required')
+        this.editMessage(appId, str('groupId'), seq, change)
+        return { ok: true }
+      }
+      case 'append': {
+        const msg: Omit<SimMessage, 'seq'> = {
+          from: str('from'),
+          time: Math.floor(optNum('time') ?? this.nowSec()),
+          random: Math.floor(this.faultRng() * 4294967296),
+          state: 'normal',
+          body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: str('text') } }]
+        }
+        const topicId = optStr('topicId')
+        const seqs = topicId === undefined ? this.appendMessages(appId, str('groupId'), [msg]) : this.appendTopicMessages(appId, str('groupId'), topicId, [msg])
+        return { ok: true, seqs }
+      }
+      case 'topic':
+        this.addTopic(appId, str('groupId'), { TopicId: str('topicId'), TopicName: str('name') })
+        return { ok: true }
+      default:
+        throw new Error(`unknown control ${path}`)
+    }
+  }
+
+  /** Registers an avatar placeholder URL on the loopback COS (a small PNG), so it is served. */
+  private registerAvatar(url: string, account: string): void {
+    const path = cosPathOf(url)
+    if (path !== null) this.cos.registerObject(path, { type: 'png', width: 96, height: 96, size: undefined, name: `avatar:${account}` }, 'image/png')
+  }
+
+  /** An avatar URL as an answer carries it: this server's origin for placeholders, anything else as stored. */
+  private avatarUrl(url: string): string {
+    const path = cosPathOf(url)
+    return path === null ? url : this.cos.urlFor(path)
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // openim/modify_group_msg (docs/reference/tencent-im-api.md §9.4)
+
+  private modifyGroupMsg(app: SimApp, body: Body): Answer {
+    const { GroupId, MsgSeq, MsgBody, CloudCustomData, TopicId } = body
+    if (typeof GroupId !== 'string') return fail(10004, 'invalid parameter: GroupId is required and must be a string')
+    if (!isInt(MsgSeq) || MsgSeq < 1 || MsgSeq > UINT32_MAX) return fail(10004, 'invalid parameter: MsgSeq must be a positive 32-bit integer')
+    if (MsgBody === undefined && CloudCustomData === undefined) return fail(10004, 'invalid parameter: give MsgBody, CloudCustomData or both')
+    if (MsgBody !== undefined && (!Array.isArray(MsgBody) || MsgBody.length === 0)) return fail(10004, 'invalid parameter: MsgBody must be a non-empty array')
+    if (CloudCustomData !== undefined && typeof CloudCustomData !== 'string') return fail(10004, 'invalid parameter: CloudCustomData must be a string')
+    if (TopicId !== undefined && typeof TopicId !== 'string') return fail(10004, 'invalid parameter: TopicId must be a string')
+    if (!isWellFormedGroupId(GroupId)) return fail(10015, `invalid group ID: ${JSON.stringify(GroupId)}`)
+    const g = app.groups.get(GroupId)
+    if (!g || g.dismissed) return fail(10010, 'the group does not exist or has been dismissed')
+    if (g.Type === 'AVChatRoom' || g.Type === 'BChatRoom') return fail(10007, `operation not permitted: modify_group_msg does not support ${g.Type} groups`)
+    if (TopicId !== undefined && (g.Type !== 'Community' || !g.topics?.has(TopicId))) return fail(10010, `topic ${TopicId} does not exist`)
+    const messages = TopicId === undefined ? g.messages : g.topics!.get(TopicId)!.messages
+    const m = messages.get(MsgSeq)
+    if (!m || m.state !== 'normal' || MsgSeq < (g.historyFloor ?? 1)) return fail(10004, `invalid parameter: no message with MsgSeq ${MsgSeq} to modify`)
+    const change: { body?: MsgElement[]; cloudCustomData?: string; topicId?: string } = {}
+    if (MsgBody !== undefined) change.body = MsgBody as MsgElement[]
+    if (CloudCustomData !== undefined) change.cloudCustomData = CloudCustomData
+    if (TopicId !== undefined) change.topicId = TopicId
+    this.editMessage(app.sdkAppId, GroupId, MsgSeq, change)
+    return ok({})
+  }
+
   // -------------------------------------------------------------------------------------------
   // HTTP plumbing
 
@@ -391,6 +624,10 @@ export class Simulator {
           res.end(`simulator error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
         } else res.destroy()
       })
+      return
+    }
+    if (req.method === 'POST' && (req.url ?? '').startsWith(SIM_CONTROL_PREFIX)) {
+      this.onControl(req, res)
       return
     }
     if (req.method === 'GET' && req.url === SIM_MEDIA_STATS_PATH) {
@@ -415,6 +652,25 @@ export class Simulator {
     })
     req.on('error', () => {
       /* the client went away */
+    })
+  }
+
+  private onControl(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      let answer: Record<string, unknown>
+      try {
+        const raw = Buffer.concat(chunks).toString('utf8')
+        const body = raw === '' ? {} : (JSON.parse(raw) as unknown)
+        if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('the body must be a JSON object')
+        answer = this.control((req.url ?? '').slice(SIM_CONTROL_PREFIX.length), body as Record<string, unknown>)
+      } catch (e) {
+        answer = { ok: false, error: e instanceof Error ? e.message : String(e) }
+      }
+      const buf = Buffer.from(JSON.stringify(answer))
+      res.writeHead(answer['ok'] === true ? 200 : 400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': buf.length })
+      res.end(buf)
     })
   }
 
@@ -606,7 +862,7 @@ export class Simulator {
   }
 
   /** The 'count' reading: up to n (≤ 20) messages with seq ≤ ReqMsgSeq, newest first. */
-  private countPage(g: SimGroup, GroupId: string, n: number, reqSeq: number | undefined, withRecalled: boolean): Answer {
+  private countPage(g: MessageSource, GroupId: string, n: number, reqSeq: number | undefined, withRecalled: boolean): Answer {
     const newest = g.nextMsgSeq - 1
     const top = reqSeq === undefined ? newest : Math.min(reqSeq, newest)
     const want = Math.min(n, maxMsgsPerCall)
@@ -649,19 +905,22 @@ export class Simulator {
     if (g.Type === 'AVChatRoom' || g.Type === 'BChatRoom') {
       return fail(10007, `operation not permitted: ${g.Type} groups have no roaming messages`)
     }
+    let src: MessageSource = g
     if (TopicId !== undefined) {
       if (g.Type !== 'Community') return fail(10004, 'invalid parameter: TopicId is only valid for Community groups')
-      return fail(10010, `topic ${TopicId} does not exist (the simulator models no topics)`)
+      const topic = g.topics?.get(TopicId)
+      if (!topic) return fail(10010, `topic ${TopicId} does not exist`)
+      src = { nextMsgSeq: topic.nextMsgSeq, messages: topic.messages }
     }
 
     const withRecalled = WithRecalledMsg === 1
-    if (this.semantics === 'count') return this.countPage(g, GroupId, ReqMsgNumber, ReqMsgSeq as number | undefined, withRecalled)
-    const newest = g.nextMsgSeq - 1
+    if (this.semantics === 'count') return this.countPage(src, GroupId, ReqMsgNumber, ReqMsgSeq as number | undefined, withRecalled)
+    const newest = src.nextMsgSeq - 1
     const top = ReqMsgSeq === undefined ? newest : Math.min(ReqMsgSeq, newest)
     const bottom = Math.max(1, top - ReqMsgNumber + 1)
     const rangeSize = top >= bottom ? top - bottom + 1 : 0
     const servedBottom = Math.max(bottom, top - maxMsgsPerCall + 1)
-    const floor = g.historyFloor ?? 1
+    const floor = src.historyFloor ?? 1
     const cutByRange = rangeSize > maxMsgsPerCall
 
     const list: Answer[] = []
@@ -670,7 +929,7 @@ export class Simulator {
     let anyMessage = false
     let allExpired = true
     for (let seq = top; seq >= servedBottom; seq--) {
-      const m = g.messages.get(seq)
+      const m = src.messages.get(seq)
       if (!m) continue // seq hole
       anyMessage = true
       const purged = seq < floor
@@ -717,7 +976,7 @@ export class Simulator {
       if (!isWellFormedGroupId(id)) return { GroupId: id, ErrorCode: 10015, ErrorInfo: `invalid group ID: ${JSON.stringify(id)}` }
       const g = app.groups.get(id)
       if (!g || g.dismissed) return { GroupId: id, ErrorCode: 10010, ErrorInfo: 'the group does not exist or has been dismissed' }
-      return groupInfoItem(app, g, filtered, baseFilter, memberFilter)
+      return groupInfoItem(app, g, filtered, baseFilter, memberFilter, this.nowSec())
     })
     return ok({ GroupInfo })
   }
@@ -751,6 +1010,9 @@ export class Simulator {
     })
   }
 }
+
+/** Where group_msg_get_simple reads: a group, or one of a Community's topics. */
+type MessageSource = Pick<SimGroup, 'nextMsgSeq' | 'messages' | 'historyFloor'>
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
@@ -797,8 +1059,16 @@ interface Member {
   NameCard: string
 }
 
-/** Members: the owner plus every non-system sender, padded with synthetic members to MemberNum. */
-function membersOf(g: SimGroup): Member[] {
+/**
+ * Members: the group's explicit list (tools/sim/people.ts) when it has one; else the owner plus
+ * every non-system sender, padded with synthetic members to MemberNum.
+ */
+function membersOf(g: SimGroup, now?: number): Member[] {
+  if (g.members) return memberRows(g, now ?? Date.now() / 1000, () => [])
+  return syntheticMembers(g)
+}
+
+function syntheticMembers(g: SimGroup): MemberRow[] {
   const created = g.CreateTime ?? 0
   const last = new Map<string, number>()
   for (const m of g.messages.values()) {
@@ -847,7 +1117,14 @@ function lastMsgTime(g: SimGroup): number {
   return 0
 }
 
-function groupInfoItem(app: SimApp, g: SimGroup, filtered: boolean, baseFilter: Set<string> | undefined, memberFilter: Set<string> | undefined): Answer {
+function groupInfoItem(
+  app: SimApp,
+  g: SimGroup,
+  filtered: boolean,
+  baseFilter: Set<string> | undefined,
+  memberFilter: Set<string> | undefined,
+  now: number
+): Answer {
   const av = g.Type === 'AVChatRoom'
   const created = g.CreateTime ?? 0
   const base: Answer = {
@@ -867,7 +1144,7 @@ function groupInfoItem(app: SimApp, g: SimGroup, filtered: boolean, baseFilter: 
     ApplyJoinOption: APPLY_JOIN[g.Type] ?? 'FreeAccess',
     ShutUpAllMember: 'Off'
   }
-  const members = av ? undefined : membersOf(g)
+  const members = av ? undefined : membersOf(g, now)
   if (members) base['MemberNum'] = members.length
   const item: Answer = { GroupId: g.GroupId, ErrorCode: 0, ErrorInfo: '' }
   for (const [k, v] of Object.entries(base)) if (!filtered || baseFilter?.has(k)) item[k] = v

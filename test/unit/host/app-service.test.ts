@@ -64,7 +64,7 @@ describe('connecting', () => {
   test('I can test my credentials and see how many groups the app has', async () => {
     const { service } = await newService()
     const r = await service.workspace.test(connectInput(url))
-    expect(r).toEqual({ ok: true, value: { groupCount: 6 } })
+    expect(r).toEqual({ ok: true, value: { groupCount: 7 } })
     // test() saves nothing.
     expect(await service.workspace.current()).toBeNull()
   })

@@ -80,6 +80,8 @@ interface Entry {
   seq: number
   spec: ObjectSpec
   contentType: string
+  /** Not tied to a message (an avatar): always served. */
+  standalone?: boolean
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined)
@@ -316,6 +318,11 @@ export class SimCos {
     }
   }
 
+  /** Registers an object that belongs to no message (an avatar): served for as long as the server runs. */
+  registerObject(path: string, spec: ObjectSpec, contentType: string): void {
+    this.entries.set(path, { sdkAppId: 0, groupId: '', seq: 0, spec, contentType, standalone: true })
+  }
+
   /** The paths of every object served (decoded), for tests and tools. */
   paths(): string[] {
     return [...this.entries.keys()]
@@ -536,6 +543,7 @@ export class SimCos {
   }
 
   private alive(e: Entry): boolean {
+    if (e.standalone) return true
     const g = this.apps.get(e.sdkAppId)?.groups.get(e.groupId)
     const m = g?.messages.get(e.seq)
     if (!g || !m) return false
