@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { readCustom } from '@shared/tuikit/custom'
-import { emojiKeysToNames, readFace } from '@shared/tuikit/face'
+import { readCustom } from '../../../src-main/shared/tuikit/custom'
+import { emojiKeysToNames, readFace } from '../../../src-main/shared/tuikit/face'
 
 describe('readCustom', () => {
   it('group_create, as TUIKit sends it (TIMSDK Android ChatMessageParser) and as old kits did', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseGroupAtInfo, splitMentions } from '@shared/tuikit/mentions'
+import { parseGroupAtInfo, splitMentions } from '../../../src-main/shared/tuikit/mentions'
 
 // TUIKit writes '@' + label + ' ' into the text (chat-uikit-vue message-input-editor.vue); @all's
 // label is 所有人 (message-input-at/index.vue) or All in the English kit.

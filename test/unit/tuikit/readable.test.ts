@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hexDump, looksBinary, readable, readableLine, toBytes } from '@shared/tuikit/readable'
+import { hexDump, looksBinary, readable, readableLine, toBytes } from '../../../src-main/shared/tuikit/readable'
 
 // Tencent's own group_msg_get_simple sample (docs/reference/tencent-im-api.md §1.4; the simulator
 // seeds it as the MIF group): protobuf bytes inside TIMCustomElem Data.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseReply } from '@shared/tuikit/reply'
+import { parseReply } from '../../../src-main/shared/tuikit/reply'
 
 // Shape from chat-uikit-vue Vue3/TUIKit/components/TUIChat/message-list/message-elements/
 // message-quote/interface.ts (IQuoteContent inside ICloudCustomData.messageReply).

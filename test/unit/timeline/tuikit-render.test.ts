@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { callPhrase, cloudDataRest, groupCreatePhrase, quoteParts, stickerPhrase } from '@renderer/lib/format/message'
-import { translate } from '@renderer/lib/i18n/core'
-import { readCustom } from '@shared/tuikit/custom'
-import { readFace } from '@shared/tuikit/face'
-import { parseReply } from '@shared/tuikit/reply'
+import { callPhrase, cloudDataRest, groupCreatePhrase, quoteParts, stickerPhrase } from '../../../src-renderer/src/lib/format/message'
+import { translate } from '../../../src-renderer/src/lib/i18n/core'
+import { readCustom } from '../../../src-main/shared/tuikit/custom'
+import { readFace } from '../../../src-main/shared/tuikit/face'
+import { parseReply } from '../../../src-main/shared/tuikit/reply'
 
 const call = (data: object, inner: object) => {
   const v = readCustom(
