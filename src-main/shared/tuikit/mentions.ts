@@ -7,7 +7,8 @@
  * happens to carry it, never required. The mention itself is in the text: TUIKit writes
  * `@<label> ` into the TIMTextElem (chat-uikit-vue Vue3/TUIKit/components/TUIChat/message-input/
  * message-input-editor.vue: `'@' + node.attrs.label + ' '`), and @all's label is 所有人
- * (message-input-at/index.vue, `nick: '所有人'`; the English kit's word is "All").
+ * (message-input-at/index.vue, `nick: '所有人'`; the English kit's word is "All"). "@all" in lower
+ * case is taken as the same (our reading, not a TUIKit constant).
  * Tencent's group-@ guide says the same: the text reads "@A @B @C……".
  *
  * So a mention is an `@` at the start of the text or after white space, followed by a name up to
@@ -22,7 +23,7 @@ export interface TextSegment {
 }
 
 /** Words TUIKit's kits put after @ for "everyone". */
-export const atAllLabels = ['所有人', 'All'] as const
+export const atAllLabels = ['所有人', 'All', 'all'] as const
 
 // @ at the start or after white space; the name runs to white space or the next @, 1 to 32 chars.
 const mentionPattern = /(^|[\s\u3000])@([^\s\u3000@]{1,32})/gu
