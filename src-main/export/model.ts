@@ -10,6 +10,7 @@ import type { ArchivedMessage } from '../shared/archive-record'
 import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
 import type { MediaFile, MediaLinks } from './media'
 import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
+import { readableLine } from '../shared/tuikit/readable'
 import {
   asText,
   bestImage,
@@ -112,8 +113,8 @@ function elementParts(el: unknown, depth: number, path: number[], kept: FilesAt 
     }
     case 'TIMCustomElem': {
       const desc = asText(c['Desc'])
-      const extra = [c['Ext'], c['Sound']].map(asText).filter(Boolean)
-      const data = [asText(c['Data']), ...extra].filter(Boolean).join(' | ')
+      // App data made readable (shared/tuikit/readable): JSON compact, text as is, bytes as hex.
+      const data = [c['Data'], c['Ext'], c['Sound']].map(readableLine).filter(Boolean).join(' | ')
       return [labelled(type, desc ? `custom: ${desc}` : 'custom data', undefined, data || undefined)]
     }
     case 'TIMImageElem': {

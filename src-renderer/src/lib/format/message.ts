@@ -7,10 +7,15 @@
  */
 import type { ArchivedMessage } from '@shared/archive-record'
 import { contentOf, isElement, isRecord, num, str } from '@shared/message-body'
-import type { timelineEn } from '@renderer/lib/i18n/core'
+import type { MessageKey, timelineEn } from '@renderer/lib/i18n/core'
 import { elementTypeName } from '@renderer/lib/i18n/core'
 import { localeFor } from '@renderer/lib/i18n/core'
 import { showControls, truncate } from './text'
+import { formatDuration } from '@shared/format'
+import { emojiKeysToNames, type FaceView } from '@shared/tuikit/face'
+import type { CustomView } from '@shared/tuikit/custom'
+import { cloudCustomObject, knownCloudKeys, type ReplyRef } from '@shared/tuikit/reply'
+import { readable, type Readable } from '@shared/tuikit/readable'
 
 export { bodyElements, bodyHasContent, contentOf, imageFormatName, isElement, isRecord, num, str } from '@shared/message-body'
 
@@ -195,4 +200,71 @@ export function numericField(v: unknown, format: (n: number) => string): string 
   const n = num(v)
   if (n !== undefined) return format(n)
   return v === undefined ? '' : shortValue(v)
+}
+
+/** A key into the conversation strings (replies, stickers, TUIKit's custom messages) with its placeholders. */
+export interface ConvPhrase {
+  key: Extract<MessageKey, `conv.${string}`>
+  params?: Record<string, string | number>
+}
+
+/** The quoted message's type label ("[Image]") and its abstract, emoji keys read as names. */
+export function quoteParts(reply: ReplyRef): { type: ConvPhrase | undefined; abstract: string } {
+  const abstract = emojiKeysToNames(reply.abstract).replace(/\s+/g, ' ').trim()
+  // TUIKit shows the abstract of text and merged messages, a type label for the others.
+  const typed = reply.type !== 'text' && reply.type !== 'merged' && !(reply.type === 'other' && abstract)
+  return { type: typed ? { key: `conv.type.${reply.type}` } : undefined, abstract }
+}
+
+/**
+ * What a TUIKit call record says, as TUIKit words it (TUIMessageDataProvider
+ * getCustomSignalingContentWithMessage): an invite with call_end is the end of the call and its
+ * length, a reject with line_busy is "busy", a timeout names who did not answer in a group.
+ * `sender` is who sent the signal (TUIKit's getShowName(message)).
+ */
+export function callPhrase(view: Extract<CustomView, { kind: 'call' }>, sender: string, locale: string): ConvPhrase {
+  const who = sender || view.inviter
+  switch (view.action) {
+    case 'invite':
+      if (view.duration !== undefined)
+        return view.group ? { key: 'conv.call.groupEnded' } : { key: 'conv.call.ended', params: { duration: formatDuration(view.duration, locale) } }
+      return { key: 'conv.call.invite', params: { who: view.inviter || who } }
+    case 'cancel':
+      return { key: 'conv.call.cancel', params: { who: view.inviter || who } }
+    case 'accept':
+      return { key: 'conv.call.accept', params: { who } }
+    case 'reject':
+      return { key: view.lineBusy ? 'conv.call.busy' : 'conv.call.reject', params: { who } }
+    case 'timeout':
+      return view.group && view.invitees.length ? { key: 'conv.call.timeoutFrom', params: { who: view.invitees.join(', ') } } : { key: 'conv.call.timeout' }
+    default:
+      return { key: 'conv.call.unknown' }
+  }
+}
+
+/** "alice created the group" (TUIKit shows the sender's name then the content it sent). */
+export function groupCreatePhrase(view: Extract<CustomView, { kind: 'groupCreate' }>, sender: string): ConvPhrase {
+  const name = view.opUser || sender
+  return name ? { key: 'conv.groupCreated', params: { name } } : { key: 'conv.groupCreated', params: { name: '' } }
+}
+
+/** A sticker's label: its name (and pack), or the pack's index alone. */
+export function stickerPhrase(face: FaceView): ConvPhrase | undefined {
+  if (face.name !== undefined)
+    return face.pack !== undefined
+      ? { key: 'conv.stickerPack', params: { name: face.name, pack: face.pack } }
+      : { key: 'conv.sticker', params: { name: face.name } }
+  return undefined
+}
+
+/**
+ * A message's CloudCustomData as data to show, without what the timeline already shows (the reply
+ * it carries): empty when only messageReply is there, the rest as pretty JSON, and anything that is
+ * not JSON made readable (text, or a hex dump for bytes).
+ */
+export function cloudDataRest(ccd: unknown): Readable {
+  const obj = cloudCustomObject(ccd)
+  if (!obj) return readable(ccd)
+  const rest = Object.fromEntries(Object.entries(obj).filter(([k]) => !(knownCloudKeys as readonly string[]).includes(k) || !isRecord(obj[k])))
+  return Object.keys(rest).length ? readable(rest) : { kind: 'empty' }
 }

@@ -17,6 +17,7 @@ import { healthEn, healthZh } from './health-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 import { groupEn, groupZh } from './group-messages'
 import { uiEn, uiZh } from './ui-messages'
+import { conversationEn, conversationZh } from './conversation-messages'
 
 const appEn = {
   'app.name': 'TIM Archive',
@@ -413,7 +414,8 @@ export const en = {
   ...groupEn,
   ...errorsEn,
   ...hostEn,
-  ...uiEn
+  ...uiEn,
+  ...conversationEn
 }
 export const zh: Record<keyof typeof en, string> = {
   ...appZh,
@@ -429,7 +431,8 @@ export const zh: Record<keyof typeof en, string> = {
   ...groupZh,
   ...errorsZh,
   ...hostZh,
-  ...uiZh
+  ...uiZh,
+  ...conversationZh
 }
 
 export type MessageKey = keyof typeof en
