@@ -5,7 +5,15 @@
  */
 import { search, type SearchHit, type SearchRun } from '@renderer/lib/search'
 import type { Query, QueryError } from '@shared/search/query'
-import { datesReversed, toRequest, type SearchFields } from './search-fields'
+import { datesReversed, initialScope, scopeKey, toRequest, type SearchFields } from './search-fields'
+
+function sessionStore(): Storage | undefined {
+  try {
+    return globalThis.sessionStorage
+  } catch {
+    return undefined
+  }
+}
 
 /** Results read per page (and per "load more"). */
 export const pageSize = 50
@@ -13,7 +21,8 @@ export const pageSize = 50
 class SearchState {
   open = $state(false)
   query = $state('')
-  scope = $state<'group' | 'all'>('all')
+  /** "This group" (the open one) by default: a group's own results are what its reader wants first. */
+  scope = $state<'group' | 'all'>(initialScope(sessionStore()))
   fromDate = $state('')
   toDate = $state('')
   sender = $state('')
@@ -35,7 +44,8 @@ class SearchState {
 
   hasMore = $derived(this.total === null ? this.hits.length % pageSize === 0 && this.hits.length > 0 : this.hits.length < this.total)
   datesReversed = $derived(datesReversed(this))
-  hasFilters = $derived(this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== '' || this.scope === 'group')
+  /** The scope is a choice of its own (remembered), not a filter "Clear filters" resets. */
+  hasFilters = $derived(this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== '')
 
   fields(groupGk: string | null): SearchFields {
     return {
@@ -118,7 +128,16 @@ class SearchState {
     this.fromDate = ''
     this.toDate = ''
     this.sender = ''
-    this.scope = 'all'
+  }
+
+  /** Sets the scope and remembers it for the session. */
+  setScope(scope: 'group' | 'all'): void {
+    this.scope = scope
+    try {
+      sessionStore()?.setItem(scopeKey, scope)
+    } catch {
+      // Storage refused (private mode): the choice lasts while the page does.
+    }
   }
 
   private fail(e: unknown): void {
