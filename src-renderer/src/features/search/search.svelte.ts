@@ -5,6 +5,7 @@
  */
 import { search, type SearchHit, type SearchRun } from '@renderer/lib/search'
 import type { Query, QueryError } from '@shared/search/query'
+import { marksText } from './highlight'
 import { datesReversed, initialScope, scopeKey, toRequest, type SearchFields } from './search-fields'
 
 function sessionStore(): Storage | undefined {
@@ -39,6 +40,8 @@ class SearchState {
   loadingMore = $state(false)
   /** The parsed query of the shown results (snippets highlight its words and phrases). */
   parsed = $state.raw<Query | null>(null)
+  /** The result last opened in its timeline, with the query whose hits the timeline marks. */
+  opened = $state.raw<{ gk: string; query: Query } | null>(null)
   private run: SearchRun | null = null
   private generation = 0
 
@@ -122,6 +125,20 @@ class SearchState {
     } finally {
       if (gen === this.generation) this.loadingMore = false
     }
+  }
+
+  /** Remembers that a result of the shown query was opened in group `gk`'s timeline. */
+  openedIn(gk: string): void {
+    this.opened = this.parsed && marksText(this.parsed) ? { gk, query: this.parsed } : null
+  }
+
+  /**
+   * The query whose hits group `gk`'s timeline marks: the one a result was opened from, while the
+   * search box still holds a query (clearing it clears the marks).
+   */
+  highlightFor(gk: string): Query | null {
+    const o = this.opened
+    return o && o.gk === gk && this.query.trim() !== '' ? o.query : null
   }
 
   clearFilters(): void {
