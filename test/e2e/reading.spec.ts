@@ -91,8 +91,10 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
     .locator('[data-row-seq]')
     .evaluateAll((els, y) => {
       const under = els.filter((e) => {
-        const r = e.getBoundingClientRect()
-        return r.top <= y && r.bottom > y && !e.parentElement?.closest('[data-row-seq]')
+        // A timeline row with its day separator, if it has one (not a message nested in a forward).
+        if (e.parentElement?.closest('[data-row-seq]')) return false
+        const r = (e.closest('.item') ?? e).getBoundingClientRect()
+        return r.top <= y && r.bottom > y
       })
       return under.map((e) => Number(e.getAttribute('data-row-seq')))[0]
     }, box.y + 10)
@@ -144,7 +146,9 @@ test('search starts in the open group; All groups is one click away and stays ch
   await page.keyboard.press('Control+f')
   await expect(allGroups()).toBeChecked()
   await page.reload()
+  await sidebarGroup(/产品研发 Team/).click()
   await expect(feed().locator('[data-row-seq]').first()).toBeVisible()
+  await feed().focus()
   await page.keyboard.press('Control+f')
   await expect(allGroups()).toBeChecked()
 
