@@ -110,6 +110,16 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
   expect((await row.boundingBox())!.y).toBe(before)
   // Screen readers are not told about it (the day separators carry the dates).
   await expect(floating()).toHaveAttribute('aria-hidden', 'true')
+  // The keyboard scrolls show it too; a window resized (no scroll of mine) does not.
+  await feed().focus()
+  await page.keyboard.press('PageUp')
+  await expect(floating()).toBeVisible()
+  await expect(floating()).toBeHidden({ timeout: 3000 })
+  await page.setViewportSize({ width: 1200, height: 760 })
+  await page.setViewportSize({ width: 1280, height: 800 })
+  // Once the resize's scroll events have run (two frames), it is still hidden: read once, no retry.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
+  expect(await floating().getAttribute('class')).not.toMatch(/\bshown\b/)
   // With reduced motion it appears and goes without a fade.
   await page.emulateMedia({ reducedMotion: 'reduce' })
   // (Inline: the function runs in the page; the DOM's types are not this file's.)
@@ -169,6 +179,8 @@ test('a result opened in context has the searched word marked in the timeline, u
   await expect(panel().getByText(countText(hits.length))).toBeVisible()
   const first = results().first()
   const seq = Number(await first.getAttribute('data-hit-seq'))
+  // (Reduced motion: the opened row is marked without its flash, for steady screenshots.)
+  await page.emulateMedia({ reducedMotion: 'reduce' })
   await first.click()
   const row = feed().locator(`[data-search-target] [data-row-seq="${seq}"]`)
   await expect(row).toBeInViewport()
@@ -191,6 +203,7 @@ test('a result opened in context has the searched word marked in the timeline, u
 test('screenshots: 800×600, dark, Chinese', async () => {
   await page.getByLabel('Language').selectOption('zh-CN')
   await page.setViewportSize({ width: 800, height: 600 })
+  await page.emulateMedia({ reducedMotion: 'reduce' })
   await searchFor('staging')
   await results().first().click()
   await expect(feed().locator('[data-search-target] mark').first()).toBeVisible()
