@@ -126,6 +126,8 @@ test('I delete a group from the archive by typing its name: it is gone from the 
   // Search finds its messages first.
   await page.getByRole('button', { name: 'Search', exact: true }).click()
   const box = page.getByRole('searchbox', { name: 'Search messages' })
+  // Search starts in the open group: every group here.
+  await page.getByRole('complementary', { name: 'Search' }).getByRole('radio', { name: 'All groups' }).check()
   await box.fill('staging')
   await box.press('Enter')
   const results = page.getByRole('complementary', { name: 'Search' }).getByRole('list', { name: 'Search results' }).getByRole('button')

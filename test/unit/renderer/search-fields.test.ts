@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { datesReversed, localDayStart, toRequest, type SearchFields } from '../../../src-renderer/src/features/search/search-fields'
+import {
+  datesReversed,
+  effectiveScope,
+  initialScope,
+  localDayStart,
+  queryNamesGroups,
+  toRequest,
+  type SearchFields
+} from '../../../src-renderer/src/features/search/search-fields'
 
 const fields = (f: Partial<SearchFields> = {}): SearchFields => ({
   query: 'release',
@@ -28,6 +36,40 @@ describe('the search panel’s request', () => {
     expect(toRequest(fields({ scope: 'group' })).gks).toEqual(['w|@TGS#1'])
     expect(toRequest(fields({ scope: 'all' })).gks).toBeUndefined()
     expect(toRequest(fields({ scope: 'group', groupGk: null })).gks).toBeUndefined()
+  })
+
+  it('lets the query’s own in: pick the groups over "this group"', () => {
+    expect(toRequest(fields({ scope: 'group', query: 'release in:@TGS#2' })).gks).toBeUndefined()
+    // Full-width colon, as the parser reads it.
+    expect(toRequest(fields({ scope: 'group', query: 'release in：ops' })).gks).toBeUndefined()
+    // A negated in: only excludes: "this group" still narrows.
+    expect(toRequest(fields({ scope: 'group', query: 'release -in:ops' })).gks).toEqual(['w|@TGS#1'])
+    // A word that merely contains "in:" inside a phrase is not a field.
+    expect(toRequest(fields({ scope: 'group', query: '"log in: now"' })).gks).toEqual(['w|@TGS#1'])
+    // An unreadable query is not taken to name groups.
+    expect(queryNamesGroups('in:x "open')).toBe(false)
+  })
+
+  it('scopes to the open group unless none is open or the query names groups', () => {
+    expect(effectiveScope({ query: 'x', scope: 'group', groupGk: 'w|g' })).toBe('group')
+    expect(effectiveScope({ query: 'x', scope: 'group', groupGk: null })).toBe('all')
+    expect(effectiveScope({ query: 'x in:g', scope: 'group', groupGk: 'w|g' })).toBe('all')
+    expect(effectiveScope({ query: 'x', scope: 'all', groupGk: 'w|g' })).toBe('all')
+  })
+
+  it('starts at "this group", and at "all groups" once chosen in the session', () => {
+    const store = (v: string | null) => ({ getItem: (k: string) => (k === 'tim-archive.search-scope' ? v : null) })
+    expect(initialScope(undefined)).toBe('group')
+    expect(initialScope(store(null))).toBe('group')
+    expect(initialScope(store('all'))).toBe('all')
+    expect(initialScope(store('group'))).toBe('group')
+    expect(
+      initialScope({
+        getItem: () => {
+          throw new Error('denied')
+        }
+      })
+    ).toBe('group')
   })
 
   it('passes the sender trimmed, and no sender when the box is blank', () => {

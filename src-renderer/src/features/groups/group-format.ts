@@ -4,7 +4,7 @@ import { importedWorkspaceId, type GroupStats } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
 import { fmtRelative, i18n, t } from '@renderer/lib/i18n'
 import { retentionWarning, type RetentionWarning } from '@renderer/lib/schedule/retention'
-import { groupStatus, groupStatusText, type GroupStatus } from './group-status'
+import { dateRangeText, groupStatus, groupStatusText, incompleteText, type GroupStatus } from './group-status'
 
 export function isImported(g: GroupView): boolean {
   return g.row.workspaceId === importedWorkspaceId
@@ -16,11 +16,21 @@ export function statusOf(g: GroupView): GroupStatus {
 }
 
 /**
- * The group's one-line summary: "3,042 messages · seq 1–3,042, complete", or for a group without
- * messages the one statement every view shows ("No messages on the server (checked …)", "Not synced yet").
+ * The group's one-line summary for the sidebar: "3,042 messages · Mar 12, 2024 – Dec 5, 2026"
+ * (first and last message, in the locale and the system time zone), with "2 gaps" or "start of
+ * history not found yet" while the archive is not complete; or, for a group without messages, the
+ * one statement every view shows ("No messages on the server (checked …)", "Not synced yet"). The
+ * seq ranges are the group header's (coverageText).
  */
 export function summaryText(g: GroupView): string {
-  return groupStatusText(statusOf(g), i18n.locale) ?? `${t('groups.messages', { count: g.row.stats.messages })} · ${coverageText(g)}`
+  const status = groupStatusText(statusOf(g), i18n.locale)
+  if (status !== null) return status
+  const parts = [t('groups.messages', { count: g.row.stats.messages })]
+  const range = dateRangeText(g.row.stats.firstTime, g.row.stats.lastTime, i18n.locale)
+  if (range) parts.push(range)
+  const incomplete = incompleteText(g.coverage, isImported(g), i18n.locale)
+  if (incomplete) parts.push(incomplete)
+  return parts.join(' · ')
 }
 
 /** "seq 1–3,042, complete", "seq 10–3,042, 2 gaps", or the statement of a group without messages. */

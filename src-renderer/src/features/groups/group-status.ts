@@ -7,7 +7,7 @@
  *
  * Pure (a locale in, a string out), so it runs in unit tests without the UI's reactive state.
  */
-import { isComplete, type Coverage } from '@shared/coverage'
+import { isComplete, missingRanges, type Coverage } from '@shared/coverage'
 import { formatDateTime } from '@renderer/lib/format/date-time'
 import type { Locale } from '@renderer/lib/i18n/core'
 import { translate } from '@renderer/lib/i18n/core'
@@ -44,4 +44,33 @@ export function groupStatusText(s: GroupStatus, locale: Locale): string | null {
     return translate(locale, 'groupStatus.emptyOnServerChecked', { when: formatDateTime(s.checkedAt / 1000, locale) })
   }
   return null
+}
+
+const rangeFormats = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * The days a group's archived messages span, first to last (epoch seconds, the stats' firstTime
+ * and lastTime), in the locale's medium date style and the time zone (the system's when omitted): "Mar 12,
+ * 2024 – Dec 5, 2026", "Dec 1 – 5, 2026", "2024/3/12 – 2026/12/5" (as CLDR writes ranges), one
+ * day when both fall on it. Null when no message has a
+ * time (firstTime 0).
+ */
+export function dateRangeText(firstTime: number, lastTime: number, locale: Locale, timeZone?: string): string | null {
+  if (!(firstTime > 0) || !(lastTime > 0)) return null
+  const key = `${locale}\u0000${timeZone ?? ''}`
+  let f = rangeFormats.get(key)
+  if (!f) rangeFormats.set(key, (f = new Intl.DateTimeFormat(locale, timeZone ? { dateStyle: 'medium', timeZone } : { dateStyle: 'medium' })))
+  return f.formatRange(Math.min(firstTime, lastTime) * 1000, Math.max(firstTime, lastTime) * 1000)
+}
+
+/**
+ * What the sidebar says of an archive that is not complete, without seq numbers (those are in the
+ * group's header): "2 gaps", "start of history not found yet"; null when complete (or imported
+ * without a known start, which no sync can complete).
+ */
+export function incompleteText(coverage: Coverage, imported: boolean, locale: Locale): string | null {
+  if (!coverage.ranges.length || isComplete(coverage)) return null
+  const gaps = missingRanges(coverage).filter((m) => !m.open).length
+  if (gaps) return translate(locale, 'groups.gapsShort', { count: gaps })
+  return imported ? null : translate(locale, 'groups.startUnknownShort')
 }

@@ -3,10 +3,11 @@
  * to group keys. Pure, so it is tested without a DOM.
  */
 import type { SearchRequest } from '@renderer/lib/search'
+import { isQueryError, parseQuery } from '@shared/search/query'
 
 export interface SearchFields {
   query: string
-  /** 'group': only `groupGk` (when set); 'all': every group. */
+  /** 'group': only `groupGk` (when set, and unless the query names groups with `in:`); 'all': every group. */
   scope: 'group' | 'all'
   groupGk: string | null
   /** `YYYY-MM-DD` from <input type="date">, local time; '' for none. */
@@ -28,6 +29,32 @@ export function datesReversed(f: Pick<SearchFields, 'fromDate' | 'toDate'>): boo
   return f.fromDate !== '' && f.toDate !== '' && f.fromDate > f.toDate
 }
 
+/** Where the scope choice is kept for the session (sessionStorage: a reload keeps it, a new window does not). */
+export const scopeKey = 'tim-archive.search-scope'
+
+/** The scope a session starts with: "This group", unless "All groups" was chosen earlier in it. */
+export function initialScope(storage: Pick<Storage, 'getItem'> | undefined): 'group' | 'all' {
+  try {
+    return storage?.getItem(scopeKey) === 'all' ? 'all' : 'group'
+  } catch {
+    return 'group'
+  }
+}
+
+/** Whether the query picks its groups itself: a positive `in:` clause (shared/search/query.ts). */
+export function queryNamesGroups(query: string): boolean {
+  const q = parseQuery(query)
+  return !isQueryError(q) && q.clauses.some((c) => c.kind === 'in' && !c.negated)
+}
+
+/**
+ * The scope a search really has: the open group when the panel says "This group" and a group is
+ * open, unless the query's own `in:` names the groups (then every group, narrowed by `in:`).
+ */
+export function effectiveScope(f: Pick<SearchFields, 'query' | 'scope' | 'groupGk'>): 'group' | 'all' {
+  return f.scope === 'group' && f.groupGk !== null && !queryNamesGroups(f.query) ? 'group' : 'all'
+}
+
 /**
  * The request for the fields: dates as [start of the from-day, start of the day after the to-day)
  * in local time; the sender trimmed; the query's own dates read in the local offset.
@@ -37,7 +64,7 @@ export function toRequest(f: SearchFields, now = new Date()): SearchRequest {
     query: f.query,
     timeZoneOffsetMinutes: -now.getTimezoneOffset()
   }
-  if (f.scope === 'group' && f.groupGk) req.gks = [f.groupGk]
+  if (effectiveScope(f) === 'group' && f.groupGk) req.gks = [f.groupGk]
   const sender = f.sender.trim()
   if (sender) req.sender = sender
   const fromMs = localDayStart(f.fromDate)

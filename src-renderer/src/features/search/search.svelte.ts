@@ -5,7 +5,16 @@
  */
 import { search, type SearchHit, type SearchRun } from '@renderer/lib/search'
 import type { Query, QueryError } from '@shared/search/query'
-import { datesReversed, toRequest, type SearchFields } from './search-fields'
+import { marksText } from './highlight'
+import { datesReversed, initialScope, scopeKey, toRequest, type SearchFields } from './search-fields'
+
+function sessionStore(): Storage | undefined {
+  try {
+    return globalThis.sessionStorage
+  } catch {
+    return undefined
+  }
+}
 
 /** Results read per page (and per "load more"). */
 export const pageSize = 50
@@ -13,7 +22,8 @@ export const pageSize = 50
 class SearchState {
   open = $state(false)
   query = $state('')
-  scope = $state<'group' | 'all'>('all')
+  /** "This group" (the open one) by default: a group's own results are what its reader wants first. */
+  scope = $state<'group' | 'all'>(initialScope(sessionStore()))
   fromDate = $state('')
   toDate = $state('')
   sender = $state('')
@@ -30,12 +40,15 @@ class SearchState {
   loadingMore = $state(false)
   /** The parsed query of the shown results (snippets highlight its words and phrases). */
   parsed = $state.raw<Query | null>(null)
+  /** The result last opened in its timeline, with the query whose hits the timeline marks. */
+  opened = $state.raw<{ gk: string; query: Query } | null>(null)
   private run: SearchRun | null = null
   private generation = 0
 
   hasMore = $derived(this.total === null ? this.hits.length % pageSize === 0 && this.hits.length > 0 : this.hits.length < this.total)
   datesReversed = $derived(datesReversed(this))
-  hasFilters = $derived(this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== '' || this.scope === 'group')
+  /** The scope is a choice of its own (remembered), not a filter "Clear filters" resets. */
+  hasFilters = $derived(this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== '')
 
   fields(groupGk: string | null): SearchFields {
     return {
@@ -114,11 +127,34 @@ class SearchState {
     }
   }
 
+  /** Remembers that a result of the shown query was opened in group `gk`'s timeline. */
+  openedIn(gk: string): void {
+    this.opened = this.parsed && marksText(this.parsed) ? { gk, query: this.parsed } : null
+  }
+
+  /**
+   * The query whose hits group `gk`'s timeline marks: the one a result was opened from, while the
+   * search box still holds a query (clearing it clears the marks).
+   */
+  highlightFor(gk: string): Query | null {
+    const o = this.opened
+    return o && o.gk === gk && this.query.trim() !== '' ? o.query : null
+  }
+
   clearFilters(): void {
     this.fromDate = ''
     this.toDate = ''
     this.sender = ''
-    this.scope = 'all'
+  }
+
+  /** Sets the scope and remembers it for the session. */
+  setScope(scope: 'group' | 'all'): void {
+    this.scope = scope
+    try {
+      sessionStore()?.setItem(scopeKey, scope)
+    } catch {
+      // Storage refused (private mode): the choice lasts while the page does.
+    }
   }
 
   private fail(e: unknown): void {
