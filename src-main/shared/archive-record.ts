@@ -171,7 +171,7 @@ function storedVersions(m: ArchivedMessage): MessageVersion[] {
   if (!Array.isArray(list)) return []
   const out: MessageVersion[] = []
   for (const v of list) {
-    if (!isObj(v) || v.MsgBody === undefined) continue
+    if (!isObj(v) || !(Array.isArray(v.MsgBody) || isObj(v.MsgBody))) continue
     out.push(version(v.MsgBody as RawMessage['MsgBody'], v.CloudCustomData, typeof v.seenAt === 'string' ? v.seenAt : undefined))
   }
   return out

@@ -59,7 +59,7 @@ describe('merging a pulled message into the archive', () => {
 
 const say = (text: string): RawMessage['MsgBody'] => [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }]
 const t = (n: number): Date => new Date(Date.UTC(2026, 11, 1, 0, n))
-const texts = (m: ArchivedMessage): string[] => messageVersions(m).map((v) => (v.MsgBody as { MsgContent: { Text: string } }[])[0]!.MsgContent.Text)
+const texts = (m: ArchivedMessage): string[] => messageVersions(m).map((v) => (v.MsgBody as unknown as { MsgContent: { Text: string } }[])[0]!.MsgContent.Text)
 
 describe('an edited message keeps every version the archive has seen (issue 18 §5)', () => {
   it('keeps three versions in the order they were seen, the current one on top', () => {
