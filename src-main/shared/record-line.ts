@@ -110,7 +110,8 @@ export function checkRecord(v: unknown): RecordProblem | null {
         if (!isObject(ver)) return bad(f, 'object', ver)
         const b = checkBody(`${f}.MsgBody`, ver.MsgBody, true)
         if (b) return b
-        if (ver.seenAt !== undefined && (typeof ver.seenAt !== 'string' || Number.isNaN(Date.parse(ver.seenAt)))) return bad(`${f}.seenAt`, 'iso-time', ver.seenAt)
+        if (ver.seenAt !== undefined && (typeof ver.seenAt !== 'string' || Number.isNaN(Date.parse(ver.seenAt))))
+          return bad(`${f}.seenAt`, 'iso-time', ver.seenAt)
         if (ver.CloudCustomData !== undefined && typeof ver.CloudCustomData !== 'string') return bad(`${f}.CloudCustomData`, 'string', ver.CloudCustomData)
       }
     }
