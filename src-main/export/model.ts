@@ -6,7 +6,7 @@
  * Nothing here throws on such input: the body is read by shared/message-body.ts, as the timeline and
  * search read it; this module only words it. English labels: exports are files for anyone.
  */
-import { messageVersions, migrateRecord, type ArchivedMessage } from '../shared/archive-record'
+import { isEdited, messageVersions, migrateRecord, type ArchivedMessage } from '../shared/archive-record'
 import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
 import type { MediaFile, MediaLinks } from './media'
 import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
@@ -255,7 +255,9 @@ export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en
     const what = p === 1 ? 'deleted on the server (or expired)' : p === 2 ? 'recalled' : 'changed on the server'
     doc.serverNote = `${what}${when ? ` (seen ${when})` : ''}; the archived content is shown`
   }
-  const versions = isRecord(archive) && Array.isArray(archive['versions']) ? messageVersions(m) : []
+  // Edited: its MsgBody changed (a CloudCustomData-only version, as TUIKit's reply bookkeeping
+  // writes, is carried by JSON and JSON Lines but is no edit a reader sees).
+  const versions = isRecord(archive) && isEdited(m) ? messageVersions(m) : []
   if (versions.length > 1) {
     const dropped = isRecord(archive) ? num(archive['versionsDropped']) : undefined
     const seen = isRecord(archive) ? seenText(asText(archive['seenAt']), tz, dates) : ''

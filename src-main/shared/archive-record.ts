@@ -14,9 +14,10 @@
  * when the current copy was first seen. A version is (MsgBody, CloudCustomData); an incoming copy
  * without CloudCustomData keeps the archived one (group_msg_get_simple does not document the
  * field, so its absence is "not sent", not "removed"). Bounded: at most `maxKeptVersions` earlier
- * versions are kept, the first (the original) and the latest ones; `_archive.versionsDropped`
- * counts those in between that were not kept, so a hostile edit loop cannot grow a line without
- * end. Nothing else is ever dropped.
+ * versions are kept, the first (the original) always, and of those in between the ones that only
+ * changed CloudCustomData go first, then the oldest (capHistory); `_archive.versionsDropped`
+ * counts those not kept, so a hostile edit loop cannot grow a line without end. Nothing else is
+ * ever dropped.
  *
  * Older archives kept only the original (top level) and the latest server copy as
  * `_archive.server` {IsPlaceMsg: 0, MsgBody, seenAt}; `migrateRecord` turns that form into the
@@ -134,9 +135,9 @@ export function contentFingerprint(m: RawMessage): string {
 export type MergeOutcome = 'new' | 'unchanged' | 'upgraded' | 'server-changed' | 'edited'
 
 /**
- * The most earlier versions kept per message: the first (the original) and the latest
- * `maxKeptVersions - 1`. Twenty copies is far beyond what admins do by hand and bounds a line at a
- * few times a message's size when a script overwrites it in a loop.
+ * The most earlier versions kept per message, besides the current one (see capHistory for which).
+ * Twenty is far beyond what admins do by hand, and bounds a line at about twenty times a message's
+ * size when a script overwrites it in a loop or a popular message gathers TUIKit replies.
  */
 export const maxKeptVersions = 20
 
@@ -213,12 +214,18 @@ export function messageVersions(m: ArchivedMessage): MessageVersion[] {
   return historyOf(migrateRecord(m)).map(({ key: _k, ...v }) => v)
 }
 
-/** True when the archive has seen more than one content copy of the message. */
+/**
+ * True when the archive has seen the message's MsgBody change: what the timeline marks "edited",
+ * `is:edited` finds and exports call edited. A change of CloudCustomData alone is kept as a version
+ * too but is not an edit a reader sees: TUIKit rewrites a message's CloudCustomData through the
+ * client SDK's modifyMessage each time someone replies to it (`messageReplies`, TIMSDK
+ * TUIChatModifyMessageHelper), so marking those would mark every message with replies.
+ */
 export function isEdited(m: ArchivedMessage): boolean {
   const meta = m._archive
-  if (!isObj(meta)) return false
-  if (Array.isArray(meta.versions) && meta.versions.length > 0) return true
-  return storedVersions(migrateRecord(m)).length > 0
+  if (!isObj(meta) || (!Array.isArray(meta.versions) && !isObj(meta.server))) return false
+  const bodies = new Set(messageVersions(m).map((v) => stableStringify(v.MsgBody)))
+  return bodies.size > 1
 }
 
 function historyOf(m: ArchivedMessage): Copy[] {
@@ -261,12 +268,24 @@ function unionHistory(a: Copy[], b: Copy[], fallbackSeenAt: string): Copy[] {
   return out
 }
 
-/** Applies the cap: the first and the latest `maxKeptVersions - 1` earlier versions, and the current. */
+/**
+ * Applies the cap: at most `maxKeptVersions` earlier versions besides the current one. The first
+ * (the original) and the current are always kept. Dropped first, oldest first: versions in between
+ * whose MsgBody is the same as the next version's (they differ in CloudCustomData only, e.g.
+ * TUIKit's reply bookkeeping), so every text an admin wrote is kept as long as possible; then the
+ * oldest versions in between.
+ */
 function capHistory(h: Copy[]): { kept: Copy[]; dropped: number } {
-  const earlier = h.length - 1
-  if (earlier <= maxKeptVersions) return { kept: h, dropped: 0 }
-  const dropped = earlier - maxKeptVersions
-  return { kept: [h[0]!, ...h.slice(1 + dropped)], dropped }
+  const limit = maxKeptVersions + 1
+  if (h.length <= limit) return { kept: h, dropped: 0 }
+  const kept = [...h]
+  const body = (c: Copy): string => stableStringify(c.MsgBody)
+  for (let i = 1; kept.length > limit && i < kept.length - 1; ) {
+    if (body(kept[i]!) === body(kept[i + 1]!)) kept.splice(i, 1)
+    else i++
+  }
+  if (kept.length > limit) kept.splice(1, kept.length - limit)
+  return { kept, dropped: h.length - kept.length }
 }
 
 function droppedOf(m: ArchivedMessage | undefined): number {

@@ -128,6 +128,26 @@ describe('an edited message keeps every version the archive has seen (issue 18 Â
     expect(texts(rec)[1]).toBe('v6')
   })
 
+  it('caps CloudCustomData-only versions first, so every text an admin wrote is kept', () => {
+    let rec = mergeMessage(undefined, content, 'g1', t(0)).record
+    rec = mergeMessage(rec, { ...content, MsgBody: say('B') }, 'g1', t(1)).record
+    // TUIKit's reply bookkeeping: the root message's CloudCustomData rewritten for each reply.
+    for (let i = 1; i <= 40; i++) {
+      rec = mergeMessage(rec, { ...content, MsgBody: say('B'), CloudCustomData: JSON.stringify({ messageReplies: { replies: i } }) }, 'g1', t(1 + i)).record
+    }
+    rec = mergeMessage(rec, { ...content, MsgBody: say('C'), CloudCustomData: 'x' }, 'g1', t(50)).record
+    expect(rec._archive!.versions).toHaveLength(maxKeptVersions)
+    expect([...new Set(texts(rec))]).toEqual(['hello', 'B', 'C'])
+    expect(rec._archive!.versionsDropped).toBe(43 - 1 - maxKeptVersions)
+  })
+
+  it('does not call a message edited when only its CloudCustomData changed (TUIKit replies)', () => {
+    const rec = mergeMessage(undefined, { ...content, CloudCustomData: 'a' }, 'g1', t(0)).record
+    const r = mergeMessage(rec, { ...content, CloudCustomData: 'b' }, 'g1', t(1)).record
+    expect(messageVersions(r)).toHaveLength(2)
+    expect(isEdited(r)).toBe(false)
+  })
+
   it("reads an older archive's original-and-latest form as two versions, and keeps its original on the next edit", () => {
     const old: ArchivedMessage = { GroupId: 'g1', ...content, _archive: { server: { IsPlaceMsg: 0, MsgBody: say('latest'), seenAt: t(3).toISOString() } } }
     const m = migrateRecord(old)
