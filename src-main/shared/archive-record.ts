@@ -280,7 +280,7 @@ function capHistory(h: Copy[]): { kept: Copy[]; dropped: number } {
   if (h.length <= limit) return { kept: h, dropped: 0 }
   const kept = [...h]
   const body = (c: Copy): string => stableStringify(c.MsgBody)
-  for (let i = 1; kept.length > limit && i < kept.length - 1; ) {
+  for (let i = 1; kept.length > limit && i < kept.length - 1;) {
     if (body(kept[i]!) === body(kept[i + 1]!)) kept.splice(i, 1)
     else i++
   }

@@ -11,7 +11,7 @@ import { importedWorkspaceId } from '../../../src-renderer/src/lib/db/app-db'
 import { commitBatch } from '../../../src-renderer/src/lib/db/archive-repo'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { importJsonl } from '../../../src-renderer/src/lib/db/import-jsonl'
-import { freshDbs } from '../renderer/fresh-db'
+import { freshDbs } from './fresh-db'
 
 const freshDb = freshDbs('edits')
 const gk = groupKey('1400000000@china', 'g1')
