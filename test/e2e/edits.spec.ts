@@ -53,7 +53,9 @@ test('I see which messages were edited and read every version, by keyboard, in E
       const feed = page.getByRole('feed', { name: en ? 'Messages' : '消息' })
       const row = feed.locator('[data-row-seq="2"]')
       await expect(row).toContainText('Meeting moved to <b>Friday</b>')
-      const mark = row.getByRole('button', { name: en ? /Edited on the server since it was archived; 2 earlier versions kept/ : /归档后在服务器上被编辑过/ })
+      const mark = row.getByRole('button', {
+        name: en ? /^Edited on the server since it was archived; 2 earlier versions kept/ : /^已编辑：归档后在服务器上被修改过，保留了 2 个早先版本/
+      })
       await expect(mark).toHaveText(en ? 'edited' : '已编辑')
       // Only the edited message is marked.
       await expect(feed.locator('[data-row-seq="1"]').getByRole('button', { name: en ? /Edited/ : /编辑/ })).toHaveCount(0)
@@ -81,6 +83,16 @@ test('I see which messages were edited and read every version, by keyboard, in E
       await page.keyboard.press('Escape')
       await expect(dialog).toHaveCount(0)
       await expect(mark).toBeFocused()
+
+      // Search finds the message by a word only an earlier version had, and says it was edited.
+      await page.keyboard.press('Control+f')
+      const box = page.getByRole('searchbox', { name: en ? 'Search messages' : '搜索消息' })
+      await box.fill('Monday')
+      await box.press('Enter')
+      const results = page.getByRole('list', { name: en ? 'Search results' : '搜索结果' }).getByRole('button')
+      await expect(results).toHaveCount(1)
+      await expect(results.first().locator('mark')).toHaveText('Monday')
+      await expect(results.first()).toContainText(en ? 'Edited on the server' : '服务器上已编辑')
       await context.close()
     }
   } finally {
