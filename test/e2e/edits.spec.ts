@@ -32,7 +32,15 @@ test('I see which messages were edited and read every version, by keyboard, in E
         seenAt: '2025-12-04T09:00:00.000Z'
       }
     }),
-    rec(3, 'Another plain one')
+    rec(3, 'Another plain one'),
+    // Edited in a loop: the cap kept the original and the latest, and says how many it let go.
+    rec(4, 'Loop 30', {
+      _archive: {
+        versions: [{ MsgBody: say('Loop original') }, { seenAt: '2025-12-05T09:00:00.000Z', MsgBody: say('Loop 29') }],
+        seenAt: '2025-12-05T09:01:00.000Z',
+        versionsDropped: 28
+      }
+    })
   ]
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
   const serve = await startServe()
@@ -83,6 +91,18 @@ test('I see which messages were edited and read every version, by keyboard, in E
       await page.keyboard.press('Escape')
       await expect(dialog).toHaveCount(0)
       await expect(mark).toBeFocused()
+
+      if (en) {
+        await feed
+          .locator('[data-row-seq="4"]')
+          .getByRole('button', { name: /^Edited/ })
+          .click()
+        const loop = page.getByRole('dialog', { name: 'Versions of message 4' })
+        await expect(loop.getByRole('listitem')).toHaveCount(4)
+        await expect(loop.getByRole('listitem').nth(1)).toHaveText('28 versions in between were not kept: the archive keeps the first and the latest 20.')
+        await loop.getByRole('button', { name: 'Close' }).click()
+        await expect(loop).toHaveCount(0)
+      }
 
       // Search finds the message by a word only an earlier version had, and says it was edited.
       await page.keyboard.press('Control+f')
