@@ -316,6 +316,12 @@ function withHistory(record: ArchivedMessage, history: Copy[], known: number): A
       const lost = Math.max(dropped, known - kept.length)
       if (lost > 0) meta.versionsDropped = lost
     }
+  } else if (kept.length > 0) {
+    // No content on top (a line that claims versions under a placeholder): every copy stays a
+    // version, since a version once kept is never dropped but by the cap.
+    meta.versions = kept.map(({ key: _k, ...v }) => v)
+    const lost = Math.max(dropped, known - kept.length)
+    if (lost > 0) meta.versionsDropped = lost
   }
   if (Object.keys(meta).length > 0) out._archive = meta
   else delete out._archive

@@ -141,6 +141,13 @@ describe('an edited message keeps every version the archive has seen (issue 18 Â
     expect(rec._archive!.versionsDropped).toBe(43 - 1 - maxKeptVersions)
   })
 
+  it('never drops the versions of a line whose top is a placeholder', () => {
+    const odd: ArchivedMessage = { GroupId: 'g1', ...deleted, _archive: { versions: [{ MsgBody: say('kept') }], seenAt: t(1).toISOString() } }
+    const other: ArchivedMessage = { GroupId: 'g1', ...deleted, _archive: { versions: [{ seenAt: t(2).toISOString(), MsgBody: say('also') }] } }
+    const merged = mergeArchivedCopies(odd, other)
+    expect(merged._archive?.versions?.map((v) => v.MsgBody)).toEqual([say('kept'), say('also')])
+  })
+
   it('does not call a message edited when only its CloudCustomData changed (TUIKit replies)', () => {
     const rec = mergeMessage(undefined, { ...content, CloudCustomData: 'a' }, 'g1', t(0)).record
     const r = mergeMessage(rec, { ...content, CloudCustomData: 'b' }, 'g1', t(1)).record
