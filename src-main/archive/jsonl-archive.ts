@@ -12,7 +12,9 @@
  * (GroupId, MsgSeq), so nothing is duplicated. A kill mid-append leaves a torn last line, which
  * open() cuts off. Changing an existing line (a message the server has since deleted or recalled)
  * rewrites the whole file to a temp name and commits it the same way; until that rewrite is done
- * the state does not claim the ranges involved.
+ * the state does not claim the ranges involved. A message an admin has since edited is such a
+ * change too: its line gets the server's copy on top and keeps every earlier one under
+ * `_archive.versions` (shared/archive-record.ts mergeMessage).
  *
  * `pull --media` adds later lines of seqs already archived, each the archived record plus
  * `_archive.media` (annotate()); readers keep the last line of a seq (shared/archive-record.ts
@@ -36,6 +38,11 @@ interface IndexEntry {
   fp: string
   /** Fingerprint of the server state last noted under _archive.server, if any. */
   sfp?: string
+  /**
+   * Fingerprint of the last server copy merged into the line, when it differs from the line's
+   * own (a copy without CloudCustomData merged into one with it): seen again, it changes nothing.
+   */
+  ifp?: string
 }
 
 export interface GroupState extends Coverage {
@@ -174,12 +181,16 @@ export class JsonlArchive implements ArchiveSink {
     }
   }
 
-  private indexRecord(rec: ArchivedMessage): void {
+  private indexRecord(rec: ArchivedMessage, incoming?: RawMessage): void {
     let g = this.index.get(rec.GroupId)
     if (!g) this.index.set(rec.GroupId, (g = new Map()))
     const entry: IndexEntry = { fp: contentFingerprint(rec) }
     const server = rec[archiveKey]?.server
     if (server) entry.sfp = serverNoteKey(server.IsPlaceMsg, server.MsgBody)
+    if (incoming) {
+      const ifp = contentFingerprint(incoming)
+      if (ifp !== entry.fp) entry.ifp = ifp
+    }
     g.set(rec.MsgSeq, entry)
   }
 
@@ -251,7 +262,7 @@ export class JsonlArchive implements ArchiveSink {
           continue
         }
         const fp = contentFingerprint(m)
-        if (fp === have.fp) continue
+        if (fp === have.fp || fp === have.ifp) continue
         if (have.sfp !== undefined && have.sfp === serverNoteKey(m.IsPlaceMsg ?? 0, hasContent(m) ? m.MsgBody : undefined)) continue
         let p = this.patches.get(batch.groupId)
         if (!p) this.patches.set(batch.groupId, (p = new Map()))
@@ -312,7 +323,7 @@ export class JsonlArchive implements ArchiveSink {
                 text = JSON.stringify(merged.record)
                 changed++
               }
-              this.indexRecord(merged.record)
+              this.indexRecord(merged.record, incoming)
             }
             const chunk = text + '\n'
             bytes += Buffer.byteLength(chunk)

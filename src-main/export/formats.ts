@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { formatCount } from '../shared/format'
-import { describe, docText, isoTime, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
+import { describe, docText, editNote, isoTime, originalText, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
 import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
 import type { ExportFormatName } from '../shared/ipc/contract'
 import type { MediaLinks } from './media'
@@ -94,7 +94,7 @@ export class CsvWriter implements ExportWriter {
         d.types.join(' '),
         docText(d, this.timeZone),
         stateLabel(d.state),
-        d.serverNote ?? ''
+        serverColumn(d, this.timeZone)
       ])
     }
     return rows.length ? this.rows(rows) : ''
@@ -102,6 +102,15 @@ export class CsvWriter implements ExportWriter {
   end(): string {
     return ''
   }
+}
+
+/**
+ * The CSV's `server` cell: what the server did since the message was archived, and for a message
+ * edited since (issue 18 §5) the original's text, so the sheet shows both the current and the original.
+ */
+function serverColumn(d: MessageDoc, tz: string): string {
+  const edit = d.edit ? `${editNote(d.edit)}; original: ${originalText(d.edit, tz)}` : ''
+  return [d.serverNote ?? '', edit].filter(Boolean).join('; ')
 }
 
 function groupTitle(meta: ExportMeta, groupId: string): string {
@@ -142,10 +151,12 @@ export class TxtWriter implements ExportWriter {
         this.group = d.group
         out += `\n=== ${visibleControls(groupTitle(this.meta, d.group))} ===\n\n`
       }
-      const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? ''].filter(Boolean)
+      const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? '', d.edit ? editNote(d.edit) : ''].filter(Boolean)
       const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(d.from) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
       const body = visibleControls(docText(d, this.timeZone))
       out += body.includes('\n') ? `${head}\n    ${body.replace(/\n/g, '\n    ')}\n` : `${head} ${body}\n`
+      // Edited since archived (issue 18 §5): the original under the current text.
+      if (d.edit) out += `    original: ${visibleControls(originalText(d.edit, this.timeZone)).replace(/\n/g, '\n    ')}\n`
     }
     return out
   }
@@ -192,12 +203,14 @@ export class MarkdownWriter implements ExportWriter {
     return out.join('\n\n')
   }
   private message(d: MessageDoc): string {
-    const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdText(d.serverNote) : ''].filter(Boolean)
+    const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdText(d.serverNote) : '', d.edit ? mdText(editNote(d.edit)) : ''].filter(Boolean)
     // Trimmed: a closing ** after a space would not close the emphasis.
     const from = d.from.trim()
     const head = `**${from === '' ? '(no sender)' : mdText(from)}** · ${isoTime(d.time, this.timeZone) || 'no time'} · #${d.seq ?? '?'}${flags.length ? ' · ' + flags.join(' · ') : ''}`
     const body = this.parts(d.parts) || (d.state === 'deleted' || d.state === 'recalled' ? `*(${d.state})*` : '')
-    return `${head}\n\n${body ? body + '\n\n' : ''}`
+    // Edited since archived (issue 18 §5): the original, as a quote under the current text.
+    const original = d.edit ? `> *Original:*\n>\n${(this.parts(d.edit.original) || '(empty)').replace(/^/gm, '> ')}\n\n` : ''
+    return `${head}\n\n${body ? body + '\n\n' : ''}${original}`
   }
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''

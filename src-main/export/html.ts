@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { describeTimeZone, formatBytes, formatCount, formatDateTime, formatDay, formatIsoDateTime, formatTime } from '../shared/format'
-import { describe, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
+import { describe, editNote, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
 import { escapeHtml } from '../shared/escape-html'
 import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
@@ -262,12 +262,19 @@ function dayHeading(d: MessageDoc, tz: string): string {
 function messageHtml(d: MessageDoc, tz: string): string {
   const iso = isoTime(d.time, tz)
   const state = d.state !== 'normal' ? ` <span class="s">${d.state}</span>` : ''
-  const note = d.serverNote ? `<div class="n">${h(d.serverNote)}</div>` : ''
+  let note = d.serverNote ? `<div class="n">${h(d.serverNote)}</div>` : ''
+  // Edited on the server since archived (issue 18 §5): marked, with the original's text quoted below
+  // (a plain blockquote: no style of its own, so the page's CSP hash is unchanged by it).
+  const edited = d.edit ? ' <span class="s">edited</span>' : ''
+  if (d.edit) {
+    const original = d.edit.original.map((p) => partHtml(p, tz)).join('') || '(empty)'
+    note += `<div class="n">${h(editNote(d.edit))}</div><blockquote><span class="n">Original:</span> ${original}</blockquote>`
+  }
   let body = d.parts.map((p) => partHtml(p, tz)).join('')
   if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
   return (
     `<article class="m" data-f="${h(d.from)}" data-d="${iso.slice(0, 10)}">` +
-    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span>${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}</div>` +
+    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span>${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
     `${body}${note}</article>\n`
   )
 }

@@ -6,7 +6,7 @@
  * Nothing here throws on such input: the body is read by shared/message-body.ts, as the timeline and
  * search read it; this module only words it. English labels: exports are files for anyone.
  */
-import type { ArchivedMessage } from '../shared/archive-record'
+import { isEdited, messageVersions, migrateRecord, type ArchivedMessage } from '../shared/archive-record'
 import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
 import type { MediaFile, MediaLinks } from './media'
 import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
@@ -58,6 +58,34 @@ export interface MessageDoc {
   parts: Part[]
   /** What the server has said since (`_archive.server`), in words. */
   serverNote?: string
+  /** When an admin edited the message on the server since it was archived (issue 18 §5). */
+  edit?: EditDoc
+}
+
+/**
+ * An edited message as an export shows it: `parts` are the current copy's, and this says it was
+ * edited, when the current copy was first seen, and what the original said. JSON and JSON Lines
+ * carry every version as archived (`_archive.versions`).
+ */
+export interface EditDoc {
+  /** Earlier versions kept (the original among them), and those the cap did not keep. */
+  earlier: number
+  dropped: number
+  /** When the archive first saw the current copy, written as the server note's time is. */
+  seen?: string
+  /** The original: the first version the archive holds. */
+  original: Part[]
+}
+
+/** The edit in words, for a flag or a note column. */
+export function editNote(e: EditDoc): string {
+  const kept = e.earlier + e.dropped
+  return `edited on the server${e.seen ? ` (seen ${e.seen})` : ''}; ${kept} earlier version${kept === 1 ? '' : 's'}${e.dropped ? ` (${e.dropped} not kept)` : ''}`
+}
+
+/** The original of an edited message as one line of plain text. */
+export function originalText(e: EditDoc, tz = 'UTC'): string {
+  return e.original.map((p) => partText(p, '', tz)).join(' ') || '(empty)'
 }
 
 /** Sizes as the app writes them (decimal SI units: shared/format.ts), in English like the rest of an export. */
@@ -205,7 +233,9 @@ function typesOf(body: unknown): string[] {
  * What an export shows of a record. `tz` and `dates` say how the time the server note carries is
  * written: ISO 8601 in the zone (CSV, TXT, Markdown) or as the app writes dates (HTML).
  */
-export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks): MessageDoc {
+export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks): MessageDoc {
+  // An older archive's changed-body note is read as an edit (its latest copy current).
+  const m = isRecord(record) ? migrateRecord(record) : record
   const rec: Record<string, unknown> = isRecord(m) ? m : {}
   const place = rec['IsPlaceMsg']
   const state: MessageState = place === 1 ? 'deleted' : place === 2 ? 'recalled' : rec['IsSystemMsg'] === 1 ? 'system' : 'normal'
@@ -225,6 +255,16 @@ export function describe(m: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = '
     const when = seenText(asText(server['seenAt']), tz, dates)
     const what = p === 1 ? 'deleted on the server (or expired)' : p === 2 ? 'recalled' : 'changed on the server'
     doc.serverNote = `${what}${when ? ` (seen ${when})` : ''}; the archived content is shown`
+  }
+  // Edited: its MsgBody changed (a CloudCustomData-only version, as TUIKit's reply bookkeeping
+  // writes, is carried by JSON and JSON Lines but is no edit a reader sees).
+  const versions = isRecord(archive) && isEdited(m) ? messageVersions(m) : []
+  if (versions.length > 1) {
+    const dropped = isRecord(archive) ? num(archive['versionsDropped']) : undefined
+    const seen = isRecord(archive) ? seenText(asText(archive['seenAt']), tz, dates) : ''
+    const edit: EditDoc = { earlier: versions.length - 1, dropped: dropped ?? 0, original: bodyParts(versions[0]!.MsgBody, 0, [], undefined) }
+    if (seen) edit.seen = seen
+    doc.edit = edit
   }
   return doc
 }

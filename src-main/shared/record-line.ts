@@ -10,7 +10,7 @@
  *   seconds), MsgBody (an array of {MsgType, MsgContent} elements; an object only on a system
  *   message, IsSystemMsg 1);
  * - optional, typed when present: IsSystemMsg, MsgPriority (integers), CloudCustomData, MsgKey
- *   (strings), and the archiver's own `_archive` note.
+ *   (strings), and the archiver's own `_archive` note (its server note and earlier versions).
  * Any other key is kept as it is: the API may add fields at any time.
  *
  * Pure: no node:* imports (the renderer uses it too). Problems are data (field, expected, got), so
@@ -94,6 +94,25 @@ export function checkRecord(v: unknown): RecordProblem | null {
       if (server.MsgBody !== undefined) {
         const b = checkBody('_archive.server.MsgBody', server.MsgBody, true)
         if (b) return b
+      }
+    }
+    // Earlier versions of an edited message (issue 18 §5; archive-record.ts MessageVersion). A
+    // `versions` that is not an array is ignored by every reader, so only entries are checked.
+    const at = v._archive.seenAt
+    if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) return bad('_archive.seenAt', 'iso-time', at)
+    const dropped = v._archive.versionsDropped
+    if (dropped !== undefined && !isInt(dropped, 0)) return bad('_archive.versionsDropped', 'non-negative-integer', dropped)
+    const versions = v._archive.versions
+    if (Array.isArray(versions)) {
+      for (let i = 0; i < versions.length; i++) {
+        const ver: unknown = versions[i]
+        const f = `_archive.versions[${i}]`
+        if (!isObject(ver)) return bad(f, 'object', ver)
+        const b = checkBody(`${f}.MsgBody`, ver.MsgBody, true)
+        if (b) return b
+        if (ver.seenAt !== undefined && (typeof ver.seenAt !== 'string' || Number.isNaN(Date.parse(ver.seenAt))))
+          return bad(`${f}.seenAt`, 'iso-time', ver.seenAt)
+        if (ver.CloudCustomData !== undefined && typeof ver.CloudCustomData !== 'string') return bad(`${f}.CloudCustomData`, 'string', ver.CloudCustomData)
       }
     }
   }

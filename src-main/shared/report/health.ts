@@ -19,13 +19,14 @@
  *   stored alike; retention expires the oldest messages, so a run of 1s at the very start of the
  *   archived history is counted as expired and every other 1 as deleted;
  * - removed later: archived with content, and a later recheck saw the server delete, recall or
- *   change it (`_archive.server`): the archive keeps the content.
+ *   change it (`_archive.server`; a change is an edit, `_archive.versions`): the archive keeps the
+ *   content, and every version of an edited message.
  * - media: the objects (image sizes, files, voice, videos) the archived messages reference, each
  *   once per group, by what `pull --media` recorded for it (`_archive.media`): saved, expired on
  *   the server before it was saved, refused, failed, no URL (old SDKs), or nothing yet: pending,
  *   at risk of expiring with the history.
  */
-import { mergeMediaNote, type ArchivedMessage, type MediaNote } from '../archive-record'
+import { isEdited, mergeMediaNote, type ArchivedMessage, type MediaNote } from '../archive-record'
 import { mediaInMessage, mediaKey } from '../media/objects'
 import { isComplete, missingRanges, type Coverage, type SeqRange } from '../coverage'
 import { RunSet, countRuns, gapsBetween, subtractRuns } from './run-set'
@@ -165,11 +166,11 @@ class GroupAccumulator {
     else this.withContent.add(seq)
     if (m.IsSystemMsg === 1) this.system.add(seq)
     const server = m._archive?.server
-    if (server) {
-      if (server.IsPlaceMsg === 1) this.laterDeleted.add(seq)
-      else if (server.IsPlaceMsg === 2) this.laterRecalled.add(seq)
-      else this.laterChanged.add(seq)
-    }
+    if (server?.IsPlaceMsg === 1) this.laterDeleted.add(seq)
+    else if (server?.IsPlaceMsg === 2) this.laterRecalled.add(seq)
+    // Edited on the server since first archived, every version kept (issue 18 §5), in the
+    // current form (`_archive.versions`) or an older archive's (a changed-body server note).
+    else if (server || isEdited(m)) this.laterChanged.add(seq)
     const t = m.MsgTimeStamp
     if (typeof t === 'number' && Number.isFinite(t)) {
       if (this.firstTime === null || t < this.firstTime) this.firstTime = t

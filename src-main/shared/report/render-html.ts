@@ -52,7 +52,7 @@ function groupSection(g: GroupHealth, i: number, tz: string): string {
     row('Recalled (IsPlaceMsg 2)', g.recalled),
     row('Deleted on the server since archived', g.removedLater.deleted),
     row('Recalled on the server since archived', g.removedLater.recalled),
-    row('Changed on the server since archived', g.removedLater.changed)
+    row('Edited on the server since archived (every version kept)', g.removedLater.changed)
   ].join('')
   const errors = g.errors.length
     ? `<ul class="warn">${g.errors.map((e) => `<li>${e.code !== undefined ? `${e.code} ` : ''}${escapeHtml(e.message)}${e.at ? ` <span class="muted">(${escapeHtml(formatIso(e.at, tz))})</span>` : ''}</li>`).join('')}</ul>`

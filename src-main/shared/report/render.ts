@@ -130,7 +130,7 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
     out.push(runsLine('removed later', { count: later.count, ranges: [] }))
     if (later.deleted.count) out.push(runsLine('  deleted since', later.deleted))
     if (later.recalled.count) out.push(runsLine('  recalled since', later.recalled))
-    if (later.changed.count) out.push(runsLine('  changed since', later.changed))
+    if (later.changed.count) out.push(runsLine('  edited since', later.changed))
     const groupMedia = mediaSummary(g.media)
     if (groupMedia) out.push(`  media                ${groupMedia}`)
     for (const e of g.errors) out.push(`  error: ${e.code !== undefined ? `${e.code} ` : ''}${e.message}${e.at ? ` (${at(e.at)})` : ''}`)

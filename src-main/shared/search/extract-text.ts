@@ -17,10 +17,12 @@
  * - URLs written in text stay (they are searchable words and make `has:link`); media URLs of image,
  *   sound, video and file elements do not (storage links, not anything a person wrote);
  * - when the server has since changed the body (`_archive.server.MsgBody`), that body too: a
- *   message matches on what was archived and on what the server says now.
+ *   message matches on what was archived and on what the server says now;
+ * - every earlier version of an edited message (`_archive.versions`, issue 18 §5), so a word an
+ *   admin edited away is still found; `is:edited` finds such messages.
  * Numbers inside custom JSON are not text (they are mostly ids, sizes and timestamps).
  */
-import type { ArchivedMessage } from '../archive-record'
+import { isEdited, type ArchivedMessage } from '../archive-record'
 import { bodyItems, isRecord, maxRelayDepth, readEntry, relayContent, relayItem, str } from '../message-body'
 import { normalize } from './normalize'
 import { tokenizeNormalized } from './tokenize'
@@ -28,7 +30,7 @@ import { tokenizeNormalized } from './tokenize'
 export const hasValues = ['image', 'file', 'sound', 'video', 'location', 'custom', 'link', 'face', 'relay'] as const
 export type HasFeature = (typeof hasValues)[number]
 
-export const isValues = ['deleted', 'recalled', 'system', 'removed'] as const
+export const isValues = ['deleted', 'recalled', 'system', 'removed', 'edited'] as const
 export type IsFeature = (typeof isValues)[number]
 
 export interface MessageFeatures {
@@ -173,6 +175,19 @@ function walkMessage(m: ArchivedMessage): Walk {
   walkBody(w, m.MsgBody, 0)
   const server = isRecord(m._archive) && isRecord(m._archive.server) ? m._archive.server : undefined
   if (server && server.MsgBody !== undefined) walkBody(w, server.MsgBody, 0)
+  // Every earlier version of an edited message (issue 18 §5): a word an admin edited away is
+  // still found. Only bodies that differ from the ones walked already, so a word is not repeated.
+  const versions = isRecord(m._archive) && Array.isArray(m._archive.versions) ? (m._archive.versions as unknown[]) : []
+  if (versions.length > 0) {
+    const walked = new Set([JSON.stringify(m.MsgBody ?? null)])
+    for (const v of versions) {
+      if (!isRecord(v) || v.MsgBody === undefined) continue
+      const key = JSON.stringify(v.MsgBody)
+      if (walked.has(key)) continue
+      walked.add(key)
+      walkBody(w, v.MsgBody, 0)
+    }
+  }
   return w
 }
 
@@ -208,6 +223,7 @@ export function messageStates(m: ArchivedMessage): Set<IsFeature> {
   if (m.IsPlaceMsg === 2 || serverPlace === 2) is.add('recalled')
   if (serverPlace === 1 || serverPlace === 2) is.add('removed')
   if (m.IsSystemMsg === 1) is.add('system')
+  if (isEdited(m)) is.add('edited')
   return is
 }
 

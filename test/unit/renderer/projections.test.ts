@@ -159,6 +159,10 @@ async function writeHistory(d: AppDB) {
   await commitBatch(gk2, { messages: [placeholder(3, 1), msg(31, { From_Account: 'dave' }), msg(31)], range: [31, 31] }, d)
   // The same batch again: nothing changes.
   await commitBatch(gk2, { messages: [placeholder(3, 1), msg(31, { From_Account: 'dave' }), msg(31)], range: [31, 31] }, d)
+  // An admin edits a message twice (issue 18 §5): the archive keeps every version.
+  const say = (text: string): Partial<RawMessage> => ({ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] })
+  await commitBatch(gk1, { messages: [msg(9, say('zeppelin first edit'))], range: null }, d)
+  await commitBatch(gk1, { messages: [msg(9, say('quokka second edit'))], range: null }, d)
 }
 
 describe('the projections the write path keeps', () => {
@@ -170,6 +174,11 @@ describe('the projections the write path keeps', () => {
     expect(written.stats[gk1]!.messages).toBe(25)
     expect(written.stats[gk1]!.removedLater).toBe(1)
     expect(written.search[gk1]!['harbour']!.length).toBeGreaterThan(0)
+    // Search finds seq 9 by the words of each of its versions: the original, the first edit, the current.
+    expect(written.search[gk1]!['meadow']).toContain(9)
+    expect(written.search[gk1]!['zeppelin']).toEqual([9])
+    expect(written.search[gk1]!['quokka']).toEqual([9])
+    expect((await d.messages.get([gk1, 9]))!.raw._archive!.versions).toHaveLength(2)
     expect(written.activity.length).toBeGreaterThan(0)
     for (const p of projections) await rebuild(d, p)
     expect(await state(d)).toEqual(written)

@@ -120,6 +120,20 @@ describe('archive health report', () => {
     expect(g.deleted.count + g.recalled.count).toBe(0)
   })
 
+  it('counts messages edited on the server since archived, every version kept (issue 18 §5)', () => {
+    const acc = new HealthAccumulator()
+    const at = '2026-11-20T00:00:00.000Z'
+    const v = { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'before' } }] }
+    acc.add(msg('g', 1))
+    acc.add(msg('g', 2, { _archive: { versions: [v], seenAt: at } }))
+    acc.add(msg('g', 3, { _archive: { versions: [v, v], seenAt: at } }))
+    // Edited, then recalled: what the server did last.
+    acc.add(msg('g', 4, { _archive: { versions: [v], seenAt: at, server: { IsPlaceMsg: 2, seenAt: at } } }))
+    const g = acc.finish().groups[0]!
+    expect(g.removedLater.changed).toEqual({ count: 2, ranges: [[2, 3]] })
+    expect(g.removedLater.recalled.ranges).toEqual([[4, 4]])
+  })
+
   it('reports several groups and the whole archive, including a synced group with no messages', () => {
     const states = {
       a: state([[1, 5]], 1, 5, { lastSyncAt: '2026-11-24T10:00:00.000Z' }),

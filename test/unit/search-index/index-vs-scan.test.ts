@@ -211,6 +211,8 @@ const queries: string[] = [
   'is:deleted',
   'is:recalled',
   'is:removed',
+  'is:edited',
+  'is:edited 会议纪要',
   'is:system',
   '-is:system -has:image',
   'edited',

@@ -85,6 +85,17 @@ describe('the text search sees in a message', () => {
     expect(lines(m)).toEqual(['first draft', 'edited text'])
   })
 
+  it('takes the text of every earlier version of an edited message, each body once', () => {
+    const m = textMsg('third', {
+      _archive: {
+        versions: [{ MsgBody: [text('first draft')] }, { seenAt: '2024-06-01T00:00:00Z', MsgBody: [text('second go')] }, { MsgBody: [text('third')] }],
+        seenAt: '2024-06-02T00:00:00Z'
+      }
+    })
+    expect(lines(m)).toEqual(['third', 'first draft', 'second go'])
+    expect(messageTerms(m)).toContain('draft')
+  })
+
   it('never throws on malformed records', () => {
     const bad = [
       msg(null as unknown as []),
@@ -95,7 +106,8 @@ describe('the text search sees in a message', () => {
           MsgContent: { AbstractList: 'no', MsgList: [null, { MsgBody: 'x' }] }
         }
       ] as unknown as []),
-      msg([], { _archive: 'x' as unknown as undefined })
+      msg([], { _archive: 'x' as unknown as undefined }),
+      msg([], { _archive: { versions: [null, 1, { MsgBody: 'x' }] } as unknown as undefined })
     ]
     for (const m of bad) {
       expect(() => searchableText(m)).not.toThrow()
@@ -134,7 +146,9 @@ describe('message features', () => {
     expect(is(msg([], { IsPlaceMsg: 2 }))).toEqual(['recalled'])
     expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 1, seenAt } } }))).toEqual(['deleted', 'removed'])
     expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 2, seenAt } } }))).toEqual(['recalled', 'removed'])
-    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 0, MsgBody: [text('new')], seenAt } } }))).toEqual([])
+    // An older archive's changed-body note is an edit (issue 18 §5), not a removal.
+    expect(is(textMsg('kept', { _archive: { server: { IsPlaceMsg: 0, MsgBody: [text('new')], seenAt } } }))).toEqual(['edited'])
+    expect(is(textMsg('now', { _archive: { versions: [{ MsgBody: [text('before')] }], seenAt } }))).toEqual(['edited'])
     expect(is(msg({ x: 'y' }, { IsSystemMsg: 1 }))).toEqual(['system'])
     expect(is(textMsg('normal'))).toEqual([])
   })

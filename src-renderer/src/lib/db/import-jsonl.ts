@@ -14,7 +14,19 @@
  * Coverage: a file says nothing about which seqs are complete, except that a run of consecutive
  * seqs that are all present is complete. Those runs are recorded; the floor stays unknown.
  */
-import { contentFingerprint, mergeMediaNotes, mergeMessage, type ArchivedMessage, type MediaNote, type MergeOutcome } from '@shared/archive-record'
+import {
+  contentFingerprint,
+  hasVersions,
+  mergeArchivedCopies,
+  mergeMediaNotes,
+  mergeMessage,
+  migrateRecord,
+  sameRecord,
+  type ArchivedMessage,
+  type ArchiveMeta,
+  type MediaNote,
+  type MergeOutcome
+} from '@shared/archive-record'
 import { describeRecordProblem, parseRecordLine, type RecordProblem } from '@shared/record-line'
 import { addRange, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
@@ -95,18 +107,38 @@ function mediaNotesOf(rec: ArchivedMessage): Record<string, MediaNote> | undefin
 }
 
 function mergeImportedContent(
-  existing: ArchivedMessage | undefined,
+  existingRecord: ArchivedMessage | undefined,
   incoming: RawMessage,
   groupId: string,
   seenAt: Date
 ): { record: ArchivedMessage; outcome: MergeOutcome } {
-  const rec = incoming as ArchivedMessage
+  // The file's line and the archive, both in the current form (an older file's changed-body note
+  // becomes a version: shared/archive-record.ts migrateRecord).
+  const rec = migrateRecord(incoming as ArchivedMessage)
+  const existing = existingRecord && migrateRecord(existingRecord)
   const note = rec._archive && typeof rec._archive === 'object' ? rec._archive.server : undefined
   if (!existing) {
     const record: ArchivedMessage = { ...rec, GroupId: groupId }
-    if (note) record._archive = { server: note }
+    const meta: ArchiveMeta = {}
+    if (note) meta.server = note
+    // The file's versions (issue 18 §5): every copy the file's archiver saw.
+    if (hasVersions(rec)) {
+      const { versions, seenAt: at, versionsDropped } = rec._archive!
+      Object.assign(meta, { versions, seenAt: at, versionsDropped })
+      for (const k of ['seenAt', 'versionsDropped'] as const) if (meta[k] === undefined) delete meta[k]
+    }
+    if (Object.keys(meta).length > 0) record._archive = meta
     else delete record._archive
     return { record, outcome: 'new' }
+  }
+  if (hasVersions(rec) || hasVersions(existing)) {
+    // Either side knows earlier versions: the union of both histories (mergeArchivedCopies), the
+    // file's line as the later copy; media notes are merged by the caller.
+    const { media: _m, ...fileMeta } = rec._archive ?? {}
+    const file: ArchivedMessage = { ...rec, GroupId: groupId, _archive: fileMeta }
+    const record = mergeArchivedCopies(existing, file, seenAt)
+    if (sameRecord(record, existing)) return { record: existing, outcome: existing === existingRecord ? 'unchanged' : 'upgraded' }
+    return { record, outcome: 'edited' }
   }
   if (contentFingerprint(existing) === contentFingerprint(rec)) {
     if (note && !existing._archive?.server) {

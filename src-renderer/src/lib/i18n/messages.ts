@@ -15,6 +15,7 @@ import { mediaEn, mediaZh } from './media-messages'
 import { mediaViewEn, mediaViewZh } from './media-view-messages'
 import { healthEn, healthZh } from './health-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
+import { editsEn, editsZh } from './edits-messages'
 import { groupEn, groupZh } from './group-messages'
 import { uiEn, uiZh } from './ui-messages'
 import { conversationEn, conversationZh } from './conversation-messages'
@@ -403,6 +404,7 @@ const appZh: Record<AppMessageKey, string> = {
 export const en = {
   ...appEn,
   ...timelineEn,
+  ...editsEn,
   ...searchEn,
   ...exportEn,
   ...chartsEn,
@@ -420,6 +422,7 @@ export const en = {
 export const zh: Record<keyof typeof en, string> = {
   ...appZh,
   ...timelineZh,
+  ...editsZh,
   ...searchZh,
   ...exportZh,
   ...chartsZh,

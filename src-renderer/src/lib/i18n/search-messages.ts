@@ -78,7 +78,7 @@ export const searchEn = {
   'search.help.in': 'messages in a group, by group ID or name',
   'search.help.dates': 'on a day or in a month; before it begins; after it ends (YYYY-MM-DD, YYYY/MM/DD or YYYY-MM, local time)',
   'search.help.has': 'messages with an image; also file, sound, video, location, custom, link, face, relay',
-  'search.help.is': 'recalled messages; also deleted, system, removed (deleted on the server since archiving)',
+  'search.help.is': 'recalled messages; also deleted, system, removed (deleted on the server since archiving), edited (changed on the server since)',
   'search.help.not': 'a minus sign excludes: messages with deploy that are not from bob',
 
   'jump.label': 'Jump to date',
@@ -164,7 +164,7 @@ export const searchZh: Record<keyof typeof searchEn, string> = {
   'search.help.in': '某个群组中的消息，按群组 ID 或名称',
   'search.help.dates': '某一天或某个月内；该日期开始之前；该日期结束之后（YYYY-MM-DD、YYYY/MM/DD 或 YYYY-MM，本地时间）',
   'search.help.has': '含图片的消息；还可用 file、sound、video、location、custom、link、face、relay',
-  'search.help.is': '已撤回的消息；还可用 deleted、system、removed（归档后在服务器上被删除）',
+  'search.help.is': '已撤回的消息；还可用 deleted、system、removed（归档后在服务器上被删除）、edited（归档后在服务器上被编辑）',
   'search.help.not': '减号表示排除：包含 deploy 但不是 bob 发送的消息',
 
   'jump.label': '跳转到日期',
