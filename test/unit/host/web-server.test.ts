@@ -60,6 +60,9 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
+  // Downloads the tests' syncs started finish before the folder is removed.
+  await service?.media.drain()
+  await service?.close()
   await sim?.stop()
   for (const c of cleanups) await c()
 })
