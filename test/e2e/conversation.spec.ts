@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { demoApp, teamGroupId } from '../../tools/sim/seed'
+import { TEAM_SEQS } from '../../tools/sim/demo-people'
 import { connectAndAdd } from './fixtures/app-page'
 import { startServe } from './fixtures/processes'
 import { useAppSession, type AppSession } from './fixtures/session'
@@ -27,7 +28,8 @@ const team = [...app.groups.get(teamGroupId)!.messages.values()]
 const bodyJson = (m: (typeof team)[number]) => JSON.stringify(m.body)
 const mif = team.find((m) => bodyJson(m).includes('MaoTong'))!
 const escalate = team.find((m) => bodyJson(m).includes('Escalate'))!
-const mentionMsg = team.find((m) => bodyJson(m).includes('@bob @alice'))!
+// '@Admin 管理员 @Alice Wang see above ⬆️', a TUIKit quote of seq 120 (tools/sim/demo-people.ts).
+const mentionMsg = team.find((m) => m.seq === TEAM_SEQS.quoteOld)!
 const allMsg = team.find((m) => bodyJson(m).includes('@all 今晚'))!
 
 const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 } })
@@ -80,12 +82,14 @@ test('the MIF custom data reads as a hex dump with its words, not as escapes', a
   await page.emulateMedia({ colorScheme: 'light' })
 })
 
-test('mentions and @all are highlighted; JSON CloudCustomData reads as pretty JSON', async () => {
+test('mentions and @all are highlighted; a TUIKit quote reads as a quote; text CloudCustomData stays text', async () => {
   await openSeq(mentionMsg.seq, 'above')
   const r = row(page, mentionMsg.seq)
-  await expect(r.locator('.mention')).toHaveText(['@bob', '@alice'])
-  const ccd = r.locator('.ccd [data-kind="json"]')
-  await expect(ccd).toContainText('"mentions": [')
+  // A mention runs to the next space, as TUIKit writes `@label ` (a name with a space shows its first word marked).
+  await expect(r.locator('.mention')).toHaveText(['@Admin', '@Alice'])
+  await expect(r.getByRole('button', { name: /^(Replying to|Quoting) Admin 管理员: / })).toBeVisible()
+  // The quote is not shown again as raw data.
+  await expect(r.locator('.ccd')).toHaveCount(0)
   await r.screenshot({ path: join(shots, 'conversation-02-mentions.png') })
 
   await openSeq(allMsg.seq, '发版')
@@ -137,7 +141,9 @@ const records: Rec[] = [
       data: JSON.stringify({ businessID: 'av_call', version: 4, call_type: 2, call_end: 75, room_id: 1234 })
     })
   ]),
-  ...Array.from({ length: 120 }, (_, i) => rec(6 + i, i % 2 ? 'bob' : 'alice', [text(`filler ${6 + i}`)])),
+  // App data that is not TUIKit's: shown as pretty JSON.
+  rec(6, 'alice', [text('filler 6')], { priority: 'high', tags: ['ops', 'release'] }),
+  ...Array.from({ length: 119 }, (_, i) => rec(7 + i, i % 2 ? 'alice' : 'bob', [text(`filler ${7 + i}`)])),
   rec(126, 'bob', [text('@alice sounds good, @所有人 see you there')], quote(2, 'alice', 'Lunch at 12? [TUIEmoji_Smile]', 1, 'alice-2')),
   rec(127, 'alice', [text('nice one')], quote(3, 'carol', '', 8)),
   rec(128, 'carol', [text('about that old thing')], quote(999, 'dave', 'gone', 1))
@@ -194,6 +200,7 @@ test('an archive in TUIKit shapes: quotes jump to the quoted message; stickers, 
     await expect(row(p, 4).locator('a[href]')).toHaveCount(0)
     await expect(row(p, 5)).toContainText('Video call')
     await expect(row(p, 5)).toContainText('Call ended, 1:15')
+    await expect(row(p, 6).locator('.ccd [data-kind="json"]')).toContainText('"priority": "high"')
     await feed(p).screenshot({ path: join(shots, 'conversation-04-custom.png') })
 
     // By keyboard: End goes to the newest; the quote is a button in the focused row.

@@ -118,9 +118,15 @@ export function readable(v: unknown): Readable {
   return { kind: 'binary', bytes: total, hex: hexString(bytes), dump: hexDump(bytes), truncated: total > bytes.length }
 }
 
+/** The readable words inside binary data (runs of at least 3 letters, digits and common punctuation), as a hex dump's text column shows them. */
+export function textRuns(v: string): string[] {
+  return (v.match(/[\p{L}\p{N}][\p{L}\p{N} .,:;'!?@#&()+_/-]{2,}/gu) ?? []).map((r) => r.trim()).filter((r) => r.length >= 3)
+}
+
 /**
  * One line of plain text for exports and other text: the JSON compact, text as it is, bytes as
- * `hex: 08 01 … (13 bytes)`.
+ * `hex: 08 01 … (13 bytes; text: MaoTong)`, with the words the bytes hold, so an export stays
+ * searchable as the timeline's hex dump is.
  */
 export function readableLine(v: unknown): string {
   const r = readable(v)
@@ -135,7 +141,10 @@ export function readableLine(v: unknown): string {
       }
     case 'text':
       return r.text
-    case 'binary':
-      return `hex: ${r.hex}${r.truncated ? ' …' : ''} (${r.bytes} bytes)`
+    case 'binary': {
+      // Bounded: the words of the first 4 KB, at most 200 characters.
+      const words = typeof v === 'string' ? textRuns(v.slice(0, 4096)).join(' ').slice(0, 200) : ''
+      return `hex: ${r.hex}${r.truncated ? ' …' : ''} (${r.bytes} bytes${words ? `; text: ${words}` : ''})`
+    }
   }
 }

@@ -20,7 +20,7 @@ const mif = {
 suite('export text of custom data', () => {
   it('writes bytes as hex, never raw control characters or escapes', () => {
     const text = docText(describe(mif))
-    expect(text).toContain('hex: 08 01 10 06 1a 06 4d 61 6f 54 6f 6e 67 (13 bytes)')
+    expect(text).toContain('hex: 08 01 10 06 1a 06 4d 61 6f 54 6f 6e 67 (13 bytes; text: MaoTong)')
     expect(text).not.toMatch(/[\u0000-\u0008\u001A]/)
     expect(text).not.toContain('\\u0001')
   })

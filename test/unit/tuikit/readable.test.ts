@@ -14,7 +14,7 @@ describe('readable', () => {
     expect(r.hex).toBe('08 01 10 06 1a 06 4d 61 6f 54 6f 6e 67')
     expect(r.dump).toBe('00000000  08 01 10 06 1a 06 4d 61  6f 54 6f 6e 67          |......MaoTong|')
     expect(r.dump).not.toContain('\\u')
-    expect(readableLine(mif)).toBe('hex: 08 01 10 06 1a 06 4d 61 6f 54 6f 6e 67 (13 bytes)')
+    expect(readableLine(mif)).toBe('hex: 08 01 10 06 1a 06 4d 61 6f 54 6f 6e 67 (13 bytes; text: MaoTong)')
   })
 
   it('pretty-prints JSON objects and keeps plain text as text', () => {
