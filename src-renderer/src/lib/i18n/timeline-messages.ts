@@ -49,9 +49,7 @@ export const timelineEn = {
   'copy.copied': 'Copied',
   'copy.failed': 'Could not copy',
 
-  'elem.face': 'Face {index}',
   'elem.faceUnknown': 'Face {index}',
-  'elem.faceTitle': 'An emoji from the app’s own set, identified by its index',
   'elem.location': 'Location',
   'elem.latitude': 'Latitude',
   'elem.longitude': 'Longitude',
@@ -86,8 +84,12 @@ export const timelineEn = {
   'elem.relayShow': 'Show the {count} messages',
   'elem.relayShow_one': 'Show the message',
   'elem.relayHide': 'Hide the messages',
-  'elem.relayServer': '{count} messages stored on the server (JsonMsgKey), not expandable',
-  'elem.relayServer_one': '1 message stored on the server (JsonMsgKey), not expandable',
+  'elem.relayServer':
+    '{count} messages kept on Tencent’s server under a key; Tencent offers no server API to read them, so the archive has the title and summary only',
+  'elem.relayServer_one':
+    '1 message kept on Tencent’s server under a key; Tencent offers no server API to read it, so the archive has the title and summary only',
+  'elem.relayServerNoCount':
+    'The messages are kept on Tencent’s server under a key; Tencent offers no server API to read them, so the archive has the title and summary only',
   'elem.relayKey': 'Key',
   'elem.relayEmpty': '{count} messages, not included in this message',
   'elem.relayEmpty_one': '1 message, not included in this message',
@@ -175,9 +177,7 @@ export const timelineZh: Record<keyof typeof timelineEn, string> = {
   'copy.copied': '已复制',
   'copy.failed': '无法复制',
 
-  'elem.face': '表情 {index}',
   'elem.faceUnknown': '表情 {index}',
-  'elem.faceTitle': '应用自定义的表情，以索引号标识',
   'elem.location': '位置',
   'elem.latitude': '纬度',
   'elem.longitude': '经度',
@@ -212,8 +212,9 @@ export const timelineZh: Record<keyof typeof timelineEn, string> = {
   'elem.relayShow': '显示这 {count} 条消息',
   'elem.relayShow_one': '显示这条消息',
   'elem.relayHide': '收起消息',
-  'elem.relayServer': '{count} 条消息保存在服务器上（JsonMsgKey），无法展开',
-  'elem.relayServer_one': '1 条消息保存在服务器上（JsonMsgKey），无法展开',
+  'elem.relayServer': '{count} 条消息以一个 key 保存在腾讯的服务器上；腾讯没有提供读取它们的服务端 API，因此存档只有标题和摘要',
+  'elem.relayServer_one': '1 条消息以一个 key 保存在腾讯的服务器上；腾讯没有提供读取它的服务端 API，因此存档只有标题和摘要',
+  'elem.relayServerNoCount': '这些消息以一个 key 保存在腾讯的服务器上；腾讯没有提供读取它们的服务端 API，因此存档只有标题和摘要',
   'elem.relayKey': 'Key',
   'elem.relayEmpty': '{count} 条消息，未包含在这条消息中',
   'elem.relayEmpty_one': '1 条消息，未包含在这条消息中',
