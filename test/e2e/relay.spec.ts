@@ -20,7 +20,8 @@ test.describe.configure({ mode: 'serial' })
 
 const app = demoApp({ benchMessages: 10, now: Math.floor(Date.now() / 86_400_000) * 86_400 })
 const relay = app.groups.get(teamGroupId)!.messages.get(TEAM_SEQS.relayOnServer)!
-const content = (relay.body[0] as { MsgType: string; MsgContent: { Title: string; MsgNum: number; AbstractList: string[]; JsonMsgKey: string } }).MsgContent
+const element = (relay.body as unknown as { MsgType: string; MsgContent: { Title: string; MsgNum: number; AbstractList: string[]; JsonMsgKey: string } }[])[0]!
+const content = element.MsgContent
 
 const session = useAppSession({ sim: { latencyMs: 2, benchMessages: 10 } })
 let sim: AppSession['sim']
@@ -33,7 +34,7 @@ test.beforeAll(() => {
 const row = () => page.getByRole('feed', { name: /^(Messages|消息)$/ }).locator(`[data-row-seq="${TEAM_SEQS.relayOnServer}"]`)
 
 test('the demo team chat holds a forwarded chat kept on the server', async () => {
-  expect((relay.body[0] as { MsgType: string }).MsgType).toBe('TIMRelayElem')
+  expect(element.MsgType).toBe('TIMRelayElem')
   expect(content.JsonMsgKey, 'the seed keeps this relay on the server').toBeTruthy()
   expect(content).not.toHaveProperty('MsgList')
   await page.goto(serve.url)
