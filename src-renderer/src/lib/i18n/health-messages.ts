@@ -92,7 +92,7 @@ export const healthZh: Record<keyof typeof healthEn, string> = {
   'health.deleted': '已删除',
   'health.expired': '已过期',
   'health.recalled': '已撤回',
-  'health.removedLater': '归档后被服务器删除（内容已保留）',
+  'health.removedLater': '归档后被服务器删除或撤回（内容已保留）',
   'health.edited': '归档后被编辑（每个版本均已保留）',
   'health.relayOnServer': '无法展开的合并转发（保存在腾讯服务器上；没有服务端 API 可以读取）',
   'health.errors': '错误',
