@@ -9,8 +9,9 @@
 import { isEdited, messageVersions, migrateRecord, type ArchivedMessage } from '../shared/archive-record'
 import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
 import type { MediaFile, MediaLinks } from './media'
-import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
+import { formatBytes, formatCount, formatIsoDateTime, isoTime } from '../shared/format'
 import { readableLine } from '../shared/tuikit/readable'
+import { readFace } from '../shared/tuikit/face'
 import {
   asText,
   bestImage,
@@ -130,8 +131,15 @@ function elementParts(el: unknown, depth: number, path: number[], kept: FilesAt 
     case 'TIMTextElem':
       return [{ kind: 'text', text: asText(c['Text']) }]
     case 'TIMFaceElem': {
-      const data = asText(c['Data'])
-      return [labelled(type, `face ${asText(c['Index'])}`.trim(), undefined, data || undefined)]
+      // TUIKit's sticker: the pack is Index, the name Data (shared/tuikit/face.ts), as the timeline shows it.
+      const face = readFace(c)
+      const label =
+        face.name !== undefined
+          ? `sticker ${face.name}${face.pack !== undefined ? ` (pack ${face.pack})` : ''}`
+          : face.pack !== undefined
+            ? `sticker #${face.pack}`
+            : `sticker${asText(c['Index']) ? ` ${asText(c['Index'])}` : ''}`
+      return [labelled(type, label, undefined, face.data !== undefined ? readableLine(face.data) || undefined : undefined)]
     }
     case 'TIMLocationElem': {
       const lat = num(c['Latitude'])
@@ -189,7 +197,7 @@ function elementParts(el: unknown, depth: number, path: number[], kept: FilesAt 
       if (relay.count !== undefined) part.count = relay.count
       if (!list) {
         const abstract = relay.abstract.map(asText).join('\n')
-        part.note = `not included in the archive (over 12 KB)${abstract ? `; summary:\n${abstract}` : ''}`
+        part.note = `${relay.jsonMsgKey !== undefined ? relayOnServerNote(relay.count) : 'the messages are not included in this message'}${abstract ? `; summary:\n${abstract}` : ''}`
       }
       return [part]
     }
@@ -199,6 +207,15 @@ function elementParts(el: unknown, depth: number, path: number[], kept: FilesAt 
     default:
       return [labelled(type, type, undefined, asText(c))]
   }
+}
+
+/**
+ * A forwarded chat whose messages Tencent keeps on its server under a key (`JsonMsgKey`, over
+ * 12 KB): no REST API reads them (docs/reference/tencent-im-api.md §9.8), only logged-in client SDKs.
+ */
+export function relayOnServerNote(count: number | undefined): string {
+  const what = count === undefined ? 'The messages are' : `${formatCount(count, 'en')} message${count === 1 ? ' is' : 's are'}`
+  return `${what} kept on Tencent's server under a key; Tencent offers no server API to read them, so the archive has the title and summary only`
 }
 
 function bodyParts(body: unknown, depth: number, path: number[] = [], kept?: FilesAt): Part[] {

@@ -135,6 +135,10 @@ describe('tim-archive report', () => {
       expect(text.stdout).toMatch(/^ {2}removed later +3$/m)
       expect(text.stdout).toMatch(/^ {4}recalled since +1 +\d+$/m)
       expect(text.stdout).toMatch(/^ {2}expired +200 +7,800,001–7,800,200$/m)
+      // The demo's forwarded chat kept on the server (TEAM_SEQS.relayOnServer): counted, with why.
+      expect(g.relayOnServer).toEqual({ count: 1, ranges: [[457, 457]] })
+      expect(text.stdout).toMatch(/^ {2}forwarded, on server +1 +457$/m)
+      expect(text.stdout).toMatch(/^ {2}forwarded, on server \d+ forwarded chats not expandable: .*Tencent offers no server API/m)
     } finally {
       for (const s of [del1, del2, rec]) sim.setState(app.sdkAppId, team, s, 'normal')
     }

@@ -138,6 +138,11 @@ test('the health report of the team chat shows the seeded holes, deleted and rec
   await expect(row('recalled').locator('td.seqs')).toHaveText(runsText(recalled))
   await expect(row('expired').locator('td').first()).toHaveText('0')
   await expect(row('removed-later').locator('td').first()).toHaveText('0')
+  await expect(row('edited').locator('td').first()).toHaveText('0')
+  // The demo's forwarded chat kept on Tencent's server (issue 18 §6): no server API reads it.
+  await expect(row('relay-on-server').locator('th')).toHaveText('Forwarded chats not expandable (kept on Tencent’s server; no server API reads them)')
+  await expect(row('relay-on-server').locator('td').first()).toHaveText('1')
+  await expect(row('relay-on-server').locator('td.seqs')).toHaveText('457')
   await expect(row('missing').locator('td').first()).toHaveText('0')
   await shot('health-01-team-report')
 })

@@ -25,11 +25,16 @@
  *   once per group, by what `pull --media` recorded for it (`_archive.media`): saved, expired on
  *   the server before it was saved, refused, failed, no URL (old SDKs), or nothing yet: pending,
  *   at risk of expiring with the history.
+ * - forwarded chats on the server: messages holding a forwarded chat (TIMRelayElem, nested ones
+ *   included) whose messages Tencent keeps under a key (`JsonMsgKey`, over 12 KB) instead of in the
+ *   message: no REST API reads them (docs/reference/tencent-im-api.md §9.8), so the archive has the
+ *   title and summary only and can never expand them.
  */
 import { isEdited, mergeMediaNote, type ArchivedMessage, type MediaNote } from '../archive-record'
 import { mediaInMessage, mediaKey } from '../media/objects'
 import { isComplete, missingRanges, type Coverage, type SeqRange } from '../coverage'
 import { RunSet, countRuns, gapsBetween, subtractRuns } from './run-set'
+import { bodyItems, maxRelayDepth, readEntry, relayContent, relayItem } from '../message-body'
 
 /** What a sync recorded about a group (the CLI's FILE.jsonl.state.json, or the app's store). */
 export interface GroupSyncState extends Coverage {
@@ -98,6 +103,8 @@ export interface GroupHealth {
     recalled: SeqRuns
     changed: SeqRuns
   }
+  /** Messages with a forwarded chat held on Tencent's server (JsonMsgKey): not expandable. */
+  relayOnServer: SeqRuns
   lastSyncAt: string | null
   errors: { at?: string; code?: number; message: string }[]
   media: MediaHealth
@@ -125,6 +132,10 @@ export interface ArchiveHealth {
     expired: number
     recalled: number
     removedLater: number
+    /** Of removedLater: messages edited on the server since archived (every version kept). */
+    edited: number
+    /** Messages with a forwarded chat held on Tencent's server (JsonMsgKey): not expandable. */
+    relayOnServer: number
     firstTime: number | null
     lastTime: number | null
     lastSyncAt: string | null
@@ -143,6 +154,7 @@ class GroupAccumulator {
   readonly laterChanged = new RunSet()
   readonly withContent = new RunSet()
   readonly system = new RunSet()
+  readonly relayOnServer = new RunSet()
   firstTime: number | null = null
   lastTime: number | null = null
   /** Each media object once, by key, with what was recorded for it (null: nothing yet). */
@@ -165,6 +177,7 @@ class GroupAccumulator {
     else if (m.IsPlaceMsg === 2) this.place2.add(seq)
     else this.withContent.add(seq)
     if (m.IsSystemMsg === 1) this.system.add(seq)
+    if (hasRelayOnServer(m.MsgBody, 0)) this.relayOnServer.add(seq)
     const server = m._archive?.server
     if (server?.IsPlaceMsg === 1) this.laterDeleted.add(seq)
     else if (server?.IsPlaceMsg === 2) this.laterRecalled.add(seq)
@@ -230,6 +243,8 @@ export class HealthAccumulator {
         expired: sum((g) => g.expired.count),
         recalled: sum((g) => g.recalled.count),
         removedLater: sum((g) => g.removedLater.count),
+        edited: sum((g) => g.removedLater.changed.count),
+        relayOnServer: sum((g) => g.relayOnServer.count),
         firstTime: times.length ? Math.min(...times) : null,
         lastTime: times.length ? Math.max(...times) : null,
         lastSyncAt: syncs.at(-1) ?? null,
@@ -306,10 +321,27 @@ function groupHealth(groupId: string, g: GroupAccumulator, state: GroupSyncState
       recalled: runs(laterRecalled),
       changed: runs(laterChanged)
     },
+    relayOnServer: runs(g.relayOnServer.ranges()),
     lastSyncAt: state?.lastSyncAt ?? null,
     errors: state?.errors ?? [],
     media: mediaHealth(g.media)
   }
+}
+
+/** A forwarded chat (at any depth) whose messages are on the server under JsonMsgKey, not in MsgList. */
+function hasRelayOnServer(body: unknown, depth: number): boolean {
+  if (depth > maxRelayDepth) return false
+  for (const el of bodyItems(body)) {
+    const e = readEntry(el)
+    if (e.kind !== 'element' || e.type !== 'TIMRelayElem') continue
+    const relay = relayContent(e.content)
+    if (!relay.list) {
+      if (relay.jsonMsgKey !== undefined) return true
+      continue
+    }
+    for (const v of relay.list) if (hasRelayOnServer(relayItem(v)?.body, depth + 1)) return true
+  }
+  return false
 }
 
 function emptyMedia(): MediaHealth {

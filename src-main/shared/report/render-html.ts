@@ -6,7 +6,18 @@
 import type { ArchiveHealth, GroupHealth, MediaHealth, SeqRuns } from './health'
 import { formatCount } from '../format'
 import { escapeHtml } from '../escape-html'
-import { coverageSummary, emptyGroupsNote, mediaSummary, formatIso, formatRanges, formatTime, reportZone, zoneSentence, type ReportOptions } from './render'
+import {
+  coverageSummary,
+  emptyGroupsNote,
+  mediaSummary,
+  formatIso,
+  formatRanges,
+  formatTime,
+  relayOnServerWords,
+  reportZone,
+  zoneSentence,
+  type ReportOptions
+} from './render'
 
 const n = (x: number): string => formatCount(x, 'en')
 /** Ranges listed per category in the HTML; the JSON report has them all. */
@@ -52,7 +63,8 @@ function groupSection(g: GroupHealth, i: number, tz: string): string {
     row('Recalled (IsPlaceMsg 2)', g.recalled),
     row('Deleted on the server since archived', g.removedLater.deleted),
     row('Recalled on the server since archived', g.removedLater.recalled),
-    row('Edited on the server since archived (every version kept)', g.removedLater.changed)
+    row('Edited on the server since archived (every version kept)', g.removedLater.changed),
+    g.relayOnServer.count ? row("Forwarded chats kept on Tencent's server (not expandable: no server API reads them)", g.relayOnServer) : ''
   ].join('')
   const errors = g.errors.length
     ? `<ul class="warn">${g.errors.map((e) => `<li>${e.code !== undefined ? `${e.code} ` : ''}${escapeHtml(e.message)}${e.at ? ` <span class="muted">(${escapeHtml(formatIso(e.at, tz))})</span>` : ''}</li>`).join('')}</ul>`
@@ -87,7 +99,7 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt, tz))} · ${n(t.groups)} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))} · first message ${escapeHtml(formatTime(t.firstTime, tz))} · last ${escapeHtml(formatTime(t.lastTime, tz))} · last sync ${escapeHtml(formatIso(t.lastSyncAt, tz))}</p>
-<p class="muted">${escapeHtml(zoneSentence(h, tz))}</p>${mediaLine(t.media)}
+<p class="muted">${escapeHtml(zoneSentence(h, tz))}</p>${mediaLine(t.media)}${t.relayOnServer ? `<p class="warn">${n(t.relayOnServer)} ${escapeHtml(relayOnServerWords)}</p>` : ''}
 <table>
 <thead><tr><th>Group</th><th class="num">Messages</th><th>Coverage</th><th class="num">Holes</th><th class="num">Deleted</th><th class="num">Expired</th><th class="num">Recalled</th><th class="num">Removed later</th><th>Last sync</th></tr></thead>
 <tbody>

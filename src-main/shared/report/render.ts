@@ -88,6 +88,10 @@ export function emptyGroupsNote(t: ArchiveHealth['totals']): string {
   return note ? ` (${note})` : ''
 }
 
+/** What the forwarded-chats-on-the-server count means, after the count. */
+export const relayOnServerWords =
+  "forwarded chats not expandable: their messages are kept on Tencent's server under a key, and Tencent offers no server API to read them (title and summary archived)"
+
 export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   const tz = reportZone(opts)
   const at = (iso: string | null): string => formatIso(iso, tz)
@@ -107,6 +111,7 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   out.push(`  expired              ${n(t.expired)}`)
   out.push(`  recalled             ${n(t.recalled)}`)
   out.push(`  removed later        ${n(t.removedLater)} (content kept in the archive)`)
+  if (t.relayOnServer) out.push(`  forwarded, on server ${n(t.relayOnServer)} ${relayOnServerWords}`)
   if (t.errors) out.push(`  sync errors          ${t.errors}`)
   const media = mediaSummary(t.media)
   if (media) out.push(`  media                ${media}`)
@@ -131,6 +136,7 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
     if (later.deleted.count) out.push(runsLine('  deleted since', later.deleted))
     if (later.recalled.count) out.push(runsLine('  recalled since', later.recalled))
     if (later.changed.count) out.push(runsLine('  edited since', later.changed))
+    if (g.relayOnServer.count) out.push(runsLine('forwarded, on server', g.relayOnServer))
     const groupMedia = mediaSummary(g.media)
     if (groupMedia) out.push(`  media                ${groupMedia}`)
     for (const e of g.errors) out.push(`  error: ${e.code !== undefined ? `${e.code} ` : ''}${e.message}${e.at ? ` (${at(e.at)})` : ''}`)

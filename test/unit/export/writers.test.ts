@@ -316,3 +316,30 @@ group('One way to write numbers and dates (the app, the exports, the CLI)', () =
     expect(render('html', corpus.slice(0, 1), 'America/New_York')).toContain('Times are in America/New_York (UTC-05:00 / UTC-04:00)')
   })
 })
+
+group('stickers and forwarded chats read as the timeline shows them (issue 18 §4, §6)', () => {
+  const at = (body: unknown[]): ArchivedMessage =>
+    ({ GroupId: 'g', MsgSeq: 1, MsgTimeStamp: 1_715_000_000, From_Account: 'yossi', MsgBody: body }) as ArchivedMessage
+  const face = (MsgContent: Record<string, unknown>) => at([{ MsgType: 'TIMFaceElem', MsgContent }])
+
+  it("a sticker is named by TUIKit's Data and pack (Index), never as a bare index", () => {
+    const txt = render('txt', [face({ Index: 1, Data: 'yz05' })])
+    expect(txt).toContain('[sticker yz05 (pack 1)]')
+    expect(txt).not.toContain('face')
+    expect(render('csv', [face({ Index: 3 })])).toContain('[sticker #3]')
+    // Data that is no name (bytes) is shown readable beside the label, not as the name.
+    const bytes = describe(face({ Index: 255, Data: 'abc\u0000\u0001' })).parts[0]
+    expect(bytes).toMatchObject({ kind: 'media', label: 'sticker #255' })
+  })
+
+  it("a forwarded chat kept on Tencent's server says no server API reads it, in every text format", () => {
+    const relay = at([{ MsgType: 'TIMRelayElem', MsgContent: { Title: 'Big', MsgNum: 1240, AbstractList: ['a: x'], JsonMsgKey: 'k' } }])
+    const words =
+      "1,240 messages are kept on Tencent's server under a key; Tencent offers no server API to read them, so the archive has the title and summary only"
+    for (const f of ['txt', 'csv', 'md'] as const) expect(render(f, [relay]).replace(/\\|&#32;/g, '')).toContain(words)
+    expect(render('html', [relay])).toContain(words.replace("'", '&#39;'))
+    // No key and no list: the messages were simply not put in this message.
+    const bare = at([{ MsgType: 'TIMRelayElem', MsgContent: { Title: 'x', MsgNum: 2 } }])
+    expect(render('txt', [bare])).toContain('the messages are not included in this message')
+  })
+})

@@ -132,6 +132,38 @@ describe('archive health report', () => {
     const g = acc.finish().groups[0]!
     expect(g.removedLater.changed).toEqual({ count: 2, ranges: [[2, 3]] })
     expect(g.removedLater.recalled.ranges).toEqual([[4, 4]])
+    expect(acc.finish().totals).toMatchObject({ removedLater: 3, edited: 2 })
+  })
+
+  it('counts forwarded chats whose messages stay on the server (JsonMsgKey), nested ones too, per group and in all (issue 18 §6)', () => {
+    const onServer = { MsgType: 'TIMRelayElem', MsgContent: { Title: 'Big', MsgNum: 240, AbstractList: ['a: x'], JsonMsgKey: 'k1' } }
+    const inline = (inner: unknown[]) => ({
+      MsgType: 'TIMRelayElem',
+      MsgContent: { Title: 'Small', MsgNum: 1, MsgList: [{ From_Account: 'bob', MsgTimeStamp: 1, MsgBody: inner }] }
+    })
+    const acc = new HealthAccumulator()
+    acc.add(msg('g', 1))
+    acc.add(msg('g', 2, { MsgBody: [onServer] }))
+    acc.add(msg('g', 3, { MsgBody: [inline([{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }])] }))
+    acc.add(msg('g', 4, { MsgBody: [inline([onServer])] }))
+    // A relay with neither MsgList nor a key, and a key beside a MsgList: nothing held on the server.
+    acc.add(msg('g', 5, { MsgBody: [{ MsgType: 'TIMRelayElem', MsgContent: { Title: 'x', MsgNum: 2 } }] }))
+    acc.add(msg('g', 6, { MsgBody: [{ MsgType: 'TIMRelayElem', MsgContent: { Title: 'x', JsonMsgKey: 'k', MsgList: [] } }] }))
+    acc.add(msg('h', 7, { MsgBody: [onServer] }))
+    const h = acc.finish()
+    expect(h.groups.find((g) => g.groupId === 'g')!.relayOnServer).toEqual({
+      count: 2,
+      ranges: [
+        [2, 2],
+        [4, 4]
+      ]
+    })
+    expect(h.groups.find((g) => g.groupId === 'h')!.relayOnServer).toEqual({ count: 1, ranges: [[7, 7]] })
+    expect(h.totals.relayOnServer).toBe(3)
+    const text = renderText(h, { timeZone: 'UTC' })
+    expect(text).toMatch(/forwarded, on server 3 forwarded chats not expandable: .*no server API/)
+    expect(text).toMatch(/ {2}forwarded, on server +2 {3}2, 4/)
+    expect(renderHtml(h, 'r', { timeZone: 'UTC' })).toContain('Forwarded chats kept on Tencent&#39;s server')
   })
 
   it('reports several groups and the whole archive, including a synced group with no messages', () => {
