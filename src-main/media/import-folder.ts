@@ -17,11 +17,11 @@
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { mergeMediaNote, type MediaNote } from '../shared/archive-record'
 import { ContentStore } from './content-store'
-import { isOutcome, LEDGER_FILE, MediaLedger } from './ledger'
+import { MediaLedger, MediaLedgerReader } from './ledger'
 import type { MediaOutcome } from './outcome'
 
 const SHA_RE = /^[0-9a-f]{64}$/
@@ -59,30 +59,6 @@ async function sha256Of(path: string): Promise<{ sha256: string; bytes: number }
     bytes += chunk.length
   }
   return { sha256: hash.digest('hex'), bytes }
-}
-
-/** The folder's ledger, read-only: the last valid line of each (groupId, key) stands. */
-async function readLedger(src: string): Promise<Map<string, { groupId: string; key: string; outcome: MediaOutcome }>> {
-  const out = new Map<string, { groupId: string; key: string; outcome: MediaOutcome }>()
-  let text: string
-  try {
-    text = await readFile(join(src, LEDGER_FILE), 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return out
-    throw e
-  }
-  for (const line of text.split('\n')) {
-    if (!line) continue
-    let v: { g?: unknown; k?: unknown; o?: unknown }
-    try {
-      v = JSON.parse(line) as typeof v
-    } catch {
-      continue // a torn last line (a pull killed mid-append) or a hand edit
-    }
-    if (typeof v.g !== 'string' || typeof v.k !== 'string' || !isOutcome(v.o)) continue
-    out.set(JSON.stringify([v.g, v.k]), { groupId: v.g, key: v.k, outcome: v.o })
-  }
-  return out
 }
 
 /** Copies a pulled media folder's verified files into the target's store and merges its ledger's outcomes. */
@@ -139,7 +115,10 @@ async function importInto(src: string, store: ContentStore, ledger: MediaLedger)
     }
   }
 
-  for (const { groupId, key, outcome } of (await readLedger(src)).values()) {
+  // The pull's ledger, read without its lock (a pull may still be running), torn last line ignored.
+  const theirs = new MediaLedgerReader(src)
+  await theirs.refresh()
+  for (const [groupId, key, outcome] of theirs.entries()) {
     if (outcome.status === 'saved' && !(SHA_RE.test(outcome.sha256) && (await store.has(outcome.sha256)))) {
       summary.missingFiles++
       continue
