@@ -59,7 +59,9 @@ export class JsonWriter implements ExportWriter {
   }
 }
 
-export const csvColumns = ['group', 'seq', 'time', 'sender', 'type', 'text', 'state', 'server', 'sender_name'] as const
+export const csvColumns = ['group', 'seq', 'time', 'sender', 'type', 'text', 'state', 'server'] as const
+/** The column a CSV adds when the export knows people's names (an archive with a context file): the name at the message's time. */
+export const csvNameColumn = 'sender_name'
 
 /**
  * CSV by RFC 4180 (csv-stringify does the quoting: quotes doubled, cells with commas, quotes or
@@ -83,7 +85,7 @@ export class CsvWriter implements ExportWriter {
   private names: SenderNames | undefined
   begin(meta?: ExportMeta): string {
     this.names = senderNames(meta?.people)
-    return '\uFEFF' + this.rows([[...csvColumns]])
+    return '\uFEFF' + this.rows([this.names ? [...csvColumns, csvNameColumn] : [...csvColumns]])
   }
   write(messages: readonly ArchivedMessage[]): string {
     const rows: string[][] = []
@@ -98,7 +100,7 @@ export class CsvWriter implements ExportWriter {
         docText(d, this.timeZone),
         stateLabel(d.state),
         serverColumn(d, this.timeZone),
-        d.fromName ?? ''
+        ...(this.names ? [d.fromName ?? ''] : [])
       ])
     }
     return rows.length ? this.rows(rows) : ''
