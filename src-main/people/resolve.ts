@@ -39,6 +39,15 @@ const NO_MEMBER_LIST = new Set(['AVChatRoom', 'BChatRoom'])
 /** Most accounts a group's people lookup resolves (members + senders): a bound on one pull's work. */
 export const MAX_PEOPLE_PER_GROUP = 200_000
 
+/**
+ * The server's own sender, `@TIM#SYSTEM` (the simulator's system messages; the name Tencent's SDKs
+ * give the system conversation; not confirmed on a REST page, docs/reference/tencent-im-api.md
+ * §9.2): no account, so no profile is asked for it (portrait_get would answer 40003 every pull).
+ */
+export function isSystemSender(account: string): boolean {
+  return account === '@TIM#SYSTEM'
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
@@ -70,7 +79,7 @@ export async function resolveGroupPeople(
   const accounts = new Set(cards.keys())
   for (const s of opts.senders) {
     if (accounts.size >= MAX_PEOPLE_PER_GROUP) break
-    if (s) accounts.add(s)
+    if (s && !isSystemSender(s)) accounts.add(s)
   }
   const list = [...accounts].slice(0, MAX_PEOPLE_PER_GROUP)
   const profiles = new Map<string, { nick?: string; image?: string }>()

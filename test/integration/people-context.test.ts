@@ -37,7 +37,7 @@ describe('pull context against the simulator', () => {
     const { sim, appId, dir, client } = await setup()
     const path = join(dir, 'team.jsonl.context.jsonl')
     const G = demoGroupIds.team
-    const senders = ['alice', 'bob', 'li_lei', 'ghost']
+    const senders = ['alice', 'bob', 'li_lei', 'ghost', '@TIM#SYSTEM']
     const t1 = Date.UTC(2030, 0, 1)
     const first = await pullGroupContext(client, await ContextWriter.open(path), G, senders, signal, () => t1)
     expect(first.members).toBe(12)
