@@ -12,6 +12,7 @@ import { describeRecordProblem, parseRecordLine } from '../shared/record-line'
 import { UsageError } from './env-creds'
 import { contextPathFor, personKey, readContextFile } from '../archive/context-file'
 import { shownName } from '../shared/people'
+import { isSystemSender } from '../people/resolve'
 import { noSuchGroups } from './export'
 
 export const reportHelp = `tim-archive report --in FILE.jsonl [--group ID ...] [--format text|json|html] [--out PATH]
@@ -113,7 +114,7 @@ export async function reportFile(path: string, warn: (message: string) => void =
     if (only && !only.has(r.record.GroupId)) continue
     acc.add(r.record)
     const from = r.record.From_Account
-    if (typeof from === 'string' && from !== '') {
+    if (typeof from === 'string' && from !== '' && !isSystemSender(from)) {
       let m = senders.get(r.record.GroupId)
       if (!m) senders.set(r.record.GroupId, (m = new Map()))
       const c = m.get(from)
@@ -151,7 +152,8 @@ async function addContext(health: ArchiveHealth, path: string, senders: Map<stri
     if (c?.name) g.name = c.name
     if (c?.groupType) g.groupType = c.groupType
     if (!ctx) continue
-    const counts = senders.get(g.groupId) ?? new Map<string, number>()
+    const counts = senders.get(g.groupId)
+    if (!counts?.size) continue
     let named = 0
     let formerMembers = 0
     for (const account of counts.keys()) {
