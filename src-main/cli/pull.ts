@@ -155,7 +155,13 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   const contexts = new Map<string, GroupContextResult>()
   let context: ContextWriter | null = null
   try {
-    if (people) context = await ContextWriter.open(contextPathFor(out))
+    // A context file that cannot be read is a warning: the messages are the archive.
+    if (people) {
+      context = await ContextWriter.open(contextPathFor(out)).catch((e: unknown) => {
+        process.stderr.write(`${contextPathFor(out)}: not read (${e instanceof Error ? e.message : String(e)}); names are not saved this run.\n`)
+        return null
+      })
+    }
     results = await Promise.allSettled(
       groups.map(async (groupId) => {
         const r = await syncGroup({
