@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
 import { scanJsonl } from '../export/jsonl-source'
+import { contextPathFor, readContextFile } from '../archive/context-file'
+import { contextForExport } from '../export/context'
 import { MEDIA_FOLDER, readMediaFolder, type ExportMediaOptions, type MediaMode, type MediaSummary } from '../export/media'
 import { LEDGER_FILE } from '../media/ledger'
 import { checkTimeZone, formatBytes, formatCount, isoTime, localTimeZone, periodKey } from '../shared/format'
@@ -169,6 +171,9 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     timeZone,
     count: scan.count
   }
+  // The archive's context file, when there is one (issue 18 §3): group names, topics, people's names.
+  const context = await readContextFile(contextPathFor(input))
+  if (context) Object.assign(meta, contextForExport(context, scan.groups))
   if (values.after !== undefined) meta.after = values.after
   if (values.before !== undefined) meta.before = values.before
 

@@ -12,6 +12,9 @@ import { makeFetchPolicy, normalizeHostPattern } from '../media/url-policy'
 import { UsageError, credsFromEnv } from './env-creds'
 import { ProgressReporter } from './progress'
 import { MediaPull } from './pull-media'
+import { ContextWriter, contextPathFor } from '../archive/context-file'
+import { SenderIndex } from '../people/resolve'
+import { pullGroupContext, contextSummary, type GroupContextResult } from './pull-context'
 
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
 
@@ -26,6 +29,10 @@ fetched; the closing line splits them into new and already archived.
   --rate N           requests per second for this SDKAppID (default 200, the API's limit)
   --concurrency N    requests in flight across all groups (default 16)
   --timeout MS       per-request timeout (default 20000)
+  --no-people        do not read the group's name, topics and people: by default, after each
+                     group, its name and type, a Community's topics, the members' name cards and
+                     the nicknames and avatars of members and past senders are appended (only
+                     what changed, with when it was seen) to FILE.context.jsonl beside the archive
 
 Media (images, files, voice messages, videos), off unless --media is given:
   --media DIR        keep the media of archived messages in DIR, each file named by its SHA-256;
@@ -71,6 +78,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
       rate: { type: 'string' },
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
+      'no-people': { type: 'boolean' },
       media: { type: 'string' },
       'media-types': { type: 'string' },
       'media-video': { type: 'string' },
@@ -117,7 +125,22 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     const m = media
     progress.showMedia(() => m.counts)
   }
-  const archive = await JsonlArchive.open(out, media?.hooks).catch(async (e: unknown) => {
+  const people = !values['no-people']
+  const senders = new SenderIndex()
+  const mediaHooks = media?.hooks
+  const hooks = people
+    ? {
+        onRecord: (rec: Parameters<SenderIndex['note']>[0]) => {
+          senders.note(rec)
+          mediaHooks?.onRecord?.(rec)
+        },
+        onAppend: (recs: Parameters<SenderIndex['note']>[0][]) => {
+          for (const r of recs) senders.note(r)
+          mediaHooks?.onAppend?.(recs)
+        }
+      }
+    : mediaHooks
+  const archive = await JsonlArchive.open(out, hooks).catch(async (e: unknown) => {
     await media?.close()
     throw e
   })
@@ -129,10 +152,19 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   const slots = new Semaphore(concurrency)
   const before = archive.messageCount()
   let results: PromiseSettledResult<SyncResult>[]
+  const contexts = new Map<string, GroupContextResult>()
+  let context: ContextWriter | null = null
   try {
+    // A context file that cannot be read is a warning: the messages are the archive.
+    if (people) {
+      context = await ContextWriter.open(contextPathFor(out)).catch((e: unknown) => {
+        process.stderr.write(`${contextPathFor(out)}: not read (${e instanceof Error ? e.message : String(e)}); names are not saved this run.\n`)
+        return null
+      })
+    }
     results = await Promise.allSettled(
-      groups.map((groupId) =>
-        syncGroup({
+      groups.map(async (groupId) => {
+        const r = await syncGroup({
           source: client,
           groupId,
           sink: archive,
@@ -142,7 +174,12 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
           signal: abort.signal,
           onProgress: (p) => progress.update(p)
         })
-      )
+        // The group's context once its messages are in (their senders known); its failures are notes, never the group's.
+        if (context && !abort.signal.aborted) {
+          contexts.set(groupId, await pullGroupContext(client, context, groupId, senders.senders(groupId), abort.signal))
+        }
+        return r
+      })
     )
     // The sync is done; the media it referenced may still be downloading.
     await media?.drain()
@@ -163,6 +200,11 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     const groupId = groups[i]!
     if (r.status === 'fulfilled' && r.value.complete) {
       process.stdout.write(`${groupId}: complete, ${formatCount(archive.messageCount(groupId), 'en')} messages archived\n`)
+      const c = contexts.get(groupId)
+      if (c) {
+        process.stdout.write(`${groupId}: ${contextSummary(c)}\n`)
+        for (const w of c.warnings) process.stderr.write(`${groupId}: ${w}\n`)
+      }
     } else {
       failed++
       const reason = r.status === 'rejected' ? describeFailure(r.reason) : 'incomplete: the server ended the history early'

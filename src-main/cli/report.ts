@@ -10,6 +10,9 @@ import { renderJson, renderText } from '../shared/report/render'
 import { renderHtml } from '../shared/report/render-html'
 import { describeRecordProblem, parseRecordLine } from '../shared/record-line'
 import { UsageError } from './env-creds'
+import { contextPathFor, personKey, readContextFile } from '../archive/context-file'
+import { shownName } from '../shared/people'
+import { isSystemSender } from '../people/resolve'
 import { noSuchGroups } from './export'
 
 export const reportHelp = `tim-archive report --in FILE.jsonl [--group ID ...] [--format text|json|html] [--out PATH]
@@ -90,6 +93,8 @@ export async function reportFile(path: string, warn: (message: string) => void =
   const states = only ? Object.fromEntries(Object.entries(allStates).filter(([g]) => only.has(g))) : allStates
   const present = new Set<string>()
   const acc = new HealthAccumulator(states)
+  // Messages per sender per group, for the people line (bounded: past the cap a group's new senders are not counted).
+  const senders = new Map<string, Map<string, number>>()
   const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
   let lineNo = 0
   let bad: number | null = null
@@ -108,6 +113,14 @@ export async function reportFile(path: string, warn: (message: string) => void =
     present.add(r.record.GroupId)
     if (only && !only.has(r.record.GroupId)) continue
     acc.add(r.record)
+    const from = r.record.From_Account
+    if (typeof from === 'string' && from !== '' && !isSystemSender(from)) {
+      let m = senders.get(r.record.GroupId)
+      if (!m) senders.set(r.record.GroupId, (m = new Map()))
+      const c = m.get(from)
+      if (c !== undefined) m.set(from, c + 1)
+      else if (m.size < MAX_SENDERS) m.set(from, 1)
+    }
   }
   if (only) {
     const known = [...new Set([...present, ...Object.keys(allStates)])].sort()
@@ -116,7 +129,49 @@ export async function reportFile(path: string, warn: (message: string) => void =
   }
   // A kill mid-append leaves a torn last line; pull cuts it off on its next run.
   if (bad !== null) warn(`line ${bad}, the last, is torn (an interrupted pull); it is left out. The next pull repairs it.`)
-  return acc.finish()
+  const health = acc.finish()
+  await addContext(health, contextPathFor(path), senders, warn)
+  return health
+}
+
+const MAX_SENDERS = 200_000
+const TOP_SENDERS = 5
+
+/**
+ * Names the groups and people of a report from the archive's context file (issue 18 §3), when
+ * there is one; without it the report is as before (account IDs and group IDs).
+ */
+async function addContext(health: ArchiveHealth, path: string, senders: Map<string, Map<string, number>>, warn: (message: string) => void): Promise<void> {
+  const ctx = await readContextFile(path).catch((e: unknown) => {
+    warn(`${path} could not be read (${e instanceof Error ? e.message : String(e)}): groups and people are shown by ID.`)
+    return null
+  })
+  if (ctx && ctx.skipped) warn(`${path}: ${ctx.skipped} line(s) that are not context records were skipped.`)
+  for (const g of health.groups) {
+    const c = ctx?.groups.get(g.groupId)
+    if (c?.name) g.name = c.name
+    if (c?.groupType) g.groupType = c.groupType
+    if (!ctx) continue
+    const counts = senders.get(g.groupId)
+    if (!counts?.size) continue
+    let named = 0
+    let formerMembers = 0
+    for (const account of counts.keys()) {
+      const p = ctx.people.get(personKey(g.groupId, account))
+      if (!p) continue
+      named++
+      if (p.member === false) formerMembers++
+    }
+    const top = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, TOP_SENDERS)
+      .map(([account, messages]) => {
+        const p = ctx.people.get(personKey(g.groupId, account))
+        const name = shownName(p?.history[p.history.length - 1])
+        return { account, messages, ...(name ? { name } : {}) }
+      })
+    g.people = { senders: counts.size, named, formerMembers, top }
+  }
 }
 
 async function readStates(path: string, archiveBytes: number, warn: (message: string) => void): Promise<Record<string, GroupSyncState>> {

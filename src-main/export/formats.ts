@@ -5,11 +5,12 @@
 import { stringify } from 'csv-stringify/sync'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { formatCount } from '../shared/format'
-import { describe, docText, editNote, isoTime, originalText, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
+import { describe, docText, senderLabel, editNote, isoTime, originalText, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
 import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
 import type { ExportFormatName } from '../shared/ipc/contract'
 import type { MediaLinks } from './media'
 import type { ExportFormat, ExportMeta, ExportWriter } from './types'
+import { senderNames, type SenderNames } from './names'
 
 /**
  * The exporter's formats (types.ts) and the app's (shared/ipc/contract.ts, which the dialog offers
@@ -59,6 +60,8 @@ export class JsonWriter implements ExportWriter {
 }
 
 export const csvColumns = ['group', 'seq', 'time', 'sender', 'type', 'text', 'state', 'server'] as const
+/** The column a CSV adds when the export knows people's names (an archive with a context file): the name at the message's time. */
+export const csvNameColumn = 'sender_name'
 
 /**
  * CSV by RFC 4180 (csv-stringify does the quoting: quotes doubled, cells with commas, quotes or
@@ -79,13 +82,15 @@ export class CsvWriter implements ExportWriter {
       { record_delimiter: 'windows' }
     )
   }
-  begin(): string {
-    return '\uFEFF' + this.rows([[...csvColumns]])
+  private names: SenderNames | undefined
+  begin(meta?: ExportMeta): string {
+    this.names = senderNames(meta?.people)
+    return '\uFEFF' + this.rows([this.names ? [...csvColumns, csvNameColumn] : [...csvColumns]])
   }
   write(messages: readonly ArchivedMessage[]): string {
     const rows: string[][] = []
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'iso', this.media)
+      const d = describe(m, this.timeZone, 'iso', this.media, this.names)
       rows.push([
         d.group,
         d.seq === undefined ? '' : String(d.seq),
@@ -94,7 +99,8 @@ export class CsvWriter implements ExportWriter {
         d.types.join(' '),
         docText(d, this.timeZone),
         stateLabel(d.state),
-        serverColumn(d, this.timeZone)
+        serverColumn(d, this.timeZone),
+        ...(this.names ? [d.fromName ?? ''] : [])
       ])
     }
     return rows.length ? this.rows(rows) : ''
@@ -131,6 +137,7 @@ export class TxtWriter implements ExportWriter {
   readonly format = 'txt' as const
   private group: string | undefined
   private meta!: ExportMeta
+  private names: SenderNames | undefined
   private count = 0
   constructor(
     private readonly timeZone: string,
@@ -138,6 +145,7 @@ export class TxtWriter implements ExportWriter {
   ) {}
   begin(meta: ExportMeta): string {
     this.meta = meta
+    this.names = senderNames(meta.people)
     this.group = undefined
     this.count = 0
     return ['TIM Archive export', ...metaLines(meta).map(visibleControls), ''].join('\n') + '\n'
@@ -145,14 +153,14 @@ export class TxtWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'iso', this.media)
+      const d = describe(m, this.timeZone, 'iso', this.media, this.names)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
         out += `\n=== ${visibleControls(groupTitle(this.meta, d.group))} ===\n\n`
       }
       const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? '', d.edit ? editNote(d.edit) : ''].filter(Boolean)
-      const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(d.from) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
+      const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(senderLabel(d)) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
       const body = visibleControls(docText(d, this.timeZone))
       out += body.includes('\n') ? `${head}\n    ${body.replace(/\n/g, '\n    ')}\n` : `${head} ${body}\n`
       // Edited since archived (issue 18 §5): the original under the current text.
@@ -178,6 +186,7 @@ export class MarkdownWriter implements ExportWriter {
   readonly format = 'md' as const
   private group: string | undefined
   private meta!: ExportMeta
+  private names: SenderNames | undefined
   private count = 0
   constructor(
     private readonly timeZone: string,
@@ -185,6 +194,7 @@ export class MarkdownWriter implements ExportWriter {
   ) {}
   begin(meta: ExportMeta): string {
     this.meta = meta
+    this.names = senderNames(meta.people)
     this.group = undefined
     this.count = 0
     const lines = metaLines(meta).map((l) => {
@@ -205,7 +215,7 @@ export class MarkdownWriter implements ExportWriter {
   private message(d: MessageDoc): string {
     const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdText(d.serverNote) : '', d.edit ? mdText(editNote(d.edit)) : ''].filter(Boolean)
     // Trimmed: a closing ** after a space would not close the emphasis.
-    const from = d.from.trim()
+    const from = senderLabel(d).trim()
     const head = `**${from === '' ? '(no sender)' : mdText(from)}** · ${isoTime(d.time, this.timeZone) || 'no time'} · #${d.seq ?? '?'}${flags.length ? ' · ' + flags.join(' · ') : ''}`
     const body = this.parts(d.parts) || (d.state === 'deleted' || d.state === 'recalled' ? `*(${d.state})*` : '')
     // Edited since archived (issue 18 §5): the original, as a quote under the current text.
@@ -215,7 +225,7 @@ export class MarkdownWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'iso', this.media)
+      const d = describe(m, this.timeZone, 'iso', this.media, this.names)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group

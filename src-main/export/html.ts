@@ -24,6 +24,7 @@ import { describe, editNote, isoTime, safeHttpUrl, type MessageDoc, type Part } 
 import { escapeHtml } from '../shared/escape-html'
 import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
+import { senderNames, type SenderNames } from './names'
 import { inlineImage, type MediaFile, type MediaLinks, type MediaMode } from './media'
 import { chromiumPlays } from '../shared/media/sniff'
 
@@ -69,9 +70,9 @@ const script = `
 var d=document,root=d.documentElement,arts=d.getElementsByClassName('m'),days=d.getElementsByClassName('day');
 var q=d.getElementById('q'),fr=d.getElementById('from'),af=d.getElementById('after'),bf=d.getElementById('before'),shown=d.getElementById('shown');
 var texts=null,seen=Object.create(null),names=[],i;
-for(i=0;i<arts.length;i++){var f=arts[i].getAttribute('data-f')||'';if(f&&!seen[f]){seen[f]=1;names.push(f)}}
-names.sort();
-for(i=0;i<names.length;i++){var o=d.createElement('option');o.value=names[i];o.textContent=names[i];fr.appendChild(o)}
+for(i=0;i<arts.length;i++){var f=arts[i].getAttribute('data-f')||'';if(f&&!seen[f]){seen[f]=arts[i].getAttribute('data-n')||f;names.push(f)}else if(f&&arts[i].getAttribute('data-n'))seen[f]=arts[i].getAttribute('data-n')}
+names.sort(function(x,y){return seen[x]<seen[y]?-1:seen[x]>seen[y]?1:0});
+for(i=0;i<names.length;i++){var o=d.createElement('option');o.value=names[i];o.textContent=seen[names[i]]===names[i]?names[i]:seen[names[i]]+' ('+names[i]+')';fr.appendChild(o)}
 function apply(){
 var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean),f=fr.value,a=af.value,b=bf.value,n=0,k;
 if(words.length&&!texts){texts=[];for(k=0;k<arts.length;k++)texts.push(arts[k].textContent.toLowerCase())}
@@ -259,7 +260,7 @@ function dayHeading(d: MessageDoc, tz: string): string {
     : '<h3 class="day">No date</h3>\n'
 }
 
-function messageHtml(d: MessageDoc, tz: string): string {
+function messageHtml(d: MessageDoc, tz: string, current?: string): string {
   const iso = isoTime(d.time, tz)
   const state = d.state !== 'normal' ? ` <span class="s">${d.state}</span>` : ''
   let note = d.serverNote ? `<div class="n">${h(d.serverNote)}</div>` : ''
@@ -273,8 +274,8 @@ function messageHtml(d: MessageDoc, tz: string): string {
   let body = d.parts.map((p) => partHtml(p, tz)).join('')
   if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
   return (
-    `<article class="m" data-f="${h(d.from)}" data-d="${iso.slice(0, 10)}">` +
-    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span>${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
+    `<article class="m" data-f="${h(d.from)}"${current ? ` data-n="${h(current)}"` : ''} data-d="${iso.slice(0, 10)}">` +
+    `<div class="h">${d.fromName ? `<span class="f" title="${h(d.from)}">${h(d.fromName)}</span>` : `<span class="f">${h(d.from) || '(no sender)'}</span>`}${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
     `${body}${note}</article>\n`
   )
 }
@@ -323,6 +324,7 @@ export class HtmlWriter implements ExportWriter {
   private group: string | undefined
   private day: string | undefined
   private count = 0
+  private names: SenderNames | undefined
   constructor(
     private readonly timeZone: string,
     private readonly nav: () => HtmlNav = () => ({}),
@@ -330,6 +332,7 @@ export class HtmlWriter implements ExportWriter {
   ) {}
   begin(meta: ExportMeta): string {
     this.meta = meta
+    this.names = senderNames(meta.people)
     this.group = undefined
     this.day = undefined
     this.count = 0
@@ -351,7 +354,7 @@ export class HtmlWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'en', this.media)
+      const d = describe(m, this.timeZone, 'en', this.media, this.names)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
@@ -364,7 +367,8 @@ export class HtmlWriter implements ExportWriter {
         this.day = day
         out += dayHeading(d, this.timeZone)
       }
-      out += messageHtml(d, this.timeZone)
+      // The sender filter lists each person by their current name (the account ID beside it).
+      out += messageHtml(d, this.timeZone, d.fromName ? this.names?.(d.group, d.from, d.time)?.current : undefined)
     }
     return out
   }

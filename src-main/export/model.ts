@@ -9,6 +9,7 @@
 import { isEdited, messageVersions, migrateRecord, type ArchivedMessage } from '../shared/archive-record'
 import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
 import type { MediaFile, MediaLinks } from './media'
+import type { SenderNames } from './names'
 import { formatBytes, formatCount, formatIsoDateTime, isoTime } from '../shared/format'
 import { readableLine } from '../shared/tuikit/readable'
 import { readFace } from '../shared/tuikit/face'
@@ -53,6 +54,8 @@ export interface MessageDoc {
   /** Unix seconds, when the record has a usable one. */
   time: number | undefined
   from: string
+  /** The sender's name at the message's time, when the export knows one (`from` stays the account ID). */
+  fromName?: string
   state: MessageState
   /** Element types in order ('TIMTextElem', …), for the CSV's type column. */
   types: string[]
@@ -250,7 +253,7 @@ function typesOf(body: unknown): string[] {
  * What an export shows of a record. `tz` and `dates` say how the time the server note carries is
  * written: ISO 8601 in the zone (CSV, TXT, Markdown) or as the app writes dates (HTML).
  */
-export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks): MessageDoc {
+export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks, names?: SenderNames): MessageDoc {
   // An older archive's changed-body note is read as an edit (its latest copy current).
   const m = isRecord(record) ? migrateRecord(record) : record
   const rec: Record<string, unknown> = isRecord(m) ? m : {}
@@ -264,6 +267,10 @@ export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en
     state,
     types: typesOf(rec['MsgBody']),
     parts: bodyParts(rec['MsgBody'], 0, [], filesAt(m, media))
+  }
+  if (names && doc.from) {
+    const n = names(doc.group, doc.from, doc.time)
+    if (n) doc.fromName = n.name
   }
   const archive = rec['_archive']
   const server = isRecord(archive) && isRecord(archive['server']) ? archive['server'] : undefined
@@ -346,3 +353,8 @@ export function docText(d: MessageDoc, tz = 'UTC'): string {
 // Times: the shared formatter's (one way to write times for the app, the exports and the CLI).
 
 export { checkTimeZone, isoTime, periodKey } from '../shared/format'
+
+/** The sender as text and Markdown write it: "Bob (bob)" when a name is known, else the account ID. */
+export function senderLabel(d: MessageDoc): string {
+  return d.fromName && d.fromName !== d.from ? `${d.fromName} (${d.from})` : d.from
+}

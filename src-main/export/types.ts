@@ -7,6 +7,7 @@
  * partitions and always writes the postamble of a finished part.
  */
 import type { ArchivedMessage } from '../shared/archive-record'
+import type { Person } from '../shared/people'
 
 export const exportFormats = ['html', 'json', 'jsonl', 'csv', 'txt', 'md'] as const
 export type ExportFormat = (typeof exportFormats)[number]
@@ -23,6 +24,10 @@ export const formatExtension: Record<ExportFormat, string> = {
 export interface ExportGroup {
   groupId: string
   name?: string
+  /** get_group_info's Type (Public, Work, Meeting, AVChatRoom, Community), when known. */
+  groupType?: string
+  /** A Community's topics, when known (the context file's topic lines). */
+  topics?: { topicId: string; name?: string }[]
 }
 
 /** What an export says about itself (the JSON export's `export` object; headers of the others). */
@@ -34,6 +39,11 @@ export interface ExportMeta {
   /** The search query the messages matched ('' for all). */
   query: string
   groups: ExportGroup[]
+  /**
+   * The people of the exported groups with every name seen and when (issue 18 §1): writers show
+   * the name in force at each message's time (export/names.ts). Absent: senders are account IDs.
+   */
+  people?: Person[]
   /** Inclusive lower and exclusive upper bounds, ISO 8601, when a date range was asked for. */
   after?: string
   before?: string

@@ -130,7 +130,8 @@ describe('tim-archive report', () => {
 
       const text = await run(['report', '--in', archive])
       expect(text.code).toBe(0)
-      expect(text.stdout).toMatch(new RegExp(`^${team.replace(/[#]/g, '\\$&')}: \\d+ messages; complete: seq 1–600$`, 'm'))
+      // The pull wrote the archive's context file, so the group is headed by its name (issue 18 §3).
+      expect(text.stdout).toMatch(new RegExp(`^产品研发 Team 🚀 \\(${team.replace(/[#]/g, '\\$&')}\\): \\d+ messages; complete: seq 1–600$`, 'm'))
       expect(text.stdout).toMatch(/^ {2}holes \(never sent\) +5 +57–58, 233, 411, 530$/m)
       expect(text.stdout).toMatch(/^ {2}removed later +3$/m)
       expect(text.stdout).toMatch(/^ {4}recalled since +1 +\d+$/m)

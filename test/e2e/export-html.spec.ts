@@ -104,9 +104,10 @@ test('I can search and filter inside an exported HTML file, and switch light and
   await expect(page.locator('#shown')).toHaveText(`${total} of ${total} messages`)
   await page.screenshot({ path: resolve(__dirname, '../../test-results/screenshots/export-html-light.png') })
 
+  // A sender's name is searchable: her one message (its body is protobuf, shown as hex).
   await page.locator('#q').fill('watermelon girl')
   await expect(page.locator('#shown')).toHaveText(`1 of ${total} messages`)
-  await expect(page.locator('article:visible')).toContainText('Watermelon Girl.')
+  await expect(page.locator('article:visible .h .f')).toHaveText('Watermelon Girl')
   await page.locator('#q').fill('')
   await expect(page.locator('#shown')).toHaveText(`${total} of ${total} messages`)
 
@@ -115,7 +116,10 @@ test('I can search and filter inside an exported HTML file, and switch light and
   const n = await visible.count()
   expect(n).toBeGreaterThan(3)
   expect(n).toBeLessThan(total)
-  for (const f of await visible.locator('.h .f').allTextContents()) expect(f).toBe('fatima')
+  // The pull wrote the archive's context file: the sender shows by name, the account on hover.
+  for (const f of await visible.locator('.h .f').allTextContents()) expect(f).toBe('فاطمة Fatima')
+  for (const t of await visible.locator('.h .f').evaluateAll((els) => els.map((e) => e.getAttribute('title')))) expect(t).toBe('fatima')
+  await expect(page.locator('#from option[value="fatima"]')).toHaveText('فاطمة Fatima (fatima)')
 
   await page.locator('#from').selectOption('')
   const days = await articles.evaluateAll((as) => as.map((a) => a.getAttribute('data-d') ?? '').filter(Boolean))

@@ -108,6 +108,32 @@ export interface GroupHealth {
   lastSyncAt: string | null
   errors: { at?: string; code?: number; message: string }[]
   media: MediaHealth
+  /** The group's name and type from the archive's context file (issue 18 §3), when there is one. */
+  name?: string
+  groupType?: string
+  /** Who sent the archived messages, named from the context file (issue 18 §1), when the reader knows. */
+  people?: PeopleHealth
+}
+
+export interface PeopleHealth {
+  /** Distinct senders of archived messages. */
+  senders: number
+  /** Senders the context file names. */
+  named: number
+  /** Named senders the last member list did not have (they left; named from their profile). */
+  formerMembers: number
+  /** The most active senders, most messages first; `name` is their current name when known. */
+  top: { account: string; name?: string; messages: number }[]
+}
+
+/** "Bob (bob)", or the account alone when no name is known. */
+export function personLabel(account: string, name?: string): string {
+  return name && name !== account ? `${name} (${account})` : account
+}
+
+/** "Team chat (@TGS#1DEMOTEAM)", or the ID alone. */
+export function groupLabel(g: { groupId: string; name?: string }): string {
+  return g.name && g.name !== g.groupId ? `${g.name} (${g.groupId})` : g.groupId
 }
 
 export interface ArchiveHealth {

@@ -3,11 +3,12 @@
  * so), light and dark by the reader's system setting. Every string from the archive (group IDs,
  * error messages) goes through escapeHtml: a group ID is chosen by whoever created the group.
  */
-import type { ArchiveHealth, GroupHealth, MediaHealth, SeqRuns } from './health'
+import { groupLabel, type ArchiveHealth, type GroupHealth, type MediaHealth, type PeopleHealth, type SeqRuns } from './health'
 import { formatCount } from '../format'
 import { escapeHtml } from '../escape-html'
 import {
   coverageSummary,
+  peopleSummary,
   emptyGroupsNote,
   mediaSummary,
   formatIso,
@@ -70,11 +71,23 @@ function groupSection(g: GroupHealth, i: number, tz: string): string {
     ? `<ul class="warn">${g.errors.map((e) => `<li>${e.code !== undefined ? `${e.code} ` : ''}${escapeHtml(e.message)}${e.at ? ` <span class="muted">(${escapeHtml(formatIso(e.at, tz))})</span>` : ''}</li>`).join('')}</ul>`
     : ''
   return `<section class="group" id="g${i}">
-<h2>${escapeHtml(g.groupId)}</h2>
+<h2>${escapeHtml(groupLabel(g))}</h2>
 <p class="${state}">${escapeHtml(coverageSummary(g, tz))}</p>
 <p class="muted">${n(g.messages)} messages (${n(g.withContent)} with content, ${n(g.system)} system) · first ${escapeHtml(formatTime(g.firstTime, tz))} · last ${escapeHtml(formatTime(g.lastTime, tz))} · last sync ${escapeHtml(formatIso(g.lastSyncAt, tz))}</p>
-<table><thead><tr><th>Seqs</th><th class="num">Count</th><th>Ranges</th></tr></thead><tbody>${rows}</tbody></table>${mediaLine(g.media)}${errors}
+<table><thead><tr><th>Seqs</th><th class="num">Count</th><th>Ranges</th></tr></thead><tbody>${rows}</tbody></table>${mediaLine(g.media)}${peopleLine(g.people)}${errors}
 </section>`
+}
+
+/** Who sent the group's messages: counts, and the top senders by name with the account on hover. */
+function peopleLine(p: PeopleHealth | undefined): string {
+  if (!p) return ''
+  const top = p.top
+    .map(
+      (t) =>
+        (t.name && t.name !== t.account ? `<span title="${escapeHtml(t.account)}">${escapeHtml(t.name)}</span>` : escapeHtml(t.account)) + ` ${n(t.messages)}`
+    )
+    .join(', ')
+  return `<p class="muted">People: ${escapeHtml(peopleSummary(p))}${top ? ` · top senders: ${top}` : ''}</p>`
 }
 
 export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report', opts: ReportOptions = {}): string {
@@ -83,7 +96,7 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
   const overview = h.groups
     .map(
       (g, i) =>
-        `<tr><td><a href="#g${i}">${escapeHtml(g.groupId)}</a></td><td class="num">${n(g.messages)}</td><td class="${g.coverage.complete ? 'ok' : 'warn'}">${escapeHtml(coverageSummary(g, tz))}</td><td class="num">${n(g.coverage.holes.count)}</td><td class="num">${n(g.deleted.count)}</td><td class="num">${n(g.expired.count)}</td><td class="num">${n(g.recalled.count)}</td><td class="num">${n(g.removedLater.count)}</td><td>${escapeHtml(formatIso(g.lastSyncAt, tz))}</td></tr>`
+        `<tr><td><a href="#g${i}">${escapeHtml(groupLabel(g))}</a></td><td class="num">${n(g.messages)}</td><td class="${g.coverage.complete ? 'ok' : 'warn'}">${escapeHtml(coverageSummary(g, tz))}</td><td class="num">${n(g.coverage.holes.count)}</td><td class="num">${n(g.deleted.count)}</td><td class="num">${n(g.expired.count)}</td><td class="num">${n(g.recalled.count)}</td><td class="num">${n(g.removedLater.count)}</td><td>${escapeHtml(formatIso(g.lastSyncAt, tz))}</td></tr>`
     )
     .join('\n')
   return `<!doctype html>

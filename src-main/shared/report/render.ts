@@ -4,7 +4,7 @@
  */
 import type { SeqRange } from '../coverage'
 import { describeTimeZone, formatBytes, formatCount, formatDateTime, formatIsoDateTime, formatSeqRange, formatSeqRanges, localTimeZone } from '../format'
-import { withoutMessages, type ArchiveHealth, type GroupHealth, type MediaHealth, type SeqRuns } from './health'
+import { groupLabel, personLabel, withoutMessages, type ArchiveHealth, type GroupHealth, type MediaHealth, type PeopleHealth, type SeqRuns } from './health'
 
 /** How a report writes times: in this IANA zone (default: the local one), named once at the top. */
 export interface ReportOptions {
@@ -117,7 +117,7 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   if (media) out.push(`  media                ${media}`)
   for (const g of h.groups) {
     out.push('')
-    out.push(`${g.groupId}: ${n(g.messages)} messages; ${coverageSummary(g, tz)}`)
+    out.push(`${groupLabel(g)}: ${n(g.messages)} messages; ${coverageSummary(g, tz)}`)
     out.push(`  first / last message ${time(g.firstTime)} / ${time(g.lastTime)}`)
     out.push(`  last sync            ${at(g.lastSyncAt)}`)
     out.push(`  system messages      ${n(g.system).padStart(9)}`)
@@ -139,6 +139,10 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
     if (g.relayOnServer.count) out.push(runsLine('forwarded, on server', g.relayOnServer))
     const groupMedia = mediaSummary(g.media)
     if (groupMedia) out.push(`  media                ${groupMedia}`)
+    if (g.people) {
+      out.push(`  people               ${peopleSummary(g.people)}`)
+      if (g.people.top.length) out.push(`  top senders          ${g.people.top.map((p) => `${personLabel(p.account, p.name)} ${n(p.messages)}`).join(', ')}`)
+    }
     for (const e of g.errors) out.push(`  error: ${e.code !== undefined ? `${e.code} ` : ''}${e.message}${e.at ? ` (${at(e.at)})` : ''}`)
   }
   return out.join('\n') + '\n'
@@ -146,4 +150,10 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
 
 export function renderJson(h: ArchiveHealth): string {
   return JSON.stringify(h, null, 2) + '\n'
+}
+
+/** "5 senders, 5 named (1 no longer a member)". */
+export function peopleSummary(p: PeopleHealth): string {
+  const n = (v: number): string => formatCount(v, 'en')
+  return `${n(p.senders)} sender${p.senders === 1 ? '' : 's'}, ${n(p.named)} named${p.formerMembers ? ` (${n(p.formerMembers)} no longer a member)` : ''}`
 }
