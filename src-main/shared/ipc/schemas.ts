@@ -21,7 +21,9 @@ import {
   maxMediaEnqueueMessages,
   maxMediaGroupIdChars,
   maxMediaKeyChars,
-  maxMediaLookupKeys
+  maxMediaLookupKeys,
+  maxAccountChars,
+  maxPeopleAccounts
 } from './contract'
 import { channels, type InvokeChannel } from './channels'
 
@@ -166,6 +168,13 @@ export const GroupIdListSchema = v.pipe(
   v.array(GroupIdSchema),
   v.minLength(1, 'Give at least one group ID'),
   v.maxLength(limits.groupsPerLookup, `At most ${limits.groupsPerLookup} group IDs at once`)
+)
+
+/** Accounts whose names the page asks for (From_Account values as archived). */
+export const AccountListSchema = v.pipe(
+  v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(maxAccountChars), noControlChars('An account ID'))),
+  v.minLength(1, 'Name at least one account'),
+  v.maxLength(maxPeopleAccounts, `At most ${maxPeopleAccounts} accounts at once`)
 )
 
 /** A group the page shows media of (a stored GroupId, not hand-typed). */
@@ -317,6 +326,7 @@ export const invokeArgs = {
   [channels.mediaSave]: v.strictTuple([MediaSaveInputSchema]),
   [channels.mediaShow]: v.strictTuple([Sha256Schema]),
   [channels.mediaEnqueue]: v.strictTuple([MediaGroupIdSchema, MediaMessageListSchema]),
+  [channels.peopleResolve]: v.strictTuple([GroupIdSchema, AccountListSchema]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 
