@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { formatCount } from '../shared/format'
-import { describe, docText, editNote, isoTime, originalText, safeHttpUrl, stateLabel, partText, type MessageDoc, type Part } from './model'
+import { describe, docText, editNote, isoTime, originalText, safeHttpUrl, senderLabel, stateLabel, partText, type MessageDoc, type Part } from './model'
 import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
 import type { ExportFormatName } from '../shared/ipc/contract'
 import type { MediaLinks } from './media'
@@ -79,18 +79,20 @@ export class CsvWriter implements ExportWriter {
       { record_delimiter: 'windows' }
     )
   }
-  begin(): string {
+  private names: ExportMeta['names']
+  begin(meta?: ExportMeta): string {
+    this.names = meta?.names
     return '\uFEFF' + this.rows([[...csvColumns]])
   }
   write(messages: readonly ArchivedMessage[]): string {
     const rows: string[][] = []
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'iso', this.media)
+      const d = describe(m, this.timeZone, 'iso', this.media, this.names)
       rows.push([
         d.group,
         d.seq === undefined ? '' : String(d.seq),
         isoTime(d.time, this.timeZone),
-        d.from,
+        senderLabel(d),
         d.types.join(' '),
         docText(d, this.timeZone),
         stateLabel(d.state),
@@ -145,14 +147,14 @@ export class TxtWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'iso', this.media)
+      const d = describe(m, this.timeZone, 'iso', this.media, this.meta.names)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group
         out += `\n=== ${visibleControls(groupTitle(this.meta, d.group))} ===\n\n`
       }
       const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? '', d.edit ? editNote(d.edit) : ''].filter(Boolean)
-      const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(d.from) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
+      const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(senderLabel(d)) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
       const body = visibleControls(docText(d, this.timeZone))
       out += body.includes('\n') ? `${head}\n    ${body.replace(/\n/g, '\n    ')}\n` : `${head} ${body}\n`
       // Edited since archived (issue 18 §5): the original under the current text.
@@ -205,7 +207,7 @@ export class MarkdownWriter implements ExportWriter {
   private message(d: MessageDoc): string {
     const flags = [d.state !== 'normal' ? `*${d.state}*` : '', d.serverNote ? mdText(d.serverNote) : '', d.edit ? mdText(editNote(d.edit)) : ''].filter(Boolean)
     // Trimmed: a closing ** after a space would not close the emphasis.
-    const from = d.from.trim()
+    const from = senderLabel(d).trim()
     const head = `**${from === '' ? '(no sender)' : mdText(from)}** · ${isoTime(d.time, this.timeZone) || 'no time'} · #${d.seq ?? '?'}${flags.length ? ' · ' + flags.join(' · ') : ''}`
     const body = this.parts(d.parts) || (d.state === 'deleted' || d.state === 'recalled' ? `*(${d.state})*` : '')
     // Edited since archived (issue 18 §5): the original, as a quote under the current text.
@@ -215,7 +217,7 @@ export class MarkdownWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'iso', this.media)
+      const d = describe(m, this.timeZone, 'iso', this.media, this.meta.names)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto'
 import type { ArchivedMessage } from '../shared/archive-record'
 import { describeTimeZone, formatBytes, formatCount, formatDateTime, formatDay, formatIsoDateTime, formatTime } from '../shared/format'
-import { describe, editNote, isoTime, safeHttpUrl, type MessageDoc, type Part } from './model'
+import { describe, editNote, isoTime, safeHttpUrl, senderLabel, type MessageDoc, type Part } from './model'
 import { escapeHtml } from '../shared/escape-html'
 import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
@@ -273,8 +273,8 @@ function messageHtml(d: MessageDoc, tz: string): string {
   let body = d.parts.map((p) => partHtml(p, tz)).join('')
   if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
   return (
-    `<article class="m" data-f="${h(d.from)}" data-d="${iso.slice(0, 10)}">` +
-    `<div class="h"><span class="f">${h(d.from) || '(no sender)'}</span>${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
+    `<article class="m" data-f="${h(senderLabel(d))}" data-d="${iso.slice(0, 10)}">` +
+    `<div class="h"><span class="f"${d.name ? ` title="${h(d.from)}"` : ''}>${h(senderLabel(d)) || '(no sender)'}</span>${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
     `${body}${note}</article>\n`
   )
 }
@@ -351,7 +351,7 @@ export class HtmlWriter implements ExportWriter {
   write(messages: readonly ArchivedMessage[]): string {
     let out = ''
     for (const m of messages) {
-      const d = describe(m, this.timeZone, 'en', this.media)
+      const d = describe(m, this.timeZone, 'en', this.media, this.meta.names)
       this.count++
       if (d.group !== this.group) {
         this.group = d.group

@@ -9,6 +9,7 @@
 import { isEdited, messageVersions, migrateRecord, type ArchivedMessage } from '../shared/archive-record'
 import { mediaInMessage, mediaKey, type ImageSize } from '../shared/media/objects'
 import type { MediaFile, MediaLinks } from './media'
+import type { NamesLookup } from './types'
 import { formatBytes, formatIsoDateTime, isoTime } from '../shared/format'
 import { readableLine } from '../shared/tuikit/readable'
 import {
@@ -52,6 +53,8 @@ export interface MessageDoc {
   /** Unix seconds, when the record has a usable one. */
   time: number | undefined
   from: string
+  /** The sender's name at the message's time, when the export knows one that differs from `from` (issue 18 §1). */
+  name?: string
   state: MessageState
   /** Element types in order ('TIMTextElem', …), for the CSV's type column. */
   types: string[]
@@ -229,11 +232,16 @@ function typesOf(body: unknown): string[] {
   })
 }
 
+/** The sender as a readable export shows it: "name (account)" where a name is known, else the account. */
+export function senderLabel(d: Pick<MessageDoc, 'from' | 'name'>): string {
+  return d.name ? `${d.name} (${d.from})` : d.from
+}
+
 /**
  * What an export shows of a record. `tz` and `dates` say how the time the server note carries is
  * written: ISO 8601 in the zone (CSV, TXT, Markdown) or as the app writes dates (HTML).
  */
-export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks): MessageDoc {
+export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en' = 'iso', media?: MediaLinks, names?: NamesLookup): MessageDoc {
   // An older archive's changed-body note is read as an edit (its latest copy current).
   const m = isRecord(record) ? migrateRecord(record) : record
   const rec: Record<string, unknown> = isRecord(m) ? m : {}
@@ -247,6 +255,10 @@ export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en
     state,
     types: typesOf(rec['MsgBody']),
     parts: bodyParts(rec['MsgBody'], 0, [], filesAt(m, media))
+  }
+  if (names && doc.from && doc.time !== undefined) {
+    const name = names(doc.group, doc.from, doc.time * 1000)
+    if (name && name !== doc.from) doc.name = name
   }
   const archive = rec['_archive']
   const server = isRecord(archive) && isRecord(archive['server']) ? archive['server'] : undefined

@@ -43,7 +43,16 @@ export interface ExportMeta {
   count?: number
   /** Set on a partitioned export: this file's place among the parts. */
   part?: { index: number; label: string }
+  /**
+   * The name a sender had when a message was sent (issue 18 §1; `timeMs`: the message's time in ms),
+   * or undefined when none is known: the readable formats show "name (account)". Not written to a
+   * JSON export's metadata (a function).
+   */
+  names?: NamesLookup
 }
+
+/** A sender's name at a message's time (shared/people.ts nameAt over the archive's people). */
+export type NamesLookup = (groupId: string, account: string, timeMs: number) => string | undefined
 
 export interface ExportWriter {
   readonly format: ExportFormat

@@ -26,9 +26,10 @@ import { join } from 'node:path'
 import { runExport, type ExportResult } from '../export/exporter'
 import type { ExportMediaSource } from '../export/media'
 import { zipFolder } from '../export/zip'
-import { parseSplit, type ExportMeta, type Split } from '../export/types'
+import { parseSplit, type ExportMeta, type NamesLookup, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
-import type { AppError, ExportFinished, ExportStartInput, ExportStarted, ExportWritten, Result } from '../shared/ipc/contract'
+import type { AppError, ExportFinished, ExportPerson, ExportStartInput, ExportStarted, ExportWritten, Result } from '../shared/ipc/contract'
+import { nameAt, type Person } from '../shared/people'
 
 export interface ExportHostOptions {
   version: string
@@ -189,6 +190,7 @@ export class ExportHost {
     if (input.after !== undefined) meta.after = input.after
     if (input.before !== undefined) meta.before = input.before
     if (input.count !== undefined) meta.count = input.count
+    if (input.people?.length) meta.names = namesLookup(input.people)
     const queue = new ChunkQueue()
     const abort = new AbortController()
     const job: Job = {
@@ -326,5 +328,18 @@ export class ExportHost {
     await Promise.all([...this.jobs.keys()].map((id) => this.cancel(id)))
     await Promise.all([...this.downloads.values()].map((d) => rm(d.dir, { recursive: true, force: true })))
     this.downloads.clear()
+  }
+}
+
+/** The name in force at a message's time from the people the page sent (shared/people.ts nameAt). */
+export function namesLookup(people: readonly ExportPerson[]): NamesLookup {
+  const byKey = new Map<string, Person>()
+  for (const p of people) {
+    const history = [...p.names].sort((a, b) => a[0] - b[0]).map(([seenAt, nick]) => ({ seenAt, nick }))
+    byKey.set(`${p.groupId}\u0000${p.account}`, { groupId: p.groupId, account: p.account, history })
+  }
+  return (groupId, account, timeMs) => {
+    const p = byKey.get(`${groupId}\u0000${account}`)
+    return p ? nameAt(p, account, timeMs).name : undefined
   }
 }

@@ -176,7 +176,22 @@ export interface ExportStartInput {
    * only) makes one self-contained page with thumbnails inlined. Absent: URLs only, as before.
    */
   media?: ExportMediaChoice
+  /**
+   * The names the archive keeps for the exported groups' senders (issue 18 §1), so the readable
+   * formats show "name (account)" as it was at each message's time. At most maxExportPeople.
+   */
+  people?: ExportPerson[]
 }
+
+/** A sender's shown names over time, for an export: [seenAt ms, name] oldest first (shared/people.ts). */
+export interface ExportPerson {
+  groupId: string
+  account: string
+  names: [number, string][]
+}
+
+/** People an export.start carries at most (browser mode's requests are at most 1 MiB: the page trims). */
+export const maxExportPeople = 5000
 
 export const exportMediaChoices = ['folder', 'inline'] as const
 export type ExportMediaChoice = (typeof exportMediaChoices)[number]

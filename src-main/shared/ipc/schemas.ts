@@ -23,8 +23,10 @@ import {
   maxMediaKeyChars,
   maxMediaLookupKeys,
   maxAccountChars,
-  maxPeopleAccounts
+  maxPeopleAccounts,
+  maxExportPeople
 } from './contract'
+import { MAX_NAME_CHARS, MAX_SIGHTINGS } from '../people'
 import { channels, type InvokeChannel } from './channels'
 
 /** uint32 seqs (docs/reference/tencent-im-api.md §1.5): 1 … 4294967295. */
@@ -267,7 +269,22 @@ export const ExportStartInputSchema = v.strictObject({
   timeZone: v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone, 'The time zone must be an IANA name such as UTC or Asia/Shanghai')),
   count: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
   suggestedName: v.pipe(v.string(), v.minLength(1), v.maxLength(200), noControlChars('The file name')),
-  media: v.optional(v.picklist(exportMediaChoices, 'Media is folder or inline'))
+  media: v.optional(v.picklist(exportMediaChoices, 'Media is folder or inline')),
+  people: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+          account: v.pipe(v.string(), v.minLength(1), v.maxLength(maxAccountChars)),
+          names: v.pipe(
+            v.array(v.strictTuple([v.pipe(v.number(), v.safeInteger(), v.minValue(0)), v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_NAME_CHARS))])),
+            v.maxLength(MAX_SIGHTINGS)
+          )
+        })
+      ),
+      v.maxLength(maxExportPeople, `At most ${maxExportPeople} people per export`)
+    )
+  )
 })
 
 /**
