@@ -27,17 +27,17 @@ export class PeopleService {
     private readonly now: () => number = Date.now
   ) {}
 
-  resolve(groupId: string, accounts: string[]): Promise<Result<PeopleResolved>> {
+  resolve(groupId: string, accounts: string[], groupType?: string): Promise<Result<PeopleResolved>> {
     const unique = [...new Set(accounts)]
     const key = `${groupId}\u0000${unique.sort().join('\u0000')}`
     const running = this.inFlight.get(key)
     if (running) return running
-    const p = this.run(groupId, unique).finally(() => this.inFlight.delete(key))
+    const p = this.run(groupId, unique, groupType).finally(() => this.inFlight.delete(key))
     this.inFlight.set(key, p)
     return p
   }
 
-  private async run(groupId: string, accounts: string[]): Promise<Result<PeopleResolved>> {
+  private async run(groupId: string, accounts: string[], groupType?: string): Promise<Result<PeopleResolved>> {
     const c = await this.workspaces.connected()
     if (!c.ok) return c
     try {
@@ -45,10 +45,13 @@ export class PeopleService {
       let note: PeopleResolved['note']
       let listed = true
       try {
-        const members = await c.client.getGroupMembers(groupId, { fields: ['Member_Account', 'NameCard'] })
+        const members = await c.client.getGroupMembers(groupId, { fields: ['Member_Account', 'NameCard'], ...(groupType ? { groupType } : {}) })
         for (const m of members) if (typeof m?.Member_Account === 'string') cards.set(m.Member_Account, typeof m.NameCard === 'string' ? m.NameCard : '')
       } catch (e) {
-        if (!(e instanceof UnsupportedGroupError)) throw e
+        // No member list: a live-stream or broadcast group (refused before any request when the
+        // type is known, else 10007 from the server), or a dismissed group (10010). Profiles still answer.
+        const none = e instanceof UnsupportedGroupError || (e instanceof TimApiError && (e.code === 10007 || e.code === 10010))
+        if (!none) throw e
         note = 'noMemberList'
         listed = false
       }

@@ -183,8 +183,10 @@ export const channelTable = {
      * workspace: the member list's NameCard (get_group_member_info, paged; none for AVChatRoom or
      * BChatRoom) and the profile's nickname and avatar (portrait_get, 100 per request). Members who
      * left are resolved through their profile. The page stores them (lib/people) after each sync.
+     * `groupType` (the group's Type from get_group_info, when the page knows it) skips the member
+     * list of a group that has none and picks a Community's paging.
      */
-    resolve: call<(groupId: string, accounts: string[]) => Promise<Result<PeopleResolved>>>(true)
+    resolve: call<(groupId: string, accounts: string[], groupType?: string) => Promise<Result<PeopleResolved>>>(true)
   },
   link: {
     /**

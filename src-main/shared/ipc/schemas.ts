@@ -343,7 +343,7 @@ export const invokeArgs = {
   [channels.mediaSave]: v.strictTuple([MediaSaveInputSchema]),
   [channels.mediaShow]: v.strictTuple([Sha256Schema]),
   [channels.mediaEnqueue]: v.strictTuple([MediaGroupIdSchema, MediaMessageListSchema]),
-  [channels.peopleResolve]: v.strictTuple([GroupIdSchema, AccountListSchema]),
+  [channels.peopleResolve]: v.strictTuple([GroupIdSchema, AccountListSchema, v.optional(v.pipe(v.string(), v.maxLength(32), noControlChars('A group type')))]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

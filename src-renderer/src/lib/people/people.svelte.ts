@@ -110,7 +110,7 @@ function noteRows(rows: readonly (Person & { gk: string })[]): void {
 
 /** What resolving needs of the host (api.people; tests pass their own). */
 export interface PeopleHost {
-  resolve(groupId: string, accounts: string[]): Promise<Result<PeopleResolved>>
+  resolve(groupId: string, accounts: string[], groupType?: string): Promise<Result<PeopleResolved>>
 }
 
 /** The senders of a group as the store counts them (the charts' per-sender rows, db/activity.ts). */
@@ -130,8 +130,9 @@ export async function resolveGroups(gks: readonly string[], host: PeopleHost): P
   for (const gk of gks) {
     try {
       const accounts = await sendersOf(gk)
+      const type = (await database.groups.get(gk))?.profile?.type || undefined
       for (let i = 0; i < accounts.length; i += maxPeopleAccounts) {
-        const r = await host.resolve(groupIdOf(gk), accounts.slice(i, i + maxPeopleAccounts))
+        const r = await host.resolve(groupIdOf(gk), accounts.slice(i, i + maxPeopleAccounts), type)
         if (!r.ok) {
           error ??= r.error
           break
