@@ -73,7 +73,9 @@ test('after a sync the timeline shows names, the account on hover and in the det
   await expect(feed()).not.toContainText(/^alice$/)
   await shot('timeline')
   // The details dialog names the account too.
-  const row = feed().locator('article', { has: page.locator('.sender[data-account="alice"]') }).first()
+  const row = feed()
+    .locator('article', { has: page.locator('.sender[data-account="alice"]') })
+    .first()
   await row.hover()
   await row.getByRole('button', { name: 'Show the archived record (Enter)' }).click()
   const dialog = page.getByRole('dialog')
@@ -83,6 +85,7 @@ test('after a sync the timeline shows names, the account on hover and in the det
 })
 
 test('search from:Alice finds alice’s messages, shown by name', async () => {
+  await page.keyboard.press('Control+f')
   await queryBox().fill('from:Alice')
   await queryBox().press('Enter')
   await expect(results().first()).toBeVisible({ timeout: 20_000 })
