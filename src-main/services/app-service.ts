@@ -88,7 +88,7 @@ export class AppService implements HostApi {
       beforeForget: () => this.cancelAllRuns()
     })
     this.groups = new Discovery(this.workspace)
-    this.people = new PeopleService(this.workspace)
+    this.people = new PeopleService(this.workspace, (groupId, urls) => void this.media.enqueueAvatars(groupId, urls))
     this.media = new MediaService(this.workspace, this.events.emit, {
       dir: mediaDirOf(opts.configDir),
       settings: new MediaSettingsStore(opts.configDir),

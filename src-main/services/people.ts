@@ -24,6 +24,8 @@ export class PeopleService {
 
   constructor(
     private readonly workspaces: Workspaces,
+    /** Keeps the avatars as media (services/media.ts enqueueAvatars); none in tests that do not need it. */
+    private readonly avatars?: (groupId: string, urls: string[]) => void,
     private readonly now: () => number = Date.now
   ) {}
 
@@ -75,6 +77,8 @@ export class PeopleService {
       }
       const answer: PeopleResolved = { seenAt, people, failed: accounts.filter((a) => failedIds.has(a) && !byAccount.has(a)) }
       if (note) answer.note = note
+      const urls = people.map((p) => p.avatar).filter((u): u is string => !!u)
+      if (urls.length) this.avatars?.(groupId, urls)
       return ok(answer)
     } catch (e) {
       if (e instanceof TimApiError) return { ok: false, error: apiError(e, e.message, c.secret) }
