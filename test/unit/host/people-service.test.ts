@@ -11,6 +11,7 @@ import { invokeChannel } from '../../../src-main/services/dispatch'
 import { FileSecretStore } from '../../../src-main/services/secret-store'
 import { channels } from '../../../src-main/shared/ipc/channels'
 import { maxPeopleAccounts, type PeopleResolved, type Result } from '../../../src-main/shared/ipc/contract'
+import { avatarKey } from '../../../src-main/shared/media/objects'
 import { demoApp, demoCredentials, demoGroupIds } from '../../../tools/sim/seed'
 import { freshAppId, startSim } from '../../helpers/sim'
 import { tempDir, testClientOptions } from './helpers'
@@ -66,6 +67,21 @@ describe('people.resolve', () => {
     // One member page and one profile request for four accounts.
     expect(sim.stats.byCommand['portrait_get']).toBe(1)
     expect(sim.stats.byCommand['get_group_member_info']).toBe(1)
+  })
+
+  test('the avatars are kept as media, under the key of their URL without the query', async () => {
+    const { service } = await connected()
+    const r = value(await service.people.resolve(demoGroupIds.team, ['alice', 'bob']))
+    const keys = r.people.map((p) => avatarKey(p.avatar)).filter((k): k is string => k !== null)
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toMatch(/^avatar:url:http:\/\/127\.0\.0\.1:\d+\/cos\/[^?]*$/)
+    let statuses: Record<string, { status: string; type?: string }> = {}
+    for (let i = 0; i < 100; i++) {
+      statuses = await service.media.lookup(demoGroupIds.team, keys)
+      if (keys.every((k) => statuses[k]?.status === 'saved')) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    for (const k of keys) expect(statuses[k]).toMatchObject({ status: 'saved', type: expect.stringMatching(/^image\//) })
   })
 
   test('a rename on the server is what a later call answers', async () => {
