@@ -125,6 +125,8 @@ test('bob renames himself: his message from before keeps the old name, the later
   await expect(after.locator('.sender')).toHaveText('Bobby Z', { timeout: 20_000 })
   await expect(before.locator('.sender')).toHaveText('Bob Zhang 张博')
   await expect(before.locator('.sender')).toHaveAttribute('title', 'Account ID: bob. Now named Bobby Z')
+  // The avatar is the archive's kept copy (media store), never the remote URL.
+  await expect(after.locator('.avatar img')).toHaveAttribute('src', /\/media\/[0-9a-f]{64}/)
   await shot('renamed')
 })
 
