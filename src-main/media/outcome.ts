@@ -156,6 +156,9 @@ export function kindAllowed(ref: Pick<MediaRef, 'kind' | 'size'>, limits: MediaL
       return limits.video === 'all'
     case 'video-thumb':
       return limits.video !== 'off'
+    case 'avatar':
+      // A small picture: kept whenever any image size is.
+      return limits.images.original || limits.images.large || limits.images.thumb
   }
 }
 
@@ -187,6 +190,7 @@ export function typeFitsKind(kind: MediaKind, mime: string): boolean {
   switch (kind) {
     case 'image':
     case 'video-thumb':
+    case 'avatar':
       return mime.startsWith('image/')
     case 'sound':
       return mime.startsWith('audio/')

@@ -22,6 +22,7 @@ import { ExportHost, type ExportHostOptions } from './export-host'
 import { HostEventBus, type HostEvents, type Listener } from './host-events'
 import { mediaDirOf, MediaService, type MediaServiceOptions } from './media'
 import { MediaSettingsStore } from './media-settings'
+import { PeopleService } from './people'
 import type { SecretStore } from './secret-store'
 import { SyncRuns, type SyncRunsOptions } from './sync-runs'
 import { Workspaces } from './workspaces'
@@ -63,6 +64,8 @@ export class AppService implements HostApi {
   readonly export: ExportHost
   /** Media of committed messages and their outcomes (media.ts); its store is what the hosts serve. */
   readonly media: MediaService
+  /** Names of a group's senders from the connected workspace (people.ts). */
+  readonly people: PeopleService
   readonly link: HostApi['link']
   /** The renderer's latest status (for the tray). */
   status: AppStatus | null = null
@@ -85,6 +88,7 @@ export class AppService implements HostApi {
       beforeForget: () => this.cancelAllRuns()
     })
     this.groups = new Discovery(this.workspace)
+    this.people = new PeopleService(this.workspace, (groupId, urls) => void this.media.enqueueAvatars(groupId, urls))
     this.media = new MediaService(this.workspace, this.events.emit, {
       dir: mediaDirOf(opts.configDir),
       settings: new MediaSettingsStore(opts.configDir),

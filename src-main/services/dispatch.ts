@@ -33,6 +33,7 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.mediaSave]: (s, [input]) => s.media.save(input),
   [channels.mediaShow]: (s, [sha256]) => s.media.show(sha256),
   [channels.mediaEnqueue]: (s, [groupId, messages]) => s.media.enqueue(groupId, messages),
+  [channels.peopleResolve]: (s, [groupId, accounts, groupType]) => s.people.resolve(groupId, accounts, groupType),
   [channels.linkOpen]: (s, [url]) => s.link.open(url)
 }
 

@@ -28,7 +28,8 @@ import type { ExportMediaSource } from '../export/media'
 import { zipFolder } from '../export/zip'
 import { parseSplit, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
-import type { AppError, ExportFinished, ExportStartInput, ExportStarted, ExportWritten, Result } from '../shared/ipc/contract'
+import type { AppError, ExportFinished, ExportPerson, ExportStartInput, ExportStarted, ExportWritten, Result } from '../shared/ipc/contract'
+import type { Person } from '../shared/people'
 
 export interface ExportHostOptions {
   version: string
@@ -189,6 +190,7 @@ export class ExportHost {
     if (input.after !== undefined) meta.after = input.after
     if (input.before !== undefined) meta.before = input.before
     if (input.count !== undefined) meta.count = input.count
+    if (input.people?.length) meta.people = peopleOf(input.people)
     const queue = new ChunkQueue()
     const abort = new AbortController()
     const job: Job = {
@@ -327,4 +329,13 @@ export class ExportHost {
     await Promise.all([...this.downloads.values()].map((d) => rm(d.dir, { recursive: true, force: true })))
     this.downloads.clear()
   }
+}
+
+/** The people the page sent (each shown name with when it was first seen) as the writers read them (ExportMeta.people). */
+export function peopleOf(people: readonly ExportPerson[]): Person[] {
+  return people.map((p) => ({
+    groupId: p.groupId,
+    account: p.account,
+    history: [...p.names].sort((a, b) => a[0] - b[0]).map(([seenAt, nick]) => ({ seenAt, nick }))
+  }))
 }

@@ -30,7 +30,7 @@ import { DEFAULT_CONCURRENCY, MediaQueue, SYNC_CONCURRENCY } from '../media/queu
 import { makeFetchPolicy } from '../media/url-policy'
 import type { MediaFolderImported, MediaOutcomeNote, MediaSaveInput, MediaSettings, MediaSettingsState, MediaStatus, Result } from '../shared/ipc/contract'
 import { safeFileName } from '../shared/media/file-name'
-import { mediaInMessage, mediaKey } from '../shared/media/objects'
+import { avatarRef, mediaInMessage, mediaKey, type MediaRef } from '../shared/media/objects'
 import { fail, ok } from './app-errors'
 import type { Emit } from './host-events'
 import { budgetBytesOf, defaultMediaSettings, limitsOf, type MediaSettingsStore } from './media-settings'
@@ -193,14 +193,31 @@ export class MediaService {
     return Promise.resolve()
   }
 
-  private async enqueueNow(groupId: string, messages: readonly unknown[]): Promise<void> {
+  /**
+   * Queues the avatars of a group's people (issue 18 §1: kept as media, under avatarRef's key);
+   * the same rules as a message's media (settings, budget, the host policy), at once.
+   */
+  enqueueAvatars(groupId: string, urls: readonly string[]): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    const refs = urls.map((u) => avatarRef(u)).filter((r): r is MediaRef => r !== null)
+    if (!refs.length) return Promise.resolve()
+    const p = this.enqueueNow(groupId, [], refs).catch((e: unknown) => {
+      console.error('tim-archive: could not queue avatars', e)
+    })
+    this.work.add(p)
+    void p.finally(() => this.work.delete(p))
+    return Promise.resolve()
+  }
+
+  private async enqueueNow(groupId: string, messages: readonly unknown[], avatars: readonly MediaRef[] = []): Promise<void> {
     const { ledger, queue } = await this.open()
     const { settings, limits, changedAt } = await this.current()
     const budget = budgetBytesOf(settings)
     const used = this.usedFrom(ledger.entries())
     const now = Date.now()
-    for (const m of messages) {
-      for (const ref of mediaInMessage(m)) {
+    const refs = [...messages.flatMap((m) => mediaInMessage(m)), ...avatars]
+    {
+      for (const ref of refs) {
         const key = mediaKey(ref)
         const prev = ledger.get(groupId, key)
         // A refusal recorded under older settings (a smaller cap, a type turned off, a host not yet

@@ -94,7 +94,8 @@ test('the charts show the seeded counts: total, per sender, per weekday and hour
   const shown = await list.evaluateAll((els) => els.map((e) => [e.getAttribute('data-sender'), Number(e.getAttribute('data-count'))]))
   expect(shown).toEqual(senders.slice(0, 15))
   const top = senders[0]!
-  await expect(list.first()).toContainText(top[0])
+  // Shown by name (issue 18 §1), the account on hover.
+  await expect(list.first().locator('.name')).toHaveAttribute('title', `Account ID: ${top[0]}`)
   await expect(list.first()).toContainText(`${top[1]} messages`)
   if (senders.length > 15) {
     const rest = senders.slice(15).reduce((s, [, n]) => s + n, 0)

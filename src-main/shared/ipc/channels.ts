@@ -32,6 +32,7 @@ import type {
   MediaSettings,
   MediaSettingsState,
   MediaStatus,
+  PeopleResolved,
   Result,
   SyncBatchEvent,
   SyncDoneEvent,
@@ -175,6 +176,17 @@ export const channelTable = {
     enqueue: call<(groupId: string, messages: ArchivedMessage[]) => Promise<void>>(false),
     /** Outcomes changed (at most one event per group every 250 ms): look the keys up again. */
     onChanged: event<MediaChangedEvent, 'host'>('host')
+  },
+  people: {
+    /**
+     * Names of these accounts of a group (at most maxPeopleAccounts), from the connected
+     * workspace: the member list's NameCard (get_group_member_info, paged; none for AVChatRoom or
+     * BChatRoom) and the profile's nickname and avatar (portrait_get, 100 per request). Members who
+     * left are resolved through their profile. The page stores them (lib/people) after each sync.
+     * `groupType` (the group's Type from get_group_info, when the page knows it) skips the member
+     * list of a group that has none and picks a Community's paging.
+     */
+    resolve: call<(groupId: string, accounts: string[], groupType?: string) => Promise<Result<PeopleResolved>>>(true)
   },
   link: {
     /**

@@ -176,7 +176,22 @@ export interface ExportStartInput {
    * only) makes one self-contained page with thumbnails inlined. Absent: URLs only, as before.
    */
   media?: ExportMediaChoice
+  /**
+   * The names the archive keeps for the exported groups' senders (issue 18 §1), so the readable
+   * formats show "name (account)" as it was at each message's time. At most maxExportPeople.
+   */
+  people?: ExportPerson[]
 }
+
+/** A sender's shown names over time, for an export: [seenAt ms, name] oldest first (shared/people.ts). */
+export interface ExportPerson {
+  groupId: string
+  account: string
+  names: [number, string][]
+}
+
+/** People an export.start carries at most (browser mode's requests are at most 1 MiB: the page trims). */
+export const maxExportPeople = 5000
 
 export const exportMediaChoices = ['folder', 'inline'] as const
 export type ExportMediaChoice = (typeof exportMediaChoices)[number]
@@ -339,4 +354,32 @@ export interface MediaSaveInput {
   sha256: string
   /** The file's name as the message gives it (only its last path part is used). */
   name: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// People (issue 18 §1): services/people.ts
+
+/** Accounts a `people.resolve` call may carry (the profile API takes 100 per request: 20 requests at most). */
+export const maxPeopleAccounts = 2000
+/** The longest account ID (Tencent: at most 32 bytes; kept generous for imported archives). */
+export const maxAccountChars = 128
+
+/** What the server answered for one account, as a shared/people.ts sighting, and whether the member list had it. */
+export interface PersonSighting {
+  account: string
+  nick?: string
+  nameCard?: string
+  avatar?: string
+  /** The member list had the account (false: left the group, resolved through the profile; absent: no member list). */
+  member?: boolean
+}
+
+export interface PeopleResolved {
+  /** When the server answered (ms): the sightings' `seenAt`. */
+  seenAt: number
+  people: PersonSighting[]
+  /** Accounts the profile API could not read (per-item errors); the page keeps what it had. */
+  failed: string[]
+  /** Why there are no name cards: 'noMemberList' for AVChatRoom/BChatRoom (no member list on the server). */
+  note?: 'noMemberList'
 }

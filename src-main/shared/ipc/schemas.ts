@@ -21,8 +21,12 @@ import {
   maxMediaEnqueueMessages,
   maxMediaGroupIdChars,
   maxMediaKeyChars,
-  maxMediaLookupKeys
+  maxMediaLookupKeys,
+  maxAccountChars,
+  maxPeopleAccounts,
+  maxExportPeople
 } from './contract'
+import { MAX_NAME_CHARS, MAX_SIGHTINGS } from '../people'
 import { channels, type InvokeChannel } from './channels'
 
 /** uint32 seqs (docs/reference/tencent-im-api.md §1.5): 1 … 4294967295. */
@@ -168,6 +172,13 @@ export const GroupIdListSchema = v.pipe(
   v.maxLength(limits.groupsPerLookup, `At most ${limits.groupsPerLookup} group IDs at once`)
 )
 
+/** Accounts whose names the page asks for (From_Account values as archived). */
+export const AccountListSchema = v.pipe(
+  v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(maxAccountChars), noControlChars('An account ID'))),
+  v.minLength(1, 'Name at least one account'),
+  v.maxLength(maxPeopleAccounts, `At most ${maxPeopleAccounts} accounts at once`)
+)
+
 /** A group the page shows media of (a stored GroupId, not hand-typed). */
 export const MediaGroupIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(maxMediaGroupIdChars), noControlChars('The group ID'))
 export const MediaKeyListSchema = v.pipe(
@@ -258,7 +269,22 @@ export const ExportStartInputSchema = v.strictObject({
   timeZone: v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone, 'The time zone must be an IANA name such as UTC or Asia/Shanghai')),
   count: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
   suggestedName: v.pipe(v.string(), v.minLength(1), v.maxLength(200), noControlChars('The file name')),
-  media: v.optional(v.picklist(exportMediaChoices, 'Media is folder or inline'))
+  media: v.optional(v.picklist(exportMediaChoices, 'Media is folder or inline')),
+  people: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+          account: v.pipe(v.string(), v.minLength(1), v.maxLength(maxAccountChars)),
+          names: v.pipe(
+            v.array(v.strictTuple([v.pipe(v.number(), v.safeInteger(), v.minValue(0)), v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_NAME_CHARS))])),
+            v.maxLength(MAX_SIGHTINGS)
+          )
+        })
+      ),
+      v.maxLength(maxExportPeople, `At most ${maxExportPeople} people per export`)
+    )
+  )
 })
 
 /**
@@ -317,6 +343,7 @@ export const invokeArgs = {
   [channels.mediaSave]: v.strictTuple([MediaSaveInputSchema]),
   [channels.mediaShow]: v.strictTuple([Sha256Schema]),
   [channels.mediaEnqueue]: v.strictTuple([MediaGroupIdSchema, MediaMessageListSchema]),
+  [channels.peopleResolve]: v.strictTuple([GroupIdSchema, AccountListSchema, v.optional(v.pipe(v.string(), v.maxLength(32), noControlChars('A group type')))]),
   [channels.linkOpen]: v.strictTuple([LinkUrlSchema])
 } as const satisfies { [C in InvokeChannel]: v.GenericSchema<unknown, unknown[]> }
 

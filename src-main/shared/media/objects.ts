@@ -10,7 +10,8 @@
  * is left out, what has no URL is listed as such.
  */
 
-export type MediaKind = 'image' | 'file' | 'sound' | 'video' | 'video-thumb'
+/** 'avatar': a profile's avatar (Tag_Profile_IM_Image, issue 18 §1), not a message element. */
+export type MediaKind = 'image' | 'file' | 'sound' | 'video' | 'video-thumb' | 'avatar'
 
 /** An image's size class, from ImageInfoArray[].Type (§11): 1 original, 2 large, 3 thumbnail. */
 export type ImageSize = 'original' | 'large' | 'thumb'
@@ -258,6 +259,20 @@ export function mediaInBody(body: unknown): MediaRef[] {
 /** Every media object one archived message references, in body order (a relay's after its position). */
 export function mediaInMessage(message: unknown): MediaRef[] {
   return isRecord(message) ? mediaInBody(message.MsgBody) : []
+}
+
+/**
+ * A profile's avatar as a media object (issue 18 §1): identified by its URL without the query
+ * (`avatar:url:https://host/path`), the one thing the profile gives. Null for no usable URL.
+ */
+export function avatarRef(url: unknown): MediaRef | null {
+  const r = ref({ kind: 'avatar', url, uuid: null, bytes: null }, [])
+  return r.url ? r : null
+}
+
+/** The media key of an avatar URL (avatarRef's), or null. */
+export function avatarKey(url: unknown): string | null {
+  return avatarRef(url)?.key ?? null
 }
 
 /**

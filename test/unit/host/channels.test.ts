@@ -14,9 +14,10 @@ describe('the channel table', () => {
       mediaLookup: 'media:lookup',
       mediaImportFolder: 'media:importFolder',
       mediaEnqueue: 'media:enqueue',
-      mediaChanged: 'media:changed'
+      mediaChanged: 'media:changed',
+      peopleResolve: 'people:resolve'
     })
-    expect(Object.keys(channels)).toHaveLength(29)
+    expect(Object.keys(channels)).toHaveLength(30)
     expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])
@@ -38,7 +39,8 @@ describe('the channel table', () => {
         'media:importFolder',
         'media:setSettings',
         'media:save',
-        'media:show'
+        'media:show',
+        'people:resolve'
       ].sort()
     )
   })

@@ -261,7 +261,7 @@ describe('the other calls', () => {
         name === channels.mediaChanged
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(24)
+    expect(Object.keys(invokeArgs)).toHaveLength(25)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

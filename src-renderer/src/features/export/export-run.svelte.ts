@@ -2,6 +2,7 @@
  * One export from the app: count, then stream the selection from the store to the host chunk by
  * chunk (each write answered once written, so memory stays bounded), with progress, ETA and cancel.
  */
+import { exportPeople } from '@renderer/lib/people/export-people'
 import type { AppError, ExportFinished, ExportFormatName, ExportMediaChoice } from '@shared/ipc/contract'
 import { api } from '@renderer/lib/ipc/api'
 import { compileSelection, countSelection, readSelection, selectionClauses, type ExportSelection } from './read-messages'
@@ -64,6 +65,8 @@ export class ExportRun {
       this.total = await countSelection(o, keep, signal)
       if (signal.aborted) return this.stopped()
       this.phase = 'choosing'
+      // The senders' names as the archive keeps them (lib/people): "name (account)" in the file.
+      const people = await exportPeople(o.gks).catch(() => [])
       const input = {
         format: o.format,
         query: o.query,
@@ -74,7 +77,8 @@ export class ExportRun {
         ...(o.split ? { split: o.split } : {}),
         ...(o.media ? { media: o.media } : {}),
         ...(o.from ? { after: o.from } : {}),
-        ...(o.to ? { before: o.to } : {})
+        ...(o.to ? { before: o.to } : {}),
+        ...(people.length ? { people } : {})
       }
       const started = await api.export.start(input)
       if (!started.ok) {

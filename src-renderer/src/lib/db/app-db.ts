@@ -11,6 +11,7 @@ import Dexie, { type EntityTable } from 'dexie'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { Coverage } from '@shared/coverage'
 import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
+import type { Person } from '@shared/people'
 import { reportReindex, type IndexState, type PostingRow, type PostingsOptions } from '@renderer/lib/search'
 import type { ActivityKey, ActivityRow } from './activity'
 import { activityProjection } from './projections/activity'
@@ -77,6 +78,11 @@ export interface SettingRow {
   value: unknown
 }
 
+/** A sender of a group with every name the archive has seen (shared/people.ts; lib/people/people-repo.ts). */
+export interface PersonRow extends Person {
+  gk: string
+}
+
 export class AppDB extends Dexie {
   workspaces!: EntityTable<WorkspaceRow, 'id'>
   groups!: EntityTable<GroupRow, 'gk'>
@@ -86,6 +92,7 @@ export class AppDB extends Dexie {
   postings!: Dexie.Table<PostingRow, [number, string, number]>
   activity!: Dexie.Table<ActivityRow, ActivityKey>
   media!: Dexie.Table<MediaRow, MediaRowKey>
+  people!: Dexie.Table<PersonRow, [string, string]>
 
   /** `search`: the search index's tuning and stats for the upgrade's indexing (tests); the app passes none. */
   constructor(name = 'tim-archive', search: PostingsOptions = {}) {
@@ -124,6 +131,8 @@ export class AppDB extends Dexie {
     this.version(7)
       .stores({ media: '[gk+seq+i], [gk+shelf+t+seq+i], [gk+kind+t+seq+i]' })
       .upgrade((tx) => mediaProjection.rebuild(tx))
+    // v8: the people of each group, with their name history (issue 18 §1); filled from the API, no upgrade.
+    this.version(8).stores({ people: '[gk+account]' })
   }
 }
 

@@ -6,7 +6,7 @@
  * Deleting is ONE read-write transaction over every table that holds the group or something derived
  * from it: its messages, its coverage (the sync state), its group row (profile, statistics, the
  * search index's state), its part of every projection (projections/: the search postings, the chart
- * counts) and its retention setting. Either all of it is gone or, when anything fails or
+ * counts), its people (names) and its retention setting. Either all of it is gone or, when anything fails or
  * the window closes half-way, IndexedDB aborts the transaction and the group is exactly as it was:
  * there is no half-deleted group to resume.
  *
@@ -51,7 +51,7 @@ export async function deleteGroup(
 ): Promise<DeleteResult> {
   const chunk = opts.chunk ?? CHUNK
   const derived = projectionTables(projections).map((name) => database.table(name))
-  const tables = [database.groups, database.messages, database.coverage, ...derived, database.settings]
+  const tables = [database.groups, database.messages, database.coverage, ...derived, database.settings, database.people]
   return database.transaction('rw', tables, async (tx) => {
     const total = await bySeq(database.messages, gk).count()
     let done = 0
@@ -67,6 +67,7 @@ export async function deleteGroup(
     for (const projection of projections) await projection.forget(tx, gk)
     await database.coverage.delete(gk)
     await database.settings.delete(retentionKey(gk))
+    await database.people.where('[gk+account]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]).delete()
     // Last, through Dexie: the group list's liveQuery hears of it and the group leaves the sidebar.
     await database.groups.delete(gk)
     return { messages: done }

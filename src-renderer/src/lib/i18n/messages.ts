@@ -16,6 +16,7 @@ import { mediaViewEn, mediaViewZh } from './media-view-messages'
 import { healthEn, healthZh } from './health-messages'
 import { timelineEn, timelineZh } from './timeline-messages'
 import { editsEn, editsZh } from './edits-messages'
+import { peopleEn, peopleZh } from './people-messages'
 import { groupEn, groupZh } from './group-messages'
 import { uiEn, uiZh } from './ui-messages'
 import { conversationEn, conversationZh } from './conversation-messages'
@@ -405,6 +406,7 @@ export const en = {
   ...appEn,
   ...timelineEn,
   ...editsEn,
+  ...peopleEn,
   ...searchEn,
   ...exportEn,
   ...chartsEn,
@@ -423,6 +425,7 @@ export const zh: Record<keyof typeof en, string> = {
   ...appZh,
   ...timelineZh,
   ...editsZh,
+  ...peopleZh,
   ...searchZh,
   ...exportZh,
   ...chartsZh,

@@ -41,7 +41,7 @@ export function plan(summary: QuerySummary, prepared: PreparedSearch): Plan {
   const shortPrefixes = summary.prefixes.filter(spansEverything)
   for (const p of longPrefixes) positive.push([{ term: p, prefix: true }])
   if (summary.from.length) positive.push(summary.from.map((v) => ({ term: fromTerm(v), prefix: false })))
-  if (prepared.sender) positive.push([{ term: fromTerm(prepared.sender), prefix: false }])
+  if (prepared.sender) positive.push((prepared.senders.length ? prepared.senders : [prepared.sender]).map((v) => ({ term: fromTerm(v), prefix: false })))
   for (const h of summary.has) positive.push([{ term: hasTerm(h), prefix: false }])
   for (const i of summary.is) positive.push([{ term: isTerm(i), prefix: false }])
   // A short Latin prefix reads every bucket: worth it only when nothing else narrows the search.

@@ -7,6 +7,7 @@ import { compileQuery, isQueryError, parseQuery, querySummary, type MatchContext
 import { normalize } from '@shared/search/normalize'
 import type { ArchivedMessage } from '@shared/archive-record'
 import type { AppDB } from '@renderer/lib/db/app-db'
+import { expandNames } from '@renderer/lib/people/name-query'
 import type { SearchRequest } from './types'
 
 export interface PreparedSearch {
@@ -22,13 +23,15 @@ export interface PreparedSearch {
   range: { from?: number; to?: number }
   /** The UI's sender, normalized ('' when none). */
   sender: string
+  /** The accounts the UI's sender stands for: itself and those it names (lib/people/name-query.ts); empty when none. */
+  senders: string[]
   /** Whether a message matches the whole request (the reference semantics). */
   matches: (m: ArchivedMessage) => boolean
 }
 
 export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<PreparedSearch | QueryError> {
-  const query = parseQuery(req.query)
-  if (isQueryError(query)) return query
+  const parsed = parseQuery(req.query)
+  if (isQueryError(parsed)) return parsed
   const groups = await db.groups.toArray()
   const names = new Map<string, string>()
   for (const g of groups) if (g.profile?.name) names.set(g.groupId, g.profile.name)
@@ -42,10 +45,15 @@ export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<Prep
     timeZoneOffsetMinutes: req.timeZoneOffsetMinutes ?? 0
   }
   const sender = req.sender ? normalize(req.sender) : ''
+  // `from:` and the sender filter match names too: the people of the groups in scope.
+  const byName = parsed.clauses.some((c) => c.kind === 'from') || sender !== ''
+  const people = byName ? (await db.people.toArray()).filter((p) => gks.includes(p.gk)) : []
+  const { query, senders } = expandNames(parsed, people, sender)
+  const senderSet = new Set(senders)
   const range = { from: req.fromMs, to: req.toMs }
   const base = compileQuery(query, ctx)
   const matches = (m: ArchivedMessage): boolean => {
-    if (sender && (typeof m.From_Account !== 'string' || normalize(m.From_Account) !== sender)) return false
+    if (sender && (typeof m.From_Account !== 'string' || !senderSet.has(normalize(m.From_Account)))) return false
     if (range.from !== undefined || range.to !== undefined) {
       const ts = m.MsgTimeStamp
       if (typeof ts !== 'number' || !Number.isFinite(ts)) return false
@@ -55,7 +63,7 @@ export async function prepareSearch(req: SearchRequest, db: AppDB): Promise<Prep
     }
     return base(m)
   }
-  return { query, ctx, summary: querySummary(query, ctx), gks, names, range, sender, matches }
+  return { query, ctx, summary: querySummary(query, ctx), gks, names, range, sender, senders, matches }
 }
 
 /**
