@@ -190,7 +190,7 @@ export class ExportHost {
     if (input.after !== undefined) meta.after = input.after
     if (input.before !== undefined) meta.before = input.before
     if (input.count !== undefined) meta.count = input.count
-    if (input.people?.length) meta.people = peopleOf(input.people)
+    if (input.people?.length) meta.people = personsOf(input.people)
     const queue = new ChunkQueue()
     const abort = new AbortController()
     const job: Job = {
@@ -332,7 +332,7 @@ export class ExportHost {
 }
 
 /** The people the page sent (each shown name with when it was first seen) as the writers read them (ExportMeta.people). */
-export function peopleOf(people: readonly ExportPerson[]): Person[] {
+export function personsOf(people: readonly ExportPerson[]): Person[] {
   return people.map((p) => ({
     groupId: p.groupId,
     account: p.account,

@@ -1,14 +1,14 @@
 /**
  * The app's exports name the senders as `export --in` does (issue 18 §1): the page sends the
  * exported groups' people with export.start (each shown name with when it was first seen), the
- * host turns them into ExportMeta.people (services/export-host.ts peopleOf), and the writers show
+ * host turns them into ExportMeta.people (services/export-host.ts personsOf), and the writers show
  * the name in force at each message's time.
  */
 import { describe, expect, it } from 'vitest'
 import { createWriter } from '../../../src-main/export/exporter'
 import type { ExportMeta } from '../../../src-main/export/types'
 import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
-import { peopleOf } from '../../../src-main/services/export-host'
+import { personsOf } from '../../../src-main/services/export-host'
 
 const msg = (seq: number, from: string, time: number): ArchivedMessage =>
   ({
@@ -22,7 +22,7 @@ const msg = (seq: number, from: string, time: number): ArchivedMessage =>
   }) as ArchivedMessage
 
 // Sent in any order: the host sorts them by when they were seen.
-const people = peopleOf([
+const people = personsOf([
   {
     groupId: '@TGS#1',
     account: 'bob',

@@ -19,7 +19,7 @@ import { currentName, flush, nameOf, resolveGroups, usePeopleDb, want } from '..
 import { senderSuggestions } from '../../../src-renderer/src/lib/people/suggest'
 import { indexSearch, scanSearch } from '../../../src-renderer/src/lib/search'
 import { parseQuery } from '../../../src-main/shared/search/query'
-import { peopleOf } from '../../../src-main/services/export-host'
+import { personsOf } from '../../../src-main/services/export-host'
 import { senderNames } from '../../../src-main/export/names'
 import { freshDbs } from './fresh-db'
 
@@ -203,7 +203,7 @@ describe('names in exports', () => {
       }
     ])
     // What the host's writers read of them (export.start → ExportMeta.people → export/names.ts); times in seconds.
-    const names = senderNames(peopleOf(people))!
+    const names = senderNames(personsOf(people))!
     expect(names('@TGS#1DEMOTEAM', 'bob', 2)?.name).toBe('Bob')
     expect(names('@TGS#1DEMOTEAM', 'bob', 6)?.name).toBe('Bob (QA)')
     expect(names('@TGS#1DEMOTEAM', 'carol', 6)).toBeUndefined()
