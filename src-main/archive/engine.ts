@@ -43,6 +43,8 @@ export interface MessageSource {
 /** One unit of durable progress: messages and the coverage they complete, committed together. */
 export interface SyncBatch {
   groupId: string
+  /** A Community topic's batch: the topic, its own sync unit (own seqs, coverage and resume state). */
+  topicId?: string
   /** Messages exactly as the API returned them. May repeat ones already archived. */
   messages: RawMessage[]
   /** Seqs now known complete, or null when the batch only carries floor/top facts. */
