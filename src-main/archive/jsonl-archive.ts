@@ -211,7 +211,8 @@ export class JsonlArchive implements ArchiveSink {
    */
   annotate(records: ArchivedMessage[]): Promise<void> {
     for (const r of records) {
-      if (!this.index.get(unitKey(r.GroupId, r.TopicId))?.has(r.MsgSeq)) return Promise.reject(new Error(`annotate: ${r.GroupId} seq ${r.MsgSeq} is not archived`))
+      if (!this.index.get(unitKey(r.GroupId, r.TopicId))?.has(r.MsgSeq))
+        return Promise.reject(new Error(`annotate: ${r.GroupId} seq ${r.MsgSeq} is not archived`))
     }
     return this.enqueue({ records })
   }
