@@ -250,7 +250,9 @@ async function worker(run: SyncRun, commits: CommitPipeline, planner: Planner): 
  * (docs/reference/tencent-im-api.md §7.12).
  */
 async function newestSeq(o: SyncOptions, signal: AbortSignal): Promise<number | null> {
-  if (!o.source.getGroupInfo) return null
+  // A topic has seqs of its own: the group's NextMsgSeq says nothing of them, so the head
+  // request (with TopicId) finds the topic's newest seq.
+  if (!o.source.getGroupInfo || o.topicId) return null
   let res: GetGroupInfoResponse
   try {
     res = await o.source.getGroupInfo({ GroupIdList: [o.groupId] }, signal)
