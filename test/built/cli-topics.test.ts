@@ -82,6 +82,13 @@ describe('tim-archive pull archives a Community topic by topic', () => {
         .sort((a, b) => a - b)
     ).toEqual([1, 2, 3, 4])
 
+    // report: a topic is a channel of its group, named "Group / Topic" from the context file.
+    const report = await run(['report', '--in', archive])
+    expect(report.code, report.stderr).toBe(0)
+    expect(report.stdout).toContain(`开源社区 Community 🌐 / General 综合 (${communityTopicIds.general}): 10 messages; complete: seq 1–10`)
+    expect(report.stdout).toContain(`开源社区 Community 🌐 / Releases 发布 (${communityTopicIds.releases}): 4 messages; complete: seq 1–4`)
+    expect(report.stdout).toContain(`开源社区 Community 🌐 (${community}): 0 messages`)
+
     const state = JSON.parse(await readFile(`${archive}.state.json`, 'utf8')) as { groups: Record<string, { ranges: [number, number][] }> }
     expect(state.groups[communityTopicIds.general]!.ranges).toEqual([[1, 10]])
     expect(state.groups[communityTopicIds.releases]!.ranges).toEqual([[1, 4]])
