@@ -89,6 +89,13 @@ describe('tim-archive pull archives a Community topic by topic', () => {
     expect(report.stdout).toContain(`开源社区 Community 🌐 / Releases 发布 (${communityTopicIds.releases}): 4 messages; complete: seq 1–4`)
     expect(report.stdout).toContain(`开源社区 Community 🌐 (${community}): 0 messages`)
 
+    // export: every topic message is exported (a topic's seqs are its own, not duplicates of the group's).
+    const exported = await run(['export', '--in', archive, '--format', 'jsonl', '--out', join(dir, 'out.jsonl')])
+    expect(exported.code, exported.stderr).toBe(0)
+    const out = await lines(join(dir, 'out.jsonl'))
+    expect(out.filter((l) => l.TopicId === communityTopicIds.releases)).toHaveLength(4)
+    expect(out.filter((l) => l.TopicId === communityTopicIds.general)).toHaveLength(10)
+
     const state = JSON.parse(await readFile(`${archive}.state.json`, 'utf8')) as { groups: Record<string, { ranges: [number, number][] }> }
     expect(state.groups[communityTopicIds.general]!.ranges).toEqual([[1, 10]])
     expect(state.groups[communityTopicIds.releases]!.ranges).toEqual([[1, 4]])
