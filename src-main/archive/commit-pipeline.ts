@@ -32,10 +32,10 @@ export class CommitPipeline {
    * seqs of the planned walk this batch completes, counted once it is durable. Resolves when the
    * pipeline has room again.
    */
-  async commit(batch: Omit<SyncBatch, 'groupId'>, walked = 0): Promise<void> {
+  async commit(batch: Omit<SyncBatch, 'groupId' | 'topicId'>, walked = 0): Promise<void> {
     if (this.failed) throw this.failed.error
     const run = this.run
-    const full: SyncBatch = { groupId: run.groupId, ...batch }
+    const full: SyncBatch = { groupId: run.groupId, ...(run.topicId ? { topicId: run.topicId } : {}), ...batch }
     run.cov = applyBatchCoverage(run.cov, full)
     run.messages += batch.messages.length
     for (const m of batch.messages) if (m.MsgSeq < run.lowestSeen) run.lowestSeen = m.MsgSeq

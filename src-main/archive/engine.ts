@@ -43,6 +43,8 @@ export interface MessageSource {
 /** One unit of durable progress: messages and the coverage they complete, committed together. */
 export interface SyncBatch {
   groupId: string
+  /** A Community topic's batch: the topic, its own sync unit (own seqs, coverage and resume state). */
+  topicId?: string
   /** Messages exactly as the API returned them. May repeat ones already archived. */
   messages: RawMessage[]
   /** Seqs now known complete, or null when the batch only carries floor/top facts. */
@@ -248,7 +250,9 @@ async function worker(run: SyncRun, commits: CommitPipeline, planner: Planner): 
  * (docs/reference/tencent-im-api.md §7.12).
  */
 async function newestSeq(o: SyncOptions, signal: AbortSignal): Promise<number | null> {
-  if (!o.source.getGroupInfo) return null
+  // A topic has seqs of its own: the group's NextMsgSeq says nothing of them, so the head
+  // request (with TopicId) finds the topic's newest seq.
+  if (!o.source.getGroupInfo || o.topicId) return null
   let res: GetGroupInfoResponse
   try {
     res = await o.source.getGroupInfo({ GroupIdList: [o.groupId] }, signal)

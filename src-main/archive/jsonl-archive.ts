@@ -3,7 +3,8 @@
  *
  * FILE.jsonl        one line per message: {"GroupId": …, …every field as the API returned it}
  *                   plus, only when needed, the archiver's own "_archive" key.
- * FILE.jsonl.state.json   coverage per group (the resume point), written after the data it covers.
+ * FILE.jsonl.state.json   coverage per group, and per Community topic keyed by its topic ID (the
+ *                   resume point), written after the data it covers. A topic's lines carry TopicId.
  * FILE.jsonl.lock   held while a process writes the archive.
  *
  * Crash safety: a commit appends its new lines and fsyncs them, then replaces the state file
@@ -26,7 +27,7 @@ import { open, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { once } from 'node:events'
-import { archiveKey, contentFingerprint, hasContent, mergeMessage, type ArchivedMessage } from '../shared/archive-record'
+import { archiveKey, unitKey, contentFingerprint, hasContent, mergeMessage, type ArchivedMessage } from '../shared/archive-record'
 import { applyBatchCoverage, emptyCoverage, type Coverage } from '../shared/coverage'
 import type { RawMessage } from '../shared/tim-types'
 import type { ArchiveSink, SyncBatch } from './engine'
@@ -119,14 +120,18 @@ export class JsonlArchive implements ArchiveSink {
     }
   }
 
-  /** Coverage of a group as last committed (empty when the group is new to this archive). */
-  coverage(groupId: string): Coverage {
-    const g = this.groups[groupId]
+  /**
+   * Coverage of a group, or of one of its topics, as last committed (empty when new to this
+   * archive). The state file keys a topic by its topic ID, a group by its group ID (unitKey).
+   */
+  coverage(groupId: string, topicId?: string): Coverage {
+    const g = this.groups[unitKey(groupId, topicId)]
     return g ? { ranges: g.ranges.map((r) => [r[0], r[1]]), floor: g.floor, top: g.top } : emptyCoverage()
   }
 
-  messageCount(groupId?: string): number {
-    if (groupId) return this.index.get(groupId)?.size ?? 0
+  /** Messages archived: of a group outside its topics, of one topic, or (neither) of all. */
+  messageCount(groupId?: string, topicId?: string): number {
+    if (groupId) return this.index.get(unitKey(groupId, topicId))?.size ?? 0
     let n = 0
     for (const m of this.index.values()) n += m.size
     return n
@@ -182,8 +187,9 @@ export class JsonlArchive implements ArchiveSink {
   }
 
   private indexRecord(rec: ArchivedMessage, incoming?: RawMessage): void {
-    let g = this.index.get(rec.GroupId)
-    if (!g) this.index.set(rec.GroupId, (g = new Map()))
+    const key = unitKey(rec.GroupId, rec.TopicId)
+    let g = this.index.get(key)
+    if (!g) this.index.set(key, (g = new Map()))
     const entry: IndexEntry = { fp: contentFingerprint(rec) }
     const server = rec[archiveKey]?.server
     if (server) entry.sfp = serverNoteKey(server.IsPlaceMsg, server.MsgBody)
@@ -205,7 +211,8 @@ export class JsonlArchive implements ArchiveSink {
    */
   annotate(records: ArchivedMessage[]): Promise<void> {
     for (const r of records) {
-      if (!this.index.get(r.GroupId)?.has(r.MsgSeq)) return Promise.reject(new Error(`annotate: ${r.GroupId} seq ${r.MsgSeq} is not archived`))
+      if (!this.index.get(unitKey(r.GroupId, r.TopicId))?.has(r.MsgSeq))
+        return Promise.reject(new Error(`annotate: ${r.GroupId} seq ${r.MsgSeq} is not archived`))
     }
     return this.enqueue({ records })
   }
@@ -249,13 +256,14 @@ export class JsonlArchive implements ArchiveSink {
       }
       const batch = item.batch
       batches++
-      let g = this.index.get(batch.groupId)
-      if (!g) this.index.set(batch.groupId, (g = new Map()))
+      const key = unitKey(batch.groupId, batch.topicId)
+      let g = this.index.get(key)
+      if (!g) this.index.set(key, (g = new Map()))
       let patched = false
       for (const m of batch.messages) {
         const have = g.get(m.MsgSeq)
         if (!have) {
-          const rec = mergeMessage(undefined, m, batch.groupId).record
+          const rec = mergeMessage(undefined, m, batch.groupId, new Date(), batch.topicId).record
           lines.push(JSON.stringify(rec))
           added.push(rec)
           g.set(m.MsgSeq, { fp: contentFingerprint(rec) })
@@ -264,13 +272,13 @@ export class JsonlArchive implements ArchiveSink {
         const fp = contentFingerprint(m)
         if (fp === have.fp || fp === have.ifp) continue
         if (have.sfp !== undefined && have.sfp === serverNoteKey(m.IsPlaceMsg ?? 0, hasContent(m) ? m.MsgBody : undefined)) continue
-        let p = this.patches.get(batch.groupId)
-        if (!p) this.patches.set(batch.groupId, (p = new Map()))
+        let p = this.patches.get(key)
+        if (!p) this.patches.set(key, (p = new Map()))
         p.set(m.MsgSeq, m)
         patched = true
       }
-      if (patched || this.held.some((h) => h.groupId === batch.groupId)) this.held.push(batch)
-      else this.groups[batch.groupId] = this.applyState(batch)
+      if (patched || this.held.some((h) => unitKey(h.groupId, h.topicId) === key)) this.held.push(batch)
+      else this.groups[key] = this.applyState(batch)
     }
     if (lines.length > 0) {
       const text = lines.join('\n') + '\n'
@@ -286,7 +294,7 @@ export class JsonlArchive implements ArchiveSink {
   }
 
   private applyState(batch: SyncBatch): GroupState {
-    const prev = this.groups[batch.groupId] ?? { ...emptyCoverage() }
+    const prev = this.groups[unitKey(batch.groupId, batch.topicId)] ?? { ...emptyCoverage() }
     return { ...applyBatchCoverage(prev, batch), lastSyncAt: new Date().toISOString() }
   }
 
@@ -316,7 +324,7 @@ export class JsonlArchive implements ArchiveSink {
             if (!line) continue
             let text = line
             const rec = JSON.parse(line) as ArchivedMessage
-            const incoming = patches.get(rec.GroupId)?.get(rec.MsgSeq)
+            const incoming = patches.get(unitKey(rec.GroupId, rec.TopicId))?.get(rec.MsgSeq)
             if (incoming) {
               const merged = mergeMessage(rec, incoming, rec.GroupId, seenAt)
               if (merged.outcome !== 'unchanged') {
@@ -344,7 +352,7 @@ export class JsonlArchive implements ArchiveSink {
       }
       this.patches = new Map()
     }
-    for (const b of this.held.splice(0)) this.groups[b.groupId] = this.applyState(b)
+    for (const b of this.held.splice(0)) this.groups[unitKey(b.groupId, b.topicId)] = this.applyState(b)
     await this.writeState()
   }
 

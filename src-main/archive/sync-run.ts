@@ -18,6 +18,7 @@ export function validSeq(m: RawMessage): boolean {
 
 export class SyncRun {
   readonly groupId: string
+  readonly topicId: string | undefined
   readonly windowSize: number
   /** Below this seq the engine walks down to 1 instead of probing for the start. */
   readonly walkToOneBelow: number
@@ -48,6 +49,7 @@ export class SyncRun {
 
   constructor(private readonly o: SyncOptions) {
     this.groupId = o.groupId
+    this.topicId = o.topicId
     this.windowSize = o.windowSize ?? 200
     this.walkToOneBelow = o.walkToOneBelow ?? 2000
     this.slots = o.slots ?? new Semaphore(o.concurrency ?? 16)

@@ -19,7 +19,8 @@ import { pullGroupContext, contextSummary, type GroupContextResult } from './pul
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
 
 Pulls the full history of each group into one JSON Lines file, one line per message. Later runs
-add only what is new; an interrupted run resumes where it stopped. Progress counts messages
+add only what is new; an interrupted run resumes where it stopped. A Community's topics (found
+anew on every run) are pulled too, each with its own resume point; their lines carry "TopicId". Progress counts messages
 fetched; the closing line splits them into new and already archived.
   --group ID         a group to archive (repeat for several)
   --out FILE         the archive file (created if missing); resume state is kept in FILE.state.json
@@ -153,6 +154,40 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   const before = archive.messageCount()
   let results: PromiseSettledResult<SyncResult>[]
   const contexts = new Map<string, GroupContextResult>()
+  const topicRuns = new Map<string, TopicRun[]>()
+  // A Community's ID starts with @TGS#_ (Tencent's group ID rules); only those can have topics.
+  // get_topic answers a Community without topics enabled with an error: then there are none.
+  const pullTopics = async (groupId: string): Promise<TopicRun[]> => {
+    if (!groupId.startsWith('@TGS#_') || abort.signal.aborted) return []
+    let ids: string[]
+    try {
+      ids = (await client.getTopics(groupId, { signal: abort.signal })).topics.map((t) => t.TopicId)
+    } catch (e) {
+      if (abort.signal.aborted) throw e
+      return []
+    }
+    return Promise.all(
+      ids.map(async (topicId): Promise<TopicRun> => {
+        try {
+          const r = await syncGroup({
+            source: client,
+            groupId,
+            topicId,
+            sink: archive,
+            coverage: archive.coverage(groupId, topicId),
+            recheck: values.recheck,
+            slots,
+            signal: abort.signal,
+            onProgress: (p) => progress.update(p)
+          })
+          return { topicId, complete: r.complete }
+        } catch (e) {
+          if (abort.signal.aborted) throw e
+          return { topicId, complete: false, error: describeFailure(e) }
+        }
+      })
+    )
+  }
   let context: ContextWriter | null = null
   try {
     // A context file that cannot be read is a warning: the messages are the archive.
@@ -174,6 +209,8 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
           signal: abort.signal,
           onProgress: (p) => progress.update(p)
         })
+        // A Community's topics, each its own sync unit: its own seqs, coverage and resume state.
+        topicRuns.set(groupId, await pullTopics(groupId))
         // The group's context once its messages are in (their senders known); its failures are notes, never the group's.
         if (context && !abort.signal.aborted) {
           contexts.set(groupId, await pullGroupContext(client, context, groupId, senders.senders(groupId), abort.signal))
@@ -200,6 +237,13 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     const groupId = groups[i]!
     if (r.status === 'fulfilled' && r.value.complete) {
       process.stdout.write(`${groupId}: complete, ${formatCount(archive.messageCount(groupId), 'en')} messages archived\n`)
+      for (const t of topicRuns.get(groupId) ?? []) {
+        if (t.complete) process.stdout.write(`${t.topicId}: complete, ${formatCount(archive.messageCount(groupId, t.topicId), 'en')} messages archived\n`)
+        else {
+          failed++
+          process.stderr.write(`FAILED ${t.topicId}: ${t.error ?? 'incomplete: the server ended the history early'}\n`)
+        }
+      }
       const c = contexts.get(groupId)
       if (c) {
         process.stdout.write(`${groupId}: ${contextSummary(c)}\n`)
@@ -235,6 +279,12 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 const n = (v: number): string => formatCount(v, 'en')
+
+interface TopicRun {
+  topicId: string
+  complete: boolean
+  error?: string
+}
 
 const MEDIA_TYPES = ['images', 'files', 'voice', 'video'] as const
 const IMAGE_SIZES = ['original', 'large', 'thumb'] as const

@@ -11,6 +11,7 @@ import { renderHtml } from '../shared/report/render-html'
 import { describeRecordProblem, parseRecordLine } from '../shared/record-line'
 import { UsageError } from './env-creds'
 import { contextPathFor, personKey, readContextFile } from '../archive/context-file'
+import { unitKey } from '../shared/archive-record'
 import { shownName } from '../shared/people'
 import { isSystemSender } from '../people/resolve'
 import { noSuchGroups } from './export'
@@ -90,7 +91,10 @@ export async function reportFile(path: string, warn: (message: string) => void =
   })
   const allStates = await readStates(`${path}.state.json`, size, warn)
   const only = groups?.length ? new Set(groups) : null
-  const states = only ? Object.fromEntries(Object.entries(allStates).filter(([g]) => only.has(g))) : allStates
+  // A Community topic is a channel of its group: its state is keyed by its topic ID (the group ID +
+  // "@TOPIC#_…"), and --group of the Community takes its topics too.
+  const groupOf = (unit: string): string => (unit.includes('@TOPIC#_') ? unit.slice(0, unit.indexOf('@TOPIC#_')) : unit)
+  const states = only ? Object.fromEntries(Object.entries(allStates).filter(([g]) => only.has(groupOf(g)))) : allStates
   const present = new Set<string>()
   const acc = new HealthAccumulator(states)
   // Messages per sender per group, for the people line (bounded: past the cap a group's new senders are not counted).
@@ -112,18 +116,20 @@ export async function reportFile(path: string, warn: (message: string) => void =
     }
     present.add(r.record.GroupId)
     if (only && !only.has(r.record.GroupId)) continue
-    acc.add(r.record)
+    // A topic's messages are counted as a channel of their own (their seqs are the topic's).
+    const unit = unitKey(r.record.GroupId, r.record.TopicId)
+    acc.add(unit === r.record.GroupId ? r.record : { ...r.record, GroupId: unit })
     const from = r.record.From_Account
     if (typeof from === 'string' && from !== '' && !isSystemSender(from)) {
-      let m = senders.get(r.record.GroupId)
-      if (!m) senders.set(r.record.GroupId, (m = new Map()))
+      let m = senders.get(unit)
+      if (!m) senders.set(unit, (m = new Map()))
       const c = m.get(from)
       if (c !== undefined) m.set(from, c + 1)
       else if (m.size < MAX_SENDERS) m.set(from, 1)
     }
   }
   if (only) {
-    const known = [...new Set([...present, ...Object.keys(allStates)])].sort()
+    const known = [...new Set([...present, ...Object.keys(allStates).map(groupOf)])].sort()
     const unknown = [...only].filter((g) => !known.includes(g))
     if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, path, known))
   }
@@ -148,8 +154,14 @@ async function addContext(health: ArchiveHealth, path: string, senders: Map<stri
   })
   if (ctx && ctx.skipped) warn(`${path}: ${ctx.skipped} line(s) that are not context records were skipped.`)
   for (const g of health.groups) {
-    const c = ctx?.groups.get(g.groupId)
-    if (c?.name) g.name = c.name
+    // A topic's row is named "Group / Topic" (its group's name, or ID, and the topic's name).
+    const at = g.groupId.indexOf('@TOPIC#_')
+    const groupId = at > 0 ? g.groupId.slice(0, at) : g.groupId
+    const c = ctx?.groups.get(groupId)
+    if (at > 0) {
+      const topic = ctx?.topics.get(groupId)?.get(g.groupId)
+      g.name = `${c?.name ?? groupId} / ${topic?.name ?? g.groupId.slice(at + '@TOPIC#_'.length)}`
+    } else if (c?.name) g.name = c.name
     if (c?.groupType) g.groupType = c.groupType
     if (!ctx) continue
     const counts = senders.get(g.groupId)
@@ -157,7 +169,7 @@ async function addContext(health: ArchiveHealth, path: string, senders: Map<stri
     let named = 0
     let formerMembers = 0
     for (const account of counts.keys()) {
-      const p = ctx.people.get(personKey(g.groupId, account))
+      const p = ctx.people.get(personKey(groupId, account))
       if (!p) continue
       named++
       if (p.member === false) formerMembers++
@@ -166,7 +178,7 @@ async function addContext(health: ArchiveHealth, path: string, senders: Map<stri
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, TOP_SENDERS)
       .map(([account, messages]) => {
-        const p = ctx.people.get(personKey(g.groupId, account))
+        const p = ctx.people.get(personKey(groupId, account))
         const name = shownName(p?.history[p.history.length - 1])
         return { account, messages, ...(name ? { name } : {}) }
       })

@@ -19,7 +19,7 @@
  */
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
-import type { ArchivedMessage } from '../shared/archive-record'
+import { unitKey, type ArchivedMessage } from '../shared/archive-record'
 import { describeRecordProblem, parseRecordLine, type RecordProblem } from '../shared/record-line'
 
 export interface ScanOptions {
@@ -97,6 +97,7 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
   let carry: Buffer | null = null
   let carryAt = 0
 
+  const unitIndex = new Map<string, number>()
   const line = (buf: Buffer, start: number, end: number, at: number): void => {
     lineNo++
     let e = end
@@ -116,8 +117,10 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     }
     const m = r.record
     allGroups.add(m.GroupId)
-    let eg = everyGroup.get(m.GroupId)
-    if (eg === undefined) everyGroup.set(m.GroupId, (eg = everyGroup.size))
+    // A Community topic's seqs are its own: a message is (group or topic, seq), never (group, seq).
+    const unit = unitKey(m.GroupId, m.TopicId)
+    let eg = everyGroup.get(unit)
+    if (eg === undefined) everyGroup.set(unit, (eg = everyGroup.size))
     everyKey.push(eg * 2 ** 32 + m.MsgSeq)
     if (!opts.keep(m)) return
     let g = groupIndex.get(m.GroupId)
@@ -126,8 +129,11 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
       groupIndex.set(m.GroupId, g)
     }
     present.add(g)
+    let u = unitIndex.get(unit)
+    if (u === undefined) unitIndex.set(unit, (u = unitIndex.size))
     keys.push(opts.primaryKey ? opts.primaryKey(m) : 0)
-    groups.push(g)
+    // Group order first (--group's, else first seen), then the group's own messages, then its topics.
+    groups.push(g * 2 ** 32 + (unit === m.GroupId ? 0 : u + 1))
     seqs.push(m.MsgSeq)
     offsets.push(at)
     lengths.push(e - start)

@@ -82,7 +82,17 @@ export interface MediaNote {
 
 export interface ArchivedMessage extends RawMessage {
   GroupId: string
+  /** A Community topic's message: the topic it was pulled from (the archive's, like GroupId). */
+  TopicId?: string
   _archive?: ArchiveMeta
+}
+
+/**
+ * The sync unit a record belongs to: its topic, or its group for messages outside any topic. A
+ * topic ID is the group ID + "@TOPIC#_" + a part of its own, so it never equals a group ID.
+ */
+export function unitKey(groupId: string, topicId?: string): string {
+  return topicId ?? groupId
 }
 
 /** True when the message carries content (a normal message, or a placeholder that kept a body). */
@@ -92,9 +102,9 @@ export function hasContent(m: RawMessage): boolean {
   return Array.isArray(body) ? body.length > 0 : !!body && Object.keys(body).length > 0
 }
 
-/** The API fields of a record, without GroupId and _archive: what the server sent. */
+/** The API fields of a record, without GroupId, TopicId and _archive: what the server sent. */
 function apiFields(m: RawMessage): string {
-  const { GroupId: _g, _archive: _a, ...rest } = m as ArchivedMessage
+  const { GroupId: _g, TopicId: _t, _archive: _a, ...rest } = m as ArchivedMessage
   return stableStringify(rest)
 }
 
@@ -343,9 +353,10 @@ export function mergeMessage(
   existingRecord: ArchivedMessage | undefined,
   incoming: RawMessage,
   groupId: string,
-  seenAt: Date = new Date()
+  seenAt: Date = new Date(),
+  topicId: string | undefined = existingRecord?.TopicId
 ): { record: ArchivedMessage; outcome: MergeOutcome } {
-  const fresh: ArchivedMessage = { GroupId: groupId, ...incoming }
+  const fresh: ArchivedMessage = { GroupId: groupId, ...(topicId ? { TopicId: topicId } : {}), ...incoming }
   delete (fresh as Partial<ArchivedMessage>)._archive
   if (!existingRecord) return { record: fresh, outcome: 'new' }
   const existing = migrateRecord(existingRecord)
