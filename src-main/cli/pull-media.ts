@@ -14,7 +14,7 @@
 import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
 import { archivedMedia, isOutcome, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
-import { mediaKey } from '../shared/media/objects'
+import { avatarRef, mediaKey } from '../shared/media/objects'
 import { budgetState, needsFetch, preflight, type BudgetState, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, jobId, MediaQueue, SYNC_CONCURRENCY, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'
@@ -171,6 +171,41 @@ export class MediaPull {
     this.archive = archive
     for (const rec of this.loaded.values()) this.track(rec)
     this.loaded.clear()
+  }
+
+  /** Avatars queued or settled this run, by their ledger key (no message line records them: the ledger does). */
+  readonly avatars = new Set<string>()
+
+  /**
+   * Keeps the avatars of a group's people (issue 18 §1), under the same policy, limits, budget,
+   * queue and ledger as message media: group = the person's group, key = the avatar's identity key
+   * (its URL without the query). Kept whenever images are (an 'avatar' is an image to --media-types).
+   */
+  keepAvatars(groupId: string, urls: Iterable<string>): void {
+    const now = Date.now()
+    for (const url of urls) {
+      const ref = avatarRef(url)
+      if (!ref) continue
+      const key = mediaKey(ref)
+      const id = jobId(groupId, key)
+      if (this.avatars.has(id) || this.waiting.has(id) || this.done.has(id)) continue
+      this.avatars.add(id)
+      const prev = this.ledger.get(groupId, key)
+      if (!needsFetch(prev, { recheck: this.o.recheck })) continue
+      const pre = preflight(ref, this.o.limits, now)
+      if (pre) {
+        this.waiting.set(id, new Set())
+        this.recordDirect(groupId, key, pre, id, true)
+        continue
+      }
+      if (this.o.budgetBytes != null && budgetState(this.usedBytes + this.reserved, this.o.budgetBytes, 0) === 'full') {
+        // No room: nothing recorded, a later run with room fetches it (as for message media).
+        this.overBudget++
+        continue
+      }
+      this.waiting.set(id, new Set())
+      this.queue.add({ groupId, key, ref, prev })
+    }
   }
 
   /** Queued and settled-this-run figures for the progress line. */

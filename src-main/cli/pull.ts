@@ -176,7 +176,18 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
         })
         // The group's context once its messages are in (their senders known); its failures are notes, never the group's.
         if (context && !abort.signal.aborted) {
-          contexts.set(groupId, await pullGroupContext(client, context, groupId, senders.senders(groupId), abort.signal))
+          contexts.set(
+            groupId,
+            await pullGroupContext(
+              client,
+              context,
+              groupId,
+              senders.senders(groupId),
+              abort.signal,
+              Date.now,
+              media ? (g, u) => media?.keepAvatars(g, u) : undefined
+            )
+          )
         }
         return r
       })
