@@ -48,7 +48,6 @@ h3.day::before,h3.day::after{content:"";flex:1;border-top:1px solid var(--line)}
 .m{padding:6px 0;border-bottom:1px solid var(--line)}
 [hidden]{display:none!important}
 .h{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline;font-size:13px;color:var(--muted)}
-.av{border-radius:50%;object-fit:cover;align-self:center}
 .f{font-weight:600;color:var(--fg);unicode-bidi:isolate}
 .t{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:isolate}
 .e{display:inline-block;margin:2px 0;padding:2px 8px;border-radius:6px;background:var(--card);font-size:14px;overflow-wrap:anywhere;unicode-bidi:isolate}
@@ -264,6 +263,7 @@ function dayHeading(d: MessageDoc, tz: string): string {
 /** The sender's kept avatar (issue 18 §1): a relative media/ path or a data: URL the exporter made, never a URL from the archive. */
 function avatarHtml(f: MediaFile | undefined): string {
   const src = f?.path ?? f?.dataUrl
+  // Sized by its attributes: the page's stylesheet (and so its CSP hash) is unchanged.
   return src ? `<img class="av" src="${escapeHtml(src)}" alt="" width="20" height="20" data-avatar>` : ''
 }
 
