@@ -2,11 +2,12 @@
  * Avatars kept as media by the CLI (issue 18 §1): a real `tim-archive pull --media DIR` of the
  * demo team chat against the simulator over 127.0.0.1 keeps the avatars its context file records
  * (the simulator's loopback COS serves them) in DIR, each named by its SHA-256, and the ledger says
- * saved under (the person's group, the avatar identity key). An HTML export with --media shows them.
+ * saved under (the person's group, the avatar identity key). An HTML export with --media shows
+ * them beside the senders' names, from its media/ folder.
  */
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -68,5 +69,36 @@ describe('tim-archive pull --media keeps avatars', () => {
     } finally {
       await ledger.close()
     }
+
+    // An HTML export with the same folder shows each sender's kept avatar from media/, copied there.
+    const out = join(dir, 'html', 'team.html')
+    await mkdir(join(dir, 'html'))
+    const e = await runCli(['export', '--in', archive, '--format', 'html', '--out', out, '--media', media, '--tz', 'UTC'], cliEnv(appId, url))
+    expect(e.code, e.stderr).toBe(0)
+    expect(e.stderr).toMatch(/copied \d+ media files \([^;)]+; \d+ of them sender avatars\) to /)
+    const html = await readFile(out, 'utf8')
+    const imgs = [...html.matchAll(/<img class="av" src="(media\/[0-9a-f]{64}\.png)" alt="" width="20" height="20" data-avatar>/g)].map((m) => m[1]!)
+    expect(imgs.length).toBeGreaterThan(10)
+    // alice's messages carry alice's avatar, beside her name.
+    const aliceSha = (await savedSha(media, team, avatarKey(aliceUrl)!))!
+    expect(html).toMatch(new RegExp(`<img class="av" src="media/${aliceSha}\\.png"[^>]*><span class="f" title="alice">`))
+    for (const src of new Set(imgs)) expect(sha(await readFile(join(dir, 'html', src)))).toBe(src.slice(6, 70))
+    // No avatar is loaded from anywhere but media/: the archive's URLs never reach the page.
+    expect(html).not.toMatch(/<img[^>]+src="http/)
+
+    // Without --media the export shows no avatar (it would have nothing of its own to show).
+    const plain = join(dir, 'plain.html')
+    expect((await runCli(['export', '--in', archive, '--format', 'html', '--out', plain, '--tz', 'UTC'], cliEnv(appId, url))).code).toBe(0)
+    expect(await readFile(plain, 'utf8')).not.toContain('<img')
   }, 120_000)
 })
+
+async function savedSha(media: string, groupId: string, key: string): Promise<string | undefined> {
+  const l = await MediaLedger.open(media)
+  try {
+    const o = l.get(groupId, key)
+    return o?.status === 'saved' ? o.sha256 : undefined
+  } finally {
+    await l.close()
+  }
+}
