@@ -52,6 +52,9 @@ interface Tracked {
   open: number
 }
 
+/** How an avatar's identity key begins (shared/media/objects.ts avatarRef). */
+const AVATAR_PREFIX = 'avatar:'
+
 function msgId(groupId: string, seq: number): string {
   return `${groupId}\u0000${seq}`
 }
@@ -114,6 +117,11 @@ export class MediaPull {
     })
     this.queue.on('done', (job) => this.settled(jobId(job.groupId, job.key)))
     this.queue.on('done', () => o.onChange?.())
+    this.queue.on('done', (job, outcome?: MediaOutcome) => {
+      if (!outcome || !job.key.startsWith(AVATAR_PREFIX)) return
+      this.avatarsByStatus[outcome.status]++
+      if (outcome.status === 'saved') this.avatarBytes += outcome.bytes
+    })
   }
 
   static async open(o: MediaPullOptions): Promise<MediaPull> {
@@ -173,6 +181,11 @@ export class MediaPull {
     this.loaded.clear()
   }
 
+  /** This run's avatar outcomes, counted apart from the messages' media (byStatus leaves them out). */
+  readonly avatarsByStatus: Record<MediaOutcome['status'], number> = { saved: 0, expired: 0, refused: 0, failed: 0, 'no-url': 0 }
+  /** Bytes of the avatars saved this run. */
+  avatarBytes = 0
+
   /** Avatars queued or settled this run, by their ledger key (no message line records them: the ledger does). */
   readonly avatars = new Set<string>()
 
@@ -195,7 +208,8 @@ export class MediaPull {
       const pre = preflight(ref, this.o.limits, now)
       if (pre) {
         this.waiting.set(id, new Set())
-        this.recordDirect(groupId, key, pre, id, true)
+        this.avatarsByStatus[pre.status]++
+        this.recordDirect(groupId, key, pre, id, false)
         continue
       }
       if (this.o.budgetBytes != null && budgetState(this.usedBytes + this.reserved, this.o.budgetBytes, 0) === 'full') {
@@ -348,11 +362,16 @@ export class MediaPull {
     }
   }
 
-  /** Outcomes of this run by status (downloads and those decided without one). */
+  /** Outcomes of this run for the messages' media, by status (downloads and those decided without one); avatars apart. */
   get byStatus(): Record<MediaOutcome['status'], number> {
     const s = { ...this.direct }
-    for (const [k, v] of Object.entries(this.queue.stats.byStatus)) s[k as MediaOutcome['status']] += v
+    for (const [k, v] of Object.entries(this.queue.stats.byStatus)) s[k as MediaOutcome['status']] += v - this.avatarsByStatus[k as MediaOutcome['status']]
     return s
+  }
+
+  /** Bytes of the messages' media saved this run (avatars apart). */
+  get savedBytes(): number {
+    return this.queue.stats.savedBytes - this.avatarBytes
   }
 
   async close(): Promise<void> {

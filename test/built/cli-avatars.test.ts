@@ -54,6 +54,8 @@ describe('tim-archive pull --media keeps avatars', () => {
     const urls = new Set<string>()
     for (const [, p] of ctx.people) for (const h of p.history) if (h.avatar) urls.add(h.avatar)
     expect(urls.size).toBeGreaterThan(3)
+    // The run's summary counts the avatars apart from the messages' media.
+    expect(r.stdout).toMatch(new RegExp(`: (no new media to keep|[^\\n]* saved \\([^)]*\\)[^;\\n]*); avatars: ${urls.size} saved\\n`))
 
     const ledger = await MediaLedger.open(media)
     try {
