@@ -215,10 +215,12 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
 
 /** The media lines of the summary: what was copied (or inlined), and the saved files that were missing. */
 export function mediaSummary(m: MediaSummary, mode: MediaMode, folder: string): string {
+  // The senders' avatars are among the files: said apart, so the count stays honest.
+  const avatars = m.avatars ? `; ${formatCount(m.avatars, 'en')} of them sender avatar${m.avatars === 1 ? '' : 's'}` : ''
   const what =
     mode === 'inline'
-      ? `inlined ${formatCount(m.files, 'en')} images (${formatBytes(m.bytes, 'en')})`
-      : `copied ${formatCount(m.files, 'en')} media files (${formatBytes(m.bytes, 'en')}) to ${folder}`
+      ? `inlined ${formatCount(m.files, 'en')} images (${formatBytes(m.bytes, 'en')}${avatars})`
+      : `copied ${formatCount(m.files, 'en')} media files (${formatBytes(m.bytes, 'en')}${avatars}) to ${folder}`
   let out = `${what}\n`
   if (m.missing > 0) {
     const more = m.missing > m.missingNames.length ? `, and ${formatCount(m.missing - m.missingNames.length, 'en')} more` : ''

@@ -36,7 +36,9 @@ export async function pullGroupContext(
   groupId: string,
   senders: Iterable<string>,
   signal: AbortSignal,
-  now: () => number = Date.now
+  now: () => number = Date.now,
+  /** With `pull --media`: keeps the avatars the context file records (MediaPull.keepAvatars). */
+  keepAvatars?: (groupId: string, urls: string[]) => void
 ): Promise<GroupContextResult> {
   const res: GroupContextResult = { people: 0, topics: 0, lines: 0, failedProfiles: [], warnings: [] }
   try {
@@ -76,6 +78,9 @@ export async function pullGroupContext(
       res.warnings.push(`${formatCount(people.failed.length, 'en')} profile(s) not answered (${shown}); the names seen before stand`)
     }
     res.lines = await writer.note(groupId, seenAt, { group, topics, people: people.sightings })
+    // The ledger is the record of an avatar's outcome; the person line keeps only its URL.
+    const urls = people.sightings.map((p) => p.sighting.avatar).filter((u): u is string => typeof u === 'string' && u !== '')
+    if (urls.length) keepAvatars?.(groupId, urls)
   } catch (e) {
     if (signal.aborted) throw e
     res.warnings.push(`context not saved: ${message(e)}`)

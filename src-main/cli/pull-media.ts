@@ -14,7 +14,7 @@
 import { ContentStore } from '../media/content-store'
 import { MediaFetcher } from '../media/fetcher'
 import { archivedMedia, isOutcome, mediaNotesFor, MediaLedger, withMediaNotes } from '../media/ledger'
-import { mediaKey } from '../shared/media/objects'
+import { avatarRef, mediaKey } from '../shared/media/objects'
 import { budgetState, needsFetch, preflight, type BudgetState, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, jobId, MediaQueue, SYNC_CONCURRENCY, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'
@@ -51,6 +51,9 @@ interface Tracked {
   /** Objects of the message still without this run's outcome. */
   open: number
 }
+
+/** How an avatar's identity key begins (shared/media/objects.ts avatarRef). */
+const AVATAR_PREFIX = 'avatar:'
 
 function msgId(groupId: string, seq: number): string {
   return `${groupId}\u0000${seq}`
@@ -114,6 +117,11 @@ export class MediaPull {
     })
     this.queue.on('done', (job) => this.settled(jobId(job.groupId, job.key)))
     this.queue.on('done', () => o.onChange?.())
+    this.queue.on('done', (job, outcome?: MediaOutcome) => {
+      if (!outcome || !job.key.startsWith(AVATAR_PREFIX)) return
+      this.avatarsByStatus[outcome.status]++
+      if (outcome.status === 'saved') this.avatarBytes += outcome.bytes
+    })
   }
 
   static async open(o: MediaPullOptions): Promise<MediaPull> {
@@ -171,6 +179,47 @@ export class MediaPull {
     this.archive = archive
     for (const rec of this.loaded.values()) this.track(rec)
     this.loaded.clear()
+  }
+
+  /** This run's avatar outcomes, counted apart from the messages' media (byStatus leaves them out). */
+  readonly avatarsByStatus: Record<MediaOutcome['status'], number> = { saved: 0, expired: 0, refused: 0, failed: 0, 'no-url': 0 }
+  /** Bytes of the avatars saved this run. */
+  avatarBytes = 0
+
+  /** Avatars queued or settled this run, by their ledger key (no message line records them: the ledger does). */
+  readonly avatars = new Set<string>()
+
+  /**
+   * Keeps the avatars of a group's people (issue 18 §1), under the same policy, limits, budget,
+   * queue and ledger as message media: group = the person's group, key = the avatar's identity key
+   * (its URL without the query). Kept whenever images are (an 'avatar' is an image to --media-types).
+   */
+  keepAvatars(groupId: string, urls: Iterable<string>): void {
+    const now = Date.now()
+    for (const url of urls) {
+      const ref = avatarRef(url)
+      if (!ref) continue
+      const key = mediaKey(ref)
+      const id = jobId(groupId, key)
+      if (this.avatars.has(id) || this.waiting.has(id) || this.done.has(id)) continue
+      this.avatars.add(id)
+      const prev = this.ledger.get(groupId, key)
+      if (!needsFetch(prev, { recheck: this.o.recheck })) continue
+      const pre = preflight(ref, this.o.limits, now)
+      if (pre) {
+        this.waiting.set(id, new Set())
+        this.avatarsByStatus[pre.status]++
+        this.recordDirect(groupId, key, pre, id, false)
+        continue
+      }
+      if (this.o.budgetBytes != null && budgetState(this.usedBytes + this.reserved, this.o.budgetBytes, 0) === 'full') {
+        // No room: nothing recorded, a later run with room fetches it (as for message media).
+        this.overBudget++
+        continue
+      }
+      this.waiting.set(id, new Set())
+      this.queue.add({ groupId, key, ref, prev })
+    }
   }
 
   /** Queued and settled-this-run figures for the progress line. */
@@ -313,11 +362,16 @@ export class MediaPull {
     }
   }
 
-  /** Outcomes of this run by status (downloads and those decided without one). */
+  /** Outcomes of this run for the messages' media, by status (downloads and those decided without one); avatars apart. */
   get byStatus(): Record<MediaOutcome['status'], number> {
     const s = { ...this.direct }
-    for (const [k, v] of Object.entries(this.queue.stats.byStatus)) s[k as MediaOutcome['status']] += v
+    for (const [k, v] of Object.entries(this.queue.stats.byStatus)) s[k as MediaOutcome['status']] += v - this.avatarsByStatus[k as MediaOutcome['status']]
     return s
+  }
+
+  /** Bytes of the messages' media saved this run (avatars apart). */
+  get savedBytes(): number {
+    return this.queue.stats.savedBytes - this.avatarBytes
   }
 
   async close(): Promise<void> {

@@ -213,7 +213,18 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
         topicRuns.set(groupId, await pullTopics(groupId))
         // The group's context once its messages are in (their senders known); its failures are notes, never the group's.
         if (context && !abort.signal.aborted) {
-          contexts.set(groupId, await pullGroupContext(client, context, groupId, senders.senders(groupId), abort.signal))
+          contexts.set(
+            groupId,
+            await pullGroupContext(
+              client,
+              context,
+              groupId,
+              senders.senders(groupId),
+              abort.signal,
+              Date.now,
+              media ? (g, u) => media?.keepAvatars(g, u) : undefined
+            )
+          )
         }
         return r
       })
@@ -260,7 +271,7 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     `${out}: ${pullSummary(progress.fetched, added, archive.changed)}; ${n(client.stats.requests)} requests (${n(client.stats.retries)} retried)\n`
   )
   if (media && mediaFlags) {
-    process.stdout.write(`${mediaFlags.dir}: ${mediaSummary(media.byStatus, media.queue.stats.savedBytes)}\n`)
+    process.stdout.write(`${mediaFlags.dir}: ${mediaSummary(media.byStatus, media.savedBytes, media.avatarsByStatus)}\n`)
     const budget = media.budget()
     if (budget.state !== 'ok' && mediaFlags.budgetBytes !== null) {
       const used = `${formatBytes(budget.usedBytes, 'en')} of the ${formatBytes(mediaFlags.budgetBytes, 'en')} media budget`
@@ -383,15 +394,27 @@ export function parseMediaFlags(values: {
 }
 
 /** "12 media objects saved (3.4 MB), 2 expired on the server, 1 refused, 1 failed (retried on the next pull)". */
-export function mediaSummary(by: Record<MediaOutcome['status'], number>, savedBytes: number): string {
+export function mediaSummary(by: Record<MediaOutcome['status'], number>, savedBytes: number, avatars?: Record<MediaOutcome['status'], number>): string {
   const total = Object.values(by).reduce((a, b) => a + b, 0)
-  if (total === 0) return 'no new media to keep'
+  const a = avatars ? avatarSummary(avatars) : ''
+  if (total === 0) return a ? `no new media to keep; ${a}` : 'no new media to keep'
   const parts = [`${n(by.saved)} media object${by.saved === 1 ? '' : 's'} saved (${formatBytes(savedBytes, 'en')})`]
   if (by.expired) parts.push(`${n(by.expired)} expired on the server`)
   if (by.refused) parts.push(`${n(by.refused)} refused`)
   if (by['no-url']) parts.push(`${n(by['no-url'])} without a URL`)
   if (by.failed) parts.push(`${n(by.failed)} failed (tried again on the next pull)`)
-  return parts.join(', ')
+  return a ? `${parts.join(', ')}; ${a}` : parts.join(', ')
+}
+
+/** "avatars: 12 saved, 1 failed" (issue 18 §1): the people's avatars, counted apart from the messages' media. */
+function avatarSummary(by: Record<MediaOutcome['status'], number>): string {
+  const parts: string[] = []
+  if (by.saved) parts.push(`${n(by.saved)} saved`)
+  if (by.expired) parts.push(`${n(by.expired)} expired`)
+  if (by.refused) parts.push(`${n(by.refused)} refused`)
+  if (by['no-url']) parts.push(`${n(by['no-url'])} without a URL`)
+  if (by.failed) parts.push(`${n(by.failed)} failed`)
+  return parts.length ? `avatars: ${parts.join(', ')}` : ''
 }
 
 /**

@@ -82,7 +82,7 @@ export async function runExport(source: AsyncIterable<readonly ArchivedMessage[]
 function copierFor(job: ExportJob, dir: string, ownsDir: boolean): MediaCopier | undefined {
   if (!job.media) return undefined
   const mode = job.format === 'html' ? job.media.mode : 'folder'
-  return new MediaCopier({ ...job.media, mode }, dir, ownsDir)
+  return new MediaCopier({ ...job.media, mode, ...(job.meta.people ? { people: job.meta.people } : {}) }, dir, ownsDir)
 }
 
 function withMedia(p: ExportProgress, media: MediaCopier | undefined): ExportProgress {

@@ -260,7 +260,14 @@ function dayHeading(d: MessageDoc, tz: string): string {
     : '<h3 class="day">No date</h3>\n'
 }
 
-function messageHtml(d: MessageDoc, tz: string, current?: string): string {
+/** The sender's kept avatar (issue 18 §1): a relative media/ path or a data: URL the exporter made, never a URL from the archive. */
+function avatarHtml(f: MediaFile | undefined): string {
+  const src = f?.path ?? f?.dataUrl
+  // Sized by its attributes: the page's stylesheet (and so its CSP hash) is unchanged.
+  return src ? `<img class="av" src="${escapeHtml(src)}" alt="" width="20" height="20" data-avatar>` : ''
+}
+
+function messageHtml(d: MessageDoc, tz: string, current?: string, avatar?: MediaFile): string {
   const iso = isoTime(d.time, tz)
   const state = d.state !== 'normal' ? ` <span class="s">${d.state}</span>` : ''
   let note = d.serverNote ? `<div class="n">${h(d.serverNote)}</div>` : ''
@@ -275,7 +282,7 @@ function messageHtml(d: MessageDoc, tz: string, current?: string): string {
   if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
   return (
     `<article class="m" data-f="${h(d.from)}"${current ? ` data-n="${h(current)}"` : ''} data-d="${iso.slice(0, 10)}">` +
-    `<div class="h">${d.fromName ? `<span class="f" title="${h(d.from)}">${h(d.fromName)}</span>` : `<span class="f">${h(d.from) || '(no sender)'}</span>`}${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
+    `<div class="h">${avatarHtml(avatar)}${d.fromName ? `<span class="f" title="${h(d.from)}">${h(d.fromName)}</span>` : `<span class="f">${h(d.from) || '(no sender)'}</span>`}${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
     `${body}${note}</article>\n`
   )
 }
@@ -368,7 +375,7 @@ export class HtmlWriter implements ExportWriter {
         out += dayHeading(d, this.timeZone)
       }
       // The sender filter lists each person by their current name (the account ID beside it).
-      out += messageHtml(d, this.timeZone, d.fromName ? this.names?.(d.group, d.from, d.time)?.current : undefined)
+      out += messageHtml(d, this.timeZone, d.fromName ? this.names?.(d.group, d.from, d.time)?.current : undefined, this.media?.avatarOf?.(m))
     }
     return out
   }

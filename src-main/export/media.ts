@@ -26,7 +26,8 @@ import type { ArchivedMessage, MediaNote } from '../shared/archive-record'
 import { mergeMediaNote } from '../shared/archive-record'
 import { isRecord } from '../shared/message-body'
 import type { ImageSize, MediaKind } from '../shared/media/objects'
-import { mediaInMessage, mediaKey } from '../shared/media/objects'
+import { avatarKey, mediaInMessage, mediaKey } from '../shared/media/objects'
+import { avatarAt, type Person } from '../shared/people'
 import { chromiumPlays, sniff, SNIFF_BYTES } from '../shared/media/sniff'
 
 /** The folder beside the export that holds its media. */
@@ -52,6 +53,11 @@ export interface ExportMediaOptions {
   mode: MediaMode
   /** Inline mode: the largest image inlined as a data: URL. Default 256 KB. */
   inlineMaxBytes?: number
+  /**
+   * The people of the export (ExportMeta.people): each message's sender gets the avatar in force
+   * at its time when the media folder kept it (issue 18 §1, `pull --media` or the app).
+   */
+  people?: readonly Person[]
 }
 
 /** One kept object as a writer shows it. */
@@ -78,12 +84,16 @@ export interface MediaLinks {
   mode: MediaMode
   inlineMaxBytes: number
   filesOf(message: ArchivedMessage): ReadonlyMap<string, MediaFile> | undefined
+  /** The kept avatar of the message's sender at its time, if any. */
+  avatarOf?(message: ArchivedMessage): MediaFile | undefined
 }
 
 export interface MediaSummary {
   /** Objects copied (or inlined) into the export, each file once. */
   files: number
   bytes: number
+  /** Of `files`, the senders' avatars (issue 18 §1): each distinct picture once. */
+  avatars?: number
   /** Saved objects whose file is not in the media folder. */
   missing: number
   /** Some of them, `<sha256> (<group> #<seq>)`, for the summary line. */
@@ -120,6 +130,12 @@ export class MediaCopier implements MediaLinks {
   readonly mode: MediaMode
   readonly inlineMaxBytes: number
   private readonly links = new WeakMap<ArchivedMessage, Map<string, MediaFile>>()
+  private readonly avatars = new WeakMap<ArchivedMessage, MediaFile>()
+  private readonly people: Map<string, Person> | undefined
+  /** Avatar files by their stored SHA-256 (each inlined at most once). */
+  private readonly avatarFiles = new Map<string, MediaFile>()
+  /** Avatars copied (or inlined) into the export: apart from message media in the summary. */
+  avatarCount = 0
   private readonly stored = new Map<string, Stored | null>()
   private readonly created: string[] = []
   private madeDir = false
@@ -141,14 +157,68 @@ export class MediaCopier implements MediaLinks {
   ) {
     this.mode = o.mode
     this.inlineMaxBytes = o.inlineMaxBytes ?? DEFAULT_INLINE_MAX_BYTES
+    if (o.people?.length) {
+      this.people = new Map()
+      for (const p of o.people) this.people.set(`${p.groupId}\u0000${p.account}`, p)
+    }
   }
 
   filesOf(message: ArchivedMessage): ReadonlyMap<string, MediaFile> | undefined {
     return this.links.get(message)
   }
 
+  avatarOf(message: ArchivedMessage): MediaFile | undefined {
+    return this.avatars.get(message)
+  }
+
+  /**
+   * The sender's avatar at the message's time, when the media folder's ledger says it was saved
+   * (group = the message's group, key = the avatar's identity key) and its file is there.
+   */
+  private async avatar(m: ArchivedMessage): Promise<MediaFile | undefined> {
+    if (!this.people || typeof m.From_Account !== 'string') return undefined
+    const p = this.people.get(`${m.GroupId}\u0000${m.From_Account}`)
+    const url = avatarAt(p, typeof m.MsgTime === 'number' ? m.MsgTime * 1000 : Number.POSITIVE_INFINITY)
+    const key = avatarKey(url)
+    if (!key) return undefined
+    const note = this.o.source.outcome(m.GroupId, key)
+    if (note?.status !== 'saved' || typeof note.sha256 !== 'string' || !SHA_RE.test(note.sha256)) return undefined
+    const known = this.avatarFiles.get(note.sha256)
+    if (known) return known
+    const s = await this.keep(note.sha256, m)
+    if (!s || !inlineImage(s.type)) return undefined
+    const f: MediaFile = {
+      kind: 'avatar',
+      size: null,
+      sha256: s.sha256,
+      bytes: s.bytes,
+      type: s.type,
+      name: `${s.sha256}.${s.ext}`,
+      width: null,
+      height: null,
+      fileName: null
+    }
+    if (s.path) f.path = s.path
+    else if (this.mode === 'inline') {
+      if (s.bytes > this.inlineMaxBytes) return undefined
+      f.dataUrl = `data:${s.type};base64,${(await readFile(this.o.source.pathFor(s.sha256))).toString('base64')}`
+      if (!this.inlined.has(s.sha256)) {
+        this.inlined.add(s.sha256)
+        this.files++
+        this.bytes += s.bytes
+        this.onCopied?.()
+      }
+    }
+    this.avatarFiles.set(s.sha256, f)
+    this.avatarCount++
+    return f
+  }
+
   summary(): MediaSummary {
-    return { files: this.files, bytes: this.bytes, missing: this.missingShas.size, missingNames: [...this.missingNames] }
+    const s: MediaSummary = { files: this.files, bytes: this.bytes, missing: this.missingShas.size, missingNames: [...this.missingNames] }
+    // Said only when there are some (the app's summaries and their tests stay as they were).
+    if (this.avatarCount) s.avatars = this.avatarCount
+    return s
   }
 
   /**
@@ -165,6 +235,13 @@ export class MediaCopier implements MediaLinks {
   }
 
   private async message(m: ArchivedMessage): Promise<ArchivedMessage> {
+    const copy = await this.messageMedia(m)
+    const av = await this.avatar(m)
+    if (av) this.avatars.set(copy, av)
+    return copy
+  }
+
+  private async messageMedia(m: ArchivedMessage): Promise<ArchivedMessage> {
     const refs = mediaInMessage(m)
     const had = isRecord(m._archive) && isRecord(m._archive.media) ? m._archive.media : undefined
     if (refs.length === 0 && !had) return m

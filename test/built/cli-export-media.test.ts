@@ -14,6 +14,7 @@ import { demoApp, demoCredentials, mediaGroupId } from '../../tools/sim/seed'
 import { MEDIA_LAB_SEQS } from '../../tools/sim/media/lab'
 import { cliEnv, runCli } from '../helpers/cli'
 import type { ArchivedMessage } from '../../src-main/shared/archive-record'
+import { MediaLedger } from '../../src-main/media/ledger'
 
 const cli = resolve(__dirname, '../../out/main/cli.js')
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
@@ -62,12 +63,18 @@ describe('tim-archive export --media', () => {
       expect(n).toMatch(/^[0-9a-f]{64}\.(png|jpg|gif|wav|mp4|pdf|zip|bin)$/)
       expect(sha(await readFile(join(dir, 'html', 'media', n)))).toBe(n.split('.')[0])
     }
-    // Every object the pull saved is there, once.
+    // Every object the pull saved is there, once, and the senders' avatars it kept (issue 18 §1).
     const saved = new Set<string>()
     for (const m of await lines(archive)) for (const n of Object.values(m._archive?.media ?? {})) if (n.status === 'saved') saved.add(n.sha256 as string)
-    expect(new Set(names.map((n) => n.split('.')[0]))).toEqual(saved)
-
     const html = await readFile(out, 'utf8')
+    const avatars = new Set([...html.matchAll(/<img class="av" src="media\/([0-9a-f]{64})\./g)].map((m) => m[1]!))
+    const ledger = await MediaLedger.open(media)
+    const keptAvatars = new Set([...ledger.entries()].flatMap(([, key, o]) => (key.startsWith('avatar:') && o.status === 'saved' ? [o.sha256] : [])))
+    await ledger.close()
+    expect(avatars.size).toBeGreaterThan(0)
+    for (const a of avatars) expect(keptAvatars).toContain(a)
+    expect(new Set(names.map((n) => n.split('.')[0]))).toEqual(new Set([...saved, ...avatars]))
+
     const srcs = [...html.matchAll(/<img class="mi" src="([^"]+)"/g)].map((m) => m[1]!)
     expect(srcs.length).toBeGreaterThan(3)
     for (const s of srcs) expect(names).toContain(s.replace(/^media\//, ''))
