@@ -37,7 +37,7 @@ const appEn = {
   'header.connect': 'Connect…',
   'header.switchWorkspace': 'Change connection…',
   'header.import': 'Import archive…',
-  'header.importHint': 'Import a .jsonl archive written by tim-archive pull',
+  'header.importHint': 'Import a .jsonl archive written by tim-archive pull, with its .context.jsonl file for names (pick both)',
 
   'connect.title': 'Connect to your Tencent Cloud IM app',
   'connect.intro': 'Use an app admin account. The secret key stays on this computer and is only used to sign requests to the IM REST API.',
@@ -235,7 +235,7 @@ const appZh: Record<AppMessageKey, string> = {
   'header.connect': '连接…',
   'header.switchWorkspace': '更改连接…',
   'header.import': '导入归档…',
-  'header.importHint': '导入由 tim-archive pull 生成的 .jsonl 归档文件',
+  'header.importHint': '导入由 tim-archive pull 生成的 .jsonl 归档文件，可同时选择其 .context.jsonl 上下文文件以显示名称',
 
   'connect.title': '连接到你的腾讯云 IM 应用',
   'connect.intro': '请使用 App 管理员帐号。密钥只保存在本机，仅用于为 IM REST API 请求签名。',
