@@ -71,7 +71,7 @@ test('an archive imported with its context file reads with the group name and th
   await withPage(browser, async (page) => {
     await pick(page, 'or import an archive file', [pulled, context])
     await expect(page.getByText(/Imported 595 messages into 1 group from team\.jsonl\./)).toBeVisible({ timeout: 30_000 })
-    await expect(page.getByText(/Context team\.jsonl: 1 group named, \d+ people updated\./)).toBeVisible()
+    await expect(page.getByText(/Context team\.jsonl\.context\.jsonl: 1 group named, \d+ people updated\./)).toBeVisible()
     const group = sidebar(page).getByRole('button', { name: /产品研发 Team/ })
     await expect(group).toBeVisible()
     await group.click()

@@ -14,7 +14,7 @@ import type { MediaFolderImported } from '@shared/ipc/contract'
 import type { ShownError } from '@renderer/lib/i18n'
 
 export type ImportOutcome =
-  | { kind: 'done'; file: string; result: ImportResult; context?: ContextImportResult }
+  | { kind: 'done'; file: string; result: ImportResult; context?: { file: string; result: ContextImportResult } }
   | { kind: 'context-done'; file: string; context: ContextImportResult }
   | { kind: 'bad-line'; file: string; line: number; problem: RecordProblem }
   | { kind: 'storage-full'; file: string }
@@ -62,7 +62,7 @@ class ImportState {
         const context = await importContext(file)
         // The page's name cache rereads the groups whose people changed.
         for (const gk of context.peopleGroups) await loadGroup(gk)
-        last = last?.kind === 'done' ? { ...last, context } : { kind: 'context-done', file: file.name, context }
+        last = last?.kind === 'done' ? { ...last, context: { file: file.name, result: context } } : { kind: 'context-done', file: file.name, context }
       }
       this.outcome = last
     } catch (e) {
