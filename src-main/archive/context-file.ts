@@ -20,148 +20,27 @@
  * returns. A kill mid-append leaves at most a torn last line; the next writer starts on a new line.
  */
 import { open, readFile } from 'node:fs/promises'
-import { notePerson, sighting, type NameSighting, type Person } from '../shared/people'
+import { notePerson, sighting, type NameSighting } from '../shared/people'
+import {
+  applyContextLine,
+  contextSuffix,
+  MAX_NAME,
+  parseContext,
+  personKey,
+  str,
+  type ArchiveContext,
+  type ContextLine,
+  type GroupLine,
+  type PersonLine,
+  type TopicLine
+} from '../shared/context-lines'
 
-export const contextSuffix = '.context.jsonl'
+// The pure line parser moved to shared/context-lines.ts (the app's import reads the file too).
+export * from '../shared/context-lines'
 
 /** The context file of an archive file. */
 export function contextPathFor(archivePath: string): string {
   return archivePath + contextSuffix
-}
-
-export interface GroupContext {
-  groupId: string
-  name?: string
-  groupType?: string
-  /** ms */
-  seenAt: number
-}
-
-export interface TopicContext {
-  groupId: string
-  topicId: string
-  name?: string
-  /** ms */
-  seenAt: number
-}
-
-export interface ArchiveContext {
-  groups: Map<string, GroupContext>
-  /** By group, then topic ID. */
-  topics: Map<string, Map<string, TopicContext>>
-  /** By personKey(groupId, account). */
-  people: Map<string, Person>
-  /** Lines skipped (not JSON, unknown type, wrong fields). */
-  skipped: number
-}
-
-export function personKey(groupId: string, account: string): string {
-  return `${groupId}\u0000${account}`
-}
-
-export function emptyContext(): ArchiveContext {
-  return { groups: new Map(), topics: new Map(), people: new Map(), skipped: 0 }
-}
-
-/** A group sighting as written (name and type as get_group_info answered). */
-export interface GroupLine {
-  type: 'group'
-  groupId: string
-  seenAt: string
-  name?: string
-  groupType?: string
-}
-export interface TopicLine {
-  type: 'topic'
-  groupId: string
-  topicId: string
-  seenAt: string
-  name?: string
-}
-export interface PersonLine {
-  type: 'person'
-  groupId: string
-  account: string
-  seenAt: string
-  nick?: string
-  nameCard?: string
-  avatar?: string
-  member?: boolean
-}
-export type ContextLine = GroupLine | TopicLine | PersonLine
-
-const MAX_ID = 256
-const MAX_NAME = 256
-
-function str(v: unknown, max: number): string | undefined {
-  if (typeof v !== 'string') return undefined
-  const s = v.trim()
-  return s === '' ? undefined : s.slice(0, max)
-}
-
-function time(v: unknown): number | undefined {
-  if (typeof v !== 'string') return undefined
-  const ms = Date.parse(v)
-  return Number.isFinite(ms) ? ms : undefined
-}
-
-/** Folds one parsed line into the context; false when it is not a context line this version reads. */
-export function applyContextLine(ctx: ArchiveContext, v: unknown): boolean {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
-  const o = v as Record<string, unknown>
-  const groupId = str(o['groupId'], MAX_ID)
-  const seenAt = time(o['seenAt'])
-  if (!groupId || seenAt === undefined) return false
-  if (o['type'] === 'group') {
-    const g: GroupContext = { groupId, seenAt }
-    const name = str(o['name'], MAX_NAME)
-    const groupType = str(o['groupType'], 64)
-    if (name) g.name = name
-    if (groupType) g.groupType = groupType
-    const prev = ctx.groups.get(groupId)
-    if (!prev || prev.seenAt <= seenAt) ctx.groups.set(groupId, g)
-    return true
-  }
-  if (o['type'] === 'topic') {
-    const topicId = str(o['topicId'], MAX_ID)
-    if (!topicId) return false
-    const t: TopicContext = { groupId, topicId, seenAt }
-    const name = str(o['name'], MAX_NAME)
-    if (name) t.name = name
-    let m = ctx.topics.get(groupId)
-    if (!m) ctx.topics.set(groupId, (m = new Map()))
-    const prev = m.get(topicId)
-    if (!prev || prev.seenAt <= seenAt) m.set(topicId, t)
-    return true
-  }
-  if (o['type'] === 'person') {
-    const account = str(o['account'], MAX_ID)
-    if (!account) return false
-    const member = typeof o['member'] === 'boolean' ? o['member'] : undefined
-    const key = personKey(groupId, account)
-    const s = sighting(seenAt, { nick: o['nick'], nameCard: o['nameCard'], avatar: o['avatar'] })
-    ctx.people.set(key, notePerson(ctx.people.get(key), groupId, account, s, member))
-    return true
-  }
-  return false
-}
-
-/** Reads a context text (the whole file). */
-export function parseContext(text: string): ArchiveContext {
-  const ctx = emptyContext()
-  for (const line of text.split('\n')) {
-    const t = line.trim()
-    if (t === '') continue
-    let v: unknown
-    try {
-      v = JSON.parse(t)
-    } catch {
-      ctx.skipped++
-      continue
-    }
-    if (!applyContextLine(ctx, v)) ctx.skipped++
-  }
-  return ctx
 }
 
 /** The context beside an archive file; null when there is none (an archive pulled before §3, or with --no-people). */

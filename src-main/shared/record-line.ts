@@ -31,6 +31,7 @@ export type Expected =
   | 'msg-element'
   | 'object'
   | 'iso-time'
+  | 'boolean'
 
 /** What the line had instead: its JSON type, and a short excerpt of a string or number. */
 export type GotKind = 'missing' | 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object' | 'not-json'
@@ -155,7 +156,8 @@ const expectedText: Record<Expected, string> = {
   'msg-body': 'an array of message elements (an object only when IsSystemMsg is 1)',
   'msg-element': 'an object with MsgType and MsgContent',
   object: 'an object',
-  'iso-time': 'an ISO 8601 time'
+  'iso-time': 'an ISO 8601 time',
+  boolean: 'true or false'
 }
 
 const gotText: Record<GotKind, string> = {

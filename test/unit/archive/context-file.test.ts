@@ -4,7 +4,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ContextWriter, contextPathFor, parseContext, personKey, readContextFile } from '../../../src-main/archive/context-file'
+import { ContextWriter, contextPathFor, personKey, readContextFile } from '../../../src-main/archive/context-file'
 import { nameAt, sighting } from '../../../src-main/shared/people'
 
 let dir: string
@@ -101,23 +101,6 @@ describe('context file', () => {
     expect(ctx.skipped).toBe(1)
     expect(ctx.people.get(personKey(G, 'alice'))?.history[0]?.nick).toBe('Alice')
     expect(ctx.people.size).toBe(2)
-  })
-
-  it('skips lines of unknown types and wrong fields, and bounds what it keeps', () => {
-    const ctx = parseContext(
-      [
-        '{"type":"future-kind","groupId":"g","seenAt":"2026-01-01T00:00:00Z"}',
-        '{"type":"person","groupId":"g","seenAt":"not a date","account":"x"}',
-        '[1,2]',
-        `{"type":"person","groupId":"g","seenAt":"2026-01-01T00:00:00Z","account":"x","nick":"${'n'.repeat(1000)}"}`,
-        '{"type":"group","groupId":"g","seenAt":"2026-01-02T00:00:00Z","name":"New"}',
-        '{"type":"group","groupId":"g","seenAt":"2026-01-01T00:00:00Z","name":"Old"}'
-      ].join('\n')
-    )
-    expect(ctx.skipped).toBe(3)
-    expect(ctx.people.get(personKey('g', 'x'))!.history[0]!.nick).toHaveLength(256)
-    // The latest sighting of a group wins, whatever the line order (two files concatenated).
-    expect(ctx.groups.get('g')?.name).toBe('New')
   })
 
   it('an archive line is not a context line: a reader given the wrong file reads nothing from it', async () => {

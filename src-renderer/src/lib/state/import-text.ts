@@ -24,3 +24,13 @@ export function importProblemText(locale: Locale, line: number, p: RecordProblem
     ? translate(locale, 'import.badLine', { line, expected, got })
     : translate(locale, 'import.badField', { line, field: p.field, expected, got })
 }
+
+/** "Context a.jsonl.context.jsonl: 1 group named, 3 people updated." (+ the groups left out). */
+export function contextDoneText(locale: Locale, file: string, groups: number, people: number, notImported: readonly string[]): string {
+  const done = translate(locale, 'import.contextDone', {
+    file,
+    groups: translate(locale, 'import.groups', { count: groups }),
+    people: translate(locale, 'import.people', { count: people })
+  })
+  return notImported.length ? done + translate(locale, 'import.contextNotImported', { groups: notImported.join(', ') }) : done
+}

@@ -1,4 +1,9 @@
-/** Importing a JSON Lines archive file: progress and the outcome, for the header's status line. */
+/**
+ * Importing a JSON Lines archive file and its context file (`FILE.context.jsonl`, picked together
+ * or the context alone later): progress and the outcome, for the header's status line.
+ */
+import { importContext, isContextFile, type ContextImportResult } from '@renderer/lib/db/import-context'
+import { loadGroup } from '@renderer/lib/people/people.svelte'
 import { importJsonl, ImportLineError, type ImportProgress, type ImportResult } from '@renderer/lib/db/import-jsonl'
 import { ArchiveWriteError } from '@renderer/lib/db/archive-repo'
 import type { RecordProblem } from '@shared/record-line'
@@ -9,7 +14,8 @@ import type { MediaFolderImported } from '@shared/ipc/contract'
 import type { ShownError } from '@renderer/lib/i18n'
 
 export type ImportOutcome =
-  | { kind: 'done'; file: string; result: ImportResult }
+  | { kind: 'done'; file: string; result: ImportResult; context?: { file: string; result: ContextImportResult } }
+  | { kind: 'context-done'; file: string; context: ContextImportResult }
   | { kind: 'bad-line'; file: string; line: number; problem: RecordProblem }
   | { kind: 'storage-full'; file: string }
   | { kind: 'failed'; file: string; message: string }
@@ -26,21 +32,44 @@ class ImportState {
   progress = $state<ImportProgress | null>(null)
   outcome = $state<ImportOutcome | null>(null)
 
-  async run(file: File): Promise<void> {
+  /**
+   * Imports the picked files: archives first, then context files (so a context picked with its
+   * archive finds the archive's groups). A context file alone applies to groups imported before.
+   * The first failure stops the rest; what was imported before it stays.
+   */
+  async run(picked: File | readonly File[]): Promise<void> {
     if (this.running) return
+    const files = Array.isArray(picked) ? [...(picked as readonly File[])] : [picked as File]
+    const archives = files.filter((f) => !isContextFile(f.name))
+    const contexts = files.filter((f) => isContextFile(f.name))
+    if (archives.length + contexts.length === 0) return
     this.running = true
-    this.file = file.name
     this.outcome = null
-    this.progress = { bytesRead: 0, totalBytes: file.size * 2, lines: 0, messages: 0 }
+    let last: ImportOutcome | null = null
+    let current = ''
     try {
-      const result = await importJsonl(file, (p) => (this.progress = p))
-      this.outcome = { kind: 'done', file: file.name, result }
-      const first = result.groups[0]
-      if (first && !groups.selectedGk) groups.select(first)
+      for (const file of archives) {
+        current = this.file = file.name
+        this.progress = { bytesRead: 0, totalBytes: file.size * 2, lines: 0, messages: 0 }
+        const result = await importJsonl(file, (p) => (this.progress = p))
+        last = { kind: 'done', file: file.name, result }
+        const first = result.groups[0]
+        if (first && !groups.selectedGk) groups.select(first)
+      }
+      for (const file of contexts) {
+        current = this.file = file.name
+        this.progress = { bytesRead: 0, totalBytes: file.size, lines: 0, messages: 0 }
+        const context = await importContext(file)
+        // The page's name cache rereads the groups whose people changed.
+        for (const gk of context.peopleGroups) await loadGroup(gk)
+        last = last?.kind === 'done' ? { ...last, context: { file: file.name, result: context } } : { kind: 'context-done', file: file.name, context }
+      }
+      this.outcome = last
     } catch (e) {
-      if (e instanceof ImportLineError) this.outcome = { kind: 'bad-line', file: file.name, line: e.line, problem: e.problem }
-      else if (e instanceof ArchiveWriteError && e.reason === 'quota') this.outcome = { kind: 'storage-full', file: file.name }
-      else this.outcome = { kind: 'failed', file: file.name, message: errorMessage(e) }
+      const name = current
+      if (e instanceof ImportLineError) this.outcome = { kind: 'bad-line', file: name, line: e.line, problem: e.problem }
+      else if (e instanceof ArchiveWriteError && e.reason === 'quota') this.outcome = { kind: 'storage-full', file: name }
+      else this.outcome = { kind: 'failed', file: name, message: errorMessage(e) }
     } finally {
       this.running = false
     }
