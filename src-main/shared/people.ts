@@ -87,11 +87,14 @@ export function notePerson(prev: Person | undefined, groupId: string, account: s
   return { ...prev, history: next, ...(member === undefined ? {} : { member }) }
 }
 
-/** Every sighting of both, merged (two copies of an archive). */
+/** Every sighting of both, merged (two copies of an archive); membership as the copy seen last says. */
 export function mergePeople(a: Person, b: Person): Person {
   let p = a
   for (const s of b.history) p = notePerson(p, a.groupId, a.account, s)
-  return b.member === undefined ? p : { ...p, member: b.member }
+  const lastA = a.history[a.history.length - 1]?.seenAt ?? Number.NEGATIVE_INFINITY
+  const lastB = b.history[b.history.length - 1]?.seenAt ?? Number.NEGATIVE_INFINITY
+  const member = b.member !== undefined && (a.member === undefined || lastB >= lastA) ? b.member : a.member
+  return member === p.member ? p : { ...p, member }
 }
 
 /** The name TUIKit shows for a sighting: the group name card, else the nickname. */

@@ -38,6 +38,13 @@ describe('people: every name seen, with when', () => {
     expect(p!.history.at(-1)!.seenAt).toBe(499)
   })
 
+  it('takes membership from the copy seen last: an old file cannot make someone who left a member again', () => {
+    const now = notePerson(undefined, G, 'li_lei', sighting(20 * day, { nick: '李雷' }), false)
+    const old = notePerson(undefined, G, 'li_lei', sighting(10 * day, { nick: '李雷' }), true)
+    expect(mergePeople(now, old).member).toBe(false)
+    expect(mergePeople(old, now).member).toBe(false)
+  })
+
   it('bounds and checks what the server sent', () => {
     const s = sighting(1, { nick: 'x'.repeat(10_000), nameCard: '  ', avatar: 42 })
     expect(s.nick).toHaveLength(MAX_NAME_CHARS)
