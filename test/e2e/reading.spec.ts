@@ -86,22 +86,29 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
   for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -700)
   await expect(floating()).toBeVisible()
-  // The day of the message at the top of the list.
-  const top = await feed()
-    .locator('[data-row-seq]')
-    .evaluateAll((els, y) => {
-      const under = els.filter((e) => {
-        // A timeline row with its day separator, if it has one (not a message nested in a forward).
-        if (e.parentElement?.closest('[data-row-seq]')) return false
-        const r = (e.closest('.item') ?? e).getBoundingClientRect()
-        return r.top <= y && r.bottom > y
-      })
-      return under.map((e) => Number(e.getAttribute('data-row-seq')))[0]
-    }, box.y + 10)
-  expect(top).toBeDefined()
-  const topMessage = team.find((m) => m.seq === top!)!
-  const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'full', timeZone }).format(topMessage.time * 1000)
-  await expect(floating()).toHaveText(day)
+  // The day of the message at the top of the list (read again until the list has settled: older
+  // pages load while the wheel scrolls).
+  let top: number | undefined
+  const topDay = async (): Promise<string | undefined> => {
+    top = await feed()
+      .locator('[data-row-seq]')
+      .evaluateAll((els, y) => {
+        const under = els.filter((e) => {
+          // A timeline row with its day separator, if it has one (not a message nested in a forward).
+          if (e.parentElement?.closest('[data-row-seq]')) return false
+          const r = (e.closest('.item') ?? e).getBoundingClientRect()
+          return r.top <= y && r.bottom > y
+        })
+        return under.map((e) => Number(e.getAttribute('data-row-seq')))[0]
+      }, box.y + 10)
+    const topMessage = team.find((m) => m.seq === top)
+    return topMessage && new Intl.DateTimeFormat('en-US', { dateStyle: 'full', timeZone }).format(topMessage.time * 1000)
+  }
+  await expect(async () => {
+    const day = await topDay()
+    expect(day).toBeDefined()
+    expect(await floating().textContent()).toBe(day)
+  }).toPass({ timeout: 15_000 })
   await shot('01-floating-date-1280')
   // It is over the list, not in it: a row stays where it is when the date fades.
   const row = feed().locator(`[data-row-seq="${top! + 3}"]`)
@@ -227,8 +234,10 @@ test('screenshots: 800×600, dark, Chinese', async () => {
   await shot('06-sidebar-1280-zh')
   await page.getByLabel('语言').selectOption('en')
   await page.setViewportSize({ width: 800, height: 600 })
-  // At 800 px the group list is folded away: open it.
-  if (!(await sidebar().isVisible())) await page.getByRole('button', { name: 'Group list' }).click()
-  await expect(sidebarGroup(/产品研发 Team/)).toContainText(`${team.length} messages · `)
+  // At 800 px the group list is folded away: open it (once the layout has settled at the new width).
+  await expect(async () => {
+    if (!(await sidebar().isVisible())) await page.getByRole('button', { name: 'Group list' }).click()
+    await expect(sidebarGroup(/产品研发 Team/)).toContainText(`${team.length} messages · `, { timeout: 2000 })
+  }).toPass({ timeout: 15_000 })
   await shot('07-sidebar-800-en')
 })
