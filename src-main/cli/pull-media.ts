@@ -18,7 +18,7 @@ import { avatarRef, mediaKey } from '../shared/media/objects'
 import { budgetState, needsFetch, preflight, type BudgetState, type MediaLimits, type MediaOutcome } from '../media/outcome'
 import { DEFAULT_CONCURRENCY, jobId, MediaQueue, SYNC_CONCURRENCY, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'
-import type { ArchivedMessage } from '../shared/archive-record'
+import { unitKey, type ArchivedMessage } from '../shared/archive-record'
 import type { ArchiveHooks, JsonlArchive } from '../archive/jsonl-archive'
 
 export interface MediaPullOptions {
@@ -55,6 +55,7 @@ interface Tracked {
 /** How an avatar's identity key begins (shared/media/objects.ts avatarRef). */
 const AVATAR_PREFIX = 'avatar:'
 
+/** A message's identity in this run: its group, or its topic (a Community's topics each have their own seqs), and its seq. */
 function msgId(groupId: string, seq: number): string {
   return `${groupId}\u0000${seq}`
 }
@@ -156,7 +157,7 @@ export class MediaPull {
 
   /** An archived line, as the archive is opened: noted when its objects need work. */
   private onRecord(rec: ArchivedMessage): void {
-    const id = msgId(rec.GroupId, rec.MsgSeq)
+    const id = msgId(unitKey(rec.GroupId, rec.TopicId), rec.MsgSeq)
     const refs = archivedMedia(rec)
     if (refs.length === 0) {
       this.loaded.delete(id)
@@ -232,7 +233,7 @@ export class MediaPull {
   private track(rec: ArchivedMessage): void {
     const refs = archivedMedia(rec)
     if (refs.length === 0) return
-    const mid = msgId(rec.GroupId, rec.MsgSeq)
+    const mid = msgId(unitKey(rec.GroupId, rec.TopicId), rec.MsgSeq)
     const entry: Tracked = { record: rec, open: 0 }
     const now = Date.now()
     for (const ref of refs) {

@@ -31,6 +31,7 @@ const mediaRequests: string[] = []
 /** While set, each file is sent in two halves 400 ms apart: a kill lands mid-download. */
 let slowMedia = false
 const MANY = 24
+const COMMUNITY = '@TGS#_MEDIATOPICS'
 
 function png(n: number, seed: number): Buffer {
   const b = Buffer.alloc(n)
@@ -100,8 +101,20 @@ beforeAll(async () => {
     files.set(`/media/m${i}.png`, png(20_000 + i * 1000, 100 + i))
     many.set(i, msg(i, [image(`M${i}`, `${frontUrl}/media/m${i}.png`, 20_000 + i * 1000)]))
   }
+  // A Community whose two topics each hold an image at seq 1 (topics have their own seqs).
+  files.set('/media/t1.png', png(900, 7))
+  files.set('/media/t2.png', png(950, 8))
+  const topic = (id: string, file: string, size: number) => ({
+    TopicId: `${COMMUNITY}@TOPIC#_${id}`,
+    TopicName: id,
+    CreateTime: 1_700_000_000,
+    nextMsgSeq: 2,
+    messages: new Map<number, SimMessage>([[1, msg(1, [image(`T-${id}`, `${frontUrl}/media/${file}`, size)])]])
+  })
+  const community = group(COMMUNITY, { messages: new Map(), nextMsgSeq: 1 }, 'Community')
+  community.topics = new Map([topic('a', 't1.png', 900), topic('b', 't2.png', 950)].map((t) => [t.TopicId, t]))
   sim = new Simulator({
-    apps: [appWith(appId, [group('media', { messages, nextMsgSeq: 7 }), group('many', { messages: many, nextMsgSeq: MANY + 1 })])]
+    apps: [appWith(appId, [group('media', { messages, nextMsgSeq: 7 }), group('many', { messages: many, nextMsgSeq: MANY + 1 }), community])]
   })
   simUrl = (await sim.start()).url
 })
@@ -252,6 +265,21 @@ describe('tim-archive pull --media', () => {
     expect(second.code).toBe(0)
     expect(second.stderr).not.toContain('Media budget')
     expect((await stored()).count).toBe(MANY)
+  })
+
+  it("keeps the media of a Community's topics, whose messages share seqs: each topic message gets its own outcome line", async () => {
+    const out = join(dir, 'community.jsonl')
+    const media = join(dir, 'community-media')
+    const r = await runCli(['pull', '--group', COMMUNITY, '--out', out, '--media', media, '--no-people'], cliEnv(appId, frontUrl))
+    expect(r.stderr).not.toContain('FAILED')
+    expect(r.code).toBe(0)
+    const last = new Map<string, { _archive?: { media?: Record<string, { status: string }> } }>()
+    for (const line of (await readFile(out, 'utf8')).trim().split('\n')) {
+      const rec = JSON.parse(line) as { MsgSeq: number; TopicId?: string; _archive?: { media?: Record<string, { status: string }> } }
+      last.set(`${rec.TopicId ?? ''} ${rec.MsgSeq}`, rec)
+    }
+    expect(last.get(`${COMMUNITY}@TOPIC#_a 1`)?._archive?.media?.['image:thumb:uuid:T-a']?.status).toBe('saved')
+    expect(last.get(`${COMMUNITY}@TOPIC#_b 1`)?._archive?.media?.['image:thumb:uuid:T-b']?.status).toBe('saved')
   })
 
   it('explains bad media flags with exit status 2', async () => {
