@@ -49,6 +49,11 @@ export interface ImportProgress {
 export interface ImportResult extends CommitCounts {
   lines: number
   messages: number
+  /**
+   * Messages of a Community's topics (lines with a TopicId) left out: the app has no topics yet, and
+   * a topic's seqs would collide with its group's. Counted so the user is told.
+   */
+  topicMessages: number
   /** Group keys that received records. */
   groups: string[]
 }
@@ -199,7 +204,7 @@ async function* fileLines(file: File, onBytes: (n: number) => void): AsyncGenera
 }
 
 export async function importJsonl(file: File, onProgress?: (p: ImportProgress) => void, database: AppDB = appDb): Promise<ImportResult> {
-  const result: ImportResult = { ...zeroCounts(), lines: 0, messages: 0, groups: [] }
+  const result: ImportResult = { ...zeroCounts(), lines: 0, messages: 0, topicMessages: 0, groups: [] }
   const groupsSeen = new Set<string>()
   // Both passes read the file: progress counts the bytes of both, so it only moves forward.
   const totalBytes = file.size * 2
@@ -265,6 +270,10 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
     const r = parseRecordLine(line)
     // The file changed between the passes: stop, with what was committed so far kept.
     if (!r.ok) throw new ImportLineError(lineNo, r.problem)
+    if (typeof r.record.TopicId === 'string' && r.record.TopicId !== '') {
+      result.topicMessages++
+      continue
+    }
     pending.push(r.record)
     if (pending.length >= importChunkLines) await flush()
   }

@@ -175,6 +175,8 @@ const appEn = {
   'import.progress': 'Importing {file}: {lines} lines, {percent}%',
   // Two counts, each with its own plural: 'import.messages' and 'import.groups' fill {messages} and {groups}.
   'import.done': 'Imported {messages} into {groups} from {file}.',
+  'import.topicsLeftOut': ' {count} messages of Community topics were left out: the app does not show topics yet (tim-archive export and report read them).',
+  'import.topicsLeftOut_one': ' 1 message of a Community topic was left out: the app does not show topics yet (tim-archive export and report read them).',
   'import.messages': '{count} messages',
   'import.messages_one': '1 message',
   'import.groups': '{count} groups',
@@ -372,6 +374,8 @@ const appZh: Record<AppMessageKey, string> = {
   'import.title': '导入',
   'import.progress': '正在导入 {file}：{lines} 行，{percent}%',
   'import.done': '已从 {file} 导入 {messages}，共 {groups}。',
+  'import.topicsLeftOut': '社群话题中的 {count} 条消息未导入：应用暂不显示话题（tim-archive export 和 report 可读取）。',
+  'import.topicsLeftOut_one': '社群话题中的 1 条消息未导入：应用暂不显示话题（tim-archive export 和 report 可读取）。',
   'import.messages': '{count} 条消息',
   'import.messages_one': '1 条消息',
   'import.groups': '{count} 个群组',
