@@ -85,7 +85,11 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
   const box = (await feed().boundingBox())!
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
   for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -700)
-  await expect(floating()).toBeVisible()
+  // It shows while the reader scrolls (wheeled again if the fade came before the check, on a slow machine).
+  await expect(async () => {
+    await page.mouse.wheel(0, -200)
+    await expect(floating()).toBeVisible({ timeout: 500 })
+  }).toPass({ timeout: 15_000 })
   // The day of the message at the top of the list (read again until the list has settled: older
   // pages load while the wheel scrolls).
   let top: number | undefined
@@ -93,18 +97,22 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
     top = await feed()
       .locator('[data-row-seq]')
       .evaluateAll((els, y) => {
-        const under = els.filter((e) => {
-          // A timeline row with its day separator, if it has one (not a message nested in a forward).
-          if (e.parentElement?.closest('[data-row-seq]')) return false
-          const r = (e.closest('.item') ?? e).getBoundingClientRect()
-          return r.top <= y && r.bottom > y
-        })
-        return under.map((e) => Number(e.getAttribute('data-row-seq')))[0]
+        // The topmost row still showing below the list's top edge (a timeline row with its day
+        // separator, if it has one; not a message nested in a forward).
+        const rows = els
+          .filter((e) => !e.parentElement?.closest('[data-row-seq]'))
+          .map((e) => ({ seq: Number(e.getAttribute('data-row-seq')), r: (e.closest('.item') ?? e).getBoundingClientRect() }))
+          .filter(({ r }) => r.bottom > y)
+          .sort((a, b) => a.r.top - b.r.top)
+        return rows[0]?.seq
       }, box.y + 10)
     const topMessage = team.find((m) => m.seq === top)
     return topMessage && new Intl.DateTimeFormat('en-US', { dateStyle: 'full', timeZone }).format(topMessage.time * 1000)
   }
   await expect(async () => {
+    // A small scroll: the date follows the reader's scrolls (older pages may have loaded since the last).
+    await page.mouse.wheel(0, -40)
+    await page.waitForTimeout(100)
     const day = await topDay()
     expect(day).toBeDefined()
     expect(await floating().textContent()).toBe(day)
@@ -119,8 +127,10 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
   await expect(floating()).toHaveAttribute('aria-hidden', 'true')
   // The keyboard scrolls show it too; a window resized (no scroll of mine) does not.
   await feed().focus()
-  await page.keyboard.press('PageUp')
-  await expect(floating()).toBeVisible()
+  await expect(async () => {
+    await page.keyboard.press('PageUp')
+    await expect(floating()).toBeVisible({ timeout: 500 })
+  }).toPass({ timeout: 15_000 })
   await expect(floating()).toBeHidden({ timeout: 3000 })
   await page.setViewportSize({ width: 1200, height: 760 })
   await page.setViewportSize({ width: 1280, height: 800 })
