@@ -11,8 +11,10 @@
  * the note stands in, except a `saved` note (its bytes are in the pull's media folder, not here,
  * until that folder is imported: then the host says saved itself).
  */
+import { getContext } from 'svelte'
 import { SvelteMap } from 'svelte/reactivity'
 import { maxMediaLookupKeys, type MediaStatus } from '@shared/ipc/contract'
+import { mediaInBody, type MediaRef } from '@shared/media/objects'
 import { api } from '@renderer/lib/ipc/api'
 
 const statuses = new SvelteMap<string, MediaStatus>()
@@ -126,3 +128,36 @@ export type MediaGroupGetter = () => string | undefined
 /** The message a component belongs to (its group key and seq; set by Message.svelte): the viewer finds its place among the group's images. */
 export const mediaMessageContext = Symbol('media-message')
 export type MediaMessageGetter = () => { gk: string; seq: number }
+
+/**
+ * One message element's media, for the component that shows it (ImageElem, KeptMedia): its objects
+ * (the same refs and keys the host recorded them under, shared/media/objects.ts), asked for once
+ * the element shows, and each object's recorded outcome ('no-url' for one without a URL). Call while
+ * the component initialises (it reads the message's group from the context Message.svelte sets).
+ */
+export function elementMedia(element: () => { MsgType: string; MsgContent: unknown }): {
+  readonly refs: MediaRef[]
+  readonly keys: string[]
+  status(ref: MediaRef | undefined): MediaStatus | undefined
+} {
+  const groupOf = getContext<MediaGroupGetter | undefined>(mediaGroupContext)
+  const groupId = $derived(groupOf?.())
+  const refs = $derived(mediaInBody([element()]))
+  const keys = $derived(refs.flatMap((r) => (r.key ? [r.key] : [])))
+  $effect(() => {
+    if (groupId && keys.length > 0) want(groupId, keys)
+  })
+  return {
+    get refs() {
+      return refs
+    },
+    get keys() {
+      return keys
+    },
+    status(ref) {
+      if (!ref) return undefined
+      if (!ref.key) return { status: 'no-url' }
+      return groupId ? statusOf(groupId, ref.key) : undefined
+    }
+  }
+}
