@@ -10,6 +10,7 @@
  * test can rename someone between two syncs and check what the archive kept.
  */
 import type { SimApp, SimGroup, SimMessage } from './server'
+import { fail, isInt, isStringArray, ok, type Answer } from './answers'
 
 /** One value of a name, avatar or name card, in force from `since` (Unix seconds) on. */
 export interface NameVersion {
@@ -51,21 +52,7 @@ export const maxProfileAccounts = 100
 /** At most this many members per get_group_member_info page (the page: 200, 100 recommended). */
 export const maxMemberPage = 200
 
-type Answer = Record<string, unknown>
 type Body = Record<string, unknown>
-
-function fail(code: number, info: string): Answer {
-  return { ActionStatus: 'FAIL', ErrorCode: code, ErrorInfo: info }
-}
-function ok(fields: Answer): Answer {
-  return { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields }
-}
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v)
-}
-function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string')
-}
 
 /** The value in force at `now`: the newest version with since ≤ now, '' before the first. */
 export function valueAt(versions: readonly NameVersion[] | undefined, now: number): string {

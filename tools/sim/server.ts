@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP, type Socket } from 'node:net'
 import type { MsgElement } from '../../src-main/shared/tim-types'
 import { verifyUserSig } from '../../src-main/tim/usersig'
+import { fail, isInt, isStringArray, ok, type Answer } from './answers'
 import { demoApp, mulberry32 } from './seed'
 import { COS_PREFIX, cosPathOf, SimCos, type CosOptions, type MediaOverride } from './media/cos'
 import { mediaBucket } from './media/lab'
@@ -130,7 +131,6 @@ export interface SimStats {
   byCommand: Record<string, number>
 }
 
-type Answer = Record<string, unknown>
 type Body = Record<string, unknown>
 type Handler = (app: SimApp, body: Body) => Answer
 
@@ -148,19 +148,6 @@ export const SIM_MEDIA_STATS_PATH = '/_sim/media'
 /** POST control endpoints for tests that run the simulator as a child process (see Simulator.control). */
 export const SIM_CONTROL_PREFIX = '/_sim/'
 const HTML_502 = '<html><body><h1>502 Bad Gateway</h1></body></html>'
-
-function fail(code: number, info: string): Answer {
-  return { ActionStatus: 'FAIL', ErrorCode: code, ErrorInfo: info }
-}
-function ok(fields: Answer): Answer {
-  return { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields }
-}
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v)
-}
-function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string')
-}
 
 /** Group IDs are 1..48 bytes of printable ASCII; anything else is malformed (10015). */
 export function isWellFormedGroupId(id: string): boolean {
