@@ -6,20 +6,17 @@
  * them beside the senders' names, from its media/ folder.
  */
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { mkdir, readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { personKey, readContextFile } from '../../src-main/archive/context-file'
 import { MediaLedger } from '../../src-main/media/ledger'
 import { avatarKey } from '../../src-main/shared/media/objects'
-import { demoApp, demoGroupIds } from '../../tools/sim/seed'
+import { demoGroupIds } from '../../tools/sim/seed'
 import { Simulator } from '../../tools/sim/server'
 import { cliEnv, runCli } from '../helpers/cli'
-import { freshAppId } from '../helpers/sim'
+import { freshAppId, startDemoSim, stopDemoSim } from '../helpers/sim'
 
-const cli = resolve(__dirname, '../../out/main/cli.js')
 const appId = freshAppId()
 const { team } = demoGroupIds
 let dir: string
@@ -29,16 +26,10 @@ let url: string
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
-  dir = await mkdtemp(join(tmpdir(), 'tim-cli-avatars-'))
-  sim = new Simulator({ apps: [{ ...demoApp({ benchMessages: 10 }), sdkAppId: appId }], latencyMs: 1 })
-  url = (await sim.start()).url
+  ;({ sim, url, dir } = await startDemoSim(appId, 'tim-cli-avatars-'))
 }, 60_000)
 
-afterAll(async () => {
-  await sim?.stop()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => stopDemoSim({ sim, dir }))
 
 describe('tim-archive pull --media keeps avatars', () => {
   it('the avatars of the context file are in DIR, hashed to their names, the ledger says saved', async () => {

@@ -6,17 +6,15 @@
  * left, is named from his profile; a SIGKILL mid-write leaves a context file that still reads.
  */
 import { existsSync } from 'node:fs'
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { appendFile, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { personKey, readContextFile } from '../../src-main/archive/context-file'
-import { demoApp, demoGroupIds } from '../../tools/sim/seed'
+import { demoGroupIds } from '../../tools/sim/seed'
 import { Simulator } from '../../tools/sim/server'
 import { cliEnv, runCli, startCli } from '../helpers/cli'
-import { freshAppId } from '../helpers/sim'
+import { freshAppId, startDemoSim, stopDemoSim } from '../helpers/sim'
 
-const cli = resolve(__dirname, '../../out/main/cli.js')
 const appId = freshAppId()
 const { team, community } = demoGroupIds
 let dir: string
@@ -40,16 +38,10 @@ const sleepUntil = async (ms: number): Promise<void> => {
 }
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
-  dir = await mkdtemp(join(tmpdir(), 'tim-cli-people-'))
-  sim = new Simulator({ apps: [{ ...demoApp({ benchMessages: 10 }), sdkAppId: appId }], latencyMs: 1 })
-  url = (await sim.start()).url
+  ;({ sim, url, dir } = await startDemoSim(appId, 'tim-cli-people-'))
 }, 60_000)
 
-afterAll(async () => {
-  await sim?.stop()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => stopDemoSim({ sim, dir }))
 
 describe('tim-archive pull names people in FILE.context.jsonl', () => {
   it('two pulls around a rename: history kept, the name in force at each message in the export, li_lei named though he left', async () => {

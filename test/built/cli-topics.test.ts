@@ -4,18 +4,15 @@
  * its messages' lines carry TopicId, its resume point is its own in the state file, and a topic
  * created on the server after a pull (/_sim/topic) is found and pulled by the next one.
  */
-import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoApp, demoGroupIds } from '../../tools/sim/seed'
+import { demoGroupIds } from '../../tools/sim/seed'
 import { communityTopicIds } from '../../tools/sim/demo-people'
 import { Simulator } from '../../tools/sim/server'
 import { cliEnv, runCli } from '../helpers/cli'
-import { freshAppId } from '../helpers/sim'
+import { freshAppId, startDemoSim, stopDemoSim } from '../helpers/sim'
 
-const cli = resolve(__dirname, '../../out/main/cli.js')
 const appId = freshAppId()
 const { community } = demoGroupIds
 let dir: string
@@ -45,16 +42,10 @@ const lines = async (path: string): Promise<Line[]> =>
     .map((l) => JSON.parse(l) as Line)
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does).')
-  dir = await mkdtemp(join(tmpdir(), 'tim-cli-topics-'))
-  sim = new Simulator({ apps: [{ ...demoApp({ benchMessages: 10 }), sdkAppId: appId }], latencyMs: 1 })
-  url = (await sim.start()).url
+  ;({ sim, url, dir } = await startDemoSim(appId, 'tim-cli-topics-'))
 }, 60_000)
 
-afterAll(async () => {
-  await sim?.stop()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => stopDemoSim({ sim, dir }))
 
 describe('tim-archive pull archives a Community topic by topic', () => {
   it('14 topic messages with their TopicId, each topic its own resume point; a new topic found by the next pull', async () => {
