@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoGroupIds, mulberry32, randomHistory } from '../../tools/sim/seed'
+import { demoApp, demoCredentials, demoGroupIds, mediaGroupId, mulberry32, randomHistory } from '../../tools/sim/seed'
 import { Simulator } from '../../tools/sim/server'
 import type { ArchivedMessage } from '../../src-main/shared/archive-record'
 import { fromMultirange } from '../../src-main/archive/pg-archive'
@@ -117,6 +117,67 @@ describe('pull --db against the demo: the same archive as pull --out', () => {
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/: 0 new messages, /)
     expect(again.stdout).toMatch(/context unchanged/)
+  })
+})
+
+describe('pull --db --media', () => {
+  let sim: Simulator
+  let url: string
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tim-cli-db-media-'))
+    sim = new Simulator({ apps: [demoApp({ benchMessages: 10, media: true })] })
+    url = (await sim.start()).url
+  })
+  afterAll(async () => {
+    await sim?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('keeps the media in DIR and records each outcome in the database, as pull --out --media records it on its lines', async () => {
+    const db = await freshDatabase('media')
+    const env = cliEnv(demoCredentials.sdkAppId, url)
+    const viaDb = await runCli(['pull', '--db', db, '--group', mediaGroupId, '--media', join(dir, 'db-media'), '--no-people'], env)
+    expect(viaDb.code).toBe(0)
+    expect(viaDb.stdout).toMatch(/media objects? saved/)
+    const out = join(dir, 'm.jsonl')
+    const viaFile = await runCli(['pull', '--out', out, '--group', mediaGroupId, '--media', join(dir, 'file-media'), '--no-people'], env)
+    expect(viaFile.code).toBe(0)
+
+    // The file's readers keep the last line of a seq (it carries the union).
+    const last = new Map<string, ArchivedMessage>()
+    for (const l of (await readFile(out, 'utf8')).split('\n').filter(Boolean)) {
+      const r = JSON.parse(l) as ArchivedMessage
+      last.set(key(r), r)
+    }
+    const noted = [...last.values()].filter((r) => r._archive?.media)
+    expect(noted.length).toBeGreaterThan(0)
+    const dbRecs = new Map(
+      (await query<{ record: ArchivedMessage }>(db, `SELECT record FROM tim_archive.messages WHERE group_id = $1`, [mediaGroupId])).map((r) => [
+        key(r.record),
+        r.record
+      ])
+    )
+    const outcomes = await query<{ msg_seq: string; object_key: string; status: string; sha256: string | null }>(
+      db,
+      `SELECT msg_seq, object_key, status, sha256 FROM tim_archive.media WHERE group_id = $1`,
+      [mediaGroupId]
+    )
+    let objects = 0
+    for (const r of noted) {
+      const mine = dbRecs.get(key(r))
+      // Times differ between the runs (firstSeenAt of an expiry); statuses and hashes do not.
+      const shape = (m: Record<string, { status: string; sha256?: unknown }> | undefined) =>
+        Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, [v.status, v.sha256 ?? null]]))
+      expect(shape(mine?._archive?.media as never), key(r)).toEqual(shape(r._archive!.media as never))
+      for (const [k, v] of Object.entries(r._archive!.media!)) {
+        objects++
+        const row = outcomes.find((o) => Number(o.msg_seq) === r.MsgSeq && o.object_key === k)
+        expect(row, `${key(r)} ${k}`).toMatchObject({ status: v.status, sha256: typeof v.sha256 === 'string' ? v.sha256 : null })
+      }
+    }
+    expect(outcomes.length).toBe(objects)
+    expect(outcomes.some((o) => o.status === 'saved')).toBe(true)
   })
 })
 
