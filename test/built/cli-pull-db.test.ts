@@ -241,8 +241,8 @@ describe('pull --db: resumable, incremental, one process per group', () => {
 
   it('two processes on one database: a group one is pulling is skipped by the other, and each group is archived once', async () => {
     const db = await freshDatabase('two')
-    // The first pull takes a few seconds (about 250 requests, 2 at a time, 20 ms each).
-    sim.setLatency(20)
+    // The first pull takes a few seconds (about 250 requests, 2 at a time, 30 ms each).
+    sim.setLatency(30)
     const first = startCli(['pull', '--db', db, '--group', 'big', '--no-people', '--concurrency', '2'], env())
     const firstDone = closed(first)
     let firstErr = ''
