@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { writeFileAtomic } from '../fs/atomic-write'
 import { formatCount } from '../shared/format'
 import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
-import { renderJson, renderText } from '../shared/report/render'
+import { groupsAndTopics, renderJson, renderText } from '../shared/report/render'
 import { renderHtml } from '../shared/report/render-html'
 import { describeRecordProblem, parseRecordLine } from '../shared/record-line'
 import { UsageError } from './env-creds'
@@ -69,9 +69,7 @@ export async function runReport(argv: string[]): Promise<number> {
   if (values.out) {
     const out = resolve(values.out)
     await writeFileAtomic(out, text)
-    process.stderr.write(
-      `${out}: ${format} report of ${formatCount(health.totals.groups, 'en')} groups, ${formatCount(health.totals.messages, 'en')} messages\n`
-    )
+    process.stderr.write(`${out}: ${format} report of ${groupsAndTopics(health.totals)}, ${formatCount(health.totals.messages, 'en')} messages\n`)
   } else {
     process.stdout.write(text)
   }

@@ -136,17 +136,26 @@ export function groupLabel(g: { groupId: string; name?: string }): string {
   return g.name && g.name !== g.groupId ? `${g.name} (${g.groupId})` : g.groupId
 }
 
+/** A Community topic's ID (the group ID + `@TOPIC#_` + its part: docs/reference/tencent-im-api.md §9.3). */
+export function isTopicId(id: string): boolean {
+  return id.includes('@TOPIC#_')
+}
+
 export interface ArchiveHealth {
   format: 'tim-archive-health'
   version: 1
   generatedAt: string
   totals: {
+    /** Groups, a Community's topics not counted (they are in `topics`). */
     groups: number
     completeGroups: number
     /** Groups a sync found empty on the server (counted in completeGroups too). */
     emptyGroups: number
     /** Groups with nothing archived that no sync has completed yet. */
     unsyncedGroups: number
+    /** A Community's topics (issue 18 §2): rows whose ID is a topic ID, and those complete. */
+    topics: number
+    completeTopics: number
     messages: number
     withContent: number
     system: number
@@ -244,6 +253,9 @@ export class HealthAccumulator {
     const ids = [...new Set([...this.groups.keys(), ...Object.keys(this.states)])].sort()
     const groups = ids.map((id) => groupHealth(id, this.groups.get(id) ?? new GroupAccumulator(), this.states[id]))
     const sum = (f: (g: GroupHealth) => number): number => groups.reduce((n, g) => n + f(g), 0)
+    // A Community topic is a row of its own (its ID is the group ID + "@TOPIC#_…") but not a group.
+    const topics = groups.filter((g) => isTopicId(g.groupId))
+    const plain = groups.filter((g) => !isTopicId(g.groupId))
     const times = groups.flatMap((g) => [g.firstTime, g.lastTime]).filter((t): t is number => t !== null)
     const syncs = groups
       .map((g) => g.lastSyncAt)
@@ -254,10 +266,12 @@ export class HealthAccumulator {
       version: 1,
       generatedAt: now.toISOString(),
       totals: {
-        groups: groups.length,
-        completeGroups: groups.filter((g) => g.coverage.complete).length,
-        emptyGroups: groups.filter((g) => withoutMessages(g) === 'empty').length,
-        unsyncedGroups: groups.filter((g) => withoutMessages(g) === 'never').length,
+        groups: plain.length,
+        completeGroups: plain.filter((g) => g.coverage.complete).length,
+        emptyGroups: plain.filter((g) => withoutMessages(g) === 'empty').length,
+        unsyncedGroups: plain.filter((g) => withoutMessages(g) === 'never').length,
+        topics: topics.length,
+        completeTopics: topics.filter((g) => g.coverage.complete).length,
         messages: sum((g) => g.messages),
         withContent: sum((g) => g.withContent),
         system: sum((g) => g.system),
