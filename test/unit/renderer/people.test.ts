@@ -15,13 +15,23 @@ import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { expandNames } from '../../../src-renderer/src/lib/people/name-query'
 import { exportPeople } from '../../../src-renderer/src/lib/people/export-people'
 import { notePeople, peopleOf } from '../../../src-renderer/src/lib/people/people-repo'
-import { currentName, flush, nameOf, resolveGroups, usePeopleDb, want } from '../../../src-renderer/src/lib/people/people.svelte'
+import {
+  currentName,
+  flush,
+  loadMentionNames,
+  mentionNames,
+  nameOf,
+  resolveGroups,
+  usePeopleDb,
+  want
+} from '../../../src-renderer/src/lib/people/people.svelte'
 import { senderSuggestions } from '../../../src-renderer/src/lib/people/suggest'
 import { indexSearch, scanSearch } from '../../../src-renderer/src/lib/search'
 import { parseQuery } from '../../../src-main/shared/search/query'
 import { personsOf } from '../../../src-main/services/export-host'
 import { senderNames } from '../../../src-main/export/names'
 import { freshDbs } from './fresh-db'
+import { splitMentions } from '../../../src-main/shared/tuikit/mentions'
 
 const ws = '1400000000@china'
 const gk = groupKey(ws, '@TGS#1DEMOTEAM')
@@ -72,6 +82,28 @@ describe('the people table', () => {
     expect(currentName(gk, 'bob')).toBe('Bob Zhang')
     expect(nameOf(gk, 'nobody', t1)).toBe('nobody')
     expect(currentName(gk, 'nobody')).toBeUndefined()
+  })
+
+  it("the timeline's mentions know the group's names: '@Alice Wang' is one mention once they are read", async () => {
+    const d = freshDb()
+    usePeopleDb(d)
+    const t1 = Date.UTC(2026, 0, 1)
+    await notePeople(
+      gk,
+      answer(t1, [
+        { account: 'alice', nick: 'Alice Wang' },
+        { account: 'al', nick: 'Al' }
+      ]),
+      d
+    )
+    expect(mentionNames(gk)).toEqual([])
+    await loadMentionNames(gk)
+    expect(mentionNames(gk)).toEqual(['Alice Wang', 'Al'])
+    expect(splitMentions('@Alice Wang hi', mentionNames(gk))[0]).toEqual({ text: '@Alice Wang', mention: 'user' })
+    // A rename read again (the names refresh) is known too; the old name stays (older mentions carry it).
+    await notePeople(gk, answer(t1 + DAY, [{ account: 'alice', nick: 'Alice Wang-Li' }]), d)
+    await loadMentionNames(gk)
+    expect(mentionNames(gk)).toEqual(['Alice Wang-Li', 'Alice Wang', 'Al'])
   })
 
   it('after a sync, asks the host for the senders of each group and stores the answer', async () => {

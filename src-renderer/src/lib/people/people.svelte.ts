@@ -14,6 +14,7 @@ import { maxPeopleAccounts, type PeopleResolved, type Result } from '@shared/ipc
 import { avatarAt, nameAt, type Person } from '@shared/people'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/group-key'
+import { mentionNames as namesForMentions } from '@shared/tuikit/mentions'
 import { notePeople, peopleByAccount, peopleOf } from './people-repo'
 
 const people = new SvelteMap<string, Person>()
@@ -33,6 +34,7 @@ function id(gk: string, account: string): string {
 export function usePeopleDb(d: AppDB): void {
   database = d
   people.clear()
+  mentionLists.clear()
   known.clear()
   queued.clear()
 }
@@ -99,6 +101,24 @@ export async function loadGroup(gk: string): Promise<Person[]> {
   noteRows(rows)
   for (const r of rows) known.add(id(r.gk, r.account))
   return rows
+}
+
+/** Each group's known names for its mentions, longest first (shared/tuikit/mentions.ts), once read. */
+const mentionLists = new SvelteMap<string, readonly string[]>()
+
+/**
+ * The names a group's @mentions can carry (every nickname and name card of its people), so that
+ * `@Alice Wang` is highlighted whole; empty until `loadMentionNames(gk)` has read them.
+ */
+export function mentionNames(gk: string): readonly string[] {
+  return mentionLists.get(gk) ?? []
+}
+
+/** Reads a group's people and keeps their names for its mentions (again after names change). */
+export async function loadMentionNames(gk: string): Promise<readonly string[]> {
+  const list = namesForMentions(await loadGroup(gk))
+  mentionLists.set(gk, list)
+  return list
 }
 
 function noteRows(rows: readonly (Person & { gk: string })[]): void {
