@@ -106,7 +106,7 @@ describe('tim-archive pull names people in FILE.context.jsonl', () => {
     // export --query from:NAME matches any name the person had (as the app's from: does).
     const senders = async (query: string): Promise<string[]> => {
       const out = join(dir, `q-${senderQueries++}.jsonl`)
-      const r = await run(['export', '--in', archive, '--format', 'jsonl', '--query', query, '--out', out])
+      const r = await run(['export', '--in', archive, '--format', 'jsonl', `--query=${query}`, '--out', out])
       expect(r.code, r.stderr).toBe(0)
       return (await readFile(out, 'utf8'))
         .split('\n')

@@ -35,6 +35,7 @@ import { mediaInMessage, mediaKey } from '../media/objects'
 import { isComplete, missingRanges, type Coverage, type SeqRange } from '../coverage'
 import { RunSet, countRuns, gapsBetween, subtractRuns } from './run-set'
 import { bodyItems, maxRelayDepth, readEntry, relayContent, relayItem } from '../message-body'
+import { shownName, type Person } from '../people'
 
 /** What a sync recorded about a group (the CLI's FILE.jsonl.state.json, or the app's store). */
 export interface GroupSyncState extends Coverage {
@@ -124,6 +125,46 @@ export interface PeopleHealth {
   formerMembers: number
   /** The most active senders, most messages first; `name` is their current name when known. */
   top: { account: string; name?: string; messages: number }[]
+}
+
+/** Senders counted per group at most (past it a group's new senders are not counted), and those listed. */
+export const MAX_SENDERS = 200_000
+export const TOP_SENDERS = 5
+
+/**
+ * Counts one message's sender into a group's counts: `tim-archive report` and the app's health
+ * dialog count alike. The system sender (`@TIM#SYSTEM`, people/resolve.ts isSystemSender) is no person.
+ */
+export function countSender(counts: Map<string, number>, from: unknown): void {
+  if (typeof from !== 'string' || from === '' || from === '@TIM#SYSTEM') return
+  const c = counts.get(from)
+  if (c !== undefined) counts.set(from, c + 1)
+  else if (counts.size < MAX_SENDERS) counts.set(from, 1)
+}
+
+/**
+ * Who sent a group's messages (issue 18 §1): senders, how many are named, how many left, and the
+ * top senders by their current name, from whatever knows the group's people (the CLI's context
+ * file, the app's people table). The same figures in `report` and the app's health dialog.
+ */
+export function peopleHealth(counts: ReadonlyMap<string, number>, personOf: (account: string) => Pick<Person, 'history' | 'member'> | undefined): PeopleHealth {
+  let named = 0
+  let formerMembers = 0
+  for (const account of counts.keys()) {
+    const p = personOf(account)
+    if (!p) continue
+    named++
+    if (p.member === false) formerMembers++
+  }
+  const top = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TOP_SENDERS)
+    .map(([account, messages]) => {
+      const p = personOf(account)
+      const name = shownName(p?.history[p.history.length - 1])
+      return { account, messages, ...(name ? { name } : {}) }
+    })
+  return { senders: counts.size, named, formerMembers, top }
 }
 
 /** "Bob (bob)", or the account alone when no name is known. */
