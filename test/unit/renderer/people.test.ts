@@ -21,6 +21,7 @@ import {
   loadMentionNames,
   mentionNames,
   nameOf,
+  namesRefresh,
   resolveGroups,
   usePeopleDb,
   want
@@ -124,7 +125,7 @@ describe('the people table', () => {
         }
       }
     }
-    expect(await resolveGroups([gk], host)).toEqual({ resolved: 2 })
+    expect(await resolveGroups([gk], host)).toEqual({ resolved: 2, noMemberList: [] })
     expect(asked).toEqual([['@TGS#1DEMOTEAM', ['alice', 'li_lei'], 'Public']])
     expect(nameOf(gk, 'alice')).toBe('Alice (PM)')
     expect(nameOf(gk, 'li_lei')).toBe('李雷')
@@ -133,6 +134,42 @@ describe('the people table', () => {
     const r = await resolveGroups([gk], failing)
     expect(r.error).toMatchObject({ code: 'NETWORK' })
     expect((await peopleOf(gk, d)).map((p) => p.account)).toEqual(['alice', 'li_lei'])
+  })
+
+  it('"Refresh names" asks again for the open group, one at a time, and keeps what the server said of its member list', async () => {
+    const d = freshDb()
+    usePeopleDb(d)
+    const live = groupKey(ws, '@TGS#2LIVE')
+    await addGroups(ws, [{ groupId: '@TGS#2LIVE', name: 'Live', type: 'AVChatRoom', archivable: true }], d)
+    await commitBatch(live, { messages: [text(1, 'alice', 1_767_225_600)], range: [1, 1] }, d)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let calls = 0
+    const host = {
+      resolve: async (groupId: string, accounts: string[], type?: string): Promise<Result<PeopleResolved>> => {
+        calls++
+        expect([groupId, accounts, type]).toEqual(['@TGS#2LIVE', ['alice'], 'AVChatRoom'])
+        await gate
+        return { ok: true, value: { ...answer(Date.UTC(2026, 0, 2), [{ account: 'alice', nick: 'Alice Wang' }]), note: 'noMemberList' } }
+      }
+    }
+    const first = namesRefresh.refresh(live, host)
+    expect(namesRefresh.running).toBe(live)
+    // A second press while it runs does nothing (the button is disabled too).
+    await namesRefresh.refresh(live, host)
+    release()
+    await first
+    expect(calls).toBe(1)
+    expect(namesRefresh.running).toBeNull()
+    expect(namesRefresh.last.get(live)).toEqual({ resolved: 1, noMemberList: true })
+    expect(nameOf(live, 'alice')).toBe('Alice Wang')
+    expect(mentionNames(live)).toEqual(['Alice Wang'])
+    // A failure is kept for the header to say; the names already known stay.
+    await namesRefresh.refresh(live, {
+      resolve: async () => ({ ok: false, error: { code: 'NOT_CONNECTED', message: 'not connected' } }) as Result<PeopleResolved>
+    })
+    expect(namesRefresh.last.get(live)).toMatchObject({ resolved: 0, error: { code: 'NOT_CONNECTED' } })
+    expect(nameOf(live, 'alice')).toBe('Alice Wang')
   })
 
   it('deleting a group deletes its people, not another group’s', async () => {

@@ -9,7 +9,7 @@
  * (people.resolve) and stores them; the cache follows.
  */
 import Dexie from 'dexie'
-import { SvelteMap } from 'svelte/reactivity'
+import { SvelteMap, SvelteSet } from 'svelte/reactivity'
 import { maxPeopleAccounts, type PeopleResolved, type Result } from '@shared/ipc/contract'
 import { avatarAt, nameAt, type Person } from '@shared/people'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
@@ -144,9 +144,12 @@ export async function sendersOf(gk: string, d: AppDB = database): Promise<string
  * where something changed). A group that fails is skipped (its old names stay); answers the first
  * error, if any, for the caller to show or log.
  */
-export async function resolveGroups(gks: readonly string[], host: PeopleHost): Promise<{ resolved: number; error?: unknown }> {
+export async function resolveGroups(gks: readonly string[], host: PeopleHost): Promise<{ resolved: number; noMemberList: string[]; error?: unknown }> {
   let resolved = 0
   let error: unknown
+  // Groups the server keeps no member list for (AVChatRoom, BChatRoom: PeopleResolved.note).
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local result, never rendered
+  const noMemberList = new Set<string>()
   for (const gk of gks) {
     try {
       const accounts = await sendersOf(gk)
@@ -157,6 +160,7 @@ export async function resolveGroups(gks: readonly string[], host: PeopleHost): P
           error ??= r.error
           break
         }
+        if (r.value.note === 'noMemberList') noMemberList.add(gk)
         noteRows(await notePeople(gk, r.value, database))
         resolved += r.value.people.length
       }
@@ -164,5 +168,38 @@ export async function resolveGroups(gks: readonly string[], host: PeopleHost): P
       error ??= e
     }
   }
-  return error === undefined ? { resolved } : { resolved, error }
+  return error === undefined ? { resolved, noMemberList: [...noMemberList] } : { resolved, noMemberList: [...noMemberList], error }
 }
+
+/** Group types with no member list on the server (names come from profiles only): services/people.ts. */
+export const typesWithoutMemberList: readonly string[] = ['AVChatRoom', 'BChatRoom']
+
+/**
+ * "Refresh names" for one group (issue 18 §1): its senders' names asked again through
+ * people.resolve, one refresh at a time, the outcome kept for the group's header to say.
+ */
+class NamesRefresh {
+  /** The group being refreshed (at most one; a reactive set, as this module's other state). */
+  private readonly active = new SvelteSet<string>()
+  /** The group being refreshed, or null. */
+  get running(): string | null {
+    for (const gk of this.active) return gk
+    return null
+  }
+  /** The last refresh's outcome, per group. */
+  last = new SvelteMap<string, { resolved: number; noMemberList: boolean; error?: unknown }>()
+
+  async refresh(gk: string, host: PeopleHost): Promise<void> {
+    if (this.running !== null) return
+    this.active.add(gk)
+    try {
+      const r = await resolveGroups([gk], host)
+      this.last.set(gk, { resolved: r.resolved, noMemberList: r.noMemberList.includes(gk), ...(r.error !== undefined ? { error: r.error } : {}) })
+      await loadMentionNames(gk).catch(() => {})
+    } finally {
+      this.active.delete(gk)
+    }
+  }
+}
+
+export const namesRefresh = new NamesRefresh()
