@@ -164,6 +164,8 @@ export async function resolveGroups(gks: readonly string[], host: PeopleHost): P
         noteRows(await notePeople(gk, r.value, database))
         resolved += r.value.people.length
       }
+      // A timeline showing this group matches its mentions against the names just stored.
+      if (mentionLists.has(gk)) await loadMentionNames(gk)
     } catch (e) {
       error ??= e
     }
