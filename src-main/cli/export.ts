@@ -10,6 +10,7 @@ import { LEDGER_FILE } from '../media/ledger'
 import { checkTimeZone, formatBytes, formatCount, isoTime, localTimeZone, periodKey } from '../shared/format'
 import { exportFormats, parseSplit, splitPeriod, type ExportFormat, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
+import { expandNames } from '../shared/search/name-query'
 import { compileQuery, isQueryError, parseQuery, type Clause } from '../shared/search/query'
 import { UsageError } from './env-creds'
 import { packageVersion } from './version'
@@ -27,7 +28,7 @@ seq). The file appears only when complete: it is written under a temporary name 
   --after DATE       only messages after DATE ends: YYYY-MM-DD, YYYY/MM/DD or YYYY-MM
   --before DATE      only messages before DATE begins
   --query Q          only messages matching Q, in the app's search language: words, "phrases",
-                     from:ID in:GROUP on:/before:/after:DATE has:image|file|link|… is:deleted|…, -not
+                     from:ID|NAME in:GROUP on:/before:/after:DATE has:image|file|link|… is:deleted|…, -not
   --split S          several files: count:N messages, size:MB, or one per year, month or day
                      (HTML adds an index.html)
   --tz TZ            the IANA time zone for times and dates, e.g. Asia/Shanghai or UTC (default:
@@ -132,7 +133,12 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
   ]
   const groups = [...new Set(values.group ?? [])]
   const groupSet = new Set(groups)
-  const matches = compileQuery({ clauses }, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
+  // The archive's context file, when there is one (issue 18 §3): group names, topics, people's names.
+  const context = await readContextFile(contextPathFor(input))
+  // `from:NAME` matches any name a person of the exported groups ever had, as the app's search does.
+  const people = context ? [...context.people.values()].filter((p) => groupSet.size === 0 || groupSet.has(p.groupId)) : []
+  const query = expandNames({ clauses }, people, '').query
+  const matches = compileQuery(query, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
   const keep = (m: ArchivedMessage): boolean => (groupSet.size === 0 || groupSet.has(m.GroupId)) && matches(m)
   // A period split puts every group's messages of one period in one file: read in period order.
   const period = splitPeriod(split)
@@ -171,8 +177,6 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     timeZone,
     count: scan.count
   }
-  // The archive's context file, when there is one (issue 18 §3): group names, topics, people's names.
-  const context = await readContextFile(contextPathFor(input))
   if (context) Object.assign(meta, contextForExport(context, scan.groups))
   if (values.after !== undefined) meta.after = values.after
   if (values.before !== undefined) meta.before = values.before

@@ -5,15 +5,13 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { writeFileAtomic } from '../fs/atomic-write'
 import { formatCount } from '../shared/format'
-import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
-import { renderJson, renderText } from '../shared/report/render'
+import { HealthAccumulator, countSender, peopleHealth, type ArchiveHealth, type GroupSyncState } from '../shared/report/health'
+import { groupsAndTopics, renderJson, renderText } from '../shared/report/render'
 import { renderHtml } from '../shared/report/render-html'
 import { describeRecordProblem, parseRecordLine } from '../shared/record-line'
 import { UsageError } from './env-creds'
 import { contextPathFor, personKey, readContextFile } from '../archive/context-file'
 import { unitKey } from '../shared/archive-record'
-import { shownName } from '../shared/people'
-import { isSystemSender } from '../people/resolve'
 import { noSuchGroups } from './export'
 
 export const reportHelp = `tim-archive report --in FILE.jsonl [--group ID ...] [--format text|json|html] [--out PATH]
@@ -69,9 +67,7 @@ export async function runReport(argv: string[]): Promise<number> {
   if (values.out) {
     const out = resolve(values.out)
     await writeFileAtomic(out, text)
-    process.stderr.write(
-      `${out}: ${format} report of ${formatCount(health.totals.groups, 'en')} groups, ${formatCount(health.totals.messages, 'en')} messages\n`
-    )
+    process.stderr.write(`${out}: ${format} report of ${groupsAndTopics(health.totals)}, ${formatCount(health.totals.messages, 'en')} messages\n`)
   } else {
     process.stdout.write(text)
   }
@@ -119,14 +115,9 @@ export async function reportFile(path: string, warn: (message: string) => void =
     // A topic's messages are counted as a channel of their own (their seqs are the topic's).
     const unit = unitKey(r.record.GroupId, r.record.TopicId)
     acc.add(unit === r.record.GroupId ? r.record : { ...r.record, GroupId: unit })
-    const from = r.record.From_Account
-    if (typeof from === 'string' && from !== '' && !isSystemSender(from)) {
-      let m = senders.get(unit)
-      if (!m) senders.set(unit, (m = new Map()))
-      const c = m.get(from)
-      if (c !== undefined) m.set(from, c + 1)
-      else if (m.size < MAX_SENDERS) m.set(from, 1)
-    }
+    let m = senders.get(unit)
+    if (!m) senders.set(unit, (m = new Map()))
+    countSender(m, r.record.From_Account)
   }
   if (only) {
     const known = [...new Set([...present, ...Object.keys(allStates).map(groupOf)])].sort()
@@ -139,9 +130,6 @@ export async function reportFile(path: string, warn: (message: string) => void =
   await addContext(health, contextPathFor(path), senders, warn)
   return health
 }
-
-const MAX_SENDERS = 200_000
-const TOP_SENDERS = 5
 
 /**
  * Names the groups and people of a report from the archive's context file (issue 18 §3), when
@@ -166,23 +154,7 @@ async function addContext(health: ArchiveHealth, path: string, senders: Map<stri
     if (!ctx) continue
     const counts = senders.get(g.groupId)
     if (!counts?.size) continue
-    let named = 0
-    let formerMembers = 0
-    for (const account of counts.keys()) {
-      const p = ctx.people.get(personKey(groupId, account))
-      if (!p) continue
-      named++
-      if (p.member === false) formerMembers++
-    }
-    const top = [...counts.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, TOP_SENDERS)
-      .map(([account, messages]) => {
-        const p = ctx.people.get(personKey(groupId, account))
-        const name = shownName(p?.history[p.history.length - 1])
-        return { account, messages, ...(name ? { name } : {}) }
-      })
-    g.people = { senders: counts.size, named, formerMembers, top }
+    g.people = peopleHealth(counts, (account) => ctx.people.get(personKey(groupId, account)))
   }
 }
 

@@ -10,7 +10,7 @@ import { inertCell, mdParagraph, mdText, visibleControls } from './text-safety'
 import type { ExportFormatName } from '../shared/ipc/contract'
 import type { MediaLinks } from './media'
 import type { ExportFormat, ExportMeta, ExportWriter } from './types'
-import { senderNames, type SenderNames } from './names'
+import { senderNames, topicName, mayHoldTopics, unitTitle, type SenderNames } from './names'
 
 /**
  * The exporter's formats (types.ts) and the app's (shared/ipc/contract.ts, which the dialog offers
@@ -62,6 +62,11 @@ export class JsonWriter implements ExportWriter {
 export const csvColumns = ['group', 'seq', 'time', 'sender', 'type', 'text', 'state', 'server'] as const
 /** The column a CSV adds when the export knows people's names (an archive with a context file): the name at the message's time. */
 export const csvNameColumn = 'sender_name'
+/**
+ * The columns a CSV adds when one of its groups is a Community (issue 18 §2): the line's TopicId
+ * ('' for the group's own messages) and the topic's name when the export knows it.
+ */
+export const csvTopicColumns = ['topic', 'topic_name'] as const
 
 /**
  * CSV by RFC 4180 (csv-stringify does the quoting: quotes doubled, cells with commas, quotes or
@@ -83,9 +88,13 @@ export class CsvWriter implements ExportWriter {
     )
   }
   private names: SenderNames | undefined
+  private meta: ExportMeta | undefined
+  private topics = false
   begin(meta?: ExportMeta): string {
+    this.meta = meta
     this.names = senderNames(meta?.people)
-    return '\uFEFF' + this.rows([this.names ? [...csvColumns, csvNameColumn] : [...csvColumns]])
+    this.topics = meta ? mayHoldTopics(meta) : false
+    return '\uFEFF' + this.rows([[...csvColumns, ...(this.topics ? csvTopicColumns : []), ...(this.names ? [csvNameColumn] : [])]])
   }
   write(messages: readonly ArchivedMessage[]): string {
     const rows: string[][] = []
@@ -100,6 +109,7 @@ export class CsvWriter implements ExportWriter {
         docText(d, this.timeZone),
         stateLabel(d.state),
         serverColumn(d, this.timeZone),
+        ...(this.topics ? [d.topic ?? '', d.topic && this.meta ? topicName(this.meta, d.group, d.topic) : ''] : []),
         ...(this.names ? [d.fromName ?? ''] : [])
       ])
     }
@@ -119,13 +129,8 @@ function serverColumn(d: MessageDoc, tz: string): string {
   return [d.serverNote ?? '', edit].filter(Boolean).join('; ')
 }
 
-function groupTitle(meta: ExportMeta, groupId: string): string {
-  const g = meta.groups.find((x) => x.groupId === groupId)
-  return g?.name && g.name !== groupId ? `${g.name} (${groupId})` : groupId
-}
-
 function metaLines(meta: ExportMeta): string[] {
-  const lines = [`Groups: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ') || '(none)'}`, `Query: ${meta.query || '(all messages)'}`]
+  const lines = [`Groups: ${meta.groups.map((g) => unitTitle(meta, g.groupId)).join(', ') || '(none)'}`, `Query: ${meta.query || '(all messages)'}`]
   if (meta.after || meta.before) lines.push(`Dates: ${meta.after ?? '…'} to ${meta.before ?? '…'}`)
   lines.push(`Time zone: ${meta.timeZone}`, `Exported: ${meta.exportedAt} by ${meta.app} ${meta.version}`)
   if (meta.part) lines.push(`Part ${meta.part.index}: ${meta.part.label}`)
@@ -155,9 +160,11 @@ export class TxtWriter implements ExportWriter {
     for (const m of messages) {
       const d = describe(m, this.timeZone, 'iso', this.media, this.names)
       this.count++
-      if (d.group !== this.group) {
-        this.group = d.group
-        out += `\n=== ${visibleControls(groupTitle(this.meta, d.group))} ===\n\n`
+      // A section per group, and per Community topic (issue 18 §2): "Group / Topic".
+      const unit = d.topic ?? d.group
+      if (unit !== this.group) {
+        this.group = unit
+        out += `\n=== ${visibleControls(unitTitle(this.meta, d.group, d.topic))} ===\n\n`
       }
       const flags = [d.state !== 'normal' ? d.state : '', d.serverNote ?? '', d.edit ? editNote(d.edit) : ''].filter(Boolean)
       const head = `[${isoTime(d.time, this.timeZone) || 'no time'}] ${visibleControls(senderLabel(d)) || '(no sender)'} #${d.seq ?? '?'}${flags.length ? ` (${visibleControls(flags.join('; '))})` : ''}:`
@@ -227,9 +234,11 @@ export class MarkdownWriter implements ExportWriter {
     for (const m of messages) {
       const d = describe(m, this.timeZone, 'iso', this.media, this.names)
       this.count++
-      if (d.group !== this.group) {
-        this.group = d.group
-        out += `## ${mdText(groupTitle(this.meta, d.group))}\n\n`
+      // A section per group, and per Community topic (issue 18 §2): "Group / Topic".
+      const unit = d.topic ?? d.group
+      if (unit !== this.group) {
+        this.group = unit
+        out += `## ${mdText(unitTitle(this.meta, d.group, d.topic))}\n\n`
       }
       out += this.message(d)
     }

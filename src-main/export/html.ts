@@ -24,7 +24,7 @@ import { describe, editNote, isoTime, safeHttpUrl, type MessageDoc, type Part } 
 import { escapeHtml } from '../shared/escape-html'
 import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
-import { senderNames, type SenderNames } from './names'
+import { senderNames, unitTitle, type SenderNames } from './names'
 import { inlineImage, type MediaFile, type MediaLinks, type MediaMode } from './media'
 import { chromiumPlays } from '../shared/media/sniff'
 
@@ -287,11 +287,6 @@ function messageHtml(d: MessageDoc, tz: string, current?: string, avatar?: Media
   )
 }
 
-function groupTitle(meta: ExportMeta, groupId: string): string {
-  const g = meta.groups.find((x) => x.groupId === groupId)
-  return g?.name && g.name !== groupId ? `${g.name} (${groupId})` : groupId
-}
-
 function head(title: string, withScript: boolean, media?: MediaMode): string {
   return (
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
@@ -310,7 +305,7 @@ function zoneOf(meta: ExportMeta): string {
 
 function metaLine(meta: ExportMeta): string {
   const bits = [
-    `${meta.groups.length === 1 ? 'Group' : 'Groups'}: ${meta.groups.map((g) => groupTitle(meta, g.groupId)).join(', ')}`,
+    `${meta.groups.length === 1 ? 'Group' : 'Groups'}: ${meta.groups.map((g) => unitTitle(meta, g.groupId)).join(', ')}`,
     meta.query ? `Query: ${meta.query}` : '',
     meta.after || meta.before ? `Dates: ${meta.after ?? '…'} to ${meta.before ?? '…'}` : '',
     `Times are in ${zoneOf(meta)}`,
@@ -343,7 +338,7 @@ export class HtmlWriter implements ExportWriter {
     this.group = undefined
     this.day = undefined
     this.count = 0
-    const title = meta.groups.length === 1 ? groupTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
+    const title = meta.groups.length === 1 ? unitTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
     const part = meta.part ? ` — part ${meta.part.index}: ${meta.part.label}` : ''
     return (
       head(title + part, true, this.media?.mode) +
@@ -363,9 +358,11 @@ export class HtmlWriter implements ExportWriter {
     for (const m of messages) {
       const d = describe(m, this.timeZone, 'en', this.media, this.names)
       this.count++
-      if (d.group !== this.group) {
-        this.group = d.group
-        out += `<h2 class="g">${h(groupTitle(this.meta, d.group))}</h2>\n`
+      // A section per group, and per Community topic (issue 18 §2): "Group / Topic".
+      const unit = d.topic ?? d.group
+      if (unit !== this.group) {
+        this.group = unit
+        out += `<h2 class="g">${h(unitTitle(this.meta, d.group, d.topic))}</h2>\n`
         this.day = undefined
       }
       // A heading per local day (in the export's zone), as the app's timeline has.
@@ -408,7 +405,7 @@ export interface IndexEntry {
 
 /** index.html of a partitioned HTML export: a table of the parts (no script at all). */
 export function htmlIndex(meta: ExportMeta, parts: readonly IndexEntry[]): string {
-  const title = meta.groups.length === 1 ? groupTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
+  const title = meta.groups.length === 1 ? unitTitle(meta, meta.groups[0]!.groupId) : 'TIM Archive export'
   const rows = parts
     .map(
       (p) =>

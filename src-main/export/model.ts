@@ -50,6 +50,8 @@ export type MessageState = 'normal' | 'deleted' | 'recalled' | 'system'
 
 export interface MessageDoc {
   group: string
+  /** A Community topic's ID (the line's TopicId, issue 18 §2), for a topic's message. */
+  topic?: string
   seq: number | undefined
   /** Unix seconds, when the record has a usable one. */
   time: number | undefined
@@ -268,6 +270,8 @@ export function describe(record: ArchivedMessage, tz = 'UTC', dates: 'iso' | 'en
     types: typesOf(rec['MsgBody']),
     parts: bodyParts(rec['MsgBody'], 0, [], filesAt(m, media))
   }
+  const topic = rec['TopicId']
+  if (typeof topic === 'string' && topic !== '') doc.topic = topic
   if (names && doc.from) {
     const n = names(doc.group, doc.from, doc.time)
     if (n) doc.fromName = n.name

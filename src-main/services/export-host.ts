@@ -26,7 +26,7 @@ import { join } from 'node:path'
 import { runExport, type ExportResult } from '../export/exporter'
 import type { ExportMediaSource } from '../export/media'
 import { zipFolder } from '../export/zip'
-import { parseSplit, type ExportMeta, type Split } from '../export/types'
+import { parseSplit, type ExportGroup, type ExportMeta, type Split } from '../export/types'
 import type { ArchivedMessage } from '../shared/archive-record'
 import type { AppError, ExportFinished, ExportPerson, ExportStartInput, ExportStarted, ExportWritten, Result } from '../shared/ipc/contract'
 import type { Person } from '../shared/people'
@@ -184,7 +184,7 @@ export class ExportHost {
       version: this.opts.version,
       exportedAt: new Date().toISOString(),
       query: input.query,
-      groups: input.groups.map((g) => (g.name !== undefined ? { groupId: g.groupId, name: g.name } : { groupId: g.groupId })),
+      groups: input.groups.map(exportGroupOf),
       timeZone: input.timeZone
     }
     if (input.after !== undefined) meta.after = input.after
@@ -332,6 +332,15 @@ export class ExportHost {
 }
 
 /** The people the page sent (each shown name with when it was first seen) as the writers read them (ExportMeta.people). */
+/** An exported group as the page sent it: name, type and a Community's topics when given. */
+export function exportGroupOf(g: ExportStartInput['groups'][number]): ExportGroup {
+  const out: ExportGroup = { groupId: g.groupId }
+  if (g.name !== undefined) out.name = g.name
+  if (g.groupType !== undefined) out.groupType = g.groupType
+  if (g.topics?.length) out.topics = g.topics.map((t) => (t.name !== undefined ? { topicId: t.topicId, name: t.name } : { topicId: t.topicId }))
+  return out
+}
+
 export function personsOf(people: readonly ExportPerson[]): Person[] {
   return people.map((p) => ({
     groupId: p.groupId,

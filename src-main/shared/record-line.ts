@@ -10,7 +10,10 @@
  *   seconds), MsgBody (an array of {MsgType, MsgContent} elements; an object only on a system
  *   message, IsSystemMsg 1);
  * - optional, typed when present: IsSystemMsg, MsgPriority (integers), CloudCustomData, MsgKey
- *   (strings), and the archiver's own `_archive` note (its server note and earlier versions).
+ *   (strings), and the archiver's own `_archive` note (its server note and earlier versions);
+ * - TopicId (issue 18 §2), when present: a topic of the line's group in Tencent's documented form,
+ *   the group ID + `@TOPIC#_` + a part Tencent assigns or the app chooses
+ *   (`@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic`: docs/reference/tencent-im-api.md §9.3).
  * Any other key is kept as it is: the API may add fields at any time.
  *
  * Pure: no node:* imports (the renderer uses it too). Problems are data (field, expected, got), so
@@ -32,6 +35,7 @@ export type Expected =
   | 'object'
   | 'iso-time'
   | 'boolean'
+  | 'topic-id'
 
 /** What the line had instead: its JSON type, and a short excerpt of a string or number. */
 export type GotKind = 'missing' | 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object' | 'not-json'
@@ -82,6 +86,7 @@ export function checkRecord(v: unknown): RecordProblem | null {
   if (!isInt(v.MsgTimeStamp, 0, uint32Max)) return bad('MsgTimeStamp', 'unix-seconds', v.MsgTimeStamp)
   const body = checkBody('MsgBody', v.MsgBody, v.IsSystemMsg === 1)
   if (body) return body
+  if (v.TopicId !== undefined && !isTopicOf(v.TopicId, v.GroupId)) return bad('TopicId', 'topic-id', v.TopicId)
   for (const k of ['CloudCustomData', 'MsgKey'] as const) {
     if (v[k] !== undefined && typeof v[k] !== 'string') return bad(k, 'string', v[k])
   }
@@ -118,6 +123,12 @@ export function checkRecord(v: unknown): RecordProblem | null {
     }
   }
   return null
+}
+
+/** The documented topic ID form: `<GroupId>@TOPIC#_<a non-empty part>`. */
+export function isTopicOf(topicId: unknown, groupId: string): topicId is string {
+  const head = `${groupId}@TOPIC#_`
+  return typeof topicId === 'string' && topicId.length > head.length && topicId.startsWith(head)
 }
 
 /** An array of {MsgType: string, MsgContent: object}; an object is accepted where `objectOk`. */
@@ -157,7 +168,8 @@ const expectedText: Record<Expected, string> = {
   'msg-element': 'an object with MsgType and MsgContent',
   object: 'an object',
   'iso-time': 'an ISO 8601 time',
-  boolean: 'true or false'
+  boolean: 'true or false',
+  'topic-id': 'a topic ID of the line\'s group (its GroupId + "@TOPIC#_" + the topic\'s own part)'
 }
 
 const gotText: Record<GotKind, string> = {

@@ -21,6 +21,7 @@ let dir: string
 let sim: Simulator
 let url: string
 
+let senderQueries = 0
 const env = (): NodeJS.ProcessEnv => cliEnv(appId, url)
 const run = (args: string[]): ReturnType<typeof runCli> => runCli(args, env())
 
@@ -101,6 +102,23 @@ describe('tim-archive pull names people in FILE.context.jsonl', () => {
     expect(report.stdout).toContain('产品研发 Team 🚀 (@TGS#1DEMOTEAM): ')
     expect(report.stdout).toMatch(/people +9 senders, 9 named \(1 no longer a member\)/)
     expect(report.stdout).toContain('李雷 (li_lei)')
+
+    // export --query from:NAME matches any name the person had (as the app's from: does).
+    const senders = async (query: string): Promise<string[]> => {
+      const out = join(dir, `q-${senderQueries++}.jsonl`)
+      const r = await run(['export', '--in', archive, '--format', 'jsonl', `--query=${query}`, '--out', out])
+      expect(r.code, r.stderr).toBe(0)
+      return (await readFile(out, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { From_Account: string }).From_Account)
+    }
+    const bobs = (await readFile(archive, 'utf8')).split('\n').filter((l) => l && (JSON.parse(l) as { From_Account: string }).From_Account === 'bob').length
+    expect(bobs).toBeGreaterThan(2)
+    for (const q of ['from:bob', 'from:Bobby', 'from:tables', 'from:Zhang']) expect(await senders(q), q).toEqual(Array(bobs).fill('bob'))
+    expect(new Set(await senders('from:李雷'))).toEqual(new Set(['li_lei']))
+    expect(await senders('from:nobody-by-that-name')).toEqual([])
+    expect(await senders('-from:Bobby')).not.toContain('bob')
   })
 
   it('--no-people pulls messages only, as before: no context file, exports show account IDs', async () => {

@@ -86,6 +86,20 @@ describe('tim-archive pull archives a Community topic by topic', () => {
     const out = await lines(join(dir, 'out.jsonl'))
     expect(out.filter((l) => l.TopicId === communityTopicIds.releases)).toHaveLength(4)
     expect(out.filter((l) => l.TopicId === communityTopicIds.general)).toHaveLength(10)
+    // Readable formats: a section per topic, "Group / Topic (ID)", names from the context file.
+    const txt = join(dir, 'out.txt')
+    const asText = await run(['export', '--in', archive, '--format', 'txt', '--out', txt])
+    expect(asText.code, asText.stderr).toBe(0)
+    const headings = (await readFile(txt, 'utf8')).split('\n').filter((l) => l.startsWith('=== '))
+    expect(headings).toEqual([
+      `=== 开源社区 Community 🌐 / General 综合 (${communityTopicIds.general}) ===`,
+      `=== 开源社区 Community 🌐 / Releases 发布 (${communityTopicIds.releases}) ===`
+    ])
+    const csv = join(dir, 'out.csv')
+    expect((await run(['export', '--in', archive, '--format', 'csv', '--out', csv])).code).toBe(0)
+    const rows = (await readFile(csv, 'utf8')).split('\r\n')
+    expect(rows[0]).toBe('\uFEFFgroup,seq,time,sender,type,text,state,server,topic,topic_name,sender_name')
+    expect(rows.filter((r) => r.includes(`'${communityTopicIds.releases},Releases 发布,`))).toHaveLength(4)
 
     const state = JSON.parse(await readFile(`${archive}.state.json`, 'utf8')) as { groups: Record<string, { ranges: [number, number][] }> }
     expect(state.groups[communityTopicIds.general]!.ranges).toEqual([[1, 10]])

@@ -137,3 +137,22 @@ test('in Chinese the account hint is worded in Chinese', async () => {
   await shot('zh')
   await page.getByRole('combobox', { name: /Language|语言/ }).selectOption('en')
 })
+
+test('"Refresh names" in the group details asks again, from the keyboard, and says how it went', async () => {
+  await control('profile', { account: 'bob', nick: 'Robert Z' })
+  const details = page.locator('.group-header details.more-facts')
+  await details.locator('summary').focus()
+  await page.keyboard.press('Enter')
+  const button = details.getByRole('button', { name: 'Refresh names' })
+  await button.focus()
+  await page.keyboard.press('Enter')
+  await expect(details.locator('[data-fact="names-refresh"]')).toHaveText(/Names refreshed: \d+ people answered\./, { timeout: 20_000 })
+  await expect(button).toBeEnabled()
+  // A team chat has a member list: no profiles-only note.
+  await expect(details.locator('[data-fact="no-member-list"]')).toHaveCount(0)
+  const after = feed().locator('article', { hasText: 'After the rename' })
+  // bob's message keeps the name in force when sent; the new name is his current one.
+  await expect(after.locator('.sender')).toHaveAttribute('title', 'Account ID: bob. Now named Robert Z', { timeout: 20_000 })
+  await expect(after.locator('.sender')).toHaveText('Bobby Z')
+  await shot('refresh-names')
+})

@@ -160,7 +160,12 @@ export interface ExportStartInput {
   split?: string
   /** The search query the messages match ('' for all), for the export's metadata. */
   query: string
-  groups: { groupId: string; name?: string }[]
+  /**
+   * The exported groups, with a Community's topics (issue 18 §2) when the page knows them: messages
+   * whose TopicId names one get their own section headed "<group name> / <topic name>" (the topic
+   * ID stands in for a name not given), and a CSV gets topic columns. At most maxExportTopics per group.
+   */
+  groups: { groupId: string; name?: string; groupType?: string; topics?: ExportTopic[] }[]
   /** The date range asked for (YYYY-MM-DD), for the metadata. */
   after?: string
   before?: string
@@ -189,6 +194,15 @@ export interface ExportPerson {
   account: string
   names: [number, string][]
 }
+
+/** A Community topic of an exported group: its ID (`@TGS#_…@TOPIC#_…`) and name when known. */
+export interface ExportTopic {
+  topicId: string
+  name?: string
+}
+
+/** Topics an export.start carries at most per group. */
+export const maxExportTopics = 1000
 
 /** People an export.start carries at most (browser mode's requests are at most 1 MiB: the page trims). */
 export const maxExportPeople = 5000

@@ -24,7 +24,8 @@ import {
   maxMediaLookupKeys,
   maxAccountChars,
   maxPeopleAccounts,
-  maxExportPeople
+  maxExportPeople,
+  maxExportTopics
 } from './contract'
 import { MAX_NAME_CHARS, MAX_SIGHTINGS } from '../people'
 import { channels, type InvokeChannel } from './channels'
@@ -260,7 +261,19 @@ export const ExportStartInputSchema = v.strictObject({
   split: v.optional(v.pipe(v.string(), v.maxLength(32))),
   query: v.pipe(v.string(), v.maxLength(2000)),
   groups: v.pipe(
-    v.array(v.strictObject({ groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
+    v.array(
+      v.strictObject({
+        groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+        name: v.optional(v.pipe(v.string(), v.maxLength(256))),
+        groupType: v.optional(v.pipe(v.string(), v.maxLength(32), noControlChars('A group type'))),
+        topics: v.optional(
+          v.pipe(
+            v.array(v.strictObject({ topicId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
+            v.maxLength(maxExportTopics, `At most ${maxExportTopics} topics per group`)
+          )
+        )
+      })
+    ),
     v.minLength(1, 'Choose at least one group to export'),
     v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} groups per export`)
   ),

@@ -35,6 +35,7 @@ import { mediaInMessage, mediaKey } from '../media/objects'
 import { isComplete, missingRanges, type Coverage, type SeqRange } from '../coverage'
 import { RunSet, countRuns, gapsBetween, subtractRuns } from './run-set'
 import { bodyItems, maxRelayDepth, readEntry, relayContent, relayItem } from '../message-body'
+import { shownName, type Person } from '../people'
 
 /** What a sync recorded about a group (the CLI's FILE.jsonl.state.json, or the app's store). */
 export interface GroupSyncState extends Coverage {
@@ -126,6 +127,46 @@ export interface PeopleHealth {
   top: { account: string; name?: string; messages: number }[]
 }
 
+/** Senders counted per group at most (past it a group's new senders are not counted), and those listed. */
+export const MAX_SENDERS = 200_000
+export const TOP_SENDERS = 5
+
+/**
+ * Counts one message's sender into a group's counts: `tim-archive report` and the app's health
+ * dialog count alike. The system sender (`@TIM#SYSTEM`, people/resolve.ts isSystemSender) is no person.
+ */
+export function countSender(counts: Map<string, number>, from: unknown): void {
+  if (typeof from !== 'string' || from === '' || from === '@TIM#SYSTEM') return
+  const c = counts.get(from)
+  if (c !== undefined) counts.set(from, c + 1)
+  else if (counts.size < MAX_SENDERS) counts.set(from, 1)
+}
+
+/**
+ * Who sent a group's messages (issue 18 §1): senders, how many are named, how many left, and the
+ * top senders by their current name, from whatever knows the group's people (the CLI's context
+ * file, the app's people table). The same figures in `report` and the app's health dialog.
+ */
+export function peopleHealth(counts: ReadonlyMap<string, number>, personOf: (account: string) => Pick<Person, 'history' | 'member'> | undefined): PeopleHealth {
+  let named = 0
+  let formerMembers = 0
+  for (const account of counts.keys()) {
+    const p = personOf(account)
+    if (!p) continue
+    named++
+    if (p.member === false) formerMembers++
+  }
+  const top = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TOP_SENDERS)
+    .map(([account, messages]) => {
+      const p = personOf(account)
+      const name = shownName(p?.history[p.history.length - 1])
+      return { account, messages, ...(name ? { name } : {}) }
+    })
+  return { senders: counts.size, named, formerMembers, top }
+}
+
 /** "Bob (bob)", or the account alone when no name is known. */
 export function personLabel(account: string, name?: string): string {
   return name && name !== account ? `${name} (${account})` : account
@@ -136,17 +177,26 @@ export function groupLabel(g: { groupId: string; name?: string }): string {
   return g.name && g.name !== g.groupId ? `${g.name} (${g.groupId})` : g.groupId
 }
 
+/** A Community topic's ID (the group ID + `@TOPIC#_` + its part: docs/reference/tencent-im-api.md §9.3). */
+export function isTopicId(id: string): boolean {
+  return id.includes('@TOPIC#_')
+}
+
 export interface ArchiveHealth {
   format: 'tim-archive-health'
   version: 1
   generatedAt: string
   totals: {
+    /** Groups, a Community's topics not counted (they are in `topics`). */
     groups: number
     completeGroups: number
     /** Groups a sync found empty on the server (counted in completeGroups too). */
     emptyGroups: number
     /** Groups with nothing archived that no sync has completed yet. */
     unsyncedGroups: number
+    /** A Community's topics (issue 18 §2): rows whose ID is a topic ID, and those complete. */
+    topics: number
+    completeTopics: number
     messages: number
     withContent: number
     system: number
@@ -244,6 +294,9 @@ export class HealthAccumulator {
     const ids = [...new Set([...this.groups.keys(), ...Object.keys(this.states)])].sort()
     const groups = ids.map((id) => groupHealth(id, this.groups.get(id) ?? new GroupAccumulator(), this.states[id]))
     const sum = (f: (g: GroupHealth) => number): number => groups.reduce((n, g) => n + f(g), 0)
+    // A Community topic is a row of its own (its ID is the group ID + "@TOPIC#_…") but not a group.
+    const topics = groups.filter((g) => isTopicId(g.groupId))
+    const plain = groups.filter((g) => !isTopicId(g.groupId))
     const times = groups.flatMap((g) => [g.firstTime, g.lastTime]).filter((t): t is number => t !== null)
     const syncs = groups
       .map((g) => g.lastSyncAt)
@@ -254,10 +307,12 @@ export class HealthAccumulator {
       version: 1,
       generatedAt: now.toISOString(),
       totals: {
-        groups: groups.length,
-        completeGroups: groups.filter((g) => g.coverage.complete).length,
-        emptyGroups: groups.filter((g) => withoutMessages(g) === 'empty').length,
-        unsyncedGroups: groups.filter((g) => withoutMessages(g) === 'never').length,
+        groups: plain.length,
+        completeGroups: plain.filter((g) => g.coverage.complete).length,
+        emptyGroups: plain.filter((g) => withoutMessages(g) === 'empty').length,
+        unsyncedGroups: plain.filter((g) => withoutMessages(g) === 'never').length,
+        topics: topics.length,
+        completeTopics: topics.filter((g) => g.coverage.complete).length,
         messages: sum((g) => g.messages),
         withContent: sum((g) => g.withContent),
         system: sum((g) => g.system),

@@ -10,6 +10,7 @@ import {
   coverageSummary,
   peopleSummary,
   emptyGroupsNote,
+  groupsAndTopics,
   mediaSummary,
   formatIso,
   formatRanges,
@@ -111,14 +112,14 @@ export function renderHtml(h: ArchiveHealth, title = 'TIM Archive health report'
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt, tz))} · ${n(t.groups)} groups · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))} · first message ${escapeHtml(formatTime(t.firstTime, tz))} · last ${escapeHtml(formatTime(t.lastTime, tz))} · last sync ${escapeHtml(formatIso(t.lastSyncAt, tz))}</p>
+<p class="muted">Generated ${escapeHtml(formatIso(h.generatedAt, tz))} · ${escapeHtml(groupsAndTopics(t))} · ${n(t.messages)} messages · ${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))}${t.topics ? ` · ${t.completeTopics}/${t.topics} topics complete` : ''} · first message ${escapeHtml(formatTime(t.firstTime, tz))} · last ${escapeHtml(formatTime(t.lastTime, tz))} · last sync ${escapeHtml(formatIso(t.lastSyncAt, tz))}</p>
 <p class="muted">${escapeHtml(zoneSentence(h, tz))}</p>${mediaLine(t.media)}${t.relayOnServer ? `<p class="warn">${n(t.relayOnServer)} ${escapeHtml(relayOnServerWords)}</p>` : ''}
 <table>
 <thead><tr><th>Group</th><th class="num">Messages</th><th>Coverage</th><th class="num">Holes</th><th class="num">Deleted</th><th class="num">Expired</th><th class="num">Recalled</th><th class="num">Removed later</th><th>Last sync</th></tr></thead>
 <tbody>
 ${overview}
 </tbody>
-<tfoot><tr><th>All groups</th><td class="num">${n(t.messages)}</td><td>${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))}${t.missing ? `, ${n(t.missing)} seqs not pulled yet` : ''}</td><td class="num">${n(t.holes)}</td><td class="num">${n(t.deleted)}</td><td class="num">${n(t.expired)}</td><td class="num">${n(t.recalled)}</td><td class="num">${n(t.removedLater)}</td><td>${escapeHtml(formatIso(t.lastSyncAt, tz))}</td></tr></tfoot>
+<tfoot><tr><th>All groups</th><td class="num">${n(t.messages)}</td><td>${t.completeGroups}/${t.groups} complete${escapeHtml(emptyGroupsNote(t))}${t.topics ? `; topics ${t.completeTopics}/${t.topics}` : ''}${t.missing ? `, ${n(t.missing)} seqs not pulled yet` : ''}</td><td class="num">${n(t.holes)}</td><td class="num">${n(t.deleted)}</td><td class="num">${n(t.expired)}</td><td class="num">${n(t.recalled)}</td><td class="num">${n(t.removedLater)}</td><td>${escapeHtml(formatIso(t.lastSyncAt, tz))}</td></tr></tfoot>
 </table>
 ${h.groups.map((g, i) => groupSection(g, i, tz)).join('\n')}
 </body>

@@ -81,6 +81,12 @@ export function mediaSummary(m: MediaHealth): string | null {
   return `${n(m.referenced)} object${m.referenced === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}`
 }
 
+/** "3 groups" or "1 group, 3 topics": a Community's topics are counted apart from the groups. */
+export function groupsAndTopics(t: Pick<ArchiveHealth['totals'], 'groups' | 'topics'>): string {
+  const groups = `${n(t.groups)} group${t.groups === 1 ? '' : 's'}`
+  return t.topics ? `${groups}, ${n(t.topics)} topic${t.topics === 1 ? '' : 's'}` : groups
+}
+
 /** " (2 with no messages on the server, 1 not synced yet)" after the complete groups, or ''. */
 export function emptyGroupsNote(t: ArchiveHealth['totals']): string {
   const parts = [t.emptyGroups ? `${n(t.emptyGroups)} with no messages on the server` : '', t.unsyncedGroups ? `${n(t.unsyncedGroups)} not synced yet` : '']
@@ -98,9 +104,10 @@ export function renderText(h: ArchiveHealth, opts: ReportOptions = {}): string {
   const time = (sec: number | null): string => formatTime(sec, tz)
   const t = h.totals
   const out: string[] = []
-  out.push(`Archive health — ${n(t.groups)} group${t.groups === 1 ? '' : 's'}, ${n(t.messages)} messages (generated ${at(h.generatedAt)})`)
+  out.push(`Archive health — ${groupsAndTopics(t)}, ${n(t.messages)} messages (generated ${at(h.generatedAt)})`)
   out.push(`  ${zoneSentence(h, tz)}`)
   out.push(`  complete groups      ${t.completeGroups}/${t.groups}${emptyGroupsNote(t)}`)
+  if (t.topics) out.push(`  complete topics      ${t.completeTopics}/${t.topics}`)
   out.push(`  messages             ${n(t.messages)} (${n(t.withContent)} with content, ${n(t.system)} system)`)
   out.push(`  first / last message ${time(t.firstTime)} / ${time(t.lastTime)}`)
   out.push(`  last sync            ${at(t.lastSyncAt)}`)

@@ -11,10 +11,16 @@
  * case is taken as the same (our reading, not a TUIKit constant).
  * Tencent's group-@ guide says the same: the text reads "@A @B @C……".
  *
- * So a mention is an `@` at the start of the text or after white space, followed by a name up to
- * the next white space. An e-mail address (a@b.c) is not one. Pure; bounded; never throws.
+ * So a mention is an `@` at the start of the text or after white space, followed by a name. The
+ * text carries no list of who was mentioned, so a name with a space (`@Alice Wang `) cannot be
+ * told from `@Alice` followed by a word by the text alone: when the group's known names are given
+ * (every nickname and name card the archive holds, mentionNames), the longest known name that
+ * follows the `@` and ends at a word boundary is the mention; otherwise the name runs to the next
+ * white space (the rule without names). An e-mail address (a@b.c) is not one. Pure; bounded;
+ * never throws.
  */
 import { isRecord } from '../message-body'
+import type { Person } from '../people'
 
 export interface TextSegment {
   text: string
@@ -25,23 +31,51 @@ export interface TextSegment {
 /** Words TUIKit's kits put after @ for "everyone". */
 export const atAllLabels = ['所有人', 'All', 'all'] as const
 
-// @ at the start or after white space; the name runs to white space or the next @, 1 to 32 chars.
-const mentionPattern = /(^|[\s\u3000])@([^\s\u3000@]{1,32})/gu
+// An @ at the start or after white space; the fallback name runs to white space or the next @, 1 to 32 chars.
+const atPattern = /(^|[\s\u3000])@/gu
+const fallbackName = /[^\s\u3000@]{1,32}/uy
+/** A name ends where no letter, mark or digit follows (so the known name "Al" is not in "@Alice"). */
+const wordChar = /[\p{L}\p{M}\p{N}]/u
 /** Longer texts are not split (the timeline cuts long texts anyway). */
 export const maxMentionText = 20_000
+/** Longest known name tried (TUIKit's nickname and name card limits are far below). */
+export const maxMentionName = 64
+/** Most known names tried per group: a bound on the work per @. */
+export const maxMentionNames = 5000
 
-/** The text cut into plain runs and mentions. */
-export function splitMentions(text: string): TextSegment[] {
+/**
+ * The names a group's mentions can carry, longest first: every nickname and name card any of its
+ * people ever had (a mention keeps the label of when it was written), at most maxMentionNames.
+ */
+export function mentionNames(people: readonly Pick<Person, 'history'>[]): string[] {
+  const names = new Set<string>()
+  for (const p of people)
+    for (const s of p.history) for (const n of [s.nameCard, s.nick]) if (n && n.length <= maxMentionName && n.trim() === n && n !== '') names.add(n)
+  return [...names].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0)).slice(0, maxMentionNames)
+}
+
+/**
+ * The text cut into plain runs and mentions. `known` (mentionNames: longest first) lets a mention
+ * of a name with spaces be highlighted whole; without it, a mention ends at white space.
+ */
+export function splitMentions(text: string, known: readonly string[] = []): TextSegment[] {
   if (typeof text !== 'string' || text === '') return []
   if (text.length > maxMentionText || !text.includes('@')) return [{ text }]
   const out: TextSegment[] = []
   let last = 0
-  for (const m of text.matchAll(mentionPattern)) {
-    const start = (m.index ?? 0) + (m[1] ?? '').length
-    const name = m[2] ?? ''
-    if (start > last) out.push({ text: text.slice(last, start) })
+  for (const m of text.matchAll(atPattern)) {
+    const at = (m.index ?? 0) + (m[1] ?? '').length
+    if (at < last) continue
+    const from = at + 1
+    let name = known.find((n) => text.startsWith(n, from) && !wordChar.test(text.charAt(from + n.length)))
+    if (name === undefined) {
+      fallbackName.lastIndex = from
+      name = fallbackName.exec(text)?.[0]
+      if (name === undefined) continue
+    }
+    if (at > last) out.push({ text: text.slice(last, at) })
     out.push({ text: '@' + name, mention: (atAllLabels as readonly string[]).includes(name) ? 'all' : 'user' })
-    last = start + 1 + name.length
+    last = from + name.length
   }
   if (last < text.length) out.push({ text: text.slice(last) })
   return out

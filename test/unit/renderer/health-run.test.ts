@@ -146,3 +146,42 @@ describe('the health report in the app', () => {
     expect(reportFileName('../产品 Team', 'html', new Date('2026-11-25T10:00:00Z'))).toBe('health-产品-Team-2026-11-25.html')
   })
 })
+
+describe('the health report names who sent the messages, as tim-archive report does', () => {
+  it('lists the top senders by their current name (account kept), senders, named and former members', async () => {
+    // 297 archived rows from alice; 20 more from bob (left the group), 5 from an account without a name, 3 from the system.
+    const extra = (seq: number, from: string): MessageRow => ({ ...row(seq), from, raw: { ...row(seq).raw, From_Account: from } })
+    await db.messages.bulkPut([
+      ...Array.from({ length: 20 }, (_, i) => extra(1000 + i, 'bob')),
+      ...Array.from({ length: 5 }, (_, i) => extra(2000 + i, '144115212345678901')),
+      ...Array.from({ length: 3 }, (_, i) => extra(3000 + i, '@TIM#SYSTEM'))
+    ])
+    const h0 = await computeHealth([view(300)], {}, db)
+    // No names resolved yet: nothing said of people (as the CLI without a context file).
+    expect(h0.groups[0]!.people).toBeUndefined()
+    await db.people.bulkPut([
+      {
+        gk,
+        groupId,
+        account: 'alice',
+        history: [
+          { seenAt: 1, nick: 'Alice' },
+          { seenAt: 2, nick: 'Alice Wang', nameCard: 'Alice (PM)' }
+        ],
+        member: true
+      },
+      { gk, groupId, account: 'bob', history: [{ seenAt: 1, nick: 'Bob Zhang 张博' }], member: false }
+    ] as never)
+    const h = await computeHealth([view(300)], {}, db)
+    expect(h.groups[0]!.people).toEqual({
+      senders: 3,
+      named: 2,
+      formerMembers: 1,
+      top: [
+        { account: 'alice', name: 'Alice (PM)', messages: 297 },
+        { account: 'bob', name: 'Bob Zhang 张博', messages: 20 },
+        { account: '144115212345678901', messages: 5 }
+      ]
+    })
+  })
+})

@@ -15,13 +15,24 @@ import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
 import { expandNames } from '../../../src-renderer/src/lib/people/name-query'
 import { exportPeople } from '../../../src-renderer/src/lib/people/export-people'
 import { notePeople, peopleOf } from '../../../src-renderer/src/lib/people/people-repo'
-import { currentName, flush, nameOf, resolveGroups, usePeopleDb, want } from '../../../src-renderer/src/lib/people/people.svelte'
+import {
+  currentName,
+  flush,
+  loadMentionNames,
+  mentionNames,
+  nameOf,
+  namesRefresh,
+  resolveGroups,
+  usePeopleDb,
+  want
+} from '../../../src-renderer/src/lib/people/people.svelte'
 import { senderSuggestions } from '../../../src-renderer/src/lib/people/suggest'
 import { indexSearch, scanSearch } from '../../../src-renderer/src/lib/search'
 import { parseQuery } from '../../../src-main/shared/search/query'
 import { personsOf } from '../../../src-main/services/export-host'
 import { senderNames } from '../../../src-main/export/names'
 import { freshDbs } from './fresh-db'
+import { splitMentions } from '../../../src-main/shared/tuikit/mentions'
 
 const ws = '1400000000@china'
 const gk = groupKey(ws, '@TGS#1DEMOTEAM')
@@ -74,6 +85,28 @@ describe('the people table', () => {
     expect(currentName(gk, 'nobody')).toBeUndefined()
   })
 
+  it("the timeline's mentions know the group's names: '@Alice Wang' is one mention once they are read", async () => {
+    const d = freshDb()
+    usePeopleDb(d)
+    const t1 = Date.UTC(2026, 0, 1)
+    await notePeople(
+      gk,
+      answer(t1, [
+        { account: 'alice', nick: 'Alice Wang' },
+        { account: 'al', nick: 'Al' }
+      ]),
+      d
+    )
+    expect(mentionNames(gk)).toEqual([])
+    await loadMentionNames(gk)
+    expect(mentionNames(gk)).toEqual(['Alice Wang', 'Al'])
+    expect(splitMentions('@Alice Wang hi', mentionNames(gk))[0]).toEqual({ text: '@Alice Wang', mention: 'user' })
+    // A rename read again (the names refresh) is known too; the old name stays (older mentions carry it).
+    await notePeople(gk, answer(t1 + DAY, [{ account: 'alice', nick: 'Alice Wang-Li' }]), d)
+    await loadMentionNames(gk)
+    expect(mentionNames(gk)).toEqual(['Alice Wang-Li', 'Alice Wang', 'Al'])
+  })
+
   it('after a sync, asks the host for the senders of each group and stores the answer', async () => {
     const d = freshDb()
     usePeopleDb(d)
@@ -92,7 +125,7 @@ describe('the people table', () => {
         }
       }
     }
-    expect(await resolveGroups([gk], host)).toEqual({ resolved: 2 })
+    expect(await resolveGroups([gk], host)).toEqual({ resolved: 2, noMemberList: [] })
     expect(asked).toEqual([['@TGS#1DEMOTEAM', ['alice', 'li_lei'], 'Public']])
     expect(nameOf(gk, 'alice')).toBe('Alice (PM)')
     expect(nameOf(gk, 'li_lei')).toBe('李雷')
@@ -101,6 +134,42 @@ describe('the people table', () => {
     const r = await resolveGroups([gk], failing)
     expect(r.error).toMatchObject({ code: 'NETWORK' })
     expect((await peopleOf(gk, d)).map((p) => p.account)).toEqual(['alice', 'li_lei'])
+  })
+
+  it('"Refresh names" asks again for the open group, one at a time, and keeps what the server said of its member list', async () => {
+    const d = freshDb()
+    usePeopleDb(d)
+    const live = groupKey(ws, '@TGS#2LIVE')
+    await addGroups(ws, [{ groupId: '@TGS#2LIVE', name: 'Live', type: 'AVChatRoom', archivable: true }], d)
+    await commitBatch(live, { messages: [text(1, 'alice', 1_767_225_600)], range: [1, 1] }, d)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let calls = 0
+    const host = {
+      resolve: async (groupId: string, accounts: string[], type?: string): Promise<Result<PeopleResolved>> => {
+        calls++
+        expect([groupId, accounts, type]).toEqual(['@TGS#2LIVE', ['alice'], 'AVChatRoom'])
+        await gate
+        return { ok: true, value: { ...answer(Date.UTC(2026, 0, 2), [{ account: 'alice', nick: 'Alice Wang' }]), note: 'noMemberList' } }
+      }
+    }
+    const first = namesRefresh.refresh(live, host)
+    expect(namesRefresh.running).toBe(live)
+    // A second press while it runs does nothing (the button is disabled too).
+    await namesRefresh.refresh(live, host)
+    release()
+    await first
+    expect(calls).toBe(1)
+    expect(namesRefresh.running).toBeNull()
+    expect(namesRefresh.last.get(live)).toEqual({ resolved: 1, noMemberList: true })
+    expect(nameOf(live, 'alice')).toBe('Alice Wang')
+    expect(mentionNames(live)).toEqual(['Alice Wang'])
+    // A failure is kept for the header to say; the names already known stay.
+    await namesRefresh.refresh(live, {
+      resolve: async () => ({ ok: false, error: { code: 'NOT_CONNECTED', message: 'not connected' } }) as Result<PeopleResolved>
+    })
+    expect(namesRefresh.last.get(live)).toMatchObject({ resolved: 0, error: { code: 'NOT_CONNECTED' } })
+    expect(nameOf(live, 'alice')).toBe('Alice Wang')
   })
 
   it('deleting a group deletes its people, not another group’s', async () => {

@@ -224,6 +224,32 @@ describe('archive health report', () => {
     expect(html).toContain('2/3 complete (1 with no messages on the server, 1 not synced yet)')
   })
 
+  it("counts a Community's topics apart from its groups: '1 group, 2 topics', not '3 groups' (issue 18 §2)", () => {
+    const G = '@TGS#_C'
+    const general = `${G}@TOPIC#_general`
+    const ideas = `${G}@TOPIC#_ideas`
+    const acc = new HealthAccumulator({
+      [G]: state([], 1, 0, { lastSyncAt: '2026-12-07T04:00:00.000Z' }),
+      [general]: state([[1, 2]], 1, 2, { lastSyncAt: '2026-12-07T04:00:00.000Z' }),
+      [ideas]: state([], null, 0)
+    })
+    acc.add(msg(general, 1))
+    acc.add(msg(general, 2))
+    const h = acc.finish(new Date('2026-12-07T05:00:00Z'))
+    expect(h.totals).toMatchObject({ groups: 1, completeGroups: 1, topics: 2, completeTopics: 1, messages: 2 })
+    const text = renderText(h, { timeZone: 'UTC' })
+    expect(text).toMatch(/^Archive health — 1 group, 2 topics, 2 messages /)
+    expect(text).toMatch(/^ {2}complete groups +1\/1 \(1 with no messages on the server\)$/m)
+    expect(text).toMatch(/^ {2}complete topics +1\/2$/m)
+    expect(renderHtml(h, undefined, { timeZone: 'UTC' })).toContain(
+      ' · 1 group, 2 topics · 2 messages · 1/1 complete (1 with no messages on the server) · 1/2 topics complete · '
+    )
+    // Without topics the header is as before.
+    const plain = new HealthAccumulator({ a: state([[1, 1]], 1, 1) })
+    plain.add(msg('a', 1))
+    expect(renderText(plain.finish(), { timeZone: 'UTC' })).toMatch(/^Archive health — 1 group, 1 messages /)
+  })
+
   it('tells purged history below the oldest message apart from holes', () => {
     // A group whose history starts near seq 7,800,000: the sync covered down to where it proved
     // there is nothing.

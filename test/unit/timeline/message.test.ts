@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ArchivedMessage } from '../../../src-main/shared/archive-record'
+import { isEdited, migrateRecord, type ArchivedMessage } from '../../../src-main/shared/archive-record'
 import { translate } from '../../../src-renderer/src/lib/i18n/translate'
 import {
   bodyElements,
@@ -157,6 +157,14 @@ describe('placeholders and what the server did since archiving', () => {
     expect(serverNote(base)).toBeUndefined()
     expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 1, seenAt } } })).toBe('deleted')
     expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 2, seenAt } } })).toBe('recalled')
-    expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 0, MsgBody: [], seenAt } } })).toBe('changed')
+    // The older changed-body form has no note: read through migrateRecord (as the timeline reads
+    // every record) it is an edit, and no server note is left.
+    expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 0, MsgBody: [], seenAt } } })).toBeUndefined()
+    const older = { ...base, _archive: { server: { IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'new' } }], seenAt } } }
+    const read = migrateRecord(older as ArchivedMessage)
+    expect(read._archive?.server).toBeUndefined()
+    expect(isEdited(read)).toBe(true)
+    // An IsPlaceMsg Tencent does not document is no note either.
+    expect(serverNote({ ...base, _archive: { server: { IsPlaceMsg: 3, seenAt } } })).toBeUndefined()
   })
 })

@@ -9,14 +9,20 @@
  * recorded outcomes by key; each message gets its objects' outcomes as `_archive.media`, as a
  * `pull --media` line carries them, so the report counts saved, expired, refused, failed and not
  * kept yet exactly as `tim-archive report` does.
+ *
+ * People (issue 18 §1): each group's senders are counted as `tim-archive report` counts them, and
+ * where the people table names the group's people, the report's people line and top senders carry
+ * their current names (shared/report/health.ts peopleHealth), as the CLI's report does from the
+ * context file.
  */
-import { HealthAccumulator, type ArchiveHealth, type GroupSyncState } from '@shared/report/health'
+import { HealthAccumulator, countSender, peopleHealth, type ArchiveHealth, type GroupSyncState } from '@shared/report/health'
 import { mergeMediaNote, type ArchivedMessage, type MediaNote } from '@shared/archive-record'
 import type { MediaOutcomeNote } from '@shared/ipc/contract'
 import { mediaInMessage, mediaKey } from '@shared/media/objects'
 import { db as appDb, importedWorkspaceId, type AppDB } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
 import { pages } from '@renderer/lib/db/pager'
+import { peopleOf } from '@renderer/lib/people/people-repo'
 
 export interface HealthProgress {
   /** Messages read so far, and the total the group rows announce. */
@@ -79,19 +85,37 @@ export async function computeHealth(
   const total = groups.reduce((n, g) => n + g.row.stats.messages, 0)
   let done = 0
   opts.onProgress?.({ done, total })
+  // Messages per sender per group (by the report's group ID), for the people line.
+  const senders = new Map<string, Map<string, number>>()
   for (const g of groups) {
     const id = ids.get(g.row.gk)!
     const outcomes = opts.mediaOutcomes ? await opts.mediaOutcomes(g.row.groupId).catch(() => ({})) : {}
     const anyOutcome = Object.keys(outcomes).length > 0
+    const counts = new Map<string, number>()
+    senders.set(id, counts)
     for await (const page of pages(store.messages, g.row.gk, { size: pageSize, signal: opts.signal })) {
-      for (const row of page) acc.add(anyOutcome ? withOutcomes(row.raw, outcomes) : row.raw, id)
+      for (const row of page) {
+        acc.add(anyOutcome ? withOutcomes(row.raw, outcomes) : row.raw, id)
+        countSender(counts, row.raw.From_Account)
+      }
       done += page.length
       opts.onProgress?.({ done, total: Math.max(total, done) })
     }
     if (opts.signal?.aborted) throw new HealthCancelled()
   }
   if (opts.signal?.aborted) throw new HealthCancelled()
-  return acc.finish(opts.now)
+  const health = acc.finish(opts.now)
+  const byId = new Map(health.groups.map((h) => [h.groupId, h]))
+  for (const g of groups) {
+    const id = ids.get(g.row.gk)!
+    const h = byId.get(id)
+    const counts = senders.get(id)
+    if (!h || !counts?.size) continue
+    const people = new Map((await peopleOf(g.row.gk, store)).map((p) => [p.account, p]))
+    // Without names known (never resolved) the report says nothing of people, as the CLI's without a context file.
+    if (people.size) h.people = peopleHealth(counts, (account) => people.get(account))
+  }
+  return health
 }
 
 /** The message with the host's outcomes of its media objects added to `_archive.media`. */

@@ -34,15 +34,17 @@ export function placeState(m: Pick<ArchivedMessage, 'IsPlaceMsg'>): PlaceState {
   return m.IsPlaceMsg === 1 ? 'deleted' : m.IsPlaceMsg === 2 ? 'recalled' : 'normal'
 }
 
-export type ServerNote = 'deleted' | 'recalled' | 'changed'
+export type ServerNote = 'deleted' | 'recalled'
 
-/** What the server has said about archived content since (see archive-record.ts `_archive.server`). */
+/**
+ * What the server has said about archived content since (see archive-record.ts `_archive.server`):
+ * deleted (IsPlaceMsg 1) or recalled (2), the only placeholder values Tencent documents. A changed
+ * body (the older form, IsPlaceMsg 0) is an edit once read through migrateRecord, which the
+ * timeline always does (issue 18 §5): it has no note of its own.
+ */
 export function serverNote(m: ArchivedMessage): ServerNote | undefined {
-  const s = m._archive?.server
-  if (!s) return undefined
-  if (s.IsPlaceMsg === 1) return 'deleted'
-  if (s.IsPlaceMsg === 2) return 'recalled'
-  return 'changed'
+  const p = m._archive?.server?.IsPlaceMsg
+  return p === 1 ? 'deleted' : p === 2 ? 'recalled' : undefined
 }
 
 export function isSystemMessage(m: Pick<ArchivedMessage, 'IsSystemMsg' | 'MsgBody'>): boolean {

@@ -51,6 +51,11 @@ export const healthEn = {
   'health.mediaNoUrl': '{count} without a URL (old SDK)',
   'health.mediaPending': '{count} not kept yet (at risk of expiring with the history)',
   'health.noErrors': 'none',
+  'health.people': 'People',
+  'health.peopleDetail': '{senders} senders, {named} named',
+  'health.peopleFormer': '({count} no longer a member)',
+  'health.topSenders': 'Top senders',
+  'health.topSenderCount': '{count} messages',
   'health.moreRuns': '… and {count} more runs',
   'health.empty': 'No groups to report on.'
 } as const
@@ -105,6 +110,11 @@ export const healthZh: Record<keyof typeof healthEn, string> = {
   'health.mediaNoUrl': '{count} 个没有 URL（旧版 SDK）',
   'health.mediaPending': '{count} 个尚未保存（可能随历史一起过期）',
   'health.noErrors': '无',
+  'health.people': '人员',
+  'health.peopleDetail': '{senders} 位发送者，{named} 位有名字',
+  'health.peopleFormer': '（{count} 位已不在群中）',
+  'health.topSenders': '发言最多',
+  'health.topSenderCount': '{count} 条消息',
   'health.moreRuns': '……另有 {count} 段',
   'health.empty': '没有可报告的群组。'
 }

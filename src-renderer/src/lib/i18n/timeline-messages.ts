@@ -29,7 +29,6 @@ export const timelineEn = {
   'message.placeRecalled': 'Recalled',
   'message.serverDeleted': 'Deleted on the server since archiving',
   'message.serverRecalled': 'Recalled on the server since archiving',
-  'message.serverChanged': 'Changed on the server since archiving',
   'message.serverSeen': 'Noticed on {when}. The archived content is kept.',
   'message.bidiShort': 'direction controls',
   'message.bidiWarning':
@@ -155,7 +154,6 @@ export const timelineZh: Record<keyof typeof timelineEn, string> = {
   'message.placeRecalled': '已撤回',
   'message.serverDeleted': '归档后已在服务器上删除',
   'message.serverRecalled': '归档后已在服务器上撤回',
-  'message.serverChanged': '归档后服务器上的内容已变更',
   'message.serverSeen': '发现于 {when}。已保留归档的内容。',
   'message.bidiShort': '方向控制字符',
   'message.bidiWarning': '这段文字包含会改变阅读方向的不可见字符，可能让文字看起来与实际不同，例如伪装文件扩展名。',

@@ -9,11 +9,12 @@
  * (people.resolve) and stores them; the cache follows.
  */
 import Dexie from 'dexie'
-import { SvelteMap } from 'svelte/reactivity'
+import { SvelteMap, SvelteSet } from 'svelte/reactivity'
 import { maxPeopleAccounts, type PeopleResolved, type Result } from '@shared/ipc/contract'
 import { avatarAt, nameAt, type Person } from '@shared/people'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
 import { groupIdOf } from '@renderer/lib/db/group-key'
+import { mentionNames as namesForMentions } from '@shared/tuikit/mentions'
 import { notePeople, peopleByAccount, peopleOf } from './people-repo'
 
 const people = new SvelteMap<string, Person>()
@@ -33,6 +34,7 @@ function id(gk: string, account: string): string {
 export function usePeopleDb(d: AppDB): void {
   database = d
   people.clear()
+  mentionLists.clear()
   known.clear()
   queued.clear()
 }
@@ -101,6 +103,24 @@ export async function loadGroup(gk: string): Promise<Person[]> {
   return rows
 }
 
+/** Each group's known names for its mentions, longest first (shared/tuikit/mentions.ts), once read. */
+const mentionLists = new SvelteMap<string, readonly string[]>()
+
+/**
+ * The names a group's @mentions can carry (every nickname and name card of its people), so that
+ * `@Alice Wang` is highlighted whole; empty until `loadMentionNames(gk)` has read them.
+ */
+export function mentionNames(gk: string): readonly string[] {
+  return mentionLists.get(gk) ?? []
+}
+
+/** Reads a group's people and keeps their names for its mentions (again after names change). */
+export async function loadMentionNames(gk: string): Promise<readonly string[]> {
+  const list = namesForMentions(await loadGroup(gk))
+  mentionLists.set(gk, list)
+  return list
+}
+
 function noteRows(rows: readonly (Person & { gk: string })[]): void {
   for (const r of rows) {
     const { gk, ...p } = r
@@ -124,9 +144,12 @@ export async function sendersOf(gk: string, d: AppDB = database): Promise<string
  * where something changed). A group that fails is skipped (its old names stay); answers the first
  * error, if any, for the caller to show or log.
  */
-export async function resolveGroups(gks: readonly string[], host: PeopleHost): Promise<{ resolved: number; error?: unknown }> {
+export async function resolveGroups(gks: readonly string[], host: PeopleHost): Promise<{ resolved: number; noMemberList: string[]; error?: unknown }> {
   let resolved = 0
   let error: unknown
+  // Groups the server keeps no member list for (AVChatRoom, BChatRoom: PeopleResolved.note).
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local result, never rendered
+  const noMemberList = new Set<string>()
   for (const gk of gks) {
     try {
       const accounts = await sendersOf(gk)
@@ -137,12 +160,48 @@ export async function resolveGroups(gks: readonly string[], host: PeopleHost): P
           error ??= r.error
           break
         }
+        if (r.value.note === 'noMemberList') noMemberList.add(gk)
         noteRows(await notePeople(gk, r.value, database))
         resolved += r.value.people.length
       }
+      // A timeline showing this group matches its mentions against the names just stored.
+      if (mentionLists.has(gk)) await loadMentionNames(gk)
     } catch (e) {
       error ??= e
     }
   }
-  return error === undefined ? { resolved } : { resolved, error }
+  return error === undefined ? { resolved, noMemberList: [...noMemberList] } : { resolved, noMemberList: [...noMemberList], error }
 }
+
+/** Group types with no member list on the server (names come from profiles only): services/people.ts. */
+export const typesWithoutMemberList: readonly string[] = ['AVChatRoom', 'BChatRoom']
+
+/**
+ * "Refresh names" for one group (issue 18 §1): its senders' names asked again through
+ * people.resolve, one refresh at a time, the outcome kept for the group's header to say.
+ */
+class NamesRefresh {
+  /** The group being refreshed (at most one; a reactive set, as this module's other state). */
+  private readonly active = new SvelteSet<string>()
+  /** The group being refreshed, or null. */
+  get running(): string | null {
+    for (const gk of this.active) return gk
+    return null
+  }
+  /** The last refresh's outcome, per group. */
+  last = new SvelteMap<string, { resolved: number; noMemberList: boolean; error?: unknown }>()
+
+  async refresh(gk: string, host: PeopleHost): Promise<void> {
+    if (this.running !== null) return
+    this.active.add(gk)
+    try {
+      const r = await resolveGroups([gk], host)
+      this.last.set(gk, { resolved: r.resolved, noMemberList: r.noMemberList.includes(gk), ...(r.error !== undefined ? { error: r.error } : {}) })
+      await loadMentionNames(gk).catch(() => {})
+    } finally {
+      this.active.delete(gk)
+    }
+  }
+}
+
+export const namesRefresh = new NamesRefresh()
