@@ -23,7 +23,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { syncGroup } from '../../src-main/archive/engine'
@@ -74,6 +74,22 @@ function rates(arrivals: number[]): Rates {
   return { requests: n, firstSecond, overall: span > 0 ? n / span : n, busiestSecond: busiest }
 }
 
+/**
+ * CPU seconds used by this process's finished children (Linux: /proc/self/stat's cutime + cstime,
+ * in USER_HZ = 100 ticks per second); null elsewhere. The CLI's own CPU time, unlike its wall
+ * time, does not depend on what else the machine runs.
+ */
+async function childCpuSecs(): Promise<number | null> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // f[0] is field 3 (state): cutime and cstime are fields 16 and 17.
+    return (Number(f[13]) + Number(f[14])) / 100
+  } catch {
+    return null
+  }
+}
+
 /** Requests arriving in each 100 ms from `t0`. */
 function perTenth(arrivals: number[], t0: number): number[] {
   const out: number[] = []
@@ -98,6 +114,8 @@ interface CliRun {
   refused: number
   byCommand: Record<string, number>
   lines: number
+  /** CPU seconds of the child (user + system), or null where it cannot be read. */
+  cpuSecs: number | null
   arrivals: number[]
   spawnedAt: number
 }
@@ -114,6 +132,7 @@ async function runCli(sim: Simulator, url: string, dir: string, run: number, bin
     TIM_ENDPOINT: url
   }
   const args = [bin, 'pull', '--group', benchGroupId, '--out', out, ...(noPeople ? ['--no-people'] : [])]
+  const cpu0 = await childCpuSecs()
   const t0 = performance.now()
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
@@ -121,6 +140,7 @@ async function runCli(sim: Simulator, url: string, dir: string, run: number, bin
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
   const t1 = performance.now()
+  const cpu1 = await childCpuSecs()
   if (code !== 0) throw new Error(`tim-archive pull exited with ${code}:\n${stderr}`)
   const lines = (await readFile(out, 'utf8')).split('\n').filter(Boolean).length
   const a = stats.arrivals
@@ -132,6 +152,7 @@ async function runCli(sim: Simulator, url: string, dir: string, run: number, bin
     refused: stats.refusedRateLimit,
     byCommand: { ...stats.byCommand },
     lines,
+    cpuSecs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
     arrivals: a,
     spawnedAt: t0
   }
@@ -162,7 +183,12 @@ async function main(): Promise<void> {
   const f1 = (x: number) => x.toFixed(1)
   const f2 = (x: number) => x.toFixed(2)
   try {
-    console.log(`bench:sync  simulator ${url}  latency ${latencyMs} ms  limit 200 req/s per command  group of ${messages} messages`)
+    // On a shared machine the figures swing with what else runs: the load average says how busy it was.
+    const load = () =>
+      loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')
+    console.log(`bench:sync  simulator ${url}  latency ${latencyMs} ms  limit 200 req/s per command  group of ${messages} messages  load ${load()}`)
 
     // 1. The CLI, as a child process.
     const cliRuns: CliRun[] = []
@@ -175,7 +201,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')
       console.log(
-        `cli         ${f2(r.wallSecs)} s from spawn to exit (${f2(r.startSecs)} s to the first request, ${f2(r.tailSecs)} s after the last); ${r.rates.requests} requests (${cmds})`
+        `cli         ${f2(r.wallSecs)} s from spawn to exit (${f2(r.startSecs)} s to the first request, ${f2(r.tailSecs)} s after the last; ${r.cpuSecs === null ? 'CPU time n/a' : `${f2(r.cpuSecs)} s of CPU`}); ${r.rates.requests} requests (${cmds})`
       )
       console.log(
         `            first second ${r.rates.firstSecond} req/s; overall ${f1(r.rates.overall)} req/s; busiest second ${r.rates.busiestSecond}; ${r.refused} refused with 60007`
@@ -228,6 +254,7 @@ async function main(): Promise<void> {
     console.log(
       `result      first second ${cli.rates.firstSecond} req/s (target ≥ 190); the CLI ${ratio.toFixed(1)}× the procedure, process start included (target ≥ 8×); ${f2(refusedPct)}% refused with 60007 (target < 1%)`
     )
+    console.log(`            load average at the end ${load()} (${cpus().length} cores)`)
     console.log(
       JSON.stringify({
         latencyMs,
@@ -235,6 +262,7 @@ async function main(): Promise<void> {
         cliRuns: runs,
         cliWallSecs: +f2(cli.wallSecs),
         cliStartSecs: +f2(cli.startSecs),
+        cliCpuSecs: cli.cpuSecs === null ? null : +f2(cli.cpuSecs),
         cliRequests: cli.rates.requests,
         cliFirstSecondReqPerSec: cli.rates.firstSecond,
         cliReqPerSec: +f1(cli.rates.overall),
@@ -246,7 +274,8 @@ async function main(): Promise<void> {
         sequentialSecs: +f2(seqSecs),
         sequentialExtrapolated: !whole,
         ratio: +f2(ratio),
-        complete: result.complete
+        complete: result.complete,
+        loadAverage: +loadavg()[0]!.toFixed(1)
       })
     )
   } finally {
