@@ -18,7 +18,8 @@
  *        time from its message rate; default: the whole group), --concurrency N (default 16),
  *        --runs N (CLI pulls, each into a fresh archive; the median is reported; default 1),
  *        --no-people (pass --no-people to the CLI), --timeline (print the CLI's requests per 100 ms),
- *        --cli FILE (another build's bin/tim-archive.cjs, e.g. a copy of the tree before a change).
+ *        --cli FILE (another build's bin/tim-archive.cjs, e.g. a copy of the tree before a change),
+ *        --compare FILE (also run that build's CLI, in turn with this one, and print both medians).
  * Prints figures, then one JSON line.
  */
 import { spawn } from 'node:child_process'
@@ -170,7 +171,8 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '1' },
       'no-people': { type: 'boolean', default: false },
       timeline: { type: 'boolean', default: false },
-      cli: { type: 'string' }
+      cli: { type: 'string' },
+      compare: { type: 'string' }
     }
   })
   const messages = Number(values.messages)
@@ -190,25 +192,43 @@ async function main(): Promise<void> {
         .join(' ')
     console.log(`bench:sync  simulator ${url}  latency ${latencyMs} ms  limit 200 req/s per command  group of ${messages} messages  load ${load()}`)
 
-    // 1. The CLI, as a child process.
-    const cliRuns: CliRun[] = []
+    // 1. The CLI, as a child process; with --compare, another build's in turn (same group, same run).
+    const builds: { name: string; bin: string }[] = [{ name: 'cli', bin: values.cli ?? defaultBin }]
+    if (values.compare) builds.unshift({ name: 'compare', bin: values.compare })
+    const cliRuns = new Map<string, CliRun[]>(builds.map((b) => [b.name, []]))
     for (let i = 0; i < runs; i++) {
-      await refill()
-      const r = await runCli(sim, url, dir, i, values.cli ?? defaultBin, values['no-people'])
-      cliRuns.push(r)
-      if (r.lines !== messages) throw new Error(`the CLI archived ${r.lines} lines, not ${messages}`)
-      const cmds = Object.entries(r.byCommand)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')
-      console.log(
-        `cli         ${f2(r.wallSecs)} s from spawn to exit (${f2(r.startSecs)} s to the first request, ${f2(r.tailSecs)} s after the last; ${r.cpuSecs === null ? 'CPU time n/a' : `${f2(r.cpuSecs)} s of CPU`}); ${r.rates.requests} requests (${cmds})`
-      )
-      console.log(
-        `            first second ${r.rates.firstSecond} req/s; overall ${f1(r.rates.overall)} req/s; busiest second ${r.rates.busiestSecond}; ${r.refused} refused with 60007`
-      )
-      if (values.timeline) console.log(`            requests per 100 ms from spawn: ${perTenth(r.arrivals, r.spawnedAt).join(' ')}`)
+      for (const b of builds) {
+        await refill()
+        const r = await runCli(sim, url, dir, cliRuns.get(b.name)!.length + (b.name === 'cli' ? 0 : 1000), b.bin, values['no-people'])
+        cliRuns.get(b.name)!.push(r)
+        if (r.lines !== messages) throw new Error(`the CLI archived ${r.lines} lines, not ${messages}`)
+        const cmds = Object.entries(r.byCommand)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+        console.log(
+          `${b.name.padEnd(11)} ${f2(r.wallSecs)} s from spawn to exit (${f2(r.startSecs)} s to the first request, ${f2(r.tailSecs)} s after the last; ${r.cpuSecs === null ? 'CPU time n/a' : `${f2(r.cpuSecs)} s of CPU`}); ${r.rates.requests} requests (${cmds})`
+        )
+        console.log(
+          `            first second ${r.rates.firstSecond} req/s; overall ${f1(r.rates.overall)} req/s; busiest second ${r.rates.busiestSecond}; ${r.refused} refused with 60007`
+        )
+        if (values.timeline) console.log(`            requests per 100 ms from spawn: ${perTenth(r.arrivals, r.spawnedAt).join(' ')}`)
+      }
     }
-    const cli = median(cliRuns, (r) => r.wallSecs)
+    const summaries = builds.map((b) => {
+      const rs = cliRuns.get(b.name)!
+      const mid = median(rs, (r) => r.wallSecs)
+      const cpu = rs.every((r) => r.cpuSecs !== null) ? median(rs, (r) => r.cpuSecs!).cpuSecs : null
+      const first = median(rs, (r) => r.rates.firstSecond).rates.firstSecond
+      return { name: b.name, mid, cpu, first }
+    })
+    if (runs > 1 || values.compare)
+      for (const m of summaries)
+        console.log(
+          `${m.name.padEnd(11)} median of ${runs}: ${f2(m.mid.wallSecs)} s from spawn to exit; first second ${m.first} req/s; overall ${f1(m.mid.rates.overall)} req/s${m.cpu === null ? '' : `; ${f2(m.cpu)} s of CPU`}`
+        )
+    const cliSummary = summaries.find((m) => m.name === 'cli')!
+    const compareSummary = summaries.find((m) => m.name === 'compare')
+    const cli = cliSummary.mid
     const refusedPct = (100 * cli.refused) / Math.max(1, cli.rates.requests)
 
     // 2. The engine in this process.
@@ -251,8 +271,12 @@ async function main(): Promise<void> {
     )
 
     const ratio = seqSecs / cli.wallSecs
+    if (compareSummary)
+      console.log(
+        `compare     the other build ${(seqSecs / compareSummary.mid.wallSecs).toFixed(1)}× the procedure, first second ${compareSummary.first} req/s; this build ${ratio.toFixed(1)}×, ${cliSummary.first} req/s`
+      )
     console.log(
-      `result      first second ${cli.rates.firstSecond} req/s (target ≥ 190); the CLI ${ratio.toFixed(1)}× the procedure, process start included (target ≥ 8×); ${f2(refusedPct)}% refused with 60007 (target < 1%)`
+      `result      first second ${cliSummary.first} req/s (target ≥ 190); the CLI ${ratio.toFixed(1)}× the procedure, process start included (target ≥ 8×); ${f2(refusedPct)}% refused with 60007 (target < 1%)`
     )
     console.log(`            load average at the end ${load()} (${cpus().length} cores)`)
     console.log(
@@ -262,9 +286,17 @@ async function main(): Promise<void> {
         cliRuns: runs,
         cliWallSecs: +f2(cli.wallSecs),
         cliStartSecs: +f2(cli.startSecs),
-        cliCpuSecs: cli.cpuSecs === null ? null : +f2(cli.cpuSecs),
+        cliCpuSecs: cliSummary.cpu === null ? null : +f2(cliSummary.cpu),
+        ...(compareSummary
+          ? {
+              compareWallSecs: +f2(compareSummary.mid.wallSecs),
+              compareFirstSecondReqPerSec: compareSummary.first,
+              compareCpuSecs: compareSummary.cpu === null ? null : +f2(compareSummary.cpu),
+              compareRatio: +f2(seqSecs / compareSummary.mid.wallSecs)
+            }
+          : {}),
         cliRequests: cli.rates.requests,
-        cliFirstSecondReqPerSec: cli.rates.firstSecond,
+        cliFirstSecondReqPerSec: cliSummary.first,
         cliReqPerSec: +f1(cli.rates.overall),
         cliBusiestSecond: cli.rates.busiestSecond,
         refused60007Pct: +f2(refusedPct),
