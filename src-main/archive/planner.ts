@@ -39,6 +39,8 @@ const pageSeqs = 20
 export class Planner {
   /** The closed gaps still to hand out, newest first; a gap's top moves down as windows are cut. */
   private readonly fixed: SeqRange[] = []
+  /** Seqs in `fixed` (kept as a count: a recheck may plan many gaps). */
+  private fixedLeft = 0
   private readonly workers: number
   private readonly shrinkBelow: number
   private openNextHi: number | null = null
@@ -63,14 +65,16 @@ export class Planner {
       if (g.open) {
         this.openNextHi = g.range[1]
         this.openLo = g.range[0]
-      } else this.fixed.push([g.range[0], g.range[1]])
+      } else {
+        this.fixed.push([g.range[0], g.range[1]])
+        this.fixedLeft += g.range[1] - g.range[0] + 1
+      }
     }
   }
 
   /** Seqs not yet handed out (the open gap counted down to its known bottom). */
   private left(): number {
-    let n = 0
-    for (const r of this.fixed) n += r[1] - r[0] + 1
+    let n = this.fixedLeft
     if (this.openNextHi !== null && !this.stopped && this.openNextHi >= this.openLo) n += this.openNextHi - this.openLo + 1
     return n
   }
@@ -105,6 +109,7 @@ export class Planner {
       if (gap) {
         const w: Window = { lo: Math.max(gap[0], gap[1] - this.sizeAt(gap[1], false) + 1), hi: gap[1], open: false }
         gap[1] = w.lo - 1
+        this.fixedLeft -= w.hi - w.lo + 1
         if (gap[1] < gap[0]) this.fixed.shift()
         this.inFlight.add(w)
         return w
