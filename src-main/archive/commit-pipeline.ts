@@ -9,7 +9,10 @@ import { applyBatchCoverage } from '../shared/coverage'
 import type { ArchiveSink, SyncBatch } from './engine'
 import type { SyncRun } from './sync-run'
 
-/** Batches handed to the sink and not yet durable, per group. */
+/**
+ * Batches handed to the sink and not yet durable, per group, unless the sink says otherwise
+ * (ArchiveSink.maxPendingCommits).
+ */
 export const maxPendingCommits = 32
 
 export class CommitPipeline {
@@ -17,10 +20,14 @@ export class CommitPipeline {
   // Set from promise callbacks; the cast keeps TypeScript from narrowing it to null for good.
   private failed = null as { error: unknown } | null
 
+  private readonly maxPending: number
+
   constructor(
     private readonly run: SyncRun,
     private readonly sink: ArchiveSink
-  ) {}
+  ) {
+    this.maxPending = Math.max(1, sink.maxPendingCommits ?? maxPendingCommits)
+  }
 
   /** The first commit that failed, if any. */
   get failure(): { error: unknown } | null {
@@ -54,7 +61,7 @@ export class CommitPipeline {
       }
     )
     this.pending.add(p)
-    while (this.pending.size >= maxPendingCommits) await Promise.race(this.pending)
+    while (this.pending.size >= this.maxPending) await Promise.race(this.pending)
   }
 
   /** Waits for every batch handed over; throws the first commit failure. */

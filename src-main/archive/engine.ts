@@ -58,6 +58,12 @@ export interface SyncBatch {
 export interface ArchiveSink {
   /** Persist the batch's messages and coverage atomically; resolve once durable. */
   commit(batch: SyncBatch): Promise<void>
+  /**
+   * How many batches of one group may wait to be durable before the walk holds back (default 32,
+   * commit-pipeline.ts). A sink that writes everything waiting in one go (one fsync for many
+   * batches) can take more, so a slow disk does not stall the requests.
+   */
+  readonly maxPendingCommits?: number
 }
 
 export interface SyncProgress {
@@ -140,8 +146,7 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
     run.phase = 'pulling'
     run.progress()
 
-    const planner = new Planner(gaps, run.windowSize)
-    await estimateFloor(run, commits, gaps)
+    const planner = new Planner(gaps, run.windowSize, { workers: run.workers, shrinkBelow: run.walkToOneBelow })
     planner.onOpenWindow = (w) => {
       // The walk went below the estimate: grow it as it goes.
       if (w.lo < run.estimatedFloor) {
@@ -150,8 +155,11 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
       }
     }
 
-    // 3. The walk: `workers` pull windows newest first.
-    const results = await Promise.allSettled(Array.from({ length: run.workers }, () => worker(run, commits, planner)))
+    // 3. The walk: `workers` pull windows newest first. The estimate of where history starts
+    // (progress only) runs beside it rather than before it: waiting for its probes cost the walk
+    // a round trip at the start (docs/dev/benchmarks.md, issue 19).
+    const estimate = estimateFloor(run, commits, gaps, () => planner.lowestIssued())
+    const results = await Promise.allSettled([...Array.from({ length: run.workers }, () => worker(run, commits, planner)), estimate])
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failure) {
       run.abort.abort(failure.reason)

@@ -51,17 +51,30 @@ export async function probeBelow(run: SyncRun, commits: CommitPipeline, lo: numb
  * For progress only: a huge open gap (history may start far above seq 1, as in a group whose seqs
  * reached 7,800,000 long ago) would make the first ETA hours long. A few probes at doubling
  * distances below the top estimate where history starts (run.estimatedFloor, run.seqsTotal); the
- * walk still decides.
+ * walk still decides. It runs beside the walk: until it answers, progress is held back (its total
+ * would be the whole open gap), and the estimate never lies above a window already issued
+ * (`lowestIssued`), which the planner did not count against it.
  */
-export async function estimateFloor(run: SyncRun, commits: CommitPipeline, gaps: { range: SeqRange; open: boolean }[]): Promise<void> {
+export async function estimateFloor(
+  run: SyncRun,
+  commits: CommitPipeline,
+  gaps: { range: SeqRange; open: boolean }[],
+  lowestIssued: () => number = () => Infinity
+): Promise<void> {
   const open = gaps.find((g) => g.open)
   run.estimatedFloor = open ? open.range[0] : 1
   if (open && open.range[1] - open.range[0] + 1 > 50 * run.windowSize) {
     const points = doublingPoints(open.range[1], run.windowSize)
-    const hits = await probeAt(run, commits, points)
-    const lowestHit = hits.lastIndexOf(true)
-    run.estimatedFloor = lowestHit + 1 < points.length ? points[lowestHit + 1]! : open.range[0]
-    run.seqsTotal -= run.estimatedFloor - open.range[0]
+    run.estimating = true
+    try {
+      const hits = await probeAt(run, commits, points)
+      const lowestHit = hits.lastIndexOf(true)
+      const estimate = lowestHit + 1 < points.length ? points[lowestHit + 1]! : open.range[0]
+      run.estimatedFloor = Math.max(open.range[0], Math.min(estimate, lowestIssued()))
+      run.seqsTotal -= run.estimatedFloor - open.range[0]
+    } finally {
+      run.estimating = false
+    }
     run.progress()
   }
 }

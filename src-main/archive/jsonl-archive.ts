@@ -74,6 +74,13 @@ function serverNoteKey(p: number, body: unknown): string {
 }
 
 export class JsonlArchive implements ArchiveSink {
+  /**
+   * Each flush writes every batch waiting (one append, one fdatasync, one state write), so batches
+   * waiting cost memory, not disk work. 32 (the engine's default) stalled the walk whenever an
+   * fsync took a while on a busy disk: 256 batches of at most 20 messages ride out about 1.3 s of
+   * it at 200 requests/s (docs/dev/benchmarks.md, issue 19).
+   */
+  readonly maxPendingCommits = 256
   private readonly index = new Map<string, Map<number, IndexEntry>>()
   private groups: Record<string, GroupState> = {}
   /** Coverage held back until pending line changes are rewritten into the file. */

@@ -41,6 +41,8 @@ export class SyncRun {
   lowestSeen = Infinity
   /** Where history is estimated to start, for progress only (floor-probe.ts estimateFloor). */
   estimatedFloor = 1
+  /** While the estimate is being probed, progress is not reported: its total would be the whole open gap. */
+  estimating = false
 
   private readonly slots: Semaphore
   private readonly started: number
@@ -69,7 +71,7 @@ export class SyncRun {
   }
 
   progress(): void {
-    if (!this.o.onProgress) return
+    if (!this.o.onProgress || this.estimating) return
     const elapsed = (performance.now() - this.started) / 1000
     const rate = elapsed > 0.1 ? this.seqsDone / elapsed : 0
     this.o.onProgress({

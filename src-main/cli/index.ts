@@ -1,16 +1,22 @@
 /**
  * tim-archive: the headless command line. Runs on plain Node (no Electron).
+ *
+ * Each command's module is loaded when that command runs: `pull` does not parse the export
+ * writers, the report or the app's web server at start (docs/dev/benchmarks.md, issue 19).
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
-import { dbHelp, runDb } from './db'
-import { exportHelp, runExportCommand } from './export'
 import { packageVersion } from './version'
-import { pullHelp, runPull } from './pull'
-import { reportHelp, runReport } from './report'
-import { runServe, serveHelp } from './serve'
-import { runUsersig, usersigHelp } from './usersig'
 
-const help = `tim-archive — archive Tencent Cloud IM group history on your own machine
+async function help(): Promise<string> {
+  const [{ pullHelp }, { dbHelp }, { exportHelp }, { reportHelp }, { usersigHelp }, { serveHelp }] = await Promise.all([
+    import('./pull'),
+    import('./db'),
+    import('./export'),
+    import('./report'),
+    import('./usersig'),
+    import('./serve')
+  ])
+  return `tim-archive — archive Tencent Cloud IM group history on your own machine
 
 Commands:
   pull      pull group histories into a JSON Lines archive, or PostgreSQL with --db (resumable, incremental)
@@ -34,6 +40,7 @@ ${usersigHelp}
 
 ${serveHelp}
 `
+}
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv
@@ -41,17 +48,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     refuseSecretsInArgv(rest)
     switch (command) {
       case 'pull':
-        return await runPull(rest, env)
+        return await (await import('./pull')).runPull(rest, env)
       case 'db':
-        return await runDb(rest)
+        return await (await import('./db')).runDb(rest)
       case 'report':
-        return await runReport(rest)
+        return await (await import('./report')).runReport(rest)
       case 'export':
-        return await runExportCommand(rest, env)
+        return await (await import('./export')).runExportCommand(rest, env)
       case 'usersig':
-        return runUsersig(rest, env)
+        return (await import('./usersig')).runUsersig(rest, env)
       case 'serve':
-        return await runServe(rest, env)
+        return await (await import('./serve')).runServe(rest, env)
       case '--version':
       case '-v':
       case 'version':
@@ -61,7 +68,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(help)
+        process.stdout.write(await help())
         return command === undefined ? 2 : 0
       default:
         throw new UsageError(`Unknown command "${command}". Run "tim-archive --help".`)

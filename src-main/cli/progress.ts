@@ -31,6 +31,11 @@ export class ProgressLine {
     return true
   }
 
+  /** The first line waits one interval: a run shorter than that shows none. */
+  holdFirst(): void {
+    this.last = Date.now()
+  }
+
   /** Shows `text`, after a bar filled to `fraction` (0–1) on a terminal. Not throttled. */
   draw(text: string, fraction: number): void {
     if (this.live) {
@@ -75,6 +80,10 @@ export class ProgressReporter {
     interval?: number
   ) {
     this.line = new ProgressLine(out, interval)
+    // Not at once: the first line (0%, no rate yet) says nothing, and drawing it builds the
+    // process's first Intl formatter (35–60 ms on this machine) just as the sync starts
+    // (docs/dev/benchmarks.md, issue 19).
+    this.line.holdFirst()
   }
 
   /** Shows media downloads on the same line (pull --media). */

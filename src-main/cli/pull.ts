@@ -15,7 +15,6 @@ import { MediaPull } from './pull-media'
 import { ContextWriter, contextPathFor } from '../archive/context-file'
 import { SenderIndex } from '../people/resolve'
 import { pullGroupContext, contextSummary, type GroupContextResult } from './pull-context'
-import { runPullDb } from './pull-db'
 
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
 tim-archive pull (--group ID ... | --all-groups) --db postgres://USER@HOST/DB [options]
@@ -107,9 +106,11 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     process.stdout.write(pullHelp + '\n')
     return 0
   }
-  // The team archive (issue 20): the same pull into PostgreSQL (pull-db.ts).
+  // The team archive (issue 20): the same pull into PostgreSQL (pull-db.ts, loaded only then: a
+  // pull to a file does not load the PostgreSQL client).
   if (values.db !== undefined) {
     if (values.out !== undefined) throw new UsageError('Give --out FILE.jsonl or --db URL, not both.')
+    const { runPullDb } = await import('./pull-db')
     return runPullDb(
       {
         db: values.db,

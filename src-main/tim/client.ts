@@ -434,6 +434,10 @@ export class TimClient {
                 }
               }
               parsed = data
+              // The hook's response (ky's clone, read above) becomes the call's: otherwise ky
+              // cancels its spent body, which throws and is caught for every request (about 0.2 ms
+              // of CPU each, docs/dev/benchmarks.md, issue 19); the untouched original is cancelled.
+              return response
             }
           ]
         }

@@ -99,6 +99,22 @@ describe('the progress line', () => {
     expect(written).toEqual(['progress: reading 100.0%\n', 'progress: writing 0/5 msgs\n'])
   })
 
+  it("pull's first line waits one interval: a pull that ends sooner shows only its last", () => {
+    vi.useFakeTimers({ now: 1_000_000 })
+    const { written, out } = stream(false)
+    const r = new ProgressReporter(out, 1)
+    r.update(p('a', 0, 1000, 0))
+    vi.advanceTimersByTime(1999)
+    r.update(p('a', 500, 1000, 480))
+    expect(written).toEqual([])
+    vi.advanceTimersByTime(1)
+    r.update(p('a', 600, 1000, 580))
+    expect(written).toEqual(['progress: 60.0%  580 messages fetched  10 req/s  ETA 0:05  groups 0/1\n'])
+    r.update(p('a', 1000, 1000, 960, 'done'))
+    r.finish()
+    expect(written.at(-1)).toBe('progress: 100.0%  960 messages fetched  10 req/s  ETA 0:00  groups 1/1\n')
+  })
+
   it("pull's line on a terminal: padded percentage after the bar, one newline at the end", () => {
     const { written, out } = stream(true)
     const r = new ProgressReporter(out, 1, 0)

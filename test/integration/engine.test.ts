@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { syncGroup, type ArchiveSink, type SyncBatch, type SyncProgress } from '../../src-main/archive/engine'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { syncGroup, type ArchiveSink, type MessageSource, type SyncBatch, type SyncProgress } from '../../src-main/archive/engine'
 import { Semaphore } from '../../src-main/archive/semaphore'
 import { TimClient } from '../../src-main/tim/client'
 import { TimApiError } from '../../src-main/tim/errors'
@@ -348,5 +348,72 @@ describe('progress of a recheck paused, resumed and cancelled', () => {
     for (const [lo, hi] of second.written.ranges) {
       for (const [flo, fhi] of first.written.ranges) expect(hi < flo || lo > fhi).toBe(true)
     }
+  })
+})
+
+describe('the engine keeps the rate limit busy (issue 19)', () => {
+  it('starts the walk without waiting for the probes that estimate where history starts', async () => {
+    // 12,000 seqs: more than 50 windows, so the engine probes below the top for its progress estimate.
+    const g = group('g', randomHistory(77, { messages: 12_000 }))
+    const { client } = await setup([g])
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    let held = false
+    let done = false
+    let walkedWhileHeld = 0
+    // Fallback only: without it the old engine, which waited for every probe, would never finish.
+    const fallback = setTimeout(() => {
+      done = true
+      release()
+    }, 5_000)
+    const source: MessageSource = {
+      getGroupInfo: (req, signal) => client.getGroupInfo(req, signal),
+      async groupMsgGetSimple(req, signal) {
+        // The lowest probe (seqs 1–20) is asked for at the start; the walk reaches it last.
+        if (req.ReqMsgSeq === 20 && !held) {
+          held = true
+          const res = await client.groupMsgGetSimple(req, signal)
+          await released
+          return res
+        }
+        if (held && !done && ++walkedWhileHeld === 100) {
+          done = true
+          release()
+        }
+        return client.groupMsgGetSimple(req, signal)
+      }
+    }
+    const sink = new MemorySink()
+    const res = await syncGroup({ source, groupId: 'g', sink })
+    clearTimeout(fallback)
+    expect(held).toBe(true)
+    expect(walkedWhileHeld).toBe(100)
+    expect(res.complete).toBe(true)
+    expectArchiveEquals(sink, g)
+  })
+
+  it('lets a sink that writes many batches at once hold more of them than the default 32', async () => {
+    const g = group('g', randomHistory(78, { messages: 4_000 }))
+    const { client } = await setup([g])
+    const inner = new MemorySink()
+    let open!: () => void
+    const gate = new Promise<void>((r) => (open = r))
+    let handed = 0
+    const sink: ArchiveSink = {
+      maxPendingCommits: 100,
+      async commit(batch) {
+        handed++
+        await gate
+        await inner.commit(batch)
+      }
+    }
+    const run = syncGroup({ source: client, groupId: 'g', sink })
+    // Nothing is durable yet: the walk goes on until 100 batches wait (plus the one per worker
+    // already on its way), then holds back.
+    await vi.waitFor(() => expect(handed).toBeGreaterThanOrEqual(100), { timeout: 10_000 })
+    expect(handed).toBeLessThanOrEqual(100 + 16)
+    open()
+    expect((await run).complete).toBe(true)
+    expectArchiveEquals(inner, g)
   })
 })
