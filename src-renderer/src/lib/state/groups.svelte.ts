@@ -25,6 +25,38 @@ export function parseGroupIds(text: string): string[] {
   return [...new Set(text.split(/[\s,;，；]+/).filter(Boolean))]
 }
 
+/** A group of the sidebar and its topics. */
+export interface NestedGroup {
+  group: GroupView
+  topics: GroupView[]
+}
+
+/** Groups with their topics under them (see GroupsState.nested); `shown`: the keys the filter keeps. */
+export function nestTopics(list: readonly GroupView[], shown: ReadonlySet<string>): NestedGroup[] {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local to this call, not state
+  const byGroup = new Map<string, GroupView[]>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local to this call, not state
+  const parents = new Set(list.filter((g) => !g.row.topic).map((g) => `${g.row.workspaceId}|${g.row.groupId}`))
+  for (const g of list) {
+    const parent = g.row.topic && `${g.row.workspaceId}|${g.row.topic.groupId}`
+    if (!parent || !parents.has(parent)) continue
+    let l = byGroup.get(parent)
+    if (!l) byGroup.set(parent, (l = []))
+    l.push(g)
+  }
+  const out: NestedGroup[] = []
+  for (const g of list) {
+    if (g.row.topic && parents.has(`${g.row.workspaceId}|${g.row.topic.groupId}`)) continue
+    const topics = (byGroup.get(g.row.gk) ?? []).sort(
+      (a, b) => a.row.profile.name.localeCompare(b.row.profile.name) || a.row.groupId.localeCompare(b.row.groupId)
+    )
+    const own = shown.has(g.row.gk)
+    const matching = own ? topics : topics.filter((x) => shown.has(x.row.gk))
+    if (own || matching.length) out.push({ group: g, topics: matching })
+  }
+  return out
+}
+
 class GroupsState {
   list = $state.raw<GroupView[]>([])
   loaded = $state(false)
@@ -39,6 +71,14 @@ class GroupsState {
     if (!q) return this.list
     return this.list.filter((g) => g.row.groupId.toLowerCase().includes(q) || g.row.profile.name.toLowerCase().includes(q))
   })
+
+  /**
+   * The sidebar's tree: each group with its Community topics under it (issue 18 §2), in the list's
+   * order. With a filter, a group is listed when it or one of its topics matches, with all its
+   * topics when the group matches and the matching ones otherwise. A topic whose group is not
+   * listed (e.g. deleted) stands on its own.
+   */
+  nested = $derived.by(() => nestTopics(this.list, new Set(this.filtered.map((g) => g.row.gk))))
 
   /**
    * Follows the store for a workspace's groups plus imported ones. Call from an $effect that has
