@@ -184,7 +184,11 @@ export class ExportHost {
       version: this.opts.version,
       exportedAt: new Date().toISOString(),
       query: input.query,
-      groups: input.groups.map((g) => (g.name !== undefined ? { groupId: g.groupId, name: g.name } : { groupId: g.groupId })),
+      groups: input.groups.map((g) => ({
+        groupId: g.groupId,
+        ...(g.name !== undefined ? { name: g.name } : {}),
+        ...(g.topics?.length ? { topics: g.topics.map((x) => ({ topicId: x.topicId, ...(x.name ? { name: x.name } : {}) })) } : {})
+      })),
       timeZone: input.timeZone
     }
     if (input.after !== undefined) meta.after = input.after

@@ -177,7 +177,11 @@ export interface ExportStartInput {
   split?: string
   /** The search query the messages match ('' for all), for the export's metadata. */
   query: string
-  groups: { groupId: string; name?: string }[]
+  /**
+   * The exported groups, for the metadata; a Community's exported topics (their messages carry
+   * TopicId) are listed under their group with their names (TopicName), as the context file lists them.
+   */
+  groups: { groupId: string; name?: string; topics?: { topicId: string; name?: string }[] }[]
   /** The date range asked for (YYYY-MM-DD), for the metadata. */
   after?: string
   before?: string

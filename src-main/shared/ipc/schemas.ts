@@ -272,7 +272,18 @@ export const ExportStartInputSchema = v.strictObject({
   split: v.optional(v.pipe(v.string(), v.maxLength(32))),
   query: v.pipe(v.string(), v.maxLength(2000)),
   groups: v.pipe(
-    v.array(v.strictObject({ groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
+    v.array(
+      v.strictObject({
+        groupId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+        name: v.optional(v.pipe(v.string(), v.maxLength(256))),
+        topics: v.optional(
+          v.pipe(
+            v.array(v.strictObject({ topicId: TopicIdSchema, name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
+            v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} topics per group`)
+          )
+        )
+      })
+    ),
     v.minLength(1, 'Choose at least one group to export'),
     v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} groups per export`)
   ),
