@@ -5,6 +5,8 @@ import { commitBatch } from '../../../src-renderer/src/lib/db/archive-repo'
 import { channelName } from '../../../src-renderer/src/lib/db/channel-name'
 import { groupKey, topicGroupId, unitOfKey } from '../../../src-renderer/src/lib/db/group-key'
 import { addGroups, withTopics } from '../../../src-renderer/src/lib/db/groups-repo'
+import { exportGroups, withTheirTopics } from '../../../src-renderer/src/features/export/export-groups'
+import { nestTopics } from '../../../src-renderer/src/lib/db/channel-name'
 import { freshDbs } from './fresh-db'
 
 const freshDb = freshDbs('topics')
@@ -87,5 +89,44 @@ describe('a Community topic is a channel of its group, under its own key', () =>
     const failed = await withTopics(ws, [groupKey(ws, C)], async () => fail('API', 'get_topic failed'), d)
     expect(failed.gks).toHaveLength(4)
     expect(failed.errors).toMatchObject([{ groupId: C, error: { message: 'get_topic failed' } }])
+  })
+
+  it('a Community exports with its topics, a topic alone; the meta lists each group once with its topics; the sidebar nests them', () => {
+    const row = (groupId: string, name: string, topic?: { groupId: string; name: string }) => ({
+      row: { gk: groupKey(ws, groupId), workspaceId: ws, groupId, profile: { groupId, name, type: 'Community', archivable: true }, ...(topic ? { topic } : {}) }
+    })
+    const all = [
+      row(C, 'Community'),
+      row(general, 'General', { groupId: C, name: 'General' }),
+      row('team', 'Team'),
+      row(releases, 'Releases', { groupId: C, name: 'Releases' })
+    ]
+    expect(withTheirTopics([all[0]!], all).map((g) => g.row.groupId)).toEqual([C, general, releases])
+    expect(withTheirTopics([all[3]!], all).map((g) => g.row.groupId)).toEqual([releases])
+    const rows = all.map((g) => g.row)
+    expect(exportGroups([rows[3]!], rows)).toEqual([{ groupId: C, name: 'Community', topics: [{ topicId: releases, name: 'Releases' }] }])
+    expect(exportGroups([rows[0]!, rows[1]!, rows[2]!], rows)).toEqual([
+      { groupId: C, name: 'Community', topics: [{ topicId: general, name: 'General' }] },
+      { groupId: 'team', name: 'Team' }
+    ])
+    const views = all.map((g) => ({ ...g, coverage: { ranges: [], floor: null, top: null }, retentionDays: 7 })) as never[]
+    const nested = nestTopics(views, new Set(all.map((g) => g.row.gk)))
+    expect(
+      nested.map((n: { group: { row: { groupId: string } }; topics: { row: { groupId: string } }[] }) => [
+        n.group.row.groupId,
+        n.topics.map((x) => x.row.groupId)
+      ])
+    ).toEqual([
+      [C, [general, releases]],
+      ['team', []]
+    ])
+    // Filtering on a topic's name keeps its group, with the matching topic only.
+    const onlyReleases = nestTopics(views, new Set([groupKey(ws, releases)]))
+    expect(
+      onlyReleases.map((n: { group: { row: { groupId: string } }; topics: { row: { groupId: string } }[] }) => [
+        n.group.row.groupId,
+        n.topics.map((x) => x.row.groupId)
+      ])
+    ).toEqual([[C, [releases]]])
   })
 })

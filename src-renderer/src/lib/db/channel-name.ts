@@ -4,6 +4,7 @@
  * (issue 18 §2).
  */
 import type { GroupRow } from './app-db'
+import type { GroupView } from './groups-repo'
 
 type Named = Pick<GroupRow, 'groupId' | 'profile' | 'topic'>
 
@@ -23,4 +24,34 @@ export function channelName(row: Named, rows: Iterable<Named>): string {
     }
   }
   return `${group} / ${row.topic.name || row.groupId}`
+}
+
+/** A group of the sidebar and its topics. */
+export interface NestedGroup {
+  group: GroupView
+  topics: GroupView[]
+}
+
+/** Groups with their topics under them (see GroupsState.nested); `shown`: the keys the filter keeps. */
+export function nestTopics(list: readonly GroupView[], shown: ReadonlySet<string>): NestedGroup[] {
+  const byGroup = new Map<string, GroupView[]>()
+  const parents = new Set(list.filter((g) => !g.row.topic).map((g) => `${g.row.workspaceId}|${g.row.groupId}`))
+  for (const g of list) {
+    const parent = g.row.topic && `${g.row.workspaceId}|${g.row.topic.groupId}`
+    if (!parent || !parents.has(parent)) continue
+    let l = byGroup.get(parent)
+    if (!l) byGroup.set(parent, (l = []))
+    l.push(g)
+  }
+  const out: NestedGroup[] = []
+  for (const g of list) {
+    if (g.row.topic && parents.has(`${g.row.workspaceId}|${g.row.topic.groupId}`)) continue
+    const topics = (byGroup.get(g.row.gk) ?? []).sort(
+      (a, b) => a.row.profile.name.localeCompare(b.row.profile.name) || a.row.groupId.localeCompare(b.row.groupId)
+    )
+    const own = shown.has(g.row.gk)
+    const matching = own ? topics : topics.filter((x) => shown.has(x.row.gk))
+    if (own || matching.length) out.push({ group: g, topics: matching })
+  }
+  return out
 }

@@ -6,6 +6,7 @@ import { liveQuery } from 'dexie'
 import type { AppError, GroupProfile, Result } from '@shared/ipc/contract'
 import { importedWorkspaceId } from '@renderer/lib/db/app-db'
 import { addGroups, listGroups, type GroupView } from '@renderer/lib/db/groups-repo'
+import { nestTopics } from '@renderer/lib/db/channel-name'
 import { deleteGroup, setSyncStopped, type DeleteProgress } from '@renderer/lib/db/delete-group'
 import { retentionKey, setSetting } from '@renderer/lib/db/settings'
 import { api } from '@renderer/lib/ipc/api'
@@ -25,37 +26,7 @@ export function parseGroupIds(text: string): string[] {
   return [...new Set(text.split(/[\s,;，；]+/).filter(Boolean))]
 }
 
-/** A group of the sidebar and its topics. */
-export interface NestedGroup {
-  group: GroupView
-  topics: GroupView[]
-}
-
-/** Groups with their topics under them (see GroupsState.nested); `shown`: the keys the filter keeps. */
-export function nestTopics(list: readonly GroupView[], shown: ReadonlySet<string>): NestedGroup[] {
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local to this call, not state
-  const byGroup = new Map<string, GroupView[]>()
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local to this call, not state
-  const parents = new Set(list.filter((g) => !g.row.topic).map((g) => `${g.row.workspaceId}|${g.row.groupId}`))
-  for (const g of list) {
-    const parent = g.row.topic && `${g.row.workspaceId}|${g.row.topic.groupId}`
-    if (!parent || !parents.has(parent)) continue
-    let l = byGroup.get(parent)
-    if (!l) byGroup.set(parent, (l = []))
-    l.push(g)
-  }
-  const out: NestedGroup[] = []
-  for (const g of list) {
-    if (g.row.topic && parents.has(`${g.row.workspaceId}|${g.row.topic.groupId}`)) continue
-    const topics = (byGroup.get(g.row.gk) ?? []).sort(
-      (a, b) => a.row.profile.name.localeCompare(b.row.profile.name) || a.row.groupId.localeCompare(b.row.groupId)
-    )
-    const own = shown.has(g.row.gk)
-    const matching = own ? topics : topics.filter((x) => shown.has(x.row.gk))
-    if (own || matching.length) out.push({ group: g, topics: matching })
-  }
-  return out
-}
+export { nestTopics, type NestedGroup } from '@renderer/lib/db/channel-name'
 
 class GroupsState {
   list = $state.raw<GroupView[]>([])
