@@ -80,11 +80,6 @@ const appEn = {
 
   'groups.title': 'Groups',
   'groups.imported': 'Imported archives',
-  'groups.topicsShow': 'Show the topics of {name}',
-  'groups.topicsHide': 'Hide the topics of {name}',
-  'groups.topicsOf': 'Topics of {name}',
-  'groups.topicsCount': '{count} topics',
-  'groups.topicsCount_one': '1 topic',
   'groups.filter': 'Filter groups',
   'groups.filterHint': 'Filter groups (Ctrl+K)',
   'groups.filterHintMac': 'Filter groups (⌘K)',
@@ -285,11 +280,6 @@ const appZh: Record<AppMessageKey, string> = {
 
   'groups.title': '群组',
   'groups.imported': '导入的归档',
-  'groups.topicsShow': '显示 {name} 的话题',
-  'groups.topicsHide': '隐藏 {name} 的话题',
-  'groups.topicsOf': '{name} 的话题',
-  'groups.topicsCount': '{count} 个话题',
-  'groups.topicsCount_one': '1 个话题',
   'groups.filter': '筛选群组',
   'groups.filterHint': '筛选群组（Ctrl+K）',
   'groups.filterHintMac': '筛选群组（⌘K）',
