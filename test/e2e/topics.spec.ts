@@ -94,8 +94,13 @@ test('a topic opens its own timeline, named "Group / Topic"', async () => {
     { width: 800, height: 600 }
   ]) {
     await page.setViewportSize(size)
+    // A small window folds the group list away: open it for the picture.
+    const toggle = page.getByRole('button', { name: /^(Group list|群组列表)$/ })
+    if (!(await sidebar().isVisible())) await toggle.click()
+    await expect(topicList()).toBeVisible()
     for (const lang of ['en', 'zh-CN'] as const) {
       await page.locator('#language').selectOption(lang)
+      await expect(sidebar().getByRole('button', { name: lang === 'en' ? `Hide the topics of ${community}` : `隐藏 ${community} 的话题` })).toBeVisible()
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme })
         await page.screenshot({ path: join(shots, `topics-sidebar-${size.width}x${size.height}-${lang}-${scheme}.png`) })
@@ -105,7 +110,8 @@ test('a topic opens its own timeline, named "Group / Topic"', async () => {
   await page.emulateMedia({ colorScheme: 'light' })
   await page.locator('#language').selectOption('en')
   await page.setViewportSize({ width: 1280, height: 800 })
-  // In Chinese the fold button and the list are named in Chinese too.
+  if (!(await sidebar().isVisible())) await page.getByRole('button', { name: 'Group list' }).click()
+  await expect(topicList()).toBeVisible()
 })
 
 test('search: in: a topic by name or ID, and This group on an open topic; results name "Group / Topic"', async () => {
