@@ -4,7 +4,7 @@ import { ok, fail } from '../../../src-main/services/app-errors'
 import { commitBatch } from '../../../src-renderer/src/lib/db/archive-repo'
 import { channelName } from '../../../src-renderer/src/lib/db/channel-name'
 import { groupKey, topicGroupId, unitOfKey } from '../../../src-renderer/src/lib/db/group-key'
-import { addGroups, withTopics } from '../../../src-renderer/src/lib/db/groups-repo'
+import { addGroups, listGroups, syncAllTargets, withTopics } from '../../../src-renderer/src/lib/db/groups-repo'
 import { exportGroups, withTheirTopics } from '../../../src-renderer/src/features/export/export-groups'
 import { nestTopics } from '../../../src-renderer/src/lib/db/channel-name'
 import { freshDbs } from './fresh-db'
@@ -84,6 +84,12 @@ describe('a Community topic is a channel of its group, under its own key', () =>
     const second = await withTopics(ws, [groupKey(ws, C)], list, d)
     expect(second.gks).toContain(groupKey(ws, `${C}@TOPIC#_ideas`))
     expect(second.gks).toHaveLength(4)
+
+    // Sync all takes the topics; Stop syncing on the Community stops its topics too.
+    expect(syncAllTargets(await listGroups([ws], d)).map((g) => g.row.gk)).toHaveLength(5)
+    await d.groups.update(groupKey(ws, C), { syncStopped: true })
+    expect(syncAllTargets(await listGroups([ws], d)).map((g) => g.row.groupId)).toEqual(['team'])
+    await d.groups.update(groupKey(ws, C), { syncStopped: false })
 
     // Topics cannot be listed: the known ones are still synced, and the error is answered.
     const failed = await withTopics(ws, [groupKey(ws, C)], async () => fail('API', 'get_topic failed'), d)

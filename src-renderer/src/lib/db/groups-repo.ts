@@ -151,7 +151,15 @@ export interface GroupView {
  * archivable groups, without those the admin stopped syncing.
  */
 export function syncAllTargets(list: readonly GroupView[]): GroupView[] {
-  return list.filter((g) => g.row.workspaceId !== importedWorkspaceId && g.row.profile.archivable && !g.row.syncStopped)
+  // A Community's topics stop with it (Stop syncing on the group).
+  const stopped = new Set(list.filter((g) => g.row.syncStopped && !g.row.topic).map((g) => `${g.row.workspaceId}|${g.row.groupId}`))
+  return list.filter(
+    (g) =>
+      g.row.workspaceId !== importedWorkspaceId &&
+      g.row.profile.archivable &&
+      !g.row.syncStopped &&
+      !(g.row.topic && stopped.has(`${g.row.workspaceId}|${g.row.topic.groupId}`))
+  )
 }
 
 /**
