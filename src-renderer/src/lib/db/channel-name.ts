@@ -5,6 +5,7 @@
  */
 import type { GroupRow } from './app-db'
 import type { GroupView } from './groups-repo'
+import { groupIdOf, topicGroupId } from './group-key'
 
 type Named = Pick<GroupRow, 'groupId' | 'profile' | 'topic'>
 
@@ -54,4 +55,14 @@ export function nestTopics(list: readonly GroupView[], shown: ReadonlySet<string
     if (own || matching.length) out.push({ group: g, topics: matching })
   }
   return out
+}
+
+/** How many groups these keys are, a Community's topics counted with their group ("into 1 group"). */
+export function groupsOnly(gks: readonly string[]): number {
+  return new Set(
+    gks.map((gk) => {
+      const id = groupIdOf(gk)
+      return `${gk.slice(0, gk.length - id.length)}${topicGroupId(id) ?? id}`
+    })
+  ).size
 }
