@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { communityGroupId, communityTopicIds } from '../../tools/sim/demo-people'
@@ -96,7 +97,9 @@ test('a topic opens its own timeline, named "Group / Topic"', async () => {
     await page.setViewportSize(size)
     // A small window folds the group list away: open it for the picture.
     const toggle = page.getByRole('button', { name: /^(Group list|群组列表)$/ })
-    if (!(await sidebar().isVisible())) await toggle.click()
+    // Under 1000 px the list folds itself away (layout.svelte.ts): wait for that, then open it.
+    await expect(toggle).toHaveAttribute('aria-expanded', size.width < 1000 ? 'false' : 'true')
+    if (size.width < 1000) await toggle.click()
     await expect(topicList()).toBeVisible()
     for (const lang of ['en', 'zh-CN'] as const) {
       await page.locator('#language').selectOption(lang)
@@ -110,7 +113,9 @@ test('a topic opens its own timeline, named "Group / Topic"', async () => {
   await page.emulateMedia({ colorScheme: 'light' })
   await page.locator('#language').selectOption('en')
   await page.setViewportSize({ width: 1280, height: 800 })
-  if (!(await sidebar().isVisible())) await page.getByRole('button', { name: 'Group list' }).click()
+  const toggle = page.getByRole('button', { name: 'Group list' })
+  await expect(toggle).toHaveAttribute('aria-expanded', /true|false/)
+  if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click()
   await expect(topicList()).toBeVisible()
 })
 
@@ -147,4 +152,43 @@ test('a topic added on the server is found by the next sync', async () => {
   await expect(feed()).toContainText('Meetup on Friday')
   // The other topics were not pulled again into duplicates.
   await expect(topic(/General 综合/)).toContainText('10 messages')
+})
+
+test('the Community’s health report has a row per topic, and its export carries the group with its topics', async () => {
+  await sidebar()
+    .getByRole('button', { name: new RegExp(`^${community}`) })
+    .first()
+    .click()
+  await page
+    .getByRole('region', { name: new RegExp(community) })
+    .getByRole('button', { name: 'Health report' })
+    .click()
+  const report = page.getByRole('dialog', { name: /^Health report/ })
+  for (const name of ['General 综合', 'Releases 发布', 'Ideas 想法', 'Events 活动']) {
+    await expect(report.getByRole('heading', { name: new RegExp(`${community} / ${name}`) })).toBeVisible({ timeout: 20_000 })
+  }
+  await page.keyboard.press('Escape')
+  await expect(report).toBeHidden()
+
+  await page.getByRole('button', { name: 'Export…', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'Export messages' })
+  await dialog.getByLabel('Format').selectOption('json')
+  // The dialog starts from the search panel's last search: this group, all of it.
+  await dialog.getByRole('radio', { name: 'This group' }).check()
+  const download = page.waitForEvent('download')
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click()
+  const file = join(mkdtempSync(join(tmpdir(), 'tim-topics-export-')), 'community.json')
+  await (await download).saveAs(file)
+  await expect(dialog.getByRole('status')).toContainText('Exported 15 messages')
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    export: { groups: { groupId: string; topics?: { topicId: string; name?: string }[] }[] }
+    messages: { TopicId?: string }[]
+  }
+  // One group, with each topic exported of it (ID and name); every message names its topic.
+  expect(json.export.groups).toHaveLength(1)
+  expect(json.export.groups[0]!.groupId).toBe(communityGroupId)
+  expect(json.export.groups[0]!.topics!.map((t) => t.name).sort()).toEqual(['Events 活动', 'General 综合', 'Ideas 想法', 'Releases 发布'])
+  expect(json.messages).toHaveLength(15)
+  expect(json.messages.filter((m) => m.TopicId === communityTopicIds.releases)).toHaveLength(4)
+  await dialog.getByRole('button', { name: 'Close' }).click()
 })
