@@ -159,6 +159,12 @@ test('the Community’s health report has a row per topic, and its export carrie
     .getByRole('button', { name: new RegExp(`^${community}`) })
     .first()
     .click()
+  // The Community's charts count its topics' messages, its top senders named from the topics' people.
+  await page.getByRole('button', { name: 'Charts', exact: true }).click()
+  const senders = page.getByTestId('charts').getByRole('list', { name: 'Top senders' })
+  await expect(senders.locator('[data-sender="admin2"]')).toHaveAttribute('data-count', '4')
+  await expect(senders.locator('[data-sender="admin2"] .name')).toHaveText('Ops Bot')
+  await page.getByRole('button', { name: 'Timeline', exact: true }).click()
   await page
     .getByRole('region', { name: new RegExp(community) })
     .getByRole('button', { name: 'Health report' })
