@@ -4,9 +4,9 @@
  */
 import * as v from 'valibot'
 import { describeCode } from '../shared/error-codes'
-import type { GroupProfile, Result } from '../shared/ipc/contract'
+import type { GroupProfile, Result, TopicProfile } from '../shared/ipc/contract'
 import { GroupIdSchema } from '../shared/ipc/schemas'
-import type { GroupInfo } from '../shared/tim-types'
+import type { GroupInfo, TopicList } from '../shared/tim-types'
 import type { TimClient } from '../tim/client'
 import { TimApiError } from '../tim/errors'
 import { apiError, appError, fail, ok } from './app-errors'
@@ -74,6 +74,27 @@ export class Discovery {
       throw e
     }
   }
+
+  /** A Community's topics (get_topic, every topic), for the sync to pull each as its own unit. */
+  async topics(groupId: string): Promise<Result<TopicProfile[]>> {
+    const c = await this.workspaces.connected()
+    if (!c.ok) return c
+    try {
+      // A topic ID is the group ID + @TOPIC#_… (§9.3): anything else is not this group's.
+      return ok(topicProfiles(await c.client.getTopics(groupId)).filter((t) => t.topicId.startsWith(`${groupId}@TOPIC#_`)))
+    } catch (e) {
+      if (e instanceof TimApiError) return { ok: false, error: apiError(e, e.message, c.secret) }
+      throw e
+    }
+  }
+}
+
+/**
+ * Topics answered with an error of their own (get_topic's per-topic ErrorCode) are left out: the
+ * next sync asks again.
+ */
+function topicProfiles(list: TopicList): TopicProfile[] {
+  return list.topics.map((t) => ({ topicId: t.TopicId, name: typeof t.TopicName === 'string' ? t.TopicName : '' }))
 }
 
 /** get_group_info, 50 IDs per request, 4 requests at a time; one profile per ID, in order. */

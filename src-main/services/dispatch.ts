@@ -18,6 +18,7 @@ const handlers: { [C in InvokeChannel]: (s: AppService, args: ParsedArgs<C>) => 
   [channels.workspaceForget]: (s) => s.workspace.forget(),
   [channels.groupsDiscover]: (s) => s.groups.discover(),
   [channels.groupsLookup]: (s, [ids]) => s.groups.lookup(ids),
+  [channels.groupsTopics]: (s, [groupId]) => s.groups.topics(groupId),
   [channels.syncStart]: (s, [input]) => s.sync.start(input),
   [channels.syncCancel]: (s, [runId]) => s.sync.cancel(runId),
   [channels.syncAck]: (s, [runId, batchIds, error]) => s.sync.ack(runId, batchIds, error),

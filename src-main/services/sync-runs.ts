@@ -6,6 +6,7 @@
  * are in the archive).
  */
 import { randomUUID } from 'node:crypto'
+import { unitKey } from '../shared/archive-record'
 import { syncGroup, type ArchiveSink, type SyncBatch, type SyncProgress } from '../archive/engine'
 import { Semaphore } from '../archive/semaphore'
 import type { Result, SyncBatchEvent, SyncDoneEvent, SyncGroupDone, SyncProgressEvent, SyncStartInput } from '../shared/ipc/contract'
@@ -24,7 +25,11 @@ export interface SyncRunsOptions {
   progressIntervalMs?: number
 }
 
-/** Messages of one group the renderer acknowledged as committed. */
+/**
+ * Messages of one group the renderer acknowledged as committed. `groupId` is the unit: a
+ * Community topic's ID for a topic's batch (shared/archive-record.ts unitKey), as the page's media
+ * lookups name it.
+ */
 export type OnCommitted = (groupId: string, messages: SyncBatch['messages']) => void
 
 export class SyncRuns {
@@ -72,7 +77,11 @@ export class SyncRuns {
       run.finish()
       if (this.run === run) this.run = undefined
       const error = errorOf(e, c.secret)
-      this.emit('sync:done', { runId: run.id, status: 'failed', groups: input.groups.map((g) => ({ groupId: g.groupId, complete: false, error })) })
+      this.emit('sync:done', {
+        runId: run.id,
+        status: 'failed',
+        groups: input.groups.map((g) => ({ groupId: g.groupId, ...(g.topicId ? { topicId: g.topicId } : {}), complete: false, error }))
+      })
     })
     return ok({ runId: run.id })
   }
@@ -93,7 +102,8 @@ export class SyncRuns {
     const slots = new Semaphore(this.opts.concurrency ?? 16)
     const sink: ArchiveSink = { commit: (batch) => run.commit(batch) }
     const groups = await Promise.all(
-      input.groups.map(async ({ groupId, coverage, rechecked }): Promise<SyncGroupDone> => {
+      input.groups.map(async ({ groupId, topicId, coverage, rechecked }): Promise<SyncGroupDone> => {
+        const unit = topicId ? { groupId, topicId } : { groupId }
         try {
           const res = await syncGroup({
             source: client,
@@ -102,19 +112,20 @@ export class SyncRuns {
             coverage,
             recheck: input.recheck ?? false,
             ...(rechecked ? { rechecked } : {}),
+            ...(topicId ? { topicId } : {}),
             slots,
             signal: run.signal,
-            onProgress: (p) => run.progress(p)
+            onProgress: (p) => run.progress(p, topicId)
           })
-          return { groupId, complete: res.complete }
+          return { ...unit, complete: res.complete }
         } catch (e) {
-          run.dropProgress(groupId)
+          run.dropProgress(unitKey(groupId, topicId))
           const error = errorOf(e, secret)
           // After a cancel, aborted groups simply stopped; only real failures are reported.
           if (run.cancelled && (error.code === 'CANCELLED' || !(e instanceof TimApiError || e instanceof StoreError))) {
-            return { groupId, complete: false }
+            return { ...unit, complete: false }
           }
-          return { groupId, complete: false, error }
+          return { ...unit, complete: false, error }
         }
       })
     )
@@ -169,6 +180,7 @@ class Run {
         runId: this.id,
         batchId,
         groupId: batch.groupId,
+        ...(batch.topicId ? { topicId: batch.topicId } : {}),
         messages: batch.messages,
         range: batch.range ? [batch.range[0], batch.range[1]] : null
       }
@@ -190,7 +202,7 @@ class Run {
   private handOver(batch: SyncBatch): void {
     if (!this.onCommitted || batch.messages.length === 0) return
     try {
-      this.onCommitted(batch.groupId, batch.messages)
+      this.onCommitted(unitKey(batch.groupId, batch.topicId), batch.messages)
     } catch (e) {
       console.error('tim-archive: onCommitted threw', e)
     }
@@ -214,16 +226,19 @@ class Run {
     for (const w of this.windowWaiters.splice(0)) w.reject(reason)
   }
 
-  progress(p: SyncProgress): void {
-    let st = this.throttle.get(p.groupId)
+  /** Throttled per unit: a Community's topics each have their own progress. */
+  progress(p: SyncProgress, topicId?: string): void {
+    const unit = unitKey(p.groupId, topicId)
+    let st = this.throttle.get(unit)
     if (!st) {
       st = { last: -Infinity }
-      this.throttle.set(p.groupId, st)
+      this.throttle.set(unit, st)
     }
     if (st.done) return
     const event: SyncProgressEvent = {
       runId: this.id,
       groupId: p.groupId,
+      ...(topicId ? { topicId } : {}),
       phase: p.phase,
       messages: p.messages,
       requestsPerSecond: p.requestsPerSecond,

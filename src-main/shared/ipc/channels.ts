@@ -38,6 +38,7 @@ import type {
   SyncDoneEvent,
   SyncProgressEvent,
   SyncStartInput,
+  TopicProfile,
   WorkspaceInfo
 } from './contract'
 import type { ArchivedMessage } from '../archive-record'
@@ -105,7 +106,12 @@ export const channelTable = {
     /** Every group of the app (get_appid_group_list at 1 request/s, then get_group_info). */
     discover: call<() => Promise<Result<GroupProfile[]>>>(true),
     /** Profiles for the given IDs (validates hand-typed IDs). */
-    lookup: call<(groupIds: string[]) => Promise<Result<GroupProfile[]>>>(true)
+    lookup: call<(groupIds: string[]) => Promise<Result<GroupProfile[]>>>(true),
+    /**
+     * A topic-enabled Community's topics (get_topic without TopicIdList: all of them). A group
+     * without topics answers its API error (e.g. 10007 or 10015 for a group that is not a Community).
+     */
+    topics: call<(groupId: string) => Promise<Result<TopicProfile[]>>>(true)
   },
   sync: {
     start: call<(input: SyncStartInput) => Promise<Result<{ runId: string }>>>(true),

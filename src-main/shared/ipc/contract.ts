@@ -88,8 +88,21 @@ export interface GroupProfile {
   info?: GroupInfo
 }
 
+/** A Community's topic as get_topic lists it (issue 18 §2). */
+export interface TopicProfile {
+  /** The group ID + `@TOPIC#_…` (Tencent's format), at most 96 bytes. */
+  topicId: string
+  /** TopicName; '' when the server sent none. */
+  name: string
+}
+
 export interface SyncTarget {
   groupId: string
+  /**
+   * A Community topic (get_topic's TopicId: the group ID + `@TOPIC#_…`): pulled with TopicId as
+   * its own unit, with its own coverage. Its batches, progress and outcome carry it too.
+   */
+  topicId?: string
   /** What the renderer's store already holds for the group. */
   coverage: Coverage
   /**
@@ -113,6 +126,8 @@ export interface SyncBatchEvent {
   runId: string
   batchId: number
   groupId: string
+  /** The topic of a Community the batch belongs to (SyncTarget.topicId). */
+  topicId?: string
   messages: RawMessage[]
   range: [number, number] | null
   floor?: number
@@ -122,6 +137,7 @@ export interface SyncBatchEvent {
 export interface SyncProgressEvent {
   runId: string
   groupId: string
+  topicId?: string
   phase: 'head' | 'pulling' | 'probing' | 'done'
   messages: number
   requestsPerSecond: number
@@ -132,6 +148,7 @@ export interface SyncProgressEvent {
 
 export interface SyncGroupDone {
   groupId: string
+  topicId?: string
   complete: boolean
   error?: AppError
 }

@@ -55,6 +55,17 @@ export const GroupIdSchema = v.pipe(
   noControlChars('A group ID')
 )
 
+/**
+ * A Community topic's ID: Tencent's format is the group ID + `@TOPIC#_` + a part the server assigns
+ * or the app chooses, at most 96 bytes (docs/reference/tencent-im-api.md §9.3).
+ */
+export const TopicIdSchema = v.pipe(
+  v.string('A topic ID must be a string'),
+  v.check((s: string) => s.includes('@TOPIC#_'), 'A topic ID contains @TOPIC#_'),
+  v.check((s: string) => new TextEncoder().encode(s).length <= 96, 'A topic ID has at most 96 bytes'),
+  noControlChars('A topic ID')
+)
+
 const SeqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(MAX_SEQ))
 
 export const CoverageSchema = v.pipe(
@@ -149,10 +160,11 @@ export const WorkspaceIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(
 export const SyncStartInputSchema = v.strictObject({
   workspaceId: WorkspaceIdSchema,
   groups: v.pipe(
-    v.array(v.strictObject({ groupId: GroupIdSchema, coverage: CoverageSchema, rechecked: v.optional(RecheckedSchema) })),
+    v.array(v.strictObject({ groupId: GroupIdSchema, topicId: v.optional(TopicIdSchema), coverage: CoverageSchema, rechecked: v.optional(RecheckedSchema) })),
     v.minLength(1, 'Choose at least one group to sync'),
     v.maxLength(limits.groupsPerSync, `At most ${limits.groupsPerSync} groups per sync`),
-    v.check((gs) => new Set(gs.map((g) => g.groupId)).size === gs.length, 'A group appears twice in the sync')
+    v.check((gs) => new Set(gs.map((g) => g.topicId ?? g.groupId)).size === gs.length, 'A group appears twice in the sync'),
+    v.check((gs) => gs.every((g) => g.topicId === undefined || g.topicId.startsWith(`${g.groupId}@TOPIC#_`)), "A topic ID starts with its group's ID")
   ),
   recheck: v.optional(v.boolean())
 })
@@ -268,7 +280,7 @@ export const ExportStartInputSchema = v.strictObject({
         groupType: v.optional(v.pipe(v.string(), v.maxLength(32), noControlChars('A group type'))),
         topics: v.optional(
           v.pipe(
-            v.array(v.strictObject({ topicId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
+            v.array(v.strictObject({ topicId: TopicIdSchema, name: v.optional(v.pipe(v.string(), v.maxLength(256))) })),
             v.maxLength(maxExportTopics, `At most ${maxExportTopics} topics per group`)
           )
         )
@@ -341,6 +353,7 @@ export const invokeArgs = {
   [channels.workspaceForget]: v.strictTuple([]),
   [channels.groupsDiscover]: v.strictTuple([]),
   [channels.groupsLookup]: v.strictTuple([GroupIdListSchema]),
+  [channels.groupsTopics]: v.strictTuple([GroupIdSchema]),
   [channels.syncStart]: v.strictTuple([SyncStartInputSchema]),
   [channels.syncCancel]: v.strictTuple([RunIdSchema]),
   [channels.syncAck]: v.strictTuple([RunIdSchema, BatchIdListSchema, v.nullish(AckErrorSchema)]),

@@ -23,7 +23,7 @@
  *   foxes` (its ends are word boundaries, tokenize.ts containsPhrase). Use it for exact wording or
  *   punctuation; in Chinese a phrase is simply contiguous text.
  * - `from:alice` — From_Account equals the value (case-insensitive). `in:g1` — GroupId equals the
- *   value, or the group's name does (via the context). Repeating `from:` (or `in:`) means any of
+ *   value, or the group's name does (via the context); or a Community topic's TopicId or name does. Repeating `from:` (or `in:`) means any of
  *   them: `from:alice from:bob` is messages from either; all clauses combined with AND would make
  *   it match nothing, never useful.
  * - dates: `YYYY-MM-DD`, `YYYY/MM/DD` (one-digit month and day allowed) name a day, `YYYY-MM`
@@ -109,7 +109,7 @@ export function isQueryError(r: Query | QueryError): r is QueryError {
 }
 
 export interface MatchContext {
-  /** The name of a group, for `in:` by name. */
+  /** The name of a group (or of a Community topic, by its ID), for `in:` by name. */
   groupName?: (groupId: string) => string | undefined
   /**
    * Minutes east of UTC for reading dates: 480 for China (UTC+8), -300 for New York in winter.
@@ -353,11 +353,15 @@ function holds(c: Clause, l: Lazy, ctx: MatchContext, offset: number): boolean {
     case 'from':
       return typeof l.m.From_Account === 'string' && normalize(l.m.From_Account) === c.value
     case 'in': {
-      const id = l.m.GroupId
-      if (typeof id !== 'string') return false
-      if (normalize(id) === c.value) return true
-      const name = ctx.groupName?.(id)
-      return typeof name === 'string' && normalize(name) === c.value
+      // A Community topic's message is in its group and in its topic (TopicId: the topic's ID,
+      // which the context names like a group).
+      const named = (id: unknown) => {
+        if (typeof id !== 'string' || id === '') return false
+        if (normalize(id) === c.value) return true
+        const name = ctx.groupName?.(id)
+        return typeof name === 'string' && normalize(name) === c.value
+      }
+      return named(l.m.GroupId) || named(l.m.TopicId)
     }
     case 'before':
     case 'after':

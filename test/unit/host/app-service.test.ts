@@ -282,6 +282,47 @@ describe('sync', () => {
     r.off()
   })
 
+  test("a Community's topics are listed (groups.topics) and each synced as its own unit, its batches and outcome naming the topic", async () => {
+    const { service, workspaceId } = await connected(7)
+    const listed = await service.groups.topics(demoGroupIds.community)
+    expect(listed.ok).toBe(true)
+    if (!listed.ok) return
+    expect(listed.value.map((t) => t.name).sort()).toEqual(['General 综合', 'Ideas 想法', 'Releases 发布'])
+    const notCommunity = await service.groups.topics(demoGroupIds.team)
+    expect(notCommunity.ok).toBe(false)
+
+    const log = new EventLog(service)
+    const r = renderer(service)
+    const byName = new Map(listed.value.map((t) => [t.name, t.topicId]))
+    const started = await service.sync.start({
+      workspaceId,
+      groups: [
+        { groupId: demoGroupIds.community, coverage: emptyCoverage() },
+        ...listed.value.map((t) => ({ groupId: demoGroupIds.community, topicId: t.topicId, coverage: emptyCoverage() }))
+      ]
+    })
+    expect(started.ok).toBe(true)
+    const done = await log.wait('sync:done')
+    expect(done.status).toBe('done')
+    expect(done.groups.find((g) => g.topicId === byName.get('Releases 发布'))).toEqual({
+      groupId: demoGroupIds.community,
+      topicId: byName.get('Releases 发布'),
+      complete: true
+    })
+    // Each topic's batches carry its topicId; its seqs are its own (Releases 1–4, General 1–10).
+    const batches = log.of('sync:batch')
+    const seqsOf = (topicId: string | undefined) =>
+      [...new Set(batches.filter((b) => b.topicId === topicId).flatMap((b) => b.messages.map((m) => m.MsgSeq)))].sort((a, b) => a - b)
+    expect(seqsOf(byName.get('Releases 发布'))).toEqual([1, 2, 3, 4])
+    expect(seqsOf(byName.get('General 综合'))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(seqsOf(byName.get('Ideas 想法'))).toEqual([])
+    expect(seqsOf(undefined)).toEqual([])
+    // Progress per topic.
+    expect(log.of('sync:progress').some((p) => p.topicId === byName.get('General 综合') && p.phase === 'done')).toBe(true)
+    log.stop()
+    r.off()
+  })
+
   test('a second start while a run is active is BUSY; cancel stops the run', async () => {
     const { service, workspaceId } = await connected(0)
     const log = new EventLog(service)

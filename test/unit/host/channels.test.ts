@@ -17,7 +17,7 @@ describe('the channel table', () => {
       mediaChanged: 'media:changed',
       peopleResolve: 'people:resolve'
     })
-    expect(Object.keys(channels)).toHaveLength(30)
+    expect(Object.keys(channels)).toHaveLength(31)
     expect([...eventChannels].sort()).toEqual(['app:command', 'media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...hostEventChannels].sort()).toEqual(['media:changed', 'sync:batch', 'sync:done', 'sync:progress'])
     expect([...keptEventChannels].sort()).toEqual(['sync:batch', 'sync:done'])
@@ -31,6 +31,7 @@ describe('the channel table', () => {
         'workspace:connect',
         'groups:discover',
         'groups:lookup',
+        'groups:topics',
         'sync:start',
         'export:start',
         'export:write',

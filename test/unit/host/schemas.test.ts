@@ -78,6 +78,22 @@ describe('SyncStartInput', () => {
     expect(valid(channels.syncStart, start({}))).toBe(true)
     expect(valid(channels.syncStart, start({ recheck: true }))).toBe(true)
     expect(valid(channels.syncStart, start({ groups: [{ groupId: 'g', coverage: { ranges: [], floor: null, top: 0 } }] }))).toBe(true)
+    // A Community topic: its own unit, named by its ID (the group's ID + @TOPIC#_…), beside its group.
+    const topicId = '@TGS#_C@TOPIC#_general'
+    expect(
+      valid(
+        channels.syncStart,
+        start({
+          groups: [
+            { groupId: '@TGS#_C', coverage: cov },
+            { groupId: '@TGS#_C', topicId, coverage: cov }
+          ]
+        })
+      )
+    ).toBe(true)
+    expect(valid(channels.syncStart, start({ groups: [{ groupId: '@TGS#_D', topicId, coverage: cov }] }))).toBe(false)
+    expect(valid(channels.syncStart, start({ groups: [{ groupId: '@TGS#_C', topicId: '@TGS#_C', coverage: cov }] }))).toBe(false)
+    expect(valid(channels.syncStart, start({ groups: [{ groupId: '@TGS#_C', topicId: `@TGS#_C@TOPIC#_${'x'.repeat(90)}`, coverage: cov }] }))).toBe(false)
     // Resuming a paused recheck names what it already walked.
     expect(
       valid(
@@ -207,6 +223,9 @@ describe('the other calls', () => {
     expect(valid(channels.groupsLookup, [[]])).toBe(false)
     expect(valid(channels.groupsLookup, [['ok', 'bad\u0007']])).toBe(false)
     expect(valid(channels.groupsLookup, ['@TGS#1A'])).toBe(false)
+    expect(valid(channels.groupsTopics, ['@TGS#_C'])).toBe(true)
+    expect(valid(channels.groupsTopics, [''])).toBe(false)
+    expect(valid(channels.groupsTopics, [['@TGS#_C']])).toBe(false)
   })
 
   test('calls without arguments take none', () => {
@@ -261,7 +280,7 @@ describe('the other calls', () => {
         name === channels.mediaChanged
       expect(isInvokeChannel(name), name).toBe(!isEvent)
     }
-    expect(Object.keys(invokeArgs)).toHaveLength(25)
+    expect(Object.keys(invokeArgs)).toHaveLength(26)
     expect(isInvokeChannel('__proto__')).toBe(false)
     expect(isInvokeChannel('toString')).toBe(false)
   })

@@ -66,7 +66,9 @@ describe('importing an archive with its context file', () => {
 
     const text = await pulledContext()
     const r = await importContext(new File([text], 'team.jsonl.context.jsonl'), d)
-    expect(r).toMatchObject({ groups: [gk], people: 2, peopleGroups: [gk], topics: 1, notImported: [], skipped: 0 })
+    // The file's topic line of this Work group is not a Community topic's ID (@TGS#_…): no topic row.
+    expect(r).toMatchObject({ groups: [gk], people: 2, peopleGroups: [gk], topics: 0, notImported: [], skipped: 0 })
+    expect(await d.groups.get(groupKey(importedWorkspaceId, `${G}@TOPIC#_general`))).toBeUndefined()
 
     const profile = (await d.groups.get(gk))!.profile
     expect(profile).toMatchObject({ groupId: G, name: 'Demo team', type: 'Work' })
@@ -147,5 +149,44 @@ describe('importing an archive with its context file', () => {
     expect(isContextFile('team.jsonl.context.jsonl')).toBe(true)
     expect(isContextFile('TEAM.JSONL.CONTEXT.JSONL')).toBe(true)
     expect(isContextFile('team.jsonl')).toBe(false)
+  })
+
+  it("names a Community's topics (those with messages and those without) and gives them the group's people", async () => {
+    const d = freshDb()
+    const C = '@TGS#_DEMOCOMMUNITY'
+    const general = `${C}@TOPIC#_general`
+    const lines = [1, 2].map((seq) => JSON.stringify({ ...rec(seq, 'alice', t0 + seq * day), GroupId: C, TopicId: general }))
+    await importJsonl(new File([lines.join('\n') + '\n'], 'c.jsonl'), undefined, d)
+    const dir = await mkdtemp(join(tmpdir(), 'import-ctx-'))
+    let text: string
+    try {
+      const path = join(dir, 'c.jsonl.context.jsonl')
+      const w = await ContextWriter.open(path)
+      await w.note(C, t0, {
+        group: { name: 'Community', groupType: 'Community' },
+        topics: [
+          { topicId: general, name: 'General' },
+          { topicId: `${C}@TOPIC#_ideas`, name: 'Ideas' }
+        ],
+        people: [{ account: 'alice', sighting: sighting(t0, { nick: 'Alice' }), member: true }]
+      })
+      text = await readFile(path, 'utf8')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    const r = await importContextText(text, d)
+    expect(r.topics).toBe(2)
+    const gkT = groupKey(importedWorkspaceId, general)
+    expect(await d.groups.get(gkT)).toMatchObject({
+      profile: { name: 'General', type: 'Community' },
+      topic: { groupId: C, name: 'General' },
+      stats: { messages: 2 }
+    })
+    expect(await d.groups.get(groupKey(importedWorkspaceId, `${C}@TOPIC#_ideas`))).toMatchObject({
+      topic: { groupId: C, name: 'Ideas' },
+      stats: { messages: 0 }
+    })
+    expect(nameAt(await d.people.get([gkT, 'alice']), 'alice', t0 + day).name).toBe('Alice')
+    expect(r.peopleGroups).toContain(gkT)
   })
 })

@@ -67,16 +67,44 @@ describe('importing a JSON Lines archive', () => {
     expect(row!.raw._archive?.server?.IsPlaceMsg).toBe(1)
   })
 
-  it("leaves out a Community's topic messages (their seqs would collide with the group's) and counts them", async () => {
+  it("imports a Community's topic messages into the topic's channel, its seqs apart from the group's", async () => {
+    const d = freshDb()
+    const C = '@TGS#_DEMOCOMMUNITY'
+    const T = `${C}@TOPIC#_releases`
+    const inGroup = rec(C, 1)
+    const inTopic = { ...rec(C, 1, { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'in a topic' } }] }), TopicId: T }
+    const result = await importJsonl(new File([jsonl([inGroup, inTopic])], 'community.jsonl'), undefined, d)
+    expect(result).toMatchObject({ messages: 2, topicMessages: 0, new: 2 })
+    const gkC = groupKey(importedWorkspaceId, C)
+    const gkT = groupKey(importedWorkspaceId, T)
+    // The group's seq 1 is the group's message, the topic's seq 1 the topic's, each record as in the file.
+    expect((await d.messages.get([gkC, 1]))!.raw).toEqual(inGroup)
+    expect((await d.messages.get([gkT, 1]))!.raw).toEqual(inTopic)
+    expect(await d.coverage.get(gkT)).toMatchObject({ ranges: [[1, 1]] })
+    const topicRow = await d.groups.get(gkT)
+    expect(topicRow).toMatchObject({ groupId: T, topic: { groupId: C }, stats: { messages: 1 } })
+    expect((await d.groups.get(gkC))!.stats.messages).toBe(1)
+    // Again: nothing new.
+    expect(await importJsonl(new File([jsonl([inGroup, inTopic])], 'community.jsonl'), undefined, d)).toMatchObject({ new: 0, unchanged: 2 })
+  })
+
+  it("lists a topic's group even when the file has only the topic's lines", async () => {
+    const d = freshDb()
+    const C = '@TGS#_ONLYTOPICS'
+    await importJsonl(new File([jsonl([{ ...rec(C, 3), TopicId: `${C}@TOPIC#_a` }])], 't.jsonl'), undefined, d)
+    expect(await d.groups.get(groupKey(importedWorkspaceId, C))).toMatchObject({ groupId: C, stats: { messages: 0 } })
+    expect((await d.groups.get(groupKey(importedWorkspaceId, `${C}@TOPIC#_a`)))!.topic).toEqual({ groupId: C, name: '' })
+  })
+
+  it('leaves out (and counts) a line whose TopicId is not a topic of its group', async () => {
     const d = freshDb()
     const inGroup = rec('groupA', 1)
-    const inTopic = { ...rec('groupA', 1, { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'in a topic' } }] }), TopicId: 'groupA@TOPIC#_x' }
-    const result = await importJsonl(new File([jsonl([inGroup, inTopic])], 'community.jsonl'), undefined, d)
+    const stray = { ...rec('groupA', 2), TopicId: '@TGS#_other@TOPIC#_x' }
+    const result = await importJsonl(new File([jsonl([inGroup, stray])], 'community.jsonl'), undefined, d)
     expect(result).toMatchObject({ messages: 1, topicMessages: 1 })
-    // The group's seq 1 is the group's message, not merged with the topic's.
-    expect((await d.messages.get([gkA, 1]))!.raw).toEqual(inGroup)
+    expect(await d.messages.get([gkA, 2])).toBeUndefined()
     expect(importDoneText('en', 'community.jsonl', result.messages, result.groups.length, result.topicMessages)).toBe(
-      'Imported 1 message into 1 group from community.jsonl. 1 message of a Community topic was left out: the app does not show topics yet (tim-archive export and report read them).'
+      'Imported 1 message into 1 group from community.jsonl. 1 message was left out: its TopicId is not a topic of its group (a topic ID is its group ID followed by @TOPIC#_).'
     )
   })
 

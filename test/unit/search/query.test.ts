@@ -333,6 +333,18 @@ describe('matching keys', () => {
     expect(hits('in:"project apollo"', ms)).toEqual([])
   })
 
+  it("finds a Community topic's messages with in: the topic (by ID or name) or in: its group", () => {
+    const C = '@TGS#_C'
+    const topic = (id: string, text: string): ArchivedMessage => ({ ...textMsg(text), GroupId: C, TopicId: `${C}@TOPIC#_${id}` })
+    const ms = [topic('general', 'hello'), topic('releases', 'v1.0'), { ...textMsg('own'), GroupId: C }]
+    const names: Record<string, string> = { [C]: 'Community', [`${C}@TOPIC#_releases`]: 'Releases 发布' }
+    const tctx: MatchContext = { groupName: (id) => names[id] }
+    expect(hits('in:"releases 发布"', ms, tctx)).toEqual([1])
+    expect(hits(`in:${C}@TOPIC#_general`, ms, tctx)).toEqual([0])
+    expect(hits('in:community', ms, tctx)).toEqual([0, 1, 2])
+    expect(hits('-in:"releases 发布"', ms, tctx)).toEqual([0, 2])
+  })
+
   it('finds messages by what they have', () => {
     const all = [
       msg([image()]),

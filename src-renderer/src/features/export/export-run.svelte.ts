@@ -3,14 +3,14 @@
  * chunk (each write answered once written, so memory stays bounded), with progress, ETA and cancel.
  */
 import { exportPeople } from '@renderer/lib/people/export-people'
-import type { AppError, ExportFinished, ExportFormatName, ExportMediaChoice } from '@shared/ipc/contract'
+import type { AppError, ExportFinished, ExportFormatName, ExportMediaChoice, ExportStartInput } from '@shared/ipc/contract'
 import { api } from '@renderer/lib/ipc/api'
 import { compileSelection, countSelection, readSelection, selectionClauses, type ExportSelection } from './read-messages'
 
 export interface ExportOptions extends ExportSelection {
   format: ExportFormatName
   split?: string
-  groups: { groupId: string; name?: string }[]
+  groups: ExportStartInput['groups']
   suggestedName: string
   /** Carry the kept media: in a media/ folder, or inlined into one HTML page. */
   media?: ExportMediaChoice

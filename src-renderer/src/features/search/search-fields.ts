@@ -10,6 +10,8 @@ export interface SearchFields {
   /** 'group': only `groupGk` (when set, and unless the query names groups with `in:`); 'all': every group. */
   scope: 'group' | 'all'
   groupGk: string | null
+  /** The open group's Community topics (their keys): "This group" searches them with it. */
+  topicGks?: readonly string[]
   /** `YYYY-MM-DD` from <input type="date">, local time; '' for none. */
   fromDate: string
   /** Inclusive: the whole day counts. */
@@ -64,7 +66,7 @@ export function toRequest(f: SearchFields, now = new Date()): SearchRequest {
     query: f.query,
     timeZoneOffsetMinutes: -now.getTimezoneOffset()
   }
-  if (effectiveScope(f) === 'group' && f.groupGk) req.gks = [f.groupGk]
+  if (effectiveScope(f) === 'group' && f.groupGk) req.gks = [f.groupGk, ...(f.topicGks ?? [])]
   const sender = f.sender.trim()
   if (sender) req.sender = sender
   const fromMs = localDayStart(f.fromDate)

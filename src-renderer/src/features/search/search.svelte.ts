@@ -7,6 +7,7 @@ import { search, type SearchHit, type SearchRun } from '@renderer/lib/search'
 import type { Query, QueryError } from '@shared/search/query'
 import { marksText } from './highlight'
 import { datesReversed, initialScope, scopeKey, toRequest, type SearchFields } from './search-fields'
+import { groups } from '@renderer/lib/state/groups.svelte'
 
 function sessionStore(): Storage | undefined {
   try {
@@ -51,10 +52,15 @@ class SearchState {
   hasFilters = $derived(this.fromDate !== '' || this.toDate !== '' || this.sender.trim() !== '')
 
   fields(groupGk: string | null): SearchFields {
+    const open = groupGk ? groups.list.find((g) => g.row.gk === groupGk)?.row : undefined
+    // A Community's "This group" is the group with its topics; a topic's, the topic alone.
+    const topicGks =
+      open && !open.topic ? groups.list.filter((g) => g.row.workspaceId === open.workspaceId && g.row.topic?.groupId === open.groupId).map((g) => g.row.gk) : []
     return {
       query: this.query,
       scope: this.scope,
       groupGk,
+      ...(topicGks.length ? { topicGks } : {}),
       fromDate: this.fromDate,
       toDate: this.toDate,
       sender: this.sender

@@ -57,6 +57,19 @@ export interface GroupRow {
    * archived stays readable and searchable. Absent: syncing (not indexed, so no schema version).
    */
   syncStopped?: boolean
+  /**
+   * A Community topic's row (issue 18 §2): `groupId` and the key's ID are the topic's ID, `topic`
+   * names its group and the topic, `profile.name` is the topic's name. Its messages, coverage, stats,
+   * index, activity and media are keyed by its own gk, so every view works on it as on a group.
+   * Absent on a group's row (not indexed, so no schema version).
+   */
+  topic?: TopicOf
+}
+
+/** The group a topic belongs to (its ID, as in the records' GroupId) and the topic's name (TopicName). */
+export interface TopicOf {
+  groupId: string
+  name: string
 }
 
 export interface MessageRow {

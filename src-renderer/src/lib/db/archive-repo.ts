@@ -17,8 +17,8 @@ import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from 
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
 import type { PostingsOptions } from '@renderer/lib/search'
-import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type MessageRow } from './app-db'
-import { groupIdOf, workspaceOfKey } from './group-key'
+import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type MessageRow, type TopicOf } from './app-db'
+import { groupIdOf, unitOfKey, workspaceOfKey } from './group-key'
 import { projectionTables, selectProjections, type GroupChanges, type ProjectionName } from './projections'
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
@@ -107,6 +107,8 @@ export interface GroupWrite {
   merge: Merge
   /** Profile for a group row that does not exist yet. */
   profileIfMissing: GroupProfile
+  /** For a Community topic's row that does not exist yet: its group and name (GroupRow.topic). */
+  topicIfMissing?: TopicOf
 }
 
 function toRow(gk: string, record: ArchivedMessage): MessageRow {
@@ -169,7 +171,8 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
               addedAt: now.getTime(),
               lastSyncAt: null,
               lastError: null,
-              stats: emptyStats()
+              stats: emptyStats(),
+              ...(w.topicIfMissing ? { topic: w.topicIfMissing } : {})
             }
         const steps: GroupChanges['steps'] = []
         // Current state per seq, so a seq repeated within one write merges with its own first copy.
@@ -216,6 +219,16 @@ export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb,
 }
 
 /**
+ * The sync's merge for a group key: a Community topic's key (db/group-key.ts) writes its records
+ * with the Community's GroupId and the topic's TopicId, as `pull` does.
+ */
+function syncMerge(gk: string): Merge {
+  const { groupId, topicId } = unitOfKey(gk)
+  if (topicId === undefined) return mergeMessage
+  return (existing, incoming, _unit, seenAt) => mergeMessage(existing, incoming, groupId, seenAt, topicId)
+}
+
+/**
  * Commits one sync batch: its messages (merged, never replacing content by less), the coverage it
  * completes and the group's statistics, in one transaction. Safe to repeat: committing the same
  * batch twice changes nothing the second time.
@@ -230,7 +243,7 @@ export function commitBatch(gk: string, batch: BatchInput, database: AppDB = app
         groupId,
         messages: batch.messages,
         coverage: (before) => applyBatchCoverage(before, batch),
-        merge: mergeMessage,
+        merge: syncMerge(gk),
         profileIfMissing: { groupId, name: groupId, type: '', archivable: true }
       }
     ],
@@ -258,7 +271,7 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
       groupId,
       messages: batches.flatMap((b) => b.messages),
       coverage: (before) => batches.reduce((cov, b) => applyBatchCoverage(cov, b), before),
-      merge: mergeMessage,
+      merge: syncMerge(gk),
       profileIfMissing: { groupId, name: groupId, type: '', archivable: true }
     }
   })

@@ -19,3 +19,24 @@ export function workspaceOfKey(gk: string): string {
   const i = gk.indexOf('|')
   return i < 0 ? '' : gk.slice(0, i)
 }
+
+/**
+ * A Community topic is a channel of its group, stored under its own group key: `gk` =
+ * `${workspaceId}|${topicId}`. Tencent's topic ID is the Community's group ID (which starts
+ * `@TGS#_`) + `@TOPIC#_` + a part of its own (docs/reference/tencent-im-api.md §9.3), so the
+ * group is read off the ID. Answers the group ID, or undefined when `id` is not a topic's.
+ */
+export function topicGroupId(id: string): string | undefined {
+  const i = id.indexOf('@TOPIC#_')
+  return i > 0 && id.startsWith('@TGS#_') ? id.slice(0, i) : undefined
+}
+
+/**
+ * What a group key's messages are pulled and archived as: the group, and for a topic's key the
+ * topic (its records carry GroupId = the Community's ID and TopicId, as `pull` writes them).
+ */
+export function unitOfKey(gk: string): { groupId: string; topicId?: string } {
+  const id = groupIdOf(gk)
+  const groupId = topicGroupId(id)
+  return groupId === undefined ? { groupId: id } : { groupId, topicId: id }
+}

@@ -3,7 +3,7 @@
  */
 import { emptyCoverage, type Coverage } from '@shared/coverage'
 import { toAppError } from '@shared/ipc/app-error'
-import type { AppError, GroupProfile, WorkspaceInfo } from '@shared/ipc/contract'
+import type { AppError, GroupProfile, Result, TopicProfile, WorkspaceInfo } from '@shared/ipc/contract'
 import { db as appDb, emptyStats, importedWorkspaceId, type AppDB, type GroupRow } from './app-db'
 import { groupKey } from './group-key'
 import { defaultRetentionDays, retentionKey, workspaceRetentionKey } from './settings'
@@ -44,6 +44,79 @@ export async function addGroups(
   })
 }
 
+/**
+ * Adds a Community's topics as rows of their own (gk = `${workspaceId}|${topicId}`, db/group-key.ts),
+ * or renames the ones already listed. `group` is the Community's profile: a topic is archivable as
+ * its group is, and has its type (people.resolve pages a Community's members its own way).
+ * Answers the keys of every topic given, in order. Topics the server no longer lists stay, with
+ * what is archived of them.
+ */
+export async function addTopics(
+  workspaceId: string,
+  group: GroupProfile,
+  topics: readonly TopicProfile[],
+  database: AppDB = appDb,
+  now = Date.now()
+): Promise<string[]> {
+  return database.transaction('rw', database.groups, async () => {
+    const gks = topics.map((t) => groupKey(workspaceId, t.topicId))
+    const rows = await database.groups.bulkGet(gks)
+    const puts: GroupRow[] = []
+    topics.forEach((t, i) => {
+      const row = rows[i]
+      const name = t.name || row?.topic?.name || ''
+      const profile: GroupProfile = { groupId: t.topicId, name, type: group.type, archivable: group.archivable }
+      const topic = { groupId: group.groupId, name }
+      if (row) {
+        if (row.profile.name !== name || row.topic?.name !== name || row.profile.archivable !== profile.archivable) {
+          puts.push({ ...row, profile: { ...row.profile, ...profile }, topic })
+        }
+        return
+      }
+      puts.push({ gk: gks[i]!, workspaceId, groupId: t.topicId, profile, topic, addedAt: now, lastSyncAt: null, lastError: null, stats: emptyStats() })
+    })
+    if (puts.length) await database.groups.bulkPut(puts)
+    return gks
+  })
+}
+
+/**
+ * What a sync of these group keys pulls: each key, and for a Community (its profile's type) its
+ * topics: those the store lists (not stopped) and, through `listTopics` (get_topic), new ones, which
+ * are added as rows first. A Community whose topics cannot be listed is still synced with the
+ * topics already known; its error is answered for the caller to show.
+ */
+export async function withTopics(
+  workspaceId: string,
+  gks: readonly string[],
+  listTopics: (groupId: string) => Promise<Result<TopicProfile[]>>,
+  database: AppDB = appDb
+): Promise<{ gks: string[]; errors: { groupId: string; error: AppError }[] }> {
+  const out = new Set(gks)
+  const errors: { groupId: string; error: AppError }[] = []
+  const rows = await database.groups.bulkGet([...gks])
+  for (const row of rows) {
+    if (!row || row.topic || row.profile.type !== 'Community') continue
+    const known = await database.groups
+      .where('workspaceId')
+      .equals(workspaceId)
+      .filter((r) => r.topic?.groupId === row.groupId && !r.syncStopped)
+      .primaryKeys()
+    for (const gk of known) out.add(gk)
+    const listed = await listTopics(row.groupId)
+    if (!listed.ok) {
+      errors.push({ groupId: row.groupId, error: listed.error })
+      continue
+    }
+    const added = await addTopics(workspaceId, row.profile, listed.value, database)
+    const stopped = await database.groups.bulkGet(added)
+    added.forEach((gk, i) => {
+      if (!stopped[i]?.syncStopped) out.add(gk)
+    })
+  }
+  return { gks: [...out], errors }
+}
+
 /** What a sync run reported for one group: success sets lastSyncAt and clears the error. */
 export async function recordSyncOutcome(
   gk: string,
@@ -78,7 +151,15 @@ export interface GroupView {
  * archivable groups, without those the admin stopped syncing.
  */
 export function syncAllTargets(list: readonly GroupView[]): GroupView[] {
-  return list.filter((g) => g.row.workspaceId !== importedWorkspaceId && g.row.profile.archivable && !g.row.syncStopped)
+  // A Community's topics stop with it (Stop syncing on the group).
+  const stopped = new Set(list.filter((g) => g.row.syncStopped && !g.row.topic).map((g) => `${g.row.workspaceId}|${g.row.groupId}`))
+  return list.filter(
+    (g) =>
+      g.row.workspaceId !== importedWorkspaceId &&
+      g.row.profile.archivable &&
+      !g.row.syncStopped &&
+      !(g.row.topic && stopped.has(`${g.row.workspaceId}|${g.row.topic.groupId}`))
+  )
 }
 
 /**

@@ -4,8 +4,9 @@
  * - a group line sets the imported group's profile name and type (the latest line of the file);
  * - person lines go into the people table with their history, merged with what the table has
  *   (shared/people.ts mergePeople: no sighting is lost, importing the same file twice changes nothing);
- * - topic lines are read and counted but not stored: the app has no topics yet (issue 18 §2); a
- *   later import of the same file adds them once it does.
+ * - a topic line names the imported topic's channel (issue 18 §2: its row, keyed by the topic ID,
+ *   is made by the JSONL import from the lines that carry its TopicId; a topic without messages gets
+ *   a row of its own here, so the sidebar lists it under its group).
  *
  * Every line is checked first (shared/context-lines.ts checkContextLine, the CLI reader's rule):
  * one bad line stores nothing, and the error names the line and the field, as the JSONL import's.
@@ -16,9 +17,9 @@
  */
 import { applyContextLine, checkContextLine, contextLineTypes, contextSuffix, emptyContext, type ArchiveContext } from '@shared/context-lines'
 import { mergePeople } from '@shared/people'
-import { db as appDb, importedWorkspaceId, type AppDB, type PersonRow } from './app-db'
-import { groupKey } from './group-key'
-import { ImportLineError } from './import-jsonl'
+import { db as appDb, emptyStats, importedWorkspaceId, type AppDB, type PersonRow } from './app-db'
+import { groupKey, topicGroupId } from './group-key'
+import { ImportLineError, importedProfile } from './import-jsonl'
 
 export interface ContextImportResult {
   lines: number
@@ -28,7 +29,7 @@ export interface ContextImportResult {
   people: number
   /** Group keys whose people changed (the page's name cache rereads them). */
   peopleGroups: string[]
-  /** Topic lines read and not stored (the app has no topics yet). */
+  /** Topics of imported groups named (or listed) by the file. */
   topics: number
   /** Group IDs the file describes that are not imported: nothing of them was stored. */
   notImported: string[]
@@ -69,7 +70,6 @@ export function parseContextStrict(text: string): { ctx: ArchiveContext; lines: 
 export async function importContextText(text: string, database: AppDB = appDb): Promise<ContextImportResult> {
   const { ctx, lines } = parseContextStrict(text.startsWith('\uFEFF') ? text.slice(1) : text)
   const result: ContextImportResult = { lines, groups: [], people: 0, peopleGroups: [], topics: 0, notImported: [], skipped: ctx.skipped }
-  for (const m of ctx.topics.values()) result.topics += m.size
   const groupIds = new Set<string>([...ctx.groups.keys(), ...ctx.topics.keys()])
   for (const p of ctx.people.values()) groupIds.add(p.groupId)
   await database.transaction('rw', database.groups, database.people, async () => {
@@ -87,25 +87,57 @@ export async function importContextText(text: string, database: AppDB = appDb): 
         if (profile.name !== row.profile.name || profile.type !== row.profile.type) await database.groups.update(gk, { profile })
         result.groups.push(gk)
       }
+      for (const t of ctx.topics.get(groupId)?.values() ?? []) {
+        if (topicGroupId(t.topicId) !== groupId) continue
+        const tk = groupKey(importedWorkspaceId, t.topicId)
+        const topicRow = await database.groups.get(tk)
+        const name = t.name ?? topicRow?.topic?.name ?? ''
+        const profile = { ...(topicRow?.profile ?? importedProfile(t.topicId)), name: name || t.topicId, type: g?.groupType ?? row.profile.type }
+        if (!topicRow) {
+          const { addedAt, lastSyncAt, lastError, stats } = { addedAt: Date.now(), lastSyncAt: null, lastError: null, stats: emptyStats() }
+          await database.groups.put({
+            gk: tk,
+            workspaceId: importedWorkspaceId,
+            groupId: t.topicId,
+            profile,
+            topic: { groupId, name },
+            addedAt,
+            lastSyncAt,
+            lastError,
+            stats
+          })
+        } else if (topicRow.topic?.name !== name || topicRow.profile.name !== profile.name || topicRow.profile.type !== profile.type) {
+          await database.groups.update(tk, { profile, topic: { groupId, name } })
+        }
+        result.topics++
+      }
       const mine = [...ctx.people.values()].filter((p) => p.groupId === groupId)
       if (mine.length === 0) continue
-      const rows = await database.people.bulkGet(mine.map((p) => [gk, p.account] as [string, string]))
-      const changed: PersonRow[] = []
-      for (let i = 0; i < mine.length; i++) {
-        const p = mine[i]!
-        const prev = rows[i]
-        if (!prev) {
-          changed.push({ ...p, gk })
-          continue
+      // A Community's people are its topics' people too (names are per key: lib/people).
+      const topicKeys = await database.groups
+        .where('workspaceId')
+        .equals(importedWorkspaceId)
+        .filter((r) => r.topic?.groupId === groupId)
+        .primaryKeys()
+      for (const key of [gk, ...topicKeys]) {
+        const rows = await database.people.bulkGet(mine.map((p) => [key, p.account] as [string, string]))
+        const changed: PersonRow[] = []
+        for (let i = 0; i < mine.length; i++) {
+          const p = mine[i]!
+          const prev = rows[i]
+          if (!prev) {
+            changed.push({ ...p, gk: key })
+            continue
+          }
+          const { gk: _gk, ...prevPerson } = prev
+          const next = mergePeople(prevPerson, p)
+          if (JSON.stringify(next) !== JSON.stringify(prevPerson)) changed.push({ ...next, gk: key })
         }
-        const { gk: _gk, ...prevPerson } = prev
-        const next = mergePeople(prevPerson, p)
-        if (JSON.stringify(next) !== JSON.stringify(prevPerson)) changed.push({ ...next, gk })
-      }
-      if (changed.length) {
-        await database.people.bulkPut(changed)
-        result.people += changed.length
-        peopleGroups.add(gk)
+        if (changed.length) {
+          await database.people.bulkPut(changed)
+          if (key === gk) result.people += changed.length
+          peopleGroups.add(key)
+        }
       }
     }
     result.peopleGroups = [...peopleGroups]

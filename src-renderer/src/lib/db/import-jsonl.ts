@@ -32,7 +32,8 @@ import { addRange, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
 import { db as appDb, importedWorkspaceId, type AppDB } from './app-db'
-import { groupKey } from './group-key'
+import { unitKey } from '@shared/archive-record'
+import { groupKey, topicGroupId } from './group-key'
 import { addCounts, writeGroups, zeroCounts, type CommitCounts, type GroupWrite } from './archive-repo'
 
 export const importChunkLines = 2000
@@ -50,8 +51,9 @@ export interface ImportResult extends CommitCounts {
   lines: number
   messages: number
   /**
-   * Messages of a Community's topics (lines with a TopicId) left out: the app has no topics yet, and
-   * a topic's seqs would collide with its group's. Counted so the user is told.
+   * Lines with a TopicId that is not a topic of the line's group (Tencent's topic ID is the group ID
+   * + `@TOPIC#_…`): left out, since the topic they belong to is unknown. Counted so the user is told.
+   * A topic's own lines go to the topic's channel (db/group-key.ts), its seqs apart from its group's.
    */
   topicMessages: number
   /** Group keys that received records. */
@@ -71,6 +73,12 @@ export class ImportLineError extends Error {
 
 export function importedProfile(groupId: string): GroupProfile {
   return { groupId, name: groupId, type: 'Imported', archivable: false, reason: 'imported from a file' }
+}
+
+/** A line's unit: its topic's ID when its TopicId is one of its group's topics, else its group's ID; null when its TopicId is not its group's. */
+function lineUnit(r: ArchivedMessage): string | null {
+  if (r.TopicId === undefined || r.TopicId === '') return r.GroupId
+  return typeof r.TopicId === 'string' && topicGroupId(r.TopicId) === r.GroupId ? unitKey(r.GroupId, r.TopicId) : null
 }
 
 /**
@@ -234,26 +242,50 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
   let pending: ArchivedMessage[] = []
   const flush = async () => {
     if (!pending.length) return
-    const byGroup = new Map<string, ArchivedMessage[]>()
+    // By unit: a Community topic's lines go to the topic's own key (its seqs are its own).
+    const byUnit = new Map<string, ArchivedMessage[]>()
     for (const r of pending) {
-      let list = byGroup.get(r.GroupId)
-      if (!list) byGroup.set(r.GroupId, (list = []))
+      const unit = lineUnit(r)!
+      let list = byUnit.get(unit)
+      if (!list) byUnit.set(unit, (list = []))
       list.push(r)
     }
-    const writes: GroupWrite[] = [...byGroup].map(([groupId, messages]) => ({
-      gk: groupKey(importedWorkspaceId, groupId),
-      workspaceId: importedWorkspaceId,
-      groupId,
-      messages,
-      coverage: importCoverage(messages),
-      merge: mergeImported,
-      profileIfMissing: importedProfile(groupId)
-    }))
+    const writes: GroupWrite[] = [...byUnit].map(([unit, messages]) => {
+      const groupId = messages[0]!.GroupId
+      const topic = unit === groupId ? undefined : unit
+      return {
+        gk: groupKey(importedWorkspaceId, unit),
+        workspaceId: importedWorkspaceId,
+        groupId: unit,
+        messages,
+        coverage: importCoverage(messages),
+        // The records keep the Community's GroupId and their TopicId.
+        merge: topic ? (e, m, _unit, at) => mergeImported(e, m, groupId, at) : mergeImported,
+        profileIfMissing: importedProfile(unit),
+        ...(topic ? { topicIfMissing: { groupId, name: '' } } : {})
+      }
+    })
+    // A topic's group is listed too (the sidebar nests its topics under it), even with no lines of its own.
+    for (const [unit, messages] of [...byUnit]) {
+      const parent = messages[0]!.GroupId
+      if (parent === unit || byUnit.has(parent)) continue
+      byUnit.set(parent, [])
+      writes.push({
+        gk: groupKey(importedWorkspaceId, parent),
+        workspaceId: importedWorkspaceId,
+        groupId: parent,
+        messages: [],
+        coverage: (c) => c,
+        merge: mergeImported,
+        profileIfMissing: importedProfile(parent)
+      })
+    }
     const counts = await writeGroups(writes, database)
     Object.assign(result, addCounts(result, counts))
     for (const r of pending) {
-      let seqs = seqsSeen.get(r.GroupId)
-      if (!seqs) seqsSeen.set(r.GroupId, (seqs = new Set()))
+      const unit = lineUnit(r)!
+      let seqs = seqsSeen.get(unit)
+      if (!seqs) seqsSeen.set(unit, (seqs = new Set()))
       if (seqs.has(r.MsgSeq)) continue
       seqs.add(r.MsgSeq)
       result.messages++
@@ -270,7 +302,7 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
     const r = parseRecordLine(line)
     // The file changed between the passes: stop, with what was committed so far kept.
     if (!r.ok) throw new ImportLineError(lineNo, r.problem)
-    if (typeof r.record.TopicId === 'string' && r.record.TopicId !== '') {
+    if (lineUnit(r.record) === null) {
       result.topicMessages++
       continue
     }

@@ -34,7 +34,13 @@ export const groupEn = {
   'groupActions.confirmEmpty': 'Delete the group',
   'groupActions.cancel': 'Cancel',
   'groupActions.deleting': 'Deleting: {done} of {total} messages',
-  'groupActions.deleteFailed': 'The group could not be deleted: {message}. Nothing was deleted.'
+  'groupActions.deleteFailed': 'The group could not be deleted: {message}. Nothing was deleted.',
+  // A Community's topics nested under it in the sidebar (issue 18 §2).
+  'groups.topicsShow': 'Show the topics of {name}',
+  'groups.topicsHide': 'Hide the topics of {name}',
+  'groups.topicsOf': 'Topics of {name}',
+  'groups.topicsCount': '{count} topics',
+  'groups.topicsCount_one': '1 topic'
 } as const
 
 export const groupZh: Record<keyof typeof groupEn, string> = {
@@ -72,5 +78,11 @@ export const groupZh: Record<keyof typeof groupEn, string> = {
   'groupActions.confirmEmpty': '删除群组',
   'groupActions.cancel': '取消',
   'groupActions.deleting': '正在删除：{done} / {total} 条消息',
-  'groupActions.deleteFailed': '无法删除该群组：{message}。没有删除任何内容。'
+  'groupActions.deleteFailed': '无法删除该群组：{message}。没有删除任何内容。',
+  // A Community's topics nested under it in the sidebar (issue 18 §2).
+  'groups.topicsShow': '显示 {name} 的话题',
+  'groups.topicsHide': '隐藏 {name} 的话题',
+  'groups.topicsOf': '{name} 的话题',
+  'groups.topicsCount': '{count} 个话题',
+  'groups.topicsCount_one': '1 个话题'
 }

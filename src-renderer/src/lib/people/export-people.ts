@@ -8,15 +8,19 @@
 import { maxExportPeople, type ExportPerson } from '@shared/ipc/contract'
 import { shownName } from '@shared/people'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
-import { groupIdOf } from '@renderer/lib/db/group-key'
+import { unitOfKey } from '@renderer/lib/db/group-key'
 import { peopleOf } from './people-repo'
 
 export async function exportPeople(gks: readonly string[], budgetChars = 600_000, database: AppDB = appDb): Promise<ExportPerson[]> {
   const out: ExportPerson[] = []
   let chars = 0
+  // A Community topic's people are its group's (records carry the group's GroupId): once per group.
+  const seen = new Set<string>()
   for (const gk of gks) {
-    const groupId = groupIdOf(gk)
+    const { groupId } = unitOfKey(gk)
     for (const p of await peopleOf(gk, database)) {
+      if (seen.has(`${groupId}\u0000${p.account}`)) continue
+      seen.add(`${groupId}\u0000${p.account}`)
       const names: [number, string][] = []
       for (const s of p.history) {
         const n = shownName(s)

@@ -13,8 +13,8 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity'
 import { maxPeopleAccounts, type PeopleResolved, type Result } from '@shared/ipc/contract'
 import { avatarAt, nameAt, type Person } from '@shared/people'
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
-import { groupIdOf } from '@renderer/lib/db/group-key'
 import { mentionNames as namesForMentions } from '@shared/tuikit/mentions'
+import { unitOfKey } from '@renderer/lib/db/group-key'
 import { notePeople, peopleByAccount, peopleOf } from './people-repo'
 
 const people = new SvelteMap<string, Person>()
@@ -155,7 +155,7 @@ export async function resolveGroups(gks: readonly string[], host: PeopleHost): P
       const accounts = await sendersOf(gk)
       const type = (await database.groups.get(gk))?.profile?.type || undefined
       for (let i = 0; i < accounts.length; i += maxPeopleAccounts) {
-        const r = await host.resolve(groupIdOf(gk), accounts.slice(i, i + maxPeopleAccounts), type)
+        const r = await host.resolve(unitOfKey(gk).groupId, accounts.slice(i, i + maxPeopleAccounts), type)
         if (!r.ok) {
           error ??= r.error
           break

@@ -6,6 +6,7 @@ import { liveQuery } from 'dexie'
 import type { AppError, GroupProfile, Result } from '@shared/ipc/contract'
 import { importedWorkspaceId } from '@renderer/lib/db/app-db'
 import { addGroups, listGroups, type GroupView } from '@renderer/lib/db/groups-repo'
+import { nestTopics } from '@renderer/lib/db/channel-name'
 import { deleteGroup, setSyncStopped, type DeleteProgress } from '@renderer/lib/db/delete-group'
 import { retentionKey, setSetting } from '@renderer/lib/db/settings'
 import { api } from '@renderer/lib/ipc/api'
@@ -25,6 +26,8 @@ export function parseGroupIds(text: string): string[] {
   return [...new Set(text.split(/[\s,;，；]+/).filter(Boolean))]
 }
 
+export { nestTopics, type NestedGroup } from '@renderer/lib/db/channel-name'
+
 class GroupsState {
   list = $state.raw<GroupView[]>([])
   loaded = $state(false)
@@ -39,6 +42,14 @@ class GroupsState {
     if (!q) return this.list
     return this.list.filter((g) => g.row.groupId.toLowerCase().includes(q) || g.row.profile.name.toLowerCase().includes(q))
   })
+
+  /**
+   * The sidebar's tree: each group with its Community topics under it (issue 18 §2), in the list's
+   * order. With a filter, a group is listed when it or one of its topics matches, with all its
+   * topics when the group matches and the matching ones otherwise. A topic whose group is not
+   * listed (e.g. deleted) stands on its own.
+   */
+  nested = $derived.by(() => nestTopics(this.list, new Set(this.filtered.map((g) => g.row.gk))))
 
   /**
    * Follows the store for a workspace's groups plus imported ones. Call from an $effect that has

@@ -10,8 +10,9 @@
  * which is exactly what is still missing.
  */
 import type { AppError, SyncBatchEvent, SyncDoneEvent, SyncProgressEvent, SyncTarget } from '@shared/ipc/contract'
-import { groupIdOf, groupKey } from '@renderer/lib/db/group-key'
-import { getCoverage, recordSyncOutcome, stillSyncing } from '@renderer/lib/db/groups-repo'
+import { unitKey } from '@shared/archive-record'
+import { groupIdOf, groupKey, unitOfKey } from '@renderer/lib/db/group-key'
+import { getCoverage, recordSyncOutcome, stillSyncing, withTopics } from '@renderer/lib/db/groups-repo'
 import type { MessageKey } from '@renderer/lib/i18n/core'
 import { api } from '@renderer/lib/ipc/api'
 import { BatchAcker, type BatchFailure } from '@renderer/lib/sync/batch-acks'
@@ -109,10 +110,22 @@ class SyncState {
       this.errors = [{ message: 'Connect first.', key: 'sync.notConnected' }]
       return
     }
-    const mine = gks.filter((gk) => gk.startsWith(`${ws.id}|`))
+    let mine = gks.filter((gk) => gk.startsWith(`${ws.id}|`))
     if (!mine.length) {
       this.errors = [{ message: 'No group here can be synced.', key: 'sync.nothing' }]
       return
+    }
+    // A Community's topics are synced with it, each its own unit; get_topic finds new ones.
+    let topicErrors: SyncError[] = []
+    if (!opts.resume) {
+      this.status = 'starting'
+      try {
+        const expanded = await withTopics(ws.id, mine, (groupId) => api.groups.topics(groupId))
+        mine = expanded.gks
+        topicErrors = expanded.errors.map(({ groupId, error }) => ({ groupId, ...error }))
+      } catch (e) {
+        topicErrors = [{ message: errorMessage(e) }]
+      }
     }
     // Resume carries what the paused runs committed; anything else starts counting afresh.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping like this.carried, never rendered
@@ -129,7 +142,7 @@ class SyncState {
     this.recheck = !!opts.recheck
     this.intent = null
     this.runId = null
-    this.errors = []
+    this.errors = topicErrors
     this.requestsPerSecond = 0
     this.status = 'starting'
     const progress: Record<string, GroupProgress> = {}
@@ -144,7 +157,7 @@ class SyncState {
       // The store's coverage is the resume point: the engine pulls only what is missing.
       const groups: SyncTarget[] = await Promise.all(
         mine.map(async (gk) => {
-          const target: SyncTarget = { groupId: groupIdOf(gk), coverage: await getCoverage(gk) }
+          const target: SyncTarget = { ...unitOfKey(gk), coverage: await getCoverage(gk) }
           const rechecked = carried.get(gk)?.walked.ranges
           if (opts.recheck && rechecked?.length) target.rechecked = rechecked.map(([lo, hi]) => [lo, hi])
           return target
@@ -216,9 +229,10 @@ class SyncState {
     }
   }
 
-  private gkFor(groupId: string): string | null {
+  /** The store's key of an event's unit: a Community topic's events carry its topicId. */
+  private gkFor(groupId: string, topicId?: string): string | null {
     const ws = this.workspaceId ?? workspace.id
-    return ws ? groupKey(ws, groupId) : null
+    return ws ? groupKey(ws, unitKey(groupId, topicId)) : null
   }
 
   private isCurrent(runId: string): boolean {
@@ -227,7 +241,7 @@ class SyncState {
 
   private onBatch(e: SyncBatchEvent): void {
     // Committed with whatever else is queued; acknowledged per write, outside the transaction.
-    this.acker.receive(this.gkFor(e.groupId), e)
+    this.acker.receive(this.gkFor(e.groupId, e.topicId), e)
   }
 
   /** Batches the store could not write (already acked with the error): tell the admin once. */
@@ -236,10 +250,11 @@ class SyncState {
     const seen = new Set(this.errors.map((x) => `${x.groupId}\u0000${x.message}`))
     const added: SyncError[] = []
     for (const { event, error } of failures) {
-      const key = `${event.groupId}\u0000${error.message}`
+      const unit = unitKey(event.groupId, event.topicId)
+      const key = `${unit}\u0000${error.message}`
       if (seen.has(key)) continue
       seen.add(key)
-      added.push({ groupId: event.groupId, message: error.message, ...(error.reason === 'quota' ? { key: 'storage.full' as const } : {}) })
+      added.push({ groupId: unit, message: error.message, ...(error.reason === 'quota' ? { key: 'storage.full' as const } : {}) })
     }
     if (added.length) this.errors = [...this.errors, ...added]
   }
@@ -248,7 +263,7 @@ class SyncState {
   private onCommitted(events: SyncBatchEvent[]): void {
     for (const e of events) {
       if (!this.isCurrent(e.runId)) continue
-      const gk = this.gkFor(e.groupId)
+      const gk = this.gkFor(e.groupId, e.topicId)
       if (!gk) continue
       let c = this.carried.get(gk)
       if (!c) this.carried.set(gk, (c = noneCarried()))
@@ -258,14 +273,14 @@ class SyncState {
 
   private onProgress(e: SyncProgressEvent): void {
     if (!this.isCurrent(e.runId)) return
-    const gk = this.gkFor(e.groupId)
+    const gk = this.gkFor(e.groupId, e.topicId)
     if (!gk) return
     this.requestsPerSecond = e.requestsPerSecond
     const prev = this.progress[gk]
     const shown = shownProgress(this.carried.get(gk), prev, e)
     this.progress[gk] = {
       gk,
-      groupId: e.groupId,
+      groupId: unitKey(e.groupId, e.topicId),
       state: e.phase === 'done' ? 'done' : prev?.state === 'failed' ? 'failed' : 'running',
       phase: e.phase,
       messages: shown.messages,
@@ -284,7 +299,7 @@ class SyncState {
     // Outcomes are facts about the store's groups whichever run reported them.
     const groupErrors: SyncError[] = []
     for (const g of e.groups) {
-      const gk = this.gkFor(g.groupId)
+      const gk = this.gkFor(g.groupId, g.topicId)
       if (!gk) continue
       const cancelled = g.error?.code === 'CANCELLED'
       try {
@@ -293,7 +308,7 @@ class SyncState {
       } catch (err) {
         console.error('could not record the sync outcome', err)
       }
-      if (g.error && !cancelled) groupErrors.push({ groupId: g.groupId, ...g.error })
+      if (g.error && !cancelled) groupErrors.push({ groupId: unitKey(g.groupId, g.topicId), ...g.error })
       if (this.runId === e.runId && this.progress[gk]) {
         const p = this.progress[gk]
         p.state = g.error ? (cancelled ? 'cancelled' : 'failed') : g.complete || e.status === 'done' ? 'done' : 'cancelled'

@@ -6,7 +6,7 @@
 import { normalize } from '@shared/search/normalize'
 import { phraseParts } from '@shared/search/tokenize'
 import { querySummary, type Clause, type QuerySummary } from '@shared/search/query'
-import { groupIdOf } from '@renderer/lib/db/group-key'
+import { unitOfKey } from '@renderer/lib/db/group-key'
 import { fromTerm, hasTerm, isTerm, spansEverything } from '../index/terms'
 import type { PreparedSearch } from './prepare'
 
@@ -88,10 +88,14 @@ export function plan(summary: QuerySummary, prepared: PreparedSearch): Plan {
 
 /** The groups a request may match: its scope, narrowed by `in:` clauses. */
 export function scopeGroups(prepared: PreparedSearch, summary: QuerySummary): string[] {
-  const matchesGroup = (gk: string, value: string) => {
-    const id = groupIdOf(gk)
+  const named = (id: string, value: string) => {
     const name = prepared.names.get(id)
     return normalize(id) === value || (name !== undefined && normalize(name) === value)
+  }
+  // A Community topic's key is in its topic and in its group (db/group-key.ts unitOfKey).
+  const matchesGroup = (gk: string, value: string) => {
+    const { groupId, topicId } = unitOfKey(gk)
+    return named(groupId, value) || (topicId !== undefined && named(topicId, value))
   }
   const excluded = summary.negated.filter((c) => c.kind === 'in').map((c) => (c as { value: string }).value)
   return prepared.gks.filter((gk) => (summary.in.length === 0 || summary.in.some((v) => matchesGroup(gk, v))) && !excluded.some((v) => matchesGroup(gk, v)))
