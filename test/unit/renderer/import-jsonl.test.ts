@@ -74,7 +74,7 @@ describe('importing a JSON Lines archive', () => {
     const inGroup = rec(C, 1)
     const inTopic = { ...rec(C, 1, { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'in a topic' } }] }), TopicId: T }
     const result = await importJsonl(new File([jsonl([inGroup, inTopic])], 'community.jsonl'), undefined, d)
-    expect(result).toMatchObject({ messages: 2, topicMessages: 0, new: 2 })
+    expect(result).toMatchObject({ messages: 2, new: 2 })
     const gkC = groupKey(importedWorkspaceId, C)
     const gkT = groupKey(importedWorkspaceId, T)
     // The group's seq 1 is the group's message, the topic's seq 1 the topic's, each record as in the file.
@@ -96,16 +96,14 @@ describe('importing a JSON Lines archive', () => {
     expect((await d.groups.get(groupKey(importedWorkspaceId, `${C}@TOPIC#_a`)))!.topic).toEqual({ groupId: C, name: '' })
   })
 
-  it('leaves out (and counts) a line whose TopicId is not a topic of its group', async () => {
+  it('refuses a file with a line whose TopicId is not a topic of its group, naming the line, and imports nothing', async () => {
     const d = freshDb()
     const inGroup = rec('groupA', 1)
     const stray = { ...rec('groupA', 2), TopicId: '@TGS#_other@TOPIC#_x' }
-    const result = await importJsonl(new File([jsonl([inGroup, stray])], 'community.jsonl'), undefined, d)
-    expect(result).toMatchObject({ messages: 1, topicMessages: 1 })
-    expect(await d.messages.get([gkA, 2])).toBeUndefined()
-    expect(importDoneText('en', 'community.jsonl', result.messages, result.groups.length, result.topicMessages)).toBe(
-      'Imported 1 message into 1 group from community.jsonl. 1 message was left out: its TopicId is not a topic of its group (a topic ID is its group ID followed by @TOPIC#_).'
+    await expect(importJsonl(new File([jsonl([inGroup, stray])], 'community.jsonl'), undefined, d)).rejects.toThrow(
+      /line 2: TopicId must be a topic ID of the line's group/
     )
+    expect(await d.messages.count()).toBe(0)
   })
 
   it('keeps the media outcomes pull --media writes on a later line of the same seq, merged with what is archived', async () => {

@@ -33,7 +33,7 @@ import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
 import { db as appDb, importedWorkspaceId, type AppDB } from './app-db'
 import { unitKey } from '@shared/archive-record'
-import { groupKey, topicGroupId } from './group-key'
+import { groupKey } from './group-key'
 import { addCounts, writeGroups, zeroCounts, type CommitCounts, type GroupWrite } from './archive-repo'
 
 export const importChunkLines = 2000
@@ -51,12 +51,9 @@ export interface ImportResult extends CommitCounts {
   lines: number
   messages: number
   /**
-   * Lines with a TopicId that is not a topic of the line's group (Tencent's topic ID is the group ID
-   * + `@TOPIC#_…`): left out, since the topic they belong to is unknown. Counted so the user is told.
-   * A topic's own lines go to the topic's channel (db/group-key.ts), its seqs apart from its group's.
+   * Group keys that received records. A topic's lines go to the topic's channel (db/group-key.ts),
+   * its seqs apart from its group's.
    */
-  topicMessages: number
-  /** Group keys that received records. */
   groups: string[]
 }
 
@@ -76,9 +73,9 @@ export function importedProfile(groupId: string): GroupProfile {
 }
 
 /** A line's unit: its topic's ID when its TopicId is one of its group's topics, else its group's ID; null when its TopicId is not its group's. */
-function lineUnit(r: ArchivedMessage): string | null {
-  if (r.TopicId === undefined || r.TopicId === '') return r.GroupId
-  return typeof r.TopicId === 'string' && topicGroupId(r.TopicId) === r.GroupId ? unitKey(r.GroupId, r.TopicId) : null
+function lineUnit(r: ArchivedMessage): string {
+  // parseRecordLine refuses a TopicId that is not a topic of the line's group (shared/record-line.ts).
+  return r.TopicId === undefined || r.TopicId === '' ? r.GroupId : unitKey(r.GroupId, r.TopicId)
 }
 
 /**
@@ -212,7 +209,7 @@ async function* fileLines(file: File, onBytes: (n: number) => void): AsyncGenera
 }
 
 export async function importJsonl(file: File, onProgress?: (p: ImportProgress) => void, database: AppDB = appDb): Promise<ImportResult> {
-  const result: ImportResult = { ...zeroCounts(), lines: 0, messages: 0, topicMessages: 0, groups: [] }
+  const result: ImportResult = { ...zeroCounts(), lines: 0, messages: 0, groups: [] }
   const groupsSeen = new Set<string>()
   // Both passes read the file: progress counts the bytes of both, so it only moves forward.
   const totalBytes = file.size * 2
@@ -245,7 +242,7 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
     // By unit: a Community topic's lines go to the topic's own key (its seqs are its own).
     const byUnit = new Map<string, ArchivedMessage[]>()
     for (const r of pending) {
-      const unit = lineUnit(r)!
+      const unit = lineUnit(r)
       let list = byUnit.get(unit)
       if (!list) byUnit.set(unit, (list = []))
       list.push(r)
@@ -283,7 +280,7 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
     const counts = await writeGroups(writes, database)
     Object.assign(result, addCounts(result, counts))
     for (const r of pending) {
-      const unit = lineUnit(r)!
+      const unit = lineUnit(r)
       let seqs = seqsSeen.get(unit)
       if (!seqs) seqsSeen.set(unit, (seqs = new Set()))
       if (seqs.has(r.MsgSeq)) continue
@@ -302,10 +299,6 @@ export async function importJsonl(file: File, onProgress?: (p: ImportProgress) =
     const r = parseRecordLine(line)
     // The file changed between the passes: stop, with what was committed so far kept.
     if (!r.ok) throw new ImportLineError(lineNo, r.problem)
-    if (lineUnit(r.record) === null) {
-      result.topicMessages++
-      continue
-    }
     pending.push(r.record)
     if (pending.length >= importChunkLines) await flush()
   }

@@ -175,8 +175,6 @@ const appEn = {
   'import.progress': 'Importing {file}: {lines} lines, {percent}%',
   // Two counts, each with its own plural: 'import.messages' and 'import.groups' fill {messages} and {groups}.
   'import.done': 'Imported {messages} into {groups} from {file}.',
-  'import.topicsLeftOut': ' {count} messages were left out: their TopicId is not a topic of their group (a topic ID is its group ID followed by @TOPIC#_).',
-  'import.topicsLeftOut_one': ' 1 message was left out: its TopicId is not a topic of its group (a topic ID is its group ID followed by @TOPIC#_).',
   'import.messages': '{count} messages',
   'import.messages_one': '1 message',
   'import.groups': '{count} groups',
@@ -375,8 +373,6 @@ const appZh: Record<AppMessageKey, string> = {
   'import.title': '导入',
   'import.progress': '正在导入 {file}：{lines} 行，{percent}%',
   'import.done': '已从 {file} 导入 {messages}，共 {groups}。',
-  'import.topicsLeftOut': '{count} 条消息未导入：其 TopicId 不是所属群组的话题（话题 ID 由群组 ID 加 @TOPIC#_ 组成）。',
-  'import.topicsLeftOut_one': '1 条消息未导入：其 TopicId 不是所属群组的话题（话题 ID 由群组 ID 加 @TOPIC#_ 组成）。',
   'import.messages': '{count} 条消息',
   'import.messages_one': '1 条消息',
   'import.groups': '{count} 个群组',

@@ -6,17 +6,13 @@ import type { RecordProblem } from '@shared/record-line'
 import type { Locale, MessageKey } from '@renderer/lib/i18n/core'
 import { translate } from '@renderer/lib/i18n/core'
 
-/**
- * "Imported 1 message into 1 group from a.jsonl.": each count takes its own plural; topic messages
- * left out (the app has no topics yet) are said.
- */
-export function importDoneText(locale: Locale, file: string, messages: number, groups: number, topicMessages = 0): string {
-  const done = translate(locale, 'import.done', {
+/** "Imported 1 message into 1 group from a.jsonl.": each count takes its own plural. */
+export function importDoneText(locale: Locale, file: string, messages: number, groups: number): string {
+  return translate(locale, 'import.done', {
     file,
     messages: translate(locale, 'import.messages', { count: messages }),
     groups: translate(locale, 'import.groups', { count: groups })
   })
-  return topicMessages > 0 ? done + translate(locale, 'import.topicsLeftOut', { count: topicMessages }) : done
 }
 
 /** "line 4: MsgTimeStamp must be a whole number of Unix seconds; got the string "yesterday". …" */
