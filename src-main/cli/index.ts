@@ -6,6 +6,7 @@ import { exportHelp, runExportCommand } from './export'
 import { packageVersion } from './version'
 import { pullHelp, runPull } from './pull'
 import { reportHelp, runReport } from './report'
+import { runSearch, searchHelp } from './search'
 import { runServe, serveHelp } from './serve'
 import { runUsersig, usersigHelp } from './usersig'
 
@@ -15,6 +16,7 @@ Commands:
   pull      pull group histories into a JSON Lines archive (resumable, incremental)
   export    export an archive to HTML, JSON, JSON Lines, CSV, TXT or Markdown
   report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
+  search    search the team archive in PostgreSQL with the app's query language
   usersig   print a fresh UserSig for an identifier
   serve     run the app in your browser (http://127.0.0.1:5180)
 
@@ -25,6 +27,8 @@ ${pullHelp}
 ${exportHelp}
 
 ${reportHelp}
+
+${searchHelp}
 
 ${usersigHelp}
 
@@ -42,6 +46,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await runReport(rest)
       case 'export':
         return await runExportCommand(rest, env)
+      case 'search':
+        return await runSearch(rest)
       case 'usersig':
         return runUsersig(rest, env)
       case 'serve':

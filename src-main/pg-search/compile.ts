@@ -15,12 +15,12 @@
  *   negated word, `from:`, `has:` or `is:` as `!( … )`;
  * - `in:` resolved to group ids first (by id or name, normalized, from the groups the caller
  *   lists), then `group_id = ANY($n)` (negated: `<> ALL`); `--group` the same;
- * - dates as a range on `time` (MsgTimeStamp, Unix seconds); a negated date holds when the time is
+ * - dates as a range on `msg_time` (MsgTimeStamp); a negated date holds when the time is
  *   missing, as in the reference evaluator;
  * - quoted phrases and words with no letters or digits (`:)`) narrow by their terms only, and the
  *   rows are then confirmed with the reference predicate (`verify`): their exact rule (a contiguous
  *   substring whose ends are word boundaries) is the app's, not SQL's.
- * Results are newest first: `ORDER BY time DESC, group_id, seq DESC`.
+ * Results are newest first: `ORDER BY msg_time DESC, group_id, topic_id, msg_seq DESC`.
  */
 import { normalize } from '../shared/search/normalize'
 import { dateSpan, type Clause, type Query } from '../shared/search/query'
@@ -95,6 +95,11 @@ function wordQuery(terms: string[], prefixes: string[]): string {
   return [...terms.map(quoteLexeme), ...prefixes.map((p) => `${quoteLexeme(p)}:*`)].join(' & ')
 }
 
+/** A Unix-seconds parameter as a timestamptz. */
+function ts(p: string): string {
+  return `to_timestamp(${p}::bigint)`
+}
+
 /** The [from, to) range of a date clause in Unix seconds (either end open). */
 function secondsRange(c: Clause & { kind: 'before' | 'after' | 'on' }, offset: number): { from?: number; to?: number } {
   const span = dateSpan(c.date, offset)
@@ -109,7 +114,7 @@ function secondsRange(c: Clause & { kind: 'before' | 'after' | 'on' }, offset: n
 /** Compiles a parsed query to a WHERE expression (see the module comment). */
 export function compileSearch(q: Query, opts: CompileOptions): CompiledSearch {
   const offset = opts.timeZoneOffsetMinutes ?? 0
-  const ts: string[] = []
+  const tsq: string[] = []
   let verify = false
 
   const from = q.clauses.filter((c) => c.kind === 'from' && !c.negated) as (Clause & { kind: 'from' })[]
@@ -117,7 +122,7 @@ export function compileSearch(q: Query, opts: CompileOptions): CompiledSearch {
     // A sender longer than a lexeme holds is cut: the cut lexeme narrows, the predicate decides.
     if (from.some((c) => fromLexeme(c.value) !== `${feature}f:${c.value}`)) verify = true
     const alts = [...new Set(from.map((c) => quoteLexeme(fromLexeme(c.value))))]
-    ts.push(alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`)
+    tsq.push(alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`)
   }
   const inValues = q.clauses.filter((c) => c.kind === 'in' && !c.negated).map((c) => (c as { value: string }).value)
   let groupIds: string[] | undefined
@@ -136,22 +141,22 @@ export function compileSearch(q: Query, opts: CompileOptions): CompiledSearch {
         const empty = c.terms.length === 0 && c.prefixes.length === 0
         if (c.kind === 'phrase' || empty) verify = true
         if (empty) break // a symbol-only word: the predicate decides
-        if (!c.negated) ts.push(wordQuery(c.terms, c.prefixes))
-        else if (c.kind === 'word') ts.push(`!(${wordQuery(c.terms, c.prefixes)})`)
+        if (!c.negated) tsq.push(wordQuery(c.terms, c.prefixes))
+        else if (c.kind === 'word') tsq.push(`!(${wordQuery(c.terms, c.prefixes)})`)
         // A negated phrase: excluding its terms would exclude too much; the predicate decides.
         break
       }
       case 'from':
         if (c.negated) {
           if (fromLexeme(c.value) !== `${feature}f:${c.value}`) verify = true
-          else ts.push(`!${quoteLexeme(fromLexeme(c.value))}`)
+          else tsq.push(`!${quoteLexeme(fromLexeme(c.value))}`)
         }
         break
       case 'has':
-        ts.push(`${c.negated ? '!' : ''}${quoteLexeme(hasLexeme(c.value))}`)
+        tsq.push(`${c.negated ? '!' : ''}${quoteLexeme(hasLexeme(c.value))}`)
         break
       case 'is':
-        ts.push(`${c.negated ? '!' : ''}${quoteLexeme(isLexeme(c.value))}`)
+        tsq.push(`${c.negated ? '!' : ''}${quoteLexeme(isLexeme(c.value))}`)
         break
       case 'before':
       case 'after':
@@ -176,16 +181,16 @@ export function compileSearch(q: Query, opts: CompileOptions): CompiledSearch {
     return `$${values.length}`
   }
   const where: string[] = []
-  const tsquery = ts.length ? ts.join(' & ') : undefined
+  const tsquery = tsq.length ? tsq.join(' & ') : undefined
   if (tsquery) where.push(`search @@ ${param(tsquery)}::tsquery`)
-  if (lower !== undefined) where.push(`time >= ${param(lower)}::bigint`)
-  if (upper !== undefined) where.push(`time < ${param(upper)}::bigint`)
+  if (lower !== undefined) where.push(`msg_time >= ${ts(param(lower))}`)
+  if (upper !== undefined) where.push(`msg_time < ${ts(param(upper))}`)
   if (groupIds) where.push(`group_id = ANY(${param(groupIds)}::text[])`)
   if (notGroupIds.length) where.push(`group_id <> ALL(${param(notGroupIds)}::text[])`)
   for (const r of notDates) {
     const parts: string[] = []
-    if (r.from !== undefined) parts.push(`time >= ${param(r.from)}::bigint`)
-    if (r.to !== undefined) parts.push(`time < ${param(r.to)}::bigint`)
+    if (r.from !== undefined) parts.push(`msg_time >= ${ts(param(r.from))}`)
+    if (r.to !== undefined) parts.push(`msg_time < ${ts(param(r.to))}`)
     // A message with no time is outside every range, so a negated date holds for it.
     where.push(`NOT COALESCE(${parts.join(' AND ')}, false)`)
   }
@@ -194,20 +199,22 @@ export function compileSearch(q: Query, opts: CompileOptions): CompiledSearch {
 
 /** Where a page continues: the last row of the previous page (keyset pagination, newest first). */
 export interface PageCursor {
+  /** msg_time in Unix seconds, or null for a message with no time. */
   time: number | null
   groupId: string
+  topicId: string
   seq: number
 }
 
 /** Newest first; rows with no time last. */
-export const ORDER = 'time DESC NULLS LAST, group_id, seq DESC'
+export const ORDER = 'msg_time DESC NULLS LAST, group_id, topic_id, msg_seq DESC'
 
 /**
  * One page of matching rows, newest first, after `cursor` when given. `columns` is the select list.
  * With `verify`, the caller keeps only the rows the predicate confirms and asks again from the
- * last row read until the page is full.
+ * last row read until the page is full. `order` replaces ORDER (an index's own order operator).
  */
-export function pageSql(c: CompiledSearch, opts: { table: string; columns: string; limit: number; cursor?: PageCursor }): SqlText {
+export function pageSql(c: CompiledSearch, opts: { table: string; columns: string; limit: number; cursor?: PageCursor; order?: string }): SqlText {
   const values = [...c.values]
   const param = (v: unknown): string => {
     values.push(v)
@@ -215,19 +222,20 @@ export function pageSql(c: CompiledSearch, opts: { table: string; columns: strin
   }
   let where = c.where
   if (opts.cursor) {
-    const { time, groupId, seq } = opts.cursor
-    // The row order is (time DESC NULLS LAST, group_id ASC, seq DESC).
+    const { time, groupId, topicId, seq } = opts.cursor
+    // The row order is (msg_time DESC NULLS LAST, group_id, topic_id, msg_seq DESC).
     const g = param(groupId)
+    const tp = param(topicId)
     const s = param(seq)
-    const after = `(group_id > ${g} OR (group_id = ${g} AND seq < ${s}::bigint))`
-    if (time === null) where = `(${where}) AND time IS NULL AND ${after}`
+    const after = `(group_id, topic_id, -msg_seq) > (${g}, ${tp}, -${s}::bigint)`
+    if (time === null) where = `(${where}) AND msg_time IS NULL AND ${after}`
     else {
-      const t = param(time)
-      where = `(${where}) AND (time < ${t}::bigint OR time IS NULL OR (time = ${t}::bigint AND ${after}))`
+      const t = ts(param(time))
+      where = `(${where}) AND (msg_time < ${t} OR msg_time IS NULL OR (msg_time = ${t} AND ${after}))`
     }
   }
   return {
-    text: `SELECT ${opts.columns} FROM ${opts.table} WHERE ${where} ORDER BY ${ORDER} LIMIT ${param(opts.limit)}::int`,
+    text: `SELECT ${opts.columns} FROM ${opts.table} WHERE ${where} ORDER BY ${opts.order ?? ORDER} LIMIT ${param(opts.limit)}::int`,
     values
   }
 }

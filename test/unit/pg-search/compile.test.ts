@@ -97,7 +97,7 @@ describe('compileSearch', () => {
   it('dates are ranges on time in Unix seconds, at the given offset; after: starts when the day ends', () => {
     const day = Date.UTC(2024, 4, 1) / 1000
     const c = compile('after:2024-05-01 before:2024-06')
-    expect(c.where).toBe('time >= $1::bigint AND time < $2::bigint')
+    expect(c.where).toBe('msg_time >= to_timestamp($1::bigint) AND msg_time < to_timestamp($2::bigint)')
     expect(c.values).toEqual([day + 86_400, Date.UTC(2024, 5, 1) / 1000])
     const china = compile('on:2024-05-01', { timeZoneOffsetMinutes: 480 })
     expect(china.values).toEqual([day - 8 * 3600, day + 86_400 - 8 * 3600])
@@ -109,7 +109,7 @@ describe('compileSearch', () => {
 
   it('a negated date holds for a message with no time', () => {
     const c = compile('-on:2024-05')
-    expect(c.where).toBe('NOT COALESCE(time >= $1::bigint AND time < $2::bigint, false)')
+    expect(c.where).toBe('NOT COALESCE(msg_time >= to_timestamp($1::bigint) AND msg_time < to_timestamp($2::bigint), false)')
   })
 
   it('quotes and backslashes in a lexeme cannot break out of the tsquery', () => {
@@ -122,11 +122,11 @@ describe('pageSql and countSql', () => {
   it('newest first, with a keyset cursor after the last row', () => {
     const c = compile('deploy')
     const first = pageSql(c, { table: 'messages', columns: 'record', limit: 50 })
-    expect(first.text).toBe('SELECT record FROM messages WHERE search @@ $1::tsquery ORDER BY time DESC NULLS LAST, group_id, seq DESC LIMIT $2::int')
+    expect(first.text).toBe('SELECT record FROM messages WHERE search @@ $1::tsquery ORDER BY msg_time DESC NULLS LAST, group_id, topic_id, msg_seq DESC LIMIT $2::int')
     expect(first.values).toEqual(["'deploy'", 50])
-    const next = pageSql(c, { table: 'messages', columns: 'record', limit: 50, cursor: { time: 100, groupId: 'g', seq: 7 } })
-    expect(next.text).toContain('(time < $4::bigint OR time IS NULL OR (time = $4::bigint AND (group_id > $2 OR (group_id = $2 AND seq < $3::bigint))))')
-    expect(next.values).toEqual(["'deploy'", 'g', 7, 100, 50])
+    const next = pageSql(c, { table: 'messages', columns: 'record', limit: 50, cursor: { time: 100, groupId: 'g', topicId: '', seq: 7 } })
+    expect(next.text).toContain('(msg_time < to_timestamp($5::bigint) OR msg_time IS NULL OR (msg_time = to_timestamp($5::bigint) AND (group_id, topic_id, -msg_seq) > ($2, $3, -$4::bigint)))')
+    expect(next.values).toEqual(["'deploy'", 'g', '', 7, 100, 50])
     expect(countSql(c, { table: 'messages' })).toEqual({ text: 'SELECT count(*)::bigint AS n FROM messages WHERE search @@ $1::tsquery', values: ["'deploy'"] })
   })
 })
