@@ -273,7 +273,10 @@ async function exportFrom(pool: pg.Pool | undefined, input: string | undefined, 
     // A reviewer's slice of the team archive (issue 20 §3): its context beside it, as pull writes
     // one, so the app's import shows group and people's names (picked together with the file).
     if (pool && format === 'jsonl' && !split) {
-      const lines = await pool.query<{ line: unknown }>('SELECT line FROM tim_archive.context_lines WHERE group_id = ANY($1::text[]) ORDER BY group_id, line_no', [scan.groups])
+      const lines = await pool.query<{ line: unknown }>(
+        'SELECT line FROM tim_archive.context_lines WHERE group_id = ANY($1::text[]) ORDER BY group_id, line_no',
+        [scan.groups]
+      )
       if (lines.rows.length) {
         await writeFileAtomic(out + contextSuffix, lines.rows.map((r) => `${JSON.stringify(r.line)}\n`).join(''))
         process.stderr.write(`wrote the context of the exported groups to ${out + contextSuffix}\n`)

@@ -63,7 +63,8 @@ export async function runReport(argv: string[]): Promise<number> {
     return 0
   }
   if (values.in !== undefined && values.db !== undefined) throw new UsageError('Give --in FILE.jsonl or --db URL, not both.')
-  if (!values.in && values.db === undefined) throw new UsageError('Give --in FILE.jsonl, an archive written by tim-archive pull (or --db URL, the team archive).')
+  if (!values.in && values.db === undefined)
+    throw new UsageError('Give --in FILE.jsonl, an archive written by tim-archive pull (or --db URL, the team archive).')
   const dbUrl = values.db !== undefined ? parseDbUrl(values.db) : undefined
   let format: Format = 'text'
   if (values.format !== undefined) {

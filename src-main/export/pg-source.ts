@@ -71,7 +71,10 @@ export async function scanPg(pool: pg.Pool, opts: PgScanOptions): Promise<ScanRe
   let read = 0
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-    await c.query({ text: `DECLARE keys NO SCROLL CURSOR FOR SELECT group_id, topic_id, msg_seq, record FROM ${MESSAGES} WHERE ${compiled.where}`, values: compiled.values })
+    await c.query({
+      text: `DECLARE keys NO SCROLL CURSOR FOR SELECT group_id, topic_id, msg_seq, record FROM ${MESSAGES} WHERE ${compiled.where}`,
+      values: compiled.values
+    })
     for (;;) {
       const r = await c.query<KeyRow>('FETCH 2000 FROM keys')
       for (const row of r.rows) {

@@ -6,7 +6,7 @@
  * lexemes, built in Node by the project's own tokenizer (tokenize.ts: words, CJK bigrams and
  * unigrams) plus one feature lexeme per field the language filters on (`\u0001f:alice`,
  * `\u0001h:image`, `\u0001i:recalled`, as the app's own index, lib/search/index/terms.ts). It is
- * built with array_to_tsvector and queried with a tsquery cast from text, so PostgreSQL never
+ * written as quoted tsvector text and queried with a tsquery cast from text, so PostgreSQL never
  * parses or stems a word: Chinese works with no extension, and a lexeme is exactly a term.
  *
  * A query becomes:
@@ -230,7 +230,8 @@ export function pageSql(c: CompiledSearch, opts: { table: string; columns: strin
     const after = `(group_id, topic_id, -msg_seq) > (${g}, ${tp}, -${s}::bigint)`
     if (time === null) where = `(${where}) AND msg_time IS NULL AND ${after}`
     else {
-      const t = ts(param(time))
+      // The row's own msg_time (epoch with its milliseconds), so the cursor's equality holds.
+      const t = `to_timestamp(${param(time)}::float8)`
       where = `(${where}) AND (msg_time < ${t} OR msg_time IS NULL OR (msg_time = ${t} AND ${after}))`
     }
   }

@@ -25,7 +25,14 @@ const C = '@TGS#_3COMM'
 const topic = '@TGS#_3COMM@TOPIC#_news'
 
 function text(seq: number, from: string, t: string, at = t0 + seq * 3600 * 5): RawMessage {
-  return { From_Account: from, MsgSeq: seq, MsgRandom: seq, MsgTimeStamp: at, IsPlaceMsg: 0, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }] } as RawMessage
+  return {
+    From_Account: from,
+    MsgSeq: seq,
+    MsgRandom: seq,
+    MsgTimeStamp: at,
+    IsPlaceMsg: 0,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }]
+  } as RawMessage
 }
 function body(seq: number, from: string, els: unknown[], extra: Record<string, unknown> = {}): RawMessage {
   return { From_Account: from, MsgSeq: seq, MsgRandom: seq, MsgTimeStamp: t0 + seq * 3600 * 5, IsPlaceMsg: 0, MsgBody: els, ...extra } as RawMessage
@@ -156,7 +163,13 @@ async function reference(query: string, offset = 0): Promise<string[]> {
   const r = await pool.query<{ record: ArchivedMessage; topic_id: string }>('SELECT record, topic_id FROM tim_archive.messages')
   const hits: (Hit & { g: string; t: string; s: number })[] = r.rows
     .filter((row) => match(row.record))
-    .map((row) => ({ key: key(row.record.GroupId, row.topic_id, row.record.MsgSeq), time: row.record.MsgTimeStamp, g: row.record.GroupId, t: row.topic_id, s: row.record.MsgSeq }))
+    .map((row) => ({
+      key: key(row.record.GroupId, row.topic_id, row.record.MsgSeq),
+      time: row.record.MsgTimeStamp,
+      g: row.record.GroupId,
+      t: row.topic_id,
+      s: row.record.MsgSeq
+    }))
   hits.sort((x, y) => y.time - x.time || (x.g < y.g ? -1 : x.g > y.g ? 1 : 0) || (x.t < y.t ? -1 : x.t > y.t ? 1 : 0) || y.s - x.s)
   return hits.map((h) => h.key)
 }

@@ -144,7 +144,9 @@ async function main(): Promise<void> {
             await sink.close()
           }
           rates[kind].push(archived / secs)
-          console.log(`pull          ${kind.padEnd(5)} round ${r + 1}: ${fmt(archived)} messages in ${secs.toFixed(2)} s, ${fmt(Math.round(archived / secs))} msgs/s; load ${load()}`)
+          console.log(
+            `pull          ${kind.padEnd(5)} round ${r + 1}: ${fmt(archived)} messages in ${secs.toFixed(2)} s, ${fmt(Math.round(archived / secs))} msgs/s; load ${load()}`
+          )
         }
       }
     } finally {
@@ -153,7 +155,9 @@ async function main(): Promise<void> {
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
     const ratio = mean(rates.pg) / mean(rates.jsonl)
-    console.log(`pull          PostgreSQL ${fmt(Math.round(mean(rates.pg)))} msgs/s, JSON Lines ${fmt(Math.round(mean(rates.jsonl)))} msgs/s: ratio ${ratio.toFixed(2)} (target ≥ 0.9)`)
+    console.log(
+      `pull          PostgreSQL ${fmt(Math.round(mean(rates.pg)))} msgs/s, JSON Lines ${fmt(Math.round(mean(rates.jsonl)))} msgs/s: ratio ${ratio.toFixed(2)} (target ≥ 0.9)`
+    )
     figures.pull = { pgMsgsPerSec: Math.round(mean(rates.pg)), jsonlMsgsPerSec: Math.round(mean(rates.jsonl)), ratio: round(ratio), messages: pullN }
   }
 
@@ -215,7 +219,14 @@ async function main(): Promise<void> {
       console.log(
         `size          database ${mb(Number(sz.db))}; messages with indexes ${mb(Number(sz.tbl))} (heap ${mb(Number(sz.heap))}, search GIN ${mb(Number(sz.search))}, newest-first btree ${mb(Number(sz.newest))}); ${(Number(sz.db) / written).toFixed(0)} bytes a message`
       )
-      figures.load = { msgsPerSec: Math.round(rate), seconds: round(secs), writers, dbBytes: Number(sz.db), tableBytes: Number(sz.tbl), searchIndexBytes: Number(sz.search) }
+      figures.load = {
+        msgsPerSec: Math.round(rate),
+        seconds: round(secs),
+        writers,
+        dbBytes: Number(sz.db),
+        tableBytes: Number(sz.tbl),
+        searchIndexBytes: Number(sz.search)
+      }
     }
 
     // ---- search: bench:search's query forms
@@ -256,7 +267,9 @@ async function main(): Promise<void> {
       worstPage = Math.max(worstPage, p95)
       worstCount = Math.max(worstCount, countMs)
       perForm[f.form] = { matches: count, pageP50Ms: round(p50), pageP95Ms: round(p95), countMs: round(countMs) }
-      console.log(`              ${f.form.padEnd(20)} ${fmt(count).padStart(9)}    ${ms(p50).padStart(8)} / ${ms(p95).padStart(8)}   ${ms(countMs).padStart(8)}   ${scanText.padStart(9)}   ${f.query}`)
+      console.log(
+        `              ${f.form.padEnd(20)} ${fmt(count).padStart(9)}    ${ms(p50).padStart(8)} / ${ms(p95).padStart(8)}   ${ms(countMs).padStart(8)}   ${scanText.padStart(9)}   ${f.query}`
+      )
     }
     console.log(`targets       worst first-page p95 ${ms(worstPage)} (target < 200 ms), worst count ${ms(worstCount)} (target < 2 s); load ${load()}`)
     figures.search = { worstPageP95Ms: round(worstPage), worstCountMs: round(worstCount), repeats, forms: perForm }

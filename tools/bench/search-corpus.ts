@@ -122,7 +122,6 @@ export function benchMessage(c: Corpus, groupSeed: number, seq: number, time: nu
   return { ...base, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }] } as RawMessage
 }
 
-
 function day(unix: number): string {
   return new Date(unix * 1000).toISOString().slice(0, 10)
 }

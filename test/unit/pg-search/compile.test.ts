@@ -122,11 +122,15 @@ describe('pageSql and countSql', () => {
   it('newest first, with a keyset cursor after the last row', () => {
     const c = compile('deploy')
     const first = pageSql(c, { table: 'messages', columns: 'record', limit: 50 })
-    expect(first.text).toBe('SELECT record FROM messages WHERE search @@ $1::tsquery ORDER BY msg_time DESC NULLS LAST, group_id, topic_id, msg_seq DESC LIMIT $2::int')
+    expect(first.text).toBe(
+      'SELECT record FROM messages WHERE search @@ $1::tsquery ORDER BY msg_time DESC NULLS LAST, group_id, topic_id, msg_seq DESC LIMIT $2::int'
+    )
     expect(first.values).toEqual(["'deploy'", 50])
-    const next = pageSql(c, { table: 'messages', columns: 'record', limit: 50, cursor: { time: 100, groupId: 'g', topicId: '', seq: 7 } })
-    expect(next.text).toContain('(msg_time < to_timestamp($5::bigint) OR msg_time IS NULL OR (msg_time = to_timestamp($5::bigint) AND (group_id, topic_id, -msg_seq) > ($2, $3, -$4::bigint)))')
-    expect(next.values).toEqual(["'deploy'", 'g', '', 7, 100, 50])
+    const next = pageSql(c, { table: 'messages', columns: 'record', limit: 50, cursor: { time: 100.5, groupId: 'g', topicId: '', seq: 7 } })
+    expect(next.text).toContain(
+      '(msg_time < to_timestamp($5::float8) OR msg_time IS NULL OR (msg_time = to_timestamp($5::float8) AND (group_id, topic_id, -msg_seq) > ($2, $3, -$4::bigint)))'
+    )
+    expect(next.values).toEqual(["'deploy'", 'g', '', 7, 100.5, 50])
     expect(countSql(c, { table: 'messages' })).toEqual({ text: 'SELECT count(*)::bigint AS n FROM messages WHERE search @@ $1::tsquery', values: ["'deploy'"] })
   })
 })
