@@ -11,8 +11,8 @@
  *   archived is replaced by less, and the server's later verdicts (deleted, recalled, edited) are
  *   recorded in `_archive`. The quick check before it (fingerprints fp / sfp / ifp) is the one the
  *   JSONL sink keeps in memory, here in columns.
- * - Queued commits are written together (one transaction per flush), in the order they came, so
- *   the engine's pipelined commits keep their order.
+ * - A unit's queued commits are written together (one transaction per flush), in the order they
+ *   came, so the engine's pipelined commits keep their order; different units flush in parallel.
  *
  * One process per group: the caller holds the group's advisory lock (db/group-locks.ts) while it
  * commits to it.
@@ -70,8 +70,9 @@ type QueueItem = ({ batch: SyncBatch; records?: undefined } | { batch?: undefine
 
 export class PgArchive implements ArchiveSink {
   private readonly units = new Map<string, Coverage>()
-  private queue: QueueItem[] = []
-  private flushing: Promise<void> | null = null
+  /** Per unit: its commits and notes waiting, and its flush loop while one runs. */
+  private readonly queues = new Map<string, QueueItem[]>()
+  private readonly flushing = new Map<string, Promise<void>>()
   private failed: unknown = null
   /** Messages inserted by this process. */
   appended = 0
@@ -132,10 +133,7 @@ export class PgArchive implements ArchiveSink {
     if (this.failed) return Promise.reject(this.failed)
     if (!this.units.has(unitKey(batch.groupId, batch.topicId)))
       return Promise.reject(new Error(`commit: ${unitKey(batch.groupId, batch.topicId)} was not opened`))
-    return new Promise((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject })
-      if (!this.flushing) this.flushing = this.flushLoop()
-    })
+    return new Promise((resolve, reject) => this.enqueue(unitKey(batch.groupId, batch.topicId), { batch, resolve, reject }))
   }
 
   /**
@@ -146,10 +144,14 @@ export class PgArchive implements ArchiveSink {
    */
   annotate(records: ArchivedMessage[]): Promise<void> {
     if (this.failed) return Promise.reject(this.failed)
-    return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject })
-      if (!this.flushing) this.flushing = this.flushLoop()
-    })
+    const byUnit = new Map<string, ArchivedMessage[]>()
+    for (const r of records) {
+      const k = unitKey(r.GroupId, r.TopicId)
+      byUnit.set(k, [...(byUnit.get(k) ?? []), r])
+    }
+    return Promise.all([...byUnit].map(([k, recs]) => new Promise<void>((resolve, reject) => this.enqueue(k, { records: recs, resolve, reject })))).then(
+      () => undefined
+    )
   }
 
   /** Every stored record of these groups (their topics included), in key order, read in pages. */
@@ -177,10 +179,23 @@ export class PgArchive implements ArchiveSink {
     await this.pool.query(`UPDATE tim_archive.groups SET last_pull_at = now() WHERE group_id = $1`, [groupId])
   }
 
-  private async flushLoop(): Promise<void> {
+  /**
+   * Each unit has its own queue and flush loop: a unit's commits are written in the order they
+   * came (its coverage depends on it), several per transaction when they queue up, while other
+   * units' transactions run beside it on the pool's other connections. A transaction touches one
+   * unit, so under Citus it stays on one shard.
+   */
+  private enqueue(key: string, item: QueueItem): void {
+    let q = this.queues.get(key)
+    if (!q) this.queues.set(key, (q = []))
+    q.push(item)
+    if (!this.flushing.has(key)) this.flushing.set(key, this.flushLoop(key, q))
+  }
+
+  private async flushLoop(key: string, q: QueueItem[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const items = this.queue.splice(0)
+      while (q.length > 0) {
+        const items = q.splice(0)
         try {
           if (this.failed) throw this.failed
           const added = await this.flush(items)
@@ -197,7 +212,10 @@ export class PgArchive implements ArchiveSink {
         }
       }
     } finally {
-      this.flushing = null
+      // In the same turn as the last queue check: a commit queued as soon as the previous one
+      // resolves starts a new loop rather than joining one that has ended.
+      this.flushing.delete(key)
+      if (q.length === 0) this.queues.delete(key)
     }
   }
 
@@ -404,7 +422,7 @@ export class PgArchive implements ArchiveSink {
 
   /** Waits for every queued commit. Throws the first failure. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing
+    while (this.flushing.size > 0) await Promise.all([...this.flushing.values()])
     if (this.failed) throw this.failed
   }
 }
