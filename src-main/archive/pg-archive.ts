@@ -22,6 +22,7 @@ import { contentFingerprint, hasContent, isEdited, mergeArchivedCopies, mergeMes
 import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '../shared/coverage'
 import type { RawMessage } from '../shared/tim-types'
 import type { ArchiveSink, SyncBatch } from './engine'
+import { searchVector } from '../pg-search/document'
 
 export interface PgArchiveHooks {
   /** Records of messages new to the archive, once their transaction committed. */
@@ -254,10 +255,10 @@ export class PgArchive implements ArchiveSink {
         const col = rowsToColumns(fresh.map((x) => ({ record: x.fresh, fp: x.fp, sfp: x.sfp ?? null, ifp: x.ifp ?? null })))
         const r = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null }>(
           `WITH ins AS (
-             INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at)
-             SELECT $1, $2, s, t, f, p, e, r::json, fp, sfp, ifp, $12
-               FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[])
-                    AS x(s, t, f, p, e, r, fp, sfp, ifp)
+             INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at, search)
+             SELECT $1, $2, s, t, f, p, e, r::json, fp, sfp, ifp, $12, v
+               FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $16::tsvector[])
+                    AS x(s, t, f, p, e, r, fp, sfp, ifp, v)
              ON CONFLICT (group_id, topic_id, msg_seq) DO NOTHING
            ), cov AS (
              UPDATE tim_archive.units SET ranges = $13::int8multirange, floor = $14, top = $15, last_sync_at = $12 WHERE group_id = $1 AND topic_id = $2
@@ -278,7 +279,8 @@ export class PgArchive implements ArchiveSink {
             now,
             toMultirange(cov.ranges),
             cov.floor,
-            cov.top
+            cov.top,
+            col.search
           ]
         )
         if (r.rows.length === 0) {
@@ -302,11 +304,11 @@ export class PgArchive implements ArchiveSink {
           const col = rowsToColumns([...updates.values()])
           await c.query(
             `UPDATE tim_archive.messages m
-                SET msg_time = x.t, from_account = x.f, is_place_msg = x.p, edited = x.e, record = x.r::json, fp = x.fp, sfp = x.sfp, ifp = x.ifp, changed_at = $12
-               FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[])
-                    AS x(s, t, f, p, e, r, fp, sfp, ifp)
+                SET msg_time = x.t, from_account = x.f, is_place_msg = x.p, edited = x.e, record = x.r::json, fp = x.fp, sfp = x.sfp, ifp = x.ifp, changed_at = $12, search = x.v
+               FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $13::tsvector[])
+                    AS x(s, t, f, p, e, r, fp, sfp, ifp, v)
               WHERE m.group_id = $1 AND m.topic_id = $2 AND m.msg_seq = x.s`,
-            [u.groupId, topic, col.seq, col.time, col.from, col.place, col.edited, col.record, col.fp, col.sfp, col.ifp, now]
+            [u.groupId, topic, col.seq, col.time, col.from, col.place, col.edited, col.record, col.fp, col.sfp, col.ifp, now, col.search]
           )
         }
       }
@@ -436,7 +438,9 @@ function rowsToColumns(rows: { record: ArchivedMessage; fp: string; sfp: string 
     record: [] as string[],
     fp: [] as string[],
     sfp: [] as (string | null)[],
-    ifp: [] as (string | null)[]
+    ifp: [] as (string | null)[],
+    /** The search column (pg-search/document.ts), as tsvector text. */
+    search: [] as string[]
   }
   for (const r of rows) {
     const rec = r.record
@@ -450,6 +454,7 @@ function rowsToColumns(rows: { record: ArchivedMessage; fp: string; sfp: string 
     col.fp.push(r.fp)
     col.sfp.push(r.sfp)
     col.ifp.push(r.ifp)
+    col.search.push(searchVector(rec))
   }
   return col
 }

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runExport } from '../export/exporter'
-import { scanJsonl } from '../export/jsonl-source'
+import { scanJsonl, type ScanResult } from '../export/jsonl-source'
+import { scanPg } from '../export/pg-source'
+import { openPool, parseDbUrl, redact, withDbErrors } from '../db/connect'
+import { ensureSchema } from '../db/migrate'
+import { loadContext } from '../pg-search/search'
+import { contextSuffix, type ArchiveContext } from '../shared/context-lines'
+import { writeFileAtomic } from '../fs/atomic-write'
+import type pg from 'pg'
 import { contextPathFor, readContextFile } from '../archive/context-file'
 import { contextForExport } from '../export/context'
 import { MEDIA_FOLDER, readMediaFolder, type ExportMediaOptions, type MediaMode, type MediaSummary } from '../export/media'
@@ -17,10 +24,14 @@ import { packageVersion } from './version'
 import { formatDuration, ProgressLine } from './progress'
 
 export const exportHelp = `tim-archive export --in FILE.jsonl --format FORMAT --out PATH [options]
+tim-archive export --db URL --format FORMAT --out PATH [options]
 
 Exports messages of a JSON Lines archive (as written by pull) to a file, in order (each group by
 seq). The file appears only when complete: it is written under a temporary name and renamed.
   --in FILE          the archive to read
+  --db URL           or the team archive in PostgreSQL (pull --db): postgres://USER@HOST/DATABASE;
+                     the same formats and filters, groups in --group's order then by ID. A reviewer's
+                     slice for the app: --format jsonl writes FILE and its FILE.context.jsonl
   --format F         html, json, jsonl, csv, txt or md
   --out PATH         the file to write (with --split: a new or empty folder)
   --group ID         only this group (repeat for several; the order given is the export's order);
@@ -56,7 +67,7 @@ function queryClauses(label: string, q: string): Clause[] {
 }
 
 /** Minutes east of UTC of a time zone now (the query language reads dates at one fixed offset). */
-function offsetMinutes(tz: string): number {
+export function offsetMinutes(tz: string): number {
   const iso = isoTime(Math.floor(Date.now() / 1000), tz)
   const m = /([+-])(\d\d):(\d\d)$/.exec(iso)
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0
@@ -67,6 +78,7 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     args: argv,
     options: {
       in: { type: 'string' },
+      db: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       group: { type: 'string', multiple: true },
@@ -87,15 +99,17 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     process.stdout.write(exportHelp + '\n')
     return 0
   }
-  if (!values.in) throw new UsageError('Give --in FILE.jsonl, the archive to export.')
+  if (values.in !== undefined && values.db !== undefined) throw new UsageError('Give --in FILE.jsonl or --db URL, not both.')
+  if (!values.in && values.db === undefined) throw new UsageError('Give --in FILE.jsonl, the archive to export (or --db URL, the team archive).')
+  const dbUrl = values.db !== undefined ? parseDbUrl(values.db) : undefined
   if (!values.format) throw new UsageError(`Give --format: one of ${exportFormats.join(', ')}.`)
   if (!(exportFormats as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format ${values.format} is not a format: use one of ${exportFormats.join(', ')}.`)
   }
   const format = values.format as ExportFormat
   if (!values.out) throw new UsageError('Give --out PATH, the file to write.')
-  const input = resolve(values.in)
-  if (!existsSync(input)) throw new UsageError(`--in ${values.in}: no such file.`)
+  const input = values.in !== undefined ? resolve(values.in) : undefined
+  if (input !== undefined && !existsSync(input)) throw new UsageError(`--in ${values.in}: no such file.`)
   const out = resolve(values.out)
   const timeZone = values.tz ?? values['time-zone'] ?? localTimeZone()
   try {
@@ -150,19 +164,75 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
     : undefined
 
   const progress = new ProgressLine(process.stderr)
-  const scan = await scanJsonl(input, {
-    keep,
-    groupOrder: groups,
-    ...(primaryKey ? { primaryKey } : {}),
-    onProgress: (read, total) => progress.update(`reading ${percent(read, total)}`, read / Math.max(1, total))
-  })
+  const onProgress = (read: number, total: number) => progress.update(`reading ${percent(read, total)}`, read / Math.max(1, total))
+  const pool = dbUrl !== undefined ? openPool(dbUrl, 2) : undefined
+  try {
+    const run = () =>
+      exportFrom(pool, input, {
+        values,
+        format,
+        out,
+        split,
+        media,
+        clauses,
+        groups,
+        keep,
+        primaryKey,
+        timeZone,
+        progress,
+        onProgress
+      })
+    return dbUrl !== undefined ? await withDbErrors(dbUrl, run) : await run()
+  } finally {
+    await pool?.end()
+  }
+}
+
+interface ExportRun {
+  values: { in?: string; db?: string; query?: string; after?: string; before?: string }
+  format: ExportFormat
+  out: string
+  split: Split | undefined
+  media: ExportMediaOptions | undefined
+  clauses: Clause[]
+  groups: string[]
+  keep: (m: ArchivedMessage) => boolean
+  primaryKey: ((m: ArchivedMessage) => number) | undefined
+  timeZone: string
+  progress: ProgressLine
+  onProgress: (read: number, total: number) => void
+}
+
+/** The export proper, from a JSON Lines file or the team archive: one path for every format. */
+async function exportFrom(pool: pg.Pool | undefined, input: string | undefined, o: ExportRun): Promise<number> {
+  const { values, format, out, split, media, groups, keep, primaryKey, timeZone, progress } = o
+  let scan: ScanResult
+  let context: ArchiveContext | null
+  if (pool) {
+    await ensureSchema(pool)
+    scan = await scanPg(pool, {
+      query: { clauses: o.clauses },
+      keep,
+      groupOrder: groups,
+      timeZoneOffsetMinutes: offsetMinutes(timeZone),
+      ...(primaryKey ? { primaryKey } : {}),
+      label: redact(values.db!),
+      onProgress: o.onProgress
+    })
+    context = await loadContext(pool)
+  } else {
+    scan = await scanJsonl(input!, { keep, groupOrder: groups, ...(primaryKey ? { primaryKey } : {}), onProgress: o.onProgress })
+    // The archive's context file, when there is one (issue 18 §3): group names, topics, people's names.
+    context = await readContextFile(contextPathFor(input!))
+  }
   progress.done()
   // A group the archive does not hold is a typo, not an empty export: a cron backup must fail
   // loudly (issue 15 item 8). A group that is there but has no message matching the filters is fine.
   const unknown = groups.filter((g) => !scan.allGroups.includes(g))
-  if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, values.in, scan.allGroups))
+  const source = values.in ?? scan.path
+  if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, source, scan.allGroups))
   const missing = groups.filter((g) => !scan.groups.includes(g))
-  if (missing.length) process.stderr.write(`no matching messages of ${missing.join(', ')} in ${values.in}\n`)
+  if (missing.length) process.stderr.write(`no matching messages of ${missing.join(', ')} in ${source}\n`)
   if (scan.badLineCount > 0) {
     const shown = scan.badLines.join(', ') + (scan.badLineCount > scan.badLines.length ? ', …' : '')
     process.stderr.write(`skipped ${scan.badLineCount} line(s) that are not records (line ${shown})\n`)
@@ -206,6 +276,18 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
       }
     })
     progress.done()
+    // A reviewer's slice of the team archive (issue 20 §3): its context beside it, as pull writes
+    // one, so the app's import shows group and people's names (picked together with the file).
+    if (pool && format === 'jsonl' && !split) {
+      const lines = await pool.query<{ line: unknown }>(
+        'SELECT line FROM tim_archive.context_lines WHERE group_id = ANY($1::text[]) ORDER BY group_id, line_no',
+        [scan.groups]
+      )
+      if (lines.rows.length) {
+        await writeFileAtomic(out + contextSuffix, lines.rows.map((r) => `${JSON.stringify(r.line)}\n`).join(''))
+        process.stderr.write(`wrote the context of the exported groups to ${out + contextSuffix}\n`)
+      }
+    }
     const where = split ? `${result.files.length} files in ${out}` : out
     process.stderr.write(`exported ${formatCount(result.messages, 'en')} messages (${formatCount(scan.records, 'en')} in the archive) to ${where}\n`)
     if (result.media)

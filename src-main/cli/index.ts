@@ -8,11 +8,12 @@ import { UsageError, refuseSecretsInArgv } from './env-creds'
 import { packageVersion } from './version'
 
 async function help(): Promise<string> {
-  const [{ pullHelp }, { dbHelp }, { exportHelp }, { reportHelp }, { usersigHelp }, { serveHelp }] = await Promise.all([
+  const [{ pullHelp }, { dbHelp }, { exportHelp }, { reportHelp }, { searchHelp }, { usersigHelp }, { serveHelp }] = await Promise.all([
     import('./pull'),
     import('./db'),
     import('./export'),
     import('./report'),
+    import('./search'),
     import('./usersig'),
     import('./serve')
   ])
@@ -23,6 +24,7 @@ Commands:
   db        db migrate: create or upgrade the team archive's schema in PostgreSQL
   export    export an archive to HTML, JSON, JSON Lines, CSV, TXT or Markdown
   report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
+  search    search the team archive in PostgreSQL with the app's query language
   usersig   print a fresh UserSig for an identifier
   serve     run the app in your browser (http://127.0.0.1:5180)
 
@@ -35,6 +37,8 @@ ${dbHelp}
 ${exportHelp}
 
 ${reportHelp}
+
+${searchHelp}
 
 ${usersigHelp}
 
@@ -55,6 +59,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await (await import('./report')).runReport(rest)
       case 'export':
         return await (await import('./export')).runExportCommand(rest, env)
+      case 'search':
+        return await (await import('./search')).runSearch(rest)
       case 'usersig':
         return (await import('./usersig')).runUsersig(rest, env)
       case 'serve':

@@ -15,6 +15,8 @@
  * CJK bigrams, src-renderer/src/lib/search) is added to `messages` by a migration of its own, with
  * its index (GIN or RUM) chosen by measurement.
  */
+import { searchMigration } from './migration-search'
+
 export interface Migration {
   version: number
   name: string
@@ -103,5 +105,7 @@ CREATE TABLE tim_archive.media (
   FOREIGN KEY (group_id, topic_id, msg_seq) REFERENCES tim_archive.messages (group_id, topic_id, msg_seq)
 );
 `
-  }
+  },
+  // The full-text search column and its indexes (issue 20 §3): db/migration-search.ts.
+  searchMigration(2)
 ]

@@ -14,7 +14,7 @@ import { commitBatches } from '@renderer/lib/db/archive-repo'
 import { addGroups } from '@renderer/lib/db/groups-repo'
 import { foldDays, foldWeekHours, localOffset, topSenders } from '@renderer/features/charts/activity-fold'
 import type { RawMessage } from '@shared/tim-types'
-import { benchMessage, makeCorpus } from './search-bench'
+import { benchMessage, makeCorpus } from '../bench/search-corpus'
 
 export interface ChartsBenchGroup {
   groupId: string

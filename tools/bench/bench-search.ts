@@ -30,6 +30,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { BrowserContext, Page } from 'playwright-core'
+import { queryForms, type Corpus } from './search-corpus'
 import { chromiumPath, fmt, launchChromium, ms, quantile, round, serveStatic } from './bench-page'
 
 interface BenchGroup {
@@ -48,11 +49,6 @@ interface QueryResult {
   pageRead: { rows: number; bytes: number; readMs: number }
   read: { rows: number; bytes: number; readMs: number }
 }
-interface Corpus {
-  english: string[]
-  chinese: string[]
-  senders: string[]
-}
 interface BenchApi {
   corpus(): Corpus
   reset(name: string, groups: BenchGroup[]): Promise<void>
@@ -66,30 +62,6 @@ interface BenchApi {
 }
 /** The page's global, as the functions passed to page.evaluate see it. */
 type PageGlobal = { benchSearch: BenchApi; benchReady?: boolean }
-
-function day(unix: number): string {
-  return new Date(unix * 1000).toISOString().slice(0, 10)
-}
-
-/** The query mix: each form a user relies on, with words picked by frequency rank. */
-function queryForms(c: Corpus, groups: BenchGroup[]): { form: string; query: string }[] {
-  const big = groups[0]!
-  const t = (f: number) => big.start + Math.floor(big.messages * f * big.gap)
-  return [
-    { form: 'rare word', query: c.english[4000]! },
-    { form: 'common word', query: 'the' },
-    { form: 'Chinese word', query: c.chinese[40]! },
-    { form: 'rare Chinese word', query: c.chinese[5000]! },
-    { form: 'two words, mixed', query: `${c.english[60]} ${c.chinese[60]}` },
-    { form: 'phrase', query: `"${c.english[25]} ${c.english[16]}"` },
-    { form: 'prefix', query: `${c.english[300]!.slice(0, 4)}*` },
-    { form: 'from:', query: `from:${c.senders[30]}` },
-    { form: 'from: + word', query: `from:${c.senders[5]} ${c.english[20]}` },
-    { form: 'date-bounded', query: `${c.english[30]} after:${day(t(0.4))} before:${day(t(0.6))}` },
-    { form: 'negation', query: `${c.english[50]} -${c.english[17]}` },
-    { form: 'has:', query: 'has:image' }
-  ]
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -171,7 +143,7 @@ async function main(): Promise<void> {
     // The app opens the store (and lists the groups) before anyone can search: so does the bench.
     await page.evaluate((n) => (globalThis as unknown as PageGlobal).benchSearch.open(n), indexed)
     const corpus = await page.evaluate(() => (globalThis as unknown as PageGlobal).benchSearch.corpus())
-    const forms = queryForms(corpus, groups)
+    const forms = queryForms(corpus, groups[0]!)
     const first = new Map<string, number[]>()
     const counts = new Map<string, number[]>()
     const results = new Map<string, QueryResult>()
