@@ -147,13 +147,6 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
   ]
   const groups = [...new Set(values.group ?? [])]
   const groupSet = new Set(groups)
-  // The archive's context file, when there is one (issue 18 §3): group names, topics, people's names.
-  const context = await readContextFile(contextPathFor(input))
-  // `from:NAME` matches any name a person of the exported groups ever had, as the app's search does.
-  const people = context ? [...context.people.values()].filter((p) => groupSet.size === 0 || groupSet.has(p.groupId)) : []
-  const query = expandNames({ clauses }, people, '').query
-  const matches = compileQuery(query, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
-  const keep = (m: ArchivedMessage): boolean => (groupSet.size === 0 || groupSet.has(m.GroupId)) && matches(m)
   // A period split puts every group's messages of one period in one file: read in period order.
   const period = splitPeriod(split)
   const primaryKey = period
@@ -167,21 +160,32 @@ export async function runExportCommand(argv: string[], _env: NodeJS.ProcessEnv):
   const onProgress = (read: number, total: number) => progress.update(`reading ${percent(read, total)}`, read / Math.max(1, total))
   const pool = dbUrl !== undefined ? openPool(dbUrl, 2) : undefined
   try {
-    const run = () =>
-      exportFrom(pool, input, {
+    const run = async () => {
+      // The archive's context (issue 18 §3): group names, topics, people's names; from the file
+      // beside the archive, or the team archive's context lines.
+      if (pool) await ensureSchema(pool)
+      const context = pool ? await loadContext(pool) : await readContextFile(contextPathFor(input!))
+      // `from:NAME` matches any name a person of the exported groups ever had, as the app's search does.
+      const people = context ? [...context.people.values()].filter((p) => groupSet.size === 0 || groupSet.has(p.groupId)) : []
+      const query = expandNames({ clauses }, people, '').query
+      const matches = compileQuery(query, { timeZoneOffsetMinutes: offsetMinutes(timeZone) })
+      const keep = (m: ArchivedMessage): boolean => (groupSet.size === 0 || groupSet.has(m.GroupId)) && matches(m)
+      return exportFrom(pool, input, {
         values,
         format,
         out,
         split,
         media,
-        clauses,
+        clauses: query.clauses,
         groups,
         keep,
         primaryKey,
         timeZone,
         progress,
-        onProgress
+        onProgress,
+        context
       })
+    }
     return dbUrl !== undefined ? await withDbErrors(dbUrl, run) : await run()
   } finally {
     await pool?.end()
@@ -201,15 +205,15 @@ interface ExportRun {
   timeZone: string
   progress: ProgressLine
   onProgress: (read: number, total: number) => void
+  context: ArchiveContext | null
 }
 
 /** The export proper, from a JSON Lines file or the team archive: one path for every format. */
 async function exportFrom(pool: pg.Pool | undefined, input: string | undefined, o: ExportRun): Promise<number> {
   const { values, format, out, split, media, groups, keep, primaryKey, timeZone, progress } = o
+  const { context } = o
   let scan: ScanResult
-  let context: ArchiveContext | null
   if (pool) {
-    await ensureSchema(pool)
     scan = await scanPg(pool, {
       query: { clauses: o.clauses },
       keep,
@@ -219,11 +223,8 @@ async function exportFrom(pool: pg.Pool | undefined, input: string | undefined, 
       label: redact(values.db!),
       onProgress: o.onProgress
     })
-    context = await loadContext(pool)
   } else {
     scan = await scanJsonl(input!, { keep, groupOrder: groups, ...(primaryKey ? { primaryKey } : {}), onProgress: o.onProgress })
-    // The archive's context file, when there is one (issue 18 §3): group names, topics, people's names.
-    context = await readContextFile(contextPathFor(input!))
   }
   progress.done()
   // A group the archive does not hold is a typo, not an empty export: a cron backup must fail
