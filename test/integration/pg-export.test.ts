@@ -161,8 +161,9 @@ describe('export --db writes what export --in writes from the same records', () 
     expect(first.GroupId).toBe(demoGroupIds.custom)
   })
 
-  it('queries of every kind: words, Chinese, phrases, from:, in:, has:, is:, negation', async () => {
-    for (const [i, q] of ['数据', '"a"', 'from:alice', `in:${demoGroupIds.bigSeq}`, 'has:image', 'is:recalled', '-has:image -is:system', 'e*'].entries()) {
+  it('queries of every kind: words, Chinese, phrases, from: (an account, and a name from the context: Zhang is bob), in:, has:, is:, negation', async () => {
+    const forms = ['数据', '"a"', 'from:alice', 'from:zhang', `in:${demoGroupIds.bigSeq}`, 'has:image', 'is:recalled', '-has:image -is:system', 'e*']
+    for (const [i, q] of forms.entries()) {
       const [a, b] = await both(`q${i}.jsonl`, ['--format', 'jsonl', `--query=${q}`])
       await sameFiles(a, b)
       expect((await readFile(b, 'utf8')).split('\n').filter(Boolean).length, q).toBeGreaterThan(0)
