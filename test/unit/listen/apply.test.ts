@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { isEdited, mergeMessage, messageVersions, type ArchivedMessage } from '../../../src-main/shared/archive-record'
 import { applyModify, applyRecall, applySend, foldPending } from '../../../src-main/listen/apply'
-import type { RawMessage } from '../../../src-main/shared/tim-types'
+import type { MsgElement, RawMessage } from '../../../src-main/shared/tim-types'
 
-const text = (t: string): RawMessage['MsgBody'] => [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }]
+const text = (t: string): MsgElement[] => [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }]
 const sent: ArchivedMessage = { GroupId: 'g', From_Account: 'a', IsPlaceMsg: 0, MsgBody: text('hello'), MsgRandom: 7, MsgSeq: 5, MsgTimeStamp: 1_800_000_000 }
 /** What group_msg_get_simple returns for it (MsgPriority besides). */
 const pulled = (body = text('hello')): RawMessage => ({
