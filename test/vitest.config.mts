@@ -20,6 +20,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration tests start real servers and child processes; two cores here.
-    maxWorkers: 2
+    maxWorkers: 2,
+    // A throwaway PostgreSQL cluster for the tests of `--db` (issue 20): helpers/pg.ts.
+    globalSetup: ['test/helpers/pg.ts']
   }
 })

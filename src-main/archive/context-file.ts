@@ -102,47 +102,7 @@ export class ContextWriter {
     topics: { topicId: string; name?: string }[],
     people: PersonSighting[]
   ): ContextLine[] {
-    const lines: ContextLine[] = []
-    const at = iso(seenAt)
-    if (group) {
-      const prev = this.ctx.groups.get(groupId)
-      const name = str(group.name, MAX_NAME)
-      const groupType = str(group.groupType, 64)
-      if (!prev || prev.name !== name || prev.groupType !== groupType) {
-        const l: GroupLine = { type: 'group', groupId, seenAt: at }
-        if (name) l.name = name
-        if (groupType) l.groupType = groupType
-        lines.push(l)
-      }
-    }
-    const known = this.ctx.topics.get(groupId)
-    for (const t of topics) {
-      const prev = known?.get(t.topicId)
-      const name = str(t.name, MAX_NAME)
-      if (!prev || prev.name !== name) {
-        const l: TopicLine = { type: 'topic', groupId, topicId: t.topicId, seenAt: at }
-        if (name) l.name = name
-        lines.push(l)
-      }
-    }
-    for (const p of people) {
-      const prev = this.ctx.people.get(personKey(groupId, p.account))
-      let s = p.sighting
-      if (p.profileMissing) {
-        const last = prev?.history[prev.history.length - 1]
-        s = sighting(s.seenAt, { nick: last?.nick, avatar: last?.avatar, nameCard: s.nameCard })
-      }
-      const next = notePerson(prev, groupId, p.account, s, p.member)
-      if (next === prev) continue
-      const l: PersonLine = { type: 'person', groupId, account: p.account, seenAt: iso(s.seenAt) }
-      if (s.nick) l.nick = s.nick
-      if (s.nameCard) l.nameCard = s.nameCard
-      if (s.avatar) l.avatar = s.avatar
-      if (p.member !== undefined) l.member = p.member
-      lines.push(l)
-    }
-    for (const l of lines) applyContextLine(this.ctx, l)
-    return lines
+    return contextLinesFor(this.ctx, groupId, seenAt, group, topics, people)
   }
 
   /**
@@ -176,4 +136,59 @@ export class ContextWriter {
     )
     return p
   }
+}
+
+/**
+ * The lines a group's sightings add to a context (nothing when nothing changed), applied to `ctx`:
+ * the context file's writer and the team archive's (db/context-lines.ts) both write these.
+ */
+export function contextLinesFor(
+  ctx: ArchiveContext,
+  groupId: string,
+  seenAt: number,
+  group: { name?: string; groupType?: string } | null,
+  topics: { topicId: string; name?: string }[],
+  people: PersonSighting[]
+): ContextLine[] {
+  const lines: ContextLine[] = []
+  const at = iso(seenAt)
+  if (group) {
+    const prev = ctx.groups.get(groupId)
+    const name = str(group.name, MAX_NAME)
+    const groupType = str(group.groupType, 64)
+    if (!prev || prev.name !== name || prev.groupType !== groupType) {
+      const l: GroupLine = { type: 'group', groupId, seenAt: at }
+      if (name) l.name = name
+      if (groupType) l.groupType = groupType
+      lines.push(l)
+    }
+  }
+  const known = ctx.topics.get(groupId)
+  for (const t of topics) {
+    const prev = known?.get(t.topicId)
+    const name = str(t.name, MAX_NAME)
+    if (!prev || prev.name !== name) {
+      const l: TopicLine = { type: 'topic', groupId, topicId: t.topicId, seenAt: at }
+      if (name) l.name = name
+      lines.push(l)
+    }
+  }
+  for (const p of people) {
+    const prev = ctx.people.get(personKey(groupId, p.account))
+    let s = p.sighting
+    if (p.profileMissing) {
+      const last = prev?.history[prev.history.length - 1]
+      s = sighting(s.seenAt, { nick: last?.nick, avatar: last?.avatar, nameCard: s.nameCard })
+    }
+    const next = notePerson(prev, groupId, p.account, s, p.member)
+    if (next === prev) continue
+    const l: PersonLine = { type: 'person', groupId, account: p.account, seenAt: iso(s.seenAt) }
+    if (s.nick) l.nick = s.nick
+    if (s.nameCard) l.nameCard = s.nameCard
+    if (s.avatar) l.avatar = s.avatar
+    if (p.member !== undefined) l.member = p.member
+    lines.push(l)
+  }
+  for (const l of lines) applyContextLine(ctx, l)
+  return lines
 }

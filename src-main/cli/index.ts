@@ -2,6 +2,7 @@
  * tim-archive: the headless command line. Runs on plain Node (no Electron).
  */
 import { UsageError, refuseSecretsInArgv } from './env-creds'
+import { dbHelp, runDb } from './db'
 import { exportHelp, runExportCommand } from './export'
 import { packageVersion } from './version'
 import { pullHelp, runPull } from './pull'
@@ -12,7 +13,8 @@ import { runUsersig, usersigHelp } from './usersig'
 const help = `tim-archive — archive Tencent Cloud IM group history on your own machine
 
 Commands:
-  pull      pull group histories into a JSON Lines archive (resumable, incremental)
+  pull      pull group histories into a JSON Lines archive, or PostgreSQL with --db (resumable, incremental)
+  db        db migrate: create or upgrade the team archive's schema in PostgreSQL
   export    export an archive to HTML, JSON, JSON Lines, CSV, TXT or Markdown
   report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
   usersig   print a fresh UserSig for an identifier
@@ -21,6 +23,8 @@ Commands:
 Run "tim-archive <command> --help" for details; "tim-archive --version" prints the version.
 
 ${pullHelp}
+
+${dbHelp}
 
 ${exportHelp}
 
@@ -38,6 +42,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     switch (command) {
       case 'pull':
         return await runPull(rest, env)
+      case 'db':
+        return await runDb(rest)
       case 'report':
         return await runReport(rest)
       case 'export':

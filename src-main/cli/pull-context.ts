@@ -32,7 +32,7 @@ function message(e: unknown): string {
 
 export async function pullGroupContext(
   client: ContextSource,
-  writer: ContextWriter,
+  writer: Pick<ContextWriter, 'note'>,
   groupId: string,
   senders: Iterable<string>,
   signal: AbortSignal,

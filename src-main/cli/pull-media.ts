@@ -19,7 +19,12 @@ import { budgetState, needsFetch, preflight, type BudgetState, type MediaLimits,
 import { DEFAULT_CONCURRENCY, jobId, MediaQueue, SYNC_CONCURRENCY, type MediaJob } from '../media/queue'
 import type { FetchPolicy } from '../media/url-policy'
 import { unitKey, type ArchivedMessage } from '../shared/archive-record'
-import type { ArchiveHooks, JsonlArchive } from '../archive/jsonl-archive'
+import type { ArchiveHooks } from '../archive/jsonl-archive'
+
+/** Where the `_archive.media` notes go: the JSON Lines archive (later lines) or the team archive (pg-archive.ts). */
+export interface AnnotatedArchive {
+  annotate(records: ArchivedMessage[]): Promise<void>
+}
 
 export interface MediaPullOptions {
   dir: string
@@ -74,7 +79,7 @@ export class MediaPull {
   private annotateScheduled = false
   // Set from promise callbacks; the cast keeps TypeScript from narrowing it to null for good.
   private failure = null as { error: unknown } | null
-  private archive: JsonlArchive | null = null
+  private archive: AnnotatedArchive | null = null
   /** Outcomes a line records that the ledger does not know (an archive moved to a new DIR). */
   private readonly adoptable = new Map<string, MediaOutcome>()
   /** Files counted in usedBytes (each once). */
@@ -176,7 +181,7 @@ export class MediaPull {
   }
 
   /** After the archive is open: starts on what earlier runs left (the derived queue). */
-  start(archive: JsonlArchive): void {
+  start(archive: AnnotatedArchive): void {
     this.archive = archive
     for (const rec of this.loaded.values()) this.track(rec)
     this.loaded.clear()

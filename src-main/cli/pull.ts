@@ -15,8 +15,10 @@ import { MediaPull } from './pull-media'
 import { ContextWriter, contextPathFor } from '../archive/context-file'
 import { SenderIndex } from '../people/resolve'
 import { pullGroupContext, contextSummary, type GroupContextResult } from './pull-context'
+import { runPullDb } from './pull-db'
 
 export const pullHelp = `tim-archive pull --group ID [--group ID ...] --out FILE.jsonl [options]
+tim-archive pull (--group ID ... | --all-groups) --db postgres://USER@HOST/DB [options]
 
 Pulls the full history of each group into one JSON Lines file, one line per message. Later runs
 add only what is new; an interrupted run resumes where it stopped. A Community's topics (found
@@ -24,6 +26,13 @@ anew on every run) are pulled too, each with its own resume point; their lines c
 fetched; the closing line splits them into new and already archived.
   --group ID         a group to archive (repeat for several)
   --out FILE         the archive file (created if missing); resume state is kept in FILE.state.json
+  --db URL           instead of --out: the team archive in PostgreSQL (postgres://…; the password,
+                     if any, from PGPASSWORD or ~/.pgpass rather than the URL). Same guarantees;
+                     the schema is created or migrated first; each group is locked, and a group
+                     another pull is busy with is skipped (said on stderr). People go to the
+                     database, media outcomes too (with --media DIR)
+  --all-groups       with --db: also every group of the app (get_appid_group_list), so a nightly
+                     job archives new groups without anyone listing them
   --recheck          walk archived history again and record what the server has since deleted,
                      recalled or let expire (archived content is kept); with --media, also try
                      again media refused before (failed media is retried on every pull)
@@ -88,6 +97,8 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
       'media-budget': { type: 'string' },
       'media-allow-host': { type: 'string', multiple: true },
       'media-concurrency': { type: 'string' },
+      db: { type: 'string' },
+      'all-groups': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true
@@ -96,6 +107,25 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     process.stdout.write(pullHelp + '\n')
     return 0
   }
+  // The team archive (issue 20): the same pull into PostgreSQL (pull-db.ts).
+  if (values.db !== undefined) {
+    if (values.out !== undefined) throw new UsageError('Give --out FILE.jsonl or --db URL, not both.')
+    return runPullDb(
+      {
+        db: values.db,
+        groups: values.group ?? [],
+        allGroups: values['all-groups'] === true,
+        recheck: values.recheck === true,
+        rate: positiveInt('--rate', values.rate, 200),
+        concurrency: positiveInt('--concurrency', values.concurrency, 16),
+        timeoutMs: positiveInt('--timeout', values.timeout, 20_000),
+        people: !values['no-people'],
+        media: parseMediaFlags(values)
+      },
+      env
+    )
+  }
+  if (values['all-groups']) throw new UsageError('--all-groups needs --db URL (the team archive).')
   const groups = [...new Set(values.group ?? [])]
   if (groups.length === 0) throw new UsageError('Give at least one --group ID.')
   if (!values.out) throw new UsageError('Give --out FILE.jsonl, the archive file to write.')

@@ -1,0 +1,381 @@
+/**
+ * The team archive's sink for the sync engine (issue 20 §1): PostgreSQL, schema in
+ * src-main/db/migrations.ts. The JSON Lines sink (jsonl-archive.ts) is its twin; the guarantees are
+ * the same and come from one transaction instead of append + fsync + rename:
+ *
+ * - Every commit writes its new messages, its merged ones and the unit's coverage in ONE
+ *   transaction: a kill at any instant leaves either all of it or none, so a resume pulls exactly
+ *   what is missing, with no gap and no duplicate (the primary key (group_id, topic_id, msg_seq)
+ *   would refuse one anyway).
+ * - The merge rule is shared/archive-record.ts mergeMessage, applied to the stored record: nothing
+ *   archived is replaced by less, and the server's later verdicts (deleted, recalled, edited) are
+ *   recorded in `_archive`. The quick check before it (fingerprints fp / sfp / ifp) is the one the
+ *   JSONL sink keeps in memory, here in columns.
+ * - Queued commits are written together (one transaction per flush), in the order they came, so
+ *   the engine's pipelined commits keep their order.
+ *
+ * One process per group: the caller holds the group's advisory lock (db/group-locks.ts) while it
+ * commits to it.
+ */
+import type pg from 'pg'
+import { contentFingerprint, hasContent, isEdited, mergeArchivedCopies, mergeMessage, unitKey, type ArchivedMessage } from '../shared/archive-record'
+import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '../shared/coverage'
+import type { RawMessage } from '../shared/tim-types'
+import type { ArchiveSink, SyncBatch } from './engine'
+
+export interface PgArchiveHooks {
+  /** Records of messages new to the archive, once their transaction committed. */
+  onAppend?: (recs: ArchivedMessage[]) => void
+  /** The first failed transaction: nothing more is committed by this sink. */
+  onFailure?: (e: unknown) => void
+}
+
+/** The same key jsonl-archive.ts notes a server verdict by. */
+function serverNoteKey(p: number, body: unknown): string {
+  return JSON.stringify([p, body ?? null])
+}
+
+/** Coverage ranges (inclusive) as an int8multirange literal ([lo, hi+1) each). */
+export function toMultirange(ranges: SeqRange[]): string {
+  return `{${ranges.map(([lo, hi]) => `[${lo},${hi + 1})`).join(',')}}`
+}
+
+/** An int8multirange's text back to inclusive ranges. */
+export function fromMultirange(text: string): SeqRange[] {
+  const out: SeqRange[] = []
+  for (const m of text.matchAll(/\[(-?\d+),(-?\d+)\)/g)) out.push([Number(m[1]), Number(m[2]) - 1])
+  return out
+}
+
+interface Seen {
+  fp: string
+  sfp?: string | null
+  ifp?: string | null
+  /** Added in this flush: the record to insert. */
+  fresh?: ArchivedMessage
+}
+
+type QueueItem = ({ batch: SyncBatch; records?: undefined } | { batch?: undefined; records: ArchivedMessage[] }) & {
+  resolve: () => void
+  reject: (e: unknown) => void
+}
+
+export class PgArchive implements ArchiveSink {
+  private readonly units = new Map<string, Coverage>()
+  private queue: QueueItem[] = []
+  private flushing: Promise<void> | null = null
+  private failed: unknown = null
+  /** Messages inserted by this process. */
+  appended = 0
+  /** Archived messages changed by merges (server-side deletions, recalls, edits, upgrades). */
+  changed = 0
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly hooks: PgArchiveHooks = {}
+  ) {}
+
+  /** Notes a group (listed or discovered); idempotent. */
+  async addGroups(groupIds: string[]): Promise<void> {
+    if (groupIds.length === 0) return
+    await this.pool.query(`INSERT INTO tim_archive.groups (group_id) SELECT unnest($1::text[]) ON CONFLICT (group_id) DO NOTHING`, [groupIds])
+  }
+
+  /**
+   * A unit's coverage as last committed (empty when new), and its row made so commits can update it.
+   * Call before syncing the unit.
+   */
+  async openUnit(groupId: string, topicId?: string): Promise<Coverage> {
+    await this.addGroups([groupId])
+    await this.pool.query(`INSERT INTO tim_archive.units (group_id, topic_id) VALUES ($1, $2) ON CONFLICT (group_id, topic_id) DO NOTHING`, [
+      groupId,
+      topicId ?? ''
+    ])
+    const r = await this.pool.query<{ ranges: string; floor: string | null; top: string }>(
+      `SELECT ranges::text AS ranges, floor, top FROM tim_archive.units WHERE group_id = $1 AND topic_id = $2`,
+      [groupId, topicId ?? '']
+    )
+    const row = r.rows[0]
+    const cov: Coverage = row
+      ? { ranges: fromMultirange(row.ranges), floor: row.floor === null ? null : Number(row.floor), top: Number(row.top) }
+      : emptyCoverage()
+    this.units.set(unitKey(groupId, topicId), cov)
+    return { ranges: cov.ranges.map((x) => [x[0], x[1]]), floor: cov.floor, top: cov.top }
+  }
+
+  /** Messages archived: of a group outside its topics, of one topic, or (neither) of all. */
+  async messageCount(groupId?: string, topicId?: string): Promise<number> {
+    const r = groupId
+      ? await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2`, [groupId, topicId ?? ''])
+      : await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM tim_archive.messages`)
+    return Number(r.rows[0]?.n ?? 0)
+  }
+
+  /** The accounts that sent messages in a group (for its people), at most `limit`. */
+  async senders(groupId: string, limit: number): Promise<Set<string>> {
+    const r = await this.pool.query<{ a: string }>(
+      `SELECT DISTINCT from_account AS a FROM tim_archive.messages WHERE group_id = $1 AND from_account IS NOT NULL AND from_account <> '' LIMIT $2`,
+      [groupId, limit]
+    )
+    return new Set(r.rows.map((x) => x.a))
+  }
+
+  commit(batch: SyncBatch): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed)
+    if (!this.units.has(unitKey(batch.groupId, batch.topicId)))
+      return Promise.reject(new Error(`commit: ${unitKey(batch.groupId, batch.topicId)} was not opened`))
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject })
+      if (!this.flushing) this.flushing = this.flushLoop()
+    })
+  }
+
+  /**
+   * Records media outcomes (pull --media): each record is the archived one plus `_archive.media`;
+   * it is merged into the stored record by the rule two lines of one seq follow
+   * (mergeArchivedCopies: no outcome either holds is lost), and each object's outcome is kept in
+   * tim_archive.media. In order with commits. A record whose seq is not archived is refused.
+   */
+  annotate(records: ArchivedMessage[]): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed)
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject })
+      if (!this.flushing) this.flushing = this.flushLoop()
+    })
+  }
+
+  /** Every stored record of these groups (their topics included), in key order, read in pages. */
+  async forEachRecord(groupIds: string[], fn: (rec: ArchivedMessage) => void): Promise<void> {
+    for (const g of groupIds) {
+      let topic = ''
+      let seq = -1
+      for (;;) {
+        const r = await this.pool.query<{ topic_id: string; msg_seq: string; record: ArchivedMessage }>(
+          `SELECT topic_id, msg_seq, record FROM tim_archive.messages WHERE group_id = $1 AND (topic_id, msg_seq) > ($2, $3)
+            ORDER BY topic_id, msg_seq LIMIT 2000`,
+          [g, topic, seq]
+        )
+        for (const row of r.rows) fn(row.record)
+        if (r.rows.length < 2000) break
+        const last = r.rows[r.rows.length - 1]!
+        topic = last.topic_id
+        seq = Number(last.msg_seq)
+      }
+    }
+  }
+
+  /** Notes when a group's pull last completed. */
+  async markPulled(groupId: string): Promise<void> {
+    await this.pool.query(`UPDATE tim_archive.groups SET last_pull_at = now() WHERE group_id = $1`, [groupId])
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const items = this.queue.splice(0)
+        try {
+          if (this.failed) throw this.failed
+          const added = await this.flush(items)
+          for (const i of items) i.resolve()
+          if (added.length > 0) this.hooks.onAppend?.(added)
+        } catch (e) {
+          // The transaction rolled back: the in-memory coverage may be ahead of the database, so
+          // nothing more is committed by this process (a rerun resumes from what is stored).
+          if (!this.failed) {
+            this.failed = e
+            this.hooks.onFailure?.(e)
+          }
+          for (const i of items) i.reject(e)
+        }
+      }
+    } finally {
+      this.flushing = null
+    }
+  }
+
+  /** One transaction: the batches' messages merged in, their units' coverage, and media notes. */
+  private async flush(items: QueueItem[]): Promise<ArchivedMessage[]> {
+    const now = new Date()
+    const batches = items.flatMap((i) => (i.batch ? [i.batch] : []))
+    const notes = items.flatMap((i) => i.records ?? [])
+    const byUnit = new Map<string, { groupId: string; topicId?: string; batches: SyncBatch[] }>()
+    for (const b of batches) {
+      const k = unitKey(b.groupId, b.topicId)
+      let u = byUnit.get(k)
+      if (!u) byUnit.set(k, (u = { groupId: b.groupId, ...(b.topicId ? { topicId: b.topicId } : {}), batches: [] }))
+      u.batches.push(b)
+    }
+    const c = await this.pool.connect()
+    let broken = false
+    const added: ArchivedMessage[] = []
+    let changed = 0
+    const nextCov = new Map<string, Coverage>()
+    try {
+      await c.query('BEGIN')
+      for (const [key, u] of byUnit) {
+        const topic = u.topicId ?? ''
+        const msgs: RawMessage[] = u.batches.flatMap((b) => b.messages)
+        const seen = new Map<number, Seen>()
+        if (msgs.length > 0) {
+          const seqs = [...new Set(msgs.map((m) => m.MsgSeq))]
+          const r = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null }>(
+            `SELECT msg_seq, fp, sfp, ifp FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[])`,
+            [u.groupId, topic, seqs]
+          )
+          for (const row of r.rows) seen.set(Number(row.msg_seq), { fp: row.fp, sfp: row.sfp, ifp: row.ifp })
+        }
+        const updates = new Map<number, { record: ArchivedMessage; fp: string; sfp: string | null; ifp: string | null }>()
+        for (const m of msgs) {
+          const have = seen.get(m.MsgSeq)
+          if (!have) {
+            const rec = mergeMessage(undefined, m, u.groupId, now, u.topicId).record
+            seen.set(m.MsgSeq, { fp: contentFingerprint(rec), fresh: rec })
+            continue
+          }
+          const fp = contentFingerprint(m)
+          if (fp === have.fp || fp === have.ifp) continue
+          if (have.sfp != null && have.sfp === serverNoteKey(m.IsPlaceMsg ?? 0, hasContent(m) ? m.MsgBody : undefined)) continue
+          // A different copy of an archived message: the shared merge rule decides.
+          let stored = have.fresh ?? updates.get(m.MsgSeq)?.record
+          if (!stored) {
+            const r = await c.query<{ record: ArchivedMessage }>(
+              `SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3`,
+              [u.groupId, topic, m.MsgSeq]
+            )
+            stored = r.rows[0]!.record
+          }
+          const merged = mergeMessage(stored, m, stored.GroupId, now)
+          const server = merged.record._archive?.server
+          const next: Seen = { fp: contentFingerprint(merged.record), sfp: server ? serverNoteKey(server.IsPlaceMsg, server.MsgBody) : null }
+          const ifp = contentFingerprint(m)
+          next.ifp = ifp !== next.fp ? ifp : null
+          if (have.fresh) {
+            seen.set(m.MsgSeq, { ...next, fresh: merged.record })
+            continue
+          }
+          if (merged.outcome !== 'unchanged') changed++
+          if (merged.outcome !== 'unchanged' || next.fp !== have.fp || next.sfp !== (have.sfp ?? null) || next.ifp !== (have.ifp ?? null)) {
+            updates.set(m.MsgSeq, { record: merged.record, fp: next.fp, sfp: next.sfp ?? null, ifp: next.ifp ?? null })
+          }
+          seen.set(m.MsgSeq, next)
+        }
+        const fresh = [...seen.values()].filter((s): s is Seen & { fresh: ArchivedMessage } => s.fresh !== undefined)
+        if (fresh.length > 0) {
+          const col = rowsToColumns(fresh.map((s) => ({ record: s.fresh, fp: s.fp, sfp: s.sfp ?? null, ifp: s.ifp ?? null })))
+          await c.query(
+            `INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at)
+             SELECT $1, $2, s, t, f, p, e, r::json, fp, sfp, ifp, $12
+               FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[])
+                    AS x(s, t, f, p, e, r, fp, sfp, ifp)`,
+            [u.groupId, topic, col.seq, col.time, col.from, col.place, col.edited, col.record, col.fp, col.sfp, col.ifp, now]
+          )
+          for (const s of fresh) added.push(s.fresh)
+        }
+        if (updates.size > 0) {
+          const col = rowsToColumns([...updates.values()])
+          await c.query(
+            `UPDATE tim_archive.messages m
+                SET msg_time = x.t, from_account = x.f, is_place_msg = x.p, edited = x.e, record = x.r::json, fp = x.fp, sfp = x.sfp, ifp = x.ifp, changed_at = $12
+               FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[])
+                    AS x(s, t, f, p, e, r, fp, sfp, ifp)
+              WHERE m.group_id = $1 AND m.topic_id = $2 AND m.msg_seq = x.s`,
+            [u.groupId, topic, col.seq, col.time, col.from, col.place, col.edited, col.record, col.fp, col.sfp, col.ifp, now]
+          )
+        }
+        let cov = nextCov.get(key) ?? this.units.get(key)!
+        for (const b of u.batches) cov = applyBatchCoverage(cov, b)
+        nextCov.set(key, cov)
+        await c.query(
+          `UPDATE tim_archive.units SET ranges = $3::int8multirange, floor = $4, top = $5, last_sync_at = $6 WHERE group_id = $1 AND topic_id = $2`,
+          [u.groupId, topic, toMultirange(cov.ranges), cov.floor, cov.top, now]
+        )
+      }
+      if (notes.length > 0) await this.writeNotes(c, notes, now)
+      await c.query('COMMIT')
+    } catch (e) {
+      broken = true
+      await c.query('ROLLBACK').catch(() => {})
+      throw e
+    } finally {
+      c.release(broken ? true : undefined)
+    }
+    for (const [k, cov] of nextCov) this.units.set(k, cov)
+    this.appended += added.length
+    this.changed += changed
+    return added
+  }
+
+  /** Media notes into the stored records and tim_archive.media, inside the flush's transaction. */
+  private async writeNotes(c: pg.PoolClient, notes: ArchivedMessage[], now: Date): Promise<void> {
+    for (const rec of notes) {
+      const topic = rec.TopicId ?? ''
+      const r = await c.query<{ record: ArchivedMessage }>(
+        `SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3 FOR UPDATE`,
+        [rec.GroupId, topic, rec.MsgSeq]
+      )
+      const stored = r.rows[0]?.record
+      if (!stored) throw new Error(`annotate: ${rec.GroupId} seq ${rec.MsgSeq} is not archived`)
+      const merged = mergeArchivedCopies(stored, rec, now)
+      await c.query(`UPDATE tim_archive.messages SET record = $4::json WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3`, [
+        rec.GroupId,
+        topic,
+        rec.MsgSeq,
+        JSON.stringify(merged)
+      ])
+      const media = merged._archive?.media ?? {}
+      const keys = Object.keys(media)
+      if (keys.length === 0) continue
+      await c.query(
+        `INSERT INTO tim_archive.media (group_id, topic_id, msg_seq, object_key, status, sha256, outcome, recorded_at)
+         SELECT $1, $2, $3, k, s, h, o::json, $8 FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS x(k, s, h, o)
+         ON CONFLICT (group_id, topic_id, msg_seq, object_key)
+         DO UPDATE SET status = excluded.status, sha256 = excluded.sha256, outcome = excluded.outcome, recorded_at = excluded.recorded_at`,
+        [
+          rec.GroupId,
+          topic,
+          rec.MsgSeq,
+          keys,
+          keys.map((k) => String(media[k]!.status)),
+          keys.map((k) => (typeof media[k]!.sha256 === 'string' ? (media[k]!.sha256 as string) : null)),
+          keys.map((k) => JSON.stringify(media[k])),
+          now
+        ]
+      )
+    }
+  }
+
+  /** Waits for every queued commit. Throws the first failure. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (this.failed) throw this.failed
+  }
+}
+
+/** The columns of rows to insert or update, as arrays for unnest. */
+function rowsToColumns(rows: { record: ArchivedMessage; fp: string; sfp: string | null; ifp: string | null }[]) {
+  const col = {
+    seq: [] as number[],
+    time: [] as (string | null)[],
+    from: [] as (string | null)[],
+    place: [] as number[],
+    edited: [] as boolean[],
+    record: [] as string[],
+    fp: [] as string[],
+    sfp: [] as (string | null)[],
+    ifp: [] as (string | null)[]
+  }
+  for (const r of rows) {
+    const rec = r.record
+    col.seq.push(rec.MsgSeq)
+    const ts = rec.MsgTimeStamp
+    col.time.push(typeof ts === 'number' && ts >= 0 && ts <= 253402300799 ? new Date(ts * 1000).toISOString() : null)
+    col.from.push(typeof rec.From_Account === 'string' ? rec.From_Account : null)
+    col.place.push(typeof rec.IsPlaceMsg === 'number' ? rec.IsPlaceMsg : 0)
+    col.edited.push(isEdited(rec))
+    col.record.push(JSON.stringify(rec))
+    col.fp.push(r.fp)
+    col.sfp.push(r.sfp)
+    col.ifp.push(r.ifp)
+  }
+  return col
+}
