@@ -4,6 +4,7 @@
 import { UsageError, refuseSecretsInArgv } from './env-creds'
 import { dbHelp, runDb } from './db'
 import { exportHelp, runExportCommand } from './export'
+import { listenHelp, runListen } from './listen'
 import { packageVersion } from './version'
 import { pullHelp, runPull } from './pull'
 import { reportHelp, runReport } from './report'
@@ -15,6 +16,7 @@ const help = `tim-archive — archive Tencent Cloud IM group history on your own
 Commands:
   pull      pull group histories into a JSON Lines archive, or PostgreSQL with --db (resumable, incremental)
   db        db migrate: create or upgrade the team archive's schema in PostgreSQL
+  listen    receive Tencent IM's message callbacks into PostgreSQL (real time, AVChatRoom too)
   export    export an archive to HTML, JSON, JSON Lines, CSV, TXT or Markdown
   report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
   usersig   print a fresh UserSig for an identifier
@@ -25,6 +27,8 @@ Run "tim-archive <command> --help" for details; "tim-archive --version" prints t
 ${pullHelp}
 
 ${dbHelp}
+
+${listenHelp}
 
 ${exportHelp}
 
@@ -44,6 +48,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await runPull(rest, env)
       case 'db':
         return await runDb(rest)
+      case 'listen':
+        return await runListen(rest, env)
       case 'report':
         return await runReport(rest)
       case 'export':
