@@ -52,7 +52,13 @@ async function setUp(dbUrl?: string): Promise<{
   const appId = freshAppId()
   const { sim, url: simUrl } = await startSim({
     rateLimit: 5000,
-    apps: [appWith(appId, [group('g1', history(5)), group('live', { nextMsgSeq: 1, messages: new Map() }, 'AVChatRoom')])]
+    apps: [
+      appWith(appId, [
+        group('g1', history(5)),
+        group('live', { nextMsgSeq: 1, messages: new Map() }, 'AVChatRoom'),
+        group('c1', { nextMsgSeq: 1, messages: new Map(), topics: new Map() }, 'Community')
+      ])
+    ]
   })
   stops.push(() => sim.stop())
   const logs: string[] = []
@@ -135,6 +141,30 @@ describe('tim-archive listen into PostgreSQL', () => {
     sim.appendMessages(appId, 'live', [msg('host', 'hello stream'), msg('fan', 'hi!')])
     await sim.callbacks.idle()
     expect([...(await records(pool, 'live')).values()].map((r) => r.MsgBody)).toEqual([text('hello stream'), text('hi!')])
+  })
+
+  it("keeps a Community topic's messages apart from the group's (a topic has seqs of its own), and a pull of the topic adds nothing", async () => {
+    const { appId, pool, sim, simUrl } = await setUp()
+    sim.addTopic(appId, 'c1', { TopicId: 'c1@TOPIC#_news', TopicName: 'news' })
+    sim.appendMessages(appId, 'c1', [msg('dana', 'in the group')])
+    sim.appendTopicMessages(appId, 'c1', 'c1@TOPIC#_news', [msg('erin', 'in the topic')])
+    await sim.callbacks.idle()
+    const rows = await pool.query<{ topic_id: string; msg_seq: string; record: ArchivedMessage }>(
+      `SELECT topic_id, msg_seq, record FROM tim_archive.messages WHERE group_id = 'c1' ORDER BY topic_id`
+    )
+    expect(rows.rows.map((r) => [r.topic_id, Number(r.msg_seq), r.record.MsgBody])).toEqual([
+      ['', 1, text('in the group')],
+      ['c1@TOPIC#_news', 1, text('in the topic')]
+    ])
+    expect(rows.rows[1]!.record.TopicId).toBe('c1@TOPIC#_news')
+    const before = rows.rows.map((r) => r.record)
+    const client = new TimClient(credsFor(appId, simUrl), { rate: 5000, backoffMs: 1, backoffLimitMs: 50 })
+    const sink = new PgArchive(pool)
+    await syncGroup({ source: client, groupId: 'c1', topicId: 'c1@TOPIC#_news', sink, coverage: await sink.openUnit('c1', 'c1@TOPIC#_news') })
+    await sink.drain()
+    const after = await pool.query<{ record: ArchivedMessage }>(`SELECT record FROM tim_archive.messages WHERE group_id = 'c1' ORDER BY topic_id`)
+    expect(after.rows.map((r) => messageVersions(r.record).length)).toEqual(before.map((r) => messageVersions(r).length))
+    expect(after.rows[1]!.record.MsgBody).toEqual(text('in the topic'))
   })
 
   it('refuses unsigned and badly signed callbacks and writes nothing', async () => {
