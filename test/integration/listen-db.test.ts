@@ -9,6 +9,8 @@ import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { syncGroup } from '../../src-main/archive/engine'
 import { PgArchive } from '../../src-main/archive/pg-archive'
+import { refuseSecretsInArgv } from '../../src-main/cli/env-creds'
+import { runListen } from '../../src-main/cli/listen'
 import { migrate } from '../../src-main/db/migrate'
 import { PgCallbackSink } from '../../src-main/listen/pg-sink'
 import { startListener, type Listener } from '../../src-main/listen/server'
@@ -238,5 +240,43 @@ describe('tim-archive listen into PostgreSQL', () => {
     const [next] = sim.appendMessages(appId, 'g1', [msg('carol', 'and after')])
     await sim.callbacks.idle()
     expect((await records(pool, 'g1')).get(next!)?.MsgBody).toEqual(text('and after'))
+  })
+})
+
+describe('the command', () => {
+  it('tim-archive listen: migrates the schema, listens, archives, and stops on its signal with a summary', async () => {
+    const dbUrl = await freshDatabase('cmd')
+    const appId = freshAppId()
+    const { sim } = await startSim({ rateLimit: 5000, apps: [appWith(appId, [group('g1', history(2))])] })
+    stops.push(() => sim.stop())
+    const stop = new AbortController()
+    const lines: string[] = []
+    let url = ''
+    const running = runListen(
+      ['--db', dbUrl, '--port', '0'],
+      { TIM_SDKAPPID: String(appId), TIM_CALLBACK_TOKEN: token },
+      {
+        signal: stop.signal,
+        log: (l) => lines.push(l),
+        onListening: (u) => (url = u)
+      }
+    )
+    await expect.poll(() => url, { timeout: 20_000 }).not.toBe('')
+    sim.callbacks.configure({ url, token })
+    const [seq] = sim.appendMessages(appId, 'g1', [msg('fay', 'through the command')])
+    await sim.callbacks.idle()
+    stop.abort()
+    expect(await running).toBe(0)
+    expect(lines.at(-1)).toContain('1 archived')
+    const pool = new pg.Pool({ connectionString: dbUrl, max: 1 })
+    stops.push(() => pool.end())
+    expect((await records(pool, 'g1')).get(seq!)?.MsgBody).toEqual(text('through the command'))
+  })
+
+  it('refuses to start without a token, or with one on the command line', async () => {
+    const dbUrl = await freshDatabase('cmd')
+    await expect(runListen(['--db', dbUrl, '--port', '0'], { TIM_SDKAPPID: '1400000001' })).rejects.toThrow(/Set TIM_CALLBACK_TOKEN/)
+    await expect(runListen(['--db', dbUrl, '--port', '0'], { TIM_CALLBACK_TOKEN: 'x' })).rejects.toThrow(/TIM_SDKAPPID/)
+    expect(() => refuseSecretsInArgv(['listen', '--db', dbUrl, '--port', '0', '--token', 'x'])).toThrow(/never taken from the command line/)
   })
 })
