@@ -39,6 +39,9 @@ export function openPool(url: string, max = 4): pg.Pool {
   pool.on('error', () => {
     // The next query fails with the cause; an idle client's error must not crash the process.
   })
+  // A checked-out client between two queries (mid-transaction) emits its connection's error too;
+  // unheard, Node would end the process. Its next query fails with the cause instead.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 
