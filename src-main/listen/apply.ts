@@ -100,7 +100,8 @@ export async function applyEvent(store: ApplyStore, event: CallbackEvent, receiv
     if (pending.length > 0) await store.applied(groupId, topicId, event.seq)
     return { written, waiting }
   }
-  const seqs = event.command === 'Group.CallbackAfterRecallMsg' ? event.seqs : [event.seq]
+  // Ascending, as a pull locks them: two transactions never wait on each other's rows in a circle.
+  const seqs = event.command === 'Group.CallbackAfterRecallMsg' ? [...event.seqs].sort((a, b) => a - b) : [event.seq]
   const change: PendingChange =
     event.command === 'Group.CallbackAfterRecallMsg'
       ? { kind: 'recall', eventTimeMs: event.eventTimeMs }

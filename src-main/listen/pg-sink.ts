@@ -18,7 +18,12 @@ import { contentFingerprint, isEdited, type ArchivedMessage } from '../shared/ar
 import { applyEvent, type ApplyStore, type PendingChange } from './apply'
 import type { ApplyInput, ApplyOutcome, CallbackSink } from './sink'
 
-const uniqueViolation = '23505'
+/**
+ * Worth one more try: a unique violation (a pull inserted the same new message at the same
+ * instant), a deadlock or a serialization failure (PostgreSQL aborted this transaction in favour of
+ * another). The retry reads what the other committed and merges it.
+ */
+const retryable = new Set(['23505', '40P01', '40001'])
 
 export class PgCallbackSink implements CallbackSink {
   constructor(private readonly pool: pg.Pool) {}
@@ -30,7 +35,7 @@ export class PgCallbackSink implements CallbackSink {
       try {
         return await this.applyOnce(input)
       } catch (e) {
-        if ((e as { code?: string }).code !== uniqueViolation || attempt >= 3) throw e
+        if (!retryable.has((e as { code?: string }).code ?? '') || attempt >= 3) throw e
       }
     }
   }

@@ -243,6 +243,38 @@ describe('tim-archive listen into PostgreSQL', () => {
   })
 })
 
+describe('the listener beside a pull', () => {
+  it('a send that collides with a pull inserting the same new message waits, retries and merges (nothing lost, no error)', async () => {
+    const { appId, pool, listener } = await setUp()
+    await pool.query(`INSERT INTO tim_archive.groups (group_id) VALUES ('g1') ON CONFLICT DO NOTHING`)
+    await pool.query(`INSERT INTO tim_archive.units (group_id, topic_id) VALUES ('g1', '') ON CONFLICT DO NOTHING`)
+    // A pull's transaction that has inserted seq 80 and not committed yet.
+    const pulledRecord = {
+      GroupId: 'g1',
+      From_Account: 'alice',
+      IsPlaceMsg: 0,
+      MsgBody: text('edited on the server'),
+      MsgPriority: 2,
+      MsgRandom: 7,
+      MsgSeq: 80,
+      MsgTimeStamp: 1_800_000_080
+    }
+    const puller = await pool.connect()
+    await puller.query('BEGIN')
+    await puller.query(`INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, record, fp) VALUES ('g1', '', 80, $1::json, 'x')`, [
+      JSON.stringify(pulledRecord)
+    ])
+    const answer = post(listener, appId, 'Group.CallbackAfterSendMsg', sendBody(80, 'as sent'))
+    await new Promise((r) => setTimeout(r, 300))
+    await puller.query('COMMIT')
+    puller.release()
+    expect(await answer).toBe(200)
+    const r = (await records(pool, 'g1')).get(80)!
+    expect(messageVersions(r).map((v) => v.MsgBody)).toEqual([text('as sent'), text('edited on the server')])
+    expect(r.MsgPriority).toBe(2)
+  })
+})
+
 describe('the command', () => {
   it('tim-archive listen: migrates the schema, listens, archives, and stops on its signal with a summary', async () => {
     const dbUrl = await freshDatabase('cmd')
