@@ -33,18 +33,17 @@ async function currentVersion(c: pg.PoolClient | pg.Client): Promise<number | nu
   return r.rows[0]?.v ?? 0
 }
 
-/** Applies every migration not applied yet. Safe to run concurrently and repeatedly. */
-export async function migrate(pool: pg.Pool): Promise<MigrateResult> {
+/** Applies every migration not applied yet. Safe to run concurrently and repeatedly. `list`: for tests. */
+export async function migrate(pool: pg.Pool, list: readonly Migration[] = migrations): Promise<MigrateResult> {
+  const latest = list[list.length - 1]!.version
   const c = await pool.connect()
   let broken = false
   try {
     await c.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, MIGRATE_LOCK])
     try {
       let version = await currentVersion(c)
-      if (version !== null && version > latestVersion) {
-        throw new SchemaTooNewError(
-          `The database's archive schema is version ${version}, newer than this tim-archive knows (${latestVersion}): update tim-archive.`
-        )
+      if (version !== null && version > latest) {
+        throw new SchemaTooNewError(`The database's archive schema is version ${version}, newer than this tim-archive knows (${latest}): update tim-archive.`)
       }
       if (version === null) {
         await c.query('BEGIN')
@@ -61,7 +60,7 @@ export async function migrate(pool: pg.Pool): Promise<MigrateResult> {
         version = 0
       }
       const applied: Migration[] = []
-      for (const m of migrations) {
+      for (const m of list) {
         if (m.version <= version) continue
         await c.query('BEGIN')
         try {

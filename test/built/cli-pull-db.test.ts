@@ -178,6 +178,23 @@ describe('pull --db --media', () => {
     }
     expect(outcomes.length).toBe(objects)
     expect(outcomes.some((o) => o.status === 'saved')).toBe(true)
+
+    // A second run reads the stored records back (the derived queue): what failed is tried again,
+    // what was kept is not fetched again, as a second pull --out --media does.
+    const again = await runCli(['pull', '--db', db, '--group', mediaGroupId, '--media', join(dir, 'db-media'), '--no-people'], env)
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/: 0 new messages, /)
+    const fileAgain = await runCli(['pull', '--out', out, '--group', mediaGroupId, '--media', join(dir, 'file-media'), '--no-people'], env)
+    const mediaLine = (stdout: string) =>
+      stdout
+        .split('\n')
+        .find((l) => l.includes('-media: '))
+        ?.replace(/^.*-media: /, '')
+    expect(mediaLine(again.stdout)).toBeDefined()
+    expect(mediaLine(again.stdout)).toBe(mediaLine(fileAgain.stdout))
+    expect(mediaLine(again.stdout)).not.toMatch(/[1-9][\d,]* media objects? saved/)
+    const after = await query<{ n: string }>(db, `SELECT count(*) AS n FROM tim_archive.media WHERE group_id = $1`, [mediaGroupId])
+    expect(Number(after[0]!.n)).toBe(objects)
   })
 })
 
@@ -241,8 +258,8 @@ describe('pull --db: resumable, incremental, one process per group', () => {
 
   it('two processes on one database: a group one is pulling is skipped by the other, and each group is archived once', async () => {
     const db = await freshDatabase('two')
-    // The first pull takes a few seconds (about 250 requests, 2 at a time, 20 ms each).
-    sim.setLatency(20)
+    // The first pull takes a few seconds (about 250 requests, 2 at a time, 30 ms each).
+    sim.setLatency(30)
     const first = startCli(['pull', '--db', db, '--group', 'big', '--no-people', '--concurrency', '2'], env())
     const firstDone = closed(first)
     let firstErr = ''

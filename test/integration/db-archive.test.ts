@@ -12,6 +12,7 @@ import { syncGroup } from '../../src-main/archive/engine'
 import { JsonlArchive } from '../../src-main/archive/jsonl-archive'
 import { PgArchive, fromMultirange, toMultirange } from '../../src-main/archive/pg-archive'
 import { migrate, ensureSchema, latestVersion } from '../../src-main/db/migrate'
+import { migrations } from '../../src-main/db/migrations'
 import { describeDbError, parseDbUrl } from '../../src-main/db/connect'
 import { TimClient } from '../../src-main/tim/client'
 import { isComplete } from '../../src-main/shared/coverage'
@@ -48,6 +49,21 @@ describe('the schema', () => {
     const rows = await a.query('SELECT version FROM tim_archive.schema_migrations ORDER BY version')
     expect(rows.rows.map((r: { version: number }) => r.version)).toEqual(Array.from({ length: latestVersion }, (_, i) => i + 1))
     expect((await ensureSchema(a)).applied).toEqual([])
+  })
+
+  it('applies each migration in one transaction: one that fails leaves the schema as it was', async () => {
+    const p = await pool(await freshDatabase('rollback'))
+    const broken = { version: latestVersion + 1, name: 'broken', sql: 'CREATE TABLE tim_archive.half_made (a int); SELECT 1 / 0;' }
+    await expect(migrate(p, [...migrations, broken])).rejects.toThrow(/Migration 2 \(broken\) failed and was rolled back: division by zero/)
+    expect((await p.query(`SELECT to_regclass('tim_archive.half_made') AS t`)).rows[0]).toEqual({ t: null })
+    expect((await p.query('SELECT max(version) AS v FROM tim_archive.schema_migrations')).rows[0]).toEqual({ v: latestVersion })
+  })
+
+  it('refuses a schema newer than this program knows, naming both versions', async () => {
+    const p = await pool(await freshDatabase('newer'))
+    await migrate(p)
+    await p.query(`INSERT INTO tim_archive.schema_migrations (version, name) VALUES ($1, 'from the future')`, [latestVersion + 1])
+    await expect(ensureSchema(p)).rejects.toThrow(new RegExp(`version ${latestVersion + 1}, newer than this tim-archive knows \\(${latestVersion}\\)`))
   })
 
   it('can be distributed by Citus on group_id: the key is in every primary key and unique constraint, and foreign keys stay colocated', async () => {
