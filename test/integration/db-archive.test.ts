@@ -54,7 +54,9 @@ describe('the schema', () => {
   it('applies each migration in one transaction: one that fails leaves the schema as it was', async () => {
     const p = await pool(await freshDatabase('rollback'))
     const broken = { version: latestVersion + 1, name: 'broken', sql: 'CREATE TABLE tim_archive.half_made (a int); SELECT 1 / 0;' }
-    await expect(migrate(p, [...migrations, broken])).rejects.toThrow(/Migration 2 \(broken\) failed and was rolled back: division by zero/)
+    await expect(migrate(p, [...migrations, broken])).rejects.toThrow(
+      new RegExp(`Migration ${latestVersion + 1} \\(broken\\) failed and was rolled back: division by zero`)
+    )
     expect((await p.query(`SELECT to_regclass('tim_archive.half_made') AS t`)).rows[0]).toEqual({ t: null })
     expect((await p.query('SELECT max(version) AS v FROM tim_archive.schema_migrations')).rows[0]).toEqual({ v: latestVersion })
   })
