@@ -11,8 +11,8 @@
  *   archived is replaced by less, and the server's later verdicts (deleted, recalled, edited) are
  *   recorded in `_archive`. The quick check before it (fingerprints fp / sfp / ifp) is the one the
  *   JSONL sink keeps in memory, here in columns.
- * - Queued commits are written together (one transaction per flush), in the order they came, so
- *   the engine's pipelined commits keep their order.
+ * - A unit's queued commits are written together (one transaction per flush), in the order they
+ *   came, so the engine's pipelined commits keep their order; different units flush in parallel.
  *
  * One process per group: the caller holds the group's advisory lock (db/group-locks.ts) while it
  * commits to it.
@@ -55,6 +55,13 @@ interface Seen {
   fresh?: ArchivedMessage
 }
 
+interface Update {
+  record: ArchivedMessage
+  fp: string
+  sfp: string | null
+  ifp: string | null
+}
+
 type QueueItem = ({ batch: SyncBatch; records?: undefined } | { batch?: undefined; records: ArchivedMessage[] }) & {
   resolve: () => void
   reject: (e: unknown) => void
@@ -62,8 +69,9 @@ type QueueItem = ({ batch: SyncBatch; records?: undefined } | { batch?: undefine
 
 export class PgArchive implements ArchiveSink {
   private readonly units = new Map<string, Coverage>()
-  private queue: QueueItem[] = []
-  private flushing: Promise<void> | null = null
+  /** Per unit: its commits and notes waiting, and its flush loop while one runs. */
+  private readonly queues = new Map<string, QueueItem[]>()
+  private readonly flushing = new Map<string, Promise<void>>()
   private failed: unknown = null
   /** Messages inserted by this process. */
   appended = 0
@@ -124,10 +132,7 @@ export class PgArchive implements ArchiveSink {
     if (this.failed) return Promise.reject(this.failed)
     if (!this.units.has(unitKey(batch.groupId, batch.topicId)))
       return Promise.reject(new Error(`commit: ${unitKey(batch.groupId, batch.topicId)} was not opened`))
-    return new Promise((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject })
-      if (!this.flushing) this.flushing = this.flushLoop()
-    })
+    return new Promise((resolve, reject) => this.enqueue(unitKey(batch.groupId, batch.topicId), { batch, resolve, reject }))
   }
 
   /**
@@ -138,10 +143,14 @@ export class PgArchive implements ArchiveSink {
    */
   annotate(records: ArchivedMessage[]): Promise<void> {
     if (this.failed) return Promise.reject(this.failed)
-    return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject })
-      if (!this.flushing) this.flushing = this.flushLoop()
-    })
+    const byUnit = new Map<string, ArchivedMessage[]>()
+    for (const r of records) {
+      const k = unitKey(r.GroupId, r.TopicId)
+      byUnit.set(k, [...(byUnit.get(k) ?? []), r])
+    }
+    return Promise.all([...byUnit].map(([k, recs]) => new Promise<void>((resolve, reject) => this.enqueue(k, { records: recs, resolve, reject })))).then(
+      () => undefined
+    )
   }
 
   /** Every stored record of these groups (their topics included), in key order, read in pages. */
@@ -169,10 +178,23 @@ export class PgArchive implements ArchiveSink {
     await this.pool.query(`UPDATE tim_archive.groups SET last_pull_at = now() WHERE group_id = $1`, [groupId])
   }
 
-  private async flushLoop(): Promise<void> {
+  /**
+   * Each unit has its own queue and flush loop: a unit's commits are written in the order they
+   * came (its coverage depends on it), several per transaction when they queue up, while other
+   * units' transactions run beside it on the pool's other connections. A transaction touches one
+   * unit, so under Citus it stays on one shard.
+   */
+  private enqueue(key: string, item: QueueItem): void {
+    let q = this.queues.get(key)
+    if (!q) this.queues.set(key, (q = []))
+    q.push(item)
+    if (!this.flushing.has(key)) this.flushing.set(key, this.flushLoop(key, q))
+  }
+
+  private async flushLoop(key: string, q: QueueItem[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const items = this.queue.splice(0)
+      while (q.length > 0) {
+        const items = q.splice(0)
         try {
           if (this.failed) throw this.failed
           const added = await this.flush(items)
@@ -189,7 +211,10 @@ export class PgArchive implements ArchiveSink {
         }
       }
     } finally {
-      this.flushing = null
+      // In the same turn as the last queue check: a commit queued as soon as the previous one
+      // resolves starts a new loop rather than joining one that has ended.
+      this.flushing.delete(key)
+      if (q.length === 0) this.queues.delete(key)
     }
   }
 
@@ -215,62 +240,64 @@ export class PgArchive implements ArchiveSink {
       for (const [key, u] of byUnit) {
         const topic = u.topicId ?? ''
         const msgs: RawMessage[] = u.batches.flatMap((b) => b.messages)
-        const seen = new Map<number, Seen>()
-        if (msgs.length > 0) {
-          const seqs = [...new Set(msgs.map((m) => m.MsgSeq))]
-          const r = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null }>(
-            `SELECT msg_seq, fp, sfp, ifp FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[])`,
-            [u.groupId, topic, seqs]
-          )
-          for (const row of r.rows) seen.set(Number(row.msg_seq), { fp: row.fp, sfp: row.sfp, ifp: row.ifp })
-        }
-        const updates = new Map<number, { record: ArchivedMessage; fp: string; sfp: string | null; ifp: string | null }>()
-        for (const m of msgs) {
-          const have = seen.get(m.MsgSeq)
-          if (!have) {
-            const rec = mergeMessage(undefined, m, u.groupId, now, u.topicId).record
-            seen.set(m.MsgSeq, { fp: contentFingerprint(rec), fresh: rec })
-            continue
-          }
-          const fp = contentFingerprint(m)
-          if (fp === have.fp || fp === have.ifp) continue
-          if (have.sfp != null && have.sfp === serverNoteKey(m.IsPlaceMsg ?? 0, hasContent(m) ? m.MsgBody : undefined)) continue
-          // A different copy of an archived message: the shared merge rule decides.
-          let stored = have.fresh ?? updates.get(m.MsgSeq)?.record
-          if (!stored) {
-            const r = await c.query<{ record: ArchivedMessage }>(
-              `SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3`,
-              [u.groupId, topic, m.MsgSeq]
-            )
-            stored = r.rows[0]!.record
-          }
-          const merged = mergeMessage(stored, m, stored.GroupId, now)
-          const server = merged.record._archive?.server
-          const next: Seen = { fp: contentFingerprint(merged.record), sfp: server ? serverNoteKey(server.IsPlaceMsg, server.MsgBody) : null }
-          const ifp = contentFingerprint(m)
-          next.ifp = ifp !== next.fp ? ifp : null
-          if (have.fresh) {
-            seen.set(m.MsgSeq, { ...next, fresh: merged.record })
-            continue
-          }
-          if (merged.outcome !== 'unchanged') changed++
-          if (merged.outcome !== 'unchanged' || next.fp !== have.fp || next.sfp !== (have.sfp ?? null) || next.ifp !== (have.ifp ?? null)) {
-            updates.set(m.MsgSeq, { record: merged.record, fp: next.fp, sfp: next.sfp ?? null, ifp: next.ifp ?? null })
-          }
-          seen.set(m.MsgSeq, next)
-        }
-        const fresh = [...seen.values()].filter((s): s is Seen & { fresh: ArchivedMessage } => s.fresh !== undefined)
-        if (fresh.length > 0) {
-          const col = rowsToColumns(fresh.map((s) => ({ record: s.fresh, fp: s.fp, sfp: s.sfp ?? null, ifp: s.ifp ?? null })))
-          await c.query(
-            `INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at)
+        let cov = nextCov.get(key) ?? this.units.get(key)!
+        for (const b of u.batches) cov = applyBatchCoverage(cov, b)
+        nextCov.set(key, cov)
+        // 1. Every seq as if new: its copies in this flush folded in memory.
+        const assumed = new Map<number, Seen>()
+        const updates = new Map<number, Update>()
+        await this.fold(c, u.groupId, u.topicId, msgs, assumed, updates, now)
+        const fresh = [...assumed.values()].filter((x): x is Seen & { fresh: ArchivedMessage } => x.fresh !== undefined)
+        // 2. One statement: the new ones inserted (a seq already stored is left alone), the unit's
+        //    coverage set, and the seqs that were already stored answered (the statement's
+        //    snapshot is from before its insert). All of it is in the flush's transaction.
+        const col = rowsToColumns(fresh.map((x) => ({ record: x.fresh, fp: x.fp, sfp: x.sfp ?? null, ifp: x.ifp ?? null })))
+        const r = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null }>(
+          `WITH ins AS (
+             INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at)
              SELECT $1, $2, s, t, f, p, e, r::json, fp, sfp, ifp, $12
                FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[])
-                    AS x(s, t, f, p, e, r, fp, sfp, ifp)`,
-            [u.groupId, topic, col.seq, col.time, col.from, col.place, col.edited, col.record, col.fp, col.sfp, col.ifp, now]
-          )
-          for (const s of fresh) added.push(s.fresh)
+                    AS x(s, t, f, p, e, r, fp, sfp, ifp)
+             ON CONFLICT (group_id, topic_id, msg_seq) DO NOTHING
+           ), cov AS (
+             UPDATE tim_archive.units SET ranges = $13::int8multirange, floor = $14, top = $15, last_sync_at = $12 WHERE group_id = $1 AND topic_id = $2
+           )
+           SELECT msg_seq, fp, sfp, ifp FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[])`,
+          [
+            u.groupId,
+            topic,
+            col.seq,
+            col.time,
+            col.from,
+            col.place,
+            col.edited,
+            col.record,
+            col.fp,
+            col.sfp,
+            col.ifp,
+            now,
+            toMultirange(cov.ranges),
+            cov.floor,
+            cov.top
+          ]
+        )
+        if (r.rows.length === 0) {
+          for (const x of fresh) added.push(x.fresh)
+          continue
         }
+        // 3. The seqs already stored: their copies merged into the stored records (the shared rule).
+        const seen = new Map<number, Seen>()
+        for (const row of r.rows) seen.set(Number(row.msg_seq), { fp: row.fp, sfp: row.sfp, ifp: row.ifp })
+        for (const x of fresh) if (!seen.has(x.fresh.MsgSeq)) added.push(x.fresh)
+        changed += await this.fold(
+          c,
+          u.groupId,
+          u.topicId,
+          msgs.filter((m) => seen.has(m.MsgSeq)),
+          seen,
+          updates,
+          now
+        )
         if (updates.size > 0) {
           const col = rowsToColumns([...updates.values()])
           await c.query(
@@ -282,13 +309,6 @@ export class PgArchive implements ArchiveSink {
             [u.groupId, topic, col.seq, col.time, col.from, col.place, col.edited, col.record, col.fp, col.sfp, col.ifp, now]
           )
         }
-        let cov = nextCov.get(key) ?? this.units.get(key)!
-        for (const b of u.batches) cov = applyBatchCoverage(cov, b)
-        nextCov.set(key, cov)
-        await c.query(
-          `UPDATE tim_archive.units SET ranges = $3::int8multirange, floor = $4, top = $5, last_sync_at = $6 WHERE group_id = $1 AND topic_id = $2`,
-          [u.groupId, topic, toMultirange(cov.ranges), cov.floor, cov.top, now]
-        )
       }
       if (notes.length > 0) await this.writeNotes(c, notes, now)
       await c.query('COMMIT')
@@ -303,6 +323,60 @@ export class PgArchive implements ArchiveSink {
     this.appended += added.length
     this.changed += changed
     return added
+  }
+
+  /**
+   * Merges copies of messages, in order, into `seen` (what is stored, or was folded before): a
+   * seq not in it is new (its record noted as `fresh`); a copy the quick check cannot rule out goes
+   * through mergeMessage with the stored record, and a changed stored row goes to `updates`.
+   * Answers how many stored messages changed.
+   */
+  private async fold(
+    c: pg.PoolClient,
+    groupId: string,
+    topicId: string | undefined,
+    msgs: RawMessage[],
+    seen: Map<number, Seen>,
+    updates: Map<number, Update>,
+    now: Date
+  ): Promise<number> {
+    let changed = 0
+    for (const m of msgs) {
+      const have = seen.get(m.MsgSeq)
+      if (!have) {
+        const rec = mergeMessage(undefined, m, groupId, now, topicId).record
+        seen.set(m.MsgSeq, { fp: contentFingerprint(rec), fresh: rec })
+        continue
+      }
+      const fp = contentFingerprint(m)
+      if (fp === have.fp || fp === have.ifp) continue
+      if (have.sfp != null && have.sfp === serverNoteKey(m.IsPlaceMsg ?? 0, hasContent(m) ? m.MsgBody : undefined)) continue
+      // A different copy of an archived message: the shared merge rule decides.
+      let stored = have.fresh ?? updates.get(m.MsgSeq)?.record
+      if (!stored) {
+        const r = await c.query<{ record: ArchivedMessage }>(`SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3`, [
+          groupId,
+          topicId ?? '',
+          m.MsgSeq
+        ])
+        stored = r.rows[0]!.record
+      }
+      const merged = mergeMessage(stored, m, stored.GroupId, now)
+      const server = merged.record._archive?.server
+      const next: Seen = { fp: contentFingerprint(merged.record), sfp: server ? serverNoteKey(server.IsPlaceMsg, server.MsgBody) : null }
+      const ifp = contentFingerprint(m)
+      next.ifp = ifp !== next.fp ? ifp : null
+      if (have.fresh) {
+        seen.set(m.MsgSeq, { ...next, fresh: merged.record })
+        continue
+      }
+      if (merged.outcome !== 'unchanged') changed++
+      if (merged.outcome !== 'unchanged' || next.fp !== have.fp || next.sfp !== (have.sfp ?? null) || next.ifp !== (have.ifp ?? null)) {
+        updates.set(m.MsgSeq, { record: merged.record, fp: next.fp, sfp: next.sfp ?? null, ifp: next.ifp ?? null })
+      }
+      seen.set(m.MsgSeq, next)
+    }
+    return changed
   }
 
   /** Media notes into the stored records and tim_archive.media, inside the flush's transaction. */
@@ -346,7 +420,7 @@ export class PgArchive implements ArchiveSink {
 
   /** Waits for every queued commit. Throws the first failure. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing
+    while (this.flushing.size > 0) await Promise.all([...this.flushing.values()])
     if (this.failed) throw this.failed
   }
 }
