@@ -52,6 +52,12 @@ export function credsFromEnv(env: NodeJS.ProcessEnv, opts: { needIdentifier: boo
 
 /** Refuses a secret passed on the command line, with the way to pass it instead. */
 export function refuseSecretsInArgv(argv: string[]): void {
+  const token = argv.find((a) => /^--?(token|callback-token)(=|$)/i.test(a))
+  if (token) {
+    throw new UsageError(
+      `${token.split('=')[0]} is not accepted: the callback token is never taken from the command line (other users can read it). Set TIM_CALLBACK_TOKEN, or give --token-env NAME or --token-file PATH.`
+    )
+  }
   const bad = argv.find((a) => /^--?(secret|secret-key|key|usersig|user-sig|sig)(=|$)/i.test(a))
   if (bad) {
     throw new UsageError(

@@ -8,20 +8,22 @@ import { UsageError, refuseSecretsInArgv } from './env-creds'
 import { packageVersion } from './version'
 
 async function help(): Promise<string> {
-  const [{ pullHelp }, { dbHelp }, { exportHelp }, { reportHelp }, { searchHelp }, { usersigHelp }, { serveHelp }] = await Promise.all([
+  const [{ pullHelp }, { dbHelp }, { exportHelp }, { reportHelp }, { searchHelp }, { usersigHelp }, { serveHelp }, { listenHelp }] = await Promise.all([
     import('./pull'),
     import('./db'),
     import('./export'),
     import('./report'),
     import('./search'),
     import('./usersig'),
-    import('./serve')
+    import('./serve'),
+    import('./listen')
   ])
   return `tim-archive — archive Tencent Cloud IM group history on your own machine
 
 Commands:
   pull      pull group histories into a JSON Lines archive, or PostgreSQL with --db (resumable, incremental)
   db        db migrate: create or upgrade the team archive's schema in PostgreSQL
+  listen    receive Tencent IM's message callbacks into PostgreSQL (real time, AVChatRoom too)
   export    export an archive to HTML, JSON, JSON Lines, CSV, TXT or Markdown
   report    the health of an archive: coverage, holes, deleted / recalled / expired, removed later
   search    search the team archive in PostgreSQL with the app's query language
@@ -33,6 +35,8 @@ Run "tim-archive <command> --help" for details; "tim-archive --version" prints t
 ${pullHelp}
 
 ${dbHelp}
+
+${listenHelp}
 
 ${exportHelp}
 
@@ -55,6 +59,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await (await import('./pull')).runPull(rest, env)
       case 'db':
         return await (await import('./db')).runDb(rest)
+      case 'listen':
+        return await (await import('./listen')).runListen(rest, env)
       case 'report':
         return await (await import('./report')).runReport(rest)
       case 'export':

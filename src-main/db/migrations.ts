@@ -107,5 +107,33 @@ CREATE TABLE tim_archive.media (
 `
   },
   // The full-text search column and its indexes (issue 20 §3): db/migration-search.ts.
-  searchMigration(2)
+  searchMigration(2),
+  {
+    version: 3,
+    name: 'callback listener: callbacks seen, changes waiting for their message',
+    sql: `
+-- tim-archive listen (docs/dev/callbacks.md): one row per callback applied, by the sha256 of its
+-- command and body, so a replay or a repeat writes nothing. No message content: that is in messages.
+CREATE TABLE tim_archive.callback_events (
+  group_id    text NOT NULL,
+  event_key   text NOT NULL,
+  command     text NOT NULL,
+  topic_id    text NOT NULL DEFAULT '',
+  msg_seqs    bigint[] NOT NULL,
+  event_time  timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (group_id, event_key)
+);
+
+-- A modify or recall that came before its message: applied, in event order, when the send arrives.
+CREATE TABLE tim_archive.callback_waiting (
+  group_id  text NOT NULL,
+  topic_id  text NOT NULL DEFAULT '',
+  msg_seq   bigint NOT NULL,
+  event_key text NOT NULL,
+  change    json NOT NULL,
+  PRIMARY KEY (group_id, topic_id, msg_seq, event_key)
+);
+`
+  }
 ]

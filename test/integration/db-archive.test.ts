@@ -78,7 +78,7 @@ describe('the schema', () => {
           WHERE n.nspname = 'tim_archive' AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations' ORDER BY 1`
       )
     ).rows.map((r) => r.t)
-    expect(tables).toEqual(['context_lines', 'groups', 'media', 'messages', 'units'])
+    expect(tables).toEqual(['callback_events', 'callback_waiting', 'context_lines', 'groups', 'media', 'messages', 'units'])
     // Every table has the distribution column.
     for (const t of tables) {
       const col = await p.query(

@@ -7,7 +7,9 @@
  * group), --cos-latency MS, --cos-faults RATE, --cos-fault-kinds a,b (the loopback COS), --private-port N,
  * --bench-media N[,M] (bench:media's groups: @TGS#8MEDIABENCH with N media objects, @TGS#9MEDIASEQ with M),
  * --edit-after S (S seconds after start, the team chat's edit target is edited as modify_group_msg would),
- * --rename-after S (S seconds after start, alice renames herself and chen_wei's name card changes).
+ * --rename-after S (S seconds after start, alice renames herself and chen_wei's name card changes),
+ * --callback-url URL (send Tencent's group message callbacks to a loopback listener, signed with the
+ * token in TIM_CALLBACK_TOKEN; ./callbacks.ts).
  * Control endpoints under /_sim/ (POST JSON): see Simulator.control in ./server.ts.
  * Runs until SIGINT or SIGTERM.
  */
@@ -34,7 +36,9 @@ const usage = `Usage: npm run sim -- [--port N] [--latency MS] [--faults RATE] [
   --bench-media N[,M]  add bench:media's groups: ${benchMediaGroupId} with N media objects, ${benchMediaSeqGroupId} with M (default 0)
   --edit-after S       S seconds after start, edit seq ${TEAM_SEQS.edited} of ${demoGroupIds.team} (as modify_group_msg does)
   --rename-after S     S seconds after start, rename alice and change chen_wei's name card in ${demoGroupIds.team}
-Control endpoints (POST JSON to /_sim/<name>): profile, name-card, leave, edit, append, topic (docs/dev/contributing.md).`
+  --callback-url URL   POST Group.CallbackAfterSendMsg / AfterModifyMsg / AfterRecallMsg to URL (loopback http),
+                       signed with the token in TIM_CALLBACK_TOKEN (as callback authentication does)
+Control endpoints (POST JSON to /_sim/<name>): profile, name-card, leave, edit, append, topic, recall, callbacks (docs/dev/contributing.md).`
 
 function num(name: string, v: string | undefined, check: (n: number) => boolean): number | undefined {
   if (v === undefined) return undefined
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
       'bench-media': { type: 'string' },
       'edit-after': { type: 'string' },
       'rename-after': { type: 'string' },
+      'callback-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true,
@@ -117,6 +122,11 @@ async function main(): Promise<void> {
   if (rateLimit !== undefined) opts.rateLimit = rateLimit
   if (faultRate !== undefined && faultRate > 0) opts.faults = { rate: faultRate, kinds }
   const sim = new Simulator(opts)
+  if (values['callback-url'] !== undefined) {
+    const token = process.env.TIM_CALLBACK_TOKEN ?? ''
+    if (token === '') throw new Error('--callback-url: set TIM_CALLBACK_TOKEN to the callback token (the listener checks the same one)')
+    sim.callbacks.configure({ url: values['callback-url'], token })
+  }
   const { url } = await sim.start()
 
   const c = demoCredentials
@@ -150,6 +160,7 @@ async function main(): Promise<void> {
       (cosFaultRate ? `, faults ${cosFaultRate} of ${cosKinds.join('/')}` : '') +
       `; counters at ${url}${SIM_MEDIA_STATS_PATH}`
   )
+  if (values['callback-url'] !== undefined) console.log(`  callbacks: POST to ${values['callback-url']} (signed with TIM_CALLBACK_TOKEN)`)
   console.log(`  private-address stand-in 127.0.0.1:${sim.privatePort} (must never be contacted)`)
   if (media) {
     console.log(

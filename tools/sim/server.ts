@@ -21,6 +21,7 @@ import { demoApp, mulberry32 } from './seed'
 import { COS_PREFIX, cosPathOf, SimCos, type CosOptions, type MediaOverride } from './media/cos'
 import { mediaBucket } from './media/lab'
 import { PrivatePortListener } from './media/private-port'
+import { CallbackSender } from './callbacks'
 import { getGroupMemberInfo, getTopic, memberRows, portraitGet, type MemberRow, type SimMember, type SimProfile, type SimTopic } from './people'
 
 export type MsgState = 'normal' | 'deleted' | 'expired' | 'recalled'
@@ -212,6 +213,8 @@ export class Simulator {
   private stopping = false
   /** The loopback COS serving the groups' media on this server's port. */
   readonly cos: SimCos
+  /** Third-party callbacks to a loopback listener, once configured (./callbacks.ts). */
+  readonly callbacks = new CallbackSender(() => this.nowSec() * 1000)
   private readonly privateListener = new PrivatePortListener()
   private readonly privatePortOption: number
 
@@ -324,6 +327,7 @@ export class Simulator {
 
   async stop(): Promise<void> {
     this.stopping = true
+    await this.callbacks.idle()
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
     await this.privateListener.stop()
@@ -384,14 +388,48 @@ export class Simulator {
       g.messages.set(seq, msg)
       this.cos.indexMessage(sdkAppId, g, msg)
       seqs.push(seq)
+      this.afterSend(sdkAppId, g, msg)
     }
     return seqs
   }
 
-  setState(sdkAppId: number, groupId: string, seq: number, state: MsgState): void {
-    const m = this.group(sdkAppId, groupId).messages.get(seq)
+  /** Group.CallbackAfterSendMsg for a message just stored (page 269/2661). */
+  private afterSend(sdkAppId: number, g: SimGroup, m: SimMessage, topicId?: string): void {
+    if (!this.callbacks.enabled || Array.isArray(m.body) === false) return
+    const body: Record<string, unknown> = {
+      GroupId: g.GroupId,
+      Type: g.Type,
+      From_Account: m.from,
+      Operator_Account: m.from,
+      Random: m.random,
+      MsgSeq: m.seq,
+      MsgTime: m.time,
+      // Live groups ignore it and send 0; the simulator's messages are all kept messages.
+      OnlineOnlyFlag: 0,
+      MsgBody: this.cos.render(m.body),
+      EventTime: Math.floor(this.nowSec() * 1000)
+    }
+    if (m.cloudCustomData !== undefined) body['CloudCustomData'] = m.cloudCustomData
+    if (topicId !== undefined) body['TopicId'] = topicId
+    this.callbacks.send(sdkAppId, 'Group.CallbackAfterSendMsg', body)
+  }
+
+  setState(sdkAppId: number, groupId: string, seq: number, state: MsgState, operator?: string): void {
+    const g = this.group(sdkAppId, groupId)
+    const m = g.messages.get(seq)
     if (!m) throw new Error(`No message with seq ${seq} in ${groupId}`)
+    const was = m.state
     m.state = state
+    if (state === 'recalled' && was !== 'recalled' && this.callbacks.enabled) {
+      // Group.CallbackAfterRecallMsg (docs/reference/tencent-im-api.md §9.5).
+      this.callbacks.send(sdkAppId, 'Group.CallbackAfterRecallMsg', {
+        Operator_Account: operator ?? m.from,
+        Type: g.Type,
+        GroupId: g.GroupId,
+        MsgSeqList: [{ MsgSeq: seq }],
+        EventTime: Math.floor(this.nowSec() * 1000)
+      })
+    }
   }
 
   /** The server's clock in Unix seconds (the `now` option, else real time). */
@@ -461,7 +499,9 @@ export class Simulator {
     if (!t) throw new Error(`No topic ${topicId} in ${groupId}`)
     return msgs.map((m) => {
       const seq = t.nextMsgSeq++
-      t.messages.set(seq, { ...m, seq })
+      const msg = { ...m, seq }
+      t.messages.set(seq, msg)
+      this.afterSend(sdkAppId, this.group(sdkAppId, groupId), msg, topicId)
       return seq
     })
   }
@@ -470,7 +510,13 @@ export class Simulator {
    * What v4/openim/modify_group_msg does: overwrite MsgBody and/or CloudCustomData of the message at
    * `seq` (in a topic when `topicId` is given). No old version is kept, as on the real server.
    */
-  editMessage(sdkAppId: number, groupId: string, seq: number, change: { body?: MsgElement[]; cloudCustomData?: string; topicId?: string }): void {
+  editMessage(
+    sdkAppId: number,
+    groupId: string,
+    seq: number,
+    change: { body?: MsgElement[]; cloudCustomData?: string; topicId?: string },
+    operator?: string
+  ): void {
     const g = this.group(sdkAppId, groupId)
     const messages = change.topicId === undefined ? g.messages : g.topics?.get(change.topicId)?.messages
     const m = messages?.get(seq)
@@ -480,6 +526,18 @@ export class Simulator {
       if (change.topicId === undefined) this.cos.indexMessage(sdkAppId, g, m)
     }
     if (change.cloudCustomData !== undefined) m.cloudCustomData = change.cloudCustomData
+    if (this.callbacks.enabled && Array.isArray(m.body)) {
+      // Group.CallbackAfterModifyMsg (page 269/129193): the message's MsgBody after the change; no
+      // CloudCustomData; TopicId empty for a message in no topic, as the page's example shows.
+      this.callbacks.send(sdkAppId, 'Group.CallbackAfterModifyMsg', {
+        MsgBody: this.cos.render(m.body),
+        Operator_Account: operator ?? this.apps.get(sdkAppId)?.admins[0] ?? 'administrator',
+        GroupId: groupId,
+        TopicId: change.topicId ?? '',
+        MsgSeq: seq,
+        EventTime: Math.floor(this.nowSec() * 1000)
+      })
+    }
   }
 
   /**
@@ -491,6 +549,8 @@ export class Simulator {
    *   /_sim/edit      {groupId, seq, topicId?, body?, cloudCustomData?}
    *   /_sim/append    {groupId, topicId?, from, text, time?}   → {ok, seqs}
    *   /_sim/topic     {groupId, topicId, name}
+   *   /_sim/recall    {groupId, seqs, operator?}                (Group.CallbackAfterRecallMsg when configured)
+   *   /_sim/callbacks {url?, token?}   send the callbacks to a loopback url (no url: stop sending)
    */
   control(path: string, body: Record<string, unknown>): Record<string, unknown> {
     const first = this.apps.keys().next().value as number
@@ -555,6 +615,17 @@ export class Simulator {
       case 'topic':
         this.addTopic(appId, str('groupId'), { TopicId: str('topicId'), TopicName: str('name') })
         return { ok: true }
+      case 'recall': {
+        const seqs = body['seqs']
+        if (!Array.isArray(seqs) || seqs.some((x) => !isInt(x))) throw new Error('seqs must be an array of seqs')
+        for (const seq of seqs as number[]) this.setState(appId, str('groupId'), seq, 'recalled', optStr('operator'))
+        return { ok: true }
+      }
+      case 'callbacks': {
+        const url = optStr('url')
+        this.callbacks.configure(url === undefined ? undefined : { url, token: str('token') })
+        return { ok: true }
+      }
       default:
         throw new Error(`unknown control ${path}`)
     }
@@ -595,7 +666,7 @@ export class Simulator {
     if (MsgBody !== undefined) change.body = MsgBody as MsgElement[]
     if (CloudCustomData !== undefined) change.cloudCustomData = CloudCustomData
     if (TopicId !== undefined) change.topicId = TopicId
-    this.editMessage(app.sdkAppId, GroupId, MsgSeq, change)
+    this.editMessage(app.sdkAppId, GroupId, MsgSeq, change, app.admins[0])
     return ok({})
   }
 
