@@ -47,6 +47,26 @@ async function control(path: string, body: Record<string, unknown>): Promise<voi
   expect(json['ok'], JSON.stringify(json)).toBe(true)
 }
 
+/** Screenshots of what is open (a modal dialog too) at 1280×800 in en and zh, light and dark; back to en, light. */
+async function shots4(name: string): Promise<void> {
+  const language = (lang: string) =>
+    page.locator('#language').evaluate((el, v) => {
+      const select = el as unknown as { value: string; dispatchEvent(e: unknown): boolean }
+      select.value = v
+      select.dispatchEvent(new (globalThis as unknown as { Event: new (t: string, o: object) => unknown }).Event('change', { bubbles: true }))
+    }, lang)
+  for (const lang of ['en', 'zh-CN'] as const) {
+    await language(lang)
+    await expect(page.locator('html')).toHaveAttribute('lang', lang === 'en' ? /^en/ : /^zh/)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: join(shots, `${name}-1280x800-${lang}-${scheme}.png`) })
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await language('en')
+}
+
 async function syncAll() {
   await sidebar().getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
@@ -180,7 +200,7 @@ test('the Community’s health report has a row per topic, and its export carrie
   await expect(report.locator('[data-total="units"]')).toHaveText('1 group, 4 topics')
   await expect(report.locator('[data-total="complete-topics"]')).toHaveText('4 / 4')
   await report.getByRole('heading', { name: 'Summary' }).scrollIntoViewIfNeeded()
-  await page.screenshot({ path: resolve(shots, 'topics-health-summary-1280x800-en-light.png') })
+  await shots4('topics-health-summary')
   // The downloaded files name a topic's row as the dialog does.
   const [htmlFile] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Export HTML' }).click()])
   expect(readFileSync((await htmlFile.path())!, 'utf8')).toContain(`${community} / Releases 发布 (${communityTopicIds.releases})`)
@@ -226,7 +246,7 @@ test('deleting the Community deletes its topics too, and the confirmation says s
   // The topics' 15 messages are counted, and the topics named.
   await expect(dialog).toContainText('This deletes the 15 archived messages')
   await expect(dialog).toContainText('Its 4 topics go with it, counted above: Events 活动, General 综合, Ideas 想法, Releases 发布.')
-  await page.screenshot({ path: resolve(shots, 'topics-delete-1280x800-en-light.png') })
+  await shots4('topics-delete')
   await dialog.getByLabel('To confirm, type the group’s name:').fill((await dialog.locator('code.name').textContent())!)
   await dialog.getByRole('button', { name: 'Delete 15 messages' }).click()
   await expect(dialog).toBeHidden({ timeout: 20_000 })
