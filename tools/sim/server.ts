@@ -491,6 +491,7 @@ export class Simulator {
    *   /_sim/edit      {groupId, seq, topicId?, body?, cloudCustomData?}
    *   /_sim/append    {groupId, topicId?, from, text, time?}   → {ok, seqs}
    *   /_sim/topic     {groupId, topicId, name}
+   *   /_sim/dismiss   {groupId}   (as destroy_group: every API answers 10010 for it from now on)
    */
   control(path: string, body: Record<string, unknown>): Record<string, unknown> {
     const first = this.apps.keys().next().value as number
@@ -554,6 +555,9 @@ export class Simulator {
       }
       case 'topic':
         this.addTopic(appId, str('groupId'), { TopicId: str('topicId'), TopicName: str('name') })
+        return { ok: true }
+      case 'dismiss':
+        this.group(appId, str('groupId')).dismissed = true
         return { ok: true }
       default:
         throw new Error(`unknown control ${path}`)
