@@ -142,7 +142,9 @@ export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
       : cov
     if (o.recheck) for (const r of o.rechecked ?? []) planCov = addRange(planCov, r)
     const gaps = missingRanges(planCov, cov.top)
-    run.seqsTotal = countSeqs(gaps.map((g) => g.range))
+    // The head request's seqs are part of this run's work too (a topic or small group without
+    // get_group_info is fetched whole by it): counted in the total, and done once durable (readHead).
+    run.seqsTotal = countSeqs(gaps.map((g) => g.range)) + (headRange ? headRange[1] - headRange[0] + 1 : 0)
     run.phase = 'pulling'
     run.progress()
 
@@ -207,7 +209,9 @@ async function readHead(o: SyncOptions, run: SyncRun, commits: CommitPipeline): 
       const seqs = headList.map((m) => m.MsgSeq)
       const top = Math.max(...seqs)
       headRange = [Math.min(...seqs), top]
-      await commits.commit({ messages: headList, range: headRange, top })
+      // Its seqs count as walked (progress): in the total first, so done never runs ahead of it.
+      run.seqsTotal = headRange[1] - headRange[0] + 1
+      await commits.commit({ messages: headList, range: headRange, top }, run.seqsTotal)
     } else if (run.cov.top === 0 && run.cov.ranges.length === 0) {
       await commits.commit({ messages: [], range: null, floor: 1, top: 0 })
     }

@@ -24,7 +24,7 @@ import { describe, editNote, isoTime, safeHttpUrl, type MessageDoc, type Part } 
 import { escapeHtml } from '../shared/escape-html'
 import { visibleControls } from './text-safety'
 import type { ExportMeta, ExportWriter } from './types'
-import { senderNames, unitTitle, type SenderNames } from './names'
+import { mayHoldTopics, senderNames, unitTitle, type SenderNames } from './names'
 import { inlineImage, type MediaFile, type MediaLinks, type MediaMode } from './media'
 import { chromiumPlays } from '../shared/media/sniff'
 
@@ -68,26 +68,30 @@ video.mi{max-width:min(100%,480px)}
 const script = `
 (function(){
 var d=document,root=d.documentElement,arts=d.getElementsByClassName('m'),days=d.getElementsByClassName('day');
-var q=d.getElementById('q'),fr=d.getElementById('from'),af=d.getElementById('after'),bf=d.getElementById('before'),shown=d.getElementById('shown');
+var q=d.getElementById('q'),fr=d.getElementById('from'),af=d.getElementById('after'),bf=d.getElementById('before'),shown=d.getElementById('shown'),tp=d.getElementById('topic'),gs=d.getElementsByClassName('g');
 var texts=null,seen=Object.create(null),names=[],i;
 for(i=0;i<arts.length;i++){var f=arts[i].getAttribute('data-f')||'';if(f&&!seen[f]){seen[f]=arts[i].getAttribute('data-n')||f;names.push(f)}else if(f&&arts[i].getAttribute('data-n'))seen[f]=arts[i].getAttribute('data-n')}
 names.sort(function(x,y){return seen[x]<seen[y]?-1:seen[x]>seen[y]?1:0});
 for(i=0;i<names.length;i++){var o=d.createElement('option');o.value=names[i];o.textContent=seen[names[i]]===names[i]?names[i]:seen[names[i]]+' ('+names[i]+')';fr.appendChild(o)}
+if(tp){var tseen=Object.create(null);for(i=0;i<gs.length;i++){var tid=gs[i].getAttribute('data-t');if(tid&&!tseen[tid]){tseen[tid]=1;var to=d.createElement('option');to.value=tid;to.textContent=gs[i].textContent;tp.appendChild(to)}}}
 function apply(){
-var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean),f=fr.value,a=af.value,b=bf.value,n=0,k;
+var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean),f=fr.value,a=af.value,b=bf.value,tv=tp?tp.value:'',n=0,k;
 if(words.length&&!texts){texts=[];for(k=0;k<arts.length;k++)texts.push(arts[k].textContent.toLowerCase())}
 for(k=0;k<arts.length;k++){var el=arts[k],dd=el.getAttribute('data-d')||'',ok=true;
-if(f&&el.getAttribute('data-f')!==f)ok=false;else if(a&&(!dd||dd<a))ok=false;else if(b&&(!dd||dd>b))ok=false;
+if(f&&el.getAttribute('data-f')!==f)ok=false;else if(tv&&el.getAttribute('data-t')!==tv)ok=false;else if(a&&(!dd||dd<a))ok=false;else if(b&&(!dd||dd>b))ok=false;
 else for(var w=0;w<words.length;w++){if(texts[k].indexOf(words[w])<0){ok=false;break}}
 el.hidden=!ok;if(ok)n++}
 for(k=0;k<days.length;k++){var e=days[k].nextElementSibling,any=false;
 while(e&&e.classList.contains('m')){if(!e.hidden){any=true;break}e=e.nextElementSibling}
 days[k].hidden=!any}
+for(k=0;k<gs.length;k++){var ge=gs[k].nextElementSibling,gany=false;
+while(ge&&!ge.classList.contains('g')){if(ge.classList.contains('m')&&!ge.hidden){gany=true;break}ge=ge.nextElementSibling}
+gs[k].hidden=!gany}
 shown.textContent=n.toLocaleString('en-US')+' of '+arts.length.toLocaleString('en-US')+' messages';
 }
 var timer;
 q.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(apply,150)});
-fr.addEventListener('change',apply);af.addEventListener('change',apply);bf.addEventListener('change',apply);
+fr.addEventListener('change',apply);if(tp)tp.addEventListener('change',apply);af.addEventListener('change',apply);bf.addEventListener('change',apply);
 d.getElementById('theme').addEventListener('click',function(){
 var t=root.getAttribute('data-theme'),dark=t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches;
 root.setAttribute('data-theme',dark?'light':'dark')});
@@ -281,7 +285,7 @@ function messageHtml(d: MessageDoc, tz: string, current?: string, avatar?: Media
   let body = d.parts.map((p) => partHtml(p, tz)).join('')
   if (!body && (d.state === 'deleted' || d.state === 'recalled')) body = `<div class="e">[${d.state}]</div>`
   return (
-    `<article class="m" data-f="${h(d.from)}"${current ? ` data-n="${h(current)}"` : ''} data-d="${iso.slice(0, 10)}">` +
+    `<article class="m" data-f="${h(d.from)}"${current ? ` data-n="${h(current)}"` : ''}${d.topic ? ` data-t="${h(d.topic)}"` : ''} data-d="${iso.slice(0, 10)}">` +
     `<div class="h">${avatarHtml(avatar)}${d.fromName ? `<span class="f" title="${h(d.from)}">${h(d.fromName)}</span>` : `<span class="f">${h(d.from) || '(no sender)'}</span>`}${timeHtml(d.time, tz, 'short')}<span>#${d.seq ?? '?'}</span>${state}${edited}</div>` +
     `${body}${note}</article>\n`
   )
@@ -347,6 +351,8 @@ export class HtmlWriter implements ExportWriter {
       '<div class="controls">' +
       '<input type="search" id="q" placeholder="Search these messages" aria-label="Search">' +
       '<select id="from" aria-label="Sender"><option value="">All senders</option></select>' +
+      // A Community's topics (issue 18 §2): the script lists those the page holds.
+      (mayHoldTopics(meta) ? '<select id="topic" aria-label="Topic"><option value="">All topics</option></select>' : '') +
       '<label>From <input type="date" id="after" aria-label="From date"></label>' +
       '<label>To <input type="date" id="before" aria-label="To date"></label>' +
       '<button type="button" id="theme">Light / dark</button><span id="shown"></span></div>\n' +
@@ -362,7 +368,8 @@ export class HtmlWriter implements ExportWriter {
       const unit = d.topic ?? d.group
       if (unit !== this.group) {
         this.group = unit
-        out += `<h2 class="g">${h(unitTitle(this.meta, d.group, d.topic))}</h2>\n`
+        // A topic's heading carries its ID: the page's topic filter lists the topics from them.
+        out += `<h2 class="g"${d.topic ? ` data-t="${h(d.topic)}"` : ''}>${h(unitTitle(this.meta, d.group, d.topic))}</h2>\n`
         this.day = undefined
       }
       // A heading per local day (in the export's zone), as the app's timeline has.

@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { corpus, hostileTexts } from '../unit/export/corpus'
 import { checkRecord } from '../../src-main/shared/record-line'
 import { cliPath, startServe, startSimulator } from './fixtures/processes'
+import { communityGroupId, communityTopicIds } from '../../tools/sim/demo-people'
 
 /**
  * An exported HTML file opened from disk (file://) in Chromium: the hostile texts of the demo
@@ -29,6 +30,7 @@ function cli(args: string[], e: NodeJS.ProcessEnv = process.env): void {
 
 let dir: string
 let pulled: string
+let pulledCommunity: string
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tim-export-e2e-'))
@@ -36,6 +38,8 @@ test.beforeAll(async () => {
   const sim = await startSimulator()
   try {
     cli(['pull', '--group', '@TGS#1DEMOTEAM', '--out', pulled], env(sim.url))
+    pulledCommunity = join(dir, 'community.jsonl')
+    cli(['pull', '--group', communityGroupId, '--out', pulledCommunity], env(sim.url))
   } finally {
     await sim.kill()
   }
@@ -145,6 +149,33 @@ test('I can search and filter inside an exported HTML file, and switch light and
   await page.getByRole('button', { name: 'Light / dark' }).click()
   expect(await bg()).not.toBe(before)
   await page.screenshot({ path: resolve(__dirname, '../../test-results/screenshots/export-html-dark.png') })
+  expect(w.requests).toEqual([])
+  expect(w.cspErrors).toEqual([])
+})
+
+test('a Community’s HTML export filters by topic, from the keyboard (issue 18 §2)', async ({ page }) => {
+  const out = join(dir, 'community.html')
+  cli(['export', '--in', pulledCommunity, '--format', 'html', '--out', out])
+  const w = await open(page, out)
+  const total = await page.locator('article').count()
+  expect(total).toBe(14)
+  const topic = page.getByRole('combobox', { name: 'Topic' })
+  // The topics the page holds, named "Group / Topic (ID)" as their sections are.
+  await expect(topic.locator('option')).toHaveText(['All topics', /\/ General 综合 \(/, /\/ Releases 发布 \(/])
+  // Reached with Tab from the sender filter (a native select: the arrow keys change it).
+  await page.getByRole('combobox', { name: 'Sender' }).focus()
+  await page.keyboard.press('Tab')
+  await expect(topic).toBeFocused()
+  await topic.selectOption(communityTopicIds.releases)
+  await expect(page.locator('#shown')).toHaveText(`4 of ${total} messages`)
+  for (const t of await page.locator('article:visible').evaluateAll((as) => as.map((a) => a.getAttribute('data-t')))) expect(t).toBe(communityTopicIds.releases)
+  // The other topics' headings hide with their messages.
+  await expect(page.locator('h2.g:visible')).toHaveCount(1)
+  await expect(page.locator('h2.g:visible')).toContainText('Releases 发布')
+  await page.screenshot({ path: resolve(__dirname, '../../test-results/screenshots/export-html-topics-light.png') })
+  await topic.selectOption('')
+  await expect(page.locator('#shown')).toHaveText(`${total} of ${total} messages`)
+  await expect(page.locator('h2.g:visible')).toHaveCount(2)
   expect(w.requests).toEqual([])
   expect(w.cspErrors).toEqual([])
 })

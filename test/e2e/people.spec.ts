@@ -156,3 +156,20 @@ test('"Refresh names" in the group details asks again, from the keyboard, and sa
   await expect(after.locator('.sender')).toHaveText('Bobby Z')
   await shot('refresh-names')
 })
+
+test('a group dismissed on the server: Refresh names says names come from profiles only (the no-member-list note)', async () => {
+  // The demo's live-stream group (AVChatRoom) cannot be archived (it keeps no history), so the app
+  // meets a group without a member list when one it archives is dismissed (get_group_member_info: 10010).
+  await control('dismiss', { groupId: teamGroupId })
+  const details = page.locator('.group-header details.more-facts')
+  if (!(await details.evaluate((d) => (d as unknown as { open: boolean }).open))) await details.locator('summary').click()
+  const button = details.getByRole('button', { name: 'Refresh names' })
+  await button.focus()
+  await page.keyboard.press('Enter')
+  await expect(details.locator('[data-fact="names-refresh"]')).toHaveText(/Names refreshed: \d+ people answered\./, { timeout: 20_000 })
+  const note = details.locator('[data-fact="no-member-list"]')
+  await expect(note).toHaveText(/^This group has no member list on the server .*never from group name cards\.$/)
+  // The button names the note as its description, for a screen reader.
+  await expect(button).toHaveAttribute('aria-describedby', (await note.getAttribute('id'))!)
+  await shot('no-member-list')
+})

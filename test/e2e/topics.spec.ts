@@ -47,6 +47,26 @@ async function control(path: string, body: Record<string, unknown>): Promise<voi
   expect(json['ok'], JSON.stringify(json)).toBe(true)
 }
 
+/** Screenshots of what is open (a modal dialog too) at 1280×800 in en and zh, light and dark; back to en, light. */
+async function shots4(name: string): Promise<void> {
+  const language = (lang: string) =>
+    page.locator('#language').evaluate((el, v) => {
+      const select = el as unknown as { value: string; dispatchEvent(e: unknown): boolean }
+      select.value = v
+      select.dispatchEvent(new (globalThis as unknown as { Event: new (t: string, o: object) => unknown }).Event('change', { bubbles: true }))
+    }, lang)
+  for (const lang of ['en', 'zh-CN'] as const) {
+    await language(lang)
+    await expect(page.locator('html')).toHaveAttribute('lang', lang === 'en' ? /^en/ : /^zh/)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: join(shots, `${name}-1280x800-${lang}-${scheme}.png`) })
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await language('en')
+}
+
 async function syncAll() {
   await sidebar().getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
@@ -61,6 +81,9 @@ test('a sync of the Community lists its topics and pulls each; the sidebar nests
     .first()
     .click()
   await syncAll()
+  // Each small topic is fetched whole by its first request; the progress counts those seqs too.
+  await expect(page.getByText('14 of 14 seqs', { exact: true })).toBeVisible()
+  await expect(page.getByText('14 messages received', { exact: true })).toBeVisible()
   await expect(topicList()).toBeVisible()
   await expect(topicList().getByRole('listitem')).toHaveCount(3)
   // Each topic its own channel: its own messages and its date range (first – last message).
@@ -173,6 +196,17 @@ test('the Community’s health report has a row per topic, and its export carrie
   for (const name of ['General 综合', 'Releases 发布', 'Ideas 想法', 'Events 活动']) {
     await expect(report.getByRole('heading', { name: new RegExp(`${community} / ${name}`) })).toBeVisible({ timeout: 20_000 })
   }
+  // The summary counts topics apart from groups, as tim-archive report does.
+  await expect(report.locator('[data-total="units"]')).toHaveText('1 group, 4 topics')
+  await expect(report.locator('[data-total="complete-topics"]')).toHaveText('4 / 4')
+  await report.getByRole('heading', { name: 'Summary' }).scrollIntoViewIfNeeded()
+  await shots4('topics-health-summary')
+  // The downloaded files name a topic's row as the dialog does.
+  const [htmlFile] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Export HTML' }).click()])
+  expect(readFileSync((await htmlFile.path())!, 'utf8')).toContain(`${community} / Releases 发布 (${communityTopicIds.releases})`)
+  const [jsonFile] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Export JSON' }).click()])
+  const h = JSON.parse(readFileSync((await jsonFile.path())!, 'utf8')) as { groups: { groupId: string; name?: string }[] }
+  expect(h.groups.find((g) => g.groupId === communityTopicIds.general)!.name).toBe(`${community} / General 综合`)
   await page.keyboard.press('Escape')
   await expect(report).toBeHidden()
 
@@ -197,4 +231,27 @@ test('the Community’s health report has a row per topic, and its export carrie
   expect(json.messages).toHaveLength(15)
   expect(json.messages.filter((m) => m.TopicId === communityTopicIds.releases)).toHaveLength(4)
   await dialog.getByRole('button', { name: 'Close' }).click()
+})
+
+test('deleting the Community deletes its topics too, and the confirmation says so', async () => {
+  await sidebar()
+    .getByRole('button', { name: new RegExp(`^${community}`) })
+    .first()
+    .click()
+  const header = page.locator('.group-header')
+  const details = header.locator('details.more-facts')
+  if (!(await details.evaluate((d) => (d as unknown as { open: boolean }).open))) await details.locator('summary').click()
+  await header.getByRole('button', { name: 'Delete from this archive…' }).click()
+  const dialog = page.getByRole('dialog', { name: new RegExp(`Delete “${community}”`) })
+  // The topics' 15 messages are counted, and the topics named.
+  await expect(dialog).toContainText('This deletes the 15 archived messages')
+  await expect(dialog).toContainText('Its 4 topics go with it, counted above: Events 活动, General 综合, Ideas 想法, Releases 发布.')
+  await shots4('topics-delete')
+  await dialog.getByLabel('To confirm, type the group’s name:').fill((await dialog.locator('code.name').textContent())!)
+  await dialog.getByRole('button', { name: 'Delete 15 messages' }).click()
+  await expect(dialog).toBeHidden({ timeout: 20_000 })
+  // Nothing of it stays in the sidebar: no topic left on its own.
+  await expect(sidebar().getByRole('button', { name: new RegExp(community) })).toHaveCount(0)
+  await expect(sidebar().getByRole('button', { name: /Releases 发布|General 综合/ })).toHaveCount(0)
+  await expect(topicList()).toHaveCount(0)
 })

@@ -229,6 +229,23 @@ describe("the sync engine archives exactly the server's history", () => {
     expect(last!.seqsDone).toBe(last!.seqsTotal)
   })
 
+  it.each([
+    ['a topic fetched whole by its head request', 14],
+    ['a group larger than the head page', 75]
+  ])('counts the head request’s seqs in its progress (%s, no get_group_info)', async (_name, messages) => {
+    const g = group('g', randomHistory(33, { messages }))
+    const { client } = await setup([g], { withoutGroupInfo: true })
+    const events: SyncProgress[] = []
+    await syncGroup({ source: client, groupId: 'g', sink: new MemorySink(), onProgress: (p) => events.push({ ...p }) })
+    const last = events.at(-1)!
+    expect(last.phase).toBe('done')
+    expect(last.messages).toBe(messages)
+    // Every seq from 1 to the newest was walked: "14 of 14 seqs", not "0 of 0 seqs · 14 messages".
+    expect(last.seqsTotal).toBe(g.nextMsgSeq - 1)
+    expect(last.seqsDone).toBe(last.seqsTotal)
+    for (const e of events) expect(e.seqsDone).toBeLessThanOrEqual(e.seqsTotal)
+  })
+
   it('reports progress with messages, request rate and an ETA', async () => {
     const g = group('g', randomHistory(31, { messages: 2000 }))
     const { client } = await setup([g], { latencyMs: 3 })

@@ -551,6 +551,7 @@ export class Simulator {
    *   /_sim/topic     {groupId, topicId, name}
    *   /_sim/recall    {groupId, seqs, operator?}                (Group.CallbackAfterRecallMsg when configured)
    *   /_sim/callbacks {url?, token?}   send the callbacks to a loopback url (no url: stop sending)
+   *   /_sim/dismiss   {groupId}   (as destroy_group: every API answers 10010 for it from now on)
    */
   control(path: string, body: Record<string, unknown>): Record<string, unknown> {
     const first = this.apps.keys().next().value as number
@@ -626,6 +627,9 @@ export class Simulator {
         this.callbacks.configure(url === undefined ? undefined : { url, token: str('token') })
         return { ok: true }
       }
+      case 'dismiss':
+        this.group(appId, str('groupId')).dismissed = true
+        return { ok: true }
       default:
         throw new Error(`unknown control ${path}`)
     }

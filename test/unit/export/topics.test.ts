@@ -83,8 +83,22 @@ describe('a Community topic is a section of its own in every readable format', (
 
   it('HTML: an h2 per topic, names escaped', () => {
     const html = render('html', { ...meta, groups: [{ ...meta.groups[0]!, topics: [{ topicId: general, name: '<b>x</b>' }] }] })
-    const h2 = [...html.matchAll(/<h2 class="g">([^<]*)<\/h2>/g)].map((m) => m[1])
+    const h2 = [...html.matchAll(/<h2 class="g"[^>]*>([^<]*)<\/h2>/g)].map((m) => m[1])
     expect(h2).toEqual([`Open Source (${G})`, `Open Source / &lt;b&gt;x&lt;/b&gt; (${general})`, `Open Source / releases (${releases})`])
+  })
+
+  it('HTML: a topic filter when the export may hold topics; each topic heading and message carries its ID', () => {
+    const html = render('html')
+    expect(html).toContain('<select id="topic" aria-label="Topic"><option value="">All topics</option></select>')
+    expect([...html.matchAll(/<h2 class="g"( data-t="[^"]*")?>/g)].map((m) => m[1] ?? '')).toEqual([
+      '',
+      ` data-t="${general}"`,
+      ` data-t="${general}"`.replace(general, releases)
+    ])
+    expect([...html.matchAll(/<article class="m"[^>]*?(?: data-t="([^"]*)")? data-d=/g)].map((m) => m[1] ?? '')).toEqual(['', general, general, releases])
+    // A group without topics: no topic filter.
+    const w = createWriter('html', 'UTC')
+    expect(w.begin({ ...meta, groups: [{ groupId: '@TGS#1DEMO' }] })).not.toContain('id="topic"')
   })
 
   it('CSV: topic and topic_name columns for a Community; none for other groups', () => {

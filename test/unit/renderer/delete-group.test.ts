@@ -10,8 +10,8 @@ import type { RawMessage } from '../../../src-main/shared/tim-types'
 import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
-import { deleteGroup, setSyncStopped, type DeleteProgress } from '../../../src-renderer/src/lib/db/delete-group'
-import { addGroups, listGroups, recordSyncOutcome, stillSyncing, syncAllTargets } from '../../../src-renderer/src/lib/db/groups-repo'
+import { deleteGroup, setSyncStopped, topicKeysOf, type DeleteProgress } from '../../../src-renderer/src/lib/db/delete-group'
+import { addGroups, addTopics, listGroups, recordSyncOutcome, stillSyncing, syncAllTargets } from '../../../src-renderer/src/lib/db/groups-repo'
 import { retentionKey, setSetting } from '../../../src-renderer/src/lib/db/settings'
 import { indexSearch } from '../../../src-renderer/src/lib/search'
 
@@ -154,6 +154,82 @@ describe('Delete from this archive', () => {
     await commitBatch(E, { messages: [], range: null, floor: 1, top: 0 }, d)
     expect(await deleteGroup(E, {}, d)).toEqual({ messages: 0 })
     expect(await rowsOf(d, E)).toEqual({ groups: [], messages: [], coverage: [], postings: [], activity: [], settings: [] })
+  })
+})
+
+describe('Delete a Community with its topics (issue 18 §2)', () => {
+  const C = '@TGS#_@TGS#COMMUNITY'
+  const general = `${C}@TOPIC#_general`
+  const releases = `${C}@TOPIC#_releases`
+  const gkC = groupKey(ws, C)
+  const gkG = groupKey(ws, general)
+  const gkR = groupKey(ws, releases)
+
+  async function community(d: AppDB): Promise<void> {
+    const profile = { groupId: C, name: 'Community', type: 'Community', archivable: true }
+    await addGroups(ws, [profile, { groupId: '@TGS#B', name: 'Beta', type: 'Public', archivable: true }], d)
+    await addTopics(
+      ws,
+      profile,
+      [
+        { topicId: general, name: 'General' },
+        { topicId: releases, name: 'Releases' }
+      ],
+      d
+    )
+    for (const [gk, count, salt] of [
+      [gkC, 3, 0],
+      [gkG, 30, 1],
+      [gkR, 12, 2],
+      [B, 20, 3]
+    ] as const) {
+      const seqs = Array.from({ length: count }, (_, i) => i + 1)
+      // Seq 1 of each is a file, so each has a media row.
+      const file = (m: RawMessage): RawMessage =>
+        m.MsgSeq === 1
+          ? ({
+              ...m,
+              MsgBody: [{ MsgType: 'TIMFileElem', MsgContent: { UUID: `f${salt}`, Url: `https://cos.example/f/${salt}`, FileSize: 10, FileName: 'f.txt' } }]
+            } as RawMessage)
+          : m
+      await commitBatch(gk, { messages: seqs.map((s) => file(msg(s, salt))), range: [1, count] }, d)
+      await commitBatch(gk, { messages: [], range: null, floor: 1, top: count }, d)
+      await setSetting(retentionKey(gk), 30, d)
+    }
+    await d.people.bulkPut([gkC, gkG, gkR, B].map((gk) => ({ gk, account: 'alice', names: [] }) as never))
+  }
+  const peopleOf = async (d: AppDB, gk: string) => (await d.people.toArray()).filter((r) => r.gk === gk)
+
+  it('deleting the Community deletes its topics’ messages, coverage, index, charts, people and rows too, and nothing else', async () => {
+    const d = freshDb()
+    await community(d)
+    expect(await topicKeysOf(gkC, d)).toEqual([gkG, gkR])
+    for (const gk of [gkC, gkG, gkR]) {
+      for (const [table, rows] of Object.entries(await rowsOf(d, gk))) expect(rows.length, `${gk} ${table}`).toBeGreaterThan(0)
+      expect(await peopleOf(d, gk)).toHaveLength(1)
+      expect((await d.media.toArray()).filter((r) => r.gk === gk)).toHaveLength(1)
+    }
+    const other = await rowsOf(d, B)
+    const progress: DeleteProgress[] = []
+    expect(await deleteGroup(gkC, { chunk: 7, onProgress: (p) => progress.push(p) }, d)).toEqual({ messages: 45 })
+    expect(progress[0]).toEqual({ done: 0, total: 45 })
+    expect(progress.at(-1)).toEqual({ done: 45, total: 45 })
+    for (const gk of [gkC, gkG, gkR]) {
+      for (const [table, rows] of Object.entries(await rowsOf(d, gk))) expect(rows, `${gk} ${table}`).toEqual([])
+      expect(await peopleOf(d, gk)).toEqual([])
+      expect((await d.media.toArray()).filter((r) => r.gk === gk)).toEqual([])
+    }
+    expect(await rowsOf(d, B)).toEqual(other)
+    expect((await listGroups([ws], d)).map((g) => g.row.gk)).toEqual([B])
+  })
+
+  it('deleting one topic leaves its Community and the other topics', async () => {
+    const d = freshDb()
+    await community(d)
+    expect(await topicKeysOf(gkG, d)).toEqual([])
+    expect(await deleteGroup(gkG, {}, d)).toEqual({ messages: 30 })
+    expect((await listGroups([ws], d)).map((g) => g.row.gk).sort()).toEqual([gkC, gkR, B].sort())
+    expect((await rowsOf(d, gkR)).messages).toHaveLength(12)
   })
 })
 

@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppDB, emptyStats, type MessageRow } from '../../../src-renderer/src/lib/db/app-db'
 import type { GroupView } from '../../../src-renderer/src/lib/db/groups-repo'
 import { mediaInMessage, mediaKey } from '../../../src-main/shared/media/objects'
-import { computeHealth, HealthCancelled, reportFileName, type HealthProgress } from '../../../src-renderer/src/features/health/health-run'
+import { channelName } from '../../../src-renderer/src/lib/db/channel-name'
+import { groupsAndTopics, renderJson, renderText } from '../../../src-main/shared/report/render'
+import { renderHtml } from '../../../src-main/shared/report/render-html'
+import { escapeHtml } from '../../../src-main/shared/escape-html'
+import { computeHealth, HealthCancelled, reportFileName, unitsText, type HealthProgress } from '../../../src-renderer/src/features/health/health-run'
 
 const ws = '1400000001@custom'
 const groupId = '@TGS#1TEAM'
@@ -183,5 +187,41 @@ describe('the health report names who sent the messages, as tim-archive report d
         { account: '144115212345678901', messages: 5 }
       ]
     })
+  })
+})
+
+describe('the downloaded report names a Community topic as the dialog does (issue 18 §2)', () => {
+  it('writes "Group / Topic (topic ID)" into the HTML, text and JSON files, and "Name (ID)" for a group', async () => {
+    const community = '@TGS#_@TGS#COMMUNITY'
+    const topicId = `${community}@TOPIC#_releases`
+    const topic = view(300, {
+      groupId: topicId,
+      profile: { groupId: topicId, name: 'Releases 发布', type: 'Community', archivable: true },
+      topic: { groupId: community, name: 'Releases 发布' }
+    })
+    const group = view(0, {
+      gk: `${ws}|${community}`,
+      groupId: community,
+      profile: { groupId: community, name: 'Open Community', type: 'Community', archivable: true }
+    })
+    const rows = [topic.row, group.row]
+    const names = new Map([topic, group].map((g) => [g.row.gk, channelName(g.row, rows)]))
+    const h = await computeHealth([group, topic], { names }, db)
+    const label = `Open Community / Releases 发布 (${topicId})`
+    expect(h.groups.map((g) => g.name)).toEqual(['Open Community', 'Open Community / Releases 发布'])
+    expect(renderHtml(h, 'report')).toContain(escapeHtml(label))
+    expect(renderText(h)).toContain(`${label}: 297 messages`)
+    expect(renderText(h)).toContain(`Open Community (${community})`)
+    expect(JSON.parse(renderJson(h)).groups[1].name).toBe('Open Community / Releases 发布')
+  })
+})
+
+describe('the health dialog’s summary counts topics apart from groups, as tim-archive report does', () => {
+  it('says "N groups, M topics" in English and Chinese', () => {
+    expect(unitsText({ groups: 3, topics: 4 }, 'en')).toBe(`3 groups, 4 topics`)
+    expect(unitsText({ groups: 1, topics: 1 }, 'en')).toBe(`1 group, 1 topic`)
+    expect(unitsText({ groups: 2, topics: 0 }, 'en')).toBe(`2 groups`)
+    expect(unitsText({ groups: 1, topics: 3 }, 'zh-CN')).toBe(`1 个群组，3 个话题`)
+    expect(unitsText({ groups: 1, topics: 3 }, 'en')).toBe(groupsAndTopics({ groups: 1, topics: 3 }))
   })
 })

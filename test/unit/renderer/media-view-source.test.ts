@@ -89,3 +89,50 @@ describe('the Media view reads', () => {
     expect(await countImages(at9, d)).toEqual({ index: 2, total: 4 })
   })
 })
+
+describe('a Community’s Media view reads its topics’ media too (issue 18 §2)', () => {
+  const C = '@TGS#_@TGS#COMMUNITY'
+  const gkC = groupKey(ws, C)
+  const gkT = groupKey(ws, `${C}@TOPIC#_general`)
+  const gkU = groupKey(ws, `${C}@TOPIC#_releases`)
+
+  it('counts and lists them newest first across the group and its topics, a window at a time', async () => {
+    const d = freshDb()
+    // The group's own media on days 1, 4, 7…; the topics' on days 2, 5… and 3, 6…: one merged day order.
+    const on = (days: number[]) => days.map((day) => ({ ...msg(day), MsgSeq: Math.ceil(day / 3), MsgRandom: day }) as RawMessage)
+    const own = on([1, 4, 7, 10, 13, 16])
+    const general = on([2, 5, 8, 11, 14, 17])
+    const releases = on([3, 6, 9, 12, 15, 18])
+    for (const [k, ms] of [
+      [gkC, own],
+      [gkT, general],
+      [gkU, releases]
+    ] as const)
+      await commitBatch(k, { messages: [...ms], range: [1, ms.length] }, d)
+    const all = { type: 'grid' as const, from: null, to: null }
+    const units = [gkC, gkT, gkU]
+    const days = (rs: { t: number }[]) => rs.map((r) => Math.round((r.t - 3600 - t0) / day) + 1)
+    expect(await countMedia(units, all, d)).toBe(12)
+    // The group's own are files (the list shelf), the topics' videos and images (the grid).
+    expect(await countMedia(gkC, all, d)).toBe(0)
+    expect(await countMedia(units, { ...all, type: 'list' }, d)).toBe(6)
+    expect(days(await readMedia(units, { ...all, type: 'list' }, 0, 3, d))).toEqual([16, 13, 10])
+    const rows = await readMedia(units, all, 0, 100, d)
+    // The grid: the topics' images and videos, days 18 down to 2.
+    const expected = [18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1].filter((x) => x % 3 !== 1)
+    expect(days(rows)).toEqual(expected)
+    // Windows agree with the whole.
+    const windows = [...(await readMedia(units, all, 0, 5, d)), ...(await readMedia(units, all, 5, 5, d)), ...(await readMedia(units, all, 10, 5, d))]
+    expect(windows).toEqual(rows)
+    // Each row keeps its own key: the view opens a topic's message in that topic.
+    expect(rows.find((r) => days([r])[0] === 17)!.gk).toBe(gkT)
+    expect(rows.find((r) => days([r])[0] === 18)!.gk).toBe(gkU)
+  })
+
+  it('has media when only a topic has', async () => {
+    const d = freshDb()
+    await commitBatch(gkT, { messages: [msg(3)], range: [1, 1] }, d)
+    expect(await hasMedia(gkC, d)).toBe(false)
+    expect(await hasMedia([gkC, gkT], d)).toBe(true)
+  })
+})

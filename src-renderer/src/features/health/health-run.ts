@@ -22,6 +22,7 @@ import { mediaInMessage, mediaKey } from '@shared/media/objects'
 import { db as appDb, importedWorkspaceId, type AppDB } from '@renderer/lib/db/app-db'
 import type { GroupView } from '@renderer/lib/db/groups-repo'
 import { pages } from '@renderer/lib/db/pager'
+import { formatNumber, translate, type Locale } from '@renderer/lib/i18n/core'
 import { peopleOf } from '@renderer/lib/people/people-repo'
 
 export interface HealthProgress {
@@ -64,6 +65,17 @@ export function syncStateOf(g: GroupView): GroupSyncState {
   }
 }
 
+/**
+ * The summary's "3 groups, 4 topics" (a Community's topics counted apart from groups, as
+ * `tim-archive report` does: shared/report/render.ts groupsAndTopics), in the UI language.
+ */
+export function unitsText(totals: Pick<ArchiveHealth['totals'], 'groups' | 'topics'>, locale: Locale): string {
+  const n = (count: number) => ({ count, n: formatNumber(locale, count) })
+  const groups = translate(locale, 'health.unitsGroups', n(totals.groups))
+  if (!totals.topics) return groups
+  return translate(locale, 'health.unitsWithTopics', { groups, topics: translate(locale, 'health.unitsTopics', n(totals.topics)) })
+}
+
 export async function computeHealth(
   groups: readonly GroupView[],
   opts: {
@@ -73,6 +85,12 @@ export async function computeHealth(
     now?: Date
     /** The host's recorded media outcomes of a group, by key (media.outcomes); none: the messages' own notes only. */
     mediaOutcomes?: (groupId: string) => Promise<Record<string, MediaOutcomeNote>>
+    /**
+     * Each group's name by its key, as the dialog shows it ("Group / Topic" for a Community topic,
+     * db/channel-name.ts): written into the report (`GroupHealth.name`), so its HTML/JSON/text
+     * files name a row as the dialog does, "Name (ID)", as `tim-archive report` does with a context file.
+     */
+    names?: ReadonlyMap<string, string>
   } = {},
   store: AppDB = appDb
 ): Promise<ArchiveHealth> {
@@ -109,6 +127,8 @@ export async function computeHealth(
   for (const g of groups) {
     const id = ids.get(g.row.gk)!
     const h = byId.get(id)
+    const name = opts.names?.get(g.row.gk)
+    if (h && name) h.name = name
     const counts = senders.get(id)
     if (!h || !counts?.size) continue
     const people = new Map((await peopleOf(g.row.gk, store)).map((p) => [p.account, p]))

@@ -3,6 +3,10 @@
  * filter's rows, newest first, counted and read a window at a time (the view is virtualized: a
  * group may hold 100,000 images). Each read is one index range: [gk+shelf+t+seq+i] for a shelf,
  * [gk+kind+t+seq+i] for one kind, bounded by the date range.
+ *
+ * A Community's Media view shows its own media and its topics' (issue 18 §2: each topic is a channel
+ * under its own key): every function takes one key or several; with several, the rows are merged
+ * newest first across them (time, then key, then seq).
  */
 import { db as appDb, type AppDB } from '@renderer/lib/db/app-db'
 import type { MediaRow, MediaShelf, MediaViewKind } from '@renderer/lib/db/projections/media'
@@ -29,18 +33,48 @@ function range(database: AppDB, gk: string, f: MediaFilter) {
   return database.media.where(index).between([gk, f.type, lo, -Infinity, -Infinity], [gk, f.type, hi, Infinity, Infinity], true, true)
 }
 
-export function countMedia(gk: string, f: MediaFilter, database: AppDB = appDb): Promise<number> {
-  return range(database, gk, f).count()
+/** One key or several (a Community with its topics). */
+export type MediaKeys = string | readonly string[]
+
+function keysOf(gks: MediaKeys): readonly string[] {
+  return typeof gks === 'string' ? [gks] : gks
 }
 
-/** Rows `offset` … `offset + limit - 1` of the filter, newest first. */
-export function readMedia(gk: string, f: MediaFilter, offset: number, limit: number, database: AppDB = appDb): Promise<MediaRow[]> {
-  return range(database, gk, f).reverse().offset(offset).limit(limit).toArray()
+export async function countMedia(gks: MediaKeys, f: MediaFilter, database: AppDB = appDb): Promise<number> {
+  let n = 0
+  for (const gk of keysOf(gks)) n += await range(database, gk, f).count()
+  return n
 }
 
-/** Whether the group has any media at all (the empty state's question). */
-export async function hasMedia(gk: string, database: AppDB = appDb): Promise<boolean> {
-  return (await database.media.where('[gk+seq+i]').between([gk, -Infinity, -Infinity], [gk, Infinity, Infinity]).first()) !== undefined
+/** Newest first across keys: by time, then key, then the key's own order (seq, object), all descending but the key. */
+export function newestFirst(a: MediaRow, b: MediaRow): number {
+  return b.t - a.t || (a.gk < b.gk ? -1 : a.gk > b.gk ? 1 : 0) || b.seq - a.seq || b.i - a.i
+}
+
+/**
+ * Rows `offset` … `offset + limit - 1` of the filter, newest first. Several keys: each key's newest
+ * `offset + limit` rows (its index range, reversed) merged, so a window costs at most that per key.
+ */
+export async function readMedia(gks: MediaKeys, f: MediaFilter, offset: number, limit: number, database: AppDB = appDb): Promise<MediaRow[]> {
+  const keys = keysOf(gks)
+  if (keys.length === 1) return range(database, keys[0]!, f).reverse().offset(offset).limit(limit).toArray()
+  const all: MediaRow[] = []
+  for (const gk of keys)
+    all.push(
+      ...(await range(database, gk, f)
+        .reverse()
+        .limit(offset + limit)
+        .toArray())
+    )
+  return all.sort(newestFirst).slice(offset, offset + limit)
+}
+
+/** Whether the group (or any of the keys) has any media at all (the empty state's question). */
+export async function hasMedia(gks: MediaKeys, database: AppDB = appDb): Promise<boolean> {
+  for (const gk of keysOf(gks)) {
+    if ((await database.media.where('[gk+seq+i]').between([gk, -Infinity, -Infinity], [gk, Infinity, Infinity]).first()) !== undefined) return true
+  }
+  return false
 }
 
 /** A date input's value (YYYY-MM-DD) as Unix seconds at the start (or end) of that day, local time. */

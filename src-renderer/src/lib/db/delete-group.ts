@@ -10,6 +10,10 @@
  * the window closes half-way, IndexedDB aborts the transaction and the group is exactly as it was:
  * there is no half-deleted group to resume.
  *
+ * A Community's topics are channels of the group (issue 18 §2), each under its own key: deleting the
+ * Community deletes its topics too, in the same transaction (they would otherwise stay, listed on
+ * their own); deleting a topic deletes that topic only.
+ *
  * A million-message group must not freeze the window: the messages go in key ranges of `chunk`
  * rows (IndexedDB's own delete(range), one request per chunk), and `onProgress` hears after each,
  * between IndexedDB requests, so the page stays responsive and can draw a progress bar.
@@ -17,6 +21,7 @@
 import Dexie from 'dexie'
 import { db as appDb, type AppDB } from './app-db'
 import { deleteRange } from './delete-range'
+import { groupIdOf, workspaceOfKey } from './group-key'
 import { bySeq } from './pager'
 import { projections, projectionTables } from './projections'
 import { retentionKey } from './settings'
@@ -29,8 +34,16 @@ export async function setSyncStopped(gk: string, stopped: boolean, database: App
 export interface DeleteProgress {
   /** Messages deleted so far (of this transaction: none of it is kept unless all of it commits). */
   done: number
-  /** Messages the group holds. */
+  /** Messages the group holds (a Community's: with its topics'). */
   total: number
+}
+
+/** The keys of a Community's topics in the store (none for a topic or any other group). */
+export async function topicKeysOf(gk: string, database: AppDB = appDb): Promise<string[]> {
+  const ws = workspaceOfKey(gk)
+  const groupId = groupIdOf(gk)
+  const rows = await database.groups.where('workspaceId').equals(ws).toArray()
+  return rows.filter((r) => r.topic?.groupId === groupId && r.gk !== gk).map((r) => r.gk)
 }
 
 export interface DeleteResult {
@@ -53,23 +66,28 @@ export async function deleteGroup(
   const derived = projectionTables(projections).map((name) => database.table(name))
   const tables = [database.groups, database.messages, database.coverage, ...derived, database.settings, database.people]
   return database.transaction('rw', tables, async (tx) => {
-    const total = await bySeq(database.messages, gk).count()
+    // The topics first, the group last: the sidebar never shows a topic without its group.
+    const units = [...(await topicKeysOf(gk, database)), gk]
+    let total = 0
+    for (const unit of units) total += await bySeq(database.messages, unit).count()
     let done = 0
     opts.onProgress?.({ done, total })
-    for (;;) {
-      // The next chunk's last key; every key before it (this group's, in seq order) goes with it.
-      const keys = await bySeq(database.messages, gk).limit(chunk).primaryKeys()
-      if (!keys.length) break
-      await deleteRange(tx, database.messages.name, [gk, Dexie.minKey], keys[keys.length - 1])
-      done += keys.length
-      opts.onProgress?.({ done, total })
+    for (const unit of units) {
+      for (;;) {
+        // The next chunk's last key; every key before it (this unit's, in seq order) goes with it.
+        const keys = await bySeq(database.messages, unit).limit(chunk).primaryKeys()
+        if (!keys.length) break
+        await deleteRange(tx, database.messages.name, [unit, Dexie.minKey], keys[keys.length - 1])
+        done += keys.length
+        opts.onProgress?.({ done, total })
+      }
+      for (const projection of projections) await projection.forget(tx, unit)
+      await database.coverage.delete(unit)
+      await database.settings.delete(retentionKey(unit))
+      await database.people.where('[gk+account]').between([unit, Dexie.minKey], [unit, Dexie.maxKey]).delete()
+      // Last, through Dexie: the group list's liveQuery hears of it and the group leaves the sidebar.
+      await database.groups.delete(unit)
     }
-    for (const projection of projections) await projection.forget(tx, gk)
-    await database.coverage.delete(gk)
-    await database.settings.delete(retentionKey(gk))
-    await database.people.where('[gk+account]').between([gk, Dexie.minKey], [gk, Dexie.maxKey]).delete()
-    // Last, through Dexie: the group list's liveQuery hears of it and the group leaves the sidebar.
-    await database.groups.delete(gk)
     return { messages: done }
   })
 }

@@ -27,6 +27,9 @@ export const groupEn = {
   'groupActions.deleteBody_one':
     'This deletes the 1 archived message of this group from this archive, with its search index, statistics and charts. It cannot be undone. Messages the server still keeps can be archived again by adding the group again.',
   'groupActions.deleteBodyEmpty': 'This group has no archived messages. It leaves the list, with its sync state.',
+  'groupActions.deleteTopics': 'Its {count} topics go with it, counted above: {names}.',
+  'groupActions.deleteTopics_one': 'Its topic goes with it, counted above: {names}.',
+  'groupActions.topicSeparator': ', ',
   'groupActions.typeName': 'To confirm, type the group’s name:',
   'groupActions.typeId': 'To confirm, type the group’s ID:',
   'groupActions.confirm': 'Delete {count} messages',
@@ -71,6 +74,9 @@ export const groupZh: Record<keyof typeof groupEn, string> = {
   'groupActions.deleteBody_one':
     '此操作将从此归档中删除该群组已归档的 1 条消息，以及它的搜索索引、统计和图表。此操作无法撤销。服务器上仍保留的消息可以通过重新添加该群组再次归档。',
   'groupActions.deleteBodyEmpty': '此群组没有已归档的消息。它将连同同步状态一起从列表中移除。',
+  'groupActions.deleteTopics': '它的 {count} 个话题也将一并删除（消息已计入上述数量）：{names}。',
+  'groupActions.deleteTopics_one': '它的话题也将一并删除（消息已计入上述数量）：{names}。',
+  'groupActions.topicSeparator': '、',
   'groupActions.typeName': '请输入群组名称以确认：',
   'groupActions.typeId': '请输入群组 ID 以确认：',
   'groupActions.confirm': '删除 {count} 条消息',

@@ -16,7 +16,7 @@ export const peopleEn = {
   'people.refreshed': 'Names refreshed: {count} people answered.',
   'people.refreshFailed': 'Names could not be refreshed: {message}',
   'people.noMemberList':
-    'This group has no member list on the server (a live-stream or broadcast group): names come from people’s profiles only (their nicknames), never from group name cards.'
+    'This group has no member list on the server (a live-stream or broadcast group, or a group dismissed since): names come from people’s profiles only (their nicknames), never from group name cards.'
 }
 
 export const peopleZh: Record<keyof typeof peopleEn, string> = {
@@ -30,5 +30,5 @@ export const peopleZh: Record<keyof typeof peopleEn, string> = {
   'people.refreshing': '正在刷新名字…',
   'people.refreshed': '名字已刷新：{count} 人有回应。',
   'people.refreshFailed': '名字未能刷新：{message}',
-  'people.noMemberList': '此群在服务器上没有成员列表（直播群或广播群）：名字只来自用户资料（昵称），不会有群名片。'
+  'people.noMemberList': '此群在服务器上没有成员列表（直播群或广播群，或已被解散的群）：名字只来自用户资料（昵称），不会有群名片。'
 }
