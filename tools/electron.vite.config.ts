@@ -24,6 +24,7 @@ export default defineConfig({
           'bench-export': resolve('tools/bench/bench-export.ts'),
           'bench-search': resolve('tools/bench/bench-search.ts'),
           'bench-charts': resolve('tools/bench/bench-charts.ts'),
+          'bench-app-sync': resolve('tools/bench/bench-app-sync.ts'),
           demo: resolve('tools/demo/main.ts')
         }
       },
