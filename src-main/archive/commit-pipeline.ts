@@ -9,7 +9,7 @@ import { applyBatchCoverage } from '../shared/coverage'
 import type { ArchiveSink, SyncBatch } from './engine'
 import type { SyncRun } from './sync-run'
 
-/** Batches handed to the sink and not yet durable, per group. */
+/** Batches handed to the sink and not yet durable, per group (default; SyncOptions.maxPendingCommits). */
 export const maxPendingCommits = 32
 
 export class CommitPipeline {
@@ -19,7 +19,8 @@ export class CommitPipeline {
 
   constructor(
     private readonly run: SyncRun,
-    private readonly sink: ArchiveSink
+    private readonly sink: ArchiveSink,
+    private readonly maxPending = maxPendingCommits
   ) {}
 
   /** The first commit that failed, if any. */
@@ -54,7 +55,7 @@ export class CommitPipeline {
       }
     )
     this.pending.add(p)
-    while (this.pending.size >= maxPendingCommits) await Promise.race(this.pending)
+    while (this.pending.size >= this.maxPending) await Promise.race(this.pending)
   }
 
   /** Waits for every batch handed over; throws the first commit failure. */
