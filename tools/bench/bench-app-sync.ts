@@ -26,7 +26,7 @@
  * Prints figures, then one JSON line.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -71,7 +71,7 @@ async function runCli(args: string[], endpoint: string): Promise<{ code: number 
 }
 
 /** `tim-archive serve` as a child process; resolves with its token URL. */
-async function startServe(configDir: string): Promise<{ url: string; kill: () => Promise<void> }> {
+async function startServe(configDir: string): Promise<{ url: string; pid: number | undefined; kill: () => Promise<void> }> {
   const child = spawn(process.execPath, [cliJs, 'serve', '--port', '0', '--config-dir', configDir], {
     env: { ...process.env, BROWSER: 'none' },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -92,6 +92,7 @@ async function startServe(configDir: string): Promise<{ url: string; kill: () =>
   })
   return {
     url,
+    pid: child.pid,
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return
       const closed = new Promise((r) => child.once('close', r))
@@ -99,6 +100,44 @@ async function startServe(configDir: string): Promise<{ url: string; kill: () =>
       await closed
     }
   }
+}
+
+/**
+ * CPU seconds (user + system, /proc) of this run's processes, by role: the host (`serve`), and
+ * Chromium's browser process (where IndexedDB's backend runs), its renderer (the page), and the
+ * rest (GPU, network, storage utilities). Linux only; empty elsewhere.
+ */
+async function cpuByRole(tmp: string, servePid: number | undefined): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  const tick = 100 // USER_HZ on Linux
+  let pids: string[] = []
+  try {
+    pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d))
+  } catch {
+    return out
+  }
+  for (const pid of pids) {
+    try {
+      const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ')
+      let role: string | undefined
+      if (Number(pid) === servePid) role = 'host'
+      else if (cmd.includes(tmp) && /chrom/.test(cmd)) {
+        const type = /--type=(\S+)/.exec(cmd)?.[1]
+        role = type === undefined ? 'browser' : type === 'renderer' ? 'renderer' : `other`
+      }
+      if (!role) continue
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out[role] = (out[role] ?? 0) + (Number(f[11]) + Number(f[12])) / tick
+    } catch {
+      // the process ended
+    }
+  }
+  return out
+}
+
+function cpuDelta(a: Record<string, number>, b: Record<string, number>): string {
+  return ['host', 'renderer', 'browser', 'other'].map((k) => `${k} ${((b[k] ?? 0) - (a[k] ?? 0)).toFixed(1)} s`).join(', ')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,11 +410,13 @@ async function main(): Promise<void> {
         await profiling.send('Profiler.setSamplingInterval', { interval: 200 })
         await profiling.send('Profiler.start')
       }
+      const cpu0 = await cpuByRole(tmp, serve.pid)
       const t0 = performance.now()
       await syncButton.click()
       await finished.waitFor({ timeout: 600_000 })
       const appSecs = (performance.now() - t0) / 1000
       const appStats = { ...sim.stats }
+      const cpu = cpuDelta(cpu0, await cpuByRole(tmp, serve.pid))
       if (profiling) {
         const { profile } = await profiling.send('Profiler.stop')
         await writeFile(values['profile-page']!, JSON.stringify(profile))
@@ -411,6 +452,7 @@ async function main(): Promise<void> {
       console.log(
         `               app ${row.app.secs.toFixed(2)} s (Sync pressed to "Sync finished."), ${row.app.requests} requests: ${row.app.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.app.msgsPerSec))} msgs/s, ${row.app.refused} refused (60007)`
       )
+      console.log(`               CPU during the app's sync: ${cpu}`)
       console.log(`               ratio app/CLI ${row.ratio.toFixed(2)} (target ≥ 0.9); load ${row.load}`)
     }
 
