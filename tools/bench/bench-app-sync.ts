@@ -26,6 +26,7 @@
  * Prints figures, then one JSON line.
  */
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -51,9 +52,11 @@ function load(): string {
 }
 
 /** The built CLI with the demo admin's credentials in its environment; resolves once it exits. */
-async function runCli(args: string[], endpoint: string): Promise<{ code: number | null; out: string; secs: number }> {
+async function runCli(args: string[], endpoint: string): Promise<{ code: number | null; out: string; secs: number; cpuSecs: number | null }> {
   const t0 = performance.now()
-  const child = spawn(process.execPath, [cliJs, ...args], {
+  // Under /usr/bin/time where there is one: the CLI's CPU seconds, beside the app's.
+  const timed = existsSync('/usr/bin/time')
+  const child = spawn(timed ? '/usr/bin/time' : process.execPath, [...(timed ? ['-f', 'cpu %U %S', process.execPath] : []), cliJs, ...args], {
     env: {
       PATH: process.env['PATH'],
       TIM_SDKAPPID: String(demoCredentials.sdkAppId),
@@ -67,7 +70,8 @@ async function runCli(args: string[], endpoint: string): Promise<{ code: number 
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
   const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)))
-  return { code, out, secs: (performance.now() - t0) / 1000 }
+  const cpu = /cpu (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)\s*$/.exec(out)
+  return { code, out, secs: (performance.now() - t0) / 1000, cpuSecs: cpu ? Number(cpu[1]) + Number(cpu[2]) : null }
 }
 
 /** `tim-archive serve` as a child process; resolves with its token URL. */
@@ -136,8 +140,11 @@ async function cpuByRole(tmp: string, servePid: number | undefined): Promise<Rec
   return out
 }
 
-function cpuDelta(a: Record<string, number>, b: Record<string, number>): string {
-  return ['host', 'renderer', 'browser', 'other'].map((k) => `${k} ${((b[k] ?? 0) - (a[k] ?? 0)).toFixed(1)} s`).join(', ')
+function cpuDelta(a: Record<string, number>, b: Record<string, number>): { text: string; total: number } {
+  const roles = ['host', 'renderer', 'browser', 'other']
+  const d = roles.map((k) => (b[k] ?? 0) - (a[k] ?? 0))
+  const total = d.reduce((x, y) => x + y, 0)
+  return { text: `${roles.map((k, i) => `${k} ${d[i]!.toFixed(1)} s`).join(', ')}; ${total.toFixed(1)} s in all`, total }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,6 +389,8 @@ async function main(): Promise<void> {
       cli: { secs: number; requests: number; reqPerSec: number; msgsPerSec: number; refused: number }
       ratio: number
       load: string
+      appCpuSecs: number
+      cliCpuSecs: number | null
     }
     const rows: Row[] = []
     for (const plan of plans) {
@@ -443,16 +452,18 @@ async function main(): Promise<void> {
         },
         // The same messages: the ratio of the times is the ratio of the rates.
         ratio: cli.secs / appSecs,
-        load: load()
+        load: load(),
+        appCpuSecs: cpu.total,
+        cliCpuSecs: cli.cpuSecs
       }
       rows.push(row)
       console.log(
-        `${fmt(plan.messages).padStart(7)} msgs  CLI ${row.cli.secs.toFixed(2)} s (process start included), ${row.cli.requests} requests: ${row.cli.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.cli.msgsPerSec))} msgs/s, ${row.cli.refused} refused (60007)`
+        `${fmt(plan.messages).padStart(7)} msgs  CLI ${row.cli.secs.toFixed(2)} s (process start included), ${row.cli.requests} requests: ${row.cli.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.cli.msgsPerSec))} msgs/s, ${row.cli.refused} refused (60007)${cli.cpuSecs === null ? '' : `; CPU ${cli.cpuSecs.toFixed(1)} s`}`
       )
       console.log(
         `               app ${row.app.secs.toFixed(2)} s (Sync pressed to "Sync finished."), ${row.app.requests} requests: ${row.app.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.app.msgsPerSec))} msgs/s, ${row.app.refused} refused (60007)`
       )
-      console.log(`               CPU during the app's sync: ${cpu}`)
+      console.log(`               CPU during the app's sync: ${cpu.text}`)
       console.log(`               ratio app/CLI ${row.ratio.toFixed(2)} (target ≥ 0.9); load ${row.load}`)
     }
 
@@ -532,6 +543,8 @@ async function main(): Promise<void> {
       appSecs: +r.app.secs.toFixed(2),
       cliSecs: +r.cli.secs.toFixed(2),
       ratio: +r.ratio.toFixed(2),
+      appCpuSecs: round(r.appCpuSecs),
+      cliCpuSecs: r.cliCpuSecs,
       load: r.load
     })
     console.log(
