@@ -339,7 +339,6 @@ async function main(): Promise<void> {
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(String(e)))
     page.on('crash', () => console.error('the page crashed'))
-    page.on('close', () => console.error('the page closed'))
     page.on('framenavigated', (f) => process.env['BENCH_DEBUG'] && console.error(`navigated: ${f.url()}`))
     console.log(
       `bench:app-sync  ${context.browser()?.version() ?? 'Chromium'} (${chromiumPath()}); simulator ${simUrl}, latency ${latencyMs} ms, limit 200 req/s`
@@ -544,7 +543,7 @@ async function main(): Promise<void> {
       cliSecs: +r.cli.secs.toFixed(2),
       ratio: +r.ratio.toFixed(2),
       appCpuSecs: round(r.appCpuSecs),
-      cliCpuSecs: r.cliCpuSecs,
+      cliCpuSecs: r.cliCpuSecs === null ? null : round(r.cliCpuSecs),
       load: r.load
     })
     console.log(
