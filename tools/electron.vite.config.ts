@@ -25,6 +25,7 @@ export default defineConfig({
           'bench-search': resolve('tools/bench/bench-search.ts'),
           'bench-charts': resolve('tools/bench/bench-charts.ts'),
           'bench-db': resolve('tools/bench/bench-db.ts'),
+          'bench-app-sync': resolve('tools/bench/bench-app-sync.ts'),
           demo: resolve('tools/demo/main.ts')
         }
       },

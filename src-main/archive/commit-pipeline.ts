@@ -10,8 +10,8 @@ import type { ArchiveSink, SyncBatch } from './engine'
 import type { SyncRun } from './sync-run'
 
 /**
- * Batches handed to the sink and not yet durable, per group, unless the sink says otherwise
- * (ArchiveSink.maxPendingCommits).
+ * Batches handed to the sink and not yet durable, per group: SyncOptions.maxPendingCommits, else what
+ * the sink says (ArchiveSink.maxPendingCommits), else this.
  */
 export const maxPendingCommits = 32
 
@@ -24,9 +24,10 @@ export class CommitPipeline {
 
   constructor(
     private readonly run: SyncRun,
-    private readonly sink: ArchiveSink
+    private readonly sink: ArchiveSink,
+    maxPending?: number
   ) {
-    this.maxPending = Math.max(1, sink.maxPendingCommits ?? maxPendingCommits)
+    this.maxPending = Math.max(1, maxPending ?? sink.maxPendingCommits ?? maxPendingCommits)
   }
 
   /** The first commit that failed, if any. */

@@ -108,6 +108,12 @@ export interface SyncOptions {
   /** Below this seq the engine walks down to 1 instead of probing for the start. Default 2000. */
   walkToOneBelow?: number
   topicId?: string
+  /**
+   * Batches handed to the sink and not yet durable, per group (default 32, commit-pipeline.ts). A
+   * sink that commits many batches per transaction (the app's IndexedDB) needs more in flight, or
+   * the walk stalls while each transaction commits.
+   */
+  maxPendingCommits?: number
   signal?: AbortSignal
   onProgress?: (p: SyncProgress) => void
 }
@@ -128,7 +134,7 @@ export interface SyncResult {
  */
 export async function syncGroup(o: SyncOptions): Promise<SyncResult> {
   const run = new SyncRun(o)
-  const commits = new CommitPipeline(run, o.sink)
+  const commits = new CommitPipeline(run, o.sink, o.maxPendingCommits)
   try {
     // 1. The newest seq (a head request when get_group_info cannot say).
     const headRange = await readHead(o, run, commits)

@@ -19,8 +19,14 @@ import type { Workspaces } from './workspaces'
 export interface SyncRunsOptions {
   /** Requests in flight across all groups of a sync run. Default 16. */
   concurrency?: number
-  /** Batches sent to the renderer and not yet acknowledged, across the run. Default 64. */
+  /**
+   * Batches sent to the renderer and not yet acknowledged, across the run. Default 256: the page
+   * commits what is queued in one transaction (up to 2,000 messages, BatchCommitter) and acks after
+   * it, so the window must hold more than one transaction's worth or the walk idles while it commits.
+   */
   maxUnackedBatches?: number
+  /** Batches of one group handed over and not yet acknowledged (the engine's commit pipeline). Default 128. */
+  maxPendingCommits?: number
   /** Minimum interval between progress events of one group, ms. Default 100 (≤ 10/s). */
   progressIntervalMs?: number
 }
@@ -114,6 +120,7 @@ export class SyncRuns {
             ...(rechecked ? { rechecked } : {}),
             ...(topicId ? { topicId } : {}),
             slots,
+            maxPendingCommits: this.opts.maxPendingCommits ?? 128,
             signal: run.signal,
             onProgress: (p) => run.progress(p, topicId)
           })
@@ -162,7 +169,7 @@ class Run {
     private readonly onCommitted?: OnCommitted
   ) {
     this.signal = this.abort.signal
-    this.maxUnacked = Math.max(1, opts.maxUnackedBatches ?? 64)
+    this.maxUnacked = Math.max(1, opts.maxUnackedBatches ?? 256)
     this.interval = opts.progressIntervalMs ?? 100
   }
 

@@ -83,6 +83,23 @@ describe('committing a sync batch', () => {
     expect(g!.stats).toMatchObject({ messages: 2, recalled: 0, removedLater: 1 })
   })
 
+  it('never replaces archived content with less even where the coverage does not know the message (stats exact)', async () => {
+    // New messages outside the coverage skip the read of their stored copy; an archive whose
+    // coverage lost a range (here: cleared by hand) must still keep what it holds.
+    const d = freshDb()
+    await withGroup(d)
+    await commitBatch(gk, { messages: [msg(1), msg(2)], range: [1, 2], floor: 1, top: 2 }, d)
+    await d.coverage.delete(gk)
+    const counts = await commitBatch(gk, { messages: [msg(1, { IsPlaceMsg: 2, MsgBody: [] }), msg(2), msg(3)], range: [1, 3] }, d)
+    expect(counts).toEqual({ new: 1, upgraded: 0, serverChanged: 1, unchanged: 1 })
+    const row = await d.messages.get([gk, 1])
+    expect(row!.raw.MsgBody).toEqual(msg(1).MsgBody)
+    expect(row!.raw._archive?.server?.IsPlaceMsg).toBe(2)
+    expect((await d.messages.get([gk, 3]))!.raw.MsgBody).toEqual(msg(3).MsgBody)
+    expect((await d.groups.get(gk))!.stats).toMatchObject({ messages: 3, recalled: 0, removedLater: 1 })
+    expect(await d.coverage.get(gk)).toMatchObject({ ranges: [[1, 3]] })
+  })
+
   it('takes content for an archived placeholder and fixes the counts', async () => {
     const d = freshDb()
     await withGroup(d)

@@ -139,83 +139,150 @@ export interface WriteOptions {
 }
 
 /**
+ * Thrown inside a write when a message assumed absent (its seq outside the group's coverage) was in
+ * the store after all: the transaction aborts and the write is made again with every message read.
+ */
+class AssumedAbsentClash extends Error {
+  override name = 'AssumedAbsentClash'
+}
+
+/** Whether `seq` lies in one of the sorted, disjoint `ranges`. */
+function inRanges(ranges: readonly SeqRange[], seq: number): boolean {
+  let lo = 0
+  let hi = ranges.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const [a, b] = ranges[mid]!
+    if (seq < a) hi = mid - 1
+    else if (seq > b) lo = mid + 1
+    else return true
+  }
+  return false
+}
+
+/**
  * Writes several groups' messages and coverage in one transaction: merges the messages, writes the
  * changed ones, hands the changes to each projection, then stores the coverage and the group rows.
  * Returns the merge counts. Throws ArchiveWriteError (and keeps nothing) when any part fails.
+ *
+ * The merge rule needs the stored copy of each message, but a seq outside the group's coverage has
+ * none (coverage is written with the messages, in the same transaction): those are not read but
+ * added (IndexedDB's add, which refuses an existing key). Should one exist after all (an archive
+ * whose coverage lost a range), the add fails, the whole transaction aborts, and the write is made
+ * again reading every message: the shortcut can cost time, never content.
  */
 export async function writeGroups(writes: GroupWrite[], database: AppDB = appDb, options: WriteOptions = {}): Promise<CommitCounts> {
-  const now = options.now ?? new Date()
-  const chosen = selectProjections(options.projections)
-  const derived = projectionTables(chosen).map((name) => database.table(name))
   try {
-    return await database.transaction('rw', [database.messages, database.coverage, database.groups, ...derived], async (tx) => {
-      const counts = zeroCounts()
-      const gks = writes.map((w) => w.gk)
-      const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
-      const keys: [string, number][] = []
-      for (const w of writes) for (const m of w.messages) if (validSeq(m)) keys.push([w.gk, m.MsgSeq])
-      const existing = await database.messages.bulkGet(keys)
-
-      const puts: MessageRow[] = []
-      const nextCoverage: CoverageRow[] = []
-      const changes: GroupChanges[] = []
-      let k = 0
-      writes.forEach((w, i) => {
-        const group: GroupRow = groupRows[i]
-          ? structuredClone(groupRows[i]!)
-          : {
-              gk: w.gk,
-              workspaceId: w.workspaceId,
-              groupId: w.groupId,
-              profile: w.profileIfMissing,
-              addedAt: now.getTime(),
-              lastSyncAt: null,
-              lastError: null,
-              stats: emptyStats(),
-              ...(w.topicIfMissing ? { topic: w.topicIfMissing } : {})
-            }
-        const steps: GroupChanges['steps'] = []
-        // Current state per seq, so a seq repeated within one write merges with its own first copy.
-        const current = new Map<number, ArchivedMessage | undefined>()
-        const stored = new Map<number, ArchivedMessage | undefined>()
-        const changed = new Map<number, ArchivedMessage>()
-        for (const m of w.messages) {
-          if (!validSeq(m)) continue
-          const storedRecord = existing[k++]?.raw
-          if (!current.has(m.MsgSeq)) {
-            current.set(m.MsgSeq, storedRecord)
-            stored.set(m.MsgSeq, storedRecord)
-          }
-          const before = current.get(m.MsgSeq)
-          const { record, outcome } = w.merge(before, m, group.groupId, now)
-          if (outcome === 'unchanged') {
-            counts.unchanged++
-            continue
-          }
-          if (outcome === 'new') counts.new++
-          else if (outcome === 'upgraded') counts.upgraded++
-          else counts.serverChanged++
-          steps.push({ before, after: record })
-          current.set(m.MsgSeq, record)
-          changed.set(m.MsgSeq, record)
-        }
-        for (const record of changed.values()) puts.push(toRow(w.gk, record))
-        // Each projection sees a seq's change from the record stored before this write to the final one.
-        const messages = [...changed].map(([seq, after]) => ({ seq, before: stored.get(seq), after }))
-        changes.push({ gk: w.gk, group, messages, steps })
-        const cov = coverageRows[i] ?? { gk: w.gk, ...emptyCoverage() }
-        const next = w.coverage({ ranges: cov.ranges, floor: cov.floor, top: cov.top })
-        nextCoverage.push({ gk: w.gk, ranges: next.ranges, floor: next.floor, top: next.top })
-      })
-      if (puts.length) await database.messages.bulkPut(puts)
-      for (const projection of chosen) await projection.apply(tx, changes, { search: options.search })
-      await database.coverage.bulkPut(nextCoverage)
-      await database.groups.bulkPut(changes.map((c) => c.group))
-      return counts
-    })
+    return await writeGroupsOnce(writes, database, options, true)
+  } catch (e) {
+    if (!(e instanceof AssumedAbsentClash)) throw toWriteError(e)
+  }
+  try {
+    return await writeGroupsOnce(writes, database, options, false)
   } catch (e) {
     throw toWriteError(e)
   }
+}
+
+async function writeGroupsOnce(writes: GroupWrite[], database: AppDB, options: WriteOptions, skipUncovered: boolean): Promise<CommitCounts> {
+  const now = options.now ?? new Date()
+  const chosen = selectProjections(options.projections)
+  const derived = projectionTables(chosen).map((name) => database.table(name))
+  return database.transaction('rw', [database.messages, database.coverage, database.groups, ...derived], async (tx) => {
+    const counts = zeroCounts()
+    const gks = writes.map((w) => w.gk)
+    const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
+    // Per message (in write order): read its stored copy, or known absent (outside coverage).
+    const read: boolean[] = []
+    const keys: [string, number][] = []
+    writes.forEach((w, i) => {
+      const ranges = coverageRows[i]?.ranges ?? []
+      for (const m of w.messages) {
+        if (!validSeq(m)) continue
+        const r = !skipUncovered || inRanges(ranges, m.MsgSeq)
+        read.push(r)
+        if (r) keys.push([w.gk, m.MsgSeq])
+      }
+    })
+    const existing = keys.length ? await database.messages.bulkGet(keys) : []
+
+    const puts: MessageRow[] = []
+    const adds: MessageRow[] = []
+    const nextCoverage: CoverageRow[] = []
+    const changes: GroupChanges[] = []
+    let k = 0
+    let e = 0
+    writes.forEach((w, i) => {
+      const group: GroupRow = groupRows[i]
+        ? structuredClone(groupRows[i]!)
+        : {
+            gk: w.gk,
+            workspaceId: w.workspaceId,
+            groupId: w.groupId,
+            profile: w.profileIfMissing,
+            addedAt: now.getTime(),
+            lastSyncAt: null,
+            lastError: null,
+            stats: emptyStats(),
+            ...(w.topicIfMissing ? { topic: w.topicIfMissing } : {})
+          }
+      const steps: GroupChanges['steps'] = []
+      // Current state per seq, so a seq repeated within one write merges with its own first copy.
+      const current = new Map<number, ArchivedMessage | undefined>()
+      const stored = new Map<number, ArchivedMessage | undefined>()
+      const wasRead = new Map<number, boolean>()
+      const changed = new Map<number, ArchivedMessage>()
+      for (const m of w.messages) {
+        if (!validSeq(m)) continue
+        const r = read[k++]!
+        const storedRecord = r ? existing[e++]?.raw : undefined
+        if (!current.has(m.MsgSeq)) {
+          current.set(m.MsgSeq, storedRecord)
+          stored.set(m.MsgSeq, storedRecord)
+          wasRead.set(m.MsgSeq, r)
+        }
+        const before = current.get(m.MsgSeq)
+        const { record, outcome } = w.merge(before, m, group.groupId, now)
+        if (outcome === 'unchanged') {
+          counts.unchanged++
+          continue
+        }
+        if (outcome === 'new') counts.new++
+        else if (outcome === 'upgraded') counts.upgraded++
+        else counts.serverChanged++
+        steps.push({ before, after: record })
+        current.set(m.MsgSeq, record)
+        changed.set(m.MsgSeq, record)
+      }
+      for (const [seq, record] of changed) (wasRead.get(seq) ? puts : adds).push(toRow(w.gk, record))
+      // Each projection sees a seq's change from the record stored before this write to the final one.
+      const messages = [...changed].map(([seq, after]) => ({ seq, before: stored.get(seq), after }))
+      changes.push({ gk: w.gk, group, messages, steps })
+      const cov = coverageRows[i] ?? { gk: w.gk, ...emptyCoverage() }
+      const next = w.coverage({ ranges: cov.ranges, floor: cov.floor, top: cov.top })
+      nextCoverage.push({ gk: w.gk, ranges: next.ranges, floor: next.floor, top: next.top })
+    })
+    if (adds.length) {
+      try {
+        await database.messages.bulkAdd(adds)
+      } catch (err) {
+        // A key that exists (ConstraintError): abort and write again with reads. Anything else
+        // (a full disk) is the write's failure.
+        if (
+          errorChain(err).some((x) => x.name === 'ConstraintError') ||
+          (err as { failures?: { name?: string }[] }).failures?.some((f) => f?.name === 'ConstraintError')
+        ) {
+          throw new AssumedAbsentClash('a message outside the coverage was already archived')
+        }
+        throw err
+      }
+    }
+    if (puts.length) await database.messages.bulkPut(puts)
+    for (const projection of chosen) await projection.apply(tx, changes, { search: options.search })
+    await database.coverage.bulkPut(nextCoverage)
+    await database.groups.bulkPut(changes.map((c) => c.group))
+    return counts
+  })
 }
 
 /**
