@@ -132,7 +132,7 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     let u = unitIndex.get(unit)
     if (u === undefined) unitIndex.set(unit, (u = unitIndex.size))
     keys.push(opts.primaryKey ? opts.primaryKey(m) : 0)
-    // Group order first (--group's, else first seen), then the group's own messages, then its topics.
+    // Group order first (--group's, else first seen), then the group's own messages, then its topics (by ID, below).
     groups.push(g * 2 ** 32 + (unit === m.GroupId ? 0 : u + 1))
     seqs.push(m.MsgSeq)
     offsets.push(at)
@@ -157,6 +157,17 @@ export async function scanJsonl(path: string, opts: ScanOptions): Promise<ScanRe
     opts.onProgress?.(pos, total)
   }
   if (carry) line(carry, 0, carry.length, carryAt)
+
+  // A group's topics in the order of their IDs (as the team archive reads them), not the order the
+  // pull happened to write them in (its topics are pulled side by side).
+  const units = [...unitIndex.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  const unitRank = new Uint32Array(unitIndex.size)
+  units.forEach(([, u], rank) => (unitRank[u] = rank))
+  for (let i = 0; i < groups.length; i++) {
+    const v = groups.data[i]!
+    const low = v % 2 ** 32
+    if (low > 0) groups.data[i] = v - low + unitRank[low - 1]! + 1
+  }
 
   // Order: primary key, group, seq; for the same (group, seq) twice, the later line wins.
   const n = offsets.length

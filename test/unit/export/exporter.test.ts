@@ -178,6 +178,29 @@ describe('reading a pull file for export', () => {
     expect(out[0]).toEqual(other[0])
   })
 
+  it("reads a Community's own messages first, then its topics in the order of their IDs, whatever order the pull wrote them in", async () => {
+    const path = join(dir, 'topics.jsonl')
+    const c = '@TGS#_C'
+    const inTopic = (t: string) => many(3).map((m) => ({ ...m, GroupId: c, TopicId: `${c}@TOPIC#_${t}` }))
+    const own = many(2).map((m) => ({ ...m, GroupId: c }))
+    // The pull writes its topics side by side: releases' lines happen to come first.
+    const lines = [...inTopic('releases').slice(0, 2), ...inTopic('general'), ...own, ...inTopic('releases').slice(2)]
+    await writeFile(path, lines.map((m) => JSON.stringify(m)).join('\n') + '\n')
+    const scan = await scanJsonl(path, { keep: all })
+    const out: ArchivedMessage[] = []
+    for await (const ch of scan.read(4)) out.push(...ch)
+    expect(out.map((m) => `${m.TopicId?.split('#_').pop() ?? 'own'}${m.MsgSeq}`)).toEqual([
+      'own1',
+      'own2',
+      'general1',
+      'general2',
+      'general3',
+      'releases1',
+      'releases2',
+      'releases3'
+    ])
+  })
+
   it('counts a message once when a later line repeats it (pull --media adds its outcomes so), and exports the later line', async () => {
     const path = join(dir, 'repeated.jsonl')
     const msgs = many(10)
