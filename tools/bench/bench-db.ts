@@ -16,7 +16,8 @@
  *        and drops them unless --keep), --messages N (default 10000000), --groups N (default 1000),
  *        --pull-messages N (default 30000), --pull-rounds N (default 2), --repeats N (default 20),
  *        --writers N (concurrent PgArchive writers for the load, default 2), --scan / --no-scan,
- *        --reuse (search the load database a --keep run left: no load figures), --skip-pull.
+ *        --reuse (search the load database a --keep run left: no load figures), --skip-pull,
+ *        --pull-only (the pull part alone: the load database is left as it is).
  */
 import { rm, mkdtemp } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
       'no-scan': { type: 'boolean' },
       keep: { type: 'boolean', default: false },
       reuse: { type: 'boolean', default: false },
-      'skip-pull': { type: 'boolean', default: false }
+      'skip-pull': { type: 'boolean', default: false },
+      'pull-only': { type: 'boolean', default: false }
     }
   })
   if (!values.db) throw new Error('--db postgres://USER@127.0.0.1:PORT/postgres is required (a role that may CREATE DATABASE)')
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
             const client = new TimClient(creds, { rate: setting.rate })
             let secs: number
             let archived: number
+            const cpu0 = process.cpuUsage()
             if (kind === 'pg') {
               const name = `tim_bench_pull_${process.pid}_${r}`
               const pool = openPool(await freshDb(base, name), 4)
@@ -154,8 +157,12 @@ async function main(): Promise<void> {
               await sink.close()
             }
             rates[kind].push(archived / secs)
+            // This process's CPU (engine, sink, simulator alike) per 1,000 messages: what the write
+            // path costs in Node, apart from the server's own CPU and the machine's load.
+            const cpu = process.cpuUsage(cpu0)
+            const cpuMs = (cpu.user + cpu.system) / 1000 / (archived / 1000)
             console.log(
-              `pull          ${setting.name.padEnd(4)} ${kind.padEnd(5)} round ${r + 1}: ${fmt(archived)} messages in ${secs.toFixed(2)} s, ${fmt(Math.round(archived / secs))} msgs/s; load ${load()}`
+              `pull          ${setting.name.padEnd(4)} ${kind.padEnd(5)} round ${r + 1}: ${fmt(archived)} messages in ${secs.toFixed(2)} s, ${fmt(Math.round(archived / secs))} msgs/s, Node CPU ${cpuMs.toFixed(0)} ms / 1,000 messages; load ${load()}`
             )
           }
         }
@@ -171,6 +178,11 @@ async function main(): Promise<void> {
       pull[setting.name] = { pgMsgsPerSec: Math.round(mean(rates.pg)), jsonlMsgsPerSec: Math.round(mean(rates.jsonl)), ratio: Math.round(ratio * 100) / 100 }
     }
     figures.pull = { messages: pullN, ...pull }
+  }
+  if (values['pull-only']) {
+    figures.loadavg = loadavg().map((x) => round(x))
+    console.log(JSON.stringify(figures))
+    return
   }
 
   // ---- load: generated messages through PgArchive
