@@ -13,6 +13,7 @@ import { demoApp, demoCredentials, demoGroupIds, mediaGroupId, mulberry32, rando
 import { Simulator } from '../../tools/sim/server'
 import type { ArchivedMessage } from '../../src-main/shared/archive-record'
 import { fromMultirange } from '../../src-main/archive/pg-archive'
+import { latestVersion } from '../../src-main/db/migrate'
 import { expectedPlaces, sortedEntries } from '../helpers/memory-sink'
 import { cliEnv, runCli, startCli } from '../helpers/cli'
 import { appWith, freshAppId, group, startDemoSim, stopDemoSim } from '../helpers/sim'
@@ -295,7 +296,7 @@ describe('pull --db: resumable, incremental, one process per group', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/applied migration 1 /)
     const again = await runCli(['db', 'migrate', '--db', db], env())
-    expect(again.stdout).toMatch(/the schema is up to date \(version 1\)/)
+    expect(again.stdout).toContain(`the schema is up to date (version ${latestVersion})`)
   })
 })
 
