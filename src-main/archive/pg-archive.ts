@@ -69,11 +69,20 @@ type QueueItem = ({ batch: SyncBatch; records?: undefined } | { batch?: undefine
 }
 
 export class PgArchive implements ArchiveSink {
+  /**
+   * A unit's waiting commits go into one transaction per flush (its queue is taken whole), so
+   * batches waiting cost memory, not round trips: as the JSON Lines sink, 256 rather than the
+   * engine's 32, which stalled the walk whenever a flush waited on the server (pull --db against
+   * --out, docs/dev/benchmarks.md).
+   */
+  readonly maxPendingCommits = 256
   private readonly units = new Map<string, Coverage>()
   /** Per unit: its commits and notes waiting, and its flush loop while one runs. */
   private readonly queues = new Map<string, QueueItem[]>()
   private readonly flushing = new Map<string, Promise<void>>()
   private failed: unknown = null
+  /** Units whose last flush met seqs already stored (a recheck): they skip the one-statement try. */
+  private readonly merging = new Set<string>()
   /** Messages inserted by this process. */
   appended = 0
   /** Archived messages changed by merges (server-side deletions, recalls, edits, upgrades). */
@@ -231,6 +240,14 @@ export class PgArchive implements ArchiveSink {
       if (!u) byUnit.set(k, (u = { groupId: b.groupId, ...(b.topicId ? { topicId: b.topicId } : {}), batches: [] }))
       u.batches.push(b)
     }
+    if (notes.length === 0 && byUnit.size === 1) {
+      const [key, u] = [...byUnit][0]!
+      if (!this.merging.has(key)) {
+        const added = await this.flushNew(key, u)
+        if (added) return added
+        this.merging.add(key)
+      }
+    }
     const c = await this.pool.connect()
     let broken = false
     const added: ArchivedMessage[] = []
@@ -283,6 +300,9 @@ export class PgArchive implements ArchiveSink {
             col.search
           ]
         )
+        // While a unit's flushes meet stored seqs (a recheck), they come here straight away.
+        if (r.rows.length === 0) this.merging.delete(key)
+        else this.merging.add(key)
         if (r.rows.length === 0) {
           for (const x of fresh) added.push(x.fresh)
           continue
@@ -328,13 +348,73 @@ export class PgArchive implements ArchiveSink {
   }
 
   /**
+   * The common case in one round trip: a flush of one unit whose seqs are all new. One statement,
+   * in its own transaction (autocommit), inserts the rows and sets the unit's coverage, but only
+   * when none of the seqs is stored yet; otherwise it writes nothing and answers undefined, and
+   * the caller runs the full transaction (BEGIN, insert, merges, COMMIT: three round trips). So
+   * the rows and the coverage they prove are still committed together, and a kill leaves all of
+   * it or none. One process writes a unit at a time (the group's advisory lock), so no other
+   * writer can store one of these seqs between the check and the insert; if one did, the
+   * primary key would refuse the insert and the sink would stop with that error.
+   */
+  private async flushNew(key: string, u: { groupId: string; topicId?: string; batches: SyncBatch[] }): Promise<ArchivedMessage[] | undefined> {
+    const now = new Date()
+    const msgs: RawMessage[] = u.batches.flatMap((b) => b.messages)
+    let cov = this.units.get(key)!
+    for (const b of u.batches) cov = applyBatchCoverage(cov, b)
+    const assumed = new Map<number, Seen>()
+    // No query happens here: every seq is assumed new, so fold only folds copies in memory.
+    await this.fold(null, u.groupId, u.topicId, msgs, assumed, new Map(), now)
+    const fresh = [...assumed.values()].flatMap((x) => (x.fresh ? [{ record: x.fresh, fp: x.fp, sfp: x.sfp ?? null, ifp: x.ifp ?? null }] : []))
+    const col = rowsToColumns(fresh)
+    const r = await this.pool.query<{ n: string }>(
+      `WITH stored AS (
+         SELECT 1 FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[]) LIMIT 1
+       ), ins AS (
+         INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at, search)
+         SELECT $1, $2, s, t, f, p, e, r::json, fp, sfp, ifp, $12, v
+           FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $16::tsvector[])
+                AS x(s, t, f, p, e, r, fp, sfp, ifp, v)
+          WHERE NOT EXISTS (SELECT 1 FROM stored)
+       ), cov AS (
+         UPDATE tim_archive.units SET ranges = $13::int8multirange, floor = $14, top = $15, last_sync_at = $12
+          WHERE group_id = $1 AND topic_id = $2 AND NOT EXISTS (SELECT 1 FROM stored)
+       )
+       SELECT count(*) AS n FROM stored`,
+      [
+        u.groupId,
+        u.topicId ?? '',
+        col.seq,
+        col.time,
+        col.from,
+        col.place,
+        col.edited,
+        col.record,
+        col.fp,
+        col.sfp,
+        col.ifp,
+        now,
+        toMultirange(cov.ranges),
+        cov.floor,
+        cov.top,
+        col.search
+      ]
+    )
+    if (Number(r.rows[0]!.n) > 0) return undefined
+    this.units.set(key, cov)
+    const added = fresh.map((x) => x.record)
+    this.appended += added.length
+    return added
+  }
+
+  /**
    * Merges copies of messages, in order, into `seen` (what is stored, or was folded before): a
    * seq not in it is new (its record noted as `fresh`); a copy the quick check cannot rule out goes
    * through mergeMessage with the stored record, and a changed stored row goes to `updates`.
    * Answers how many stored messages changed.
    */
   private async fold(
-    c: pg.PoolClient,
+    c: pg.PoolClient | null,
     groupId: string,
     topicId: string | undefined,
     msgs: RawMessage[],
@@ -356,6 +436,7 @@ export class PgArchive implements ArchiveSink {
       // A different copy of an archived message: the shared merge rule decides.
       let stored = have.fresh ?? updates.get(m.MsgSeq)?.record
       if (!stored) {
+        if (!c) throw new Error(`fold: seq ${m.MsgSeq} of ${groupId} is stored, but no transaction is open to read it`)
         const r = await c.query<{ record: ArchivedMessage }>(`SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3`, [
           groupId,
           topicId ?? '',

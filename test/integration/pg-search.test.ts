@@ -11,7 +11,7 @@ import { PgArchive } from '../../src-main/archive/pg-archive'
 import { openPool } from '../../src-main/db/connect'
 import { DbContextWriter } from '../../src-main/db/context-lines'
 import { migrate } from '../../src-main/db/migrate'
-import { loadContext, Search } from '../../src-main/pg-search/search'
+import { COUNT_WORK_MEM_SQL, loadContext, Search } from '../../src-main/pg-search/search'
 import type { ArchivedMessage } from '../../src-main/shared/archive-record'
 import type { ArchiveContext } from '../../src-main/shared/context-lines'
 import { compileQuery, isQueryError, parseQuery } from '../../src-main/shared/search/query'
@@ -226,6 +226,32 @@ describe('search --db: the index answers what a scan answers, for every query fo
       expect(scan.count).toBe(want.length)
     })
   }
+
+  it('a count raises work_mem for itself only, and is exact whatever the server sets', async () => {
+    // The count sizes work_mem for an exact bitmap (COUNT_WORK_MEM_SQL), then puts it back: the
+    // caller's connection and the pool's connections keep their own setting.
+    const before = (await pool.query<{ work_mem: string }>('SHOW work_mem')).rows[0]!.work_mem
+    // The size comes from the table's pages as the catalog records them: as if it held 100,000
+    // pages (800 MB), the count takes 9,375 kB (96 bytes a page), more than either setting below.
+    await pool.query(`UPDATE pg_class SET relpages = 100000 WHERE oid = 'tim_archive.messages'::regclass`)
+    expect((await pool.query<{ v: string }>(COUNT_WORK_MEM_SQL)).rows[0]!.v).toBe('9375kB')
+    const c = await pool.connect()
+    try {
+      await c.query("SET work_mem = '64kB'")
+      for (const query of ['the', 'has:image', 'release -bob', '数据', 'from:alice']) {
+        const q = parseQuery(query)
+        if (isQueryError(q)) throw new Error(q.error)
+        expect(await (await Search.prepare(c, q, { context: ctx })).count()).toBe((await reference(query)).length)
+        expect(await (await Search.prepare(pool, q, { context: ctx })).count()).toBe((await reference(query)).length)
+      }
+      expect((await c.query<{ work_mem: string }>('SHOW work_mem')).rows[0]!.work_mem).toBe('64kB')
+    } finally {
+      await c.query('RESET ALL')
+      c.release()
+      await pool.query('ANALYZE tim_archive.messages')
+    }
+    expect((await pool.query<{ work_mem: string }>('SHOW work_mem')).rows[0]!.work_mem).toBe(before)
+  })
 
   it('the forms find what a user expects (not only what the reference says)', async () => {
     expect((await viaSql('数据同步', 'index')).keys).toEqual([`${B}#1`])
