@@ -267,20 +267,22 @@ export class PgArchive implements ArchiveSink {
         await this.fold(c, u.groupId, u.topicId, msgs, assumed, updates, now)
         const fresh = [...assumed.values()].filter((x): x is Seen & { fresh: ArchivedMessage } => x.fresh !== undefined)
         // 2. One statement: the new ones inserted (a seq already stored is left alone), the unit's
-        //    coverage set, and the seqs that were already stored answered (the statement's
-        //    snapshot is from before its insert). All of it is in the flush's transaction.
+        //    coverage set, the seqs that were already stored answered (the statement's snapshot is
+        //    from before its insert), and the seqs it inserted. All of it is in the flush's transaction.
         const col = rowsToColumns(fresh.map((x) => ({ record: x.fresh, fp: x.fp, sfp: x.sfp ?? null, ifp: x.ifp ?? null })))
-        const r = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null }>(
+        const r = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null; inserted: boolean }>(
           `WITH ins AS (
              INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at, search)
              SELECT $1, $2, s, t, f, p, e, r::json, fp, sfp, ifp, $12, v
                FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $16::tsvector[])
                     AS x(s, t, f, p, e, r, fp, sfp, ifp, v)
              ON CONFLICT (group_id, topic_id, msg_seq) DO NOTHING
+             RETURNING msg_seq
            ), cov AS (
              UPDATE tim_archive.units SET ranges = $13::int8multirange, floor = $14, top = $15, last_sync_at = $12 WHERE group_id = $1 AND topic_id = $2
            )
-           SELECT msg_seq, fp, sfp, ifp FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[])`,
+           SELECT msg_seq, fp, sfp, ifp, false AS inserted FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[])
+           UNION ALL SELECT msg_seq, NULL, NULL, NULL, true FROM ins`,
           [
             u.groupId,
             topic,
@@ -300,16 +302,29 @@ export class PgArchive implements ArchiveSink {
             col.search
           ]
         )
+        const inserted = new Set<number>()
+        const stored = r.rows.filter((row) => (row.inserted ? (inserted.add(Number(row.msg_seq)), false) : true))
+        // A seq neither stored before the statement nor inserted by it: another writer (the callback
+        // listener, which takes no group lock) committed it meanwhile. Read now (this statement
+        // sees that commit), locked, and merged like a stored one, so the pulled copy is not lost.
+        const raced = fresh.map((x) => x.fresh.MsgSeq).filter((seq) => !inserted.has(seq) && !stored.some((row) => Number(row.msg_seq) === seq))
+        if (raced.length > 0) {
+          const again = await c.query<{ msg_seq: string; fp: string; sfp: string | null; ifp: string | null }>(
+            `SELECT msg_seq, fp, sfp, ifp FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[]) FOR UPDATE`,
+            [u.groupId, topic, raced]
+          )
+          stored.push(...again.rows.map((row) => ({ ...row, inserted: false })))
+        }
         // While a unit's flushes meet stored seqs (a recheck), they come here straight away.
-        if (r.rows.length === 0) this.merging.delete(key)
+        if (stored.length === 0) this.merging.delete(key)
         else this.merging.add(key)
-        if (r.rows.length === 0) {
+        if (stored.length === 0) {
           for (const x of fresh) added.push(x.fresh)
           continue
         }
         // 3. The seqs already stored: their copies merged into the stored records (the shared rule).
         const seen = new Map<number, Seen>()
-        for (const row of r.rows) seen.set(Number(row.msg_seq), { fp: row.fp, sfp: row.sfp, ifp: row.ifp })
+        for (const row of stored) seen.set(Number(row.msg_seq), { fp: row.fp, sfp: row.sfp, ifp: row.ifp })
         for (const x of fresh) if (!seen.has(x.fresh.MsgSeq)) added.push(x.fresh)
         changed += await this.fold(
           c,
@@ -353,9 +368,10 @@ export class PgArchive implements ArchiveSink {
    * when none of the seqs is stored yet; otherwise it writes nothing and answers undefined, and
    * the caller runs the full transaction (BEGIN, insert, merges, COMMIT: three round trips). So
    * the rows and the coverage they prove are still committed together, and a kill leaves all of
-   * it or none. One process writes a unit at a time (the group's advisory lock), so no other
-   * writer can store one of these seqs between the check and the insert; if one did, the
-   * primary key would refuse the insert and the sink would stop with that error.
+   * it or none. One pull writes a unit at a time (the group's advisory lock), but the callback
+   * listener takes no lock: should it store one of these seqs between the check and the insert,
+   * the primary key refuses the insert (nothing of the statement is kept) and the full
+   * transaction runs instead, merging the pulled copy into the listener's row.
    */
   private async flushNew(key: string, u: { groupId: string; topicId?: string; batches: SyncBatch[] }): Promise<ArchivedMessage[] | undefined> {
     const now = new Date()
@@ -367,8 +383,9 @@ export class PgArchive implements ArchiveSink {
     await this.fold(null, u.groupId, u.topicId, msgs, assumed, new Map(), now)
     const fresh = [...assumed.values()].flatMap((x) => (x.fresh ? [{ record: x.fresh, fp: x.fp, sfp: x.sfp ?? null, ifp: x.ifp ?? null }] : []))
     const col = rowsToColumns(fresh)
-    const r = await this.pool.query<{ n: string }>(
-      `WITH stored AS (
+    const r = await this.pool
+      .query<{ n: string }>(
+        `WITH stored AS (
          SELECT 1 FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[]) LIMIT 1
        ), ins AS (
          INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, msg_time, from_account, is_place_msg, edited, record, fp, sfp, ifp, first_pulled_at, search)
@@ -381,26 +398,30 @@ export class PgArchive implements ArchiveSink {
           WHERE group_id = $1 AND topic_id = $2 AND NOT EXISTS (SELECT 1 FROM stored)
        )
        SELECT count(*) AS n FROM stored`,
-      [
-        u.groupId,
-        u.topicId ?? '',
-        col.seq,
-        col.time,
-        col.from,
-        col.place,
-        col.edited,
-        col.record,
-        col.fp,
-        col.sfp,
-        col.ifp,
-        now,
-        toMultirange(cov.ranges),
-        cov.floor,
-        cov.top,
-        col.search
-      ]
-    )
-    if (Number(r.rows[0]!.n) > 0) return undefined
+        [
+          u.groupId,
+          u.topicId ?? '',
+          col.seq,
+          col.time,
+          col.from,
+          col.place,
+          col.edited,
+          col.record,
+          col.fp,
+          col.sfp,
+          col.ifp,
+          now,
+          toMultirange(cov.ranges),
+          cov.floor,
+          cov.top,
+          col.search
+        ]
+      )
+      .catch((e: unknown) => {
+        if ((e as { code?: string }).code === '23505') return null // unique_violation: see above
+        throw e
+      })
+    if (r === null || Number(r.rows[0]!.n) > 0) return undefined
     this.units.set(key, cov)
     const added = fresh.map((x) => x.record)
     this.appended += added.length
@@ -437,11 +458,11 @@ export class PgArchive implements ArchiveSink {
       let stored = have.fresh ?? updates.get(m.MsgSeq)?.record
       if (!stored) {
         if (!c) throw new Error(`fold: seq ${m.MsgSeq} of ${groupId} is stored, but no transaction is open to read it`)
-        const r = await c.query<{ record: ArchivedMessage }>(`SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3`, [
-          groupId,
-          topicId ?? '',
-          m.MsgSeq
-        ])
+        // Locked: a callback committed between this read and the update would otherwise be overwritten.
+        const r = await c.query<{ record: ArchivedMessage }>(
+          `SELECT record FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = $3 FOR UPDATE`,
+          [groupId, topicId ?? '', m.MsgSeq]
+        )
         stored = r.rows[0]!.record
       }
       const merged = mergeMessage(stored, m, stored.GroupId, now)

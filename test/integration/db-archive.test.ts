@@ -16,7 +16,8 @@ import { migrations } from '../../src-main/db/migrations'
 import { describeDbError, parseDbUrl } from '../../src-main/db/connect'
 import { TimClient } from '../../src-main/tim/client'
 import { isComplete } from '../../src-main/shared/coverage'
-import type { ArchivedMessage } from '../../src-main/shared/archive-record'
+import { messageVersions, type ArchivedMessage } from '../../src-main/shared/archive-record'
+import { searchVector } from '../../src-main/pg-search/document'
 import { randomHistory } from '../../tools/sim/seed'
 import { appWith, credsFor, freshAppId, group, startSim } from '../helpers/sim'
 import { expectedPlaces, sortedEntries } from '../helpers/memory-sink'
@@ -200,6 +201,84 @@ describe('the PostgreSQL sink', () => {
     await syncGroup({ source: client, groupId: 'g1', sink: pgs, coverage: await pgs.openUnit('g1') })
     await pgs.drain()
     expect(await pgs.messageCount()).toBe(before)
+  })
+})
+
+describe('beside the callback listener', () => {
+  it("a message the listener commits while the pull inserts it is merged, not lost: the pull's copy becomes a version", async () => {
+    const appId = freshAppId()
+    const g = group('g1', randomHistory(5, { messages: 40, holeRate: 0, deleteRate: 0, recallRate: 0 }))
+    const { sim, url } = await startSim({ rateLimit: 5000, apps: [appWith(appId, [g])] })
+    stops.push(() => sim.stop())
+    const client = new TimClient(credsFor(appId, url), { rate: 5000, backoffMs: 1, backoffLimitMs: 50 })
+    const db = await pool(await freshDatabase('race'))
+    await migrate(db)
+    const pgs = new PgArchive(db)
+    const coverage = await pgs.openUnit('g1')
+    // The listener's transaction has stored seq 5 as it was sent, and not committed yet
+    // (an admin edited it on the server since: the pull will fetch the edited text).
+    const server = [...g.messages.values()].find((m) => Array.isArray(m.body) && !m.isSystem && m.state === 'normal' && m.seq > 3)!
+    const seq = server.seq
+    const asSent: ArchivedMessage = {
+      GroupId: 'g1',
+      From_Account: server.from,
+      IsPlaceMsg: 0,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'as sent' } }],
+      MsgPriority: 1,
+      MsgRandom: 1,
+      MsgSeq: seq,
+      MsgTimeStamp: server.time
+    }
+    const listener = await db.connect()
+    await listener.query('BEGIN')
+    await listener.query(
+      `INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, record, fp, search) VALUES ('g1', '', $1, $2::json, 'listener', $3::tsvector)`,
+      [seq, JSON.stringify(asSent), searchVector(asSent)]
+    )
+    const pulled = syncGroup({ source: client, groupId: 'g1', sink: pgs, coverage }).then(async (r) => {
+      await pgs.drain()
+      return r
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    await listener.query('COMMIT')
+    listener.release()
+    const result = await pulled
+    expect(isComplete(result.coverage)).toBe(true)
+    const rows = (await db.query<{ record: ArchivedMessage }>(`SELECT record FROM tim_archive.messages WHERE group_id = 'g1' ORDER BY msg_seq`)).rows
+    expect(rows.map((r) => r.record.MsgSeq)).toEqual([...g.messages.keys()].sort((x, y) => x - y))
+    const r = rows.find((x) => x.record.MsgSeq === seq)!.record
+    expect(messageVersions(r).map((v) => v.MsgBody)).toEqual([asSent.MsgBody, server.body])
+    // Counted once, as the listener's: the pull added the others.
+    expect(pgs.appended).toBe(g.messages.size - 1)
+
+    // Again during a recheck, whose flushes meet stored seqs (the full transaction): a new message
+    // the listener holds uncommitted while the pull's insert waits on it.
+    const [next] = sim.appendMessages(appId, 'g1', [
+      { from: 'bob', time: server.time + 60, random: 9, state: 'normal', body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'late' } }] }
+    ])
+    const live: ArchivedMessage = {
+      ...asSent,
+      From_Account: 'bob',
+      MsgSeq: next!,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'as sent, late' } }]
+    }
+    const listener2 = await db.connect()
+    await listener2.query('BEGIN')
+    await listener2.query(
+      `INSERT INTO tim_archive.messages (group_id, topic_id, msg_seq, record, fp, search) VALUES ('g1', '', $1, $2::json, 'listener', $3::tsvector)`,
+      [next, JSON.stringify(live), searchVector(live)]
+    )
+    const rechecked = syncGroup({ source: client, groupId: 'g1', sink: pgs, coverage: await pgs.openUnit('g1'), recheck: true }).then(async (r) => {
+      await pgs.drain()
+      return r
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    await listener2.query('COMMIT')
+    listener2.release()
+    expect(isComplete((await rechecked).coverage)).toBe(true)
+    const late = (await db.query<{ record: ArchivedMessage }>(`SELECT record FROM tim_archive.messages WHERE group_id = 'g1' AND msg_seq = $1`, [next]))
+      .rows[0]!.record
+    expect(messageVersions(late).map((v) => v.MsgBody)).toEqual([live.MsgBody, [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'late' } }]])
   })
 })
 
