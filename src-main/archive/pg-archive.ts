@@ -23,6 +23,7 @@ import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from 
 import type { RawMessage } from '../shared/tim-types'
 import type { ArchiveSink, SyncBatch } from './engine'
 import { searchVector } from '../pg-search/document'
+import { inTransaction } from '../db/connect'
 
 export interface PgArchiveHooks {
   /** Records of messages new to the archive, once their transaction committed. */
@@ -248,13 +249,10 @@ export class PgArchive implements ArchiveSink {
         this.merging.add(key)
       }
     }
-    const c = await this.pool.connect()
-    let broken = false
     const added: ArchivedMessage[] = []
     let changed = 0
     const nextCov = new Map<string, Coverage>()
-    try {
-      await c.query('BEGIN')
+    await inTransaction(this.pool, async (c) => {
       for (const [key, u] of byUnit) {
         const topic = u.topicId ?? ''
         const msgs: RawMessage[] = u.batches.flatMap((b) => b.messages)
@@ -283,24 +281,7 @@ export class PgArchive implements ArchiveSink {
            )
            SELECT msg_seq, fp, sfp, ifp, false AS inserted FROM tim_archive.messages WHERE group_id = $1 AND topic_id = $2 AND msg_seq = ANY($3::bigint[])
            UNION ALL SELECT msg_seq, NULL, NULL, NULL, true FROM ins`,
-          [
-            u.groupId,
-            topic,
-            col.seq,
-            col.time,
-            col.from,
-            col.place,
-            col.edited,
-            col.record,
-            col.fp,
-            col.sfp,
-            col.ifp,
-            now,
-            toMultirange(cov.ranges),
-            cov.floor,
-            cov.top,
-            col.search
-          ]
+          insertParams(u.groupId, topic, col, now, cov)
         )
         const inserted = new Set<number>()
         const stored = r.rows.filter((row) => (row.inserted ? (inserted.add(Number(row.msg_seq)), false) : true))
@@ -348,14 +329,7 @@ export class PgArchive implements ArchiveSink {
         }
       }
       if (notes.length > 0) await this.writeNotes(c, notes, now)
-      await c.query('COMMIT')
-    } catch (e) {
-      broken = true
-      await c.query('ROLLBACK').catch(() => {})
-      throw e
-    } finally {
-      c.release(broken ? true : undefined)
-    }
+    })
     for (const [k, cov] of nextCov) this.units.set(k, cov)
     this.appended += added.length
     this.changed += changed
@@ -398,24 +372,7 @@ export class PgArchive implements ArchiveSink {
           WHERE group_id = $1 AND topic_id = $2 AND NOT EXISTS (SELECT 1 FROM stored)
        )
        SELECT count(*) AS n FROM stored`,
-        [
-          u.groupId,
-          u.topicId ?? '',
-          col.seq,
-          col.time,
-          col.from,
-          col.place,
-          col.edited,
-          col.record,
-          col.fp,
-          col.sfp,
-          col.ifp,
-          now,
-          toMultirange(cov.ranges),
-          cov.floor,
-          cov.top,
-          col.search
-        ]
+        insertParams(u.groupId, u.topicId ?? '', col, now, cov)
       )
       .catch((e: unknown) => {
         if ((e as { code?: string }).code === '23505') return null // unique_violation: see above
@@ -530,6 +487,31 @@ export class PgArchive implements ArchiveSink {
 }
 
 /** The columns of rows to insert or update, as arrays for unnest. */
+/**
+ * The parameters of the flush statements' insert: $1 group, $2 topic, $3–$11 the rows' columns
+ * (rowsToColumns), $12 now, $13–$15 the unit's coverage, $16 the search column.
+ */
+function insertParams(groupId: string, topic: string, col: ReturnType<typeof rowsToColumns>, now: Date, cov: Coverage): unknown[] {
+  return [
+    groupId,
+    topic,
+    col.seq,
+    col.time,
+    col.from,
+    col.place,
+    col.edited,
+    col.record,
+    col.fp,
+    col.sfp,
+    col.ifp,
+    now,
+    toMultirange(cov.ranges),
+    cov.floor,
+    cov.top,
+    col.search
+  ]
+}
+
 function rowsToColumns(rows: { record: ArchivedMessage; fp: string; sfp: string | null; ifp: string | null }[]) {
   const col = {
     seq: [] as number[],

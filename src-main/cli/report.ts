@@ -15,7 +15,7 @@ import { unitKey, type ArchivedMessage } from '../shared/archive-record'
 import type { ArchiveContext } from '../shared/context-lines'
 import { noSuchGroups } from './export'
 import type pg from 'pg'
-import { openPool, parseDbUrl, redact, withDbErrors } from '../db/connect'
+import { inTransaction, openPool, parseDbUrl, redact, withDbErrors } from '../db/connect'
 import { ensureSchema } from '../db/migrate'
 import { fromMultirange } from '../archive/pg-archive'
 import { loadContext } from '../pg-search/search'
@@ -196,51 +196,45 @@ async function reportDbUrl(url: string, warn: (message: string) => void, groups?
  */
 export async function reportDb(pool: pg.Pool, label: string, warn: (message: string) => void, groups?: readonly string[]): Promise<ArchiveHealth> {
   const only = groups?.length ? [...new Set(groups)] : null
-  const c = await pool.connect()
-  let broken = false
-  try {
-    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-    const known = (await c.query<{ group_id: string }>('SELECT group_id FROM tim_archive.groups ORDER BY group_id')).rows.map((r) => r.group_id)
-    if (only) {
-      const unknown = only.filter((g) => !known.includes(g))
-      if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, label, known))
-    }
-    const states: Record<string, GroupSyncState> = {}
-    const units = await c.query<{ group_id: string; topic_id: string; ranges: string; floor: string | null; top: string; last_sync_at: Date | null }>(
-      `SELECT group_id, topic_id, ranges::text AS ranges, floor, top, last_sync_at FROM tim_archive.units${only ? ' WHERE group_id = ANY($1::text[])' : ''}`,
-      only ? [only] : []
-    )
-    for (const u of units.rows) {
-      // A unit opened and never committed to has no coverage yet, as a pull file's state has no line for it.
-      if (u.last_sync_at === null) continue
-      states[unitKey(u.group_id, u.topic_id || undefined)] = {
-        ranges: fromMultirange(u.ranges),
-        floor: u.floor === null ? null : Number(u.floor),
-        top: Number(u.top),
-        lastSyncAt: u.last_sync_at.toISOString()
+  return inTransaction(
+    pool,
+    async (c) => {
+      const known = (await c.query<{ group_id: string }>('SELECT group_id FROM tim_archive.groups ORDER BY group_id')).rows.map((r) => r.group_id)
+      if (only) {
+        const unknown = only.filter((g) => !known.includes(g))
+        if (unknown.length) throw new UsageError(noSuchGroups('--group', unknown, label, known))
       }
-    }
-    const acc = new ReportBuilder(states)
-    await c.query({
-      text: `DECLARE recs NO SCROLL CURSOR FOR SELECT record FROM tim_archive.messages${only ? ' WHERE group_id = ANY($1::text[])' : ''} ORDER BY group_id, topic_id, msg_seq`,
-      values: only ? [only] : []
-    })
-    for (;;) {
-      const r = await c.query<{ record: ArchivedMessage }>('FETCH 2000 FROM recs')
-      for (const row of r.rows) acc.add(row.record)
-      if (r.rows.length < 2000) break
-    }
-    const ctx = await loadContext(c)
-    if (ctx.skipped) warn(`${label}: ${ctx.skipped} context line(s) that are not context records were skipped.`)
-    await c.query('COMMIT')
-    return acc.finish(ctx)
-  } catch (e) {
-    broken = !(e instanceof UsageError)
-    await c.query('ROLLBACK').catch(() => {})
-    throw e
-  } finally {
-    c.release(broken ? true : undefined)
-  }
+      const states: Record<string, GroupSyncState> = {}
+      const units = await c.query<{ group_id: string; topic_id: string; ranges: string; floor: string | null; top: string; last_sync_at: Date | null }>(
+        `SELECT group_id, topic_id, ranges::text AS ranges, floor, top, last_sync_at FROM tim_archive.units${only ? ' WHERE group_id = ANY($1::text[])' : ''}`,
+        only ? [only] : []
+      )
+      for (const u of units.rows) {
+        // A unit opened and never committed to has no coverage yet, as a pull file's state has no line for it.
+        if (u.last_sync_at === null) continue
+        states[unitKey(u.group_id, u.topic_id || undefined)] = {
+          ranges: fromMultirange(u.ranges),
+          floor: u.floor === null ? null : Number(u.floor),
+          top: Number(u.top),
+          lastSyncAt: u.last_sync_at.toISOString()
+        }
+      }
+      const acc = new ReportBuilder(states)
+      await c.query({
+        text: `DECLARE recs NO SCROLL CURSOR FOR SELECT record FROM tim_archive.messages${only ? ' WHERE group_id = ANY($1::text[])' : ''} ORDER BY group_id, topic_id, msg_seq`,
+        values: only ? [only] : []
+      })
+      for (;;) {
+        const r = await c.query<{ record: ArchivedMessage }>('FETCH 2000 FROM recs')
+        for (const row of r.rows) acc.add(row.record)
+        if (r.rows.length < 2000) break
+      }
+      const ctx = await loadContext(c)
+      if (ctx.skipped) warn(`${label}: ${ctx.skipped} context line(s) that are not context records were skipped.`)
+      return acc.finish(ctx)
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
+  )
 }
 
 /**

@@ -88,3 +88,27 @@ export async function withDbErrors<T>(url: string, fn: () => Promise<T>): Promis
     throw e
   }
 }
+
+/**
+ * Runs `fn` in one transaction on a client of the pool (`begin` opens it: e.g. a read-only
+ * snapshot), commits, and gives the client back. On any error it rolls back and rethrows; a client
+ * that cannot even roll back (its connection is gone) is destroyed, not returned to the pool.
+ */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const c = await pool.connect()
+  let healthy = true
+  try {
+    await c.query(begin)
+    const out = await fn(c)
+    await c.query('COMMIT')
+    return out
+  } catch (e) {
+    healthy = await c.query('ROLLBACK').then(
+      () => true,
+      () => false
+    )
+    throw e
+  } finally {
+    c.release(healthy ? undefined : true)
+  }
+}

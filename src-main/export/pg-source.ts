@@ -19,6 +19,7 @@ import type { Query } from '../shared/search/query'
 import { compileSearch, type SearchGroup } from '../pg-search/compile'
 import { MESSAGES } from '../pg-search/search'
 import type { ScanResult } from './jsonl-source'
+import { inTransaction } from '../db/connect'
 
 export interface PgScanOptions {
   /** The filter as parsed clauses: compiled to SQL to narrow the rows read. */
@@ -66,44 +67,38 @@ export async function scanPg(pool: pg.Pool, opts: PgScanOptions): Promise<ScanRe
 
   // Pass 1: the keys of the matching rows, the records streamed through a cursor (the predicate
   // and the period read them; a million records never sit in memory at once).
-  const c = await pool.connect()
-  let broken = false
   let read = 0
-  try {
-    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-    await c.query({
-      text: `DECLARE keys NO SCROLL CURSOR FOR SELECT group_id, topic_id, msg_seq, record FROM ${MESSAGES} WHERE ${compiled.where}`,
-      values: compiled.values
-    })
-    for (;;) {
-      const r = await c.query<KeyRow>('FETCH 2000 FROM keys')
-      for (const row of r.rows) {
-        read++
-        if (!opts.keep(row.record)) continue
-        const g = groupIndex.get(row.group_id)!
-        let t = topicIndex.get(row.topic_id)
-        if (t === undefined) {
-          topicIndex.set(row.topic_id, (t = topicIndex.size))
-          topicNames.push(row.topic_id)
+  await inTransaction(
+    pool,
+    async (c) => {
+      await c.query({
+        text: `DECLARE keys NO SCROLL CURSOR FOR SELECT group_id, topic_id, msg_seq, record FROM ${MESSAGES} WHERE ${compiled.where}`,
+        values: compiled.values
+      })
+      for (;;) {
+        const r = await c.query<KeyRow>('FETCH 2000 FROM keys')
+        for (const row of r.rows) {
+          read++
+          if (!opts.keep(row.record)) continue
+          const g = groupIndex.get(row.group_id)!
+          let t = topicIndex.get(row.topic_id)
+          if (t === undefined) {
+            topicIndex.set(row.topic_id, (t = topicIndex.size))
+            topicNames.push(row.topic_id)
+          }
+          present.add(g)
+          keys.push(opts.primaryKey ? opts.primaryKey(row.record) : 0)
+          groupOf.push(g)
+          topicOf.push(t)
+          units.push(0)
+          seqs.push(Number(row.msg_seq))
         }
-        present.add(g)
-        keys.push(opts.primaryKey ? opts.primaryKey(row.record) : 0)
-        groupOf.push(g)
-        topicOf.push(t)
-        units.push(0)
-        seqs.push(Number(row.msg_seq))
+        opts.onProgress?.(read, total)
+        if (r.rows.length < 2000) break
       }
-      opts.onProgress?.(read, total)
-      if (r.rows.length < 2000) break
-    }
-    await c.query('COMMIT')
-  } catch (e) {
-    broken = true
-    await c.query('ROLLBACK').catch(() => {})
-    throw e
-  } finally {
-    c.release(broken ? true : undefined)
-  }
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
+  )
   // A group's own messages first, then its topics by id.
   const topicRank = new Map([...topicNames].sort().map((t, i) => [t, i]))
   for (let i = 0; i < units.length; i++) units[i] = topicRank.get(topicNames[topicOf[i]!]!)!

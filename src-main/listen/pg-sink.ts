@@ -14,6 +14,7 @@
  * instead of trusting a stale check.
  */
 import { searchVector } from '../pg-search/document'
+import { inTransaction } from '../db/connect'
 import type pg from 'pg'
 import { contentFingerprint, isEdited, type ArchivedMessage } from '../shared/archive-record'
 import { applyEvent, type ApplyStore, type PendingChange } from './apply'
@@ -42,10 +43,7 @@ export class PgCallbackSink implements CallbackSink {
   }
 
   private async applyOnce({ event, key, receivedAt }: ApplyInput): Promise<ApplyOutcome> {
-    const c = await this.pool.connect()
-    let broken = false
-    try {
-      await c.query('BEGIN')
+    return inTransaction(this.pool, async (c) => {
       const topic = event.topicId ?? ''
       const seqs = event.command === 'Group.CallbackAfterRecallMsg' ? event.seqs : [event.seq]
       const seen = await c.query(
@@ -54,7 +52,6 @@ export class PgCallbackSink implements CallbackSink {
         [event.groupId, key, event.command, topic, seqs, new Date(event.eventTimeMs), receivedAt]
       )
       if (seen.rowCount === 0) {
-        await c.query('COMMIT')
         return { duplicate: true, written: 0, waiting: 0 }
       }
       await c.query(`INSERT INTO tim_archive.groups (group_id) VALUES ($1) ON CONFLICT (group_id) DO NOTHING`, [event.groupId])
@@ -106,15 +103,8 @@ export class PgCallbackSink implements CallbackSink {
         }
       }
       const r = await applyEvent(store, event, receivedAt)
-      await c.query('COMMIT')
       return { duplicate: false, ...r }
-    } catch (e) {
-      broken = true
-      await c.query('ROLLBACK').catch(() => {})
-      throw e
-    } finally {
-      c.release(broken ? true : undefined)
-    }
+    })
   }
 
   async close(): Promise<void> {
