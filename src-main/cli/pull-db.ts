@@ -27,7 +27,7 @@ import { ProgressReporter } from './progress'
 import { MediaPull } from './pull-media'
 import { makeFetchPolicy } from '../media/url-policy'
 import { contextSummary, pullGroupContext, type GroupContextResult } from './pull-context'
-import { describeFailure, mediaSummary, pullSummary, type MediaFlags } from './pull'
+import { describeFailure, mediaSummary, pullCommunityTopics, pullSummary, type MediaFlags } from './pull'
 
 export interface PullDbOptions {
   db: string
@@ -130,37 +130,16 @@ export async function runPullDb(o: PullDbOptions, env: NodeJS.ProcessEnv): Promi
       media.start(archive)
     }
 
-    const pullTopics = async (groupId: string): Promise<GroupRun['topics']> => {
-      if (!groupId.startsWith('@TGS#_') || abort.signal.aborted) return []
-      let ids: string[]
-      try {
-        ids = (await client.getTopics(groupId, { signal: abort.signal })).topics.map((t) => t.TopicId)
-      } catch (e) {
-        if (abort.signal.aborted) throw e
-        return []
-      }
-      return Promise.all(
-        ids.map(async (topicId) => {
-          try {
-            const r = await syncGroup({
-              source: client,
-              groupId,
-              topicId,
-              sink: archive,
-              coverage: await archive.openUnit(groupId, topicId),
-              recheck: o.recheck,
-              slots,
-              signal: abort.signal,
-              onProgress: (p) => progress.update(p)
-            })
-            return { topicId, complete: r.complete }
-          } catch (e) {
-            if (abort.signal.aborted) throw e
-            return { topicId, complete: false, error: describeFailure(e) }
-          }
-        })
-      )
-    }
+    const pullTopics = (groupId: string): Promise<GroupRun['topics']> =>
+      pullCommunityTopics(groupId, {
+        client,
+        sink: archive,
+        coverage: (topicId) => archive.openUnit(groupId, topicId),
+        recheck: o.recheck,
+        slots,
+        signal: abort.signal,
+        onProgress: (p) => progress.update(p)
+      })
 
     const results = await Promise.allSettled(
       mine.map(async (groupId) => {

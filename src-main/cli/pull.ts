@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
-import { syncGroup, type SyncResult } from '../archive/engine'
+import { syncGroup, type ArchiveSink, type SyncProgress, type SyncResult } from '../archive/engine'
+import type { Coverage } from '../shared/coverage'
 import { JsonlArchive } from '../archive/jsonl-archive'
 import { Semaphore } from '../archive/semaphore'
 import { TimClient } from '../tim/client'
@@ -186,39 +187,16 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   let results: PromiseSettledResult<SyncResult>[]
   const contexts = new Map<string, GroupContextResult>()
   const topicRuns = new Map<string, TopicRun[]>()
-  // A Community's ID starts with @TGS#_ (Tencent's group ID rules); only those can have topics.
-  // get_topic answers a Community without topics enabled with an error: then there are none.
-  const pullTopics = async (groupId: string): Promise<TopicRun[]> => {
-    if (!groupId.startsWith('@TGS#_') || abort.signal.aborted) return []
-    let ids: string[]
-    try {
-      ids = (await client.getTopics(groupId, { signal: abort.signal })).topics.map((t) => t.TopicId)
-    } catch (e) {
-      if (abort.signal.aborted) throw e
-      return []
-    }
-    return Promise.all(
-      ids.map(async (topicId): Promise<TopicRun> => {
-        try {
-          const r = await syncGroup({
-            source: client,
-            groupId,
-            topicId,
-            sink: archive,
-            coverage: archive.coverage(groupId, topicId),
-            recheck: values.recheck,
-            slots,
-            signal: abort.signal,
-            onProgress: (p) => progress.update(p)
-          })
-          return { topicId, complete: r.complete }
-        } catch (e) {
-          if (abort.signal.aborted) throw e
-          return { topicId, complete: false, error: describeFailure(e) }
-        }
-      })
-    )
-  }
+  const pullTopics = (groupId: string): Promise<TopicRun[]> =>
+    pullCommunityTopics(groupId, {
+      client,
+      sink: archive,
+      coverage: (topicId) => archive.coverage(groupId, topicId),
+      recheck: values.recheck === true,
+      slots,
+      signal: abort.signal,
+      onProgress: (p) => progress.update(p)
+    })
   let context: ContextWriter | null = null
   try {
     // A context file that cannot be read is a warning: the messages are the archive.
@@ -322,10 +300,58 @@ export async function runPull(argv: string[], env: NodeJS.ProcessEnv): Promise<n
 
 const n = (v: number): string => formatCount(v, 'en')
 
-interface TopicRun {
+export interface TopicRun {
   topicId: string
   complete: boolean
   error?: string
+}
+
+/**
+ * A Community's topics (get_topic), each pulled as a unit of its own (`pull --out` and `--db`).
+ * A Community's ID starts with @TGS#_ (Tencent's group ID rules); only those can have topics.
+ * get_topic answers a Community without topics enabled with an error: then there are none.
+ */
+export async function pullCommunityTopics(
+  groupId: string,
+  o: {
+    client: TimClient
+    sink: ArchiveSink
+    coverage: (topicId: string) => Coverage | Promise<Coverage>
+    recheck: boolean
+    slots: Semaphore
+    signal: AbortSignal
+    onProgress: (p: SyncProgress) => void
+  }
+): Promise<TopicRun[]> {
+  if (!groupId.startsWith('@TGS#_') || o.signal.aborted) return []
+  let ids: string[]
+  try {
+    ids = (await o.client.getTopics(groupId, { signal: o.signal })).topics.map((t) => t.TopicId)
+  } catch (e) {
+    if (o.signal.aborted) throw e
+    return []
+  }
+  return Promise.all(
+    ids.map(async (topicId): Promise<TopicRun> => {
+      try {
+        const r = await syncGroup({
+          source: o.client,
+          groupId,
+          topicId,
+          sink: o.sink,
+          coverage: await o.coverage(topicId),
+          recheck: o.recheck,
+          slots: o.slots,
+          signal: o.signal,
+          onProgress: o.onProgress
+        })
+        return { topicId, complete: r.complete }
+      } catch (e) {
+        if (o.signal.aborted) throw e
+        return { topicId, complete: false, error: describeFailure(e) }
+      }
+    })
+  )
 }
 
 const MEDIA_TYPES = ['images', 'files', 'voice', 'video'] as const
