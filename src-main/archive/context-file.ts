@@ -94,17 +94,6 @@ export class ContextWriter {
     return new ContextWriter(path, parseContext(text), text === '' || text.endsWith('\n'))
   }
 
-  /** The lines a group's sightings add (nothing when nothing changed), applied to ctx. */
-  private linesFor(
-    groupId: string,
-    seenAt: number,
-    group: { name?: string; groupType?: string } | null,
-    topics: { topicId: string; name?: string }[],
-    people: PersonSighting[]
-  ): ContextLine[] {
-    return contextLinesFor(this.ctx, groupId, seenAt, group, topics, people)
-  }
-
   /**
    * Notes what a pull saw of one group: appends the lines that change the context and fsyncs
    * them. Answers how many lines were appended.
@@ -115,7 +104,7 @@ export class ContextWriter {
     what: { group?: { name?: string; groupType?: string } | null; topics?: { topicId: string; name?: string }[]; people?: PersonSighting[] }
   ): Promise<number> {
     const run = async (): Promise<number> => {
-      const lines = this.linesFor(groupId, seenAt, what.group ?? null, what.topics ?? [], what.people ?? [])
+      const lines = contextLinesFor(this.ctx, groupId, seenAt, what.group ?? null, what.topics ?? [], what.people ?? [])
       if (lines.length === 0) return 0
       const text = (this.endsWithNewline ? '' : '\n') + lines.map((l) => JSON.stringify(l)).join('\n') + '\n'
       const fh = await open(this.path, 'a')
