@@ -51,12 +51,14 @@ test('I see which messages were edited and read every version, by keyboard, in E
       const page = await context.newPage()
       await page.goto(serve.url)
       const importButton = page.getByRole('button', { name: en ? 'or import an archive file' : '或导入归档文件' })
+      const group = page.getByRole('complementary', { name: en ? 'Groups' : '群组' }).getByRole('button', { name: /@TGS#EDITS/ })
+      // The page may still be starting: wait for the empty state's import button (or the group).
+      await expect(importButton.or(group).first()).toBeVisible({ timeout: 30_000 })
       if (await importButton.isVisible()) {
         const chooser = page.waitForEvent('filechooser')
         await importButton.click()
         await (await chooser).setFiles(file)
       }
-      const group = page.getByRole('complementary', { name: en ? 'Groups' : '群组' }).getByRole('button', { name: /@TGS#EDITS/ })
       await group.click({ timeout: 30_000 })
       const feed = page.getByRole('feed', { name: en ? 'Messages' : '消息' })
       const row = feed.locator('[data-row-seq="2"]')
