@@ -245,4 +245,26 @@ describe('committing many batches together', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => committer.commit(gk, batch(10 + i), 10 + i)))
     expect(settled).toEqual([[10], [11, 12, 13, 14, 15, 16, 17, 18, 19]])
   })
+
+  it('holds the next write while a search reads, but never longer than its bound', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const committer = new BatchCommitter(d)
+    let searchDone!: () => void
+    const searching = withReadPriority(() => new Promise<void>((resolve) => (searchDone = resolve)))
+    const first = committer.commit(gk, { messages: [msg(1)], range: [1, 1] })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await d.messages.count()).toBe(0)
+    searchDone()
+    await searching
+    await first
+    expect(await d.messages.count()).toBe(1)
+    // A search that never ends delays the sync's writes by the bound, never stops them.
+    let longDone!: () => void
+    const long = withReadPriority(() => new Promise<void>((resolve) => (longDone = resolve)))
+    await committer.commit(gk, { messages: [msg(2)], range: [2, 2] })
+    expect(await d.messages.count()).toBe(2)
+    longDone()
+    await long
+  })
 })
