@@ -510,6 +510,7 @@ async function main(): Promise<void> {
     const restLoad = load()
     const during = await measure(true)
     const duringLoad = load()
+    step(`search ms at rest ${rest.search.map((t) => t.toFixed(0)).join(' ')}; while syncing ${during.search.map((t) => t.toFixed(0)).join(' ')}`)
     const uiArchived = await page.evaluate(countMessages, await gkOf(uiPlan.groupId))
     if (uiArchived !== uiPlan.messages) throw new Error(`the UI run archived ${uiArchived} of ${uiPlan.messages} messages`)
     const frameP95 = quantile(during.frames, 0.95)

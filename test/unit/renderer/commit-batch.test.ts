@@ -5,6 +5,7 @@ import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ArchiveWriteError, BatchCommitter, commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
+import { withReadPriority } from '../../../src-renderer/src/lib/db/read-priority'
 import { freshDbs } from './fresh-db'
 
 const ws = '1400000000@china'
@@ -218,5 +219,52 @@ describe('committing many batches together', () => {
       floor: null,
       top: 4
     })
+  })
+
+  it('writes short transactions while a search waits, and still keeps every batch whole and acknowledged after its commit', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const settled: number[][] = []
+    const committer = new BatchCommitter<number>(d, 2000, (o) => settled.push(o.committed))
+    const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
+    let searchDone!: () => void
+    const searching = withReadPriority(() => new Promise<void>((resolve) => (searchDone = resolve)))
+    const during = Promise.all(Array.from({ length: 10 }, (_, i) => committer.commit(gk, batch(i), i)))
+    await during
+    searchDone()
+    await searching
+    // 100 messages (5 batches of 20) per transaction while the search waits, in order, each acknowledged once.
+    expect(settled).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9]
+    ])
+    expect((await d.coverage.get(gk))!.ranges).toEqual([[1, 200]])
+    expect(await d.messages.count()).toBe(200)
+    // With no search waiting, the batches queued during a write share one transaction again.
+    settled.length = 0
+    await Promise.all(Array.from({ length: 10 }, (_, i) => committer.commit(gk, batch(10 + i), 10 + i)))
+    expect(settled).toEqual([[10], [11, 12, 13, 14, 15, 16, 17, 18, 19]])
+  })
+
+  it('holds the next write while a search reads, but never longer than its bound', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const committer = new BatchCommitter(d)
+    let searchDone!: () => void
+    const searching = withReadPriority(() => new Promise<void>((resolve) => (searchDone = resolve)))
+    const first = committer.commit(gk, { messages: [msg(1)], range: [1, 1] })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await d.messages.count()).toBe(0)
+    searchDone()
+    await searching
+    await first
+    expect(await d.messages.count()).toBe(1)
+    // A search that never ends delays the sync's writes by the bound, never stops them.
+    let longDone!: () => void
+    const long = withReadPriority(() => new Promise<void>((resolve) => (longDone = resolve)))
+    await committer.commit(gk, { messages: [msg(2)], range: [2, 2] })
+    expect(await d.messages.count()).toBe(2)
+    longDone()
+    await long
   })
 })

@@ -8,6 +8,7 @@ import type { Query, QueryError } from '@shared/search/query'
 import { marksText } from './highlight'
 import { datesReversed, initialScope, scopeKey, toRequest, type SearchFields } from './search-fields'
 import { groups } from '@renderer/lib/state/groups.svelte'
+import { withReadPriority } from '@renderer/lib/db/read-priority'
 
 function sessionStore(): Storage | undefined {
   try {
@@ -85,33 +86,38 @@ class SearchState {
     this.queryError = null
     this.total = null
     try {
-      const outcome = await search(toRequest(this.fields(groupGk)))
-      if (gen !== this.generation) return
-      if (!outcome.ok) {
-        this.queryError = outcome.error
-        this.erroredQuery = this.query
-        this.hits = []
-        this.phase = 'query-error'
-        return
-      }
-      const run = outcome.run
-      this.run = run
-      void run.count().then(
-        (n) => {
-          if (gen === this.generation) this.total = n
-        },
-        (e: unknown) => {
-          if (gen === this.generation) this.fail(e)
-        }
-      )
-      const first = await run.page(0, pageSize)
-      if (gen !== this.generation) return
-      this.hits = first
-      this.parsed = run.query
-      this.phase = 'ready'
+      await withReadPriority(() => this.firstPage(gen, groupGk))
     } catch (e) {
       if (gen === this.generation) this.fail(e)
     }
+  }
+
+  /** The search's first page (and its count started), the part the user waits for. */
+  private async firstPage(gen: number, groupGk: string | null): Promise<void> {
+    const outcome = await search(toRequest(this.fields(groupGk)))
+    if (gen !== this.generation) return
+    if (!outcome.ok) {
+      this.queryError = outcome.error
+      this.erroredQuery = this.query
+      this.hits = []
+      this.phase = 'query-error'
+      return
+    }
+    const run = outcome.run
+    this.run = run
+    void run.count().then(
+      (n) => {
+        if (gen === this.generation) this.total = n
+      },
+      (e: unknown) => {
+        if (gen === this.generation) this.fail(e)
+      }
+    )
+    const first = await run.page(0, pageSize)
+    if (gen !== this.generation) return
+    this.hits = first
+    this.parsed = run.query
+    this.phase = 'ready'
   }
 
   /** Reads the next page of the current run. */

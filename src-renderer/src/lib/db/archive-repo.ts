@@ -19,6 +19,7 @@ import type { RawMessage } from '@shared/tim-types'
 import type { PostingsOptions } from '@renderer/lib/search'
 import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type MessageRow, type TopicOf } from './app-db'
 import { groupIdOf, unitOfKey, workspaceOfKey } from './group-key'
+import { readsSettled, readsWaiting } from './read-priority'
 import { projectionTables, selectProjections, type GroupChanges, type ProjectionName } from './projections'
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
@@ -366,6 +367,10 @@ export interface CommitOutcome<T> {
  * transaction, before the batches' own promises settle.
  */
 export class BatchCommitter<T = void> {
+  /** Upper bound of messages per transaction while a search waits (read-priority.ts). */
+  static whileReading = 100
+  /** How long the next write waits for a search's reads to finish (ms). */
+  static holdForReadMs = 250
   private queue: { gk: string; batch: BatchInput; tag: T; resolve: () => void; reject: (e: unknown) => void }[] = []
   private running = false
 
@@ -399,9 +404,14 @@ export class BatchCommitter<T = void> {
     this.running = true
     try {
       while (this.queue.length) {
+        // A search is reading (read-priority.ts): the next write waits until it is done (at most
+        // holdForReadMs), and while one still reads after that, transactions stay short.
+        if (readsWaiting()) await readsSettled(BatchCommitter.holdForReadMs)
+        const yielding = readsWaiting()
+        const cap = yielding ? Math.min(this.maxMessages, BatchCommitter.whileReading) : this.maxMessages
         let n = 0
         let size = 0
-        while (n < this.queue.length && (n === 0 || size + this.queue[n]!.batch.messages.length <= this.maxMessages)) {
+        while (n < this.queue.length && (n === 0 || size + this.queue[n]!.batch.messages.length <= cap)) {
           size += this.queue[n]!.batch.messages.length
           n++
         }

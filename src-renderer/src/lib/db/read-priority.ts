@@ -1,0 +1,39 @@
+/**
+ * Reads the user waits for (a search) ahead of the sync's writes. IndexedDB runs a read-only
+ * transaction only after every read-write transaction created before it on the same tables, so a
+ * search made while a sync runs waits for whole sync transactions (up to 2,000 messages each) at
+ * each of its reads. While such a read is pending, BatchCommitter holds its next write until the
+ * read is done (bounded), then writes smaller transactions while one still reads. Only the size and the spacing of the writes
+ * change: every batch is still written whole in one transaction and acknowledged after its commit.
+ */
+let waiting = 0
+let settledListeners: (() => void)[] = []
+
+/** Resolves once no read waits, or after `maxMs` (the writes are held back, never starved). */
+export function readsSettled(maxMs: number): Promise<void> {
+  if (waiting === 0) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      settledListeners = settledListeners.filter((l) => l !== done)
+      resolve()
+    }
+    const timer = setTimeout(done, maxMs)
+    settledListeners.push(done)
+  })
+}
+
+/** Whether a read the user waits for is under way. */
+export function readsWaiting(): boolean {
+  return waiting > 0
+}
+
+/** Runs `read` (the user waits for it) with the sync's writes kept short meanwhile. */
+export async function withReadPriority<T>(read: () => Promise<T>): Promise<T> {
+  waiting++
+  try {
+    return await read()
+  } finally {
+    if (--waiting === 0) for (const l of [...settledListeners]) l()
+  }
+}
