@@ -98,6 +98,9 @@ test('filters by type and date, and the list shows files and voice messages', as
   const pdf = list.locator(`button[data-seq="${MEDIA_LAB_SEQS.pdf}"]`)
   await expect(pdf).toContainText('.pdf')
   await expect(pdf).toContainText('Kept', { timeout: 30_000 })
+  // Who sent it, by name (issue 18 §1: everywhere a person appears), also in its accessible name.
+  await expect(pdf.locator('.from')).toHaveText('فاطمة Fatima', { timeout: 30_000 })
+  await expect(pdf).toHaveAttribute('aria-label', /from فاطمة Fatima/)
   await shot('media-view-02-list-light-en-1280')
   await page.getByRole('button', { name: 'Files', exact: true }).click()
   await expect(list.locator('button[data-seq]')).toHaveCount(8)

@@ -69,6 +69,12 @@ export async function readMedia(gks: MediaKeys, f: MediaFilter, offset: number, 
   return all.sort(newestFirst).slice(offset, offset + limit)
 }
 
+/** Who sent each row's message (its From_Account; undefined when the message is not in the store). */
+export async function sendersOf(rows: readonly MediaRow[], database: AppDB = appDb): Promise<(string | undefined)[]> {
+  const messages = await database.messages.bulkGet(rows.map((r) => [r.gk, r.seq] as [string, number]))
+  return messages.map((m) => (typeof m?.raw.From_Account === 'string' && m.raw.From_Account !== '' ? m.raw.From_Account : undefined))
+}
+
 /** Whether the group (or any of the keys) has any media at all (the empty state's question). */
 export async function hasMedia(gks: MediaKeys, database: AppDB = appDb): Promise<boolean> {
   for (const gk of keysOf(gks)) {
