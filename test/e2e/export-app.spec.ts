@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { unzip } from '../helpers/unzip'
-import { cliPath, startServe, startSimulator } from './fixtures/processes'
+import { cliPath, demoCliEnv, startServe, startSimulator } from './fixtures/processes'
 
 /**
  * The app's export in browser mode: the archive streams from IndexedDB through the host to a
@@ -21,13 +21,7 @@ test.beforeAll(async () => {
   const sim = await startSimulator()
   try {
     const r = spawnSync(process.execPath, [cliPath, 'pull', '--group', '@TGS#1DEMOTEAM', '--out', pulled], {
-      env: {
-        ...process.env,
-        TIM_ENDPOINT: sim.url,
-        TIM_SDKAPPID: '1400000001',
-        TIM_IDENTIFIER: 'administrator',
-        TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
-      },
+      env: demoCliEnv(sim.url),
       encoding: 'utf8'
     })
     expect(r.status, r.stderr).toBe(0)

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { corpus, hostileTexts } from '../unit/export/corpus'
 import { checkRecord } from '../../src-main/shared/record-line'
-import { cliPath, startServe, startSimulator } from './fixtures/processes'
+import { cliPath, demoCliEnv, startServe, startSimulator } from './fixtures/processes'
 import { communityGroupId, communityTopicIds } from '../../tools/sim/demo-people'
 
 /**
@@ -14,14 +14,6 @@ import { communityGroupId, communityTopicIds } from '../../tools/sim/demo-people
  * team chat and of the export corpus must show as text and run nothing; the page must request
  * nothing; its own search, sender and date filters and its theme toggle must work.
  */
-
-const env = (url: string) => ({
-  ...process.env,
-  TIM_ENDPOINT: url,
-  TIM_SDKAPPID: '1400000001',
-  TIM_IDENTIFIER: 'administrator',
-  TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
-})
 
 function cli(args: string[], e: NodeJS.ProcessEnv = process.env): void {
   const r = spawnSync(process.execPath, [cliPath, ...args], { env: e, encoding: 'utf8' })
@@ -37,9 +29,9 @@ test.beforeAll(async () => {
   pulled = join(dir, 'team.jsonl')
   const sim = await startSimulator()
   try {
-    cli(['pull', '--group', '@TGS#1DEMOTEAM', '--out', pulled], env(sim.url))
+    cli(['pull', '--group', '@TGS#1DEMOTEAM', '--out', pulled], demoCliEnv(sim.url))
     pulledCommunity = join(dir, 'community.jsonl')
-    cli(['pull', '--group', communityGroupId, '--out', pulledCommunity], env(sim.url))
+    cli(['pull', '--group', communityGroupId, '--out', pulledCommunity], demoCliEnv(sim.url))
   } finally {
     await sim.kill()
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startCluster, type Cluster } from '../helpers/pg'
 import pg from 'pg'
-import { cliPath, startServe, startSimulator } from './fixtures/processes'
+import { cliPath, demoCliEnv, startServe, startSimulator } from './fixtures/processes'
 
 /**
  * Issue 20 §3: a reviewer takes a slice of the team archive into the desktop app. The demo team chat
@@ -16,14 +16,6 @@ import { cliPath, startServe, startSimulator } from './fixtures/processes'
  */
 let cluster: Cluster
 let slice: string
-
-const env = (url: string) => ({
-  ...process.env,
-  TIM_ENDPOINT: url,
-  TIM_SDKAPPID: '1400000001',
-  TIM_IDENTIFIER: 'administrator',
-  TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
-})
 
 test.beforeAll(async () => {
   test.setTimeout(180_000)
@@ -37,7 +29,7 @@ test.beforeAll(async () => {
   const db = u.toString()
   const sim = await startSimulator()
   try {
-    const pull = spawnSync(process.execPath, [cliPath, 'pull', '--db', db, '--group', '@TGS#1DEMOTEAM'], { env: env(sim.url), encoding: 'utf8' })
+    const pull = spawnSync(process.execPath, [cliPath, 'pull', '--db', db, '--group', '@TGS#1DEMOTEAM'], { env: demoCliEnv(sim.url), encoding: 'utf8' })
     expect(pull.status, pull.stderr).toBe(0)
   } finally {
     await sim.kill()

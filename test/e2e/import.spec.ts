@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { cliPath, startServe, startSimulator } from './fixtures/processes'
+import { cliPath, demoCliEnv, startServe, startSimulator } from './fixtures/processes'
 
 /**
  * A reviewer who was sent an archive: `tim-archive pull` writes it on one machine; on another,
@@ -13,13 +13,7 @@ test('I import a file written by tim-archive pull and read it without any connec
   const sim = await startSimulator()
   const file = join(mkdtempSync(join(tmpdir(), 'tim-import-')), 'team.jsonl')
   const pull = spawnSync(process.execPath, [cliPath, 'pull', '--group', '@TGS#1DEMOTEAM', '--out', file], {
-    env: {
-      ...process.env,
-      TIM_ENDPOINT: sim.url,
-      TIM_SDKAPPID: '1400000001',
-      TIM_IDENTIFIER: 'administrator',
-      TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
-    },
+    env: demoCliEnv(sim.url),
     encoding: 'utf8'
   })
   expect(pull.status, pull.stderr).toBe(0)

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { mediaGroupId } from '../../tools/sim/seed'
 import { MEDIA_LAB_SEQS } from '../../tools/sim/media/lab'
-import { cliPath, startServe, startSimulator } from './fixtures/processes'
+import { cliPath, demoCliEnv, startServe, startSimulator } from './fixtures/processes'
 
 /**
  * "An archive imported with its media folder shows its media" (issue 17 §1): `tim-archive pull
@@ -23,13 +23,7 @@ test.beforeAll(async () => {
   const sim = await startSimulator({ media: true, benchMessages: 10 })
   try {
     const pull = spawnSync(process.execPath, [cliPath, 'pull', '--group', mediaGroupId, '--out', file, '--media', mediaDir], {
-      env: {
-        ...process.env,
-        TIM_ENDPOINT: sim.url,
-        TIM_SDKAPPID: '1400000001',
-        TIM_IDENTIFIER: 'administrator',
-        TIM_SECRET_KEY: '194f6e6b1b5dfbc6fbce7b024eee0b2f399140c0f9a632ec197c67ed398c5e24'
-      },
+      env: demoCliEnv(sim.url),
       encoding: 'utf8'
     })
     expect(pull.status, pull.stderr).toBe(0)
