@@ -28,7 +28,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { loadavg, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { BrowserContext, Page } from 'playwright-core'
@@ -138,6 +138,24 @@ async function cpuByRole(tmp: string, servePid: number | undefined): Promise<Rec
     }
   }
   return out
+}
+
+/** The whole machine's CPU time so far (/proc/stat, seconds summed over cores): busy and all. */
+async function machineCpu(): Promise<{ busy: number; all: number } | null> {
+  try {
+    const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const all = f.reduce((a, b) => a + b, 0) / 100
+    return { busy: all - ((f[3] ?? 0) + (f[4] ?? 0)) / 100, all }
+  } catch {
+    return null
+  }
+}
+
+/** How busy the machine's cores were between two readings: "87% of 2 cores". */
+function machineBusy(a: { busy: number; all: number } | null, b: { busy: number; all: number } | null): { text: string; share: number | null } {
+  if (!a || !b || b.all <= a.all) return { text: 'machine busy: unknown', share: null }
+  const share = (b.busy - a.busy) / (b.all - a.all)
+  return { text: `machine busy ${Math.round(share * 100)}% of ${availableParallelism()} cores`, share }
 }
 
 function cpuDelta(a: Record<string, number>, b: Record<string, number>): { text: string; total: number } {
@@ -390,6 +408,9 @@ async function main(): Promise<void> {
       load: string
       appCpuSecs: number
       cliCpuSecs: number | null
+      /** Share of all cores busy (the whole machine, simulator included) during each run. */
+      appMachineBusy: number | null
+      cliMachineBusy: number | null
     }
     const rows: Row[] = []
     for (const plan of plans) {
@@ -397,7 +418,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1100)) // the server's bucket refills
       sim.resetStats()
       const out = join(tmp, `cli-${plan.messages}.jsonl`)
+      const cliMachine0 = await machineCpu()
       const cli = await runCli(['pull', '--group', plan.groupId, '--out', out, '--no-people'], simUrl)
+      const cliMachine = machineBusy(cliMachine0, await machineCpu())
       if (cli.code !== 0) throw new Error(`tim-archive pull exited ${cli.code}:\n${cli.out}`)
       const cliStats = { ...sim.stats }
       const lines = (await readFile(out, 'utf8')).split('\n').filter((l) => l.includes('"MsgSeq"'))
@@ -419,11 +442,15 @@ async function main(): Promise<void> {
         await profiling.send('Profiler.start')
       }
       const cpu0 = await cpuByRole(tmp, serve.pid)
+      const appMachine0 = await machineCpu()
+      const sim0 = process.cpuUsage()
       const t0 = performance.now()
       await syncButton.click()
       await finished.waitFor({ timeout: 600_000 })
       const appSecs = (performance.now() - t0) / 1000
       const appStats = { ...sim.stats }
+      const appMachine = machineBusy(appMachine0, await machineCpu())
+      const simCpu = process.cpuUsage(sim0)
       const cpu = cpuDelta(cpu0, await cpuByRole(tmp, serve.pid))
       if (profiling) {
         const { profile } = await profiling.send('Profiler.stop')
@@ -453,16 +480,20 @@ async function main(): Promise<void> {
         ratio: cli.secs / appSecs,
         load: load(),
         appCpuSecs: cpu.total,
-        cliCpuSecs: cli.cpuSecs
+        cliCpuSecs: cli.cpuSecs,
+        appMachineBusy: appMachine.share,
+        cliMachineBusy: cliMachine.share
       }
       rows.push(row)
       console.log(
-        `${fmt(plan.messages).padStart(7)} msgs  CLI ${row.cli.secs.toFixed(2)} s (process start included), ${row.cli.requests} requests: ${row.cli.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.cli.msgsPerSec))} msgs/s, ${row.cli.refused} refused (60007)${cli.cpuSecs === null ? '' : `; CPU ${cli.cpuSecs.toFixed(1)} s`}`
+        `${fmt(plan.messages).padStart(7)} msgs  CLI ${row.cli.secs.toFixed(2)} s (process start included), ${row.cli.requests} requests: ${row.cli.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.cli.msgsPerSec))} msgs/s, ${row.cli.refused} refused (60007)${cli.cpuSecs === null ? '' : `; CPU ${cli.cpuSecs.toFixed(1)} s`}; ${cliMachine.text}`
       )
       console.log(
         `               app ${row.app.secs.toFixed(2)} s (Sync pressed to "Sync finished."), ${row.app.requests} requests: ${row.app.reqPerSec.toFixed(1)} req/s, ${fmt(Math.round(row.app.msgsPerSec))} msgs/s, ${row.app.refused} refused (60007)`
       )
-      console.log(`               CPU during the app's sync: ${cpu.text}`)
+      console.log(
+        `               CPU during the app's sync: ${cpu.text}; simulator (with this driver) ${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s; ${appMachine.text}`
+      )
       console.log(`               ratio app/CLI ${row.ratio.toFixed(2)} (target ≥ 0.9); load ${row.load}`)
     }
 
@@ -545,6 +576,8 @@ async function main(): Promise<void> {
       ratio: +r.ratio.toFixed(2),
       appCpuSecs: round(r.appCpuSecs),
       cliCpuSecs: r.cliCpuSecs === null ? null : round(r.cliCpuSecs),
+      appMachineBusy: r.appMachineBusy === null ? null : Math.round(r.appMachineBusy * 100) / 100,
+      cliMachineBusy: r.cliMachineBusy === null ? null : Math.round(r.cliMachineBusy * 100) / 100,
       load: r.load
     })
     console.log(
