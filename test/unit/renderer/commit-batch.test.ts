@@ -246,6 +246,20 @@ describe('committing many batches together', () => {
     expect(settled).toEqual([[10], [11, 12, 13, 14, 15, 16, 17, 18, 19]])
   })
 
+  it('keeps each sync transaction to at most 500 messages, however many batches are queued', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const settled: number[][] = []
+    const committer = new BatchCommitter<number>(d, undefined, (o) => settled.push(o.committed))
+    const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
+    // The first batch starts a write; the 40 queued behind it (800 messages) go in transactions of at most 500.
+    await Promise.all(Array.from({ length: 41 }, (_, i) => committer.commit(gk, batch(i), i)))
+    expect(settled.map((ids) => ids.length * 20)).toEqual([20, 500, 300])
+    expect(settled.flat()).toEqual(Array.from({ length: 41 }, (_, i) => i))
+    expect((await d.coverage.get(gk))!.ranges).toEqual([[1, 820]])
+    expect(await d.messages.count()).toBe(820)
+  })
+
   it('holds the next write while a search reads, but never longer than its bound', async () => {
     const d = freshDb()
     await withGroup(d)

@@ -367,6 +367,15 @@ export interface CommitOutcome<T> {
  * transaction, before the batches' own promises settle.
  */
 export class BatchCommitter<T = void> {
+  /**
+   * Upper bound of messages per combined transaction. A transaction's JavaScript (merge,
+   * projections) runs on the page's main thread between its IndexedDB calls, and a search waits for
+   * the transaction under way: at 2,000 messages the timeline dropped frames while a sync ran
+   * (frame p95 50 ms, 21–24 frames over 50 ms in each run) and a search waited up to 0.7 s; at 500,
+   * frame p95 33 ms and search p95 about a quarter lower, with the sync as fast within the runs' noise
+   * (bench:app-sync, interleaved, 2026-12-07; docs/dev/benchmarks.md).
+   */
+  static maxMessages = 500
   /** Upper bound of messages per transaction while a search waits (read-priority.ts). */
   static whileReading = 100
   /** How long the next write waits for a search's reads to finish (ms). */
@@ -376,8 +385,8 @@ export class BatchCommitter<T = void> {
 
   constructor(
     private readonly database: AppDB = appDb,
-    /** Upper bound of messages per combined transaction. */
-    private readonly maxMessages = 2000,
+    /** Upper bound of messages per combined transaction (default BatchCommitter.maxMessages). */
+    private readonly maxMessages = BatchCommitter.maxMessages,
     private readonly onSettled?: (outcome: CommitOutcome<T>) => void
   ) {}
 
