@@ -8,13 +8,15 @@
  *   spread over --groups groups) written through the real write path (PgArchive.commit: merge,
  *   search column, coverage, one transaction per flush), msgs/s and the size on disk;
  * - **search**: bench:search's query forms through `tim-archive search --db`'s code (pg-search):
- *   first page of 50 (p50 / p95 over --repeats) and the count, each against a sequential scan of the
+ *   first page of 50 (p50 / p95 over --repeats) and the count (the median of --count-repeats, and
+ *   the first: pages not in shared buffers yet), each against a sequential scan of the
  *   same query when --scan (default up to 1,000,000 messages) — counts must agree.
  * The last line is one JSON object with the figures.
  *
  * Flags: --db URL (required: a role that may CREATE DATABASE; the benchmark makes its own databases
  *        and drops them unless --keep), --messages N (default 10000000), --groups N (default 1000),
  *        --pull-messages N (default 30000), --pull-rounds N (default 2), --repeats N (default 20),
+ *        --count-repeats N (default 3),
  *        --writers N (concurrent PgArchive writers for the load, default 2), --scan / --no-scan,
  *        --reuse (search the load database a --keep run left: no load figures), --skip-pull,
  *        --pull-only (the pull part alone: the load database is left as it is).
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       'pull-messages': { type: 'string', default: '30000' },
       'pull-rounds': { type: 'string', default: '2' },
       repeats: { type: 'string', default: '20' },
+      'count-repeats': { type: 'string', default: '3' },
       writers: { type: 'string', default: '2' },
       scan: { type: 'boolean' },
       'no-scan': { type: 'boolean' },
@@ -100,8 +103,17 @@ async function main(): Promise<void> {
   const pullN = Number(values['pull-messages'])
   const rounds = Number(values['pull-rounds'])
   const repeats = Number(values.repeats)
+  const countRepeats = Number(values['count-repeats'])
   const writers = Number(values.writers)
-  for (const [flag, v] of Object.entries({ messages: total, groups: groupsN, 'pull-messages': pullN, 'pull-rounds': rounds, repeats, writers })) {
+  for (const [flag, v] of Object.entries({
+    messages: total,
+    groups: groupsN,
+    'pull-messages': pullN,
+    'pull-rounds': rounds,
+    repeats,
+    'count-repeats': countRepeats,
+    writers
+  })) {
     if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${flag} must be a positive integer`)
   }
   const scan = values['no-scan'] ? false : (values.scan ?? total <= 1_000_000)
@@ -264,9 +276,10 @@ async function main(): Promise<void> {
     // ---- search: bench:search's query forms
     const context = await loadContext(pool).catch(() => emptyContext())
     const forms = queryForms(corpus, { start, messages: per, gap })
-    console.log(`queries       form                 matches    first page p50 / p95     count     scan count  load ${load()}`)
+    console.log(`queries       form                 matches    first page p50 / p95     count (first)          scan count  load ${load()}`)
     let worstPage = 0
     let worstCount = 0
+    let worstCountFirst = 0
     const perForm: Record<string, unknown> = {}
     for (const f of forms) {
       const q = parseQuery(f.query)
@@ -278,9 +291,17 @@ async function main(): Promise<void> {
         await s.page(50)
         times.push(performance.now() - t)
       }
-      const t = performance.now()
-      const count = await (await Search.prepare(pool, q, { context })).count()
-      const countMs = performance.now() - t
+      // The count --count-repeats times: the first finds pages not yet in shared buffers after a
+      // load or a restart; the median is a server in service, whose table is in memory.
+      const countTimes: number[] = []
+      let count = 0
+      for (let i = 0; i < countRepeats; i++) {
+        const t = performance.now()
+        count = await (await Search.prepare(pool, q, { context })).count()
+        countTimes.push(performance.now() - t)
+      }
+      const countMs = quantile(countTimes, 0.5)
+      const countFirstMs = countTimes[0]!
       let scanText = '-'
       if (scan) {
         const c = await pool.connect()
@@ -298,13 +319,23 @@ async function main(): Promise<void> {
       const p95 = quantile(times, 0.95)
       worstPage = Math.max(worstPage, p95)
       worstCount = Math.max(worstCount, countMs)
-      perForm[f.form] = { matches: count, pageP50Ms: round(p50), pageP95Ms: round(p95), countMs: round(countMs) }
+      worstCountFirst = Math.max(worstCountFirst, countFirstMs)
+      perForm[f.form] = { matches: count, pageP50Ms: round(p50), pageP95Ms: round(p95), countMs: round(countMs), countFirstMs: round(countFirstMs) }
       console.log(
-        `              ${f.form.padEnd(20)} ${fmt(count).padStart(9)}    ${ms(p50).padStart(8)} / ${ms(p95).padStart(8)}   ${ms(countMs).padStart(8)}   ${scanText.padStart(9)}   ${f.query}`
+        `              ${f.form.padEnd(20)} ${fmt(count).padStart(9)}    ${ms(p50).padStart(8)} / ${ms(p95).padStart(8)}   ${ms(countMs).padStart(8)} ${`(${ms(countFirstMs)})`.padStart(11)}   ${scanText.padStart(9)}   ${f.query}`
       )
     }
-    console.log(`targets       worst first-page p95 ${ms(worstPage)} (target < 200 ms), worst count ${ms(worstCount)} (target < 2 s); load ${load()}`)
-    figures.search = { worstPageP95Ms: round(worstPage), worstCountMs: round(worstCount), repeats, forms: perForm }
+    console.log(
+      `targets       worst first-page p95 ${ms(worstPage)} (target < 200 ms), worst count ${ms(worstCount)}, median of ${countRepeats} (target < 2 s; worst first count ${ms(worstCountFirst)}); load ${load()}`
+    )
+    figures.search = {
+      worstPageP95Ms: round(worstPage),
+      worstCountMs: round(worstCount),
+      worstCountFirstMs: round(worstCountFirst),
+      repeats,
+      countRepeats,
+      forms: perForm
+    }
   } finally {
     await pool.end()
     if (!values.keep && !values.reuse) await dropDb(base, loadName)
