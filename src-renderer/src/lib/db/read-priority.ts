@@ -1,10 +1,11 @@
 /**
  * Reads the user waits for (a search) ahead of the sync's writes. IndexedDB runs a read-only
  * transaction only after every read-write transaction created before it on the same tables, so a
- * search made while a sync runs waits for whole sync transactions (up to 500 messages each, BatchCommitter.maxMessages) at
- * each of its reads. While such a read is pending, BatchCommitter holds its next write until the
- * read is done (bounded), then writes smaller transactions while one still reads. Only the size and the spacing of the writes
- * change: every batch is still written whole in one transaction and acknowledged after its commit.
+ * search made while a sync runs waits for whole sync transactions (up to 500 messages each,
+ * BatchCommitter.maxMessages) at each of its reads. While such a read is pending, BatchCommitter
+ * holds its next write until the read is done (bounded), then writes smaller transactions while
+ * one still reads. Only the size and the spacing of the writes change: every batch is still
+ * written whole in one transaction and acknowledged after its commit.
  */
 let waiting = 0
 let settledListeners: (() => void)[] = []
