@@ -260,6 +260,29 @@ describe('committing many batches together', () => {
     expect(await d.messages.count()).toBe(820)
   })
 
+  it('gives up the write under way when a search starts, so the search does not wait for it; every batch is still written once, in order, and acknowledged after its commit', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    const settled: number[][] = []
+    const committer = new BatchCommitter<number>(d, undefined, (o) => settled.push(o.committed))
+    const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
+    // Batch 0 is written alone; batches 1–24 (480 messages) queue behind it and go in the next write.
+    const all = Promise.all(Array.from({ length: 25 }, (_, i) => committer.commit(gk, batch(i), i)))
+    while (settled.length < 1 || !committer.writing) await new Promise((r) => setTimeout(r, 0))
+    expect(settled).toEqual([[0]])
+    let seen = -1
+    await withReadPriority(async () => {
+      seen = await d.messages.count()
+    })
+    // The search read the store as it was before the write under way: that write gave way.
+    expect(seen).toBe(20)
+    await all
+    expect(settled.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i))
+    expect(await d.messages.count()).toBe(500)
+    expect((await d.coverage.get(gk))!.ranges).toEqual([[1, 500]])
+    expect((await d.groups.get(gk))!.stats).toMatchObject({ messages: 500 })
+  })
+
   it('holds the next write while a search reads, but never longer than its bound', async () => {
     const d = freshDb()
     await withGroup(d)

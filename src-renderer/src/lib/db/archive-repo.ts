@@ -16,10 +16,11 @@ import { mergeMessage, type ArchivedMessage, type MergeOutcome } from '@shared/a
 import { applyBatchCoverage, emptyCoverage, type Coverage, type SeqRange } from '@shared/coverage'
 import type { GroupProfile } from '@shared/ipc/contract'
 import type { RawMessage } from '@shared/tim-types'
+import type { Transaction } from 'dexie'
 import type { PostingsOptions } from '@renderer/lib/search'
 import { db as appDb, emptyStats, type AppDB, type CoverageRow, type GroupRow, type MessageRow, type TopicOf } from './app-db'
 import { groupIdOf, unitOfKey, workspaceOfKey } from './group-key'
-import { readsSettled, readsWaiting } from './read-priority'
+import { onReadStart, readsSettled, readsWaiting } from './read-priority'
 import { projectionTables, selectProjections, type GroupChanges, type ProjectionName } from './projections'
 
 /** What a sync batch carries for the store (SyncBatchEvent without the run bookkeeping). */
@@ -137,6 +138,8 @@ export interface WriteOptions {
   projections?: readonly ProjectionName[]
   /** The search index's tuning and stats: tests and bench:search pass theirs; the app, none. */
   search?: PostingsOptions
+  /** Hears the write's transaction as it starts (BatchCommitter: to abort it for a search). */
+  onTransaction?: (tx: Transaction) => void
 }
 
 /**
@@ -190,6 +193,7 @@ async function writeGroupsOnce(writes: GroupWrite[], database: AppDB, options: W
   const chosen = selectProjections(options.projections)
   const derived = projectionTables(chosen).map((name) => database.table(name))
   return database.transaction('rw', [database.messages, database.coverage, database.groups, ...derived], async (tx) => {
+    options.onTransaction?.(tx)
     const counts = zeroCounts()
     const gks = writes.map((w) => w.gk)
     const [groupRows, coverageRows] = await Promise.all([database.groups.bulkGet(gks), database.coverage.bulkGet(gks)])
@@ -382,6 +386,10 @@ export class BatchCommitter<T = void> {
   static holdForReadMs = 250
   private queue: { gk: string; batch: BatchInput; tag: T; resolve: () => void; reject: (e: unknown) => void }[] = []
   private running = false
+  /** The combined write's transaction while it runs, and whether a search made it abort. */
+  private inFlight: Transaction | null = null
+  private inFlightMessages = 0
+  private abortedForRead = false
 
   constructor(
     private readonly database: AppDB = appDb,
@@ -408,9 +416,33 @@ export class BatchCommitter<T = void> {
     }
   }
 
+  /** Whether a combined write's transaction is under way. */
+  get writing(): boolean {
+    return this.inFlight !== null
+  }
+
+  /**
+   * A search started: the write under way gives way. Its transaction aborts (nothing of it is kept),
+   * and its batches, not acknowledged yet, go back to the head of the queue to be written after
+   * the search (drain). A transaction already committing cannot be aborted, and simply commits.
+   * One of at most `whileReading` messages (what is written while a search reads) is left to
+   * finish: it is short, and searches one after another can then never stop the sync.
+   */
+  private readonly yieldToRead = (): void => {
+    const tx = this.inFlight
+    if (!tx || this.abortedForRead || this.inFlightMessages <= BatchCommitter.whileReading) return
+    this.abortedForRead = true
+    try {
+      tx.abort()
+    } catch {
+      // Already finished or committing: it stands, and drain sees it resolve.
+    }
+  }
+
   private async drain(): Promise<void> {
     if (this.running) return
     this.running = true
+    const unsubscribe = onReadStart(this.yieldToRead)
     try {
       while (this.queue.length) {
         // A search is reading (read-priority.ts): the next write waits until it is done (at most
@@ -425,9 +457,19 @@ export class BatchCommitter<T = void> {
           n++
         }
         const items = this.queue.splice(0, n)
+        this.abortedForRead = false
+        this.inFlightMessages = size
         try {
-          await commitBatches(items, this.database)
+          await commitBatches(items, this.database, { onTransaction: (tx) => (this.inFlight = tx) })
         } catch (e) {
+          if (this.abortedForRead) {
+            // Given up for a search (yieldToRead): written again after it, in the same order.
+            this.inFlight = null
+            this.abortedForRead = false
+            this.queue.unshift(...items)
+            continue
+          }
+          this.inFlight = null
           if (items.length === 1) {
             const error = toWriteError(e)
             this.settled({ committed: [], failed: [{ tag: items[0]!.tag, error }] })
@@ -450,10 +492,14 @@ export class BatchCommitter<T = void> {
           items.forEach((it, i) => (results[i]!.ok ? it.resolve() : it.reject(results[i]!.error)))
           continue
         }
+        this.inFlight = null
+        this.abortedForRead = false
         this.settled({ committed: items.map((it) => it.tag), failed: [] })
         for (const it of items) it.resolve()
       }
     } finally {
+      this.inFlight = null
+      unsubscribe()
       this.running = false
     }
   }

@@ -3,12 +3,23 @@
  * transaction only after every read-write transaction created before it on the same tables, so a
  * search made while a sync runs waits for whole sync transactions (up to 500 messages each,
  * BatchCommitter.maxMessages) at each of its reads. While such a read is pending, BatchCommitter
+ * gives up the write under way (it aborts; its batches, not acknowledged yet, are written again),
  * holds its next write until the read is done (bounded), then writes smaller transactions while
  * one still reads. Only the size and the spacing of the writes change: every batch is still
  * written whole in one transaction and acknowledged after its commit.
  */
 let waiting = 0
 let settledListeners: (() => void)[] = []
+const startListeners = new Set<() => void>()
+
+/**
+ * Hears each read the user waits for as it starts (BatchCommitter: to give up the write under way,
+ * which the read would otherwise wait for). Returns the unsubscribe.
+ */
+export function onReadStart(listener: () => void): () => void {
+  startListeners.add(listener)
+  return () => startListeners.delete(listener)
+}
 
 /** Resolves once no read waits, or after `maxMs` (the writes are held back, never starved). */
 export function readsSettled(maxMs: number): Promise<void> {
@@ -32,6 +43,13 @@ export function readsWaiting(): boolean {
 /** Runs `read` (the user waits for it) with the sync's writes kept short meanwhile. */
 export async function withReadPriority<T>(read: () => Promise<T>): Promise<T> {
   waiting++
+  for (const l of [...startListeners]) {
+    try {
+      l()
+    } catch (e) {
+      console.error('read-priority: a start listener failed', e)
+    }
+  }
   try {
     return await read()
   } finally {
