@@ -181,6 +181,16 @@ describe('committing a sync batch', () => {
 })
 
 describe('committing many batches together', () => {
+  /** The i-th batch of 20 messages: seqs 20i+1 … 20i+20. */
+  const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
+  /** A committer with the default bounds whose combined writes are recorded by their batch ids. */
+  async function recordingCommitter(): Promise<{ d: ReturnType<typeof freshDb>; committer: BatchCommitter<number>; settled: number[][] }> {
+    const d = freshDb()
+    await withGroup(d)
+    const settled: number[][] = []
+    return { d, committer: new BatchCommitter<number>(d, undefined, (o) => settled.push(o.committed)), settled }
+  }
+
   it('applies batches of one group in order, as separate commits would', async () => {
     const d = freshDb()
     await withGroup(d)
@@ -226,7 +236,6 @@ describe('committing many batches together', () => {
     await withGroup(d)
     const settled: number[][] = []
     const committer = new BatchCommitter<number>(d, 2000, (o) => settled.push(o.committed))
-    const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
     let searchDone!: () => void
     const searching = withReadPriority(() => new Promise<void>((resolve) => (searchDone = resolve)))
     const during = Promise.all(Array.from({ length: 10 }, (_, i) => committer.commit(gk, batch(i), i)))
@@ -247,11 +256,7 @@ describe('committing many batches together', () => {
   })
 
   it('keeps each sync transaction to at most 500 messages, however many batches are queued', async () => {
-    const d = freshDb()
-    await withGroup(d)
-    const settled: number[][] = []
-    const committer = new BatchCommitter<number>(d, undefined, (o) => settled.push(o.committed))
-    const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
+    const { d, committer, settled } = await recordingCommitter()
     // The first batch starts a write; the 40 queued behind it (800 messages) go in transactions of at most 500.
     await Promise.all(Array.from({ length: 41 }, (_, i) => committer.commit(gk, batch(i), i)))
     expect(settled.map((ids) => ids.length * 20)).toEqual([20, 500, 300])
@@ -261,11 +266,7 @@ describe('committing many batches together', () => {
   })
 
   it('gives up the write under way when a search starts, so the search does not wait for it; every batch is still written once, in order, and acknowledged after its commit', async () => {
-    const d = freshDb()
-    await withGroup(d)
-    const settled: number[][] = []
-    const committer = new BatchCommitter<number>(d, undefined, (o) => settled.push(o.committed))
-    const batch = (i: number) => ({ messages: Array.from({ length: 20 }, (_, k) => msg(i * 20 + k + 1)), range: [i * 20 + 1, i * 20 + 20] as [number, number] })
+    const { d, committer, settled } = await recordingCommitter()
     // Batch 0 is written alone; batches 1–24 (480 messages) queue behind it and go in the next write.
     const all = Promise.all(Array.from({ length: 25 }, (_, i) => committer.commit(gk, batch(i), i)))
     while (settled.length < 1 || !committer.writing) await new Promise((r) => setTimeout(r, 0))
