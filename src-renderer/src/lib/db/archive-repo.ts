@@ -350,6 +350,13 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
   return writeGroups(writes, database, options)
 }
 
+/** BatchCommitter's combined write under way: its transaction once started, its size, whether a search aborted it. */
+interface InFlightWrite {
+  tx: Transaction | null
+  messages: number
+  aborted: boolean
+}
+
 /** What became of the batches of one combined write (see BatchCommitter). */
 export interface CommitOutcome<T> {
   /** Durable in the store, in the order they were queued. */
@@ -386,10 +393,8 @@ export class BatchCommitter<T = void> {
   static holdForReadMs = 250
   private queue: { gk: string; batch: BatchInput; tag: T; resolve: () => void; reject: (e: unknown) => void }[] = []
   private running = false
-  /** The combined write's transaction while it runs, and whether a search made it abort. */
-  private inFlight: Transaction | null = null
-  private inFlightMessages = 0
-  private abortedForRead = false
+  /** The combined write under way. */
+  private current: InFlightWrite | null = null
 
   constructor(
     private readonly database: AppDB = appDb,
@@ -418,7 +423,7 @@ export class BatchCommitter<T = void> {
 
   /** Whether a combined write's transaction is under way. */
   get writing(): boolean {
-    return this.inFlight !== null
+    return this.current?.tx != null
   }
 
   /**
@@ -429,11 +434,11 @@ export class BatchCommitter<T = void> {
    * finish: it is short, and searches one after another can then never stop the sync.
    */
   private readonly yieldToRead = (): void => {
-    const tx = this.inFlight
-    if (!tx || this.abortedForRead || this.inFlightMessages <= BatchCommitter.whileReading) return
-    this.abortedForRead = true
+    const write = this.current
+    if (!write?.tx || write.aborted || write.messages <= BatchCommitter.whileReading) return
+    write.aborted = true
     try {
-      tx.abort()
+      write.tx.abort()
     } catch {
       // Already finished or committing: it stands, and drain sees it resolve.
     }
@@ -457,19 +462,17 @@ export class BatchCommitter<T = void> {
           n++
         }
         const items = this.queue.splice(0, n)
-        this.abortedForRead = false
-        this.inFlightMessages = size
+        const write: InFlightWrite = { tx: null, messages: size, aborted: false }
+        this.current = write
         try {
-          await commitBatches(items, this.database, { onTransaction: (tx) => (this.inFlight = tx) })
+          await commitBatches(items, this.database, { onTransaction: (tx) => (write.tx = tx) })
         } catch (e) {
-          if (this.abortedForRead) {
+          this.current = null
+          if (write.aborted) {
             // Given up for a search (yieldToRead): written again after it, in the same order.
-            this.inFlight = null
-            this.abortedForRead = false
             this.queue.unshift(...items)
             continue
           }
-          this.inFlight = null
           if (items.length === 1) {
             const error = toWriteError(e)
             this.settled({ committed: [], failed: [{ tag: items[0]!.tag, error }] })
@@ -492,13 +495,12 @@ export class BatchCommitter<T = void> {
           items.forEach((it, i) => (results[i]!.ok ? it.resolve() : it.reject(results[i]!.error)))
           continue
         }
-        this.inFlight = null
-        this.abortedForRead = false
+        this.current = null
         this.settled({ committed: items.map((it) => it.tag), failed: [] })
         for (const it of items) it.resolve()
       }
     } finally {
-      this.inFlight = null
+      this.current = null
       unsubscribe()
       this.running = false
     }
