@@ -141,7 +141,9 @@ async function cpuByRole(tmp: string, servePid: number | undefined): Promise<Rec
 }
 
 /** The whole machine's CPU time so far (/proc/stat, seconds summed over cores): busy and all. */
-async function machineCpu(): Promise<{ busy: number; all: number } | null> {
+type MachineCpu = { busy: number; all: number } | null
+
+async function machineCpu(): Promise<MachineCpu> {
   try {
     const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
     const all = f.reduce((a, b) => a + b, 0) / 100
@@ -152,7 +154,7 @@ async function machineCpu(): Promise<{ busy: number; all: number } | null> {
 }
 
 /** How busy the machine's cores were between two readings: "87% of 2 cores". */
-function machineBusy(a: { busy: number; all: number } | null, b: { busy: number; all: number } | null): { text: string; share: number | null } {
+function machineBusy(a: MachineCpu, b: MachineCpu): { text: string; share: number | null } {
   if (!a || !b || b.all <= a.all) return { text: 'machine busy: unknown', share: null }
   const share = (b.busy - a.busy) / (b.all - a.all)
   return { text: `machine busy ${Math.round(share * 100)}% of ${availableParallelism()} cores`, share }
