@@ -226,7 +226,11 @@ test('scheduled sync: every hour starts a due sync by itself, then says when the
   await expect(settings.getByTestId('schedule-last')).toHaveText(/^Last scheduled sync (just now|.* ago): finished$/, { timeout: 60_000 })
   const next = (await oldestLastSync()) + 3_600_000
   expect(next).toBeGreaterThan(Date.now())
-  const time = await page.evaluate((ms) => new Intl.DateTimeFormat('en', { timeStyle: 'short' }).format(ms), next)
+  // The time alone when the next sync is today (the page's time zone), with the date when it is tomorrow.
+  const time = await page.evaluate((ms) => {
+    const today = new Date(ms).toDateString() === new Date().toDateString()
+    return new Intl.DateTimeFormat('en', today ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(ms)
+  }, next)
   await expect(settings.getByTestId('schedule-next')).toHaveText(`Next sync at ${time}`)
   await shot('health-04-settings-schedule')
   await settings.getByRole('button', { name: 'Close' }).click()
