@@ -16,7 +16,24 @@ const benchMessages = 12000
 
 test.describe.configure({ mode: 'serial' })
 
-const session = useAppSession({ sim: { latencyMs: 5, benchMessages } })
+const session = useAppSession({
+  sim: { latencyMs: 5, benchMessages },
+  // Counts the header's media-at-risk reads (lib/media/at-risk.ts: up to 5,000 messages through
+  // [gk+time], one getAll) so a test can tell how often the shown group's messages are read.
+  setup: async (context) => {
+    await context.addInitScript(() => {
+      const w = globalThis as unknown as { __atRiskReads: number; IDBIndex: { prototype: { getAll: (...a: unknown[]) => unknown; name: string } } }
+      w.__atRiskReads = 0
+      const getAll = w.IDBIndex.prototype.getAll
+      w.IDBIndex.prototype.getAll = function (this: { name: string }, ...args: unknown[]) {
+        // getAll(query, count), or getAll({ query, count, direction }) where the browser has it (Dexie uses either).
+        const count = typeof args[0] === 'object' && args[0] !== null && 'count' in args[0] ? (args[0] as { count: unknown }).count : args[1]
+        if (this.name === '[gk+time]' && count === 5000) w.__atRiskReads++
+        return getAll.apply(this, args)
+      }
+    })
+  }
+})
 let sim: AppSession['sim']
 let serve: AppSession['serve']
 let page: Page
@@ -73,11 +90,18 @@ test('I add a group by ID and discover the rest; a live-stream group cannot be a
 test('I sync all groups with a progress bar, then read the team chat', async () => {
   await sidebarGroup(/产品研发 Team/).click()
   await expect(page.getByText('Sync this group to read its history.')).toBeVisible()
+  const atRiskReads = () => page.evaluate(() => (globalThis as unknown as { __atRiskReads: number }).__atRiskReads)
+  const readsBefore = await atRiskReads()
   await sidebar().getByRole('button', { name: 'Sync all' }).click()
   await expect(page.getByRole('region', { name: 'Sync progress' }).getByRole('progressbar')).toBeVisible()
   await expect(page.getByText(/req\/s/)).toBeVisible()
   await shot('05-syncing')
   await expect(page.getByText('Sync finished.')).toBeVisible({ timeout: 90_000 })
+  // The shown group's media at risk is read again after the run, not after each of the sync's
+  // writes (every write renews the sidebar's rows; this read then held each search for 0.1 s).
+  await page.waitForTimeout(500)
+  expect(await atRiskReads()).toBeGreaterThan(readsBefore)
+  expect(await atRiskReads()).toBeLessThanOrEqual(readsBefore + 2)
   await expect(sidebarGroup(/产品研发 Team/)).toContainText('595 messages')
   // The seq range and completeness are the group header's; the sidebar says which days it spans.
   await expect(page.getByRole('region', { name: /产品研发 Team/ })).toContainText('seq 1–600, complete')
