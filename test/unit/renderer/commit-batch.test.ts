@@ -265,6 +265,38 @@ describe('committing many batches together', () => {
     expect(await d.messages.count()).toBe(820)
   })
 
+  it('writes the messages of a transaction in IndexedDB calls of at most 100, new ones and rewritten ones alike', async () => {
+    const d = freshDb()
+    await withGroup(d)
+    // A search aborts the sync's write (BatchCommitter), and the browser hears the abort only after
+    // the requests already queued: a call of 500 puts held a search for up to 0.12 s.
+    const calls: { op: string; n: number }[] = []
+    for (const op of ['bulkAdd', 'bulkPut'] as const) {
+      const original = d.messages[op].bind(d.messages) as (rows: unknown[]) => Promise<unknown>
+      ;(d.messages as unknown as Record<string, unknown>)[op] = (rows: unknown[]) => {
+        calls.push({ op, n: rows.length })
+        return original(rows)
+      }
+    }
+    const all = Array.from({ length: 250 }, (_, i) => msg(i + 1))
+    await commitBatch(gk, { messages: all, range: [1, 250] }, d)
+    expect(calls).toEqual([
+      { op: 'bulkAdd', n: 100 },
+      { op: 'bulkAdd', n: 100 },
+      { op: 'bulkAdd', n: 50 }
+    ])
+    // The same seqs again, recalled on the server: each stored copy is read and rewritten.
+    calls.length = 0
+    await commitBatch(gk, { messages: all.map((m) => ({ ...m, IsPlaceMsg: 2, MsgBody: [] })), range: [1, 250] }, d)
+    expect(calls).toEqual([
+      { op: 'bulkPut', n: 100 },
+      { op: 'bulkPut', n: 100 },
+      { op: 'bulkPut', n: 50 }
+    ])
+    expect(await d.messages.count()).toBe(250)
+    expect((await d.messages.get([gk, 250]))!.raw).toMatchObject({ MsgSeq: 250, MsgBody: [{ MsgType: 'TIMTextElem' }] })
+  })
+
   it('gives up the write under way when a search starts, so the search does not wait for it; every batch is still written once, in order, and acknowledged after its commit', async () => {
     const { d, committer, settled } = await recordingCommitter()
     // Batch 0 is written alone; batches 1–24 (480 messages) queue behind it and go in the next write.
