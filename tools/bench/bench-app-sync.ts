@@ -11,7 +11,7 @@
  * only after the one IndexedDB transaction holding its messages, coverage, statistics, charts'
  * counts and search index has committed. Both ends of the app's time are taken by the page's own
  * clock (the click event's time; a MutationObserver on the sync panel): Playwright's waitFor polls
- * every 500 ms after its first few tries, which added 0.2–0.5 s to the app's time until 2026-12-07
+ * every 500 ms after its first few tries, which added 0.05–0.47 s to the app's time until 2026-12-07
  * (the polled time is printed beside it). The CLI's time includes its process start. Both are
  * checked afterwards: the archive holds every seq once (the app's count straight from IndexedDB).
  *
@@ -284,12 +284,6 @@ function armSearchProbe(): void {
   })
 }
 
-function awaitSearchProbe(): Promise<number> {
-  const w = globalThis as unknown as { __benchSearch?: Promise<number> }
-  if (!w.__benchSearch) throw new Error('search probe not armed')
-  return w.__benchSearch
-}
-
 /**
  * Arms `__benchSync`: it resolves with the ms from the next click (its event time) until the sync
  * panel says the run is done ("Sync finished."), as a MutationObserver sees it rather than Playwright's polling.
@@ -317,10 +311,11 @@ function armSyncProbe(): void {
   })
 }
 
-function awaitSyncProbe(): Promise<number> {
-  const w = globalThis as unknown as { __benchSync?: Promise<number> }
-  if (!w.__benchSync) throw new Error('sync probe not armed')
-  return w.__benchSync
+/** The time an armed probe (`__benchSearch`, `__benchSync`) resolves with. */
+function awaitProbe(name: '__benchSearch' | '__benchSync'): Promise<number> {
+  const probe = (globalThis as unknown as Record<string, Promise<number> | undefined>)[name]
+  if (!probe) throw new Error(`${name} not armed`)
+  return probe
 }
 
 /** Messages of group key `gk` in the page's IndexedDB. */
@@ -490,7 +485,7 @@ async function main(): Promise<void> {
       await syncButton.click()
       await finished.waitFor({ timeout: 600_000 })
       const polledSecs = (performance.now() - t0) / 1000
-      const appSecs = (await page.evaluate(awaitSyncProbe)) / 1000
+      const appSecs = (await page.evaluate(awaitProbe, '__benchSync' as const)) / 1000
       const appStats = { ...sim.stats }
       if (ticker) {
         clearInterval(ticker)
@@ -561,7 +556,7 @@ async function main(): Promise<void> {
       await box.fill(q)
       await page.evaluate(armSearchProbe)
       await box.press('Enter')
-      return page.evaluate(awaitSearchProbe)
+      return page.evaluate(awaitProbe, '__benchSearch' as const)
     }
     const measure = async (whileSyncing: boolean): Promise<{ frames: number[]; search: number[]; secs: number }> => {
       const search: number[] = []
