@@ -5,7 +5,7 @@ import { AppDB } from '../../../src-renderer/src/lib/db/app-db'
 import { groupKey } from '../../../src-renderer/src/lib/db/group-key'
 import { ArchiveWriteError, BatchCommitter, commitBatch, commitBatches } from '../../../src-renderer/src/lib/db/archive-repo'
 import { addGroups } from '../../../src-renderer/src/lib/db/groups-repo'
-import { withReadPriority } from '../../../src-renderer/src/lib/db/read-priority'
+import { readExpected, readsWaiting, withReadPriority } from '../../../src-renderer/src/lib/db/read-priority'
 import { freshDbs } from './fresh-db'
 
 const ws = '1400000000@china'
@@ -311,9 +311,69 @@ describe('committing many batches together', () => {
     expect(seen).toBe(20)
     await all
     expect(settled.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i))
+    // Written again in transactions of at most 100 messages: those will not give way to the next
+    // search, which may have to wait for one.
+    expect(settled.slice(1).map((ids) => ids.length * 20)).toEqual([100, 100, 100, 100, 80])
     expect(await d.messages.count()).toBe(500)
     expect((await d.coverage.get(gk))!.ranges).toEqual([[1, 500]])
     expect((await d.groups.get(gk))!.stats).toMatchObject({ messages: 500 })
+  })
+
+  it('keeps syncing while searches follow one another: each batch gives way to a search at most once', async () => {
+    const { d, committer, settled } = await recordingCommitter()
+    // How often each message was put: a write given up for a search is put again after it.
+    const puts = new Map<number, number>()
+    const bulkAdd = d.messages.bulkAdd.bind(d.messages) as unknown as (rows: { seq: number }[]) => Promise<unknown>
+    ;(d.messages as unknown as Record<string, unknown>)['bulkAdd'] = (rows: { seq: number }[]) => {
+      for (const r of rows) puts.set(r.seq, (puts.get(r.seq) ?? 0) + 1)
+      return bulkAdd(rows)
+    }
+    // 100 batches (2,000 messages); a search starts whenever a write is under way, as a user's
+    // searches may land one after another while a big group syncs.
+    let done = false
+    const all = Promise.all(Array.from({ length: 100 }, (_, i) => committer.commit(gk, batch(i), i))).then(() => (done = true))
+    let searches = 0
+    while (!done && searches < 40) {
+      if (!committer.writing) {
+        await new Promise((r) => setTimeout(r, 0))
+        continue
+      }
+      searches++
+      await withReadPriority(() => d.messages.count())
+    }
+    await all
+    expect(searches).toBeGreaterThan(5)
+    expect(settled.flat()).toEqual(Array.from({ length: 100 }, (_, i) => i))
+    expect(await d.messages.count()).toBe(2000)
+    expect((await d.coverage.get(gk))!.ranges).toEqual([[1, 2000]])
+    // Before, every search gave up the long write under way: the same 500 messages were put again
+    // and again while the searches went on, and the sync stalled.
+    expect(Math.max(...puts.values())).toBeLessThanOrEqual(2)
+  })
+
+  it('gives way while the user types a search, and writes again once the typing stopped', async () => {
+    const { d, committer, settled } = await recordingCommitter()
+    const all = Promise.all(Array.from({ length: 25 }, (_, i) => committer.commit(gk, batch(i), i)))
+    while (settled.length < 1 || !committer.writing) await new Promise((r) => setTimeout(r, 0))
+    // A keystroke in the search box: the write under way (480 messages) gives way at once.
+    const bound = BatchCommitter.holdForReadMs
+    BatchCommitter.holdForReadMs = 1000
+    try {
+      readExpected(300)
+      expect(readsWaiting()).toBe(true)
+      await new Promise((r) => setTimeout(r, 50))
+      expect(await d.messages.count()).toBe(20)
+      readExpected(300)
+      await new Promise((r) => setTimeout(r, 150))
+      // Typing goes on (the last keystroke 150 ms ago): nothing written yet.
+      expect(await d.messages.count()).toBe(20)
+    } finally {
+      BatchCommitter.holdForReadMs = bound
+    }
+    await all
+    expect(readsWaiting()).toBe(false)
+    expect(settled.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i))
+    expect(await d.messages.count()).toBe(500)
   })
 
   it('holds the next write while a search reads, but never longer than its bound', async () => {

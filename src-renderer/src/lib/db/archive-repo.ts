@@ -357,10 +357,10 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
   return writeGroups(writes, database, options)
 }
 
-/** BatchCommitter's combined write under way: its transaction once started, its size, whether a search aborted it. */
+/** BatchCommitter's combined write under way: its transaction once started, whether a search may abort it, whether one did. */
 interface InFlightWrite {
   tx: Transaction | null
-  messages: number
+  abortable: boolean
   aborted: boolean
 }
 
@@ -398,7 +398,15 @@ export class BatchCommitter<T = void> {
   static whileReading = 100
   /** How long the next write waits for a search's reads to finish (ms). */
   static holdForReadMs = 250
-  private queue: { gk: string; batch: BatchInput; tag: T; resolve: () => void; reject: (e: unknown) => void }[] = []
+  private queue: {
+    gk: string
+    batch: BatchInput
+    tag: T
+    resolve: () => void
+    reject: (e: unknown) => void
+    /** Already given up once for a search (yieldToRead): the write that holds it is not given up again. */
+    yielded?: boolean
+  }[] = []
   private running = false
   /** The combined write under way. */
   private current: InFlightWrite | null = null
@@ -437,12 +445,15 @@ export class BatchCommitter<T = void> {
    * A search started: the write under way gives way. Its transaction aborts (nothing of it is kept),
    * and its batches, not acknowledged yet, go back to the head of the queue to be written after
    * the search (drain). A transaction already committing cannot be aborted, and simply commits.
-   * One of at most `whileReading` messages (what is written while a search reads) is left to
-   * finish: it is short, and searches one after another can then never stop the sync.
+   * A batch gives way once: the write that holds a batch given up before is left to finish, so
+   * searches one after another can never stall the sync. (Until 2026-12-07 a write of at most
+   * `whileReading` messages was the one left to finish, and a longer one gave way to every search:
+   * with a search every 0.4 s, a 30,000-message sync ran at 185 messages/s, its writes of 500
+   * given up again and again; bench:app-sync, docs/dev/benchmarks.md.)
    */
   private readonly yieldToRead = (): void => {
     const write = this.current
-    if (!write?.tx || write.aborted || write.messages <= BatchCommitter.whileReading) return
+    if (!write?.tx || write.aborted || !write.abortable) return
     write.aborted = true
     try {
       write.tx.abort()
@@ -461,7 +472,9 @@ export class BatchCommitter<T = void> {
         // holdForReadMs), and while one still reads after that, transactions stay short.
         if (readsWaiting()) await readsSettled(BatchCommitter.holdForReadMs)
         const yielding = readsWaiting()
-        const cap = yielding ? Math.min(this.maxMessages, BatchCommitter.whileReading) : this.maxMessages
+        // Batches given up once for a search are written next, and this write will not give way:
+        // it stays short too, as the next search may have to wait for it.
+        const cap = yielding || this.queue[0]!.yielded ? Math.min(this.maxMessages, BatchCommitter.whileReading) : this.maxMessages
         let n = 0
         let size = 0
         while (n < this.queue.length && (n === 0 || size + this.queue[n]!.batch.messages.length <= cap)) {
@@ -469,7 +482,7 @@ export class BatchCommitter<T = void> {
           n++
         }
         const items = this.queue.splice(0, n)
-        const write: InFlightWrite = { tx: null, messages: size, aborted: false }
+        const write: InFlightWrite = { tx: null, abortable: !items.some((it) => it.yielded), aborted: false }
         this.current = write
         try {
           await commitBatches(items, this.database, { onTransaction: (tx) => (write.tx = tx) })
@@ -477,6 +490,7 @@ export class BatchCommitter<T = void> {
           this.current = null
           if (write.aborted) {
             // Given up for a search (yieldToRead): written again after it, in the same order.
+            for (const it of items) it.yielded = true
             this.queue.unshift(...items)
             continue
           }
