@@ -357,10 +357,11 @@ export function commitBatches(items: { gk: string; batch: BatchInput }[], databa
   return writeGroups(writes, database, options)
 }
 
-/** BatchCommitter's combined write under way: its transaction once started, whether a search may abort it, whether one did. */
+/** BatchCommitter's combined write under way: its transaction once started, since when its batches give way to searches, whether a search aborted it. */
 interface InFlightWrite {
   tx: Transaction | null
-  abortable: boolean
+  /** When the first of its batches was first given up for a search (performance.now()), or Infinity. */
+  givenUpSince: number
   aborted: boolean
 }
 
@@ -398,14 +399,20 @@ export class BatchCommitter<T = void> {
   static whileReading = 100
   /** How long the next write waits for a search's reads to finish (ms). */
   static holdForReadMs = 250
+  /**
+   * How long a batch keeps giving way to searches, from the first time it did (ms): after that,
+   * the write that holds it is left to finish, so searches one after another delay a batch by
+   * about this much, and can never stall the sync.
+   */
+  static yieldForMs = 1000
   private queue: {
     gk: string
     batch: BatchInput
     tag: T
     resolve: () => void
     reject: (e: unknown) => void
-    /** Already given up once for a search (yieldToRead): the write that holds it is not given up again. */
-    yielded?: boolean
+    /** When it was first given up for a search (yieldToRead; performance.now()). */
+    givenUpAt?: number
   }[] = []
   private running = false
   /** The combined write under way. */
@@ -445,15 +452,15 @@ export class BatchCommitter<T = void> {
    * A search started: the write under way gives way. Its transaction aborts (nothing of it is kept),
    * and its batches, not acknowledged yet, go back to the head of the queue to be written after
    * the search (drain). A transaction already committing cannot be aborted, and simply commits.
-   * A batch gives way once: the write that holds a batch given up before is left to finish, so
-   * searches one after another can never stall the sync. (Until 2026-12-07 a write of at most
-   * `whileReading` messages was the one left to finish, and a longer one gave way to every search:
-   * with a search every 0.4 s, a 30,000-message sync ran at 185 messages/s, its writes of 500
-   * given up again and again; bench:app-sync, docs/dev/benchmarks.md.)
+   * A batch gives way for yieldForMs from the first time: the write that holds a batch given up
+   * longer ago is left to finish, so searches one after another can never stall the sync. (Until
+   * 2026-12-07 a write of at most `whileReading` messages was the one left to finish, and a longer
+   * one gave way to every search: with a search every 0.4 s, a 30,000-message sync ran at 185
+   * messages/s, its writes of 500 given up again and again; bench:app-sync, docs/dev/benchmarks.md.)
    */
   private readonly yieldToRead = (): void => {
     const write = this.current
-    if (!write?.tx || write.aborted || !write.abortable) return
+    if (!write?.tx || write.aborted || performance.now() - write.givenUpSince >= BatchCommitter.yieldForMs) return
     write.aborted = true
     try {
       write.tx.abort()
@@ -472,9 +479,9 @@ export class BatchCommitter<T = void> {
         // holdForReadMs), and while one still reads after that, transactions stay short.
         if (readsWaiting()) await readsSettled(BatchCommitter.holdForReadMs)
         const yielding = readsWaiting()
-        // Batches given up once for a search are written next, and this write will not give way:
-        // it stays short too, as the next search may have to wait for it.
-        const cap = yielding || this.queue[0]!.yielded ? Math.min(this.maxMessages, BatchCommitter.whileReading) : this.maxMessages
+        // Batches given up for a search are written next, and in a while their write no longer
+        // gives way: it stays short too, as the next search may have to wait for it.
+        const cap = yielding || this.queue[0]!.givenUpAt !== undefined ? Math.min(this.maxMessages, BatchCommitter.whileReading) : this.maxMessages
         let n = 0
         let size = 0
         while (n < this.queue.length && (n === 0 || size + this.queue[n]!.batch.messages.length <= cap)) {
@@ -482,7 +489,7 @@ export class BatchCommitter<T = void> {
           n++
         }
         const items = this.queue.splice(0, n)
-        const write: InFlightWrite = { tx: null, abortable: !items.some((it) => it.yielded), aborted: false }
+        const write: InFlightWrite = { tx: null, givenUpSince: Math.min(...items.map((it) => it.givenUpAt ?? Infinity)), aborted: false }
         this.current = write
         try {
           await commitBatches(items, this.database, { onTransaction: (tx) => (write.tx = tx) })
@@ -490,7 +497,8 @@ export class BatchCommitter<T = void> {
           this.current = null
           if (write.aborted) {
             // Given up for a search (yieldToRead): written again after it, in the same order.
-            for (const it of items) it.yielded = true
+            const now = performance.now()
+            for (const it of items) it.givenUpAt ??= now
             this.queue.unshift(...items)
             continue
           }
