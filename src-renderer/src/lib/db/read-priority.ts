@@ -71,7 +71,7 @@ let expected: ReturnType<typeof setTimeout> | undefined
 /**
  * The user is typing a search (each keystroke in the search box): the sync's writes give way as
  * to a read, until `forMs` after the last call, so that the search finds the store idle when
- * Enter is pressed instead of waiting for the write under way to be given up then (10–25 ms
+ * Enter is pressed instead of waiting for the write under way to be given up then (5–25 ms
  * during a sync, bench:app-sync). While the user types, the sync writes at most every
  * BatchCommitter.holdForReadMs, and at most 100 messages a transaction.
  */
