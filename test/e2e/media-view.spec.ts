@@ -147,6 +147,13 @@ test('the viewer steps through the group images with the arrow keys, zooms, and 
   await expect(viewer.getByRole('button', { name: 'Older image (→)' })).toBeDisabled()
   await page.keyboard.press('ArrowLeft')
   await expect.poll(shown).toBe(String(imageSeqs[imageSeqs.length - 2]))
+  // Keys pressed quickly, before the viewer has read the next image's neighbours, are not lost.
+  await page.keyboard.press('ArrowLeft')
+  await page.keyboard.press('ArrowLeft')
+  await expect.poll(shown).toBe(String(imageSeqs[imageSeqs.length - 4]))
+  await page.keyboard.press('ArrowRight')
+  await page.keyboard.press('ArrowRight')
+  await expect.poll(shown).toBe(String(imageSeqs[imageSeqs.length - 2]))
   // The PNG (oldest) is kept: its large copy shows, and Save downloads the archive's copy.
   await page.keyboard.press('ArrowRight')
   const img = viewer.locator('img')
