@@ -20,14 +20,14 @@
  * while the search panel searches that group (first page of results, from Enter to the results
  * shown; a search every --search-every ms, counted only if the sync still ran when it was shown).
  * The same scroll and searches run once at rest, before, as the baseline. Each run's sync time is
- * printed against the big group's own without them: searching must not stall the sync. The two are apart because the scroll alone takes the page's main thread whole.
- * Last, the store's ingest with and without the search index (the bench:search page, interleaved
- * in one Chromium).
+ * printed against the big group's own without them: searching must not stall the sync. The two
+ * are apart because the scroll alone takes the page's main thread whole. Last, the store's
+ * ingest with and without the search index (the bench:search page, interleaved in one Chromium).
  *
  * Flags: --sizes LIST (group sizes, default 12000,30000), --latency MS (default 50),
  *        --searches N (at rest, default 30; while syncing, as many as the sync lasts),
- *        --search-every MS (from one search's Enter to the next, default 500), --ingest N (messages for the ingest figures,
- *        default 60000; 0 skips them), --profile-page FILE (a CPU profile of the page during the
+ *        --search-every MS (from one search's Enter to the next, default 500),
+ *        --ingest N (messages for the ingest figures, default 60000; 0 skips them), --profile-page FILE (a CPU profile of the page during the
  *        largest group's app sync, .cpuprofile, for Chrome DevTools).
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium).
  * Prints figures, then one JSON line.
@@ -417,10 +417,15 @@ async function main(): Promise<void> {
     await page.getByLabel('Secret key', { exact: true }).fill(demoCredentials.secretKey)
     await page.getByRole('button', { name: 'Connect', exact: true }).click()
     const sidebar = page.getByRole('complementary', { name: 'Groups' })
-    await sidebar.getByRole('button', { name: 'Add group' }).click()
-    await page.getByLabel('Group IDs').fill([...plans.map((p) => p.groupId), uiPlan.groupId].join(' '))
-    await page.getByRole('button', { name: 'Add', exact: true }).click()
-    for (const p of [...plans, uiPlan]) await sidebar.getByRole('button', { name: new RegExp(p.name) }).waitFor({ timeout: 60_000 })
+    /** Adds groups by ID from the sidebar, as a user does, until each is listed. */
+    const addGroups = async (added: Plan[]): Promise<void> => {
+      // The add form stays open after adding (it shows what was added): "Add group" would close it.
+      if (!(await page.getByLabel('Group IDs').isVisible())) await sidebar.getByRole('button', { name: 'Add group' }).click()
+      await page.getByLabel('Group IDs').fill(added.map((p) => p.groupId).join(' '))
+      await page.getByRole('button', { name: 'Add', exact: true }).click()
+      for (const p of added) await sidebar.getByRole('button', { name: new RegExp(p.name) }).waitFor({ timeout: 60_000 })
+    }
+    await addGroups([...plans, uiPlan])
     const workspaceId = `${demoCredentials.sdkAppId}`
     const gkOf = async (groupId: string): Promise<string> => {
       // The group key is `${workspaceId}|${groupId}`; the workspace id is the app's own.
@@ -617,11 +622,7 @@ async function main(): Promise<void> {
     const scrollLoad = load()
     step('UI while syncing: searching')
     await dismiss()
-    // The add form stays open after adding (it shows what was added): "Add group" would close it.
-    if (!(await page.getByLabel('Group IDs').isVisible())) await sidebar.getByRole('button', { name: 'Add group' }).click()
-    await page.getByLabel('Group IDs').fill(uiSearchPlan.groupId)
-    await page.getByRole('button', { name: 'Add', exact: true }).click()
-    await sidebar.getByRole('button', { name: new RegExp(uiSearchPlan.name) }).waitFor({ timeout: 60_000 })
+    await addGroups([uiSearchPlan])
     // Back to the big group: the searches are of "this group", as at rest.
     await sidebar.getByRole('button', { name: new RegExp(big.name) }).click()
     await page.getByRole('feed', { name: 'Messages' }).waitFor()
