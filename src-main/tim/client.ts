@@ -475,7 +475,7 @@ const listLimiters = new Map<number, RateLimiter>()
 function listLimiterFor(sdkAppId: number): RateLimiter {
   let l = listLimiters.get(sdkAppId)
   if (!l) {
-    l = new RateLimiter(1, 1)
+    l = new RateLimiter(1)
     listLimiters.set(sdkAppId, l)
   }
   return l

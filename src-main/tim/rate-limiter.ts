@@ -1,10 +1,21 @@
 /**
- * Token bucket shared by every request of one SDKAppID in this process (group_msg_get_simple and
- * get_group_info are both limited to 200/s per app; docs/reference/tencent-im-api.md §1.7).
+ * The request budget shared by every request of one SDKAppID in this process (group_msg_get_simple
+ * and get_group_info are both limited to 200/s per app; docs/reference/tencent-im-api.md §1.7).
  *
- * The bucket holds at most `burst` tokens. A small burst matters: the server counts its own window,
- * and a client that starts with a full second of tokens can send 2× the limit in its first second
- * and be refused with 60007.
+ * Two rules, both must allow a request:
+ * - A token bucket paces requests at the rate. It holds at most `burst` tokens (a tenth of a second's
+ *   worth), so time the process lost (a busy event loop, every slot waiting for an answer) is made
+ *   up in a short burst instead of being lost for good. It starts with one token: a client that
+ *   starts with a full bucket sends a burst the moment it starts.
+ * - A sliding window: never more than the rate's requests within any one second, by this process's
+ *   clock (`sent`). However the server counts its second (fixed seconds, a sliding second, or a
+ *   bucket of a second's tokens), a client that keeps this rule stays within it, bursts included;
+ *   only the network's jitter can still bunch requests on arrival.
+ * Until 2026-12-07 the bucket held 4 tokens and there was no window. The burst of 4 could already
+ * send 203 requests within one second (the unit test), and on 2 cores shared with the app's page and
+ * browser the host lost the time its busy event loop or its busy slots left unused: a 30,000-message
+ * sync in the app ran at 0.83–0.90 of the CLI's speed, 0.93–0.99 after (bench:app-sync,
+ * docs/dev/benchmarks.md).
  */
 export class RateLimiter {
   private tokens: number
@@ -12,15 +23,28 @@ export class RateLimiter {
   private queue: { resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal; onAbort?: () => void }[] = []
   private timer: NodeJS.Timeout | undefined
   private pausedUntil = 0
+  /** When the last grants went, oldest first: at most `windowCount` of them (the sliding window). */
+  private sent: number[] = []
+  private windowCount = 1
+  private windowMs = 1000
+  private burst = 1
 
   constructor(
     private perSecond: number,
-    private readonly burst = Math.max(1, Math.round(perSecond / 50)),
     private readonly clock: () => number = () => performance.now()
   ) {
     if (!(perSecond > 0)) throw new Error('rate must be a positive number of requests per second')
-    this.tokens = Math.min(1, this.burst)
+    this.shape()
+    this.tokens = 1
     this.last = this.clock()
+  }
+
+  /** The burst and the window for the rate: `windowCount` grants per `windowMs` is the rate. */
+  private shape(): void {
+    this.burst = Math.max(1, Math.round(this.perSecond / 10))
+    this.windowCount = Math.max(1, Math.floor(this.perSecond))
+    this.windowMs = (1000 * this.windowCount) / this.perSecond
+    if (this.sent.length > this.windowCount) this.sent = this.sent.slice(-this.windowCount)
   }
 
   get rate(): number {
@@ -32,6 +56,8 @@ export class RateLimiter {
     if (!(perSecond > 0)) throw new Error('rate must be a positive number of requests per second')
     this.refill()
     this.perSecond = perSecond
+    this.shape()
+    this.tokens = Math.min(this.tokens, this.burst)
   }
 
   /**
@@ -72,17 +98,24 @@ export class RateLimiter {
     this.last = now
   }
 
+  /** When the sliding window next has room (now if it has). */
+  private windowOpensAt(): number {
+    return this.sent.length < this.windowCount ? -Infinity : this.sent[0]! + this.windowMs
+  }
+
   private drain(): void {
     this.refill()
-    while (this.queue.length > 0 && this.tokens >= 1) {
+    const now = this.clock()
+    while (this.queue.length > 0 && this.tokens >= 1 && this.windowOpensAt() <= now) {
       this.tokens -= 1
+      this.sent.push(now)
+      if (this.sent.length > this.windowCount) this.sent.shift()
       const w = this.queue.shift()!
       if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort)
       w.resolve()
     }
     if (this.queue.length > 0 && !this.timer) {
-      const now = this.clock()
-      const wait = Math.max(this.pausedUntil - now, ((1 - this.tokens) * 1000) / this.perSecond, 1)
+      const wait = Math.max(this.pausedUntil - now, ((1 - this.tokens) * 1000) / this.perSecond, this.windowOpensAt() - now, 1)
       this.timer = setTimeout(() => {
         this.timer = undefined
         this.drain()
