@@ -127,8 +127,12 @@ test('a date floats over the timeline while I scroll, and fades once I stop, mov
   await expect(floating()).toHaveAttribute('aria-hidden', 'true')
   // The keyboard scrolls show it too; a window resized (no scroll of mine) does not.
   await feed().focus()
+  // Up and down in turn: retried on a slow machine, PageUp alone could reach the oldest message,
+  // where the list no longer scrolls.
+  let key: 'PageUp' | 'PageDown' = 'PageDown'
   await expect(async () => {
-    await page.keyboard.press('PageUp')
+    key = key === 'PageUp' ? 'PageDown' : 'PageUp'
+    await page.keyboard.press(key)
     await expect(floating()).toBeVisible({ timeout: 500 })
   }).toPass({ timeout: 15_000 })
   await expect(floating()).toBeHidden({ timeout: 3000 })
