@@ -114,6 +114,14 @@ export class RateLimiter {
       if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort)
       w.resolve()
     }
+    const opens = this.windowOpensAt()
+    if (this.queue.length > 0 && opens > now) {
+      // A full window: the last second already had the rate's requests, so nothing is owed. The
+      // bucket accrues nothing until it opens (as in a pause): otherwise its tokens would be spent
+      // the moment it opened, in the shape of the burst that filled it, and so once a second.
+      this.tokens = Math.min(this.tokens, 1)
+      this.pausedUntil = Math.max(this.pausedUntil, opens)
+    }
     if (this.queue.length > 0 && !this.timer) {
       const wait = Math.max(this.pausedUntil - now, ((1 - this.tokens) * 1000) / this.perSecond, this.windowOpensAt() - now, 1)
       this.timer = setTimeout(() => {

@@ -70,6 +70,29 @@ describe('RateLimiter', () => {
     expect(most).toBeGreaterThanOrEqual(190)
   })
 
+  it('makes up a slow start once, not once a second after it', async () => {
+    const limiter = new RateLimiter(200)
+    const grants: number[] = []
+    const take = () => void limiter.take().then(() => grants.push(performance.now()))
+    // A start as the CLI's: one request (the group's info), then a few while the floor is probed.
+    take()
+    await vi.advanceTimersByTimeAsync(100)
+    for (let i = 0; i < 5; i++) take()
+    await vi.advanceTimersByTimeAsync(100)
+    for (let i = 0; i < 1000; i++) take()
+    await vi.advanceTimersByTimeAsync(4000)
+    // The most granted within any 100 ms from the second second on: about the rate's 20. Before,
+    // the window let the catch-up burst through again each second (31 in 100 ms).
+    const later = grants.filter((t) => t >= 1000)
+    let most = 0
+    for (let i = 0, j = 0; i < later.length; i++) {
+      while (later[i]! - later[j]! >= 100) j++
+      most = Math.max(most, i - j + 1)
+    }
+    expect(later.length).toBeGreaterThan(500)
+    expect(most).toBeLessThanOrEqual(21)
+  })
+
   it('holds everyone back after pause() (the server refused for frequency, 60007)', async () => {
     const limiter = new RateLimiter(100)
     await limiter.take()
