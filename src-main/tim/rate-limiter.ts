@@ -14,8 +14,8 @@
  * Until 2026-12-07 the bucket held 4 tokens and there was no window. The burst of 4 could already
  * send 203 requests within one second (the unit test), and on 2 cores shared with the app's page and
  * browser the host lost the time its busy event loop or its busy slots left unused: a 30,000-message
- * sync in the app ran at 0.83–0.90 of the CLI's speed, 0.93–0.99 after (bench:app-sync,
- * docs/dev/benchmarks.md).
+ * sync in the app ran at 0.83–0.90 of the CLI's speed, and 0.90–0.96 after (bench:app-sync,
+ * docs/dev/benchmarks.md). A full window holds the bucket (drain): see there why.
  */
 export class RateLimiter {
   private tokens: number
