@@ -123,7 +123,8 @@ export class RateLimiter {
       this.pausedUntil = Math.max(this.pausedUntil, opens)
     }
     if (this.queue.length > 0 && !this.timer) {
-      const wait = Math.max(this.pausedUntil - now, ((1 - this.tokens) * 1000) / this.perSecond, this.windowOpensAt() - now, 1)
+      // A full window is in pausedUntil (above).
+      const wait = Math.max(this.pausedUntil - now, ((1 - this.tokens) * 1000) / this.perSecond, 1)
       this.timer = setTimeout(() => {
         this.timer = undefined
         this.drain()
