@@ -191,6 +191,11 @@ describe('committing many batches together', () => {
     return { d, committer: new BatchCommitter<number>(d, undefined, (o) => settled.push(o.committed)), settled }
   }
 
+  /** Until the first write has settled (batch 0 alone) and the next, of the batches queued behind it, is under way. */
+  async function secondWriteUnderWay(committer: BatchCommitter<number>, settled: number[][]): Promise<void> {
+    while (settled.length < 1 || !committer.writing) await new Promise((r) => setTimeout(r, 0))
+  }
+
   it('applies batches of one group in order, as separate commits would', async () => {
     const d = freshDb()
     await withGroup(d)
@@ -301,7 +306,7 @@ describe('committing many batches together', () => {
     const { d, committer, settled } = await recordingCommitter()
     // Batch 0 is written alone; batches 1–24 (480 messages) queue behind it and go in the next write.
     const all = Promise.all(Array.from({ length: 25 }, (_, i) => committer.commit(gk, batch(i), i)))
-    while (settled.length < 1 || !committer.writing) await new Promise((r) => setTimeout(r, 0))
+    await secondWriteUnderWay(committer, settled)
     expect(settled).toEqual([[0]])
     let seen = -1
     await withReadPriority(async () => {
@@ -353,7 +358,7 @@ describe('committing many batches together', () => {
   it('gives way while the user types a search, and writes again once the typing stopped', async () => {
     const { d, committer, settled } = await recordingCommitter()
     const all = Promise.all(Array.from({ length: 25 }, (_, i) => committer.commit(gk, batch(i), i)))
-    while (settled.length < 1 || !committer.writing) await new Promise((r) => setTimeout(r, 0))
+    await secondWriteUnderWay(committer, settled)
     // A keystroke in the search box: the write under way (480 messages) gives way at once.
     const bound = BatchCommitter.holdForReadMs
     BatchCommitter.holdForReadMs = 1000
