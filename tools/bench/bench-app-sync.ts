@@ -559,14 +559,22 @@ async function main(): Promise<void> {
     // The UI: the big group's timeline scrolls and the search panel searches, at rest and then
     // while a UI run's group syncs ("Sync all": the complete groups only check their newest end).
     const big = plans.find((p) => p.messages === largest)!
-    await dismiss()
-    await sidebar.getByRole('button', { name: new RegExp(big.name) }).click()
-    await page.getByRole('feed', { name: 'Messages' }).waitFor()
-    await page.getByRole('feed', { name: 'Messages' }).focus()
-    await page.keyboard.press('Control+f')
-    await page.getByRole('searchbox', { name: 'Search messages' }).waitFor()
     const words = ['deploy', 'release', 'archive', 'review', 'build', 'sync', 'test', 'bug', 'fix', '部署', '消息', '会议', '数据', '群聊']
     const box = page.getByRole('searchbox', { name: 'Search messages' })
+    /** Opens the big group, and its search box (Ctrl+F) unless it is open: the searches are of "this group". */
+    const openBigGroupSearch = async (): Promise<void> => {
+      await dismiss()
+      await sidebar.getByRole('button', { name: new RegExp(big.name) }).click()
+      const feed = page.getByRole('feed', { name: 'Messages' })
+      await feed.waitFor()
+      if (!(await box.isVisible())) {
+        await feed.focus()
+        await page.keyboard.press('Control+f')
+        await box.waitFor()
+      }
+      await box.focus()
+    }
+    await openBigGroupSearch()
     const timedSearch = async (q: string): Promise<number> => {
       await box.fill(q)
       await page.evaluate(armSearchProbe)
@@ -623,14 +631,7 @@ async function main(): Promise<void> {
     step('UI while syncing: searching')
     await dismiss()
     await addGroups([uiSearchPlan])
-    // Back to the big group: the searches are of "this group", as at rest.
-    await sidebar.getByRole('button', { name: new RegExp(big.name) }).click()
-    await page.getByRole('feed', { name: 'Messages' }).waitFor()
-    if (!(await box.isVisible())) {
-      await page.getByRole('feed', { name: 'Messages' }).focus()
-      await page.keyboard.press('Control+f')
-    }
-    await box.focus()
+    await openBigGroupSearch()
     await startSync()
     const search = await searchAlong(true)
     const searched = await syncDone(uiSearchPlan)
